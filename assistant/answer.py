@@ -1,0 +1,116 @@
+"""The answer every front end returns, and its JSON form: the project's public contract.
+
+{"answer", "language", "mode", "tool_calls": [{"name", "args"}],
+ "tables": [{"name", "columns", "rows", "truncated"}], "charts": [{"title", "plotly"}],
+ "sql": [...], "recommendations": [...], "error": null | {"code", "message"}}
+Extensions (additive only): tool_calls[].resolved, tables[].row_count, charts[].spec.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from tools.charts import render, to_plotly_json
+from tools.result import ChartSpec, Table
+
+
+@dataclass
+class ToolCall:
+    name: str
+    args: dict[str, Any]
+    resolved: dict[str, Any] = field(default_factory=dict)  # what the tool made of them (windows...)
+
+
+@dataclass
+class Answer:
+    answer: str
+    language: str
+    mode: str = "offline"
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[ChartSpec] = field(default_factory=list)
+    sql: list[str] = field(default_factory=list)
+    recommendations: list[str] = field(default_factory=list)
+    error: dict[str, str] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def table(self, name: str | None = None) -> pd.DataFrame:
+        """A table by name (the first one when no name is given)."""
+        for table in self.tables:
+            if name is None or table.name == name:
+                return table.df
+        raise KeyError(name)
+
+    def figures(self) -> list[go.Figure]:
+        return [render(spec, self.table(spec.table)) for spec in self.charts]
+
+    def to_json(self, max_rows: int | None = 1000) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "language": self.language,
+            "mode": self.mode,
+            "tool_calls": [
+                {"name": c.name, "args": jsonable(c.args), "resolved": jsonable(c.resolved)}
+                for c in self.tool_calls
+            ],
+            "tables": [_table_json(t, max_rows) for t in self.tables],
+            "charts": [
+                {"title": spec.title, "plotly": to_plotly_json(figure), "spec": _spec_json(spec)}
+                for spec, figure in zip(self.charts, self.figures())
+            ],
+            "sql": list(self.sql),
+            "recommendations": list(self.recommendations),
+            "error": self.error,
+        }
+
+
+def _spec_json(spec: ChartSpec) -> dict[str, Any]:
+    return {"kind": spec.kind, "table": spec.table, "x": spec.x, "y": spec.y, "color": spec.color}
+
+
+def _table_json(table: Table, max_rows: int | None) -> dict[str, Any]:
+    frame = table.df if max_rows is None else table.df.head(max_rows)
+    cut = max_rows is not None and len(table.df) > max_rows
+    return {
+        "name": table.name,
+        "columns": [str(c) for c in frame.columns],
+        "rows": [[jsonable(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+        "truncated": bool(table.truncated or cut),
+        "row_count": len(table.df),
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values: no NaN, numpy scalars, timestamps or decimals."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, (str, int, bool)):
+        return value
+    return str(value)

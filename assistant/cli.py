@@ -1,0 +1,155 @@
+"""Command line: ask, tool, tools, sql, chat, demo-data. `--json` prints the public contract."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from assistant.answer import Answer
+from assistant.render_text import render_answer
+from tools.result import ToolError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _default_language() -> str:
+    return "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", help="a DuckDB file (opened read-only); default: the demo dataset")
+    parser.add_argument("--json", action="store_true", help="print the JSON contract")
+    parser.add_argument("--max-rows", type=int, default=1000,
+                        help="rows per table in --json output (0 = all; default 1000)")
+    parser.add_argument("--show-sql", action="store_true", help="print the SQL behind the answer")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Customer analytics for live-streaming e-commerce (offline mode)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question in Chinese or English")
+    ask.add_argument("question")
+    _common(ask)
+    run = sub.add_parser("tool", help="run one vetted tool")
+    run.add_argument("name")
+    run.add_argument("--args", default="{}", help="JSON object of arguments")
+    run.add_argument("--lang", choices=["zh", "en"], default=None)
+    _common(run)
+    listing = sub.add_parser("tools", help="list the vetted tools")
+    listing.add_argument("--json", action="store_true")
+    sql = sub.add_parser("sql", help="run one read-only SELECT")
+    sql.add_argument("query")
+    sql.add_argument("--limit", type=int, default=None)
+    sql.add_argument("--lang", choices=["zh", "en"], default=None)
+    _common(sql)
+    chat = sub.add_parser("chat", help="ask questions interactively (one per line)")
+    chat.add_argument("--data")
+    demo = sub.add_parser("demo-data", help="generate the demo dataset")
+    demo.add_argument("--customers", type=int, default=None)
+    demo.add_argument("--seed", type=int, default=None)
+    demo.add_argument("--out", default=None, help="output file (default: the workspace demo file)")
+    return parser
+
+
+def _emit(answer: Answer, args: argparse.Namespace) -> int:
+    if args.json:
+        max_rows = None if args.max_rows == 0 else args.max_rows
+        print(json.dumps(answer.to_json(max_rows), ensure_ascii=False, indent=2))
+    else:
+        print(render_answer(answer, show_sql=args.show_sql))
+    return EXIT_OK if answer.ok else EXIT_FAILED
+
+
+def _fail(error: ToolError, language: str, as_json: bool) -> int:
+    answer = Answer(error.message(language), language, error={"code": error.code,
+                                                               "message": error.message(language)})
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.answer, file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202 - keeps heavy imports off `--help`
+    from assistant.engine import Engine
+
+    return Engine(args.data)
+
+
+def _run_tool(args: argparse.Namespace) -> int:
+    language = args.lang or _default_language()
+    try:
+        tool_args: Any = json.loads(args.args)
+    except json.JSONDecodeError as error:
+        raise ToolError(
+            "bad_arguments", f"--args is not valid JSON: {error}", f"--args 不是合法的 JSON：{error}"
+        ) from None
+    if not isinstance(tool_args, dict):
+        raise ToolError("bad_arguments", "--args must be a JSON object.", "--args 必须是 JSON 对象。")
+    return _emit(_engine(args).run_tool(args.name, tool_args, language), args)
+
+
+def _list_tools(args: argparse.Namespace) -> int:
+    from tools.registry import all_tools
+
+    tools = all_tools()
+    if args.json:
+        payload = [{"name": t.name, "description": t.description, "parameters": t.json_schema()} for t in tools]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for t in tools:
+            print(f"{t.name:18} {t.summary()}")
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    print("Ask a question (Chinese or English); an empty line or Ctrl-D quits. 输入问题，空行退出。")
+    for line in sys.stdin:
+        question = line.strip()
+        if not question:
+            break
+        print(render_answer(engine.ask(question)), end="\n\n", flush=True)
+    return EXIT_OK
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from assistant.config import workspace
+    from data.demo import DEFAULT_CUSTOMERS, DEFAULT_SEED, build_demo
+
+    out = args.out or str(workspace() / "demo.duckdb")
+    customers = args.customers or DEFAULT_CUSTOMERS
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    print(f"Building {customers:,} customers (seed {seed}) into {out} ...", file=sys.stderr)
+    build_demo(out, customers=customers, seed=seed)
+    print(out)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    language = _default_language()
+    try:
+        if args.command == "ask":
+            return _emit(_engine(args).ask(args.question), args)
+        if args.command == "tool":
+            return _run_tool(args)
+        if args.command == "tools":
+            return _list_tools(args)
+        if args.command == "sql":
+            engine = _engine(args)
+            return _emit(engine.sql(args.query, args.lang or language, args.limit), args)
+        if args.command == "chat":
+            return _chat(args)
+        return _demo_data(args)
+    except ToolError as error:
+        return _fail(error, language, getattr(args, "json", False))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

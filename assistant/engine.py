@@ -1,0 +1,101 @@
+"""The offline pipeline shared by every front end: question -> router -> vetted tool -> Answer."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Answer, ToolCall
+from assistant.config import resolve_data
+from assistant.help import examples_reply, unavailable_reply
+from assistant.router import detect_language, route
+from tools.context import Context
+from tools.registry import REGISTRY, call_tool, load_builtin_tools
+from tools.result import ToolError, ToolResult
+from tools.warehouse import Warehouse
+
+log = logging.getLogger("assistant")
+MAX_QUESTION_CHARS = 4000
+
+
+class Engine:
+    """Answers questions and tool calls against one dataset without any LLM."""
+
+    def __init__(self, data: str | os.PathLike[str] | None = None):
+        self.data_path: Path = resolve_data(data)
+        self.warehouse = Warehouse(self.data_path)
+        load_builtin_tools()
+
+    def close(self) -> None:
+        self.warehouse.close()
+
+    def ask(self, question: str, language: str | None = None) -> Answer:
+        language = language or detect_language(question)
+        if len(question) > MAX_QUESTION_CHARS:
+            return _error_answer(
+                ToolError(
+                    "question_too_long",
+                    f"The question is {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}.",
+                    f"问题长度为 {len(question):,} 个字符，超过上限 {MAX_QUESTION_CHARS:,}。",
+                ),
+                language,
+            )
+        if not question.strip():
+            return Answer(examples_reply(language, empty=True), language)
+        routed = route(question)
+        if routed is None:
+            return Answer(examples_reply(language), language)
+        if routed.tool not in REGISTRY:
+            answer = Answer(unavailable_reply(routed.tool, language), language)
+            answer.tool_calls = [ToolCall(routed.tool, routed.args)]
+            answer.error = {"code": "tool_unavailable", "message": answer.answer}
+            return answer
+        return self.run_tool(routed.tool, routed.args, language)
+
+    def run_tool(self, name: str, args: dict[str, Any] | None = None, language: str = "en") -> Answer:
+        call = ToolCall(name, dict(args or {}))
+        try:
+            result = call_tool(Context(self.warehouse, language), name, call.args)
+        except ToolError as error:
+            answer = _error_answer(error, language)
+            answer.tool_calls = [call]
+            return answer
+        except Exception:  # never show a stack trace to a person; keep it in the log
+            log.exception("tool %s failed", name)
+            answer = _error_answer(
+                ToolError(
+                    "internal_error",
+                    "Something went wrong while computing this answer. Please rephrase or try again.",
+                    "计算这个答案时出错了，请换个问法或稍后再试。",
+                ),
+                language,
+            )
+            answer.tool_calls = [call]
+            return answer
+        call.resolved = result.params
+        return _from_result(result, call, language)
+
+    def sql(self, query: str, language: str = "en", limit: int | None = None) -> Answer:
+        args: dict[str, Any] = {"sql": query}
+        if limit is not None:
+            args["limit"] = limit
+        return self.run_tool("run_sql", args, language)
+
+
+def _from_result(result: ToolResult, call: ToolCall, language: str) -> Answer:
+    return Answer(
+        answer=result.answer,
+        language=language,
+        tool_calls=[call],
+        tables=result.tables,
+        charts=result.charts,
+        sql=result.sql,
+        recommendations=result.recommendations,
+    )
+
+
+def _error_answer(error: ToolError, language: str) -> Answer:
+    message = error.message(language)
+    return Answer(message, language, error={"code": error.code, "message": message})

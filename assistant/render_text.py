@@ -1,0 +1,36 @@
+"""Plain-text rendering of an Answer for the terminal."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from assistant.answer import Answer
+
+MAX_TEXT_ROWS = 20
+
+
+def _table_text(name: str, frame: pd.DataFrame, truncated: bool) -> str:
+    shown = frame.head(MAX_TEXT_ROWS)
+    with pd.option_context("display.width", 160, "display.max_columns", 12):
+        body = shown.to_string(index=False)
+    more = len(frame) - len(shown)
+    tail = f"\n... {more:,} more rows" if more > 0 else ""
+    if truncated:
+        tail += "\n(truncated by the row cap)"
+    return f"[{name}]\n{body}{tail}"
+
+
+def render_answer(answer: Answer, show_sql: bool = False) -> str:
+    parts = [answer.answer]
+    for table in answer.tables[:1]:
+        parts.append(_table_text(table.name, table.df, table.truncated))
+    if answer.recommendations:
+        heading = "建议：" if answer.language == "zh" else "Recommendations:"
+        parts.append(heading + "\n" + "\n".join(f"- {r}" for r in answer.recommendations))
+    for call in answer.tool_calls:
+        parts.append(f"({call.name} {json.dumps(call.args, ensure_ascii=False)})")
+    if show_sql:
+        parts.extend(answer.sql)
+    return "\n\n".join(parts)

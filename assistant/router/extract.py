@@ -1,0 +1,206 @@
+"""Everything the router reads from a question, before choosing a tool: periods, metrics,
+dimensions, filters, top-N, direction, segments, per-tool keyword hits and a few argument values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.router import vocabulary as vocab
+from assistant.router.language import detect_language
+from assistant.router.matching import Hit
+from assistant.router.normalize import normalize
+from assistant.router.numbers import CN_NUMERAL, NUMBER, to_int
+from assistant.router.periods import PeriodMatch, find_periods
+from assistant.router.segments import SegmentRef, find_segments
+from assistant.router.spelling import correct_spelling
+
+
+@dataclass
+class Features:
+    question: str
+    text: str  # normalised (lowercase)
+    language: str
+    corrections: list[str] = field(default_factory=list)
+    period: PeriodMatch | None = None
+    metric: Hit | None = None  # value: metric key
+    dimension: Hit | None = None  # value: dimension key
+    filters: dict[str, str | list[str]] = field(default_factory=dict)
+    filter_hits: list[Hit] = field(default_factory=list)
+    limit: Hit | None = None  # value: int
+    order: Hit | None = None  # value: "asc" | "desc"
+    segment: Hit | None = None  # value: SegmentRef
+    segment_hits: list[Hit] = field(default_factory=list)
+    count: Hit | None = None
+    who: Hit | None = None
+    domain: bool = False
+    greeting: bool = False
+    lifecycle_words: list[Hit] = field(default_factory=list)
+    tool_hits: dict[str, list[Hit]] = field(default_factory=dict)
+
+    def hits(self, tool: str) -> list[Hit]:
+        return self.tool_hits.get(tool, [])
+
+    def has(self, tool: str, *phrases: str) -> bool:
+        """Whether any of `phrases` (vocabulary entries) was found for `tool`."""
+        return any(h.value in phrases for h in self.hits(tool))
+
+
+def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]:
+    return [h for h in hits if not any(h.start < b.end and b.start < h.end for b in blockers)]
+
+
+def _choose_dimension(text: str, hits: list[Hit]) -> Hit | None:
+    """The dimension named after a breakdown marker (按/各/by/per ...), else the first non-time one."""
+    if not hits:
+        return None
+
+    def marked(hit: Hit) -> bool:
+        before = text[: hit.start].rstrip()
+        return hit.phrase.startswith(("按", "每", "各", "分", "逐")) or before.endswith(
+            ("按", "各", "分", "每", "by", "per", "each", "across", "every"))
+
+    for candidates in ([h for h in hits if marked(h)], [h for h in hits if h.value not in vocab.TIME_DIMENSIONS],
+                       hits):
+        if candidates:
+            return candidates[0]
+    return None
+
+
+_LIMIT_PATTERNS = [
+    re.compile(rf"(?:倒数|后|末尾)\s*({NUMBER})\s*(?:名|个|位|款|家|场|种|类)"),
+    re.compile(rf"前\s*({NUMBER})(?!\s*个?\s*(?:天|日|周|星期|礼拜|月|年|季|小时|次))"),
+    re.compile(rf"(?<![a-z])top\s*-?\s*({NUMBER})(?![\d.])"),
+    re.compile(rf"(?<![\d.])(\d{{1,3}}|{CN_NUMERAL})\s*(?:大|强)(?!促|盘|于|概)"),
+    re.compile(rf"(?<![a-z])(?:best|worst|bottom|highest|lowest|largest|biggest|first)\s+({NUMBER})(?![\d.])"),
+    re.compile(rf"(?<![a-z0-9])({NUMBER})\s+(?:best|worst|top|highest|lowest|largest|biggest|most)(?![a-z])"),
+    re.compile(rf"最(?:高|低|多|少|好|差|大|小)的\s*({NUMBER})\s*(?:个|名|位|款|家|场|种|类)"),
+    re.compile(rf"(?<![a-z])limit\s+(\d+)"),
+]
+
+
+def find_limit(text: str) -> Hit | None:
+    for pattern in _LIMIT_PATTERNS:
+        for m in pattern.finditer(text):
+            value = to_int(m.group(1))
+            if value and 1 <= value <= 1000:
+                return Hit(m.group(0).strip(), value, m.start(), m.end())
+    return None
+
+
+_CLUSTER_K = [
+    re.compile(rf"(?:聚成|分成|分为|聚为|划分为|划分成|切成)\s*({NUMBER})\s*(?:个)?\s*(?:类|群|组|簇|堆|cluster)"),
+    re.compile(rf"({NUMBER})\s*个?\s*(?:簇|类人群|个类|clusters?)(?![a-z])"),
+    re.compile(rf"into\s+({NUMBER})\s+(?:groups|clusters|segments|types|classes|personas|buckets)"),
+    re.compile(r"(?<![a-z])k\s*=\s*(\d+)"),
+]
+
+
+def find_cluster_k(text: str) -> Hit | None:
+    for pattern in _CLUSTER_K:
+        if m := pattern.search(text):
+            value = to_int(m.group(1))
+            if value and 2 <= value <= 50:
+                return Hit(m.group(0), value, m.start(), m.end())
+    return None
+
+
+_GENERIC_PRODUCTS = {"什么", "哪些", "商品", "东西", "产品", "啥", "这个", "那个", "it", "what", "which",
+                     "products", "product", "items", "something", "this", "that"}
+_PRODUCT_PATTERNS = [
+    re.compile(r"(?:买了|购买了|买过|购买过|下单了|购买)\s*([^\s,.?!的]{1,20}?)\s*的(?:人|用户|客户|顾客|买家|消费者)"),
+    re.compile(r"(?:和|跟|与)\s*([^\s,.?!的]{1,20}?)\s*(?:一起|搭配|同时)"),
+    re.compile(r"([^\s,.?!的买]{1,20}?)\s*(?:经常)?(?:和|跟|与)什么(?:一起|搭配)"),
+    re.compile(r"(?:bought|buy|buys|purchased|purchase|ordered)\s+(?:a |an |the |some )?"
+               r"([a-z0-9\u4e00-\u9fff][a-z0-9\u4e00-\u9fff \-]{0,30}?)\s+(?:also|tend|usually|often|typically|"
+               r"buy|will|too|then|what)"),
+    re.compile(r"(?:goes with|go with|paired with|together with|alongside|along with)\s+(?:a |an |the )?"
+               r"([a-z0-9\u4e00-\u9fff][a-z0-9\u4e00-\u9fff \-]{0,30}?)\s*(?:\?|$|,|\.)"),
+]
+
+
+def find_product(text: str) -> Hit | None:
+    for pattern in _PRODUCT_PATTERNS:
+        for m in pattern.finditer(text):
+            name = m.group(1).strip(" \"'")
+            if name and name not in _GENERIC_PRODUCTS and not name.startswith(("什么", "哪")):
+                return Hit(m.group(0), name, m.start(1), m.end(1))
+    return None
+
+
+_CUSTOMER_ID = re.compile(
+    r"(?:客户|用户|顾客|买家|会员|customer|user|buyer|member)\s*(?:id|编号|号|no\.?|number)?\s*[:#=]?\s*(\d{3,})")
+_CAMPAIGN_ID = re.compile(
+    r"(?:campaign|活动|实验|测试|test|experiment)\s*(?:id|编号|号)?\s*[:#=]?\s*"
+    r"([A-Za-z][\w\-]*\d[\w\-]*|\d{2,}[\w\-]*)")
+
+
+def find_customer_id(text: str) -> Hit | None:
+    if m := _CUSTOMER_ID.search(text):
+        return Hit(m.group(0), int(m.group(1)), m.start(1), m.end(1))
+    return None
+
+
+def find_campaign_id(question: str) -> Hit | None:
+    """Campaign ids keep their case, so this reads the question, not the lowercased text."""
+    text = normalize(question, lower=False)
+    if m := _CAMPAIGN_ID.search(text):
+        return Hit(m.group(0), m.group(1), m.start(1), m.end(1))
+    return None
+
+
+def extract(question: str) -> Features:
+    text, corrections = correct_spelling(normalize(question))
+    features = Features(question=question, text=text, language=detect_language(question),
+                        corrections=corrections)
+    periods = find_periods(text)
+    features.period = periods[0] if periods else None
+
+    features.segment_hits = find_segments(text)
+    if features.segment_hits:
+        features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start))
+
+    metrics = _not_inside(vocab.METRICS.find(text), periods)
+    features.metric = metrics[0] if metrics else None
+
+    dimensions = _not_inside(vocab.DIMENSIONS.find(text), [*periods, *metrics])
+    features.dimension = _choose_dimension(text, dimensions)
+    if features.dimension is None and (trend := vocab.TREND_WORDS.first(text)):
+        features.dimension = trend
+
+    genders = _not_inside(vocab.GENDERS.find(text), [features.dimension] if features.dimension else [])
+    regions = _not_inside(vocab.REGIONS.find(text), [])
+    if genders:
+        values = sorted({h.value for h in genders})
+        features.filters["gender"] = values[0] if len(values) == 1 else values
+    if regions:
+        values = list(dict.fromkeys(h.value for h in regions))
+        features.filters["region"] = values[0] if len(values) == 1 else values
+    features.filter_hits = genders + regions
+
+    features.limit = find_limit(text)
+    order_hits = vocab.ORDER_WORDS.find(text)
+    features.order = order_hits[0] if order_hits else None
+    features.count = vocab.COUNT_WORDS.first(text)
+    features.who = vocab.WHO_WORDS.first(text)
+    features.greeting = vocab.GREETINGS.first(text) is not None
+    features.lifecycle_words = vocab.LIFECYCLE_STAGE_WORDS.find(text)
+    features.tool_hits = {tool: _dedupe(lex.find_maximal(text)) for tool, lex in vocab.TOOL_LEXICONS.items()}
+    features.domain = bool(
+        vocab.DOMAIN_WORDS.first(text) or features.metric or features.segment or features.dimension
+    )
+    return features
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    unique = []
+    for hit in hits:
+        if hit.value not in seen:
+            seen.add(hit.value)
+            unique.append(hit)
+    return unique
+
+
+def segment_ref(features: Features) -> SegmentRef | None:
+    return features.segment.value if features.segment else None

@@ -1,0 +1,43 @@
+"""Text normalisation before matching: one canonical form for every way of typing a question."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Chinese / typographic punctuation that NFKC leaves alone, mapped to ASCII equivalents.
+_PUNCTUATION = str.maketrans({
+    "。": ".", "、": ",", "，": ",", "；": ";", "：": ":", "？": "?", "！": "!",
+    "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "‘": "'", "’": "'",
+    "《": '"', "》": '"', "〈": '"', "〉": '"', "【": "[", "】": "]", "〔": "(", "〕": ")",
+    "（": "(", "）": ")", "～": "~", "〜": "~", "—": "-", "–": "-", "−": "-", "·": " ",
+    "・": " ", "…": " ", "\u3000": " ", "\u00a0": " ", "\u200b": "",
+})
+
+# Traditional characters that occur in analytics questions, mapped to simplified ones, so that
+# 銷售額 / 訂單數 / 復購率 / 客戶 match the simplified vocabulary.
+_TRADITIONAL = str.maketrans({
+    "銷": "销", "額": "额", "訂": "订", "單": "单", "數": "数", "復": "复", "購": "购", "買": "买",
+    "賣": "卖", "戶": "户", "貨": "货", "費": "费", "員": "员", "會": "会", "價": "价", "層": "层",
+    "類": "类", "別": "别", "複": "复", "顧": "顾", "費": "费", "區": "区", "東": "东", "週": "周", "個": "个", "這": "这", "麼": "么",
+    "後": "后", "們": "们", "營": "营", "運": "运", "場": "场", "轉": "转", "導": "导", "來": "来",
+    "動": "动", "據": "据", "與": "与", "對": "对", "時": "时", "間": "间", "進": "进", "過": "过",
+    "還": "还", "細": "细", "潛": "潜", "經": "经", "產": "产", "風": "风", "險": "险", "議": "议",
+    "漲": "涨", "計": "计", "錄": "录", "聯": "联", "組": "组", "讓": "让", "嗎": "吗", "麽": "么",
+    "為": "为", "覽": "览", "誰": "谁", "於": "于", "歲": "岁", "億": "亿", "萬": "万", "種": "种",
+    "幾": "几", "廣": "广", "實": "实", "驗": "验", "測": "测", "試": "试", "顯": "显", "條": "条",
+    "籤": "签", "標": "标", "準": "准", "護": "护", "膚": "肤", "維": "维", "喚": "唤",
+    "門": "门", "問": "问", "題": "题", "點": "点", "擊": "击", "觀": "观",
+})
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str, lower: bool = True) -> str:
+    """NFKC (full-width -> half-width), Chinese punctuation -> ASCII, a few traditional
+    characters -> simplified, lowercase (unless lower=False), trimmed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.translate(_PUNCTUATION).translate(_TRADITIONAL)
+    if lower:
+        text = text.lower()
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,100 @@
+"""Segment names from data/segments.yaml: display names and aliases -> (scheme, key).
+
+The file maps scheme (rfm, cn8, lifecycle) -> segment key -> {zh, en, rule, aliases: [...]}.
+Matching prefers the longest phrase, so 即将沉睡客户 beats 沉睡客户.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.router.matching import Hit, Lexicon
+from assistant.router.normalize import normalize
+from data import DATA_DIR
+
+SEGMENTS_FILE = DATA_DIR / "segments.yaml"
+SCHEMES = ("rfm", "cn8", "lifecycle")
+
+# English display names that are ordinary words ("New", "Active") would match everywhere; they
+# are only used when they also appear in the aliases.
+_GENERIC_DISPLAY_NAMES = {"new", "active", "repeat", "promising", "churned", "reactivated"}
+
+# Router-only extra phrases, used when the key exists in the file.
+EXTRA_ALIASES: dict[tuple[str, str], list[str]] = {
+    ("rfm", "new_customers"): ["new users", "新来的客户", "新来的用户"],
+    ("rfm", "at_risk"): ["流失风险用户", "有流失风险的客户", "有流失风险的用户", "at risk users"],
+    ("rfm", "hibernating"): ["沉睡", "睡着的客户"],
+    ("rfm", "champions"): ["高价值", "most valuable customers"],
+}
+
+
+@dataclass(frozen=True)
+class SegmentRef:
+    scheme: str
+    key: str
+
+
+def load_segments(path: Path = SEGMENTS_FILE) -> dict[str, dict[str, dict]]:
+    """The parsed file (empty when it does not exist yet)."""
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        content = yaml.safe_load(handle) or {}
+    return {scheme: dict(content.get(scheme) or {}) for scheme in SCHEMES if content.get(scheme)}
+
+
+def segment_phrases(segments: dict[str, dict[str, dict]]) -> list[tuple[str, SegmentRef]]:
+    """Every (phrase, segment) pair: zh / en display names, aliases and router extras."""
+    pairs: list[tuple[str, SegmentRef]] = []
+    seen: set[str] = set()
+    for scheme, entries in segments.items():
+        for key, spec in entries.items():
+            ref = SegmentRef(scheme, key)
+            names = [spec.get("zh"), spec.get("en")] + list(spec.get("aliases") or [])
+            names += EXTRA_ALIASES.get((scheme, key), [])
+            for name in names:
+                if not isinstance(name, str) or not name.strip():
+                    continue
+                phrase = normalize(name)
+                if phrase in _GENERIC_DISPLAY_NAMES and phrase not in _aliases(spec):
+                    continue
+                if phrase in seen:  # the first scheme that names it keeps it (rfm before cn8 ...)
+                    continue
+                seen.add(phrase)
+                pairs.append((phrase, ref))
+    return pairs
+
+
+def _aliases(spec: dict) -> set[str]:
+    return {normalize(a) for a in spec.get("aliases") or [] if isinstance(a, str)}
+
+
+def build_lexicon(path: Path = SEGMENTS_FILE) -> Lexicon:
+    return Lexicon((phrase, ref, float(len(phrase))) for phrase, ref in segment_phrases(load_segments(path)))
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    return build_lexicon(SEGMENTS_FILE)
+
+
+def reload() -> None:
+    """Forget the cached vocabulary (after data/segments.yaml changed)."""
+    _default_lexicon.cache_clear()
+
+
+def find_segments(text: str, lexicon: Lexicon | None = None) -> list[Hit]:
+    """Segment mentions in normalised text, longest first, without overlaps; value = SegmentRef."""
+    return (lexicon or _default_lexicon()).find(text)
+
+
+def find_segment(text: str, lexicon: Lexicon | None = None) -> Hit | None:
+    """The longest segment mention (the earliest among equally long ones)."""
+    hits = find_segments(text, lexicon)
+    if not hits:
+        return None
+    return max(hits, key=lambda h: (h.end - h.start, -h.start))

@@ -1,0 +1,332 @@
+"""Keyword tables (data only): metric and dimension synonyms, filters, and per-tool keywords.
+
+Weights: 6-10 = the phrase alone identifies the tool; 3-5 = a strong hint; 1-2 = context.
+"""
+
+from __future__ import annotations
+
+from assistant.router.matching import Lexicon
+
+# ---------------------------------------------------------------------------------------------
+# Metrics (metric_query). Longest match wins, so 净销售额 beats 销售额 and 下单人数 beats 订单.
+
+METRIC_SYNONYMS: dict[str, list[str]] = {
+    "gmv": [
+        "gmv", "销售额", "销售金额", "成交额", "成交金额", "成交总额", "交易额", "营业额", "营收", "收入",
+        "销售", "业绩", "流水", "卖了多少钱", "卖了多少", "卖得最好", "卖得好", "卖得最多", "卖得最差",
+        "卖得不好", "卖的最好", "卖得怎么样", "卖得如何", "销售情况", "销量额", "revenue", "sales",
+        "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most", "sells best", "sell best",
+        "best selling", "best-selling", "top selling", "top-selling", "revnue", "reveune",
+    ],
+    "net_sales": [
+        "净销售额", "净销售", "净收入", "净成交额", "净营收", "扣除退款后的销售额", "扣除退款",
+        "net sales", "net revenue", "sales net of refunds",
+    ],
+    "orders": [
+        "订单数", "订单量", "订单数量", "订单", "单量", "多少单", "卖了多少单", "卖出多少单", "下单量", "成交单数", "成交订单",
+        "orders", "order count", "number of orders", "order volume", "how many orders",
+    ],
+    "buyers": [
+        "买家数", "买家数量", "买家", "购买人数", "下单人数", "下单用户数", "付款人数", "支付人数",
+        "成交人数", "购买用户数", "多少人买", "多少人购买", "多少人下单", "buyers", "buyer count",
+        "number of buyers", "paying customers", "purchasers", "how many people bought",
+        "多少客户", "多少用户", "多少顾客", "客户数", "用户数", "顾客数", "客户总数", "用户总数", "客户数量",
+        "用户数量", "how many customers", "number of customers", "customer count", "total customers",
+        "how many users", "number of users",
+    ],
+    "aov": [
+        "客单价", "客单", "平均客单价", "平均订单金额", "平均订单价值", "笔单价", "平均每单", "单均价",
+        "aov", "average order value", "avg order value", "average order size", "average basket",
+        "basket size", "average ticket",
+    ],
+    "repurchase_rate": [
+        "复购率", "回购率", "重复购买率", "复购", "回购", "二次购买率", "复购比例", "复够率", "付购率",
+        "repurchase rate", "repurchase", "repeat purchase rate", "repeat purchase", "repeat rate",
+        "repeat buying", "re-purchase", "repurchse",
+    ],
+    "refund_rate": [
+        "退款率", "退货率", "退款比例", "退货比例", "退款", "退货", "退单率", "refund rate",
+        "return rate", "refund", "refunds", "returns rate",
+    ],
+    "new_customers": [
+        "新客数", "新客数量", "新客户数", "新客户数量", "新客", "新用户数", "新用户数量", "新增客户",
+        "新增用户", "新增买家", "新买家数", "拉新", "拉新人数", "new customers", "new customer count",
+        "new buyers", "new users", "customer acquisition", "acquired customers", "first-time buyers",
+    ],
+}
+METRICS = Lexicon.from_mapping(METRIC_SYNONYMS)
+
+# ---------------------------------------------------------------------------------------------
+# Dimensions (metric_query breakdowns, and funnel / live_performance).
+
+DIMENSION_SYNONYMS: dict[str, list[str]] = {
+    "day": ["按天", "按日", "每天", "每日", "日度", "逐日", "分天", "每一天", "日趋势", "daily", "by day",
+            "per day", "day by day", "each day", "day-by-day"],
+    "week": ["按周", "每周", "周度", "逐周", "分周", "周趋势", "weekly", "by week", "per week",
+             "each week", "week by week", "week over week"],
+    "month": ["按月", "每月", "月度", "逐月", "分月", "每个月", "月趋势", "monthly", "by month",
+              "per month", "each month", "month by month", "month over month"],
+    "host": ["主播", "达人", "带货主播", "host", "hosts", "streamer", "streamers", "anchor", "kol"],
+    "session": ["场次", "每场直播", "每一场直播", "各场直播", "哪场直播", "那场直播", "这场直播",
+                "每场", "直播场次", "session", "live session", "broadcast", "live stream", "livestream"],
+    "category": ["品类", "类目", "商品类别", "商品分类", "category", "categories", "product category"],
+    "product": ["商品", "单品", "产品", "sku", "product", "item"],
+    "region": ["地区", "省份", "区域", "地域", "各省", "哪个省", "分省", "region", "province", "geography",
+               "by state", "area"],
+    "gender": ["性别", "男女", "gender", "sex"],
+    "age_band": ["年龄", "年龄段", "年龄层", "age", "age band", "age group"],
+    "channel": ["渠道", "来源", "获客渠道", "引流渠道", "channel", "acquisition channel", "source"],
+    "segment": ["分群", "客群", "人群", "rfm分群", "segment", "rfm segment", "customer segment"],
+}
+DIMENSIONS = Lexicon.from_mapping(DIMENSION_SYNONYMS)
+TIME_DIMENSIONS = ("day", "week", "month")
+TREND_WORDS = Lexicon.from_mapping({"month": ["趋势", "走势", "变化", "trend", "over time"]})
+# A breakdown marker right before a dimension word ("按地区", "各渠道", "by region").
+BREAKDOWN_MARKERS = ("按", "各", "分", "每", "by ", "per ", "each ", "across ", "by", "per")
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+
+GENDER_WORDS: dict[str, list[str]] = {
+    "female": ["女性", "女生", "女用户", "女性用户", "女客户", "女顾客", "女买家", "女士", "女的",
+               "women", "woman", "female", "females", "ladies", "girls"],
+    "male": ["男性", "男生", "男用户", "男性用户", "男客户", "男顾客", "男买家", "男士", "男的",
+             "men", "man", "male", "males", "guys"],
+}
+GENDERS = Lexicon.from_mapping(GENDER_WORDS, plural=False)
+
+# The 34 provincial-level divisions: short name (as stored in customers.province) -> variants.
+PROVINCES: dict[str, list[str]] = {
+    "北京": ["北京", "北京市", "beijing"], "天津": ["天津", "天津市", "tianjin"],
+    "上海": ["上海", "上海市", "shanghai"], "重庆": ["重庆", "重庆市", "chongqing"],
+    "河北": ["河北", "河北省", "hebei"], "山西": ["山西", "山西省", "shanxi"],
+    "辽宁": ["辽宁", "辽宁省", "liaoning"], "吉林": ["吉林", "吉林省", "jilin"],
+    "黑龙江": ["黑龙江", "黑龙江省", "heilongjiang"], "江苏": ["江苏", "江苏省", "jiangsu"],
+    "浙江": ["浙江", "浙江省", "zhejiang"], "安徽": ["安徽", "安徽省", "anhui"],
+    "福建": ["福建", "福建省", "fujian"], "江西": ["江西", "江西省", "jiangxi"],
+    "山东": ["山东", "山东省", "shandong"], "河南": ["河南", "河南省", "henan"],
+    "湖北": ["湖北", "湖北省", "hubei"], "湖南": ["湖南", "湖南省", "hunan"],
+    "广东": ["广东", "广东省", "guangdong"], "海南": ["海南", "海南省", "hainan"],
+    "四川": ["四川", "四川省", "sichuan"], "贵州": ["贵州", "贵州省", "guizhou"],
+    "云南": ["云南", "云南省", "yunnan"], "陕西": ["陕西", "陕西省", "shaanxi"],
+    "甘肃": ["甘肃", "甘肃省", "gansu"], "青海": ["青海", "青海省", "qinghai"],
+    "台湾": ["台湾", "台湾省", "taiwan"],
+    "内蒙古": ["内蒙古", "内蒙古自治区", "内蒙", "inner mongolia"],
+    "广西": ["广西", "广西壮族自治区", "广西自治区", "guangxi"],
+    "西藏": ["西藏", "西藏自治区", "tibet", "xizang"],
+    "宁夏": ["宁夏", "宁夏回族自治区", "宁夏自治区", "ningxia"],
+    "新疆": ["新疆", "新疆维吾尔自治区", "新疆自治区", "xinjiang"],
+    "香港": ["香港", "香港特别行政区", "hong kong"], "澳门": ["澳门", "澳门特别行政区", "macau", "macao"],
+}
+REGIONS = Lexicon.from_mapping(PROVINCES, plural=False)
+
+# ---------------------------------------------------------------------------------------------
+# Ranking direction
+
+ORDER_WORDS = Lexicon.from_mapping({
+    "asc": ["最低", "最少", "最差", "垫底", "倒数", "最小", "最不", "卖得最差", "最弱", "worst", "lowest",
+            "least", "bottom", "smallest", "fewest", "weakest"],
+    "desc": ["最高", "最多", "最好", "最大", "最强", "卖得最好", "排名靠前", "best", "highest", "most",
+             "top", "biggest", "largest", "strongest"],
+}, plural=False)
+
+# ---------------------------------------------------------------------------------------------
+# Tool keywords: phrase -> weight.
+
+TOOL_KEYWORDS: dict[str, dict[str, float]] = {
+    "describe_data": {
+        "有哪些表": 8, "哪些表": 7, "什么表": 6, "哪些字段": 8, "什么字段": 8, "表和字段": 8, "字段": 4,
+        "表结构": 8, "数据结构": 7, "数据字典": 8, "有什么数据": 8, "有哪些数据": 8, "什么数据": 5,
+        "数据有哪些": 8, "数据范围": 6, "数据覆盖": 6, "数据时间范围": 7, "数据从什么时候": 7, "数据概况": 7,
+        "介绍一下数据": 8, "数据介绍": 8, "数据说明": 7, "数据集": 4, "数据表": 6,
+        "what data": 8, "which data": 7, "which tables": 8, "what tables": 8, "list tables": 8,
+        "tables": 4, "table": 2, "what fields": 8, "which fields": 8, "what columns": 8,
+        "which columns": 8, "columns": 4, "fields": 3, "schema": 7, "data dictionary": 8,
+        "describe the data": 8, "describe data": 8, "data model": 7, "dataset": 4,
+        "available data": 7, "data available": 7, "date range": 4, "data coverage": 7,
+    },
+    "metric_query": {
+        "是多少": 1, "多少": 0.5, "对比": 1, "分布": 1, "比例": 1, "占比": 1, "排名前": 1, "排名": 1, "排行": 1, "看一下": 0.5, "看看": 0.5,
+        "统计": 1, "汇总": 1, "how much": 1, "what is": 0.5, "what was": 0.5, "show": 0.5,
+        "compare": 1, "breakdown": 1, "break down": 1, "rank": 1, "ranking": 1, "total": 1,
+    },
+    "rfm_segments": {
+        "rfm": 5, "分群": 4, "分层": 4, "用户分群": 6, "客户分群": 6, "人群划分": 5, "客户分层": 6,
+        "用户分层": 6, "客群": 3, "分群结果": 6, "中国八类": 8, "八类": 6, "八大类": 6, "8类": 5,
+        "cn8": 8, "segment": 4, "segmentation": 6, "segments": 4, "which segment": 5,
+        "eight classes": 6, "eight segments": 6, "8 segments": 6, "customer segments": 6,
+        "segment sizes": 7, "segment size": 7, "哪个分群": 5, "哪类客户": 3, "哪类用户": 3,
+        "各类客户": 3, "各类用户": 3, "客户价值分层": 7, "value tiers": 5,
+    },
+    "segment_strategy": {
+        "怎么运营": 7, "如何运营": 7, "运营策略": 7, "运营方案": 7, "运营建议": 7, "怎么办": 4, "策略": 5,
+        "建议": 4, "营销建议": 7, "营销方案": 7, "营销策略": 7, "怎么唤醒": 7, "如何唤醒": 7, "唤醒": 5,
+        "召回": 5, "怎么召回": 7, "怎么维护": 7, "如何维护": 7, "维护": 3, "怎么留住": 7, "留住": 4,
+        "挽回": 5, "激活": 4, "促活": 5, "怎么做": 3, "该做什么": 5, "做什么": 2, "打法": 5, "玩法": 4,
+        "方案": 3, "话术": 5, "触达": 4, "怎么运营好": 7, "运营": 2, "怎么提升": 3, "如何提升": 3,
+        "怎么提高": 3, "如何提高": 3, "怎么转化": 4, "怎么激活": 7, "怎么挽回": 7, "怎么处理": 4,
+        "应该怎么": 3, "该怎么": 3, "如何对待": 5, "怎么对待": 5,
+        "playbook": 7, "strategy": 5, "strategies": 5, "what should we do": 7, "what should i do": 7,
+        "what to do": 6, "what can we do": 6, "how to win back": 7, "win back": 5, "win them back": 7,
+        "how do we win": 6, "how to retain": 6, "how do we retain": 6, "how to keep": 5,
+        "how do we keep": 5, "re-engage": 6, "reengage": 6, "reactivate": 5, "nurture": 5,
+        "advice": 5, "action plan": 6, "tactics": 5, "how should we": 5, "how to handle": 5,
+        "how should we handle": 7, "how to engage": 6, "engage": 3, "marketing ideas": 6,
+        "marketing plan": 6, "recommendations for": 3, "suggestions": 4, "suggest": 3,
+        "what actions": 6, "treat": 3, "approach": 3,
+    },
+    "funnel": {
+        "漏斗": 10, "转化漏斗": 10, "funnel": 10, "drop off": 7, "drop-off": 7, "drop out": 6,
+        "流失在哪": 6, "哪一步": 5, "哪个环节": 6, "各环节": 6, "环节": 3, "加购": 4, "加购物车": 5,
+        "购物车": 4, "没付款": 5, "未付款": 5, "没支付": 5, "未支付": 5, "不付款": 5, "弃购": 7,
+        "观看到下单": 6, "观看到支付": 6, "点击到下单": 6, "点击到购买": 6, "从观看": 4, "到付款": 4,
+        "between watching and paying": 7, "watching and paying": 6, "watch to pay": 6,
+        "cart abandonment": 8, "abandon": 5, "abandoned cart": 8, "add to cart": 5,
+        "added to cart": 5, "add-to-cart": 5, "checkout": 4, "click to pay": 6, "click-through": 3,
+        "点击率": 3, "click rate": 3, "ctr": 3, "conversion steps": 6, "step by step conversion": 6, "didn't pay": 5, "did not pay": 5,
+    },
+    "live_performance": {
+        "场观": 7, "gpm": 8, "千次观看成交": 8, "千次观看成交额": 8, "uv价值": 7, "观看人数": 5,
+        "在线人数": 5, "观看时长": 5, "停留时长": 5, "观众": 3, "观看": 2, "互动率": 5, "直播表现": 7,
+        "直播效果": 7, "直播数据": 5, "主播表现": 7, "主播排名": 6, "主播排行": 6, "场次排名": 6,
+        "直播间": 2, "直播": 2, "那场直播": 5, "这场直播": 5, "哪场直播": 5, "哪几场直播": 5,
+        "每场直播": 4, "转化率": 2, "转化": 2, "带货能力": 6, "带货效果": 6,
+        "viewers": 3, "views": 3, "viewer": 3, "watch time": 5, "conversion rate": 2,
+        "conversion": 2, "converts": 2, "rank hosts": 4, "rank the hosts": 4, "host performance": 7,
+        "streamer performance": 7, "live performance": 7, "session performance": 7,
+        "live sessions": 4, "live session": 4, "livestreams": 3, "broadcasts": 3,
+        "best sessions": 5, "best hosts": 3, "top hosts": 3, "engagement rate": 5, "表现": 1,
+        "perform": 1, "performing": 1, "performance": 1, "performed": 1,
+    },
+    "cohort_retention": {
+        "留存": 7, "留存率": 8, "同期群": 9, "群组分析": 8, "cohort": 9, "cohorts": 9, "retention": 6,
+        "retention rate": 8, "首购后多久": 8, "多久会回购": 7, "多久回购": 7, "多久复购": 7,
+        "多久会复购": 7, "多久再买": 7, "复购周期": 6, "回购周期": 6, "第二次购买": 5, "二次购买间隔": 7,
+        "how long until": 4, "time to second purchase": 8, "second purchase": 5, "come back": 3,
+        "days to repurchase": 7, "how soon": 3, "retained": 5,
+    },
+    "churn_risk": {
+        "流失风险": 6, "有流失风险": 7, "流失预警": 6, "会流失": 6, "可能流失": 7, "要流失": 6,
+        "即将流失": 5, "快流失": 5, "流失概率": 8, "流失预测": 8, "预测流失": 8, "流失的可能": 7,
+        "风险客户": 2, "流失": 2, "churn risk": 6, "churn": 4, "churning": 5, "likely to churn": 8,
+        "at risk of churning": 8, "churn prediction": 8, "predict churn": 8, "churn probability": 8,
+        "likely to leave": 7, "about to leave": 6, "at risk of leaving": 8, "who will churn": 8,
+        "going to churn": 8, "risk of churn": 8,
+    },
+    "customer_lifetime_value": {
+        "生命周期价值": 9, "终身价值": 9, "客户价值预测": 8, "未来价值": 6, "预测价值": 6, "ltv": 9,
+        "clv": 9, "cltv": 9, "lifetime value": 9, "life time value": 9, "customer value": 4,
+        "future value": 6, "expected value": 4, "长期价值": 6, "值多少钱": 4, "能贡献多少": 5,
+        "worth over": 4, "bg/nbd": 9, "bgnbd": 9,
+    },
+    "customer_clusters": {
+        "聚类": 9, "聚成": 8, "k-means": 9, "kmeans": 9, "k均值": 9, "聚类分析": 9, "cluster": 8,
+        "clusters": 8, "clustering": 9, "分成几类": 6, "分成几组": 6, "behavioural groups": 6,
+        "behavioral groups": 6, "by behaviour": 3, "by behavior": 3, "按行为": 4, "行为特征": 3,
+        "相似的用户": 4, "similar customers": 4,
+    },
+    "lifecycle_stages": {
+        "生命周期阶段": 9, "生命周期": 5, "哪些阶段": 5, "哪个阶段": 5, "所处阶段": 6, "阶段分布": 7,
+        "客户阶段": 6, "用户阶段": 6, "lifecycle": 6, "life cycle": 6, "lifecycle stage": 9,
+        "lifecycle stages": 9, "stages": 4, "stage": 3, "生命周期分布": 8,
+    },
+    "product_associations": {
+        "一起购买": 8, "一起买": 8, "同时购买": 8, "同时买": 7, "搭配购买": 8, "连带购买": 8,
+        "连带率": 6, "关联购买": 8, "关联商品": 7, "关联分析": 7, "关联规则": 8, "购物篮": 8,
+        "还会买什么": 8, "还买了什么": 8, "还会买": 6, "还买了": 6, "经常搭配": 7, "搭配": 4, "组合购买": 8,
+        "bought together": 8, "buy together": 8, "purchased together": 8, "frequently bought": 7,
+        "market basket": 8, "basket analysis": 8, "cross-sell": 6, "cross sell": 6,
+        "association rules": 8, "associations": 6, "also buy": 7, "also bought": 7, "also purchase": 7,
+        "paired with": 5, "go together": 6, "bundle": 4, "bundles": 4,
+    },
+    "recommend_products": {
+        "推荐什么商品": 9, "推荐什么产品": 9, "推荐商品": 8, "推荐产品": 8, "推荐什么": 6, "推荐": 4,
+        "推什么": 6, "推哪些": 6, "商品推荐": 8, "产品推荐": 8, "适合买什么": 7, "适合什么商品": 7,
+        "卖什么给": 6, "推送什么": 6, "给他推": 6, "给她推": 6, "选品": 4,
+        "recommend": 5, "recommendation": 5, "recommendations": 5, "what products should": 7,
+        "which products should": 7, "what should we sell": 7, "what to sell": 6, "next best offer": 8,
+        "next best product": 8, "products to offer": 7, "products to push": 7, "suggest products": 8,
+        "product suggestions": 8,
+    },
+    "ab_test": {
+        "a/b测试": 9, "ab测试": 9, "a/b test": 9, "ab test": 9, "abtest": 9, "a/b": 6, "实验组": 7,
+        "对照组": 7, "实验效果": 7, "实验": 4, "显著": 5, "显著性": 7, "发券": 5, "优惠券": 4, "发券效果": 8,
+        "券的效果": 7, "活动效果": 5, "营销活动": 3, "提升了复购": 3, "有没有效果": 3, "效果显著": 6,
+        "significant": 5, "significance": 7, "statistically": 5, "uplift": 6, "lift": 4,
+        "coupon campaign": 8, "coupon": 4, "coupons": 4, "campaign": 4, "campaigns": 4, "treatment": 5,
+        "control group": 8, "experiment": 6, "split test": 8, "p-value": 7, "p value": 7,
+    },
+    "export_segment": {
+        "导出": 8, "下载": 6, "export": 8, "download": 6, "名单": 2, "清单": 2, "list": 1, "excel": 3,
+        "csv": 3, "xlsx": 3, "导成": 6, "拉一份": 4, "拉个名单": 6, "发我一份": 4,
+    },
+}
+TOOL_LEXICONS: dict[str, Lexicon] = {
+    tool: Lexicon((phrase, phrase, weight) for phrase, weight in words.items())
+    for tool, words in TOOL_KEYWORDS.items()
+}
+
+# ---------------------------------------------------------------------------------------------
+# Context words
+
+# "How many / how big": a segment / stage mentioned with these asks for sizes.
+COUNT_WORDS = Lexicon.from_mapping({"count": [
+    "有多少", "多少人", "多少个", "多少位", "几个人", "占比", "比例", "人数", "规模", "分别有多少", "有几个",
+    "how many", "how big", "size", "sizes", "share", "proportion", "percentage", "count",
+]}, plural=False)
+# Strategy words that only count when the question is about customers or the business.
+DOMAIN_WORDS = Lexicon.from_mapping({"domain": [
+    "客户", "用户", "顾客", "买家", "粉丝", "会员", "人群", "复购", "回购", "gmv", "销售", "营销", "直播",
+    "店铺", "customers", "customer", "users", "buyers", "shoppers", "fans", "members", "audience",
+    "segment", "sales", "revenue", "marketing",
+]})
+# Lifecycle stage words: two or more (+ a count word) = lifecycle_stages.
+LIFECYCLE_STAGE_WORDS = Lexicon.from_mapping({
+    "new": ["新客", "新用户", "新客户", "new"],
+    "active": ["活跃", "active"],
+    "repeat": ["复购", "老客", "repeat", "returning"],
+    "at_risk": ["沉默", "预警", "流失风险", "at risk", "at-risk", "lapsing"],
+    "churned": ["已流失", "流失", "churned", "lost"],
+    "reactivated": ["回流", "召回", "reactivated", "won back"],
+})
+# A question about people ("哪些用户", "which customers"): lists of customers, not sizes.
+WHO_WORDS = Lexicon.from_mapping({"who": [
+    "哪些用户", "哪些客户", "哪些人", "哪些买家", "谁", "which customers", "which users", "who",
+    "which buyers",
+]}, plural=False)
+GREETINGS = Lexicon.from_mapping({"greeting": [
+    "你好", "您好", "嗨", "哈喽", "早上好", "晚上好", "谢谢", "再见", "hello", "hi", "hey", "thanks",
+    "thank you", "good morning", "bye",
+]}, plural=False)
+
+# ---------------------------------------------------------------------------------------------
+# Argument words for specific tools
+
+SCHEME_WORDS = Lexicon.from_mapping({
+    "cn8": ["中国八类", "八类", "8类", "八大类", "八种", "八个", "重要价值客户", "cn8", "eight classes",
+            "eight segments", "8 segments", "8 classes", "eight-class", "chinese rfm", "8 types"],
+    "lifecycle": ["生命周期", "lifecycle", "life cycle"],
+}, plural=False)
+THRESHOLD_WORDS = Lexicon.from_mapping({"median": ["中位数", "中值", "median"],
+                                        "mean": ["平均值", "均值", "mean", "average"]}, plural=False)
+FORMAT_WORDS = Lexicon.from_mapping({
+    "xlsx": ["excel", "xlsx", "xls", "表格", "电子表格", "spreadsheet"],
+    "csv": ["csv", "逗号分隔"],
+}, plural=False)
+GRAIN_WORDS = Lexicon.from_mapping({
+    "month": ["按月", "月度", "每月", "monthly", "by month", "per month", "month"],
+    "week": ["按周", "周度", "每周", "weekly", "by week", "per week", "week"],
+}, plural=False)
+LIVE_METRICS = Lexicon.from_mapping({
+    "conversion_rate": ["转化率", "转化", "conversion rate", "conversion", "converts", "cvr"],
+    "gpm": ["gpm", "千次观看成交", "千次观看成交额", "uv价值"],
+    "viewers": ["场观", "观看人数", "在线人数", "观众", "viewers", "views", "viewer", "audience"],
+    "watch_time": ["观看时长", "停留时长", "watch time", "watch seconds"],
+    "gmv": ["gmv", "销售额", "成交额", "revenue", "sales"],
+    "orders": ["订单数", "单量", "orders"],
+})
+LIVE_DIMENSIONS = Lexicon.from_mapping({
+    "host": ["主播", "达人", "host", "streamer", "anchor", "kol"],
+    "session": ["场次", "那场", "这场", "哪场", "每场", "场直播", "session", "broadcast", "livestream",
+                "live stream"],
+})

@@ -1,0 +1,59 @@
+"""Shared fixtures: one real demo warehouse per test session, built by the real generator."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DEV_QUESTIONS = SHARED / "eval" / "dev_questions.yaml"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from data.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine(demo_db: Path):
+    from assistant.engine import Engine
+
+    eng = Engine(demo_db)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="session")
+def raw_tables(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The demo tables read through a plain connection to a copy (DuckDB shares one instance per
+    file in a process, so the original is already open with the locked configuration)."""
+    copy = tmp_path_factory.mktemp("raw") / "copy.duckdb"
+    shutil.copy(demo_db, copy)
+    con = duckdb.connect(str(copy), read_only=True)
+    names = ["orders", "order_items", "customers", "products", "hosts", "live_sessions"]
+    tables = {name: con.execute(f"SELECT * FROM {name}").df() for name in names}
+    con.close()
+    return tables
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("ASSISTANT_HOME", str(home))
+    return home
+
+
+def cli_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["ASSISTANT_HOME"] = str(home)
+    return env

@@ -1,0 +1,138 @@
+"""The CLI as a person and a script use it: real subprocesses, the JSON contract, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import cli_env
+
+CONTRACT_KEYS = {"answer", "language", "mode", "tool_calls", "tables", "charts", "sql", "recommendations", "error"}
+
+
+def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True, text=True, env=cli_env(home), timeout=300,
+    )
+
+
+@pytest.fixture
+def home_with_demo(tmp_path: Path, demo_db: Path) -> Path:
+    """A workspace that already holds the demo database (saves rebuilding it per test)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(demo_db, home / "demo.duckdb")
+    return home
+
+
+def check_contract(payload: dict) -> None:
+    assert set(payload) >= CONTRACT_KEYS
+    assert payload["language"] in ("zh", "en") and payload["mode"] == "offline"
+    for call in payload["tool_calls"]:
+        assert isinstance(call["name"], str) and isinstance(call["args"], dict)
+    for table in payload["tables"]:
+        assert isinstance(table["truncated"], bool)
+        assert all(len(row) == len(table["columns"]) for row in table["rows"])
+    for chart in payload["charts"]:
+        assert chart["title"] and "data" in chart["plotly"]
+    assert all(isinstance(s, str) for s in payload["sql"] + payload["recommendations"])
+
+
+def test_rfm_tool_json_segment_sizes_sum_to_buyers(home_with_demo: Path, raw_tables) -> None:
+    done = run_cli(home_with_demo, "tool", "rfm_segments", "--json")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    check_contract(payload)
+    segments = next(t for t in payload["tables"] if t["name"] == "segments")
+    count = segments["columns"].index("customers")
+    orders = raw_tables["orders"]
+    assert sum(row[count] for row in segments["rows"]) == orders.loc[orders.status == "paid", "customer_id"].nunique()
+    customers = next(t for t in payload["tables"] if t["name"] == "customers")
+    assert customers["truncated"] and len(customers["rows"]) == 1000
+
+
+@pytest.mark.parametrize(
+    "question,tool,language",
+    [("各个RFM分群分别有多少用户？", "rfm_segments", "zh"),
+     ("What is our repurchase rate this year?", "metric_query", "en"),
+     ("沉睡客户应该怎么运营？", "segment_strategy", "zh")],
+)
+def test_ask_json(home_with_demo: Path, question: str, tool: str, language: str) -> None:
+    done = run_cli(home_with_demo, "ask", "--json", question)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    check_contract(payload)
+    assert payload["tool_calls"][0]["name"] == tool
+    assert payload["language"] == language and payload["error"] is None
+
+
+def test_ask_text_output(home_with_demo: Path) -> None:
+    done = run_cli(home_with_demo, "ask", "最近30天的GMV是多少？", "--show-sql")
+    assert done.returncode == 0
+    assert "GMV" in done.stdout and "metric_query" in done.stdout and "SELECT" in done.stdout
+
+
+def test_hostile_sql_fails_with_clear_message(home_with_demo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "leak.csv"
+    done = run_cli(home_with_demo, "sql", f"COPY orders TO '{target}'", "--json")
+    assert done.returncode == 1
+    payload = json.loads(done.stdout)
+    check_contract(payload)
+    assert payload["error"]["code"] == "sql_not_read_only"
+    assert not target.exists()
+
+
+def test_sql_command_and_row_cap(home_with_demo: Path) -> None:
+    done = run_cli(home_with_demo, "sql", "SELECT * FROM orders", "--limit", "5", "--json")
+    payload = json.loads(done.stdout)
+    assert done.returncode == 0
+    assert payload["tables"][0]["truncated"] and len(payload["tables"][0]["rows"]) == 5
+
+
+def test_tools_listing(home_with_demo: Path) -> None:
+    done = run_cli(home_with_demo, "tools", "--json")
+    tools = {t["name"]: t for t in json.loads(done.stdout)}
+    assert {"describe_data", "run_sql", "metric_query", "rfm_segments", "segment_strategy"} <= set(tools)
+    assert "metric" in tools["metric_query"]["parameters"]["properties"]
+
+
+def test_bad_tool_args_exit_nonzero(home_with_demo: Path) -> None:
+    done = run_cli(home_with_demo, "tool", "metric_query", "--args", "{not json", "--json")
+    assert done.returncode == 1 and json.loads(done.stdout)["error"]["code"] == "bad_arguments"
+    unknown = run_cli(home_with_demo, "tool", "no_such_tool", "--json")
+    assert unknown.returncode == 1 and json.loads(unknown.stdout)["error"]["code"] == "unknown_tool"
+
+
+def test_data_flag_opens_file_read_only(home_with_demo: Path, demo_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "shop.duckdb"
+    shutil.copy(demo_db, copy)
+    before = copy.read_bytes()
+    done = run_cli(home_with_demo, "ask", "--data", str(copy), "--json", "What data do you have?")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["tool_calls"][0]["name"] == "describe_data"
+    assert copy.read_bytes() == before
+    missing = run_cli(home_with_demo, "ask", "--data", str(tmp_path / "none.duckdb"), "--json", "GMV?")
+    assert missing.returncode == 1 and json.loads(missing.stdout)["error"]["code"] == "data_not_found"
+
+
+def test_first_run_creates_demo_database(tmp_path: Path) -> None:
+    home = tmp_path / "fresh-home"
+    done = run_cli(home, "ask", "--json", "How many customers are in each RFM segment?")
+    assert done.returncode == 0, done.stderr
+    assert (home / "demo.duckdb").is_file()
+    assert json.loads(done.stdout)["tool_calls"][0]["name"] == "rfm_segments"
+
+
+def test_chat_reads_questions_from_stdin(home_with_demo: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "chat"], input="哪个品类卖得最好？\n\n",
+        capture_output=True, text=True, env=cli_env(home_with_demo), timeout=300,
+    )
+    assert done.returncode == 0
+    assert "品类" in done.stdout and "metric_query" in done.stdout

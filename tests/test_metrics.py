@@ -1,0 +1,112 @@
+"""metric_query against independent pandas computations of the written definitions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+PAID = ["paid", "refunded"]
+
+
+def in_window(orders: pd.DataFrame, days: int | None) -> pd.DataFrame:
+    if days is None:
+        return orders
+    end = orders["order_time"].max().normalize()
+    return orders[orders["order_time"] >= end - pd.Timedelta(days=days - 1)]
+
+
+def reference(orders: pd.DataFrame, metric: str) -> float:
+    paid = orders[orders["status"].isin(PAID)]
+    per_customer = paid.groupby("customer_id")["order_id"].nunique()
+    values = {
+        "gmv": paid["pay_amount"].sum(),
+        "net_sales": paid["pay_amount"].sum() - orders.loc[orders["status"] == "refunded", "pay_amount"].sum(),
+        "orders": len(paid),
+        "buyers": paid["customer_id"].nunique(),
+        "aov": paid["pay_amount"].sum() / len(paid),
+        "repurchase_rate": (per_customer >= 2).sum() / len(per_customer),
+        "refund_rate": (orders["status"] == "refunded").sum() / len(paid),
+    }
+    return values[metric]
+
+
+METRICS = ["gmv", "net_sales", "orders", "buyers", "aov", "repurchase_rate", "refund_rate"]
+
+
+@pytest.mark.parametrize("metric", METRICS)
+@pytest.mark.parametrize("days", [None, 30])
+def test_single_value_matches_reference(engine, raw_tables, metric, days) -> None:
+    period = None if days is None else f"last_{days}_days"
+    answer = engine.run_tool("metric_query", {"metric": metric, "period": period})
+    assert answer.ok, answer.error
+    ours = float(answer.table().iloc[0][metric])
+    assert ours == pytest.approx(reference(in_window(raw_tables["orders"], days), metric), rel=1e-9)
+
+
+def test_new_customers_reference(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    first = orders[orders["status"].isin(PAID)].sort_values(["order_time", "order_id"]).groupby("customer_id").head(1)
+    start = orders["order_time"].max().normalize() - pd.Timedelta(days=89)
+    expected = (first["order_time"] >= start).sum()
+    answer = engine.run_tool("metric_query", {"metric": "new_customers", "period": "last_90_days"})
+    assert int(answer.table().iloc[0]["new_customers"]) == expected
+    by_channel = engine.run_tool("metric_query", {"metric": "new_customers", "dimension": "channel"}).table()
+    customers = raw_tables["customers"].set_index("customer_id")["channel"]
+    ref = first["customer_id"].map(customers).value_counts()
+    assert dict(zip(by_channel["channel"], by_channel["new_customers"])) == ref.to_dict()
+
+
+def test_gmv_by_month_sums_to_total(engine, raw_tables) -> None:
+    monthly = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "month"}).table()
+    orders = raw_tables["orders"]
+    paid = orders[orders["status"].isin(PAID)]
+    ref = paid.groupby(paid["order_time"].dt.strftime("%Y-%m"))["pay_amount"].sum()
+    assert list(monthly["month"]) == list(ref.index)
+    assert monthly["gmv"].to_numpy() == pytest.approx(ref.to_numpy(), rel=1e-9)
+
+
+def test_gmv_by_category_uses_order_lines(engine, raw_tables) -> None:
+    table = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "category"}).table()
+    items = raw_tables["order_items"].merge(raw_tables["orders"][["order_id", "status"]], on="order_id")
+    items = items[items["status"].isin(PAID)].merge(raw_tables["products"], on="product_id")
+    ref = items.groupby("category")["pay_amount"].sum().sort_values(ascending=False)
+    assert list(table["category"]) == list(ref.index)
+    assert table["gmv"].to_numpy() == pytest.approx(ref.to_numpy(), rel=1e-9)
+
+
+def test_aov_by_region_with_filter_and_limit(engine, raw_tables) -> None:
+    args = {"metric": "aov", "dimension": "region", "filters": {"gender": "female"}, "limit": 3}
+    table = engine.run_tool("metric_query", args).table()
+    orders = raw_tables["orders"].merge(raw_tables["customers"], on="customer_id")
+    paid = orders[orders["status"].isin(PAID) & (orders["gender"] == "female")]
+    ref = paid.groupby("province")["pay_amount"].mean().sort_values(ascending=False).head(3)
+    assert list(table["region"]) == list(ref.index)
+    assert table["aov"].to_numpy() == pytest.approx(ref.to_numpy(), rel=1e-9)
+
+
+def test_refund_rate_by_host(engine, raw_tables) -> None:
+    table = engine.run_tool("metric_query", {"metric": "refund_rate", "dimension": "host"}).table()
+    orders = raw_tables["orders"].merge(raw_tables["hosts"], on="host_id", how="left")
+    orders["host_name"] = orders["host_name"].fillna("(shelf)")
+    paid = orders[orders["status"].isin(PAID)]
+    ref = paid.groupby("host_name")["status"].apply(lambda s: (s == "refunded").mean())
+    ours = dict(zip(table["host"], table["refund_rate"]))
+    assert ours == pytest.approx(ref.to_dict(), rel=1e-9)
+
+
+def test_bad_arguments_are_explained(engine) -> None:
+    wrong_metric = engine.run_tool("metric_query", {"metric": "profit"})
+    assert wrong_metric.error["code"] == "bad_arguments" and "gmv" in wrong_metric.error["message"]
+    wrong_period = engine.run_tool("metric_query", {"metric": "gmv", "period": "next_century"})
+    assert wrong_period.error["code"] == "bad_period"
+    wrong_filter = engine.run_tool("metric_query", {"filters": {"planet": "mars"}})
+    assert wrong_filter.error["code"] == "bad_filter"
+    extra = engine.run_tool("metric_query", {"colour": "red"})
+    assert extra.error["code"] == "bad_arguments"
+
+
+def test_answer_quotes_definition_and_value(engine) -> None:
+    zh = engine.run_tool("metric_query", {"metric": "repurchase_rate", "period": "last_month"}, "zh")
+    rate = float(zh.table().iloc[0]["repurchase_rate"])
+    assert f"{rate * 100:.1f}%" in zh.answer
+    assert "口径" in zh.answer and "复购率" in zh.answer

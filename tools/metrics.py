@@ -1,0 +1,285 @@
+"""metric_query: a metric from data/metrics.yaml over a time window, optionally by a dimension."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from tools import catalog, fmt
+from tools.context import Context
+from tools.registry import tool
+from tools.result import ChartSpec, Table, ToolError, ToolResult
+from tools.timewindow import PeriodError, Window, resolve_period
+
+Metric = Literal[
+    "gmv", "net_sales", "orders", "buyers", "aov", "repurchase_rate", "refund_rate", "new_customers"
+]
+Dimension = Literal[
+    "day", "week", "month", "host", "session", "category", "product", "region", "gender",
+    "age_band", "channel", "segment",
+]
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    expr: str
+    join: str | None  # the alias of the table it needs: c, h, s, p, seg
+    zh: str
+    en: str
+    item_grain: bool = False  # needs order lines (amount = the line's share)
+    time: bool = False
+
+
+DIMENSIONS: dict[str, DimensionSpec] = {
+    "day": DimensionSpec("CAST(o.order_time AS DATE)", None, "日期", "day", time=True),
+    "week": DimensionSpec("CAST(date_trunc('week', o.order_time) AS DATE)", None, "周", "week", time=True),
+    "month": DimensionSpec("strftime(o.order_time, '%Y-%m')", None, "月份", "month", time=True),
+    "host": DimensionSpec("coalesce(h.host_name, '(shelf)')", "h", "主播", "host"),
+    "session": DimensionSpec(
+        "coalesce(s.title || ' #' || CAST(s.session_id AS VARCHAR), '(shelf)')", "s", "直播场次", "session"
+    ),
+    "category": DimensionSpec("p.category", "p", "品类", "category", item_grain=True),
+    "product": DimensionSpec("p.product_name", "p", "商品", "product", item_grain=True),
+    "region": DimensionSpec("c.province", "c", "地区", "region"),
+    "gender": DimensionSpec("c.gender", "c", "性别", "gender"),
+    "age_band": DimensionSpec("c.age_band", "c", "年龄段", "age band"),
+    "channel": DimensionSpec("c.channel", "c", "渠道", "channel"),
+    "segment": DimensionSpec("seg.segment", "seg", "RFM分群", "RFM segment"),
+}
+
+_JOINS = {
+    "c": ("customers", "LEFT JOIN customers c ON c.customer_id = o.customer_id"),
+    "h": ("hosts", "LEFT JOIN hosts h ON h.host_id = o.host_id"),
+    "s": ("live_sessions", "LEFT JOIN live_sessions s ON s.session_id = o.session_id"),
+    "p": ("products", "JOIN products p ON p.product_id = i.product_id"),
+    "seg": ("orders", "LEFT JOIN rfm_segments seg ON seg.customer_id = o.customer_id"),
+}
+
+
+def _window(ctx: Context, period: str | None) -> Window:
+    wh = ctx.warehouse
+    try:
+        return resolve_period(period, wh.anchor_date, wh.first_date)
+    except PeriodError as error:
+        raise ToolError("bad_period", str(error), f"无法识别的时间范围：{period}。{error}") from None
+
+
+def _source_sql(first_orders_only: bool) -> str:
+    statuses = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
+    if not first_orders_only:
+        return "orders"
+    return (
+        f"(SELECT * FROM orders WHERE status IN ({statuses}) "
+        "QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY order_time, order_id) = 1)"
+    )
+
+
+def _filter_values(value: Any) -> list[str]:
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def build_metric_sql(
+    metric: str, dimension: str | None, window: Window, filters: dict[str, Any]
+) -> tuple[str, list[Any]]:
+    """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters)."""
+    spec = catalog.metric(metric)
+    used = [DIMENSIONS[d] for d in [dimension, *filters] if d]
+    item_grain = any(d.item_grain for d in used)
+    aliases = sorted({d.join for d in used if d.join})
+    params: list[Any] = []
+    conditions = []
+    if window.start:
+        conditions.append("CAST(o.order_time AS DATE) >= ?")
+        params.append(window.start)
+    if window.end:
+        conditions.append("CAST(o.order_time AS DATE) <= ?")
+        params.append(window.end)
+    for name, value in filters.items():
+        values = _filter_values(value)
+        conditions.append(f"CAST({DIMENSIONS[name].expr} AS VARCHAR) IN ({', '.join('?' * len(values))})")
+        params.extend(values)
+    amount = "i.pay_amount" if item_grain else "o.pay_amount"
+    lines = "JOIN order_items i ON i.order_id = o.order_id" if item_grain else ""
+    group = DIMENSIONS[dimension].expr if dimension else "'all'"
+    joins = "\n  ".join(_JOINS[a][1] for a in aliases)
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    measures = ",\n    ".join(f"{sql} AS {name}" for name, sql in catalog.load("metrics")["customer_measures"].items())
+    segments_cte = ""
+    if "seg" in aliases:
+        from tools.rfm import customer_segment_sql
+
+        segments_cte = f"rfm_segments AS ({customer_segment_sql('rfm')}),\n"
+    sql = f"""WITH {segments_cte}fact AS (
+  SELECT o.order_id, o.customer_id, o.status, {amount} AS amount, {group} AS grp
+  FROM {_source_sql(bool(spec.get('first_orders_only')))} o
+  {lines}
+  {joins}
+  {where}
+),
+per_customer AS (
+  SELECT grp, customer_id,
+    {measures}
+  FROM fact GROUP BY grp, customer_id
+)
+SELECT grp, {spec['sql']} AS value
+FROM per_customer GROUP BY grp"""
+    return sql, params
+
+
+def _tables_needed(dimension: str | None, filters: dict[str, Any]) -> list[str]:
+    needed = ["orders"]
+    for name in [dimension, *filters]:
+        if not name:
+            continue
+        spec = DIMENSIONS[name]
+        if spec.item_grain:
+            needed.append("order_items")
+        if spec.join:
+            needed.append(_JOINS[spec.join][0])
+    return needed
+
+
+def _validate_filters(filters: dict[str, Any]) -> None:
+    unknown = [k for k in filters if k not in DIMENSIONS]
+    if unknown:
+        allowed = ", ".join(DIMENSIONS)
+        raise ToolError(
+            "bad_filter",
+            f"Unknown filter {', '.join(unknown)}. Filters use dimension names: {allowed}.",
+            f"无法识别的筛选条件 {', '.join(unknown)}。可用的筛选维度：{allowed}。",
+        )
+
+
+def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | None) -> pd.DataFrame:
+    if dimension and DIMENSIONS[dimension].time:
+        frame = frame.sort_values("grp")
+        return frame.tail(limit) if limit else frame
+    frame = frame.sort_values("value", ascending=(order == "asc"), na_position="last")
+    return frame.head(limit) if limit else frame
+
+
+@tool
+def metric_query(
+    ctx: Context,
+    metric: Metric = "gmv",
+    dimension: Dimension | None = None,
+    period: str | None = None,
+    filters: dict[str, str | list[str]] | None = None,
+    limit: int | None = None,
+    order: Literal["desc", "asc"] = "desc",
+) -> ToolResult:
+    """Compute a business metric (GMV, orders, buyers, AOV/客单价, repurchase rate/复购率, refund
+    rate, new customers, net sales) over a time window, optionally broken down by a dimension.
+
+    Definitions come from data/metrics.yaml and are quoted in the answer.
+
+    Args:
+        metric: gmv | net_sales | orders | buyers | aov | repurchase_rate | refund_rate | new_customers.
+        dimension: day | week | month (trends) or host | session | category | product | region |
+            gender | age_band | channel | segment (breakdowns). Omit for one number.
+        period: time window relative to the data's last order date: all, today, yesterday,
+            last_30_days, last_2_weeks, this_month, last_month, this_quarter, this_year, last_year,
+            2025, 2025-06, 2025-Q3, 2025-06-01..2025-06-18, 618, double11, double11_last_year.
+            Default: all data.
+        filters: only rows matching, by dimension name, e.g. {"gender": "female", "region": "广东"}.
+        limit: keep the top N groups (by value; for time dimensions, the last N periods).
+        order: desc (largest first, default) or asc.
+
+    Example question: "上个月的复购率是多少？" -> metric="repurchase_rate", period="last_month"
+    """
+    filters = filters or {}
+    _validate_filters(filters)
+    ctx.warehouse.require_tables(*_tables_needed(dimension, filters))
+    window = _window(ctx, period)
+    sql, params = build_metric_sql(metric, dimension, window, filters)
+    frame = ctx.warehouse.df(sql, params)
+    frame = _sort(frame, dimension, order, limit)
+    return _present(ctx, metric, dimension, window, filters, frame, sql)
+
+
+def _label(spec: dict[str, Any], language: str) -> str:
+    return spec["zh"] if language == "zh" else spec["en"]
+
+
+def _present(
+    ctx: Context,
+    metric: str,
+    dimension: str | None,
+    window: Window,
+    filters: dict[str, Any],
+    frame: pd.DataFrame,
+    sql: str,
+) -> ToolResult:
+    lang = ctx.language
+    spec = catalog.metric(metric)
+    name = _label(spec, lang)
+    window_label = window.label_zh if lang == "zh" else window.label_en
+    scope = _filters_label(ctx, filters)
+    definition = ctx.t("口径：", "Definition: ") + spec["definition"][lang]
+    if not dimension:
+        value = frame["value"].iat[0] if len(frame) else None
+        shown = fmt.by_unit(value, spec["unit"], lang)
+        answer = ctx.t(f"{window_label}{scope}的{name}为 {shown}。", f"{name} for {window_label}{scope}: {shown}.")
+        table = pd.DataFrame({"period": [window_label], metric: [value]})
+        return ToolResult(f"{answer}\n{definition}", [Table(metric, table)], [], [sql], _params(window))
+    dim = DIMENSIONS[dimension]
+    dim_label = dim.zh if lang == "zh" else dim.en
+    table = frame.rename(columns={"grp": dimension, "value": metric}).reset_index(drop=True)
+    table[dimension] = table[dimension].astype(str)
+    if dimension == "segment":
+        names = {k: v[lang] for k, v in catalog.segments("rfm").items()}
+        table[dimension] = table[dimension].map(lambda key: names.get(key, key))
+    if spec["unit"] == "count":
+        table[metric] = table[metric].fillna(0).astype("int64")
+    summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, table)
+    answer = ctx.t(
+        f"{window_label}{scope}按{dim_label}的{name}：{summary}",
+        f"{name} by {dim_label}, {window_label}{scope}: {summary}",
+    )
+    chart_kind = "line" if dim.time else "bar"
+    title = ctx.t(f"{name}（按{dim_label}）", f"{name} by {dim_label}")
+    chart = ChartSpec(chart_kind, title, metric, dimension, metric)
+    return ToolResult(f"{answer}\n{definition}", [Table(metric, table)], [chart], [sql], _params(window))
+
+
+def _params(window: Window) -> dict[str, Any]:
+    return {"window": {"start": str(window.start) if window.start else None,
+                       "end": str(window.end) if window.end else None}}
+
+
+def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
+    if not filters:
+        return ""
+    parts = [f"{DIMENSIONS[k].zh if ctx.language == 'zh' else DIMENSIONS[k].en}="
+             f"{'/'.join(_filter_values(v))}" for k, v in filters.items()]
+    return ctx.t(f"（{'，'.join(parts)}）", f" ({', '.join(parts)})")
+
+
+def _breakdown_summary(
+    ctx: Context, spec: dict[str, Any], metric: str, dimension: str, dim_label: str, table: pd.DataFrame
+) -> str:
+    lang, unit = ctx.language, spec["unit"]
+    if table.empty:
+        return ctx.t("该范围内没有数据。", "no data in this window.")
+    show = lambda v: fmt.by_unit(v, unit, lang)  # noqa: E731
+    if DIMENSIONS[dimension].time:
+        first, last = table.iloc[0], table.iloc[-1]
+        peak = table.loc[table[metric].idxmax()]
+        return ctx.t(
+            f"共 {len(table)} 个{dim_label}，从 {first[dimension]} 的 {show(first[metric])} 到 "
+            f"{last[dimension]} 的 {show(last[metric])}；最高为 {peak[dimension]}（{show(peak[metric])}）。",
+            f"{len(table)} {dim_label}s, from {show(first[metric])} in {first[dimension]} to "
+            f"{show(last[metric])} in {last[dimension]}; the peak was {peak[dimension]} ({show(peak[metric])}).",
+        )
+    top = table.head(3)
+    additive = unit != "rate" and metric != "aov"
+    total = table[metric].sum() if additive else None
+    items = []
+    for row in top.itertuples(index=False):
+        key, value = getattr(row, dimension), getattr(row, metric)
+        share = f"，占 {fmt.percent(value / total)}" if total and lang == "zh" else (
+            f", {fmt.percent(value / total)} of the total" if total else "")
+        items.append(f"{key}（{show(value)}{share}）" if lang == "zh" else f"{key} ({show(value)}{share})")
+    return ctx.t("排名前列的是 " + "、".join(items) + "。", "the leaders are " + "; ".join(items) + ".")

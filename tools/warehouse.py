@@ -1,0 +1,177 @@
+"""The one place that opens DuckDB: read-only, locked down, a cursor per request, time and row limits."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from tools.result import ToolError
+
+DEFAULT_TIMEOUT_SECONDS = float(os.environ.get("ASSISTANT_QUERY_TIMEOUT", "30"))
+DEFAULT_MEMORY_LIMIT = os.environ.get("ASSISTANT_MEMORY_LIMIT", "4GB")
+DEFAULT_THREADS = int(os.environ.get("ASSISTANT_THREADS", str(min(4, os.cpu_count() or 1))))
+
+
+@dataclass
+class QueryResult:
+    df: pd.DataFrame
+    truncated: bool
+
+
+def _locked_config(memory_limit: str, threads: int) -> dict[str, Any]:
+    # Given at connect time: DuckDB shares one instance per file within a process, so a second
+    # Warehouse on the same file must ask for the identical (already locked) configuration.
+    return {
+        "memory_limit": memory_limit,
+        "threads": int(threads),
+        "enable_external_access": False,
+        "lock_configuration": True,
+    }
+
+
+class Warehouse:
+    """A DuckDB database opened read-only; the assistant never modifies the file it is given."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        threads: int = DEFAULT_THREADS,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    ):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ToolError(
+                "data_not_found",
+                f"No database file at {self.path}.",
+                f"找不到数据库文件：{self.path}。",
+            )
+        try:
+            self._con = duckdb.connect(
+                str(self.path), read_only=True, config=_locked_config(memory_limit, threads)
+            )
+        except duckdb.Error as error:
+            raise ToolError(
+                "data_unreadable",
+                f"Could not open {self.path.name} as a DuckDB database ({error}).",
+                f"无法把 {self.path.name} 作为 DuckDB 数据库打开（{error}）。",
+            ) from None
+        self.timeout_seconds = timeout_seconds
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Each request gets its own cursor: one connection shared by threads is not allowed."""
+        return self._con.cursor()
+
+    def query(
+        self,
+        sql: str,
+        params: list[Any] | None = None,
+        *,
+        max_rows: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> QueryResult:
+        """Run one statement with a watchdog; fetch one row past `max_rows` to know it truncated."""
+        cursor = self.cursor()
+        timer = threading.Timer(timeout_seconds or self.timeout_seconds, cursor.interrupt)
+        timer.start()
+        try:
+            cursor.execute(sql, params or [])
+            columns = [d[0] for d in cursor.description or []]
+            if max_rows is None:
+                return QueryResult(cursor.df(), False)
+            rows = cursor.fetchmany(max_rows + 1)
+        except duckdb.InterruptException:
+            seconds = timeout_seconds or self.timeout_seconds
+            raise ToolError(
+                "timeout",
+                f"The query ran longer than {seconds:g} seconds and was stopped. "
+                "Narrow it down (a time window, fewer joins, a LIMIT).",
+                f"查询超过 {seconds:g} 秒，已被中止。请缩小范围（加时间范围、减少关联或加 LIMIT）。",
+            ) from None
+        except duckdb.Error as error:
+            raise _explain_duckdb_error(error) from None
+        finally:
+            timer.cancel()
+            cursor.close()
+        truncated = len(rows) > max_rows
+        return QueryResult(pd.DataFrame(rows[:max_rows], columns=columns), truncated)
+
+    def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        return self.query(sql, params).df
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """The first value as a Python object (dates stay dates, unlike a DataFrame round trip)."""
+        result = self.query(sql, params, max_rows=1)
+        return None if result.df.empty else result.df.iat[0, 0]
+
+    @cached_property
+    def tables(self) -> dict[str, list[tuple[str, str]]]:
+        """Table name -> [(column, type)] for the user tables of the main schema."""
+        frame = self.df(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        )
+        tables: dict[str, list[tuple[str, str]]] = {}
+        for row in frame.itertuples(index=False):
+            tables.setdefault(row.table_name, []).append((row.column_name, row.data_type))
+        return tables
+
+    def has_table(self, name: str) -> bool:
+        return name in self.tables
+
+    def require_tables(self, *names: str) -> None:
+        missing = [n for n in names if n not in self.tables]
+        if missing:
+            joined = ", ".join(missing)
+            raise ToolError(
+                "missing_table",
+                f"This analysis needs the table(s) {joined}, which this dataset does not have.",
+                f"该分析需要数据表 {joined}，当前数据集中没有。",
+            )
+
+    @cached_property
+    def anchor_date(self) -> date:
+        """The last order date: relative time phrases resolve against it, not against today."""
+        self.require_tables("orders")
+        value = self.scalar("SELECT max(order_time)::DATE FROM orders")
+        return value if value is not None else date.today()
+
+    @cached_property
+    def first_date(self) -> date | None:
+        self.require_tables("orders")
+        return self.scalar("SELECT min(order_time)::DATE FROM orders")
+
+
+def _explain_duckdb_error(error: duckdb.Error) -> ToolError:
+    text = str(error).split("\n")[0]
+    if isinstance(error, duckdb.PermissionException) or "configuration has been locked" in text:
+        return ToolError(
+            "not_allowed",
+            f"Refused: this connection cannot read files, use the network or change settings ({text}).",
+            f"已拒绝：此连接不能读取文件、访问网络或修改设置（{text}）。",
+        )
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return ToolError(
+            "out_of_memory",
+            "The query needed more memory than allowed. Aggregate more or add a LIMIT.",
+            "查询所需内存超过上限。请先聚合或加 LIMIT。",
+        )
+    return ToolError("sql_error", f"The database rejected the query: {text}", f"数据库执行出错：{text}")
