@@ -31,6 +31,9 @@ class Engine:
     def close(self) -> None:
         self.warehouse.close()
 
+    def tool_names(self) -> set[str]:
+        return set(REGISTRY)
+
     def ask(self, question: str, language: str | None = None) -> Answer:
         language = language or detect_language(question)
         if len(question) > MAX_QUESTION_CHARS:

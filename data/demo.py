@@ -23,6 +23,7 @@ DEFAULT_SEED = 7
 START_DATE = date(2024, 9, 1)
 END_DATE = date(2026, 11, 15)
 CHUNK_CUSTOMERS = 50_000
+WRITE_MEMORY_LIMIT = "2GB"
 
 # Signups reach back one year before the first order date: the shop already had fans when the
 # data starts, so daily orders do not ramp up from zero.
@@ -76,7 +77,7 @@ HOSTS = (
     (6, "大鹏哥", date(2025, 3, 18), 0.065, 0.8, 1.35, 19.5, "家居日用"),
     (7, "甜甜酱", date(2025, 9, 1), 0.05, 0.7, 1.25, 12.0, "宠粉福利"),
 )
-SESSION_PROBABILITY = 0.4  # a host goes live on a normal day; every day in promo windows
+SESSION_PROBABILITY = 0.36  # a host goes live on a normal day; every day in promo windows
 
 PLANTED: dict = {
     "start_date": START_DATE,
@@ -1205,10 +1206,14 @@ def build_demo(path: str | os.PathLike, customers: int = DEFAULT_CUSTOMERS,
     try:
         con = duckdb.connect(str(tmp))
         try:
+            # Written blocks would otherwise stay cached up to 80 % of RAM on large builds.
+            con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
             truth = _write(con, customers, seed)
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        # A WAL left by the old file would be replayed onto the new one.
+        Path(f"{target}.wal").unlink(missing_ok=True)
         os.replace(tmp, target)
     except BaseException:
         _remove(tmp)

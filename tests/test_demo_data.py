@@ -345,8 +345,8 @@ def test_hosts_broadcast_every_two_to_three_days(small: Built) -> None:
     assert 6 <= len(hosts) <= 8
     assert hosts["host_name"].str.fullmatch(r"[\u4e00-\u9fff]+").all()
     cadence = small.df("""
-        SELECT host_id, count(*) n, max(start_time)::DATE - min(start_time)::DATE span_days,
-               avg(epoch(end_time - start_time)) / 3600 hours, min(h.join_date) joined,
+        SELECT host_id, count(*) n, max(start_time)::DATE - min(start_time)::DATE AS span_days,
+               avg(epoch(end_time - start_time)) / 3600 AS hours, min(h.join_date) AS joined,
                min(start_time) first_session
         FROM live_sessions JOIN hosts h USING (host_id)
         GROUP BY 1
@@ -388,7 +388,7 @@ def test_promotion_peaks(full: Built) -> None:
         around = around[~around.index.isin(inside.index)]
         assert inside.mean() > 2 * around.mean(), first
         assert inside.idxmax() == last  # 6/18 and 11/11 are the strongest days
-    weekday = daily.groupby(daily.index.dayofweek).mean()
+    weekday = daily.groupby(daily.index.day_of_week).mean()
     assert weekday[[5, 6]].mean() > weekday[[0, 1, 2, 3]].mean()
 
 

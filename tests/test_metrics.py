@@ -92,6 +92,8 @@ def test_refund_rate_by_host(engine, raw_tables) -> None:
     ref = paid.groupby("host_name")["status"].apply(lambda s: (s == "refunded").mean())
     ours = dict(zip(table["host"], table["refund_rate"]))
     assert ours == pytest.approx(ref.to_dict(), rel=1e-9)
+    # a ratio comes with the sample behind it
+    assert dict(zip(table["host"], table["orders"])) == paid.groupby("host_name").size().to_dict()
 
 
 def test_bad_arguments_are_explained(engine) -> None:

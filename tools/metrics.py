@@ -123,7 +123,8 @@ per_customer AS (
     {measures}
   FROM fact GROUP BY grp, customer_id
 )
-SELECT grp, {spec['sql']} AS value
+SELECT grp, {spec['sql']} AS value,
+  sum(paid_orders) AS base_orders, count(*) FILTER (WHERE paid_orders > 0) AS base_buyers
 FROM per_customer GROUP BY grp"""
     return sql, params
 
@@ -222,11 +223,13 @@ def _present(
         value = frame["value"].iat[0] if len(frame) else None
         shown = fmt.by_unit(value, spec["unit"], lang)
         answer = ctx.t(f"{window_label}{scope}的{name}为 {shown}。", f"{name} for {window_label}{scope}: {shown}.")
-        table = pd.DataFrame({"period": [window_label], metric: [value]})
+        table = _with_sample_size(frame.drop(columns=["grp"]).rename(columns={"value": metric}), metric, spec)
+        table.insert(0, "period", [window_label] * len(table))
         return ToolResult(f"{answer}\n{definition}", [Table(metric, table)], [], [sql], _params(window))
     dim = DIMENSIONS[dimension]
     dim_label = dim.zh if lang == "zh" else dim.en
     table = frame.rename(columns={"grp": dimension, "value": metric}).reset_index(drop=True)
+    table = _with_sample_size(table, metric, spec)
     table[dimension] = table[dimension].astype(str)
     if dimension == "segment":
         names = {k: v[lang] for k, v in catalog.segments("rfm").items()}
@@ -242,6 +245,14 @@ def _present(
     title = ctx.t(f"{name}（按{dim_label}）", f"{name} by {dim_label}")
     chart = ChartSpec(chart_kind, title, metric, dimension, metric)
     return ToolResult(f"{answer}\n{definition}", [Table(metric, table)], [chart], [sql], _params(window))
+
+
+def _with_sample_size(table: pd.DataFrame, metric: str, spec: dict[str, Any]) -> pd.DataFrame:
+    """Ratios and averages come with the orders and buyers behind them; totals don't need them."""
+    if spec["unit"] != "rate" and metric != "aov":
+        return table.drop(columns=["base_orders", "base_buyers"])
+    table = table.rename(columns={"base_orders": "orders", "base_buyers": "buyers"})
+    return table.astype({"orders": "int64", "buyers": "int64"})
 
 
 def _params(window: Window) -> dict[str, Any]:

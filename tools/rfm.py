@@ -189,7 +189,7 @@ def _answer(ctx: Context, scheme: str, threshold: str, summary: pd.DataFrame, wi
         f"占 {fmt.percent(biggest['share'])}）；"
         f"收入贡献最大的是{richest['name']}（占收入 {fmt.percent(richest['revenue_share'])}，"
         f"{fmt.money(richest['revenue'], lang)}，仅占客户的 {fmt.percent(richest['share'])}）。各分群人数：{sizes}。",
-        f"{fmt.number(total, lang)} purchasing customers ({window_label}), segmented with {scheme_label}. "
+        f"{fmt.number(total, lang)} purchasing customers, {window_label}, segmented with {scheme_label}. "
         f"The largest segment is {biggest['name']} ({fmt.number(biggest['customers'], lang)} customers, "
         f"{fmt.percent(biggest['share'])}); {richest['name']} brings the most revenue "
         f"({fmt.percent(richest['revenue_share'])} of revenue, {fmt.money(richest['revenue'], lang)}, from "
