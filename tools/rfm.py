@@ -148,9 +148,8 @@ def rfm_segments(
     per_customer, sql, window = customer_segments(ctx, scheme, threshold, period)
     lang = ctx.language
     summary = summarise_segments(per_customer, scheme, lang)
-    per_customer = per_customer.assign(
-        segment_name=[segment_name(scheme, k, lang) for k in per_customer["segment"]]
-    )
+    names = {key: spec[lang] for key, spec in catalog.segments(scheme).items()}
+    per_customer = per_customer.assign(segment_name=per_customer["segment"].map(names))
     answer = _answer(ctx, scheme, threshold, summary, window)
     from tools.strategy import headline_actions
 
