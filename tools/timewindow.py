@@ -272,7 +272,7 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
         start, end = _parse_date(m.group(1), token), _parse_date(m.group(2), token)
         if start > end:
             raise PeriodError(f"'{token}': the start date is after the end date.")
-        return _make(text, start, end, anchor, None, None)
+        return _make(f"{start.isoformat()}..{end.isoformat()}", start, end, anchor, None, None)
     if m := _MONTH_N.fullmatch(text):
         month = int(m.group(1))
         if not 1 <= month <= 12:

@@ -12,7 +12,7 @@ from assistant.router.matching import Hit
 from assistant.router.normalize import normalize
 from assistant.router.numbers import CN_NUMERAL, NUMBER, to_int
 from assistant.router.periods import PeriodMatch, find_periods
-from assistant.router.segments import SegmentRef, find_segments
+from assistant.router.segments import find_segments
 from assistant.router.spelling import correct_spelling
 
 
@@ -34,7 +34,6 @@ class Features:
     count: Hit | None = None
     who: Hit | None = None
     domain: bool = False
-    greeting: bool = False
     lifecycle_words: list[Hit] = field(default_factory=list)
     tool_hits: dict[str, list[Hit]] = field(default_factory=dict)
 
@@ -50,6 +49,24 @@ def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]
     return [h for h in hits if not any(h.start < b.end and b.start < h.end for b in blockers)]
 
 
+# Bare nouns that usually qualify another metric ("新客的客单价", "复购用户的GMV", "退款订单数").
+_QUALIFIER_PHRASES = {"新客", "新客户", "新用户", "新买家", "复购", "回购", "退款", "退货", "订单", "买家", "销售",
+                      "refund", "refunds", "repurchase", "repeat purchase", "new customers", "new users"}
+
+
+def _main_metric(hits: list[Hit]) -> Hit | None:
+    """The first metric that is not just a qualifier of another one."""
+    if not hits:
+        return None
+    strong = [h for h in hits if h.phrase not in _QUALIFIER_PHRASES]
+    return strong[0] if strong else hits[0]
+
+
+def _not_within(hits: list[Hit], containers: list[Hit]) -> list[Hit]:
+    """Drop hits lying entirely inside one of `containers` (日销售额 keeps "day"; 新客数 drops 新客)."""
+    return [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in containers)]
+
+
 def _choose_dimension(text: str, hits: list[Hit]) -> Hit | None:
     """The dimension named after a breakdown marker (按/各/by/per ...), else the first non-time one."""
     if not hits:
@@ -57,14 +74,28 @@ def _choose_dimension(text: str, hits: list[Hit]) -> Hit | None:
 
     def marked(hit: Hit) -> bool:
         before = text[: hit.start].rstrip()
-        return hit.phrase.startswith(("按", "每", "各", "分", "逐")) or before.endswith(
-            ("按", "各", "分", "每", "by", "per", "each", "across", "every"))
+        return hit.phrase.startswith(vocab.BREAKDOWN_MARKERS) or before.endswith(vocab.BREAKDOWN_MARKERS)
 
     for candidates in ([h for h in hits if marked(h)], [h for h in hits if h.value not in vocab.TIME_DIMENSIONS],
                        hits):
         if candidates:
             return candidates[0]
     return None
+
+
+_AGE = re.compile(r"(?:(?<![\d.])(18|25|31|41)\s*(?:-|~|到|至)\s*(24|30|40|50)\s*岁"
+                  r"|(?:aged?|ages)\s+(18|25|31|41)\s*(?:-|~|to)\s*(24|30|40|50)(?!\d)"
+                  r"|(50)\s*(?:\+|岁以上|岁及以上|岁\+)|(?:aged?|over)\s+(50)\s*\+?(?!\d))")
+
+
+def find_age_bands(text: str) -> list[Hit]:
+    hits = []
+    for m in _AGE.finditer(text):
+        low, high = m.group(1) or m.group(3), m.group(2) or m.group(4)
+        band = f"{low}-{high}" if low else "50+"
+        if band in vocab.AGE_BANDS:
+            hits.append(Hit(m.group(0), band, m.start(), m.end()))
+    return hits
 
 
 _LIMIT_PATTERNS = [
@@ -75,7 +106,7 @@ _LIMIT_PATTERNS = [
     re.compile(rf"(?<![a-z])(?:best|worst|bottom|highest|lowest|largest|biggest|first)\s+({NUMBER})(?![\d.])"),
     re.compile(rf"(?<![a-z0-9])({NUMBER})\s+(?:best|worst|top|highest|lowest|largest|biggest|most)(?![a-z])"),
     re.compile(rf"最(?:高|低|多|少|好|差|大|小)的\s*({NUMBER})\s*(?:个|名|位|款|家|场|种|类)"),
-    re.compile(rf"(?<![a-z])limit\s+(\d+)"),
+    re.compile(r"(?<![a-z])limit\s+(\d+)"),
 ]
 
 
@@ -114,7 +145,8 @@ _PRODUCT_PATTERNS = [
     re.compile(r"(?:bought|buy|buys|purchased|purchase|ordered)\s+(?:a |an |the |some )?"
                r"([a-z0-9\u4e00-\u9fff][a-z0-9\u4e00-\u9fff \-]{0,30}?)\s+(?:also|tend|usually|often|typically|"
                r"buy|will|too|then|what)"),
-    re.compile(r"(?:goes with|go with|paired with|together with|alongside|along with)\s+(?:a |an |the )?"
+    re.compile(r"(?:goes well with|go well with|goes with|go with|paired with|together with|alongside|along with)"
+               r"\s+(?:a |an |the )?"
                r"([a-z0-9\u4e00-\u9fff][a-z0-9\u4e00-\u9fff \-]{0,30}?)\s*(?:\?|$|,|\.)"),
 ]
 
@@ -161,29 +193,36 @@ def extract(question: str) -> Features:
         features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start))
 
     metrics = _not_inside(vocab.METRICS.find(text), periods)
-    features.metric = metrics[0] if metrics else None
+    features.metric = _main_metric(metrics)
 
-    dimensions = _not_inside(vocab.DIMENSIONS.find(text), [*periods, *metrics])
+    dimensions = _not_within(_not_inside(vocab.DIMENSIONS.find(text), periods), metrics)
     features.dimension = _choose_dimension(text, dimensions)
     if features.dimension is None and (trend := vocab.TREND_WORDS.first(text)):
         features.dimension = trend
 
     genders = _not_inside(vocab.GENDERS.find(text), [features.dimension] if features.dimension else [])
     regions = _not_inside(vocab.REGIONS.find(text), [])
-    if genders:
-        values = sorted({h.value for h in genders})
-        features.filters["gender"] = values[0] if len(values) == 1 else values
+    if len({h.value for h in genders}) > 1:  # 男性和女性 / men vs women: a comparison by gender
+        if features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS:
+            first = genders[0]
+            features.dimension = Hit(" / ".join(h.phrase for h in genders), "gender", first.start, first.end)
+        genders = []
+    elif genders:
+        features.filters["gender"] = genders[0].value
     if regions:
         values = list(dict.fromkeys(h.value for h in regions))
         features.filters["region"] = values[0] if len(values) == 1 else values
-    features.filter_hits = genders + regions
+    ages = find_age_bands(text)
+    if ages:
+        values = list(dict.fromkeys(h.value for h in ages))
+        features.filters["age_band"] = values[0] if len(values) == 1 else values
+    features.filter_hits = genders + regions + ages
 
     features.limit = find_limit(text)
     order_hits = vocab.ORDER_WORDS.find(text)
     features.order = order_hits[0] if order_hits else None
     features.count = vocab.COUNT_WORDS.first(text)
     features.who = vocab.WHO_WORDS.first(text)
-    features.greeting = vocab.GREETINGS.first(text) is not None
     features.lifecycle_words = vocab.LIFECYCLE_STAGE_WORDS.find(text)
     features.tool_hits = {tool: _dedupe(lex.find_maximal(text)) for tool, lex in vocab.TOOL_LEXICONS.items()}
     features.domain = bool(
@@ -193,14 +232,12 @@ def extract(question: str) -> Features:
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """One hit per keyword; "segment" and "segments" count once."""
     seen: set[str] = set()
     unique = []
     for hit in hits:
-        if hit.value not in seen:
-            seen.add(hit.value)
+        key = hit.value[:-1] if hit.value.endswith("s") else hit.value
+        if key not in seen:
+            seen.add(key)
             unique.append(hit)
     return unique
-
-
-def segment_ref(features: Features) -> SegmentRef | None:
-    return features.segment.value if features.segment else None

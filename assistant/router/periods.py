@@ -23,13 +23,13 @@ class PeriodMatch:
     end: int
 
 
-_MONTH_NAMES = {
+MONTH_NAMES = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
     "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
     "dec": 12,
 }
-_MONTH_NAME = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_MONTH_NAME = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
 # Month names that are also ordinary words are only taken after "in / during / of / for / since".
 _AMBIGUOUS_MONTHS = {"may", "mar", "jun", "dec", "oct", "sep", "aug", "jan", "apr", "jul", "nov", "feb"}
 _ORDINAL_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
@@ -146,13 +146,13 @@ def _single_date(m: re.Match[str]) -> str | None:
     return day.isoformat() if day else None
 
 
-@_rule(rf"(?<!\d)(\d{{4}}|\d{{2}}(?=\s*年))\s*年?\s*的?\s*-?\s*(?:q([1-4])|第?([一二三四1-4])\s*季度?)(?![0-9])")
+@_rule(r"(?<!\d)(\d{4}|\d{2}(?=\s*年))\s*年?\s*的?\s*-?\s*(?:q([1-4])|第?([一二三四1-4])\s*季度?)(?![0-9])")
 def _year_quarter(m: re.Match[str]) -> str | None:
     quarter = int(m.group(2)) if m.group(2) else to_int(m.group(3))
     return f"{_year2(m.group(1))}-Q{quarter}"
 
 
-@_rule(rf"(?<!\d)(\d{{4}})\s*年?\s*的?\s*(上半年|下半年|h1|h2)(?![0-9])")
+@_rule(r"(?<!\d)(\d{4})\s*年?\s*的?\s*(上半年|下半年|h1|h2)(?![0-9])")
 def _half_year(m: re.Match[str]) -> str | None:
     year, first = m.group(1), m.group(2) in ("上半年", "h1")
     return f"{year}-01-01..{year}-06-30" if first else f"{year}-07-01..{year}-12-31"
@@ -183,12 +183,12 @@ def _year_month_iso(m: re.Match[str]) -> str | None:
 
 @_rule(rf"\b({_MONTH_NAME})\.?,?\s+(?:of\s+)?{_YEAR4}")
 def _month_year_en(m: re.Match[str]) -> str | None:
-    return f"{m.group(2)}-{_MONTH_NAMES[m.group(1)]:02d}"
+    return f"{m.group(2)}-{MONTH_NAMES[m.group(1)]:02d}"
 
 
 @_rule(rf"{_YEAR4}\s+({_MONTH_NAME})\b")
 def _year_month_en(m: re.Match[str]) -> str | None:
-    return f"{m.group(1)}-{_MONTH_NAMES[m.group(2)]:02d}"
+    return f"{m.group(1)}-{MONTH_NAMES[m.group(2)]:02d}"
 
 
 @_rule(rf"{_YEAR4}\s*年?(?!\s*(?:[-/.月]|\d|元|块|人|个|单|件|%|万|w\b|k\b|rmb|yuan|cny))")
@@ -212,7 +212,7 @@ def _month_en(m: re.Match[str]) -> str | None:
     name = m.group(2)
     if name in _AMBIGUOUS_MONTHS and not m.group(1):
         return None
-    return f"month:{_MONTH_NAMES[name]}"
+    return f"month:{MONTH_NAMES[name]}"
 
 
 @_rule(r"(?<![a-z0-9])q([1-4])(?![0-9])")

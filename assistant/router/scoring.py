@@ -5,18 +5,30 @@ Every point a tool receives is recorded with its reason, so a route can be expla
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from assistant.router.extract import Features
+from assistant.router.extract import Features, find_cluster_k
 
 # Ties go to the more specific tool (earlier in this list).
 PRIORITY = [
     "describe_data", "export_segment", "funnel", "ab_test", "cohort_retention", "product_associations",
-    "recommend_products", "customer_clusters", "customer_lifetime_value", "churn_risk", "lifecycle_stages",
-    "segment_strategy", "live_performance", "rfm_segments", "metric_query",
+    "recommend_products", "customer_clusters", "customer_lifetime_value", "segment_strategy", "churn_risk",
+    "lifecycle_stages", "live_performance", "rfm_segments", "metric_query",
 ]
 MIN_SCORE = 2.0
+_STEPS_ZH = "(?:观看|看直播|进直播间|进入直播间|进房|曝光|点击|浏览|加购|加入购物车|下单|支付|付款|购买|成交)"
+_STEPS_EN = (
+    "(?:view|views|viewing|watch|watching|impression|click|clicking|cart|add to cart|order|pay|paying|payment"
+    "|purchase|checkout)"
+)
+_FUNNEL_PATH = re.compile(
+    rf"从?\s*{_STEPS_ZH}.{{0,6}}?(?:到|至|->|→)\s*{_STEPS_ZH}|from\s+{_STEPS_EN}\s+(?:to|through)\s+{_STEPS_EN}"
+)
+_DAYS_RETENTION = re.compile(
+    r"\d+\s*(?:天|日)\s*(?:的)?\s*(?:复购|回购|留存)|\d+[\s-]*day\s+(?:repurchase|retention|repeat)"
+)
 _COUNT_RULE_SCHEMES = ("rfm", "cn8")
 _NON_REVENUE_METRICS = ("aov", "repurchase_rate", "refund_rate", "orders", "net_sales", "new_customers")
 
@@ -64,7 +76,9 @@ def score(f: Features) -> Scores:
     # Conversion is a live-room metric when hosts / sessions / the live room are mentioned.
     live_context = dimension in ("host", "session") or any(
         "直播" in h.phrase or "live" in h.phrase or "session" in h.phrase for h in f.hits("live_performance"))
-    if f.has("live_performance", "转化率", "转化", "conversion rate", "conversion", "converts") and live_context:
+    funnel_path = _FUNNEL_PATH.search(f.text)
+    if (f.has("live_performance", "转化率", "转化", "conversion rate", "conversion", "converts") and live_context
+            and not funnel_path):
         scores.add("live_performance", 4, "rule: conversion + host/session")
 
     if dimension in ("host", "session") and f.has(
@@ -95,9 +109,23 @@ def score(f: Features) -> Scores:
         else:
             scores.add("rfm_segments", 2, "rule: revenue / size by segment")
 
-    # A list of a named segment is an export.
+    # A list of a named segment is an export; products for a named segment are recommendations.
     if ref is not None and f.has("export_segment", "名单", "清单", "list"):
         scores.add("export_segment", 3, f"rule: list of {f.segment.phrase}")
+    elif ref is not None and scores.points["export_segment"] >= 6:
+        scores.add("export_segment", 3, f"rule: export {f.segment.phrase}")
+    if ref is not None and scores.points["recommend_products"] > 0:
+        scores.add("recommend_products", 3, f"rule: recommend for {f.segment.phrase}")
+
+    # Stage-to-stage wording ("从观看到下单", "from view to purchase") is a funnel.
+    if funnel_path:
+        scores.add("funnel", 6, "rule: from one step to another")
+    # "30天复购率 / 90-day retention": repeat purchase measured from the first order.
+    if _DAYS_RETENTION.search(f.text):
+        scores.add("cohort_retention", 6, "rule: N-day repurchase / retention")
+    # An explicit number of clusters.
+    if scores.points["customer_clusters"] > 0 and find_cluster_k(f.text):
+        scores.add("customer_clusters", 4, "rule: number of clusters")
 
     # "Which customers ..." with churn words: the churn-risk list.
     if f.who and scores.points["churn_risk"] > 0:

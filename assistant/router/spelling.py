@@ -7,6 +7,9 @@ import re
 from functools import lru_cache
 
 from assistant.router import vocabulary as vocab
+from assistant.router.numbers import EN_NUMBERS
+from assistant.router.periods import MONTH_NAMES
+from assistant.router.segments import load_segments, segment_phrases
 
 # Ordinary words that must never be "corrected" into a vocabulary word.
 _PROTECTED = set("""
@@ -30,15 +33,17 @@ without word words work worse worst would year years your yours hello hosts wome
 lasted lapse cells sales lists loyal sleep growth group totally value period periods
 """.split())
 
-_WORD = re.compile(r"(?<![a-z\-])[a-z][a-z']{3,}(?![a-z\-])")
+_WORD = re.compile(r"(?<![a-z\-'])[a-z][a-z']{2,}[a-z](?![a-z\-])")
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     words: set[str] = set()
     lexicon_phrases: list[str] = []
-    for table in (vocab.METRIC_SYNONYMS, vocab.DIMENSION_SYNONYMS, vocab.GENDER_WORDS):
+    for table in (vocab.METRIC_SYNONYMS, vocab.DIMENSION_SYNONYMS, vocab.GENDER_WORDS, vocab.PROVINCES):
         lexicon_phrases += [p for phrases in table.values() for p in phrases]
+    lexicon_phrases += list(EN_NUMBERS) + list(MONTH_NAMES)
+    lexicon_phrases += [phrase for phrase, _ref in segment_phrases(load_segments())]
     for keywords in vocab.TOOL_KEYWORDS.values():
         lexicon_phrases += list(keywords)
     lexicon_phrases += ["customers", "customer", "users", "segment", "segments", "champions",

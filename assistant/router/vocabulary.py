@@ -15,15 +15,18 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "gmv", "销售额", "销售金额", "成交额", "成交金额", "成交总额", "交易额", "营业额", "营收", "收入",
         "销售", "业绩", "流水", "卖了多少钱", "卖了多少", "卖得最好", "卖得好", "卖得最多", "卖得最差",
         "卖得不好", "卖的最好", "卖得怎么样", "卖得如何", "销售情况", "销量额", "revenue", "sales",
-        "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most", "sells best", "sell best",
+        "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most",
+        "sells best", "sell best",
         "best selling", "best-selling", "top selling", "top-selling", "revnue", "reveune",
+        "how much did we sell", "how much have we sold", "how much we sold", "how much revenue",
     ],
     "net_sales": [
         "净销售额", "净销售", "净收入", "净成交额", "净营收", "扣除退款后的销售额", "扣除退款",
         "net sales", "net revenue", "sales net of refunds",
     ],
     "orders": [
-        "订单数", "订单量", "订单数量", "订单", "单量", "多少单", "卖了多少单", "卖出多少单", "下单量", "成交单数", "成交订单",
+        "订单数", "订单量", "订单数量", "订单", "单量", "销量", "多少单", "卖了多少单", "卖出多少单", "下单量",
+        "成交单数", "成交订单",
         "orders", "order count", "number of orders", "order volume", "how many orders",
     ],
     "buyers": [
@@ -60,7 +63,8 @@ METRICS = Lexicon.from_mapping(METRIC_SYNONYMS)
 # Dimensions (metric_query breakdowns, and funnel / live_performance).
 
 DIMENSION_SYNONYMS: dict[str, list[str]] = {
-    "day": ["按天", "按日", "每天", "每日", "日度", "逐日", "分天", "每一天", "日趋势", "daily", "by day",
+    "day": ["按天", "按日", "每天", "每日", "日度", "逐日", "分天", "每一天", "日趋势", "日销售额", "日成交额",
+            "日gmv", "日订单量", "日单量", "日销量", "daily", "by day",
             "per day", "day by day", "each day", "day-by-day"],
     "week": ["按周", "每周", "周度", "逐周", "分周", "周趋势", "weekly", "by week", "per week",
              "each week", "week by week", "week over week"],
@@ -81,8 +85,8 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
 DIMENSIONS = Lexicon.from_mapping(DIMENSION_SYNONYMS)
 TIME_DIMENSIONS = ("day", "week", "month")
 TREND_WORDS = Lexicon.from_mapping({"month": ["趋势", "走势", "变化", "trend", "over time"]})
-# A breakdown marker right before a dimension word ("按地区", "各渠道", "by region").
-BREAKDOWN_MARKERS = ("按", "各", "分", "每", "by ", "per ", "each ", "across ", "by", "per")
+# A breakdown marker at or right before a dimension word ("按地区", "各渠道", "by region").
+BREAKDOWN_MARKERS = ("按", "各", "分", "每", "逐", "by", "per", "each", "across", "every")
 
 # ---------------------------------------------------------------------------------------------
 # Filters
@@ -120,6 +124,9 @@ PROVINCES: dict[str, list[str]] = {
 }
 REGIONS = Lexicon.from_mapping(PROVINCES, plural=False)
 
+# Age bands as stored in customers.age_band; only taken with 岁 / "aged" / "age" around them.
+AGE_BANDS = ("18-24", "25-30", "31-40", "41-50", "50+")
+
 # ---------------------------------------------------------------------------------------------
 # Ranking direction
 
@@ -146,9 +153,12 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "available data": 7, "data available": 7, "date range": 4, "data coverage": 7,
     },
     "metric_query": {
-        "是多少": 1, "多少": 0.5, "对比": 1, "分布": 1, "比例": 1, "占比": 1, "排名前": 1, "排名": 1, "排行": 1, "看一下": 0.5, "看看": 0.5,
+        "是多少": 1, "多少": 0.5, "对比": 1, "分布": 1, "比例": 1, "占比": 1, "排名前": 1,
+        "排名": 1, "排行": 1, "看一下": 0.5, "看看": 0.5,
         "统计": 1, "汇总": 1, "how much": 1, "what is": 0.5, "what was": 0.5, "show": 0.5,
         "compare": 1, "breakdown": 1, "break down": 1, "rank": 1, "ranking": 1, "total": 1,
+        "口径": 3, "定义": 3, "怎么算": 3, "怎么计算": 3, "如何计算": 3, "计算": 1, "definition": 3, "defined": 3,
+        "calculate": 2, "calculated": 3, "formula": 3, "公式": 3,
     },
     "rfm_segments": {
         "rfm": 5, "分群": 4, "分层": 4, "用户分群": 6, "客户分群": 6, "人群划分": 5, "客户分层": 6,
@@ -165,7 +175,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "挽回": 5, "激活": 4, "促活": 5, "怎么做": 3, "该做什么": 5, "做什么": 2, "打法": 5, "玩法": 4,
         "方案": 3, "话术": 5, "触达": 4, "怎么运营好": 7, "运营": 2, "怎么提升": 3, "如何提升": 3,
         "怎么提高": 3, "如何提高": 3, "怎么转化": 4, "怎么激活": 7, "怎么挽回": 7, "怎么处理": 4,
-        "应该怎么": 3, "该怎么": 3, "如何对待": 5, "怎么对待": 5,
+        "应该怎么": 3, "该怎么": 3, "怎么对待": 5, "有什么办法": 6, "什么办法": 5, "办法": 3, "措施": 4,
+        "采取什么": 4, "怎么应对": 5, "运营思路": 6, "should we run": 5, "what campaigns": 4,
         "playbook": 7, "strategy": 5, "strategies": 5, "what should we do": 7, "what should i do": 7,
         "what to do": 6, "what can we do": 6, "how to win back": 7, "win back": 5, "win them back": 7,
         "how do we win": 6, "how to retain": 6, "how do we retain": 6, "how to keep": 5,
@@ -173,17 +184,20 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "advice": 5, "action plan": 6, "tactics": 5, "how should we": 5, "how to handle": 5,
         "how should we handle": 7, "how to engage": 6, "engage": 3, "marketing ideas": 6,
         "marketing plan": 6, "recommendations for": 3, "suggestions": 4, "suggest": 3,
-        "what actions": 6, "treat": 3, "approach": 3,
+        "what actions": 6, "treat": 3, "approach": 3, "how can we": 5, "how do we": 4, "how to": 2,
+        "how could we": 5, "ways to": 4, "ideas": 3, "improve": 3, "boost": 3, "increase": 2, "grow": 2,
     },
     "funnel": {
         "漏斗": 10, "转化漏斗": 10, "funnel": 10, "drop off": 7, "drop-off": 7, "drop out": 6,
         "流失在哪": 6, "哪一步": 5, "哪个环节": 6, "各环节": 6, "环节": 3, "加购": 4, "加购物车": 5,
-        "购物车": 4, "没付款": 5, "未付款": 5, "没支付": 5, "未支付": 5, "不付款": 5, "弃购": 7,
-        "观看到下单": 6, "观看到支付": 6, "点击到下单": 6, "点击到购买": 6, "从观看": 4, "到付款": 4,
+        "购物车": 4, "没买": 4, "但没买": 5, "没下单": 5, "未下单": 5,
+        "没付款": 5, "未付款": 5, "没支付": 5, "未支付": 5, "不付款": 5, "弃购": 7,
+        "观看到下单": 9, "观看到支付": 9, "点击到下单": 9, "点击到购买": 9, "从观看": 4, "到付款": 4,
         "between watching and paying": 7, "watching and paying": 6, "watch to pay": 6,
         "cart abandonment": 8, "abandon": 5, "abandoned cart": 8, "add to cart": 5,
         "added to cart": 5, "add-to-cart": 5, "checkout": 4, "click to pay": 6, "click-through": 3,
-        "点击率": 3, "click rate": 3, "ctr": 3, "conversion steps": 6, "step by step conversion": 6, "didn't pay": 5, "did not pay": 5,
+        "点击率": 3, "click rate": 3, "ctr": 3,
+        "conversion steps": 6, "step by step conversion": 6, "didn't pay": 5, "did not pay": 5,
     },
     "live_performance": {
         "场观": 7, "gpm": 8, "千次观看成交": 8, "千次观看成交额": 8, "uv价值": 7, "观看人数": 5,
@@ -203,7 +217,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "retention rate": 8, "首购后多久": 8, "多久会回购": 7, "多久回购": 7, "多久复购": 7,
         "多久会复购": 7, "多久再买": 7, "复购周期": 6, "回购周期": 6, "第二次购买": 5, "二次购买间隔": 7,
         "how long until": 4, "time to second purchase": 8, "second purchase": 5, "come back": 3,
-        "days to repurchase": 7, "how soon": 3, "retained": 5,
+        "days to repurchase": 7, "how soon": 3, "retained": 5, "多久": 3, "再次购买": 3, "再买": 2,
+        "how long": 3, "buy again": 4, "purchase again": 4, "order again": 4, "come back to buy": 5,
     },
     "churn_risk": {
         "流失风险": 6, "有流失风险": 7, "流失预警": 6, "会流失": 6, "可能流失": 7, "要流失": 6,
@@ -211,19 +226,22 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "风险客户": 2, "流失": 2, "churn risk": 6, "churn": 4, "churning": 5, "likely to churn": 8,
         "at risk of churning": 8, "churn prediction": 8, "predict churn": 8, "churn probability": 8,
         "likely to leave": 7, "about to leave": 6, "at risk of leaving": 8, "who will churn": 8,
-        "going to churn": 8, "risk of churn": 8,
+        "going to churn": 8, "risk of churn": 8, "stop buying": 6, "stop purchasing": 6, "不再购买": 6,
+        "不买了": 5, "很久没来": 5, "好久没来": 5, "没回来": 4, "haven't come back": 5, "haven't bought": 5,
+        "haven't purchased": 5,
     },
     "customer_lifetime_value": {
         "生命周期价值": 9, "终身价值": 9, "客户价值预测": 8, "未来价值": 6, "预测价值": 6, "ltv": 9,
         "clv": 9, "cltv": 9, "lifetime value": 9, "life time value": 9, "customer value": 4,
         "future value": 6, "expected value": 4, "长期价值": 6, "值多少钱": 4, "能贡献多少": 5,
-        "worth over": 4, "bg/nbd": 9, "bgnbd": 9,
+        "worth over": 4, "bg/nbd": 9, "bgnbd": 9, "most valuable": 5, "最有价值": 5,
     },
     "customer_clusters": {
         "聚类": 9, "聚成": 8, "k-means": 9, "kmeans": 9, "k均值": 9, "聚类分析": 9, "cluster": 8,
         "clusters": 8, "clustering": 9, "分成几类": 6, "分成几组": 6, "behavioural groups": 6,
         "behavioral groups": 6, "by behaviour": 3, "by behavior": 3, "按行为": 4, "行为特征": 3,
-        "相似的用户": 4, "similar customers": 4,
+        "相似的用户": 4, "similar customers": 4, "分组": 3, "给用户分组": 5, "给客户分组": 5, "按消费行为": 5,
+        "消费行为": 3,
     },
     "lifecycle_stages": {
         "生命周期阶段": 9, "生命周期": 5, "哪些阶段": 5, "哪个阶段": 5, "所处阶段": 6, "阶段分布": 7,
@@ -237,7 +255,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "bought together": 8, "buy together": 8, "purchased together": 8, "frequently bought": 7,
         "market basket": 8, "basket analysis": 8, "cross-sell": 6, "cross sell": 6,
         "association rules": 8, "associations": 6, "also buy": 7, "also bought": 7, "also purchase": 7,
-        "paired with": 5, "go together": 6, "bundle": 4, "bundles": 4,
+        "paired with": 5, "go together": 6, "bundle": 4, "一起卖": 7, "一起销售": 7, "搭配销售": 7,
+        "经常一起": 6, "goes well with": 7, "go well with": 7, "goes with": 6, "pair with": 5, "关联": 5,
     },
     "recommend_products": {
         "推荐什么商品": 9, "推荐什么产品": 9, "推荐商品": 8, "推荐产品": 8, "推荐什么": 6, "推荐": 4,
@@ -261,6 +280,22 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "csv": 3, "xlsx": 3, "导成": 6, "拉一份": 4, "拉个名单": 6, "发我一份": 4,
     },
 }
+
+
+def _with_variants(words: dict[str, float]) -> dict[str, float]:
+    """怎么X -> also 怎样X and 如何X (same weight)."""
+    expanded = dict(words)
+    for phrase, weight in words.items():
+        for prefix in ("怎么", "应该怎么"):
+            if phrase.startswith(prefix):
+                rest = phrase[len(prefix):]
+                head = prefix[: -len("怎么")]
+                for variant in ("怎样", "如何"):
+                    expanded.setdefault(f"{head}{variant}{rest}", weight)
+    return expanded
+
+
+TOOL_KEYWORDS = {tool: _with_variants(words) for tool, words in TOOL_KEYWORDS.items()}
 TOOL_LEXICONS: dict[str, Lexicon] = {
     tool: Lexicon((phrase, phrase, weight) for phrase, weight in words.items())
     for tool, words in TOOL_KEYWORDS.items()
@@ -294,10 +329,7 @@ WHO_WORDS = Lexicon.from_mapping({"who": [
     "哪些用户", "哪些客户", "哪些人", "哪些买家", "谁", "which customers", "which users", "who",
     "which buyers",
 ]}, plural=False)
-GREETINGS = Lexicon.from_mapping({"greeting": [
-    "你好", "您好", "嗨", "哈喽", "早上好", "晚上好", "谢谢", "再见", "hello", "hi", "hey", "thanks",
-    "thank you", "good morning", "bye",
-]}, plural=False)
+
 
 # ---------------------------------------------------------------------------------------------
 # Argument words for specific tools

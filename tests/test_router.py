@@ -1,0 +1,253 @@
+"""The offline question router: the shared dev set, this repo's own cases, and its building blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.router import Route, detect_language, route
+from assistant.router.matching import Lexicon
+from assistant.router.normalize import normalize
+from assistant.router.numbers import chinese_to_int, to_int
+from assistant.router.periods import find_period
+from assistant.router.segments import build_lexicon, find_segment, load_segments
+from assistant.router.sql import extract_sql
+from tools.timewindow import resolve_period
+
+HERE = Path(__file__).resolve().parent
+DEV_SET = Path(__file__).resolve().parents[2] / "shared/eval/dev_questions.yaml"
+OWN_CASES = HERE / "router_cases.yaml"
+
+_ABSENT = object()
+
+
+def _load(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or []
+
+
+def _dev_cases() -> list[dict]:
+    if not DEV_SET.exists():
+        return []
+    return _load(DEV_SET)
+
+
+def _check(case: dict) -> None:
+    result = route(case["q"])
+    expected = case.get("tool")
+    if expected is None:
+        assert result is None, f"{case['q']!r} should not be routed, got {result}"
+        return
+    tools = expected if isinstance(expected, list) else [expected]
+    assert result is not None, f"{case['q']!r} was not routed (expected {tools})"
+    assert result.tool in tools, f"{case['q']!r}: got {result.tool} {result.args}, expected {tools}"
+    for name, value in (case.get("args") or {}).items():
+        got = result.args.get(name, _ABSENT)
+        if value is None:
+            assert got is _ABSENT, f"{case['q']!r}: argument {name} should be absent, got {got!r}"
+        else:
+            assert got == value, f"{case['q']!r}: {name}={got!r}, expected {value!r} (args {result.args})"
+    assert result.matched, f"{case['q']!r}: a route must say what decided it"
+
+
+@pytest.mark.skipif(not DEV_SET.exists(), reason="shared dev set not available")
+@pytest.mark.parametrize("case", _dev_cases(), ids=lambda c: c["q"][:40])
+def test_dev_set(case: dict) -> None:
+    _check(case)
+
+
+@pytest.mark.parametrize("case", _load(OWN_CASES), ids=lambda c: c["q"][:40])
+def test_own_cases(case: dict) -> None:
+    _check(case)
+
+
+def test_own_cases_are_plentiful_and_bilingual() -> None:
+    cases = _load(OWN_CASES)
+    routed = [c for c in cases if c.get("tool") is not None]
+    chinese = [c for c in routed if detect_language(c["q"]) == "zh"]
+    assert len(routed) >= 80
+    assert len(chinese) >= len(routed) / 2
+    assert sum(1 for c in cases if c.get("tool") is None) >= 5
+    assert len({c["q"] for c in cases}) == len(cases), "duplicate questions"
+
+
+def test_emitted_periods_resolve() -> None:
+    """Every period the router emits for the cases is a valid token for tools/timewindow.py."""
+    from datetime import date
+
+    for case in _load(OWN_CASES) + _dev_cases():
+        result = route(case["q"])
+        if result is not None and "period" in result.args:
+            resolve_period(result.args["period"], date(2026, 11, 15), date(2024, 9, 1))
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def test_route_shape() -> None:
+    result = route("上个月的复购率是多少？")
+    assert isinstance(result, Route)
+    assert result.tool == "metric_query"
+    assert result.args == {"metric": "repurchase_rate", "period": "last_month"}
+    assert result.language == "zh"
+    assert any("复购率" in m for m in result.matched)
+    assert route("What is the GMV?").language == "en"
+
+
+@pytest.mark.parametrize("question", [None, "", "   ", "？？？", "...", "🙂"])
+def test_nothing_to_route(question) -> None:
+    assert route(question) is None
+
+
+@pytest.mark.parametrize("text, language", [
+    ("GMV是多少", "zh"), ("What is the GMV", "en"), ("", "en"), ("１２３", "en"), ("銷售額", "zh"),
+    ("top 10 主播", "zh"),
+])
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_args_only_what_the_question_says() -> None:
+    assert route("GMV是多少").args == {"metric": "gmv"}
+    assert route("哪些用户有流失风险？").args == {}
+    assert route("数据里有哪些表和字段？").args == {}
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("ＧＭＶ　是多少？", "gmv 是多少?"),
+    ("  Top   10  ", "top 10"),
+    ("（上個月）銷售額，“双11”。", '(上个月)销售额,"双11".'),
+    ("２０２５年６月", "2025年6月"),
+])
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_can_keep_case() -> None:
+    assert normalize("Campaign ＡＢ_1", lower=False) == "Campaign AB_1"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("一", 1), ("十", 10), ("十五", 15), ("二十", 20), ("两", 2), ("三十五", 35), ("一百二十", 120),
+    ("九十", 90),
+])
+def test_chinese_numerals(text: str, value: int) -> None:
+    assert chinese_to_int(text) == value
+
+
+def test_to_int() -> None:
+    assert to_int("20") == 20
+    assert to_int("twenty") == 20
+    assert to_int("二十") == 20
+    assert to_int("abc") is None
+
+
+@pytest.mark.parametrize("phrase, token", [
+    ("最近30天", "last_30_days"), ("近7日", "last_7_days"), ("过去三个月", "last_3_months"),
+    ("最近一年", "last_12_months"), ("近半年", "last_6_months"), ("上个月", "last_month"),
+    ("上周", "last_week"), ("上季度", "last_quarter"), ("去年", "last_year"), ("本周", "this_week"),
+    ("本月", "this_month"), ("本季度", "this_quarter"), ("今年", "this_year"), ("年初至今", "this_year"),
+    ("今天", "today"), ("昨天", "yesterday"), ("2025年", "2025"), ("2025年6月", "2025-06"),
+    ("2025-06", "2025-06"), ("2025/6", "2025-06"), ("2025年第三季度", "2025-Q3"), ("2025 Q3", "2025-Q3"),
+    ("2025年6月1日", "2025-06-01"), ("2025-06-01至2025-06-18", "2025-06-01..2025-06-18"),
+    ("6月", "month:6"), ("一月份", "month:1"), ("十二月", "month:12"), ("Q3", "quarter:3"),
+    ("第二季度", "quarter:2"), ("618", "618"), ("双11", "double11"), ("双十一", "double11"),
+    ("去年双11", "double11_last_year"), ("去年618", "618_last_year"), ("2025年双11", "double11_2025"),
+    ("2024年618", "618_2024"), ("last 30 days", "last_30_days"), ("the past two weeks", "last_2_weeks"),
+    ("last week", "last_week"), ("last month", "last_month"), ("this year", "this_year"),
+    ("YTD", "this_year"), ("MTD", "this_month"), ("QTD", "this_quarter"), ("WTD", "this_week"),
+    ("June 2025", "2025-06"), ("in May", "month:5"), ("Q3 2025", "2025-Q3"),
+    ("Double 11 last year", "double11_last_year"), ("singles day 2024", "double11_2024"),
+    ("between 2025-01-01 and 2025-03-31", "2025-01-01..2025-03-31"),
+    ("2025年上半年", "2025-01-01..2025-06-30"),
+])
+def test_time_phrases(phrase: str, token: str) -> None:
+    found = find_period(normalize(phrase))
+    assert found is not None and found.token == token
+
+
+@pytest.mark.parametrize("text", ["最近3个月", "12个月", "前20个", "客单价超过2000元", "may we see it",
+                                  "30天、60天、90天留存率"])
+def test_no_false_periods(text: str) -> None:
+    found = find_period(normalize(text))
+    assert found is None or found.token.startswith("last_")
+
+
+@pytest.mark.parametrize("question, sql", [
+    ("SELECT count(*) FROM orders", "SELECT count(*) FROM orders"),
+    ("  select 1", "select 1"),
+    ("```sql\nSELECT * FROM orders\n```", "SELECT * FROM orders"),
+    ("```\nwith x as (select 1) select * from x\n```", "with x as (select 1) select * from x"),
+    ("WITH recent AS (SELECT * FROM orders) SELECT count(*) FROM recent",
+     "WITH recent AS (SELECT * FROM orders) SELECT count(*) FROM recent"),
+])
+def test_sql_passthrough(question: str, sql: str) -> None:
+    assert extract_sql(question) == sql
+    assert route(question) == Route("run_sql", {"sql": sql}, "en", ["SQL statement"])
+
+
+@pytest.mark.parametrize("question", ["Select the best hosts last month", "With the data, what's GMV?",
+                                      "selection of products", "上个月 select 一下"])
+def test_not_sql(question: str) -> None:
+    assert extract_sql(question) is None
+
+
+def test_lexicon_prefers_longest_and_respects_word_boundaries() -> None:
+    lexicon = Lexicon([("沉睡客户", "a", 1), ("即将沉睡客户", "b", 1), ("active", "c", 1)])
+    assert [h.value for h in lexicon.find("即将沉睡客户")] == ["b"]
+    assert lexicon.find("inactive users") == []
+    assert [h.value for h in lexicon.find("active users")] == ["c"]
+
+
+SEGMENTS_FIXTURE = """
+rfm:
+  hibernating:
+    zh: 沉睡客户
+    en: Hibernating
+    aliases: [沉睡用户, dormant]
+  about_to_sleep:
+    zh: 即将沉睡客户
+    en: About to Sleep
+    aliases: [即将沉睡]
+cn8:
+  important_value:
+    zh: 重要价值客户
+    en: Important value
+    aliases: [重要价值]
+lifecycle:
+  new:
+    zh: 新客期
+    en: New
+    aliases: [新客阶段]
+"""
+
+
+def test_segments_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "segments.yaml"
+    path.write_text(SEGMENTS_FIXTURE, encoding="utf-8")
+    assert set(load_segments(path)) == {"rfm", "cn8", "lifecycle"}
+    lexicon = build_lexicon(path)
+    hit = find_segment(normalize("即将沉睡客户怎么办"), lexicon)
+    assert (hit.value.scheme, hit.value.key) == ("rfm", "about_to_sleep")
+    hit = find_segment(normalize("Dormant customers"), lexicon)
+    assert hit.value.key == "hibernating"
+    assert find_segment(normalize("重要价值客户"), lexicon).value.scheme == "cn8"
+    # A generic English display name ("New") is not a segment mention by itself.
+    assert find_segment("new products", lexicon) is None
+    assert find_segment(normalize("新客阶段"), lexicon).value.key == "new"
+
+
+def test_missing_segments_file(tmp_path: Path) -> None:
+    assert load_segments(tmp_path / "absent.yaml") == {}
+    assert find_segment("沉睡客户", build_lexicon(tmp_path / "absent.yaml")) is None
+
+
+def test_strategy_scheme_follows_the_segment() -> None:
+    assert route("重要价值客户怎么运营").args == {"segment": "important_value", "scheme": "cn8"}
+    assert route("流失客户怎么召回").args == {"segment": "churned", "scheme": "lifecycle"}
+    assert route("沉睡客户怎么运营").args == {"segment": "hibernating"}
