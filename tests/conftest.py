@@ -12,7 +12,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-DEV_QUESTIONS = SHARED / "eval" / "dev_questions.yaml"
+# A copy of ../shared/eval/dev_questions.yaml, so a clone outside this workplace still runs the
+# suite; tests/test_fixtures_in_sync.py fails if the copy drifts from the shared original.
+DEV_QUESTIONS = REPO / "tests" / "fixtures" / "dev_questions.yaml"
+SHARED_DEV_QUESTIONS = SHARED / "eval" / "dev_questions.yaml"
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,11 @@ from assistant.router.numbers import chinese_to_int, to_int
 from assistant.router.periods import find_period
 from assistant.router.segments import build_lexicon, find_segment, load_segments
 from assistant.router.sql import extract_sql
+from tests.conftest import DEV_QUESTIONS
 from tools.timewindow import resolve_period
 
 HERE = Path(__file__).resolve().parent
-DEV_SET = Path(__file__).resolve().parents[2] / "shared/eval/dev_questions.yaml"
+DEV_SET = DEV_QUESTIONS
 OWN_CASES = HERE / "router_cases.yaml"
 
 _ABSENT = object()
@@ -29,8 +30,6 @@ def _load(path: Path) -> list[dict]:
 
 
 def _dev_cases() -> list[dict]:
-    if not DEV_SET.exists():
-        return []
     return _load(DEV_SET)
 
 
@@ -52,7 +51,6 @@ def _check(case: dict) -> None:
     assert result.matched, f"{case['q']!r}: a route must say what decided it"
 
 
-@pytest.mark.skipif(not DEV_SET.exists(), reason="shared dev set not available")
 @pytest.mark.parametrize("case", _dev_cases(), ids=lambda c: c["q"][:40])
 def test_dev_set(case: dict) -> None:
     _check(case)
