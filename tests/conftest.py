@@ -60,3 +60,11 @@ def cli_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["ASSISTANT_HOME"] = str(home)
     return env
+
+
+@pytest.fixture(autouse=True)
+def no_real_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach a real language model: drop any key the machine happens to have.
+    Tests that exercise the agent inject a scripted model or point at a local stub server."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_MODEL"):
+        monkeypatch.delenv(name, raising=False)

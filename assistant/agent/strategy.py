@@ -1,0 +1,365 @@
+"""`LLMStrategy`: a chat model chooses vetted tools (LangChain `create_agent`); our code runs them.
+
+Events follow `assistant.conversation`: `ToolStarted` when the model asks for a tool, `ToolFinished`
+with the tool's full `Answer`, then one `Final`. Whatever goes wrong with the model (unreachable,
+timeout, 429/5xx, garbage), the person gets a `Notice` and the offline router's answer instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from langchain.agents import create_agent
+from langchain.agents.middleware import AgentMiddleware, ModelCallLimitMiddleware, ModelRequest, hook_config
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.memory import InMemorySaver
+
+from assistant.agent.config import LLMSettings, llm_configured, load_settings
+from assistant.agent.tools import RunContext, artifact_answer, build_tools
+from assistant.answer import Answer, ToolCall
+from assistant.conversation import (
+    AnswerStrategy,
+    Conversation,
+    Event,
+    Final,
+    Notice,
+    OfflineStrategy,
+    ToolFinished,
+    ToolStarted,
+)
+from assistant.router import route
+from tools.result import Table
+
+log = logging.getLogger("assistant.agent")
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+LIMIT_NODE = ModelCallLimitMiddleware.__name__
+RUN_KEY = "assistant_run"  # configurable key: which run's engine, language and answer store a tool uses
+
+NOTICE_UNAVAILABLE = {
+    "zh": "语言模型暂时不可用，以下是离线模式（规则路由）给出的回答。",
+    "en": "The language model is unavailable, so this answer was made offline (rule-based router).",
+}
+NOTICE_LIMIT = {
+    "zh": "已达到每个问题最多 {n} 次模型调用的上限，以下汇总已完成的工具结果。",
+    "en": "Reached the limit of {n} model calls for one question; here is what the tools found.",
+}
+
+
+def system_prompt(language: str) -> str:
+    for name in (f"system_{language}.txt", "system_en.txt"):
+        path = PROMPTS / name
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+    return "Answer only from tool results. Never invent numbers."
+
+
+def build_chat_model(settings: LLMSettings) -> BaseChatModel:
+    """`ChatOpenAI` for any OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, Ollama, vLLM)."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.model,
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        use_responses_api=False,
+    )
+
+
+class AnswerDanglingToolCalls(AgentMiddleware):
+    """If an earlier run stopped between a tool request and its result (the person cancelled, the
+    process was interrupted), OpenAI-compatible APIs reject the history. Before each model call,
+    add a "not run" ToolMessage after every tool call that has no result (request only)."""
+
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], Any]) -> Any:
+        answered = {m.tool_call_id for m in request.messages if isinstance(m, ToolMessage)}
+        if not any(
+            isinstance(m, AIMessage) and any(c.get("id") not in answered for c in m.tool_calls)
+            for m in request.messages
+        ):
+            return handler(request)
+        patched: list[Any] = []
+        for message in request.messages:
+            patched.append(message)
+            if isinstance(message, AIMessage):
+                for call in message.tool_calls:
+                    if call.get("id") and call["id"] not in answered:
+                        content = "Not run: the previous request was interrupted."
+                        patched.append(ToolMessage(content, tool_call_id=call["id"], name=call["name"], status="error"))
+        return handler(request.override(messages=patched))
+
+
+class RetryMalformedToolCalls(AgentMiddleware):
+    """When the model's only tool calls are malformed (bad JSON arguments), go back to the model:
+    `create_agent` then shows it an error ToolMessage per malformed call, so it can retry.
+    The model-call limit still bounds the loop."""
+
+    @hook_config(can_jump_to=["model"])
+    def after_model(self, state: Any, runtime: Any) -> dict[str, Any] | None:
+        messages = state.get("messages") or []
+        last = messages[-1] if messages else None
+        if isinstance(last, AIMessage) and last.invalid_tool_calls and not last.tool_calls:
+            if any(call.get("id") for call in last.invalid_tool_calls):
+                return {"jump_to": "model"}
+        return None
+
+
+def _text(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content.strip()
+    parts = []
+    for block in content or []:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, dict) and block.get("type") == "text":
+            parts.append(str(block.get("text", "")))
+    return "".join(parts).strip()
+
+
+def _error_answer(tool: str, args: dict[str, Any], code: str, message: str, language: str) -> Answer:
+    answer = Answer(message, language, mode="llm", error={"code": code, "message": message})
+    answer.tool_calls = [ToolCall(tool, args)]
+    return answer
+
+
+def _parse_args(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        return raw
+    try:
+        parsed = json.loads(raw or "{}")
+    except (TypeError, ValueError):
+        return {"_raw": str(raw)[:500]}
+    return parsed if isinstance(parsed, dict) else {"_raw": str(raw)[:500]}
+
+
+def merge_answers(text: str, language: str, calls: list[ToolCall], answers: list[Answer]) -> Answer:
+    """The final answer: the model's text plus every tool's tables, charts, SQL and advice.
+    Table names are made unique (charts follow their table)."""
+    final = Answer(text, language, mode="llm", tool_calls=list(calls))
+    used: set[str] = set()
+    for answer in answers:
+        renamed: dict[str, str] = {}
+        for table in answer.tables:
+            name, n = table.name, 2
+            while name in used:
+                name, n = f"{table.name}_{n}", n + 1
+            used.add(name)
+            renamed[table.name] = name
+            final.tables.append(table if name == table.name else Table(name, table.df, table.truncated))
+        for chart in answer.charts:
+            target = renamed.get(chart.table, chart.table)
+            final.charts.append(chart if target == chart.table else dataclasses.replace(chart, table=target))
+        final.sql.extend(s for s in answer.sql if s not in final.sql)
+        final.recommendations.extend(r for r in answer.recommendations if r not in final.recommendations)
+    return final
+
+
+class LLMStrategy:
+    """Answers with a tool-calling chat model; falls back to the offline router on any failure.
+
+    `model`: an already-built chat model (tests inject fakes or a `ChatOpenAI` pointed at a stub);
+    otherwise one is built from `settings` (default: the environment) on first use.
+    `max_model_calls`: model calls per question (default `settings.max_model_calls`).
+    `router_hint`: show the model the offline router's guess as a hint.
+    """
+
+    def __init__(
+        self,
+        model: BaseChatModel | None = None,
+        *,
+        settings: LLMSettings | None = None,
+        max_model_calls: int | None = None,
+        router_hint: bool = True,
+    ):
+        self.settings = settings or load_settings()
+        self.max_model_calls = max_model_calls or self.settings.max_model_calls
+        self.router_hint = router_hint
+        self._model = model
+        self._checkpointer = InMemorySaver()
+        self._agents: dict[str, Any] = {}
+        self._runs: dict[str, RunContext] = {}
+        self._lock = threading.Lock()
+
+    # -- building ---------------------------------------------------------------------------------
+    def _context_of(self, config: RunnableConfig) -> RunContext:
+        return self._runs[(config.get("configurable") or {})[RUN_KEY]]
+
+    def _agent(self, language: str) -> Any:
+        with self._lock:
+            if language not in self._agents:
+                if self._model is None:
+                    self._model = build_chat_model(self.settings)
+                self._agents[language] = create_agent(
+                    self._model,
+                    build_tools(self._context_of),
+                    system_prompt=system_prompt(language),
+                    middleware=[
+                        ModelCallLimitMiddleware(run_limit=self.max_model_calls, exit_behavior="end"),
+                        RetryMalformedToolCalls(),
+                        AnswerDanglingToolCalls(),
+                    ],
+                    checkpointer=self._checkpointer,
+                )
+            return self._agents[language]
+
+    def _user_message(self, question: str) -> HumanMessage:
+        if not self.router_hint:
+            return HumanMessage(question)
+        try:
+            routed = route(question)
+        except Exception:  # a hint is optional
+            routed = None
+        if routed is None:
+            return HumanMessage(question)
+        hint = json.dumps({"tool": routed.tool, "args": routed.args}, ensure_ascii=False, default=str)
+        return HumanMessage(f"{question}\n\n[offline router guess, may be wrong: {hint}]")
+
+    # -- answering --------------------------------------------------------------------------------
+    def stream(self, conversation: Conversation, question: str) -> Iterator[Event]:
+        language = conversation.language_of(question)
+        run_key = uuid.uuid4().hex
+        config: RunnableConfig = {
+            "configurable": {"thread_id": conversation.conversation_id, RUN_KEY: run_key},
+            "recursion_limit": 4 * self.max_model_calls + 10,
+        }
+        run = _Run(RunContext(conversation.engine, language), conversation.engine.tool_names())
+        try:
+            agent = self._agent(language)
+            self._runs[run_key] = run.ctx
+            inputs = {"messages": [self._user_message(question)]}
+            for update in agent.stream(inputs, config, stream_mode="updates"):
+                for node, delta in _node_updates(update):
+                    for message in _messages(delta):
+                        yield from run.on_message(node, message)
+        except Exception as error:  # any model/transport failure: never a stack trace to the person
+            log.warning("LLM run failed, answering offline: %s: %s", type(error).__name__, error)
+            yield from self._offline(conversation, question, language, config)
+            return
+        finally:
+            self._runs.pop(run_key, None)
+
+        ok = [a for a in run.answers if a.ok]
+        if run.limit_message is not None:
+            if not ok:
+                yield from self._offline(conversation, question, language, config, replace=run.limit_message)
+                return
+            notice = NOTICE_LIMIT[language].format(n=self.max_model_calls)
+            yield Notice(notice)
+            body = "\n\n".join(a.answer for a in ok)
+            final = merge_answers(f"{notice}\n\n{body}", language, run.calls, ok)
+            self._remember(config, language, final.answer, replace=run.limit_message)
+            yield Final(final)
+            return
+        if not run.final_text:  # an empty or unusable reply is as good as no model
+            log.warning("LLM returned no usable answer, answering offline")
+            yield from self._offline(conversation, question, language, config)
+            return
+        yield Final(merge_answers(run.final_text, language, run.calls, run.answers))
+
+    def _offline(
+        self,
+        conversation: Conversation,
+        question: str,
+        language: str,
+        config: RunnableConfig,
+        replace: AIMessage | None = None,
+    ) -> Iterator[Event]:
+        yield Notice(NOTICE_UNAVAILABLE[language])
+        final: Answer | None = None
+        for event in OfflineStrategy().stream(conversation, question):
+            if isinstance(event, Final):
+                final = event.answer
+            yield event
+        if final is not None:
+            self._remember(config, language, final.answer, replace=replace)
+
+    def _remember(self, config: RunnableConfig, language: str, text: str, replace: AIMessage | None = None) -> None:
+        """Put the answer the person actually got into the thread, so the next turn sees it."""
+        agent = self._agents.get(language)
+        if agent is None:
+            return
+        try:
+            message = AIMessage(text, id=replace.id) if replace is not None and replace.id else AIMessage(text)
+            agent.update_state(config, {"messages": [message]})
+        except Exception as error:  # memory is best effort
+            log.debug("could not record the answer in the thread: %s", error)
+
+
+class _Run:
+    """Turns the agent's messages into conversation events, and remembers what happened."""
+
+    def __init__(self, ctx: RunContext, known_tools: set[str]):
+        self.ctx = ctx
+        self.known_tools = known_tools
+        self.calls: list[ToolCall] = []
+        self.answers: list[Answer] = []  # the tools' own answers, in order
+        self.pending: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.final_text: str | None = None
+        self.limit_message: AIMessage | None = None
+
+    def on_message(self, node: str, message: BaseMessage) -> Iterator[Event]:
+        language = self.ctx.language
+        if isinstance(message, AIMessage) and node.startswith(LIMIT_NODE):
+            self.limit_message = message
+        elif isinstance(message, AIMessage):
+            for call in message.tool_calls:
+                args = dict(call["args"] or {})
+                self.pending[call.get("id") or ""] = (call["name"], args)
+                yield ToolStarted(call["name"], args)
+            for bad in message.invalid_tool_calls:
+                name, args = bad.get("name") or "unknown", _parse_args(bad.get("args"))
+                text = f"Malformed tool call ({bad.get('error') or 'invalid JSON arguments'})."
+                answer = _error_answer(name, args, "bad_tool_call", text, language)
+                self.calls.extend(answer.tool_calls)
+                yield ToolStarted(name, args)
+                yield ToolFinished(name, args, answer)
+            if not message.tool_calls and not message.invalid_tool_calls:
+                self.final_text = _text(message)
+        elif isinstance(message, ToolMessage):
+            name, args = self.pending.pop(message.tool_call_id, (message.name or "unknown", {}))
+            answer = artifact_answer(self.ctx.store, message.artifact)
+            if answer is None:  # rejected before running: unknown tool, invalid arguments
+                code = "bad_arguments" if name in self.known_tools else "unknown_tool"
+                answer = _error_answer(name, args, code, _text(message), language)
+            else:
+                self.answers.append(answer)
+            self.calls.extend(answer.tool_calls or [ToolCall(name, args)])
+            yield ToolFinished(name, args, answer)
+
+
+def _node_updates(update: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(update, dict):
+        for node, delta in update.items():
+            yield str(node), delta
+    elif isinstance(update, (list, tuple)):
+        for item in update:
+            yield from _node_updates(item)
+
+
+def _messages(delta: Any) -> list[BaseMessage]:
+    if isinstance(delta, dict):
+        messages = delta.get("messages") or []
+        return [m for m in messages if isinstance(m, BaseMessage)]
+    if isinstance(delta, (list, tuple)):
+        return [m for d in delta for m in _messages(d)]
+    return []
+
+
+def strategy_from_env(engine: Any = None) -> AnswerStrategy:
+    """`LLMStrategy` when `OPENAI_API_KEY` is set, else the offline router. `engine` is accepted for
+    symmetry with the front ends; strategies take the engine from the conversation."""
+    if llm_configured():
+        return LLMStrategy()
+    return OfflineStrategy()
