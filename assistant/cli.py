@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question in Chinese or English")
     ask.add_argument("question")
+    ask.add_argument("--offline", action="store_true", help="use the offline router even if an LLM is configured")
     _common(ask)
     run = sub.add_parser("tool", help="run one vetted tool")
     run.add_argument("name")
@@ -49,10 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common(sql)
     chat = sub.add_parser("chat", help="ask questions interactively (one per line)")
     chat.add_argument("--data")
+    chat.add_argument("--offline", action="store_true", help="use the offline router even if an LLM is configured")
     demo = sub.add_parser("demo-data", help="generate the demo dataset")
     demo.add_argument("--customers", type=int, default=None)
     demo.add_argument("--seed", type=int, default=None)
     demo.add_argument("--out", default=None, help="output file (default: the workspace demo file)")
+    serve = sub.add_parser("serve", help="start the web app (chat, overview, SQL workbench, segments)")
+    serve.add_argument("--data", help="a DuckDB file (opened read-only); default: the demo dataset")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     return parser
 
 
@@ -107,14 +113,39 @@ def _list_tools(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _chat(args: argparse.Namespace) -> int:
+def _conversation(args: argparse.Namespace):  # noqa: ANN202 - keeps heavy imports off `--help`
+    """The LLM agent when one is configured (and not --offline), else the offline router."""
+    from assistant.agent import llm_configured
+    from assistant.conversation import Conversation, OfflineStrategy
+
     engine = _engine(args)
+    if args.offline or not llm_configured():
+        return Conversation(engine, OfflineStrategy())
+    from assistant.agent import strategy_from_env
+
+    return Conversation(engine, strategy_from_env(engine))
+
+
+def _answer(conversation, question: str) -> Answer:  # noqa: ANN001
+    from assistant.conversation import Final, Notice
+
+    final = None
+    for event in conversation.stream(question):
+        if isinstance(event, Notice):
+            print(event.text, file=sys.stderr)
+        elif isinstance(event, Final):
+            final = event.answer
+    return final
+
+
+def _chat(args: argparse.Namespace) -> int:
+    conversation = _conversation(args)
     print("Ask a question (Chinese or English); an empty line or Ctrl-D quits. 输入问题，空行退出。")
     for line in sys.stdin:
         question = line.strip()
         if not question:
             break
-        print(render_answer(engine.ask(question)), end="\n\n", flush=True)
+        print(render_answer(_answer(conversation, question)), end="\n\n", flush=True)
     return EXIT_OK
 
 
@@ -132,11 +163,19 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # output piped into `head` and the reader left: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     language = _default_language()
     try:
         if args.command == "ask":
-            return _emit(_engine(args).ask(args.question), args)
+            return _emit(_answer(_conversation(args), args.question), args)
         if args.command == "tool":
             return _run_tool(args)
         if args.command == "tools":
@@ -146,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
             return _emit(engine.sql(args.query, args.lang or language, args.limit), args)
         if args.command == "chat":
             return _chat(args)
+        if args.command == "serve":
+            from assistant.web.app import serve
+
+            serve(args.data, args.host, args.port)
+            return EXIT_OK
         return _demo_data(args)
     except ToolError as error:
         return _fail(error, language, getattr(args, "json", False))

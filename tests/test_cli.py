@@ -136,3 +136,36 @@ def test_chat_reads_questions_from_stdin(home_with_demo: Path) -> None:
     )
     assert done.returncode == 0
     assert "品类" in done.stdout and "metric_query" in done.stdout
+
+
+def test_ask_uses_the_llm_agent_when_configured(home_with_demo: Path) -> None:
+    from tests.openai_stub import StubOpenAI, text, tool_call
+
+    script = (tool_call("rfm_segments", {}), text("冠军客户贡献了最多的收入（rfm_segments）。"))
+    with StubOpenAI(*script) as stub:
+        env = cli_env(home_with_demo) | {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": stub.base_url}
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "ask", "--json", "哪个分群贡献最多收入？"],
+            capture_output=True, text=True, env=env, timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    check_contract(payload | {"mode": "offline"})  # same shape; only the mode differs
+    assert payload["mode"] == "llm" and payload["tool_calls"][0]["name"] == "rfm_segments"
+    assert "冠军客户" in payload["answer"]
+    assert any(t["name"] == "segments" for t in payload["tables"])
+
+
+def test_ask_falls_back_offline_when_the_llm_is_down(home_with_demo: Path) -> None:
+    from tests.openai_stub import dead_url
+
+    env = cli_env(home_with_demo) | {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": dead_url(),
+                                     "ASSISTANT_LLM_TIMEOUT": "3", "ASSISTANT_LLM_MAX_RETRIES": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "--json", "各个RFM分群分别有多少用户？"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["mode"] == "offline" and payload["tool_calls"][0]["name"] == "rfm_segments"
+    assert "Traceback" not in done.stderr and done.stderr.strip()

@@ -1,0 +1,116 @@
+"""Builds and launches the web app: `build_app(data) -> gr.Blocks`, `serve(data, host, port)`."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from typing import Any
+
+import gradio as gr
+
+from assistant.engine import Engine
+from assistant.help import EXAMPLES
+from assistant.web.chat import build_chat_tab, data_panel_markdown
+from assistant.web.context import WebContext
+from assistant.web.i18n import from_accept_language, t, window_choices
+from assistant.web.overview import build_overview_tab, overview
+from assistant.web.segments import build_segments_tab
+from assistant.web.style import CSS, theme
+from assistant.web.workbench import build_workbench_tab
+
+log = logging.getLogger("assistant.web")
+_ENGINES: dict[str, Engine] = {}
+
+
+def shared_engine(data: str | os.PathLike[str] | None) -> Engine:
+    """One Engine per dataset for the whole process; it hands each request its own cursor."""
+    key = os.fspath(data) if data is not None else ""
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(data)
+    return _ENGINES[key]
+
+
+def _banner(offline: bool, lang: str) -> str:
+    klass, key = ("mode-offline", "offline") if offline else ("mode-llm", "llm_on")
+    icon = "🔌" if offline else "🤖"
+    return f'<div class="mode-banner {klass}" id="mode-banner">{icon} {html.escape(t(key, lang))}</div>'
+
+
+def _header(lang: str) -> str:
+    return f"# 🛍️ {t('title', lang)}\n{t('subtitle', lang)}"
+
+
+def build_app(data: str | os.PathLike[str] | None = None) -> gr.Blocks:
+    ctx = WebContext(shared_engine(data))
+    labels: list[tuple[Any, str, str]] = []
+    with gr.Blocks(title="直播电商客户分析助手 · Live-commerce Analytics") as demo:
+        header = gr.Markdown(_header("zh"), elem_id="app-header")
+        with gr.Row(equal_height=True):
+            banner = gr.HTML(_banner(ctx.offline, "zh"), scale=4)
+            lang = gr.Radio([("中文", "zh"), ("English", "en")], value="zh", label=t("language", "zh"),
+                            show_label=False, elem_id="lang-switch", scale=1, min_width=220, container=False)
+        with gr.Tabs():
+            with gr.Tab(t("tab_chat", "zh"), id="chat") as tab_chat:
+                chat = build_chat_tab(ctx, lang, labels)
+            with gr.Tab(t("tab_overview", "zh"), id="overview") as tab_overview:
+                over = build_overview_tab(ctx, labels)
+            with gr.Tab(t("tab_sql", "zh"), id="sql") as tab_sql:
+                build_workbench_tab(ctx, lang, labels)
+            with gr.Tab(t("tab_segments", "zh"), id="segments") as tab_segments:
+                seg = build_segments_tab(ctx, lang, labels)
+        labels += [(lang, "label", "language"), (tab_chat, "label", "tab_chat"),
+                   (tab_overview, "label", "tab_overview"), (tab_sql, "label", "tab_sql"),
+                   (tab_segments, "label", "tab_segments")]
+        labelled = [component for component, _, _ in labels]
+
+        def texts(language: str) -> list[Any]:
+            updates = [gr.update(**{prop: t(key, language)}) for _, prop, key in labels]
+            return [
+                _header(language), _banner(ctx.offline, language), data_panel_markdown(ctx, language),
+                gr.Dataset(samples=[[q] for q in EXAMPLES[language]]),
+                gr.Radio(choices=window_choices(language)), *updates,
+            ]
+
+        static = [header, banner, chat["data_panel"], chat["examples"], over["window"], *labelled]
+
+        def on_load(request: gr.Request) -> list[Any]:
+            language = "zh"
+            try:
+                language = from_accept_language(request.headers.get("accept-language"))
+            except Exception:
+                log.exception("could not read Accept-Language")
+            return [language, *texts(language)]
+
+        def on_language(language: str) -> list[Any]:
+            return texts(language or "zh")
+
+        def on_overview(period: str, language: str) -> tuple[Any, ...]:
+            return overview(ctx, period or "last_30_days", language or "zh")
+
+        def on_segments(scheme: str, language: str) -> tuple[Any, ...]:
+            return seg["refresh"](scheme, language)
+
+        load = demo.load(on_load, None, [lang, *static], api_name=False)
+        load.then(on_overview, [over["window"], lang], over["outputs"], api_name=False)
+        load.then(on_segments, seg["inputs"], seg["outputs"], api_name=False)
+        switch = lang.input(on_language, lang, static, api_name=False)
+        switch.then(on_overview, [over["window"], lang], over["outputs"], api_name=False)
+        switch.then(on_segments, seg["inputs"], seg["outputs"], api_name=False)
+        over["window"].input(on_overview, [over["window"], lang], over["outputs"], api_name="overview")
+        over["refresh"].click(on_overview, [over["window"], lang], over["outputs"], api_name=False)
+    demo.queue(default_concurrency_limit=8)
+    return demo
+
+
+def launch_options() -> dict[str, Any]:
+    return {"theme": theme(), "css": CSS}
+
+
+def serve(data: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 7860,
+          block: bool = True) -> gr.Blocks:
+    """Build and launch. `block=False` returns at once (tests); call `.close()` when done."""
+    demo = build_app(data)
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
+                show_error=False, footer_links=["api"], **launch_options())
+    return demo

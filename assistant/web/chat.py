@@ -1,0 +1,185 @@
+"""The chat tab: questions in, streamed tool steps and answers (text, table, chart) out."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from assistant.answer import Answer
+from assistant.conversation import Final, Notice, ToolFinished, ToolStarted
+from assistant.help import EXAMPLES
+from assistant.router import detect_language
+from assistant.web.context import Session, WebContext
+from assistant.web.i18n import t
+from assistant.web.render import (
+    answer_markdown,
+    csv_file,
+    display_frame,
+    escape_md,
+    first_figure,
+    hint_frame,
+    step_markdown,
+)
+
+log = logging.getLogger("assistant.web")
+TABLE_HINT = hint_frame("提问后，这里显示答案的数据表格", "the answer's table appears here")
+Labels = list[tuple[Any, str, str]]  # (component, property, text key)
+
+
+def _step(tool: str, body: str, status: str, step_id: str, duration: float | None = None) -> gr.ChatMessage:
+    metadata: dict[str, Any] = {"title": f"🔧 {tool}", "status": status, "id": step_id}
+    if duration is not None:
+        metadata["duration"] = round(duration, 2)
+    return gr.ChatMessage(role="assistant", content=body, metadata=metadata)
+
+
+def _final_messages(answer: Answer, lang: str) -> list[gr.ChatMessage]:
+    text = answer_markdown(answer, lang)
+    if answer.error:
+        text = "⚠️ " + text
+    if answer.tables:
+        text += f"\n\n_📋 {t('table_beside', lang)}_"
+    messages = [gr.ChatMessage(role="assistant", content=text)]
+    figure = first_figure(answer)
+    if figure is not None:
+        messages.append(gr.ChatMessage(role="assistant", content=gr.Plot(value=figure, show_label=False)))
+    return messages
+
+
+def stream_reply(ctx: WebContext, session: Session, question: str) -> Iterator[tuple[list[Any], Answer | None]]:
+    """Yields (whole history, final answer or None) after each event, so steps show as they happen."""
+    lang = detect_language(question)
+    history = list(session.history) + [gr.ChatMessage(role="user", content=escape_md(question))]
+    yield history, None
+    pending: dict[str, tuple[int, float]] = {}  # tool -> (index in history, start time)
+    final: Answer | None = None
+    try:
+        for event in session.conversation.stream(question):
+            if isinstance(event, ToolStarted):
+                session.step += 1
+                body = step_markdown(event.args, [], lang) + f"\n\n_{t('running', lang)}_"
+                pending[event.tool] = (len(history), time.monotonic())
+                history.append(_step(event.tool, body, "pending", f"step-{session.step}"))
+            elif isinstance(event, ToolFinished):
+                index, started = pending.pop(event.tool, (None, time.monotonic()))
+                step_id = history[index].metadata["id"] if index is not None else f"step-{session.step + 1}"
+                if index is None:
+                    session.step += 1
+                body = step_markdown(event.args, event.answer.sql, lang)
+                if event.answer.error:
+                    body += "\n\n⚠️ " + escape_md(event.answer.error.get("message", ""))
+                done = _step(event.tool, body, "done", step_id, time.monotonic() - started)
+                if index is None:
+                    history.append(done)
+                else:
+                    history[index] = done  # a new message, never a mutated one
+            elif isinstance(event, Notice):
+                history.append(gr.ChatMessage(role="assistant", content="ℹ️ " + escape_md(event.text)))
+            elif isinstance(event, Final):
+                final = event.answer
+                for tool, (index, started) in pending.items():
+                    old = history[index]
+                    history[index] = _step(tool, old.content, "done", old.metadata["id"],
+                                           time.monotonic() - started)
+                pending.clear()
+                history.extend(_final_messages(final, final.language or lang))
+            yield history, final
+    except Exception:
+        log.exception("chat turn failed")
+        history.append(gr.ChatMessage(role="assistant", content="⚠️ " + t("error_friendly", lang)))
+        yield history, final
+    session.history = history
+
+
+def build_chat_tab(ctx: WebContext, lang_state: gr.State, labels: Labels) -> dict[str, Any]:
+    session_state = gr.State(None)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=5, min_width=480):
+            chatbot = gr.Chatbot(
+                label=t("chatbot", "zh"), height="72vh", min_height=520, layout="bubble", elem_id="chatbot",
+                latex_delimiters=[], sanitize_html=True, feedback_options=None,
+                buttons=["copy", "copy_all"], group_consecutive_messages=False,
+                placeholder="### 👋\n" + "  \n".join(EXAMPLES["zh"][:3] + EXAMPLES["en"][:2]),
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    label=t("question", "zh"), placeholder=t("placeholder", "zh"), show_label=False,
+                    scale=8, lines=1, max_lines=4, elem_id="question", submit_btn=False,
+                )
+                send = gr.Button(t("send", "zh"), variant="primary", scale=1, min_width=80, elem_id="send")
+            with gr.Row():
+                clear = gr.Button(t("clear", "zh"), size="sm", variant="secondary", scale=0, min_width=110)
+            examples = gr.Dataset(
+                label=t("examples", "zh"), components=[question], samples=[[q] for q in EXAMPLES["zh"]],
+                samples_per_page=12, elem_id="examples", layout="gallery",
+            )
+        with gr.Column(scale=3, min_width=360):
+            table = gr.DataFrame(value=TABLE_HINT, label=t("answer_table", "zh"), interactive=False, max_height=430,
+                                 elem_id="answer-table", show_search="search", wrap=False)
+            download = gr.DownloadButton(t("download_csv", "zh"), value=None, size="sm", interactive=False,
+                                         elem_id="chat-download")
+            with gr.Accordion(t("data_panel", "zh"), open=True) as data_acc:
+                data_panel = gr.Markdown(elem_id="data-panel")
+    labels += [(chatbot, "label", "chatbot"), (question, "placeholder", "placeholder"),
+               (send, "value", "send"), (clear, "value", "clear"), (download, "label", "download_csv"),
+               (examples, "label", "examples"), (data_acc, "label", "data_panel"),
+               (table, "label", "answer_table")]
+
+    def respond(text: str, session: Session | None) -> Iterator[tuple[Any, ...]]:
+        text = (text or "").strip()
+        try:
+            session = session or Session(ctx.conversation())
+        except Exception:
+            log.exception("could not start a conversation")
+            lang = detect_language(text) if text else "zh"
+            failed = [gr.ChatMessage(role="assistant", content=t("error_friendly", lang))]
+            yield failed, "", gr.skip(), gr.skip(), session
+            return
+        if not text:
+            yield session.history, "", gr.skip(), gr.skip(), session
+            return
+        for history, final in stream_reply(ctx, session, text):
+            if final is None:
+                yield history, "", gr.skip(), gr.skip(), session
+                continue
+            frame = final.tables[0].df if final.tables else None
+            path = csv_file(frame, final.tables[0].name) if frame is not None else None
+            shown = display_frame(frame) if frame is not None else TABLE_HINT
+            yield history, "", shown, gr.DownloadButton(value=path, interactive=path is not None), session
+
+    def reset() -> tuple[Any, ...]:
+        return [], None, TABLE_HINT, gr.DownloadButton(value=None, interactive=False)
+
+    outputs = [chatbot, question, table, download, session_state]
+    question.submit(respond, [question, session_state], outputs, api_name="chat")
+    send.click(respond, [question, session_state], outputs, api_name=False)
+    examples.click(lambda sample: sample[0], examples, question, api_name=False).then(
+        respond, [question, session_state], outputs, api_name=False)
+    clear.click(reset, None, [chatbot, session_state, table, download], api_name=False)
+    return {"examples": examples, "data_panel": data_panel, "chatbot": chatbot}
+
+
+def data_panel_markdown(ctx: WebContext, lang: str) -> str:
+    try:
+        answer = ctx.cached_tool("describe_data", {}, lang)
+        tables = answer.table("tables") if answer.ok else None
+        wh = ctx.engine.warehouse
+        lines = [f"**{t('file', lang)}**: `{_code(ctx.engine.data_path.name)}`"]
+        if getattr(wh, "first_date", None):
+            lines.append(f"**{t('date_range', lang)}**: {wh.first_date} {t('to', lang)} {wh.anchor_date}")
+        bullets: list[str] = []
+        if tables is not None:
+            lines.append(f"**{t('tables', lang)}**:")
+            bullets = [f"- `{_code(r.table)}` · {int(r.rows):,} {t('rows', lang)}" for r in tables.itertuples()]
+        return "  \n".join(lines) + "\n\n" + "\n".join(bullets)
+    except Exception:
+        log.exception("data panel failed")
+        return t("error_friendly", lang)
+
+
+def _code(value: Any) -> str:
+    return str(value).replace("`", "'").replace("\n", " ")

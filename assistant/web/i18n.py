@@ -1,0 +1,111 @@
+"""UI text in Chinese and English. Answers already follow the question's language; these are labels."""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # key: (zh, en)
+    "title": ("直播电商客户分析助手", "Live-commerce Customer Analytics"),
+    "subtitle": (
+        "用中文或英文提问：客户分群、销售指标、运营策略。每个答案都来自经过审核的分析工具，并注明所用的 SQL。",
+        "Ask in Chinese or English about segments, sales metrics and strategy. Every answer comes from a "
+        "vetted analysis tool and shows the SQL behind it.",
+    ),
+    "offline": ("离线模式（未配置大模型）/ Offline mode (no LLM configured)",
+                "离线模式（未配置大模型）/ Offline mode (no LLM configured)"),
+    "llm_on": ("大模型已连接：由模型选择分析工具", "LLM connected: the model picks the analysis tools"),
+    "language": ("界面语言", "Language"),
+    "tab_chat": ("💬 对话", "💬 Chat"),
+    "tab_overview": ("📊 经营概览", "📊 Overview"),
+    "tab_sql": ("🧮 SQL 工作台", "🧮 SQL workbench"),
+    "tab_segments": ("👥 客户分群", "👥 Segments"),
+    "chatbot": ("对话", "Conversation"),
+    "question": ("你的问题", "Your question"),
+    "placeholder": ("例如：各个RFM分群分别有多少用户？", "e.g. How many customers are in each RFM segment?"),
+    "send": ("发送", "Send"),
+    "clear": ("新对话", "New chat"),
+    "examples": ("试试这些问题（点击即可提问）", "Try these (click to ask)"),
+    "download_csv": ("下载最近答案的表格（CSV）", "Download the last answer's table (CSV)"),
+    "answer_table": ("最近答案的表格（点击表头排序）", "Last answer's table (click a header to sort)"),
+    "table_beside": ("数据表格在右侧，可排序、可下载 CSV。",
+                     "The table is on the right: sortable, with a CSV download."),
+    "data_panel": ("📁 当前数据", "📁 Dataset"),
+    "window": ("时间范围", "Window"),
+    "refresh": ("刷新", "Refresh"),
+    "sql_editor": ("SQL（只读 SELECT）", "SQL (read-only SELECT)"),
+    "run": ("运行", "Run"),
+    "result": ("查询结果", "Result"),
+    "chart": ("图表", "Chart"),
+    "download": ("下载 CSV", "Download CSV"),
+    "scheme": ("分群模型", "Scheme"),
+    "segment_table": ("各分群概况", "Segments"),
+    "pick_segment": ("选择一个分群", "Pick a segment"),
+    "segment_customers": ("该分群的客户（按消费金额排序）", "Customers in this segment (by spend)"),
+    "download_segment": ("下载该分群客户名单（CSV）", "Download this segment's customers (CSV)"),
+    "strategy": ("运营策略", "Strategy"),
+    "trend": ("GMV 趋势", "GMV trend"),
+    "treemap": ("RFM 分群", "RFM segments"),
+    # chat content
+    "args": ("参数", "Arguments"),
+    "running": ("正在运行……", "Running…"),
+    "recommendations": ("建议", "Recommendations"),
+    "notice": ("提示", "Note"),
+    "error_friendly": (
+        "抱歉，处理这个请求时出错了。请换个问法或稍后再试。",
+        "Sorry, something went wrong with this request. Please rephrase or try again.",
+    ),
+    "no_rows": ("没有数据。", "No rows."),
+    "rows_shown": ("共 {total} 位客户，显示前 {shown} 位。", "{total} customers; showing the top {shown}."),
+    "refused": ("⛔ 未执行：", "⛔ Not run: "),
+    "sql_empty": ("请输入一条 SELECT 查询。", "Please type a SELECT query."),
+    "vs_prev": ("较上一周期", "vs previous"),
+    "no_compare": ("全部时间，无对比", "all time, no comparison"),
+    "kpi_gmv": ("成交额 GMV", "GMV"),
+    "kpi_orders": ("订单数", "Orders"),
+    "kpi_buyers": ("购买客户数", "Buyers"),
+    "kpi_aov": ("客单价", "Avg order value"),
+    "kpi_repurchase_rate": ("复购率", "Repurchase rate"),
+    "w_last_30_days": ("最近30天", "Last 30 days"),
+    "w_this_month": ("本月", "This month"),
+    "w_this_year": ("今年", "This year"),
+    "w_all": ("全部时间", "All time"),
+    "file": ("数据文件", "File"),
+    "date_range": ("订单日期", "Orders from"),
+    "tables": ("数据表", "Tables"),
+    "to": ("至", "to"),
+    "rows": ("行", "rows"),
+}
+
+WINDOWS = ("last_30_days", "this_month", "this_year", "all")
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    zh, en = TEXT[key]
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text
+
+
+def from_accept_language(header: str | None) -> str:
+    """'zh-CN,zh;q=0.9,en;q=0.8' -> 'zh'; anything without a Chinese preference first -> 'en'."""
+    best, best_q = "en", -1.0
+    for part in (header or "").split(","):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower()
+        if not tag:
+            continue
+        q = 1.0
+        for extra in pieces[1:]:
+            if extra.strip().startswith("q="):
+                try:
+                    q = float(extra.strip()[2:])
+                except ValueError:
+                    q = 0.0
+        lang = "zh" if tag.startswith("zh") else "en" if tag.startswith("en") else None
+        if lang and q > best_q:
+            best, best_q = lang, q
+    return best
+
+
+def window_choices(lang: str) -> list[tuple[str, str]]:
+    return [(t(f"w_{w}", lang), w) for w in WINDOWS]

@@ -1,0 +1,120 @@
+"""Turning answers into safe Markdown, display tables, CSV files and charts."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from assistant.answer import Answer, jsonable
+
+_INLINE = re.compile(r"([\\`*_\[\]|~$])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+PRIVATE_COLUMNS = ("phone", "mobile", "手机", "nickname", "昵称", "wechat", "email")
+DISPLAY_ROWS = 500
+
+
+def escape_md(text: Any) -> str:
+    """Data values as inert text inside Markdown: no HTML, links, emphasis, code or block markers."""
+    value = html.escape(str(text), quote=False)
+    value = _INLINE.sub(r"\\\1", value)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+
+
+def answer_markdown(answer: Answer, lang: str) -> str:
+    from assistant.web.i18n import t
+
+    parts = [escape_md(answer.answer).replace("\n", "  \n")]
+    if answer.recommendations:
+        parts.append(f"**{t('recommendations', lang)}**")
+        parts.append("\n".join(f"- {escape_md(r)}" for r in answer.recommendations))
+    return "\n\n".join(parts)
+
+
+def step_markdown(args: dict[str, Any], sql: list[str], lang: str) -> str:
+    from assistant.web.i18n import t
+
+    shown = json.dumps(jsonable(args), ensure_ascii=False, indent=2) if args else "{}"
+    body = f"{t('args', lang)}:\n```json\n{shown.replace('```', '')}\n```"
+    for query in sql:
+        body += f"\n```sql\n{query.strip().replace('```', '')}\n```"
+    return body
+
+
+def private(column: Any) -> bool:
+    name = str(column).lower()
+    return any(word in name for word in PRIVATE_COLUMNS)
+
+
+def display_frame(df: pd.DataFrame, rows: int = DISPLAY_ROWS) -> pd.DataFrame:
+    """A copy fit for showing: private columns dropped, floats rounded, row-capped."""
+    frame = df.drop(columns=[c for c in df.columns if private(c)]).head(rows).copy()
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_float_dtype(series):
+            top = series.abs().max()
+            frame[column] = series.round(4 if pd.notna(top) and top <= 1 else 2)
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            frame[column] = series.astype(str)
+        elif series.dtype == object:
+            frame[column] = series.map(lambda v: v if v is None or isinstance(v, (str, int, float)) else str(v))
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def csv_file(df: pd.DataFrame | None, stem: str) -> str | None:
+    """Write a CSV (UTF-8 with BOM, so Excel shows Chinese correctly) into a temp folder."""
+    if df is None or df.empty:
+        return None
+    folder = Path(tempfile.gettempdir()) / "assistant-web" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_") or "table"
+    path = folder / f"{safe}.csv"
+    df.drop(columns=[c for c in df.columns if private(c)]).to_csv(path, index=False, encoding="utf-8-sig")
+    return str(path)
+
+
+def style(figure: go.Figure, height: int = 380) -> go.Figure:
+    figure.update_layout(
+        height=height,
+        template="plotly_white",
+        font=dict(family="Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif", size=13),
+        margin=dict(t=50, l=50, r=20, b=50),
+        colorway=["#ea580c", "#2563eb", "#16a34a", "#9333ea", "#0891b2", "#db2777", "#ca8a04"],
+    )
+    return figure
+
+
+def first_figure(answer: Answer) -> go.Figure | None:
+    try:
+        figures = answer.figures()
+    except Exception:  # a chart that cannot render must not break the answer
+        return None
+    return style(figures[0]) if figures else None
+
+
+def bar_of_first_two(df: pd.DataFrame, title: str = "") -> go.Figure | None:
+    """A bar chart when the result looks like label + number (2..100 rows)."""
+    if df is None or df.shape[1] < 2 or not 1 <= len(df) <= 100:
+        return None
+    x, y = df.columns[0], df.columns[1]
+    if not pd.api.types.is_numeric_dtype(df[y]) or pd.api.types.is_bool_dtype(df[y]):
+        return None
+    labels = df[x].map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    figure = go.Figure([go.Bar(x=labels, y=df[y], marker_color="#ea580c")])
+    figure.update_layout(title=title, xaxis_title=str(x), yaxis_title=str(y))
+    figure.update_xaxes(type="category")
+    return style(figure)
+
+
+
+def hint_frame(zh: str, en: str) -> pd.DataFrame:
+    """A one-cell table that says what will appear here (better than an empty grid)."""
+    return pd.DataFrame({"📋": [f"{zh} / {en}"]})

@@ -1,0 +1,88 @@
+"""The segments tab: RFM segment table and treemap, then one segment's customers and playbook."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from assistant.web.context import WebContext
+from assistant.web.i18n import t
+from assistant.web.render import answer_markdown, csv_file, display_frame, first_figure, hint_frame
+
+log = logging.getLogger("assistant.web")
+CUSTOMER_ROWS = 200
+
+
+def segment_overview(ctx: WebContext, scheme: str, lang: str) -> tuple[Any, Any, Any, str | None]:
+    """(segment table, treemap, dropdown update, the segment picked first: the top earner)."""
+    try:
+        answer = ctx.cached_tool("rfm_segments", {"scheme": scheme}, lang)
+        if not answer.ok:
+            raise RuntimeError(answer.answer)
+        table = answer.table("segments")
+        choices = [(f"{r.name} · {int(r.customers):,}", str(r.segment)) for r in table.itertuples()]
+        first = str(table.sort_values("revenue", ascending=False)["segment"].iat[0]) if len(table) else None
+        return display_frame(table), first_figure(answer), gr.Dropdown(choices=choices, value=first), first
+    except Exception:
+        log.exception("segment overview failed")
+        return pd.DataFrame(), None, gr.Dropdown(choices=[], value=None), None
+
+
+def segment_detail(ctx: WebContext, scheme: str, segment: str | None, lang: str) -> tuple[Any, str, Any]:
+    """(customers table without personal data, strategy Markdown, CSV button)."""
+    none = gr.DownloadButton(value=None, interactive=False)
+    if not segment:
+        return pd.DataFrame(), "", none
+    try:
+        answer = ctx.cached_tool("rfm_segments", {"scheme": scheme}, lang)
+        customers = answer.table("customers")
+        chosen = customers[customers["segment"] == segment]
+        if "monetary" in chosen.columns:
+            chosen = chosen.sort_values("monetary", ascending=False)
+        strategy = ctx.cached_tool("segment_strategy", {"segment": segment, "scheme": scheme}, lang)
+        note = t("rows_shown", lang, total=f"{len(chosen):,}", shown=f"{min(len(chosen), CUSTOMER_ROWS):,}")
+        text = f"{note}\n\n---\n\n{answer_markdown(strategy, lang)}"
+        path = csv_file(chosen, f"segment_{segment}")
+        return (display_frame(chosen, CUSTOMER_ROWS), text,
+                gr.DownloadButton(value=path, interactive=path is not None))
+    except Exception:
+        log.exception("segment detail failed")
+        return pd.DataFrame(), "⚠️ " + t("error_friendly", lang), none
+
+
+def build_segments_tab(ctx: WebContext, lang_state: gr.State, labels: list) -> dict[str, Any]:
+    with gr.Row():
+        scheme = gr.Radio([("RFM 10", "rfm"), ("中国八类 cn8", "cn8")], value="rfm", label=t("scheme", "zh"),
+                          elem_id="segment-scheme", scale=2)
+        pick = gr.Dropdown(choices=[], label=t("pick_segment", "zh"), elem_id="segment-pick", scale=3)
+    with gr.Row():
+        table = gr.DataFrame(label=t("segment_table", "zh"), interactive=False, max_height=420, scale=3)
+        treemap = gr.Plot(label=t("treemap", "zh"), scale=2)
+    with gr.Row():
+        with gr.Column(scale=3):
+            hint = hint_frame("选择分群后显示客户名单", "pick a segment to list its customers")
+            customers = gr.DataFrame(value=hint,
+                                     label=t("segment_customers", "zh"), interactive=False, max_height=420,
+                                     show_search="search")
+            download = gr.DownloadButton(t("download_segment", "zh"), value=None, interactive=False, size="sm")
+        with gr.Column(scale=2):
+            strategy = gr.Markdown(elem_id="segment-strategy")
+    labels += [(scheme, "label", "scheme"), (pick, "label", "pick_segment"), (table, "label", "segment_table"),
+               (treemap, "label", "treemap"), (customers, "label", "segment_customers"),
+               (download, "label", "download_segment")]
+
+    def on_scheme(scheme_value: str, lang: str) -> tuple[Any, ...]:
+        scheme_value, lang = scheme_value or "rfm", lang or "zh"
+        frame, figure, dropdown, first = segment_overview(ctx, scheme_value, lang)
+        return frame, figure, dropdown, *segment_detail(ctx, scheme_value, first, lang)
+
+    def on_pick(scheme_value: str, segment: str | None, lang: str) -> tuple[Any, ...]:
+        return segment_detail(ctx, scheme_value or "rfm", segment, lang or "zh")
+
+    overview_outputs = [table, treemap, pick, customers, strategy, download]
+    scheme.change(on_scheme, [scheme, lang_state], overview_outputs, api_name="segments")
+    pick.input(on_pick, [scheme, pick, lang_state], [customers, strategy, download], api_name="segment_detail")
+    return {"scheme": scheme, "refresh": on_scheme, "inputs": [scheme, lang_state], "outputs": overview_outputs}

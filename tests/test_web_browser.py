@@ -1,0 +1,121 @@
+"""The web app in a real browser (Debian's chromium through Playwright): ask, see text, table, chart.
+
+CI installs chromium (`apt-get install chromium`); without it this test fails on purpose.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The committed screenshot is refreshed only on request, so a test run never dirties the tree.
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshot-chat.png"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+QUESTION = "各个RFM分群分别有多少用户？"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db: Path):
+    from assistant.web.app import serve
+
+    port = free_port()
+    demo = serve(demo_db, "127.0.0.1", port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run "
+                    "the browser test; Playwright must not download a browser.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_chat_in_the_browser(app_url: str, browser, engine, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1300}, locale="zh-CN",
+                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(app_url)
+    box = page.locator("#question textarea")
+    box.wait_for(state="visible", timeout=60_000)
+    page.locator("#data-panel").get_by_text("orders").first.wait_for(timeout=60_000)  # the load event ran
+
+    box.fill(QUESTION)
+    box.press("Enter")
+
+    chatbot = page.locator("#chatbot")
+    chatbot.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=60_000)
+    expected = engine.run_tool("rfm_segments", {}, "zh").table("segments")
+    biggest = expected.sort_values("customers", ascending=False).iloc[0]
+    answer = chatbot.get_by_text(f"人数最多的是{biggest['name']}", exact=False).first
+    answer.wait_for(state="visible", timeout=30_000)
+    assert f"{int(biggest['customers']):,}" in chatbot.inner_text()
+    assert chatbot.get_by_text("rfm_segments").first.is_visible()  # the collapsible tool step
+
+    table = page.locator("#answer-table")
+    table.get_by_text(str(biggest["name"])).first.wait_for(state="visible", timeout=30_000)
+    assert table.locator("table").first.is_visible()
+    assert page.locator("#chat-download").first.is_enabled()  # the CSV of this table
+    assert chatbot.locator("svg.main-svg").first.is_visible()
+    assert page.get_by_text("离线模式").first.is_visible()
+
+    # show the question, the tool step and the answer at the top of the chat for the screenshot
+    page.evaluate("""() => {
+        const user = document.querySelector('#chatbot [data-testid="user"]');
+        if (user) {
+            user.scrollIntoView({block: 'start'});
+            let box = user.parentElement;
+            while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+            if (box) box.scrollTop = Math.max(0, box.scrollTop - 56);
+        }
+        window.scrollTo(0, 0);
+    }""")
+    page.wait_for_timeout(800)
+    shot = DOCS_SCREENSHOT if os.environ.get("ASSISTANT_UPDATE_SCREENSHOTS") else tmp_path / "chat.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000  # a real rendered page, not a blank one
+    assert not errors, errors
+    context.close()
+
+
+def test_language_follows_the_browser(app_url: str, browser) -> None:
+    context = browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})
+    page = context.new_page()
+    page.goto(app_url)
+    page.get_by_text("Live-commerce Customer Analytics").first.wait_for(timeout=60_000)
+    page.get_by_role("radio", name="中文").check()
+    page.get_by_text("直播电商客户分析助手").first.wait_for(timeout=30_000)
+    context.close()
+
+
+def test_sql_workbench_in_the_browser(app_url: str, browser) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1100},
+                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    page = context.new_page()
+    page.goto(app_url)
+    page.locator("#question textarea").wait_for(state="visible", timeout=60_000)
+    page.get_by_role("tab", name="🧮 SQL 工作台").click()
+    page.click("#sql-run")  # the starter query: GMV by host
+    page.locator("#sql-status").get_by_text("查询返回").wait_for(timeout=30_000)
+    page.locator("#sql-chart .js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    assert page.locator("#sql-result table").first.is_visible()
+    context.close()
