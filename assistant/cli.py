@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=None)
     demo.add_argument("--seed", type=int, default=None)
     demo.add_argument("--out", default=None, help="output file (default: the workspace demo file)")
+    load = sub.add_parser("import", help="import a CSV/TSV/TXT/XLSX/Parquet export (or a folder of them)")
+    load.add_argument("path")
+    load.add_argument("--name", help="dataset name (default: from the file name)")
+    load.add_argument("--mapping", help="YAML file correcting the proposed column mapping")
+    load.add_argument("--dry-run", action="store_true", help="show the mapping and validation report only")
+    load.add_argument("--lang", choices=["zh", "en"], default=None)
+    load.add_argument("--json", action="store_true")
+    sub.add_parser("datasets", help="list the datasets in the workspace")
     serve = sub.add_parser("serve", help="start the web app (chat, overview, SQL workbench, segments)")
     serve.add_argument("--data", help="a DuckDB file (opened read-only); default: the demo dataset")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -162,6 +170,28 @@ def _demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from assistant.ingest.report_text import import_json, import_text
+    from assistant.ingest.workspace import import_dataset
+
+    language = args.lang or _default_language()
+    result = import_dataset(args.path, args.name, args.mapping, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(import_json(result, language), ensure_ascii=False, indent=2))
+    else:
+        print(import_text(result, language))
+    return EXIT_OK
+
+
+def _list_datasets(args: argparse.Namespace) -> int:
+    from assistant.ingest.workspace import list_datasets
+
+    for info in list_datasets().values():
+        rows = ", ".join(f"{table} {count:,}" for table, count in info.rows.items())
+        print(f"{info.name:24} {info.imported_at}  {rows}  <- {info.source}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -185,6 +215,10 @@ def _main(argv: list[str] | None) -> int:
             return _emit(engine.sql(args.query, args.lang or language, args.limit), args)
         if args.command == "chat":
             return _chat(args)
+        if args.command == "import":
+            return _import(args)
+        if args.command == "datasets":
+            return _list_datasets(args)
         if args.command == "serve":
             from assistant.web.app import serve
 

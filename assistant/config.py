@@ -30,18 +30,37 @@ def demo_database() -> Path:
     return path
 
 
+DUCKDB_SUFFIXES = (".duckdb", ".db", ".ddb")
+IMPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+
+
 def resolve_data(data: str | os.PathLike[str] | None) -> Path:
-    """A user's DuckDB file (opened read-only later), or the demo database when none is given."""
+    """The DuckDB file to open read-only: the demo (no `data`), a user's DuckDB file, a dataset
+    already imported into the workspace (by name), or an export (CSV/Excel/Parquet file or folder)
+    imported now (idempotent: the same file is imported once)."""
     if data is None:
         return demo_database()
     path = Path(data).expanduser()
     if not path.exists():
+        from assistant.ingest.workspace import list_datasets
+
+        known = list_datasets()
+        if str(data) in known:
+            return Path(known[str(data)].path)
         raise ToolError("data_not_found", f"No such file: {path}", f"找不到文件：{path}")
-    if path.is_dir() or path.suffix.lower() not in (".duckdb", ".db", ".ddb"):
-        raise ToolError(
-            "unsupported_data",
-            f"{path.name} is not a DuckDB database file (.duckdb). Importing CSV/Excel exports is not "
-            "supported yet.",
-            f"{path.name} 不是 DuckDB 数据库文件（.duckdb）。暂不支持导入 CSV/Excel。",
-        )
-    return path
+    if path.is_file() and path.suffix.lower() in DUCKDB_SUFFIXES:
+        return path
+    if path.is_dir() or path.suffix.lower() in IMPORT_SUFFIXES:
+        from assistant.ingest.workspace import import_dataset
+
+        result = import_dataset(path)
+        if not result.reused:
+            print(result.report.summary("en"), file=sys.stderr)
+        return Path(result.dataset.path)
+    raise ToolError(
+        "unsupported_file",
+        f"{path.name}: unsupported file type. Use a DuckDB file or an export: "
+        f"{', '.join(IMPORT_SUFFIXES)} (or a folder of them).",
+        f"{path.name}：不支持的文件类型。请使用 DuckDB 文件或导出文件："
+        f"{'、'.join(IMPORT_SUFFIXES)}（或包含它们的文件夹）。",
+    )

@@ -12,8 +12,9 @@ from assistant.config import resolve_data
 from assistant.help import examples_reply, unavailable_reply
 from assistant.router import detect_language, route
 from tools.context import Context
+from tools.privacy import mask_frame, mask_text
 from tools.registry import REGISTRY, call_tool, load_builtin_tools
-from tools.result import ToolError, ToolResult
+from tools.result import Table, ToolError, ToolResult
 from tools.warehouse import Warehouse
 
 log = logging.getLogger("assistant")
@@ -88,14 +89,15 @@ class Engine:
 
 
 def _from_result(result: ToolResult, call: ToolCall, language: str) -> Answer:
+    """Every answer leaves the engine with personal data masked, whichever tool or SQL made it."""
     return Answer(
-        answer=result.answer,
+        answer=mask_text(result.answer),
         language=language,
         tool_calls=[call],
-        tables=result.tables,
+        tables=[Table(t.name, mask_frame(t.df), t.truncated) for t in result.tables],
         charts=result.charts,
         sql=result.sql,
-        recommendations=result.recommendations,
+        recommendations=[mask_text(r) for r in result.recommendations],
     )
 
 

@@ -129,6 +129,22 @@ FROM per_customer GROUP BY grp"""
     return sql, params
 
 
+# The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
+DIMENSION_COLUMNS: dict[str, tuple[str, str]] = {
+    "host": ("hosts", "host_name"), "session": ("live_sessions", "title"),
+    "category": ("products", "category"), "product": ("products", "product_name"),
+    "region": ("customers", "province"), "gender": ("customers", "gender"),
+    "age_band": ("customers", "age_band"), "channel": ("customers", "channel"),
+}
+
+
+def _require_columns(ctx: Context, dimension: str | None, filters: dict[str, Any]) -> None:
+    for name in [dimension, *filters]:
+        if name in DIMENSION_COLUMNS:
+            table, column = DIMENSION_COLUMNS[name]
+            ctx.warehouse.require_column(table, column)
+
+
 def _tables_needed(dimension: str | None, filters: dict[str, Any]) -> list[str]:
     needed = ["orders"]
     for name in [dimension, *filters]:
@@ -193,6 +209,7 @@ def metric_query(
     filters = filters or {}
     _validate_filters(filters)
     ctx.warehouse.require_tables(*_tables_needed(dimension, filters))
+    _require_columns(ctx, dimension, filters)
     window = _window(ctx, period)
     sql, params = build_metric_sql(metric, dimension, window, filters)
     frame = ctx.warehouse.df(sql, params)

@@ -147,6 +147,15 @@ class Warehouse:
                 f"该分析需要数据表 {joined}，当前数据集中没有。",
             )
 
+    def require_column(self, table: str, column: str) -> None:
+        self.require_tables(table)
+        if column not in {name for name, _ in self.tables[table]}:
+            raise ToolError(
+                "missing_column",
+                f"This analysis needs the column {table}.{column}, which this dataset does not have.",
+                f"该分析需要数据列 {table}.{column}，当前数据集中没有。",
+            )
+
     @cached_property
     def anchor_date(self) -> date:
         """The last order date: relative time phrases resolve against it, not against today."""

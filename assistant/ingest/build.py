@@ -1,0 +1,263 @@
+"""Mapped raw tables -> typed canonical tables (docs/data_model.md), with every rejected row and why.
+
+Nothing is dropped silently: a row either lands in a canonical table or in `report.rejected` with a
+reason in both languages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from assistant.ingest import parsing
+from assistant.ingest.types import RawTable, TableMapping
+
+CUSTOMER_KEY_ROLES = ("customer_id", "phone", "nickname", "customer_name")
+CUSTOMER_ATTRIBUTES = ("nickname", "phone", "gender", "age_band", "province", "city", "signup_time", "channel")
+ORDER_COLUMNS = ("order_id", "customer_id", "order_time", "status", "total_amount", "discount_amount",
+                 "coupon_id", "coupon_amount", "pay_amount", "source", "session_id", "host_id")
+
+REASONS = {
+    "bad_date": ("unparseable order time", "下单时间无法识别"),
+    "future_date": ("order time in the future", "下单时间晚于今天"),
+    "bad_amount": ("unparseable amount", "金额无法识别"),
+    "non_positive_amount": ("zero or negative amount (a refund line?)", "金额为零或负数（可能是退款行）"),
+    "no_customer": ("no customer id", "缺少客户标识"),
+    "bad_status": ("unknown order status", "无法识别的订单状态"),
+    "duplicate_row": ("exact duplicate of an earlier row", "与前面某行完全重复"),
+    "duplicate_order_id": ("duplicate order id", "订单号重复"),
+}
+
+
+@dataclass
+class ImportReport:
+    rows_read: int = 0
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["source", "row", "reason_code", "reason_en", "reason_zh", "values"]))
+    notes_en: list[str] = field(default_factory=list)
+    notes_zh: list[str] = field(default_factory=list)
+    refunded_orders: int = 0
+
+    def note(self, en: str, zh: str) -> None:
+        self.notes_en.append(en)
+        self.notes_zh.append(zh)
+
+    def reject(self, raw: RawTable, rows: pd.Index, code: str) -> None:
+        if len(rows) == 0:
+            return
+        en, zh = REASONS[code]
+        values = raw.df.loc[rows].apply(lambda r: r.dropna().to_json(force_ascii=False), axis=1)
+        frame = pd.DataFrame({
+            "source": raw.source, "row": [int(i) + raw.header_row + 2 for i in rows],
+            "reason_code": code, "reason_en": en, "reason_zh": zh, "values": values.to_numpy(),
+        })
+        self.rejected = frame if self.rejected.empty else pd.concat([self.rejected, frame], ignore_index=True)
+
+    def summary(self, language: str) -> str:
+        loaded = ", ".join(f"{name} {count:,}" for name, count in self.rows_loaded.items())
+        by_reason = self.rejected.groupby("reason_zh" if language == "zh" else "reason_en").size()
+        reasons = "; ".join(f"{reason}: {count:,}" for reason, count in by_reason.items())
+        notes = self.notes_zh if language == "zh" else self.notes_en
+        if language == "zh":
+            text = f"读取 {self.rows_read:,} 行；导入 {loaded}；拒收 {len(self.rejected):,} 行" + (
+                f"（{reasons}）" if reasons else "") + "。"
+        else:
+            text = f"Read {self.rows_read:,} rows; loaded {loaded}; rejected {len(self.rejected):,}" + (
+                f" ({reasons})" if reasons else "") + "."
+        return " ".join([text, *notes])
+
+
+def _column(raw: RawTable, mapping: TableMapping, role: str) -> pd.Series | None:
+    match = mapping.roles.get(role)
+    return raw.df[match.column] if match else None
+
+
+def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) -> pd.Series | None:
+    for role in CUSTOMER_KEY_ROLES:
+        series = _column(raw, mapping, role)
+        if series is not None:
+            if role != "customer_id":
+                report.note(f"No customer id column: customers are identified by {role}.",
+                            f"没有客户ID列：按 {role} 识别客户。")
+            if role == "phone":
+                series = parsing.normalise_phone(series)
+            return series.astype("string").str.strip()
+    return None
+
+
+def _drop(frame: pd.DataFrame, raw: RawTable, mask: pd.Series, code: str, report: ImportReport) -> pd.DataFrame:
+    report.reject(raw, frame.index[mask.to_numpy()], code)
+    return frame.loc[~mask.to_numpy()]
+
+
+def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport, now: datetime) -> pd.DataFrame:
+    """One typed row per raw row; rows that cannot be typed go to the report."""
+    frame = pd.DataFrame(index=raw.df.index)
+    times, bad_times = parsing.parse_datetimes(_column(raw, mapping, "order_time"))
+    amounts, bad_amounts = parsing.parse_numbers(_column(raw, mapping, "pay_amount"))
+    frame["order_time"], frame["pay_amount"] = times, amounts
+    frame["customer_id"] = _customer_key(raw, mapping, report)
+    status = _column(raw, mapping, "status")
+    if status is None:
+        frame["status"] = "paid"
+        report.note("No status column: every order is treated as paid.", "没有订单状态列：全部按已支付处理。")
+        bad_status = pd.Series(False, index=frame.index)
+    else:
+        frame["status"], bad_status = parsing.parse_status(status)
+    for role in ("order_id", "coupon_id", "product_id", "product_name", "category", "brand", "host_name",
+                 "session_id", "source"):
+        series = _column(raw, mapping, role)
+        frame[role] = series.astype("string").str.strip() if series is not None else pd.NA
+    for role in ("total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity"):
+        series = _column(raw, mapping, role)
+        frame[role] = parsing.parse_numbers(series)[0] if series is not None else np.nan
+    duplicate_rows = raw.df.duplicated(keep="first")
+    frame = _drop(frame, raw, bad_times | frame["order_time"].isna(), "bad_date", report)
+    frame = _drop(frame, raw, frame["order_time"] > pd.Timestamp(now), "future_date", report)
+    frame = _drop(frame, raw, bad_amounts.loc[frame.index] | frame["pay_amount"].isna(), "bad_amount", report)
+    frame = _drop(frame, raw, frame["pay_amount"] <= 0, "non_positive_amount", report)
+    frame = _drop(frame, raw, frame["customer_id"].isna() | (frame["customer_id"] == ""), "no_customer", report)
+    frame = _drop(frame, raw, bad_status.loc[frame.index], "bad_status", report)
+    return _drop(frame, raw, duplicate_rows.loc[frame.index], "duplicate_row", report)
+
+
+def _assign_order_ids(frame: pd.DataFrame, raw: RawTable, report: ImportReport) -> pd.DataFrame:
+    if frame["order_id"].isna().all():
+        report.note("No order id column: each row is one order, numbered in file order.",
+                    "没有订单号列：每行视为一笔订单，按文件顺序编号。")
+        frame["order_id"] = [f"{raw.name}-{i + 1}" for i in range(len(frame))]
+        return frame
+    line_level = frame["product_name"].notna().any() or frame["product_id"].notna().any()
+    if line_level:
+        return frame  # several lines of one order share its id
+    return _drop(frame, raw, frame["order_id"].duplicated(keep="first"), "duplicate_order_id", report)
+
+
+def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    grouped = lines.groupby("order_id", sort=False)
+    orders = grouped.agg(
+        customer_id=("customer_id", "first"), order_time=("order_time", "min"), status=("status", "first"),
+        pay_amount=("pay_amount", "sum"), total_amount=("total_amount", "sum"),
+        discount_amount=("discount_amount", "sum"), coupon_amount=("coupon_amount", "sum"),
+        coupon_id=("coupon_id", "first"), session_id=("session_id", "first"), host_name=("host_name", "first"),
+        source=("source", "first"),
+    ).reset_index()
+    for column in ("total_amount", "discount_amount", "coupon_amount"):
+        if lines[column].isna().all():
+            orders[column] = np.nan
+    orders["pay_amount"] = orders["pay_amount"].round(2)
+    return orders
+
+
+def _items_from_lines(lines: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+    keyed = lines.assign(product_key=lines["product_id"].fillna(lines["product_name"]))
+    keyed = keyed[keyed["product_key"].notna()]
+    items = keyed.merge(products[["product_key", "product_id"]], on="product_key", suffixes=("_raw", ""))
+    items["line_no"] = items.groupby("order_id").cumcount() + 1
+    items["quantity"] = items["quantity"].fillna(1).astype("int64")
+    items["unit_price"] = items["unit_price"].fillna(items["pay_amount"] / items["quantity"]).round(2)
+    return items[["order_id", "line_no", "product_id", "quantity", "unit_price", "pay_amount"]]
+
+
+def _products(lines: pd.DataFrame) -> pd.DataFrame:
+    keyed = lines.assign(product_key=lines["product_id"].fillna(lines["product_name"]))
+    keyed = keyed[keyed["product_key"].notna()]
+    products = keyed.groupby("product_key", sort=True).agg(
+        product_name=("product_name", "first"), category=("category", "first"), brand=("brand", "first"),
+        price=("unit_price", "median"),
+    ).reset_index()
+    products["product_name"] = products["product_name"].fillna(products["product_key"])
+    products.insert(0, "product_id", np.arange(1, len(products) + 1, dtype="int64"))
+    return products
+
+
+def _hosts_and_sessions(orders: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame]:
+    hosts = sessions = None
+    if orders["host_name"].notna().any():
+        names = sorted(orders["host_name"].dropna().unique())
+        hosts = pd.DataFrame({"host_id": np.arange(1, len(names) + 1, dtype="int64"), "host_name": names})
+        orders = orders.merge(hosts, on="host_name", how="left")
+    else:
+        orders["host_id"] = pd.NA
+    if orders["session_id"].notna().any():
+        sessions = orders.dropna(subset=["session_id"]).groupby("session_id").agg(
+            host_id=("host_id", "first"), start_time=("order_time", "min"), end_time=("order_time", "max"),
+        ).reset_index()
+        sessions["title"] = sessions["session_id"]
+    live = orders["host_id"].notna() | orders["session_id"].notna()
+    orders["source"] = orders["source"].where(orders["source"].notna(), np.where(live, "live", "shelf"))
+    return hosts, sessions, orders
+
+
+def _customer_attributes(raw: RawTable, mapping: TableMapping, keys: pd.Series) -> pd.DataFrame:
+    frame = pd.DataFrame({"customer_id": keys})
+    for role in ("nickname", "province", "city", "channel"):
+        series = _column(raw, mapping, role)
+        if series is not None:
+            frame[role] = series.astype("string").str.strip()
+    if (phone := _column(raw, mapping, "phone")) is not None:
+        frame["phone"] = parsing.normalise_phone(phone)
+    if (gender := _column(raw, mapping, "gender")) is not None:
+        frame["gender"] = parsing.parse_gender(gender)
+    if (band := _column(raw, mapping, "age_band")) is not None:
+        frame["age_band"] = parsing.age_band(band)
+    elif (age := _column(raw, mapping, "age")) is not None:
+        frame["age_band"] = parsing.age_band(parsing.parse_numbers(age)[0])
+    if (signup := _column(raw, mapping, "signup_time")) is not None:
+        frame["signup_time"] = parsing.parse_datetimes(signup)[0]
+    return frame
+
+
+def _customers(parts: list[pd.DataFrame], order_customers: pd.Series) -> pd.DataFrame:
+    everyone = pd.DataFrame({"customer_id": order_customers.dropna().unique()})
+    if parts:
+        attributes = pd.concat(parts, ignore_index=True).dropna(subset=["customer_id"])
+        attributes = attributes.groupby("customer_id", sort=False).first().reset_index()
+        everyone = attributes.merge(everyone, on="customer_id", how="outer")
+    keep = ["customer_id", *[c for c in CUSTOMER_ATTRIBUTES if c in everyone and everyone[c].notna().any()]]
+    return everyone[keep].sort_values("customer_id").reset_index(drop=True)
+
+
+def build_dataset(
+    raws: list[RawTable], mappings: list[TableMapping], now: datetime | None = None
+) -> tuple[dict[str, pd.DataFrame], ImportReport]:
+    """Canonical tables from mapped raw tables; only an orders table is required."""
+    report = ImportReport(rows_read=sum(len(r.df) for r in raws))
+    now = now or datetime.now()
+    lines_parts, customer_parts = [], []
+    for raw, mapping in zip(raws, mappings):
+        if mapping.kind == "orders":
+            typed = _assign_order_ids(_typed_order_rows(raw, mapping, report, now), raw, report)
+            lines_parts.append(typed)
+            customer_parts.append(_customer_attributes(raw, mapping, typed["customer_id"]).loc[typed.index])
+        elif mapping.kind == "customers":
+            keys = _customer_key(raw, mapping, report)
+            if keys is not None:
+                customer_parts.append(_customer_attributes(raw, mapping, keys))
+    if not lines_parts:
+        return {}, report
+    lines = pd.concat(lines_parts, ignore_index=True)
+    orders = _orders_from_lines(lines)
+    report.refunded_orders = int((orders["status"] == "refunded").sum())
+    tables: dict[str, pd.DataFrame] = {}
+    if lines["product_name"].notna().any() or lines["product_id"].notna().any():
+        tables["products"] = _products(lines)
+        tables["order_items"] = _items_from_lines(lines, tables["products"])
+        tables["products"] = tables["products"].drop(columns=["product_key"])
+    hosts, sessions, orders = _hosts_and_sessions(orders)
+    if hosts is not None:
+        tables["hosts"] = hosts
+    if sessions is not None:
+        tables["live_sessions"] = sessions[["session_id", "host_id", "title", "start_time", "end_time"]]
+    tables["orders"] = orders[list(ORDER_COLUMNS)].sort_values(["order_time", "order_id"]).reset_index(drop=True)
+    tables["customers"] = _customers(customer_parts, orders["customer_id"])
+    report.rows_loaded = {name: len(frame) for name, frame in tables.items()}
+    if report.refunded_orders:
+        report.note(f"{report.refunded_orders:,} orders are marked refunded: they count in the refund rate, "
+                    "not as completed purchases.",
+                    f"{report.refunded_orders:,} 笔订单为已退款：计入退款率，不计为完成的购买。")
+    return tables, report

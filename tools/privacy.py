@@ -1,0 +1,55 @@
+"""Personal data stays masked in answers: phones, e-mails, ID-card numbers, names and addresses.
+
+Applied to every Answer (CLI, Python API, chat, HTTP, and therefore the LLM's summaries), whatever
+tool or SQL produced it. Unmasked exports need an explicit request (issue: export_segment).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# English column names match whole words (so product_name or segment "name" stay visible);
+# Chinese terms match anywhere in the header (收货人姓名, 买家手机号).
+PERSONAL_WORDS = {"phone", "mobile", "telephone", "nickname", "address", "email", "id_card", "idcard"}
+PERSONAL_COLUMNS = {"customer_name", "buyer_name", "receiver_name", "billing_name", "shipping_name"}
+PERSONAL_ZH = ("手机", "电话", "昵称", "姓名", "收货人", "收件人", "地址", "邮箱", "身份证")
+PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
+ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+
+
+def mask_text(text: str) -> str:
+    text = PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+    return ID_CARD.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+
+
+def _mask_whole(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return value
+    text = str(value)
+    masked = mask_text(text)
+    if masked != text:
+        return masked
+    return text[:1] + "*" * max(len(text) - 1, 2) if text else text
+
+
+def is_personal_column(name: str) -> bool:
+    lowered = str(name).lower()
+    if lowered in PERSONAL_COLUMNS or any(term in lowered for term in PERSONAL_ZH):
+        return True
+    return any(part in PERSONAL_WORDS for part in re.split(r"[^a-z]+", lowered))
+
+
+def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Personal columns masked whole; phone/e-mail/ID patterns masked in every other text column."""
+    masked = frame.copy()
+    for column in masked.columns:
+        series = masked[column]
+        if is_personal_column(column):
+            masked[column] = series.map(_mask_whole)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            masked[column] = series.map(lambda v: mask_text(v) if isinstance(v, str) else v)
+    return masked
