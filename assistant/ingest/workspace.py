@@ -48,6 +48,11 @@ def datasets_dir() -> Path:
     return folder
 
 
+def rejected_rows_path(name: str) -> Path:
+    """The rejected rows of a dataset's last import, with the reason for each (CSV)."""
+    return datasets_dir() / f"{name}.rejected.csv"
+
+
 def _registry_path() -> Path:
     return datasets_dir() / REGISTRY_FILE
 
@@ -130,12 +135,20 @@ def _write_duckdb(tables: dict[str, pd.DataFrame], target: Path) -> None:
         Path(f"{tmp}.wal").unlink(missing_ok=True)
 
 
-def plan_import(source: str | os.PathLike[str], mapping_file: str | os.PathLike[str] | None = None):
-    """Read and map without writing anything: what the person reviews before committing."""
+def plan_import(
+    source: str | os.PathLike[str],
+    mapping_file: str | os.PathLike[str] | None = None,
+    overrides: dict[str, dict[str, str | None]] | None = None,
+):
+    """Read and map without writing anything: what the person reviews before committing.
+
+    `overrides` (table name -> {role: column or None, "kind"?: kind}) are the person's corrections,
+    applied over those of `mapping_file`."""
     path = Path(source).expanduser()
     if not path.exists():
         raise ToolError("data_not_found", f"No such file or folder: {path}", f"找不到文件或文件夹：{path}")
-    overrides = load_mapping_file(mapping_file) if mapping_file else None
+    from_file = load_mapping_file(mapping_file) if mapping_file else {}
+    overrides = {**from_file, **(overrides or {})} or None
     raws = read_source(path)
     return path, overrides, raws, _mappings(raws, overrides)
 
@@ -145,8 +158,9 @@ def import_dataset(
     name: str | None = None,
     mapping_file: str | os.PathLike[str] | None = None,
     dry_run: bool = False,
+    overrides: dict[str, dict[str, str | None]] | None = None,
 ) -> ImportResult:
-    path, overrides, raws, mappings = plan_import(source, mapping_file)
+    path, overrides, raws, mappings = plan_import(source, mapping_file, overrides)
     _require_orders(mappings)
     name = name or _slug(path.name)
     print_key = fingerprint(path, overrides)
@@ -165,7 +179,7 @@ def import_dataset(
         return ImportResult(None, report, mappings)
     target = datasets_dir() / f"{name}.duckdb"
     _write_duckdb(tables, target)
-    report.rejected.to_csv(datasets_dir() / f"{name}.rejected.csv", index=False, encoding="utf-8-sig")
+    report.rejected.to_csv(rejected_rows_path(name), index=False, encoding="utf-8-sig")
     info = DatasetInfo(name, str(target), str(path), print_key, datetime.now().isoformat(timespec="seconds"),
                        report.rows_loaded)
     _write_registry({**existing, name: info})
