@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from assistant.ingest.parsing import PROVINCES
 from assistant.ingest.types import ColumnMatch, RawTable, TableMapping
 from tools.result import ToolError
 
@@ -207,13 +208,8 @@ _STATUS_WORDS = {
 }
 _GENDER_WORDS = {"男", "女", "男性", "女性", "男士", "女士", "未知", "保密", "male", "female", "m", "f", "man",
                  "woman", "unknown", "先生", "小姐", "其他"}
-_PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
-    "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
-    "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
-)
 _PROVINCE_RE = re.compile(
-    "^(?:" + "|".join(_PROVINCES) + r")(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?$")
+    "^(?:" + "|".join(PROVINCES) + r")(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?$")
 _ADDRESS_MARK = re.compile(r"(?:省|市|区|县|镇|乡|路|街|道|号|栋|单元|室|村|弄|巷|大厦|小区)")
 _CITY_RE = re.compile(r"^[\u4e00-\u9fff]{2,7}(?:市|州|盟|地区)$")
 
