@@ -6,7 +6,9 @@ function name, its description the docstring, and its argument schema comes from
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -99,5 +101,8 @@ def all_tools() -> list[Tool]:
 
 
 def load_builtin_tools() -> None:
-    """Import the modules whose functions register themselves."""
-    from tools import describe, metrics, rfm, sql_tool, strategy  # noqa: F401
+    """Import every module of the `tools` package: tool modules register themselves on import."""
+    import tools
+
+    for module in pkgutil.iter_modules(tools.__path__):
+        importlib.import_module(f"tools.{module.name}")
