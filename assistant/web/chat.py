@@ -13,7 +13,7 @@ from assistant.answer import Answer
 from assistant.conversation import Final, Notice, ToolFinished, ToolStarted
 from assistant.help import EXAMPLES
 from assistant.router import detect_language
-from assistant.web.context import Session, WebContext
+from assistant.web.context import ContextCache, Session, WebContext
 from assistant.web.i18n import t
 from assistant.web.render import (
     answer_markdown,
@@ -95,7 +95,14 @@ def stream_reply(ctx: WebContext, session: Session, question: str) -> Iterator[t
     session.history = history
 
 
-def build_chat_tab(ctx: WebContext, lang_state: gr.State, labels: Labels) -> dict[str, Any]:
+def switched_session(cache: ContextCache, key: str, lang: str) -> Session:
+    """A fresh conversation on dataset `key`, opening with a note that the chat restarted."""
+    note = gr.ChatMessage(role="assistant", content="🔄 " + t("dataset_switched", lang,
+                                                                  name=escape_md(cache.name_of(key))))
+    return Session(cache.get(key).conversation(), history=[note], key=key)
+
+
+def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, labels: Labels) -> dict[str, Any]:
     session_state = gr.State(None)
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=480):
@@ -129,10 +136,14 @@ def build_chat_tab(ctx: WebContext, lang_state: gr.State, labels: Labels) -> dic
                (examples, "label", "examples"), (data_acc, "label", "data_panel"),
                (table, "label", "answer_table")]
 
-    def respond(text: str, session: Session | None) -> Iterator[tuple[Any, ...]]:
+    def respond(text: str, session: Session | None, key: str | None) -> Iterator[tuple[Any, ...]]:
         text = (text or "").strip()
+        key = key or cache.default_key
         try:
-            session = session or Session(ctx.conversation())
+            ctx = cache.get(key)
+            if session is not None and (session.key != key or session.conversation.engine is not ctx.engine):
+                session = switched_session(cache, key, detect_language(text) if text else "zh")
+            session = session or Session(ctx.conversation(), key=key)
         except Exception:
             log.exception("could not start a conversation")
             lang = detect_language(text) if text else "zh"
@@ -155,12 +166,14 @@ def build_chat_tab(ctx: WebContext, lang_state: gr.State, labels: Labels) -> dic
         return [], None, TABLE_HINT, gr.DownloadButton(value=None, interactive=False)
 
     outputs = [chatbot, question, table, download, session_state]
-    question.submit(respond, [question, session_state], outputs, api_name="chat")
-    send.click(respond, [question, session_state], outputs, api_name=False)
+    inputs = [question, session_state, active]
+    question.submit(respond, inputs, outputs, api_name="chat")
+    send.click(respond, inputs, outputs, api_name=False)
     examples.click(lambda sample: sample[0], examples, question, api_name=False).then(
-        respond, [question, session_state], outputs, api_name=False)
+        respond, inputs, outputs, api_name=False)
     clear.click(reset, None, [chatbot, session_state, table, download], api_name=False)
-    return {"examples": examples, "data_panel": data_panel, "chatbot": chatbot}
+    return {"examples": examples, "data_panel": data_panel, "chatbot": chatbot, "session": session_state,
+            "table": table, "download": download}
 
 
 def data_panel_markdown(ctx: WebContext, lang: str) -> str:

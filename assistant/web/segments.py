@@ -8,7 +8,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from assistant.web.context import WebContext
+from assistant.web.context import ContextCache, WebContext
 from assistant.web.i18n import t
 from assistant.web.render import answer_markdown, csv_file, display_frame, first_figure, hint_frame
 
@@ -53,7 +53,7 @@ def segment_detail(ctx: WebContext, scheme: str, segment: str | None, lang: str)
         return pd.DataFrame(), "⚠️ " + t("error_friendly", lang), none
 
 
-def build_segments_tab(ctx: WebContext, lang_state: gr.State, labels: list) -> dict[str, Any]:
+def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, labels: list) -> dict[str, Any]:
     with gr.Row():
         scheme = gr.Radio([("RFM 10", "rfm"), ("中国八类 cn8", "cn8")], value="rfm", label=t("scheme", "zh"),
                           elem_id="segment-scheme", scale=2)
@@ -74,15 +74,17 @@ def build_segments_tab(ctx: WebContext, lang_state: gr.State, labels: list) -> d
                (treemap, "label", "treemap"), (customers, "label", "segment_customers"),
                (download, "label", "download_segment")]
 
-    def on_scheme(scheme_value: str, lang: str) -> tuple[Any, ...]:
-        scheme_value, lang = scheme_value or "rfm", lang or "zh"
+    def on_scheme(scheme_value: str, lang: str, key: str | None = None) -> tuple[Any, ...]:
+        scheme_value, lang, ctx = scheme_value or "rfm", lang or "zh", cache.get(key)
         frame, figure, dropdown, first = segment_overview(ctx, scheme_value, lang)
         return frame, figure, dropdown, *segment_detail(ctx, scheme_value, first, lang)
 
-    def on_pick(scheme_value: str, segment: str | None, lang: str) -> tuple[Any, ...]:
-        return segment_detail(ctx, scheme_value or "rfm", segment, lang or "zh")
+    def on_pick(scheme_value: str, segment: str | None, lang: str, key: str | None) -> tuple[Any, ...]:
+        return segment_detail(cache.get(key), scheme_value or "rfm", segment, lang or "zh")
 
     overview_outputs = [table, treemap, pick, customers, strategy, download]
-    scheme.change(on_scheme, [scheme, lang_state], overview_outputs, api_name="segments")
-    pick.input(on_pick, [scheme, pick, lang_state], [customers, strategy, download], api_name="segment_detail")
-    return {"scheme": scheme, "refresh": on_scheme, "inputs": [scheme, lang_state], "outputs": overview_outputs}
+    scheme.change(on_scheme, [scheme, lang_state, active], overview_outputs, api_name="segments")
+    pick.input(on_pick, [scheme, pick, lang_state, active], [customers, strategy, download],
+               api_name="segment_detail")
+    return {"scheme": scheme, "refresh": on_scheme, "inputs": [scheme, lang_state, active],
+            "outputs": overview_outputs}

@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.web.context import WebContext
+from assistant.web.context import ContextCache, WebContext
 from assistant.web.i18n import t
 from assistant.web.render import bar_of_first_two, csv_file, display_frame, escape_md, hint_frame
 
@@ -50,7 +50,7 @@ def display_frame_empty() -> Any:
     return pd.DataFrame()
 
 
-def build_workbench_tab(ctx: WebContext, lang_state: gr.State, labels: list) -> None:
+def build_workbench_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, labels: list) -> None:
     editor = gr.Code(value=STARTER, language="sql", label=t("sql_editor", "zh"), lines=8, max_lines=24,
                      interactive=True, elem_id="sql-editor")
     with gr.Row():
@@ -64,7 +64,12 @@ def build_workbench_tab(ctx: WebContext, lang_state: gr.State, labels: list) -> 
     labels += [(editor, "label", "sql_editor"), (run, "value", "run"), (download, "label", "download"),
                (table, "label", "result"), (chart, "label", "chart")]
 
-    def handler(query: str, lang: str) -> tuple[Any, ...]:
+    def handler(query: str, lang: str, key: str | None) -> tuple[Any, ...]:
+        try:
+            ctx = cache.get(key)
+        except Exception:
+            log.exception("could not open the session's dataset")
+            return "⚠️ " + t("error_friendly", lang or "zh"), None, None, gr.DownloadButton(value=None)
         return run_query(ctx, query, lang or "zh")
 
-    run.click(handler, [editor, lang_state], [status, table, chart, download], api_name="run_sql")
+    run.click(handler, [editor, lang_state, active], [status, table, chart, download], api_name="run_sql")
