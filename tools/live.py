@@ -1,0 +1,293 @@
+"""live_performance: per host or per live session, sales and audience figures side by side.
+
+Window rule: a session belongs to the window when its start date falls in it; all of that session's
+orders and events count (so a broadcast that runs past midnight stays whole).
+
+Figures (orders are the session's orders, `orders.session_id`; events are `events.session_id`):
+  gmv / orders / buyers   paid statuses from data/metrics.yaml ('paid', 'refunded')
+  refund_rate             refunded orders / paid orders
+  viewers                 distinct customers with an enter_live event
+  views                   enter_live events
+  watch_time              average watch_seconds of enter_live events, in minutes
+  conversion_rate         watch-to-buy: distinct (customer, session) pairs with a pay event /
+                          distinct (customer, session) pairs with an enter_live event
+  gpm                     GMV per thousand views = GMV / enter_live events * 1000
+  new_followers           follow events
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pandas as pd
+
+from tools import catalog, fmt
+from tools.context import Context
+from tools.registry import tool
+from tools.result import ChartSpec, Table, ToolError, ToolResult
+from tools.timewindow import PeriodError, Window, resolve_period
+
+LiveMetric = Literal["conversion_rate", "gpm", "viewers", "watch_time", "gmv", "orders", "refund_rate"]
+
+# metric -> (zh, en, unit for fmt.by_unit or 'minutes')
+METRIC_LABELS: dict[str, tuple[str, str, str]] = {
+    "gmv": ("成交额（GMV）", "GMV", "currency"),
+    "orders": ("订单数", "orders", "count"),
+    "buyers": ("买家数", "buyers", "count"),
+    "viewers": ("观看人数", "viewers", "count"),
+    "watch_time": ("平均观看时长", "average watch time", "minutes"),
+    "conversion_rate": ("观看-购买转化率", "watch-to-buy conversion", "rate"),
+    "gpm": ("GPM（千次观看成交额）", "GPM (GMV per 1,000 views)", "currency"),
+    "new_followers": ("新增关注", "new followers", "count"),
+    "refund_rate": ("退款率", "refund rate", "rate"),
+}
+
+DEFINITION = {
+    "zh": "口径：按开播日期筛选场次；GMV/订单/买家只计已支付与已退款订单；观看人数 = 有进入直播间事件的去重客户数；"
+          "转化率 = 有支付事件的（客户, 场次）对数 ÷ 有进入事件的（客户, 场次）对数；"
+          "GPM = GMV ÷ 进入直播间次数 × 1000；平均观看时长取进入事件的观看秒数；退款率 = 已退款订单 ÷ 已支付订单。",
+    "en": "Definition: sessions are picked by start date; GMV/orders/buyers count paid and refunded orders; "
+          "viewers = distinct customers with an enter_live event; conversion = (customer, session) pairs "
+          "with a pay event / pairs with an enter_live event; GPM = GMV / enter_live events x 1000; "
+          "watch time averages enter_live watch_seconds; refund rate = refunded / paid orders.",
+}
+
+
+def _window(ctx: Context, period: str | None) -> Window:
+    wh = ctx.warehouse
+    try:
+        return resolve_period(period, wh.anchor_date, wh.first_date)
+    except PeriodError as error:
+        raise ToolError("bad_period", str(error), f"无法识别的时间范围：{period}。{error}") from None
+
+
+def session_filter(window: Window) -> tuple[str, list[Any]]:
+    """WHERE conditions on live_sessions `s` for a window (by start date) and their parameters."""
+    conditions, params = ["TRUE"], []
+    if window.start:
+        conditions.append("CAST(s.start_time AS DATE) >= ?")
+        params.append(window.start)
+    if window.end:
+        conditions.append("CAST(s.start_time AS DATE) <= ?")
+        params.append(window.end)
+    return " AND ".join(conditions), params
+
+
+def window_params(window: Window) -> dict[str, Any]:
+    return {"window": {"start": str(window.start) if window.start else None,
+                       "end": str(window.end) if window.end else None}}
+
+
+def build_live_sql(dimension: str, window: Window) -> tuple[str, list[Any]]:
+    where, params = session_filter(window)
+    paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
+    refunded = catalog.load("metrics")["refunded_status"]
+    keep = "any_value(host_name) AS host_name, any_value(start_time) AS start_time," if dimension == "session" else ""
+    if dimension == "host":
+        key, label, extra = "s.host_id", "coalesce(h.host_name, 'host ' || CAST(s.host_id AS VARCHAR))", ""
+    else:
+        key = "s.session_id"
+        label = "s.title || ' #' || CAST(s.session_id AS VARCHAR)"
+        extra = "coalesce(h.host_name, '') AS host_name, s.start_time,"
+    sql = f"""WITH sess AS (
+  SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
+  FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id
+  WHERE {where}
+),
+sales AS (
+  SELECT x.grp_key,
+    coalesce(sum(o.pay_amount) FILTER (WHERE o.status IN ({paid})), 0) AS gmv,
+    count(DISTINCT o.order_id) FILTER (WHERE o.status IN ({paid})) AS orders,
+    count(DISTINCT o.customer_id) FILTER (WHERE o.status IN ({paid})) AS buyers,
+    count(DISTINCT o.order_id) FILTER (WHERE o.status = '{refunded}') AS refunded_orders
+  FROM orders o JOIN sess x ON x.session_id = o.session_id
+  GROUP BY x.grp_key
+),
+pairs AS (
+  SELECT e.session_id, e.customer_id,
+    count(*) FILTER (WHERE e.event_type = 'enter_live') AS enters,
+    sum(e.watch_seconds) FILTER (WHERE e.event_type = 'enter_live') AS watch_seconds,
+    bool_or(e.event_type = 'pay') AS paid,
+    count(*) FILTER (WHERE e.event_type = 'follow') AS follows
+  FROM events e JOIN sess x ON x.session_id = e.session_id
+  GROUP BY e.session_id, e.customer_id
+),
+audience AS (
+  SELECT x.grp_key,
+    count(DISTINCT p.customer_id) FILTER (WHERE p.enters > 0) AS viewers,
+    coalesce(sum(p.enters), 0) AS views,
+    sum(p.watch_seconds) / nullif(sum(p.enters), 0) / 60.0 AS watch_time,
+    count(*) FILTER (WHERE p.enters > 0) AS viewer_pairs,
+    count(*) FILTER (WHERE p.paid) AS payer_pairs,
+    coalesce(sum(p.follows), 0) AS new_followers
+  FROM pairs p JOIN sess x ON x.session_id = p.session_id
+  GROUP BY x.grp_key
+),
+groups AS (
+  SELECT grp_key, any_value(grp) AS grp, {keep}
+    count(*) AS sessions
+  FROM sess GROUP BY grp_key
+)
+SELECT g.grp_key, g.grp, {'g.host_name, g.start_time,' if extra else ''} g.sessions,
+  coalesce(a.gmv, 0) AS gmv, coalesce(a.orders, 0) AS orders, coalesce(a.buyers, 0) AS buyers,
+  coalesce(v.viewers, 0) AS viewers, coalesce(v.views, 0) AS views, v.watch_time,
+  coalesce(v.viewer_pairs, 0) AS viewer_pairs, coalesce(v.payer_pairs, 0) AS payer_pairs,
+  v.payer_pairs / nullif(v.viewer_pairs, 0) AS conversion_rate,
+  coalesce(a.gmv, 0) / nullif(v.views, 0) * 1000 AS gpm,
+  coalesce(v.new_followers, 0) AS new_followers,
+  a.refunded_orders / nullif(a.orders, 0) AS refund_rate
+FROM groups g
+LEFT JOIN sales a ON a.grp_key = g.grp_key
+LEFT JOIN audience v ON v.grp_key = g.grp_key"""
+    return sql, params
+
+
+def _show(value: Any, metric: str, lang: str) -> str:
+    unit = METRIC_LABELS[metric][2]
+    if unit == "minutes":
+        return "—" if pd.isna(value) else (f"{float(value):.1f} 分钟" if lang == "zh" else f"{float(value):.1f} min")
+    return fmt.by_unit(value, unit, lang)
+
+
+def _name(metric: str, lang: str) -> str:
+    zh, en, _ = METRIC_LABELS[metric]
+    return zh if lang == "zh" else en
+
+
+@tool
+def live_performance(
+    ctx: Context,
+    dimension: Literal["host", "session"] = "host",
+    metric: LiveMetric = "gmv",
+    period: str | None = None,
+    limit: int | None = None,
+) -> ToolResult:
+    """Live-streaming performance per host (主播) or per live session (直播场次): GMV, orders, buyers,
+    viewers, average watch time, watch-to-buy conversion rate, GPM (GMV per thousand views), new
+    followers and refund rate, ranked by one metric; names the best and worst.
+
+    Sessions are picked by start date. Conversion = distinct (customer, session) pairs that paid /
+    pairs that entered the live room; GPM = GMV / enter_live events x 1000.
+
+    Args:
+        dimension: host (default) or session.
+        metric: the ranking metric: gmv (default) | orders | viewers | watch_time | conversion_rate |
+            gpm | refund_rate.
+        period: time window (by session start date) relative to the data's last order date: all,
+            yesterday, last_30_days, last_month, this_year, 2025-06, 618, double11 ... Default: all.
+        limit: rows to show (default: all hosts, or the top 20 sessions).
+
+    Example question: "Rank hosts by conversion rate" -> dimension="host", metric="conversion_rate"
+    """
+    wh = ctx.warehouse
+    wh.require_tables("orders", "live_sessions", "events")
+    wh.require_column("events", "watch_seconds")
+    window = _window(ctx, period)
+    sql, params = build_live_sql(dimension, window)
+    frame = wh.df(sql, params)
+    return _present(ctx, dimension, metric, window, frame, sql, limit)
+
+
+def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: pd.DataFrame,
+             sql: str, limit: int | None) -> ToolResult:
+    lang = ctx.language
+    window_label = window.label_zh if lang == "zh" else window.label_en
+    dim_label = ctx.t("主播", "host") if dimension == "host" else ctx.t("直播场次", "live session")
+    definition = DEFINITION[lang]
+    params = {**window_params(window), "dimension": dimension, "metric": metric}
+    if frame.empty:
+        answer = ctx.t(f"{window_label}没有直播场次，无法评估直播表现。可以换一个时间范围（例如最近30天）。",
+                       f"There were no live sessions in {window_label}, so there is no live performance to "
+                       "report. Try a wider window (e.g. the last 30 days).")
+        empty = frame.rename(columns={"grp": dimension}).drop(columns=["grp_key"])
+        return ToolResult(f"{answer}\n{definition}", [Table("live_performance", empty)], [], [sql], params)
+
+    table = frame.rename(columns={"grp": dimension}).drop(columns=["grp_key"])
+    for col in ("sessions", "orders", "buyers", "viewers", "views", "viewer_pairs", "payer_pairs",
+                "new_followers"):
+        table[col] = table[col].fillna(0).astype("int64")
+    table["gmv"] = table["gmv"].astype(float).round(2)
+    table[dimension] = table[dimension].astype(str)
+    ranked = table.sort_values(metric, ascending=False, na_position="last").reset_index(drop=True)
+    valid = ranked[ranked[metric].notna()]
+    if dimension == "session" and metric in ("conversion_rate", "watch_time", "gpm"):
+        # a session with a handful of viewers should not be named best or worst
+        floor = max(1, int(valid["viewer_pairs"].median() * 0.1)) if len(valid) else 1
+        valid = valid[valid["viewer_pairs"] >= floor]
+    shown = ranked.head(limit if limit else (20 if dimension == "session" else len(ranked)))
+
+    name = _name(metric, lang)
+    total_gmv = table["gmv"].sum()
+    views = table["views"].sum()
+    pairs = table["viewer_pairs"].sum()
+    overall_conv = table["payer_pairs"].sum() / pairs if pairs else None
+    overall_gpm = total_gmv / views * 1000 if views else None
+    n_sessions = int(table["sessions"].sum())
+    scope_zh = f"{n_sessions} 场直播" if dimension == "session" else f"{len(table)} 个主播（{n_sessions} 场直播）"
+    scope_en = f"{n_sessions} sessions" if dimension == "session" else f"{len(table)} hosts ({n_sessions} sessions)"
+    overall = ctx.t(
+        f"{window_label}共 {scope_zh}，"
+        f"GMV {fmt.money(total_gmv, lang)}，观看 {fmt.number(views, lang)} 次，整体转化率 {fmt.percent(overall_conv)}，"
+        f"GPM {fmt.money(overall_gpm, lang)}。",
+        f"{window_label}: {scope_en}, GMV "
+        f"{fmt.money(total_gmv, lang)}, {fmt.number(views, lang)} views, overall conversion "
+        f"{fmt.percent(overall_conv)}, GPM {fmt.money(overall_gpm, lang)}.",
+    )
+    if valid.empty:
+        ranking = ctx.t(f"没有可用于比较{name}的数据。", f"No {dim_label} has data for {name}.")
+    else:
+        best, worst = valid.iloc[0], valid.iloc[-1]
+        detail = lambda r: _row_detail(ctx, r)  # noqa: E731
+        if len(valid) == 1:
+            ranking = ctx.t(f"{best[dimension]} 的{name}为 {_show(best[metric], metric, lang)}（{detail(best)}）。",
+                            f"{best[dimension]}: {name} {_show(best[metric], metric, lang)} ({detail(best)}).")
+        else:
+            ranking = ctx.t(
+                f"按{name}排名，最高的是 {best[dimension]}（{_show(best[metric], metric, lang)}；{detail(best)}），"
+                f"最低的是 {worst[dimension]}（{_show(worst[metric], metric, lang)}；{detail(worst)}）。",
+                f"By {name}, the highest is {best[dimension]} ({_show(best[metric], metric, lang)}; "
+                f"{detail(best)}) and the lowest is {worst[dimension]} ({_show(worst[metric], metric, lang)}; "
+                f"{detail(worst)}).",
+            )
+    answer = f"{overall}\n{ranking}\n{definition}"
+    title = ctx.t(f"各{dim_label}{name}", f"{name} by {dim_label}")
+    chart = ChartSpec("bar", title, "live_performance", dimension, metric)
+    recs = _recommendations(ctx, dimension, table)
+    return ToolResult(answer, [Table("live_performance", shown, truncated=len(shown) < len(ranked))],
+                      [chart], [sql], params, recs)
+
+
+def _row_detail(ctx: Context, row: pd.Series) -> str:
+    lang = ctx.language
+    return ctx.t(
+        f"GMV {fmt.money(row['gmv'], lang)}，观看人数 {fmt.number(row['viewers'], lang)}，"
+        f"转化率 {fmt.percent(row['conversion_rate'])}，GPM {fmt.money(row['gpm'], lang)}",
+        f"GMV {fmt.money(row['gmv'], lang)}, {fmt.number(row['viewers'], lang)} viewers, "
+        f"conversion {fmt.percent(row['conversion_rate'])}, GPM {fmt.money(row['gpm'], lang)}",
+    )
+
+
+def _recommendations(ctx: Context, dimension: str, table: pd.DataFrame) -> list[str]:
+    usable = table[table["viewer_pairs"] > 0]
+    if dimension != "host" or len(usable) < 2:
+        return []
+    recs = []
+    best = usable.loc[usable["conversion_rate"].idxmax()]
+    worst = usable.loc[usable["conversion_rate"].idxmin()]
+    recs.append(ctx.t(
+        f"{best['host']} 的转化率 {fmt.percent(best['conversion_rate'])}，是 {worst['host']}"
+        f"（{fmt.percent(worst['conversion_rate'])}）的 {best['conversion_rate'] / worst['conversion_rate']:.1f} 倍："
+        "复盘其话术与排品，安排高流量时段给转化更高的主播。",
+        f"{best['host']} converts {fmt.percent(best['conversion_rate'])} of viewers, "
+        f"{best['conversion_rate'] / worst['conversion_rate']:.1f}x {worst['host']} "
+        f"({fmt.percent(worst['conversion_rate'])}): study their pitch and line-up and give them the peak slots.",
+    ))
+    with_orders = table[table["orders"] > 0]
+    if len(with_orders):
+        risky = with_orders.loc[with_orders["refund_rate"].idxmax()]
+        recs.append(ctx.t(
+            f"{risky['host']} 的退款率最高（{fmt.percent(risky['refund_rate'])}）：核对商品描述与质检。",
+            f"{risky['host']} has the highest refund rate ({fmt.percent(risky['refund_rate'])}): "
+            "check product descriptions and quality.",
+        ))
+    return recs
