@@ -34,18 +34,23 @@ def lifecycle_sql(as_of: date, windows: LifecycleWindows = LifecycleWindows()) -
     conditions = _conditions(windows)
     case = " ".join(f"WHEN {conditions[key]} THEN '{key}'" for key, _ in stages)
     return f"""WITH purchases AS (
-  SELECT customer_id, CAST(order_time AS DATE) AS day, pay_amount,
-    CAST(order_time AS DATE) - lag(CAST(order_time AS DATE)) OVER (
-      PARTITION BY customer_id ORDER BY order_time, order_id) AS gap
+  SELECT customer_id, CAST(order_time AS DATE) AS day, pay_amount
   FROM orders WHERE status IN ({statuses}) AND CAST(order_time AS DATE) <= DATE '{as_of}'
+),
+purchase_days AS (  -- distinct days, so the gap before the last purchase day is unambiguous
+  SELECT customer_id, day, day - lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap
+  FROM (SELECT DISTINCT customer_id, day FROM purchases)
+),
+gaps AS (
+  SELECT customer_id, coalesce(arg_max(gap, day), 0) AS gap_before_last FROM purchase_days GROUP BY customer_id
 ),
 per_customer AS (
   SELECT customer_id, count(*) AS orders, round(sum(pay_amount), 2) AS revenue,
     round(coalesce(sum(pay_amount) FILTER (WHERE day > DATE '{as_of}' - INTERVAL 365 DAY), 0), 2)
       AS revenue_365d,
     DATE '{as_of}' - max(day) AS days_since_last, DATE '{as_of}' - min(day) AS days_since_first,
-    coalesce(arg_max(gap, day), 0) AS gap_before_last
-  FROM purchases GROUP BY customer_id
+    any_value(gap_before_last) AS gap_before_last
+  FROM purchases JOIN gaps USING (customer_id) GROUP BY customer_id
 )
 SELECT customer_id, orders, revenue, revenue_365d, days_since_last, days_since_first, gap_before_last,
   CASE {case} END AS stage
