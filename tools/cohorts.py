@@ -1,0 +1,321 @@
+"""cohort_retention: acquisition cohorts (first paid order month or week) and how they come back.
+
+Two views, both computed in DuckDB over paid orders (status paid or refunded):
+- N-day repurchase retention: share of a cohort with another paid order within N days of the first
+  (days between order dates, same-day second orders count). A cohort is reported for N only when
+  its last acquisition day plus N days is on or before the data's last order date; otherwise null.
+- Period matrix: share of a cohort with a paid order in period k after acquisition (k = 0..11
+  months or weeks; k = 0 is the acquisition period, 100%). Periods not yet started are left out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+import pandas as pd
+
+from tools import catalog, fmt
+from tools.context import Context
+from tools.registry import tool
+from tools.result import ChartSpec, Table, ToolError, ToolResult
+from tools.timewindow import PeriodError, Window, add_months, resolve_period
+
+Grain = Literal["month", "week"]
+MAX_OFFSET = 11
+MIN_COHORT_FOR_RANKING = 30  # best/worst cohort only among cohorts at least this large
+
+
+def _window(ctx: Context, period: str | None) -> Window:
+    wh = ctx.warehouse
+    try:
+        return resolve_period(period, wh.anchor_date, wh.first_date)
+    except PeriodError as error:
+        raise ToolError("bad_period", str(error), f"无法识别的时间范围：{period}。{error}") from None
+
+
+def _check_days(days: list[int] | None) -> list[int]:
+    values = sorted(set(days or [30, 60, 90]))
+    if not values or len(values) > 6 or values[0] < 1 or values[-1] > 730:
+        raise ToolError(
+            "bad_arguments",
+            "days must be 1 to 6 whole numbers between 1 and 730, e.g. [30, 60, 90].",
+            "days 须为 1 到 6 个 1~730 之间的整数，例如 [30, 60, 90]。",
+        )
+    return values
+
+
+def people_sql(grain: str, window: Window) -> str:
+    """One row per customer: first paid order day, cohort start, days to the second paid order."""
+    statuses = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
+    conditions = ["TRUE"]
+    if window.start:
+        conditions.append(f"first_day >= DATE '{window.start}'")
+    if window.end:
+        conditions.append(f"first_day <= DATE '{window.end}'")
+    return f"""paid AS (
+  SELECT customer_id, order_id, order_time FROM orders WHERE status IN ({statuses})
+),
+ranked AS (
+  SELECT customer_id, order_time,
+    row_number() OVER (PARTITION BY customer_id ORDER BY order_time, order_id) AS rn
+  FROM paid
+),
+firsts AS (
+  SELECT customer_id, CAST(min(order_time) FILTER (WHERE rn = 1) AS DATE) AS first_day,
+    CAST(min(order_time) FILTER (WHERE rn = 2) AS DATE) AS second_day
+  FROM ranked WHERE rn <= 2 GROUP BY customer_id
+),
+people AS (
+  SELECT customer_id, first_day, CAST(date_trunc('{grain}', first_day) AS DATE) AS cohort_start,
+    date_diff('day', first_day, second_day) AS days_to_second
+  FROM firsts WHERE {' AND '.join(conditions)}
+)"""
+
+
+def retention_sql(grain: str, window: Window, days: list[int], anchor: date) -> str:
+    cohort_end = f"CAST(cohort_start + INTERVAL 1 {grain.upper()} - INTERVAL 1 DAY AS DATE)"
+    columns = []
+    for n in days:
+        observable = f"{cohort_end} + {n} <= DATE '{anchor}'"
+        columns.append(
+            f"CASE WHEN {observable} THEN count(*) FILTER (WHERE days_to_second <= {n}) END AS retained_{n}d,\n"
+            f"  CASE WHEN {observable} THEN count(*) FILTER (WHERE days_to_second <= {n}) / count(*) END "
+            f"AS retention_{n}d"
+        )
+    return f"""WITH {people_sql(grain, window)}
+SELECT cohort_start, count(*) AS customers,
+  {(',' + chr(10) + '  ').join(columns)},
+  count(days_to_second) AS repurchased,
+  median(days_to_second) AS median_days_to_second
+FROM people
+GROUP BY cohort_start
+ORDER BY cohort_start"""
+
+
+def matrix_sql(grain: str, window: Window) -> str:
+    return f"""WITH {people_sql(grain, window)},
+activity AS (
+  SELECT DISTINCT p.customer_id, pe.cohort_start,
+    date_diff('{grain}', pe.cohort_start, CAST(date_trunc('{grain}', p.order_time) AS DATE)) AS period_offset
+  FROM paid p JOIN people pe ON pe.customer_id = p.customer_id
+)
+SELECT cohort_start, period_offset, count(*) AS active
+FROM activity WHERE period_offset BETWEEN 0 AND {MAX_OFFSET}
+GROUP BY cohort_start, period_offset
+ORDER BY cohort_start, period_offset"""
+
+
+def overall_sql(grain: str, window: Window) -> str:
+    return f"""WITH {people_sql(grain, window)}
+SELECT count(*) AS customers, count(days_to_second) AS repurchased,
+  median(days_to_second) AS median_days_to_second,
+  quantile_cont(days_to_second, 0.25) AS p25_days, quantile_cont(days_to_second, 0.75) AS p75_days
+FROM people"""
+
+
+def _label(start: date, grain: str) -> str:
+    return start.strftime("%Y-%m") if grain == "month" else start.isoformat()
+
+
+def _period_start(start: date, grain: str, k: int) -> date:
+    return add_months(start, k) if grain == "month" else start + timedelta(weeks=k)
+
+
+@tool
+def cohort_retention(
+    ctx: Context,
+    grain: Grain = "month",
+    period: str | None = None,
+    days: list[int] | None = None,
+) -> ToolResult:
+    """Acquisition-cohort retention: customers grouped by the month (or week) of their first paid
+    order, with the share who buy again within N days (30/60/90 by default), the share buying in
+    each month/week after acquisition (offset 0-11, a heatmap), and the median days from the first
+    to the second purchase.
+
+    Args:
+        grain: "month" (default) or "week": the cohort and matrix period.
+        period: which cohorts to include, by first-order date (all, last_year, 2026-01, month:1,
+            last_6_months, 2025, ...); default all cohorts.
+        days: repurchase windows in days (default [30, 60, 90]); a cohort is shown for N only when
+            all its customers can be observed for N days.
+
+    Example question: "一月份新客的30天、60天、90天留存率" (period="month:1") or
+    "新用户首购后多久会回购？" or "Show monthly cohort retention"
+    """
+    wh = ctx.warehouse
+    wh.require_tables("orders")
+    days = _check_days(days)
+    window = _window(ctx, period)
+    anchor = wh.anchor_date
+    lang = ctx.language
+    r_sql = retention_sql(grain, window, days, anchor)
+    m_sql = matrix_sql(grain, window)
+    o_sql = overall_sql(grain, window)
+    retention = wh.df(r_sql)
+    params = {"grain": grain, "days": days, "anchor": str(anchor),
+              "window": {"start": str(window.start) if window.start else None,
+                         "end": str(window.end) if window.end else None}}
+    window_label = window.label_zh if lang == "zh" else window.label_en
+    if retention.empty:
+        answer = ctx.t(f"{window_label}没有首次购买的新客，无法计算同期群留存。",
+                       f"No customer made a first paid order in {window_label}: there are no cohorts to follow.")
+        return ToolResult(answer=answer, tables=[Table("retention", retention)], sql=[r_sql], params=params)
+    retention["cohort_start"] = pd.to_datetime(retention["cohort_start"]).dt.date
+    retention.insert(0, "cohort", [_label(d, grain) for d in retention["cohort_start"]])
+    for n in days:
+        retention[f"retained_{n}d"] = retention[f"retained_{n}d"].astype("Int64")
+        retention[f"retention_{n}d"] = retention[f"retention_{n}d"].astype(float).round(4)
+    retention["customers"] = retention["customers"].astype(int)
+    retention["repurchased"] = retention["repurchased"].astype(int)
+    retention["median_days_to_second"] = retention["median_days_to_second"].astype(float)
+
+    matrix = _matrix(wh.df(m_sql), retention, grain, anchor)
+    overall = wh.df(o_sql).iloc[0]
+    by_days = pd.DataFrame([
+        {"cohort": r["cohort"], "window": ctx.t(f"{n}天", f"{n} days"), "days": n, "rate": r[f"retention_{n}d"]}
+        for n in days for _, r in retention.iterrows() if pd.notna(r[f"retention_{n}d"])
+    ], columns=["cohort", "window", "days", "rate"])
+    pooled = {n: _pooled(retention, n) for n in days}
+    answer = _answer(ctx, retention, pooled, overall, days, grain, window_label)
+    unit = ctx.t("月" if grain == "month" else "周", "month" if grain == "month" else "week")
+    charts = [
+        ChartSpec("heatmap", ctx.t(f"同期群留存矩阵（首购后第 k {unit}有购买的比例）",
+                                   f"Cohort retention by {unit} since acquisition"),
+                  "matrix", "cohort", "rate", "period_offset"),
+    ]
+    if not by_days.empty:
+        charts.append(ChartSpec("line", ctx.t("各同期群 N 天复购率", "N-day repurchase rate per cohort"),
+                                "retention_by_days", "cohort", "rate", "window"))
+    return ToolResult(
+        answer=answer,
+        tables=[Table("retention", retention), Table("matrix", matrix), Table("retention_by_days", by_days)],
+        charts=charts,
+        sql=[r_sql, m_sql, o_sql],
+        params=params,
+        recommendations=_recommendations(ctx, retention, pooled, overall, days),
+    )
+
+
+def _matrix(active: pd.DataFrame, retention: pd.DataFrame, grain: str, anchor: date) -> pd.DataFrame:
+    """Long table: one row per cohort and started period offset, with the share active."""
+    counts = {(pd.Timestamp(r.cohort_start).date(), int(r.period_offset)): int(r.active)
+              for r in active.itertuples()}
+    rows = []
+    for r in retention.itertuples():
+        for k in range(MAX_OFFSET + 1):
+            if _period_start(r.cohort_start, grain, k) > anchor:
+                break
+            buyers = counts.get((r.cohort_start, k), 0)
+            rows.append({"cohort": r.cohort, "period_offset": k, "cohort_size": r.customers,
+                         "active": buyers, "rate": round(buyers / r.customers, 4)})
+    return pd.DataFrame(rows, columns=["cohort", "period_offset", "cohort_size", "active", "rate"])
+
+
+def _pooled(retention: pd.DataFrame, n: int) -> float | None:
+    seen = retention[retention[f"retained_{n}d"].notna()]
+    if seen.empty:
+        return None
+    return float(seen[f"retained_{n}d"].sum()) / float(seen["customers"].sum())
+
+
+def _ranked(retention: pd.DataFrame, n: int) -> pd.DataFrame:
+    seen = retention[retention[f"retention_{n}d"].notna()]
+    big = seen[seen["customers"] >= MIN_COHORT_FOR_RANKING]
+    return (big if not big.empty else seen).sort_values(f"retention_{n}d", ascending=False, kind="stable")
+
+
+def _answer(ctx: Context, retention: pd.DataFrame, pooled: dict[int, float | None], overall: pd.Series,
+            days: list[int], grain: str, window_label: str) -> str:
+    lang = ctx.language
+    sep = "、" if lang == "zh" else ", "
+    cohorts = len(retention)
+    customers = int(overall["customers"])
+    averages = sep.join(
+        ctx.t(f"{n} 天 {fmt.percent(pooled[n])}", f"{n}-day {fmt.percent(pooled[n])}")
+        for n in days if pooled[n] is not None
+    )
+    unobserved = [n for n in days if pooled[n] is None]
+    unit = ctx.t("月" if grain == "month" else "周", "monthly" if grain == "month" else "weekly")
+    text = ctx.t(
+        f"{window_label}共 {cohorts} 个{unit}同期群、{fmt.number(customers, lang)} 位新客（按首次支付订单划分）。",
+        f"{window_label}: {cohorts} {unit} cohort{'s' if cohorts != 1 else ''}, "
+        f"{fmt.number(customers, lang)} new customers (by first paid order). ",
+    )
+    if averages:
+        text += ctx.t(f"平均复购留存率（按人数加权，仅计已满观察期的同期群）：{averages}。",
+                      f"Average repurchase retention (weighted by customers, cohorts observed long enough only): "
+                      f"{averages}. ")
+    if unobserved:
+        listed = sep.join(str(n) for n in unobserved)
+        text += ctx.t(f"{listed} 天留存还无法观察（同期群太新）。",
+                      f"{listed}-day retention cannot be observed yet (the cohorts are too recent). ")
+    key = next((n for n in days if pooled[n] is not None), None)
+    if key is not None:
+        ranked = _ranked(retention, key)
+        best, worst = ranked.iloc[0], ranked.iloc[-1]
+        rate = f"retention_{key}d"
+        if len(ranked) > 1:
+            text += ctx.t(
+                f"{key} 天留存最好的是 {best['cohort']} 同期群（{fmt.percent(best[rate])}，"
+                f"{fmt.number(best['customers'], lang)} 人），"
+                f"最差的是 {worst['cohort']}（{fmt.percent(worst[rate])}，"
+                f"{fmt.number(worst['customers'], lang)} 人）。",
+                f"Best {key}-day retention: the {best['cohort']} cohort ({fmt.percent(best[rate])}, "
+                f"{fmt.number(best['customers'], lang)} customers); worst: {worst['cohort']} "
+                f"({fmt.percent(worst[rate])}, {fmt.number(worst['customers'], lang)} customers). ",
+            )
+        else:
+            text += ctx.t(f"{best['cohort']} 同期群的 {key} 天留存为 {fmt.percent(best[rate])}。",
+                          f"The {best['cohort']} cohort's {key}-day retention is {fmt.percent(best[rate])}. ")
+    repurchased = int(overall["repurchased"])
+    if repurchased:
+        text += ctx.t(
+            f"已回购的 {fmt.number(repurchased, lang)} 人（占 {fmt.percent(repurchased / customers)}）"
+            f"从首购到第二次购买的"
+            f"中位数为 {float(overall['median_days_to_second']):.0f} 天（四分位 {float(overall['p25_days']):.0f}–"
+            f"{float(overall['p75_days']):.0f} 天）。",
+            f"The {fmt.number(repurchased, lang)} who bought again "
+            f"({fmt.percent(repurchased / customers)}) took a median of "
+            f"{float(overall['median_days_to_second']):.0f} days from first to second purchase (quartiles "
+            f"{float(overall['p25_days']):.0f}-{float(overall['p75_days']):.0f} days).",
+        )
+    else:
+        text += ctx.t("这些新客中还没有人回购。", "None of these customers has bought again yet.")
+    return text.strip()
+
+
+def _recommendations(ctx: Context, retention: pd.DataFrame, pooled: dict[int, float | None], overall: pd.Series,
+                     days: list[int]) -> list[str]:
+    out = []
+    if int(overall["repurchased"]):
+        median = float(overall["median_days_to_second"])
+        p25 = float(overall["p25_days"])
+        out.append(ctx.t(
+            f"在首购后第 {max(int(p25), 1)}–{int(median)} 天给新客推送复购券或直播预告：一半的回购发生在首购后 "
+            f"{median:.0f} 天内，四分之一在 {p25:.0f} 天内。",
+            f"Send new buyers a repurchase coupon or live-session reminder between day {max(int(p25), 1)} and day "
+            f"{int(median)} after their first order: half of repeat purchases happen within {median:.0f} days, "
+            f"a quarter within {p25:.0f}.",
+        ))
+    key = next((n for n in days if pooled[n] is not None), None)
+    if key is not None:
+        ranked = _ranked(retention, key)
+        if len(ranked) > 1:
+            best, worst = ranked.iloc[0], ranked.iloc[-1]
+            rate = f"retention_{key}d"
+            out.append(ctx.t(
+                f"复盘 {best['cohort']} 同期群的获客来源和首单商品（{key} 天留存 {fmt.percent(best[rate])}），"
+                f"对比 {worst['cohort']}（{fmt.percent(worst[rate])}），把高留存的拉新方式复制到后续活动。",
+                f"Review where the {best['cohort']} cohort came from and what it bought first ({key}-day retention "
+                f"{fmt.percent(best[rate])}) against {worst['cohort']} ({fmt.percent(worst[rate])}), and repeat the "
+                "acquisition that retains best.",
+            ))
+        if pooled[key] is not None and pooled[key] < 0.3:
+            out.append(ctx.t(
+                f"只有 {fmt.percent(pooled[key])} 的新客在 {key} 天内回购：为首单客户设计新客专享二单礼或会员入会礼。",
+                f"Only {fmt.percent(pooled[key])} of new customers buy again within {key} days: add a second-order "
+                "gift or a membership welcome offer for first-time buyers.",
+            ))
+    return out
