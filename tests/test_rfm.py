@@ -106,3 +106,8 @@ def test_answer_cites_numbers_in_both_languages(engine) -> None:
     assert richest["name"] in en.answer
     assert len(en.recommendations) >= 2
     assert any(f"{richest['customers']:,}" in r for r in en.recommendations)
+
+
+def test_unknown_period_is_explained(engine) -> None:
+    answer = engine.run_tool("rfm_segments", {"period": "next_century"})
+    assert answer.error["code"] == "bad_period"

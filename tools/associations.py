@@ -18,7 +18,7 @@ from tools import catalog, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
-from tools.timewindow import PeriodError, Window, resolve_period
+from tools.timewindow import Window
 
 Level = Literal["product", "category"]
 
@@ -72,13 +72,6 @@ _GLOSSARY: dict[str, list[str]] = {
     "accessories": ["珠宝配饰"],
 }
 
-
-def _window(ctx: Context, period: str | None) -> Window:
-    wh = ctx.warehouse
-    try:
-        return resolve_period(period, wh.anchor_date, wh.first_date)
-    except PeriodError as error:
-        raise ToolError("bad_period", str(error), f"无法识别的时间范围：{period}。{error}") from None
 
 
 def baskets_sql(level: str, window: Window) -> str:
@@ -208,7 +201,7 @@ def product_associations(
     if min_support is not None and not 0 <= min_support < 1:
         raise ToolError("bad_arguments", "min_support must be between 0 and 1 (e.g. 0.001).",
                         "min_support 须在 0 到 1 之间（例如 0.001）。")
-    window = _window(ctx, period)
+    window = ctx.window(period)
     base_sql = pairs_sql(level, window)
     params = {"level": level, "window": {"start": str(window.start) if window.start else None,
                                          "end": str(window.end) if window.end else None}}

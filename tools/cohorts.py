@@ -19,19 +19,12 @@ from tools import catalog, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
-from tools.timewindow import PeriodError, Window, add_months, resolve_period
+from tools.timewindow import Window, add_months
 
 Grain = Literal["month", "week"]
 MAX_OFFSET = 11
 MIN_COHORT_FOR_RANKING = 30  # best/worst cohort only among cohorts at least this large
 
-
-def _window(ctx: Context, period: str | None) -> Window:
-    wh = ctx.warehouse
-    try:
-        return resolve_period(period, wh.anchor_date, wh.first_date)
-    except PeriodError as error:
-        raise ToolError("bad_period", str(error), f"无法识别的时间范围：{period}。{error}") from None
 
 
 def _check_days(days: list[int] | None) -> list[int]:
@@ -147,7 +140,7 @@ def cohort_retention(
     wh = ctx.warehouse
     wh.require_tables("orders")
     days = _check_days(days)
-    window = _window(ctx, period)
+    window = ctx.window(period)
     anchor = wh.anchor_date
     lang = ctx.language
     r_sql = retention_sql(grain, window, days, anchor)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from tools import fmt
 from tools.context import Context
-from tools.live import _window, session_filter, window_params
+from tools.live import session_filter, window_params
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolResult
 from tools.timewindow import Window
@@ -101,7 +101,7 @@ def funnel(
     wh.require_column("events", "event_type")
     if dimension and GROUPS[dimension][1]:
         wh.require_tables("customers")
-    window = _window(ctx, period)
+    window = ctx.window(period)
     sql, params = build_funnel_sql(dimension, window)
     frame = wh.df(sql, params)
     return _present(ctx, dimension, window, frame, sql, limit)

@@ -24,8 +24,8 @@ import pandas as pd
 from tools import catalog, fmt
 from tools.context import Context
 from tools.registry import tool
-from tools.result import ChartSpec, Table, ToolError, ToolResult
-from tools.timewindow import PeriodError, Window, resolve_period
+from tools.result import ChartSpec, Table, ToolResult
+from tools.timewindow import Window
 
 LiveMetric = Literal["conversion_rate", "gpm", "viewers", "watch_time", "gmv", "orders", "refund_rate"]
 
@@ -52,13 +52,6 @@ DEFINITION = {
           "watch time averages enter_live watch_seconds; refund rate = refunded / paid orders.",
 }
 
-
-def _window(ctx: Context, period: str | None) -> Window:
-    wh = ctx.warehouse
-    try:
-        return resolve_period(period, wh.anchor_date, wh.first_date)
-    except PeriodError as error:
-        raise ToolError("bad_period", str(error), f"无法识别的时间范围：{period}。{error}") from None
 
 
 def session_filter(window: Window) -> tuple[str, list[Any]]:
@@ -182,7 +175,7 @@ def live_performance(
     wh = ctx.warehouse
     wh.require_tables("orders", "live_sessions", "events")
     wh.require_column("events", "watch_seconds")
-    window = _window(ctx, period)
+    window = ctx.window(period)
     sql, params = build_live_sql(dimension, window)
     frame = wh.df(sql, params)
     return _present(ctx, dimension, metric, window, frame, sql, limit)

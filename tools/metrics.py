@@ -11,7 +11,7 @@ from tools import catalog, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
-from tools.timewindow import PeriodError, Window, resolve_period
+from tools.timewindow import Window
 
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "repurchase_rate", "refund_rate", "new_customers"
@@ -57,13 +57,6 @@ _JOINS = {
     "seg": ("orders", "LEFT JOIN rfm_segments seg ON seg.customer_id = o.customer_id"),
 }
 
-
-def _window(ctx: Context, period: str | None) -> Window:
-    wh = ctx.warehouse
-    try:
-        return resolve_period(period, wh.anchor_date, wh.first_date)
-    except PeriodError as error:
-        raise ToolError("bad_period", str(error), f"无法识别的时间范围：{period}。{error}") from None
 
 
 def _source_sql(first_orders_only: bool) -> str:
@@ -210,7 +203,7 @@ def metric_query(
     _validate_filters(filters)
     ctx.warehouse.require_tables(*_tables_needed(dimension, filters))
     _require_columns(ctx, dimension, filters)
-    window = _window(ctx, period)
+    window = ctx.window(period)
     sql, params = build_metric_sql(metric, dimension, window, filters)
     frame = ctx.warehouse.df(sql, params)
     frame = _sort(frame, dimension, order, limit)

@@ -11,7 +11,7 @@ from tools import catalog, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolResult
-from tools.timewindow import Window, resolve_period
+from tools.timewindow import Window
 
 Scheme = Literal["rfm", "cn8"]
 Threshold = Literal["mean", "median"]
@@ -90,7 +90,7 @@ def customer_segments(ctx: Context, scheme: str = "rfm", threshold: str = "mean"
     """The per-customer table, the SQL that made it and the window used."""
     wh = ctx.warehouse
     wh.require_tables("orders")
-    window = resolve_period(period, wh.anchor_date, wh.first_date)
+    window = ctx.window(period)
     as_of = (window.end or wh.anchor_date) + timedelta(days=1)
     sql = customer_segment_sql(scheme, threshold, window, as_of)
     frame = wh.df(sql + "\nORDER BY customer_id")
