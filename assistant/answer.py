@@ -3,7 +3,8 @@
 {"answer", "language", "mode", "tool_calls": [{"name", "args"}],
  "tables": [{"name", "columns", "rows", "truncated"}], "charts": [{"title", "plotly"}],
  "sql": [...], "recommendations": [...], "error": null | {"code", "message"}}
-Extensions (additive only): tool_calls[].resolved, tables[].row_count, charts[].spec.
+Extensions (additive only): tool_calls[].resolved, tables[].row_count, charts[].spec,
+files: [{"name", "path", "format", "rows", "personal_data"}] (campaign exports written to disk).
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ class ToolCall:
 
 
 @dataclass
+class ExportedFile:
+    name: str
+    path: str
+    format: str
+    rows: int
+    personal_data: bool
+
+
+@dataclass
 class Answer:
     answer: str
     language: str
@@ -40,6 +50,7 @@ class Answer:
     sql: list[str] = field(default_factory=list)
     recommendations: list[str] = field(default_factory=list)
     error: dict[str, str] | None = None
+    files: list[ExportedFile] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,6 +83,7 @@ class Answer:
             "sql": list(self.sql),
             "recommendations": list(self.recommendations),
             "error": self.error,
+            "files": [dict(vars(f)) for f in self.files],
         }
 
 

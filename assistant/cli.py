@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("name")
     run.add_argument("--args", default="{}", help="JSON object of arguments")
     run.add_argument("--lang", choices=["zh", "en"], default=None)
+    run.add_argument("--include-personal", action="store_true",
+                     help="allow personal data (phones, nicknames) in files this tool exports")
     _common(run)
     listing = sub.add_parser("tools", help="list the vetted tools")
     listing.add_argument("--json", action="store_true")
@@ -105,7 +107,10 @@ def _run_tool(args: argparse.Namespace) -> int:
         ) from None
     if not isinstance(tool_args, dict):
         raise ToolError("bad_arguments", "--args must be a JSON object.", "--args 必须是 JSON 对象。")
-    return _emit(_engine(args).run_tool(args.name, tool_args, language), args)
+    if args.include_personal:
+        tool_args.setdefault("include_personal", True)
+    answer = _engine(args).run_tool(args.name, tool_args, language, allow_personal=args.include_personal)
+    return _emit(answer, args)
 
 
 def _list_tools(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.answer import Answer, ToolCall
 from assistant.config import resolve_data
+from assistant.exporting import personal_data_note, write_export
 from assistant.help import examples_reply, unavailable_reply
 from assistant.router import detect_language, route
 from tools.context import Context
@@ -31,6 +32,12 @@ class Engine:
 
     def close(self) -> None:
         self.warehouse.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def tool_names(self) -> set[str]:
         return set(REGISTRY)
@@ -58,7 +65,10 @@ class Engine:
             return answer
         return self.run_tool(routed.tool, routed.args, language)
 
-    def run_tool(self, name: str, args: dict[str, Any] | None = None, language: str = "en") -> Answer:
+    def run_tool(self, name: str, args: dict[str, Any] | None = None, language: str = "en",
+                 allow_personal: bool = False) -> Answer:
+        """Run one tool. `allow_personal` is set only by a front end acting on a person's explicit
+        request (a CLI flag, a ticked box); the router and the model can never set it."""
         call = ToolCall(name, dict(args or {}))
         try:
             result = call_tool(Context(self.warehouse, language), name, call.args)
@@ -79,7 +89,13 @@ class Engine:
             answer.tool_calls = [call]
             return answer
         call.resolved = result.params
-        return _from_result(result, call, language)
+        answer = _from_result(result, call, language)
+        for request in result.files:
+            exported = write_export(result, request, allow_personal)
+            answer.files.append(exported)
+            note = personal_data_note(exported, request.personal, language)
+            answer.answer += (" " if language == "en" else "") + note
+        return answer
 
     def sql(self, query: str, language: str = "en", limit: int | None = None) -> Answer:
         args: dict[str, Any] = {"sql": query}

@@ -29,6 +29,9 @@ def render_answer(answer: Answer, show_sql: bool = False) -> str:
     if answer.recommendations:
         heading = "建议：" if answer.language == "zh" else "Recommendations:"
         parts.append(heading + "\n" + "\n".join(f"- {r}" for r in answer.recommendations))
+    for file in answer.files:
+        label = "文件" if answer.language == "zh" else "File"
+        parts.append(f"{label}: {file.path} ({file.rows:,} rows)")
     for call in answer.tool_calls:
         parts.append(f"({call.name} {json.dumps(call.args, ensure_ascii=False)})")
     if show_sql:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,11 @@ SHARED = REPO.parent / "shared"
 # suite; tests/test_fixtures_in_sync.py fails if the copy drifts from the shared original.
 DEV_QUESTIONS = REPO / "tests" / "fixtures" / "dev_questions.yaml"
 SHARED_DEV_QUESTIONS = SHARED / "eval" / "dev_questions.yaml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never write into the person's real workspace (exports, imported datasets)."""
+    os.environ["ASSISTANT_HOME"] = tempfile.mkdtemp(prefix="assistant-tests-")
 
 
 @pytest.fixture(scope="session")

@@ -116,6 +116,23 @@ def test_overview_and_segments(app_url: str) -> None:
     assert "重要价值客户" in strategy
 
 
+def test_campaign_export_downloads_a_formula_safe_file(app_url: str) -> None:
+    import openpyxl
+
+    c = client(app_url)
+    c.predict("rfm", "zh", api_name="/segments")
+    status, button = c.predict("rfm", "hibernating", "xlsx", 0.2, False, api_name="/export_segment")
+    path = button["value"]  # the button comes back as an update carrying the served file
+    assert "对照组" in status and "不含手机号" in status
+    sheet = openpyxl.load_workbook(path).active
+    headers = [cell.value for cell in sheet[1]]
+    assert "客户ID" in headers and "手机号" not in headers and "分组" in headers
+    rows = sheet.max_row - 1
+    assert f"{rows:,}" in status
+    status, button = c.predict("rfm", "hibernating", "csv", 0, True, api_name="/export_segment")
+    assert "包含手机号" in status and Path(button["value"]).read_text(encoding="utf-8-sig").count("\n") == rows + 1
+
+
 def test_hostile_text_is_inert(app_url: str) -> None:
     history, *_ = client(app_url).predict("<img src=x onerror=alert(1)> **bold** [x](http://e.vil)",
                                             api_name="/chat")

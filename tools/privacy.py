@@ -12,9 +12,9 @@ import pandas as pd
 
 # English column names match whole words (so product_name or segment "name" stay visible);
 # Chinese terms match anywhere in the header (收货人姓名, 买家手机号).
-PERSONAL_WORDS = {"phone", "mobile", "telephone", "nickname", "address", "email", "id_card", "idcard"}
+PERSONAL_WORDS = {"phone", "mobile", "telephone", "nickname", "address", "email", "id_card", "idcard", "wechat"}
 PERSONAL_COLUMNS = {"customer_name", "buyer_name", "receiver_name", "billing_name", "shipping_name"}
-PERSONAL_ZH = ("手机", "电话", "昵称", "姓名", "收货人", "收件人", "地址", "邮箱", "身份证")
+PERSONAL_ZH = ("手机", "电话", "昵称", "姓名", "收货人", "收件人", "地址", "邮箱", "身份证", "微信")
 PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")

@@ -32,6 +32,19 @@ class ChartSpec:
 
 
 @dataclass
+class FileRequest:
+    """Ask the front end to hand one of the result's tables over as a file (campaign exports).
+
+    `personal` asks for personal columns to stay readable; the engine honours it only when the
+    person asked explicitly (never on the model's or the router's say-so)."""
+
+    table: str
+    stem: str
+    format: Literal["csv", "xlsx"] = "csv"
+    personal: bool = False
+
+
+@dataclass
 class ToolResult:
     answer: str
     tables: list[Table] = field(default_factory=list)
@@ -39,6 +52,7 @@ class ToolResult:
     sql: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     recommendations: list[str] = field(default_factory=list)
+    files: list[FileRequest] = field(default_factory=list)
 
     def table(self, name: str) -> pd.DataFrame:
         for t in self.tables:

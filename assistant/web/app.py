@@ -127,7 +127,12 @@ def build_app(data: str | os.PathLike[str] | None = None) -> gr.Blocks:
 
 
 def launch_options() -> dict[str, Any]:
-    return {"theme": theme(), "css": CSS}
+    from assistant.exporting import exports_folder
+
+    # Campaign files are written to the workspace's exports folder; only that folder is served.
+    folder = exports_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    return {"theme": theme(), "css": CSS, "allowed_paths": [str(folder)]}
 
 
 def serve(data: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 7860,

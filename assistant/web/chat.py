@@ -158,7 +158,10 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
                 yield history, "", gr.skip(), gr.skip(), session
                 continue
             frame = final.tables[0].df if final.tables else None
-            path = csv_file(frame, final.tables[0].name) if frame is not None else None
+            if final.files:  # an export: hand over the file itself (formula-safe, personal data as decided)
+                path = final.files[0].path
+            else:
+                path = csv_file(frame, final.tables[0].name) if frame is not None else None
             shown = display_frame(frame) if frame is not None else TABLE_HINT
             yield history, "", shown, gr.DownloadButton(value=path, interactive=path is not None), session
 

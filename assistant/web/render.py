@@ -14,10 +14,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from assistant.answer import Answer, jsonable
+from tools.exports import table_bytes
+from tools.privacy import is_personal_column
 
 _INLINE = re.compile(r"([\\`*_\[\]|~$])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
-PRIVATE_COLUMNS = ("phone", "mobile", "手机", "nickname", "昵称", "wechat", "email")
 DISPLAY_ROWS = 500
 
 
@@ -49,8 +50,7 @@ def step_markdown(args: dict[str, Any], sql: list[str], lang: str) -> str:
 
 
 def private(column: Any) -> bool:
-    name = str(column).lower()
-    return any(word in name for word in PRIVATE_COLUMNS)
+    return is_personal_column(str(column))
 
 
 def display_frame(df: pd.DataFrame, rows: int = DISPLAY_ROWS) -> pd.DataFrame:
@@ -77,7 +77,7 @@ def csv_file(df: pd.DataFrame | None, stem: str) -> str | None:
     folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_") or "table"
     path = folder / f"{safe}.csv"
-    df.drop(columns=[c for c in df.columns if private(c)]).to_csv(path, index=False, encoding="utf-8-sig")
+    path.write_bytes(table_bytes(df.drop(columns=[c for c in df.columns if private(c)]), "csv"))
     return str(path)
 
 

@@ -53,6 +53,25 @@ def segment_detail(ctx: WebContext, scheme: str, segment: str | None, lang: str)
         return pd.DataFrame(), "⚠️ " + t("error_friendly", lang), none
 
 
+def campaign_export(ctx: WebContext, scheme: str, segment: str | None, file_format: str, holdout: float,
+                    personal: bool, lang: str) -> tuple[str, Any]:
+    """(status Markdown, file button) for export_segment. Ticking the box is the person's explicit
+    request, the only way contact details reach a file."""
+    none = gr.DownloadButton(value=None, interactive=False)
+    if not segment:
+        return t("pick_segment", lang), none
+    args = {"segment": segment, "scheme": scheme, "format": file_format, "holdout": float(holdout or 0),
+            "include_personal": bool(personal)}
+    try:
+        answer = ctx.engine.run_tool("export_segment", args, lang, allow_personal=bool(personal))
+    except Exception:
+        log.exception("campaign export failed")
+        return "⚠️ " + t("error_friendly", lang), none
+    if not answer.ok or not answer.files:
+        return "⚠️ " + answer.answer, none
+    return answer_markdown(answer, lang), gr.DownloadButton(value=answer.files[0].path, interactive=True)
+
+
 def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, labels: list) -> dict[str, Any]:
     with gr.Row():
         scheme = gr.Radio([("RFM 10", "rfm"), ("中国八类 cn8", "cn8")], value="rfm", label=t("scheme", "zh"),
@@ -70,9 +89,24 @@ def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.Sta
             download = gr.DownloadButton(t("download_segment", "zh"), value=None, interactive=False, size="sm")
         with gr.Column(scale=2):
             strategy = gr.Markdown(elem_id="segment-strategy")
+    with gr.Accordion(t("campaign_export", "zh"), open=False, elem_id="campaign-export") as export_box:
+        with gr.Row():
+            export_format = gr.Radio([("CSV", "csv"), ("Excel", "xlsx")], value="xlsx",
+                                     label=t("export_format", "zh"), scale=1)
+            holdout = gr.Slider(0, 0.5, value=0.2, step=0.05, label=t("export_holdout", "zh"), scale=2)
+        personal = gr.Checkbox(False, label=t("export_personal", "zh"), elem_id="export-personal")
+        with gr.Row():
+            export = gr.Button(t("campaign_export", "zh"), variant="primary", scale=0, min_width=160,
+                               elem_id="export-run")
+            export_file = gr.DownloadButton(t("export_file", "zh"), value=None, interactive=False, scale=0,
+                                            min_width=160, elem_id="export-file")
+        export_status = gr.Markdown(elem_id="export-status")
     labels += [(scheme, "label", "scheme"), (pick, "label", "pick_segment"), (table, "label", "segment_table"),
                (treemap, "label", "treemap"), (customers, "label", "segment_customers"),
-               (download, "label", "download_segment")]
+               (download, "label", "download_segment"), (export_box, "label", "campaign_export"),
+               (export_format, "label", "export_format"), (holdout, "label", "export_holdout"),
+               (personal, "label", "export_personal"), (export, "value", "campaign_export"),
+               (export_file, "label", "export_file")]
 
     def on_scheme(scheme_value: str, lang: str, key: str | None = None) -> tuple[Any, ...]:
         scheme_value, lang, ctx = scheme_value or "rfm", lang or "zh", cache.get(key)
@@ -86,5 +120,12 @@ def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.Sta
     scheme.change(on_scheme, [scheme, lang_state, active], overview_outputs, api_name="segments")
     pick.input(on_pick, [scheme, pick, lang_state, active], [customers, strategy, download],
                api_name="segment_detail")
+    def on_export(scheme_value: str, segment: str | None, file_format: str, share: float, include: bool,
+                  lang: str, key: str | None) -> tuple[Any, ...]:
+        return campaign_export(cache.get(key), scheme_value or "rfm", segment, file_format or "xlsx", share,
+                               include, lang or "zh")
+
+    export.click(on_export, [scheme, pick, export_format, holdout, personal, lang_state, active],
+                 [export_status, export_file], api_name="export_segment")
     return {"scheme": scheme, "refresh": on_scheme, "inputs": [scheme, lang_state, active],
             "outputs": overview_outputs}

@@ -1,0 +1,182 @@
+"""export_segment: a segment's customers as a campaign file (CSV or Excel).
+
+The file carries what a campaign needs (who, how recently and how much they bought, where they
+are, the playbook's first action) and, only on an explicit request by a person, their contact
+details. An optional hold-out group makes the campaign measurable with `ab_test` later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+from tools import fmt
+from tools.context import Context
+from tools.registry import tool
+from tools.result import FileRequest, Table, ToolError, ToolResult
+from tools.segment_members import SegmentMembers, segment_members
+from tools.strategy import SCHEMES, playbook_entry
+
+Scheme = Literal["rfm", "cn8", "lifecycle"]
+PROFILE_COLUMNS = ("gender", "age_band", "province", "city", "channel")
+CONTACT_COLUMNS = ("nickname", "phone")
+MAX_HOLDOUT = 0.5
+
+
+def in_holdout(customer_id: object, share: float, salt: str) -> bool:
+    """A stable, reproducible split: the same customer lands in the same group on every export."""
+    digest = hashlib.sha256(f"{salt}:{customer_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
+def _customer_columns(ctx: Context, include_personal: bool) -> list[str]:
+    if not ctx.warehouse.has_table("customers"):
+        return []
+    existing = {name for name, _ in ctx.warehouse.tables["customers"]}
+    wanted = PROFILE_COLUMNS + (CONTACT_COLUMNS if include_personal else ())
+    return [c for c in wanted if c in existing]
+
+
+def _member_rows(ctx: Context, members: SegmentMembers, include_personal: bool) -> tuple[pd.DataFrame, str]:
+    columns = _customer_columns(ctx, include_personal)
+    picked = ", ".join(f"c.{c}" for c in columns)
+    customers_join = "LEFT JOIN customers c USING (customer_id)" if columns else ""
+    sql = (
+        "SELECT o.customer_id, min(o.order_time)::DATE AS first_order_date, "
+        "max(o.order_time)::DATE AS last_order_date"
+        + (f", {picked}" if picked else "")
+        + f" FROM orders o {customers_join} WHERE o.status = 'paid' GROUP BY ALL"
+    )
+    details = ctx.warehouse.df(sql)
+    keep = ["customer_id", "recency_days", "frequency", "monetary"]
+    rows = members.customers[[c for c in keep if c in members.customers.columns]]
+    return rows.merge(details, on="customer_id", how="left"), sql
+
+
+def _labelled(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    names = {
+        "customer_id": ctx.t("客户ID", "customer_id"),
+        "segment": ctx.t("分群", "segment"),
+        "recency_days": ctx.t("距上次购买天数", "days_since_last_purchase"),
+        "frequency": ctx.t("购买次数", "orders"),
+        "monetary": ctx.t("累计消费", "total_spend"),
+        "first_order_date": ctx.t("首次购买日", "first_order_date"),
+        "last_order_date": ctx.t("最近购买日", "last_order_date"),
+        "gender": ctx.t("性别", "gender"),
+        "age_band": ctx.t("年龄段", "age_band"),
+        "province": ctx.t("省份", "province"),
+        "city": ctx.t("城市", "city"),
+        "channel": ctx.t("来源渠道", "channel"),
+        "nickname": ctx.t("昵称", "nickname"),
+        "phone": ctx.t("手机号", "phone"),
+        "group": ctx.t("分组", "group"),
+        "suggested_action": ctx.t("建议动作", "suggested_action"),
+    }
+    return frame.rename(columns=names)
+
+
+@tool
+def export_segment(
+    ctx: Context,
+    segment: str | None = None,
+    scheme: Scheme | None = None,
+    format: Literal["csv", "xlsx"] = "csv",
+    include_personal: bool = False,
+    holdout: float = 0.0,
+) -> ToolResult:
+    """Export one customer segment as a CSV or Excel file for a campaign (SMS, coupons, private-domain outreach).
+
+    Answers: "导出沉睡客户名单", "export the at-risk customers to Excel".
+    Arguments:
+    - segment: the segment, by key, Chinese or English name or alias (e.g. "hibernating", "沉睡客户",
+      "流失客户", "champions"); required.
+    - scheme: "rfm", "cn8" or "lifecycle" when the name is ambiguous; default: found from the name.
+    - format: "csv" (UTF-8 with BOM, opens in Excel) or "xlsx".
+    - include_personal: add nickname and phone. Honoured only when the person explicitly asked for
+      contact details in the app or CLI; otherwise the file leaves them out.
+    - holdout: share of the segment (0-0.5) marked "control" and not to be contacted, so the
+      campaign's effect can be measured later (the playbook suggests 0.2-0.3).
+    Cells that begin with = + - @ are neutralised so the file cannot run formulas.
+    Example: "把沉睡客户导出成Excel，留20%对照组" -> segment="沉睡客户", format="xlsx", holdout=0.2.
+    """
+    if not segment:
+        known = ", ".join(f"{s}: " + "/".join(_keys(s)) for s in SCHEMES)
+        raise ToolError(
+            "segment_required",
+            f"Which segment should be exported? For example 'hibernating' or 'at_risk'. Known: {known}.",
+            f"要导出哪个分群？例如“沉睡客户”或“流失期”。可用分群：{known}。",
+        )
+    if not 0 <= holdout <= MAX_HOLDOUT:
+        raise ToolError(
+            "bad_holdout",
+            f"holdout must be between 0 and {MAX_HOLDOUT} (a share of the segment), not {holdout}.",
+            f"对照组比例 holdout 需在 0 到 {MAX_HOLDOUT} 之间（占分群的比例），而不是 {holdout}。",
+        )
+    ctx.warehouse.require_tables("orders")
+    members = segment_members(ctx, segment, scheme)
+    rows, detail_sql = _member_rows(ctx, members, include_personal)
+    rows.insert(1, "segment", members.name)
+    today = date.today().isoformat()
+    if holdout > 0:
+        salt = f"{members.scheme}.{members.key}"
+        control = rows["customer_id"].map(lambda c: in_holdout(c, holdout, salt))
+        rows["group"] = control.map(lambda is_control: ctx.t("对照组(不触达)", "control (do not contact)")
+                                    if is_control else ctx.t("触达组", "treatment"))
+    tactics = playbook_entry(members.scheme, members.key, ctx.language).get("tactics") or []
+    rows["suggested_action"] = tactics[0] if tactics else ""
+    for column in ("first_order_date", "last_order_date"):
+        rows[column] = pd.to_datetime(rows[column]).dt.date  # a day, not midnight, in the file
+    rows = rows.sort_values("monetary", ascending=False, kind="stable").reset_index(drop=True)
+    table = _labelled(ctx, rows)
+    stem = f"{members.key}_{today}"
+    n_control = int(control.sum()) if holdout > 0 else 0
+    return ToolResult(
+        answer=_answer(ctx, members, rows, format, n_control),
+        tables=[Table("export", table)],
+        sql=[members.sql, detail_sql],
+        params={"segment": members.key, "scheme": members.scheme, "format": format,
+                "include_personal": include_personal, "holdout": holdout, "rows": len(rows)},
+        recommendations=_recommendations(ctx, members, rows, holdout),
+        files=[FileRequest("export", stem, format, personal=include_personal)],
+    )
+
+
+def _keys(scheme: str) -> list[str]:
+    from tools import catalog
+
+    return list(catalog.segments(scheme))
+
+
+def _answer(ctx: Context, members: SegmentMembers, rows: pd.DataFrame, file_format: str, n_control: int) -> str:
+    # Whether contact details made it into the file is the engine's call; it adds that sentence.
+    lang = ctx.language
+    n = fmt.number(len(rows), lang)
+    spend = fmt.money(float(rows["monetary"].sum()), lang) if len(rows) else fmt.money(0, lang)
+    kind = "Excel" if file_format == "xlsx" else "CSV"
+    text = ctx.t(
+        f"已导出{members.name} {n} 人（{kind} 文件），他们累计消费 {spend}。",
+        f"Exported {n} customers in {members.name} ({kind} file); together they spent {spend}.",
+    )
+    if n_control:
+        text += ctx.t(
+            f"其中 {fmt.number(n_control, lang)} 人标为对照组，不要触达，活动后用 ab_test 对比两组。",
+            f" {fmt.number(n_control, lang)} of them are marked control: do not contact them, and compare the "
+            "two groups with ab_test after the campaign.",
+        )
+    return text
+
+
+def _recommendations(ctx: Context, members: SegmentMembers, rows: pd.DataFrame, holdout: float) -> list[str]:
+    entry = playbook_entry(members.scheme, members.key, ctx.language)
+    tips = [str(t) for t in (entry.get("tactics") or [])[:2]]
+    if holdout == 0 and len(rows) >= 200:
+        control = fmt.number(round(len(rows) * 0.2), ctx.language)
+        tips.append(ctx.t(
+            f"建议留 20% 对照组（约 {control} 人）不触达，才能算出活动的真实增量。",
+            f"Keep about 20% ({control} customers) as an untouched "
+            "control group so the campaign's true lift can be measured.",
+        ))
+    return tips
