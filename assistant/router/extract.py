@@ -136,6 +136,47 @@ def find_cluster_k(text: str) -> Hit | None:
     return None
 
 
+_CLUSTER_REF = re.compile(
+    r"(?:第\s*(\d{1,2})\s*(?:个)?(?:聚类|簇|类人群|类客户|类)|(?:聚类|簇|cluster|group)\s*#?\s*(\d{1,2}))")
+
+
+def find_cluster_ref(text: str) -> Hit | None:
+    """"第2类", "聚类3", "cluster 2": a cluster from customer_clusters (its number)."""
+    if m := _CLUSTER_REF.search(text):
+        number = m.group(1) or m.group(2)
+        return Hit(m.group(0), str(int(number)), m.start(), m.end())
+    return None
+
+
+_UNIT_GRAIN = {"天": "day", "日": "day", "day": "day", "days": "day", "周": "week", "星期": "week",
+               "week": "week", "weeks": "week", "月": "month", "个月": "month", "month": "month",
+               "months": "month"}
+_NEXT_N = re.compile(
+    r"(?:未来|接下来|之后|今后|往后|next|coming|following)\s*的?\s*(\d{1,3}|[一二两三四五六七八九十]+)\s*"
+    r"(个月|天|日|周|星期|days?|weeks?|months?)")
+_NEXT_ONE = [
+    (re.compile(r"明天|tomorrow"), 1, "day"),
+    (re.compile(r"下周|下个?星期|下个礼拜|next week|coming week"), 7, "day"),
+    (re.compile(r"下个?月|next month|coming month"), 30, "day"),
+    (re.compile(r"下个?季度|next quarter"), 13, "week"),
+    (re.compile(r"明年|next year"), 12, "month"),
+]
+
+
+def find_future(text: str) -> Hit | None:
+    """A future span: "未来30天" -> (30, day), "next 4 weeks" -> (4, week), "下个月" -> (30, day).
+
+    The value is (horizon, grain), in the units sales_forecast takes."""
+    if m := _NEXT_N.search(text):
+        count = to_int(m.group(1))
+        if count:
+            return Hit(m.group(0), (count, _UNIT_GRAIN[m.group(2)]), m.start(), m.end())
+    for pattern, horizon, grain in _NEXT_ONE:
+        if m := pattern.search(text):
+            return Hit(m.group(0), (horizon, grain), m.start(), m.end())
+    return None
+
+
 _GENERIC_PRODUCTS = {"什么", "哪些", "商品", "东西", "产品", "啥", "这个", "那个", "it", "what", "which",
                      "products", "product", "items", "something", "this", "that"}
 _PRODUCT_PATTERNS = [

@@ -12,7 +12,9 @@ from assistant.router.extract import (
     extract,
     find_campaign_id,
     find_cluster_k,
+    find_cluster_ref,
     find_customer_id,
+    find_future,
     find_product,
 )
 from assistant.router.language import detect_language
@@ -113,6 +115,14 @@ def _limit_only(f: Features, out: _Args) -> None:
     _limit(f, out)
 
 
+def _churn_risk(f: Features, out: _Args) -> None:
+    _limit(f, out)
+    if future := find_future(f.text):
+        count, grain = future.value
+        days = count * {"day": 1, "week": 7, "month": 30}[grain]
+        out.set("horizon_days", min(max(days, 14), 365), future.phrase)
+
+
 def _customer_clusters(f: Features, out: _Args) -> None:
     if k := find_cluster_k(f.text):
         out.set("k", k.value, k.phrase)
@@ -140,6 +150,36 @@ def _export_segment(f: Features, out: _Args) -> None:
         out.set("format", fmt.value, fmt.phrase)
 
 
+def _segment_profile(f: Features, out: _Args) -> None:
+    if cluster := find_cluster_ref(f.text):
+        out.set("segment", cluster.value, cluster.phrase)
+        out.set("scheme", "cluster", cluster.phrase)
+    else:
+        _segment(f, out, with_scheme=True)
+
+
+def _customer_profile(f: Features, out: _Args) -> None:
+    if customer := find_customer_id(f.text):
+        out.set("customer_id", customer.value, customer.phrase)
+
+
+FORECAST_DIMENSIONS = ("category", "host")
+
+
+def _sales_forecast(f: Features, out: _Args) -> None:
+    if f.metric and f.metric.value in ("gmv", "orders", "buyers"):
+        out.set("metric", f.metric.value, f.metric.phrase)
+    elif f.metric and f.metric.value == "net_sales":
+        out.set("metric", "gmv", f.metric.phrase)
+    if future := find_future(f.text):
+        horizon, grain = future.value
+        out.set("horizon", horizon, future.phrase)
+        out.set("grain", grain, future.phrase)
+    if f.dimension and f.dimension.value in FORECAST_DIMENSIONS:
+        out.set("dimension", f.dimension.value, f.dimension.phrase)
+    _limit(f, out)
+
+
 def _no_args(f: Features, out: _Args) -> None:
     return None
 
@@ -152,7 +192,7 @@ ARGUMENT_BUILDERS: dict[str, Callable[[Features, _Args], None]] = {
     "funnel": _funnel,
     "live_performance": _live_performance,
     "cohort_retention": _cohort_retention,
-    "churn_risk": _limit_only,
+    "churn_risk": _churn_risk,
     "customer_lifetime_value": _limit_only,
     "customer_clusters": _customer_clusters,
     "lifecycle_stages": _no_args,
@@ -160,6 +200,9 @@ ARGUMENT_BUILDERS: dict[str, Callable[[Features, _Args], None]] = {
     "recommend_products": _recommend_products,
     "ab_test": _ab_test,
     "export_segment": _export_segment,
+    "segment_profile": _segment_profile,
+    "customer_profile": _customer_profile,
+    "sales_forecast": _sales_forecast,
 }
 
 

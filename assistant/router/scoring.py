@@ -9,13 +9,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from assistant.router.extract import Features, find_cluster_k
+from assistant.router.extract import Features, find_cluster_k, find_cluster_ref, find_customer_id, find_future
 
 # Ties go to the more specific tool (earlier in this list).
 PRIORITY = [
     "describe_data", "export_segment", "funnel", "ab_test", "cohort_retention", "product_associations",
-    "recommend_products", "customer_clusters", "customer_lifetime_value", "segment_strategy", "churn_risk",
-    "lifecycle_stages", "live_performance", "rfm_segments", "metric_query",
+    "recommend_products", "customer_profile", "segment_profile", "customer_clusters", "customer_lifetime_value",
+    "sales_forecast", "segment_strategy", "churn_risk", "lifecycle_stages", "live_performance", "rfm_segments",
+    "metric_query",
 ]
 MIN_SCORE = 2.0
 _STEPS_ZH = "(?:观看|看直播|进直播间|进入直播间|进房|曝光|点击|浏览|加购|加入购物车|下单|支付|付款|购买|成交)"
@@ -31,6 +32,8 @@ _DAYS_RETENTION = re.compile(
 )
 _COUNT_RULE_SCHEMES = ("rfm", "cn8")
 _NON_REVENUE_METRICS = ("aov", "repurchase_rate", "refund_rate", "orders", "net_sales", "new_customers")
+FORECAST_METRICS = ("gmv", "orders", "buyers", "net_sales")
+_SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|sales|sell|revenue|gmv|orders?\b")
 
 
 @dataclass
@@ -126,6 +129,20 @@ def score(f: Features) -> Scores:
     # An explicit number of clusters.
     if scores.points["customer_clusters"] > 0 and find_cluster_k(f.text):
         scores.add("customer_clusters", 4, "rule: number of clusters")
+
+    # One customer by id: their profile, unless the question asks for products or a list for them.
+    if find_customer_id(f.text):
+        if scores.points["recommend_products"] > 0:
+            scores.add("recommend_products", 3, "rule: recommend for one customer")
+        elif scores.points["export_segment"] < 6:
+            scores.add("customer_profile", 7, "rule: one customer by id")
+    # A persona of a segment or a cluster.
+    if scores.points["segment_profile"] > 0 and (ref is not None or find_cluster_ref(f.text)):
+        scores.add("segment_profile", 3, "rule: persona of a named group")
+    # Sales in the future ("下个月能卖多少", "GMV next 4 weeks"): a forecast, not a lookup.
+    future = find_future(f.text)
+    if future and (metric in FORECAST_METRICS or _SALES_WORDS.search(f.text)):
+        scores.add("sales_forecast", 6, f"rule: sales + future ({future.phrase})")
 
     # "Which customers ..." with churn words: the churn-risk list.
     if f.who and scores.points["churn_risk"] > 0:

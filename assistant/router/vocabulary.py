@@ -275,6 +275,25 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "coupon campaign": 8, "coupon": 4, "coupons": 4, "campaign": 4, "campaigns": 4, "treatment": 5,
         "control group": 8, "experiment": 6, "split test": 8, "p-value": 7, "p value": 7,
     },
+    "segment_profile": {
+        "画像": 7, "用户画像": 9, "客户画像": 9, "人群画像": 9, "群体画像": 9, "人群特征": 8, "群体特征": 8,
+        "有什么特点": 7, "什么特点": 6, "有什么特征": 7, "什么特征": 6, "是什么样的人": 8, "什么样的人": 7,
+        "都是谁": 5, "是哪些人": 5, "偏好": 3, "喜欢买什么": 5, "有什么不同": 4, "和其他人有什么不同": 7,
+        "persona": 9, "personas": 9, "profile": 4, "demographics": 7, "look like": 5, "what makes": 4,
+        "characteristics": 7, "characterise": 7, "characterize": 7, "who are the": 3, "different from": 3,
+        "what kind of people": 8, "what are they like": 7,
+    },
+    "customer_profile": {
+        "客户详情": 8, "用户详情": 8, "客户档案": 8, "用户档案": 8, "客户信息": 5, "这个客户": 4, "这位客户": 4,
+        "该客户": 4, "查一下客户": 7, "查询客户": 6, "customer details": 8, "customer record": 8,
+        "tell me about customer": 8, "look up customer": 8, "lookup customer": 8, "about customer": 5,
+    },
+    "sales_forecast": {
+        "预测": 4, "预计": 4, "预估": 4, "预判": 4, "销量预测": 9, "销售预测": 9, "销售额预测": 9, "gmv预测": 9,
+        "能卖多少": 6, "会卖多少": 6, "能卖": 3, "走势预测": 8, "备货": 5, "备多少货": 7,
+        "forecast": 9, "forecasts": 9, "forecasting": 9, "projection": 7, "projected": 6, "predict": 4,
+        "prediction": 4, "will sell": 6, "expected sales": 7, "how much will we sell": 9, "outlook": 5,
+    },
     "export_segment": {
         "导出": 8, "下载": 6, "export": 8, "download": 6, "名单": 2, "清单": 2, "list": 1, "excel": 3,
         "csv": 3, "xlsx": 3, "导成": 6, "拉一份": 4, "拉个名单": 6, "发我一份": 4,
