@@ -25,12 +25,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _demo_build(tmp_path_factory: pytest.TempPathFactory):
     from data.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path)
-    return path
+    return path, build_demo(path)
+
+
+@pytest.fixture(scope="session")
+def demo_db(_demo_build) -> Path:
+    return _demo_build[0]
+
+
+@pytest.fixture(scope="session")
+def demo_truth(_demo_build):
+    """What the generator planted in `demo_db` (customer types, pairs, host rates, coupon lift)."""
+    return _demo_build[1]
 
 
 @pytest.fixture(scope="session")

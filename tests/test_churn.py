@@ -122,11 +122,8 @@ def test_validation_auc_is_honest(result_en, raw_tables, anchor):
 
 
 @pytest.fixture(scope="module")
-def planted_types(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    # The session fixture keeps only the path: rebuild with the same default size and seed for the truth.
-    from data.demo import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("truth") / "demo.duckdb").customer_types
+def planted_types(demo_truth) -> pd.DataFrame:
+    return demo_truth.customer_types
 
 
 def test_lapsing_customers_dominate_the_riskiest(result_en, planted_types, raw_tables):

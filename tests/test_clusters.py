@@ -14,8 +14,8 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from tools import fmt
-from tools.clusters import _FITS, assign_clusters
+from tools import fit_cache, fmt
+from tools.clusters import assign_clusters
 from tools.context import Context
 
 FEATURES = ["recency_days", "tenure_days", "frequency", "monetary", "coupon_share", "promo_share"]
@@ -61,10 +61,8 @@ def k4(engine) -> tuple[pd.DataFrame, pd.DataFrame, object]:
 
 
 @pytest.fixture(scope="module")
-def planted_types(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    from data.demo import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("truth") / "demo.duckdb").customer_types
+def planted_types(demo_truth) -> pd.DataFrame:
+    return demo_truth.customer_types
 
 
 def test_features_and_partition_match_independent_sklearn(k4, reference) -> None:
@@ -97,7 +95,7 @@ def test_planted_types_recovered_with_k4(k4, planted_types) -> None:
 
 def test_names_unique_and_deterministic(engine, k4) -> None:
     _, _, info = k4
-    _FITS.clear()  # refit from scratch, not from the cache
+    fit_cache.clear()  # refit from scratch, not from the cache
     again = assign_clusters(Context(engine.warehouse, "zh"), k=4)[2]
     assert again.names == info.names
     for pick in (0, 1):

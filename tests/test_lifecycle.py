@@ -129,11 +129,8 @@ def test_answers_cite_the_numbers_in_both_languages(engine) -> None:
         assert ("满99减20" if lang == "zh" else "welcome-back coupon") in recs
 
 
-def test_planted_lapsing_customers_are_at_risk_or_churned(engine, tmp_path_factory) -> None:
-    from data.demo import build_demo
-
-    # Same size and seed as the session's demo_db, so the same customers (the generator is deterministic).
-    truth = build_demo(tmp_path_factory.mktemp("truth") / "demo.duckdb")
+def test_planted_lapsing_customers_are_at_risk_or_churned(engine, demo_truth) -> None:
+    truth = demo_truth
     stages = engine.run_tool("lifecycle_stages", {}).table("customers").set_index("customer_id")["stage"]
     lapsing = truth.customer_types.loc[truth.customer_types["latent_type"] == "lapsing", "customer_id"]
     lapsing = lapsing[lapsing.isin(stages.index)]

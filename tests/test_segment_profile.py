@@ -79,10 +79,8 @@ def test_answer_cites_size_and_top_traits(hibernating, engine) -> None:
 
 
 @pytest.fixture(scope="module")
-def planted_types(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    from data.demo import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("truth") / "demo.duckdb").customer_types
+def planted_types(demo_truth) -> pd.DataFrame:
+    return demo_truth.customer_types
 
 
 def test_bargain_hunter_cluster_over_indexes_on_coupons_promos_and_low_prices(engine, planted_types) -> None:

@@ -30,6 +30,7 @@ from sklearn.preprocessing import StandardScaler
 
 from tools import catalog, fmt
 from tools.context import Context
+from tools.fit_cache import cached_fit
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
 
@@ -306,6 +307,48 @@ def _validate(customers: pd.DataFrame, p: np.ndarray, method: str) -> Validation
                       float(y.mean()), len(y), auc_repeat, predicted)
 
 
+@dataclass(frozen=True)
+class ChurnScores:
+    """Every current customer scored, with the validation behind the scores."""
+
+    now: pd.DataFrame  # features as of the anchor + p_alive, churn_probability, risk_band
+    validation: Validation
+    model: Model | None  # None: the score is 1 - BG/NBD P(alive) (no events table)
+    train_base_rate: float
+    sqls: list[str]
+    cutoffs: tuple[date, date, date]  # train, validation, scored-as-of
+
+
+def score_customers(ctx: Context, horizon_days: int = 90) -> ChurnScores:
+    """Train, validate and score (cached per dataset version: customer lookups reuse it)."""
+    return cached_fit(ctx, "churn", horizon_days, lambda: _score_customers(ctx, horizon_days))
+
+
+def _score_customers(ctx: Context, horizon_days: int) -> ChurnScores:
+    wh = ctx.warehouse
+    wh.require_tables("orders")
+    with_events = wh.has_table("events")
+    anchor = wh.anchor_date
+    cut1, cut2 = anchor - timedelta(days=2 * horizon_days), anchor - timedelta(days=horizon_days)
+    sqls = [features_sql(day, horizon_days, with_events) for day in (cut1, cut2, anchor)]
+    train, valid, now = (wh.df(sql) for sql in sqls)
+    _check_history(ctx, train, cut1, horizon_days)
+    _check_history(ctx, valid, cut2, horizon_days)
+
+    now["p_alive"] = p_alive(now)
+    if with_events:
+        validation = _validate(valid, fit_model(train, True).predict(valid), "logistic")
+        model: Model | None = fit_model(valid, True)  # refit on the latest labelled period
+        now["churn_probability"] = model.predict(now)
+    else:
+        validation = _validate(valid, 1 - p_alive(valid), "bgnbd")
+        model = None
+        now["churn_probability"] = 1 - now["p_alive"]
+    now["risk_band"] = now["churn_probability"].map(_band)
+    return ChurnScores(now, validation, model, float(train["churned"].mean()), sqls, (cut1, cut2, anchor))
+
+
+
 @tool
 def churn_risk(
     ctx: Context,
@@ -336,27 +379,11 @@ def churn_risk(
     if not 14 <= horizon_days <= 365:
         raise ToolError("bad_arguments", "horizon_days must be between 14 and 365.",
                         "horizon_days 必须在 14 到 365 之间。")
-    wh = ctx.warehouse
-    wh.require_tables("orders")
-    with_events = wh.has_table("events")
-    anchor = wh.anchor_date
-    cut1, cut2 = anchor - timedelta(days=2 * horizon_days), anchor - timedelta(days=horizon_days)
-    sqls = [features_sql(day, horizon_days, with_events) for day in (cut1, cut2, anchor)]
-    train, valid, now = (wh.df(sql) for sql in sqls)
-    _check_history(ctx, train, cut1, horizon_days)
-    _check_history(ctx, valid, cut2, horizon_days)
-
-    now["p_alive"] = p_alive(now)
-    if with_events:
-        validation = _validate(valid, fit_model(train, True).predict(valid), "logistic")
-        model: Model | None = fit_model(valid, True)  # refit on the latest labelled period
-        now["churn_probability"] = model.predict(now)
-    else:
-        validation = _validate(valid, 1 - p_alive(valid), "bgnbd")
-        model = None
-        now["churn_probability"] = 1 - now["p_alive"]
-    now["risk_band"] = now["churn_probability"].map(_band)
-
+    scores = score_customers(ctx, horizon_days)
+    validation, model, sqls = scores.validation, scores.model, scores.sqls
+    (cut1, cut2, anchor), train_rate = scores.cutoffs, scores.train_base_rate
+    with_events = model is not None
+    now = scores.now.copy()
     scored, segment_label, segment_sql = _attach_segments(ctx, now, segment)
     riskiest = _riskiest(ctx, scored, model, limit)
     bands = _bands(ctx, scored, horizon_days)
@@ -366,14 +393,14 @@ def churn_risk(
         "method": validation.method, "auc": round(validation.auc, 4),
         "auc_repeat_buyers": round(validation.auc_repeat_buyers, 4), "brier": round(validation.brier, 4),
         "base_rate": round(validation.base_rate, 4),
-        "train_base_rate": round(float(train["churned"].mean()), 4),
+        "train_base_rate": round(train_rate, 4),
         "mean_predicted": round(float(validation.predicted["churn_probability"].mean()), 4), "n": validation.n,
         "train_cutoff": str(cut1), "validation_cutoff": str(cut2), "scored_as_of": str(anchor),
         "horizon_days": horizon_days}])
     lang = ctx.language
     return ToolResult(
         answer=_answer(ctx, validation, scored, bands, riskiest, horizon_days, segment_label, (cut1, cut2, anchor),
-                       float(train["churned"].mean())),
+                       train_rate),
         tables=[Table("riskiest", riskiest), Table("risk_bands", bands), Table("validation", val_table),
                 Table("calibration", calibration),
                 Table("validation_predictions", validation.predicted)],

@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from tools import catalog, fmt
 from tools.context import Context
+from tools.fit_cache import cached_fit
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import _PROMOTIONS
@@ -217,22 +218,6 @@ def _resolve_features(ctx: Context, features: list[str] | None) -> list[str]:
     return wanted
 
 
-# Fitted partitions per (dataset file, its size and mtime, k, max_k, features): the chat, the
-# segment profile and the cluster tool ask for the same fit again and again, and a k search is
-# seconds of CPU. The file is read-only to us, so size + mtime identify its contents.
-_FITS: dict[tuple, tuple[pd.DataFrame, ClusterInfo]] = {}
-_MAX_FITS = 4
-
-
-def _dataset_key(ctx: Context) -> tuple:
-    path = ctx.warehouse.path
-    try:
-        stat = path.stat()
-        return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    except OSError:
-        return (str(path), id(ctx.warehouse))
-
-
 def _fit(ctx: Context, k: int | None, max_k: int, used: list[str]) -> tuple[pd.DataFrame, ClusterInfo]:
     sql = feature_sql(ctx, available_features(ctx))
     frame = ctx.warehouse.df(sql)
@@ -262,12 +247,7 @@ def assign_clusters(ctx: Context, k: int | None = None, max_k: int = 8,
     """(per-customer features + cluster + name, cluster profile, info). k=None: best silhouette."""
     ctx.warehouse.require_tables("orders")
     used = _resolve_features(ctx, features)
-    key = (*_dataset_key(ctx), k, max_k, tuple(used))
-    if key not in _FITS:
-        if len(_FITS) >= _MAX_FITS:
-            _FITS.pop(next(iter(_FITS)))
-        _FITS[key] = _fit(ctx, k, max_k, used)
-    cached, info = _FITS[key]
+    cached, info = cached_fit(ctx, "clusters", (k, max_k, tuple(used)), lambda: _fit(ctx, k, max_k, used))
     frame = cached.copy()
     pick = 0 if ctx.language == "zh" else 1
     frame["name"] = frame["cluster"].map({c: info.names[c][pick] for c in info.names})

@@ -107,6 +107,8 @@ _LIMIT_PATTERNS = [
     re.compile(rf"(?<![a-z0-9])({NUMBER})\s+(?:best|worst|top|highest|lowest|largest|biggest|most)(?![a-z])"),
     re.compile(rf"最(?:高|低|多|少|好|差|大|小)的\s*({NUMBER})\s*(?:个|名|位|款|家|场|种|类)"),
     re.compile(r"(?<![a-z])limit\s+(\d+)"),
+    # "推荐5个商品", "列出10位客户", "给我20个名单": a verb of listing, a count, a counter word.
+    re.compile(rf"(?:推荐|列出|列一下|给我|找出|挑出|选出|拉出)\s*({NUMBER})\s*(?:个|名|位|款|件|家|场|种)"),
 ]
 
 

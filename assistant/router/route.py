@@ -137,6 +137,9 @@ def _recommend_products(f: Features, out: _Args) -> None:
     _segment(f, out, with_scheme=False)
     if customer := find_customer_id(f.text):
         out.set("customer_id", customer.value, customer.phrase)
+    elif product := find_product(f.text):
+        out.set("product", product.value, product.phrase)
+    _limit(f, out)
 
 
 def _ab_test(f: Features, out: _Args) -> None:
