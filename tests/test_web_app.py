@@ -192,3 +192,49 @@ def test_every_covered_dev_question_is_answered_in_the_app(app_url: str) -> None
         steps = [m["metadata"]["title"] for m in history if (m.get("metadata") or {}).get("title")]
         assert any(title.endswith(tuple(case["tools"])) for title in steps), (case["q"], steps)
         assert not any("⚠" in texts([m]) for m in history[-1:]), case["q"]
+
+
+# One question per registered tool, in either language: each must route to its tool and render in
+# the served chat with its step, a real answer, and its chart when the tool draws one.
+TOOL_QUESTIONS = {
+    "ab_test": "优惠券实验效果显著吗？",
+    "churn_risk": "Which customers are likely to churn?",
+    "cohort_retention": "新客30天复购率是多少？",
+    "customer_clusters": "把客户聚成4类",
+    "customer_lifetime_value": "What is the expected lifetime value of our customers?",
+    "customer_profile": "查一下客户 100000123",
+    "describe_data": "What data do you have?",
+    "export_segment": "把沉睡客户名单导出成Excel",
+    "funnel": "从进直播间到支付的转化漏斗",
+    "lifecycle_stages": "How many customers are new, active, at risk or churned?",
+    "live_performance": "哪个主播转化率最高？",
+    "metric_query": "上个月的GMV是多少？",
+    "product_associations": "哪些商品经常一起买？",
+    "recommend_products": "给沉睡客户推荐什么商品？",
+    "rfm_segments": "各RFM分群有多少人？",
+    "run_sql": "SELECT count(*) AS n FROM orders",
+    "sales_forecast": "预测未来30天的销售额",
+    "segment_profile": "高价值客户的用户画像",
+    "segment_strategy": "沉睡客户怎么唤醒？",
+}
+
+
+def test_every_tool_renders_in_the_chat(app_url: str, engine) -> None:
+    load_builtin_tools()
+    assert set(TOOL_QUESTIONS) == set(REGISTRY), "a registered tool has no chat question here"
+    c = client(app_url)
+    for name, question in TOOL_QUESTIONS.items():
+        history, _, table, _ = c.predict(question, api_name="/chat")
+        last_turn = history[[i for i, m in enumerate(history) if m["role"] == "user"][-1]:]
+        steps = [m["metadata"]["title"] for m in last_turn if (m.get("metadata") or {}).get("title")]
+        assert steps and steps[0] == f"🔧 {name}", (question, steps)
+        final = texts(last_turn[-1:])
+        assert "⚠" not in final and len(final) > 20, (question, final)
+        expected = engine.ask(question)
+        assert expected.ok, (question, expected.error)
+        if expected.charts:
+            assert any('"plot"' in json.dumps(part) or "plotly" in json.dumps(part)
+                       for m in last_turn for part in (m["content"] if isinstance(m["content"], list)
+                                                       else [m["content"]])), (question, "no chart")
+        if expected.tables:
+            assert table["data"], (question, "no table beside the chat")
