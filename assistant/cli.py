@@ -25,6 +25,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-rows", type=int, default=1000,
                         help="rows per table in --json output (0 = all; default 1000)")
     parser.add_argument("--show-sql", action="store_true", help="print the SQL behind the answer")
+    parser.add_argument("--export", metavar="FILE",
+                        help="also save the answer's tables: .xlsx (one sheet per table) or .csv (the first table)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +74,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _save_tables(answer: Answer, target: str) -> None:
+    """--export: the answer's (already masked) tables as a formula-safe file."""
+    from pathlib import Path
+
+    from assistant.answer import ExportedFile
+    from tools.exports import table_bytes, workbook_bytes
+
+    path = Path(target)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ToolError("bad_export_format", f"--export needs a .csv or .xlsx file name, not '{path.name}'.",
+                        f"--export 的文件名需以 .csv 或 .xlsx 结尾，而不是“{path.name}”。")
+    if not answer.tables:
+        return
+    if suffix == ".csv":
+        data, rows = table_bytes(answer.tables[0].df, "csv"), len(answer.tables[0].df)
+    else:
+        data = workbook_bytes([(t.name, t.df) for t in answer.tables])
+        rows = sum(len(t.df) for t in answer.tables)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    answer.files.append(ExportedFile(path.name, str(path.resolve()), suffix[1:], rows, False))
+
+
 def _emit(answer: Answer, args: argparse.Namespace) -> int:
+    if getattr(args, "export", None) and answer.ok:
+        _save_tables(answer, args.export)
     if args.json:
         max_rows = None if args.max_rows == 0 else args.max_rows
         print(json.dumps(answer.to_json(max_rows), ensure_ascii=False, indent=2))

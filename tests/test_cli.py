@@ -169,3 +169,25 @@ def test_ask_falls_back_offline_when_the_llm_is_down(home_with_demo: Path) -> No
     payload = json.loads(done.stdout)
     assert payload["mode"] == "offline" and payload["tool_calls"][0]["name"] == "rfm_segments"
     assert "Traceback" not in done.stderr and done.stderr.strip()
+
+
+def test_export_saves_every_table_formula_safe(home_with_demo: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    target = tmp_path / "out" / "segments.xlsx"
+    done = run_cli(home_with_demo, "ask", "各RFM分群有多少人？", "--json", "--export", str(target))
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == [t["name"] for t in payload["tables"]]
+    sheet = book[payload["tables"][0]["name"]]
+    assert sheet.max_row - 1 == payload["tables"][0]["row_count"]
+    assert payload["files"][0]["path"] == str(target.resolve())
+
+    csv_target = tmp_path / "gmv.csv"
+    done = run_cli(home_with_demo, "sql", "SELECT '=1+1' AS trap, 2 AS n", "--export", str(csv_target))
+    assert done.returncode == 0, done.stderr
+    assert csv_target.read_text(encoding="utf-8-sig").splitlines() == ["trap,n", "'=1+1,2"]
+
+    done = run_cli(home_with_demo, "ask", "上个月GMV", "--export", str(tmp_path / "x.pdf"))
+    assert done.returncode == 1 and ".xlsx" in done.stderr

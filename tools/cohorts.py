@@ -49,15 +49,10 @@ def people_sql(grain: str, window: Window) -> str:
     return f"""paid AS (
   SELECT customer_id, order_id, order_time FROM orders WHERE status IN ({statuses})
 ),
-ranked AS (
-  SELECT customer_id, order_time,
-    row_number() OVER (PARTITION BY customer_id ORDER BY order_time, order_id) AS rn
-  FROM paid
-),
 firsts AS (
-  SELECT customer_id, CAST(min(order_time) FILTER (WHERE rn = 1) AS DATE) AS first_day,
-    CAST(min(order_time) FILTER (WHERE rn = 2) AS DATE) AS second_day
-  FROM ranked WHERE rn <= 2 GROUP BY customer_id
+  -- the two earliest paid order times per customer (ties kept): a grouped top-2, no window sort
+  SELECT customer_id, CAST(t[1] AS DATE) AS first_day, CAST(t[2] AS DATE) AS second_day
+  FROM (SELECT customer_id, min(order_time, 2) AS t FROM paid GROUP BY customer_id)
 ),
 people AS (
   SELECT customer_id, first_day, CAST(date_trunc('{grain}', first_day) AS DATE) AS cohort_start,

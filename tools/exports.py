@@ -56,13 +56,24 @@ def table_bytes(frame: pd.DataFrame, file_format: ExportFormat) -> bytes:
     if file_format == "csv":
         # UTF-8 with BOM so Excel on Chinese Windows shows the headers correctly.
         return safe.to_csv(index=False).encode("utf-8-sig")
+    return workbook_bytes([("export", frame)])
+
+
+def workbook_bytes(tables: list[tuple[str, pd.DataFrame]]) -> bytes:
+    """Several tables as sheets of one Excel workbook, each formula-safe."""
     buffer = io.BytesIO()
+    used: set[str] = set()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe.to_excel(writer, index=False, sheet_name="export")
-        for row in writer.sheets["export"].iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        for name, frame in tables:
+            sheet = re.sub(r"[\[\]:*?/\\']", "_", name)[:31] or "table"
+            while sheet in used:
+                sheet = f"{sheet[:28]}_{len(used)}"
+            used.add(sheet)
+            _plain_datetimes(neutralise_formulas(frame)).to_excel(writer, index=False, sheet_name=sheet)
+            for row in writer.sheets[sheet].iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
     return buffer.getvalue()
 
 
