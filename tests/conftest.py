@@ -65,6 +65,20 @@ def raw_tables(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     return tables
 
 
+def dataset_file(path: Path, *statements: str, source: Path | None = None) -> Path:
+    """A DuckDB file for one test: a copy of `source` (or a new file) changed by `statements`,
+    e.g. dropping the events table or cutting the history, to test how tools cope."""
+    if source is not None:
+        shutil.copy(source, path)
+    con = duckdb.connect(str(path))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+    return path
+
+
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"

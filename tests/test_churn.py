@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from tests.conftest import dataset_file
 from tools import fmt
 from tools.churn import features_sql
 
@@ -180,11 +181,7 @@ def test_segment_filter(engine):
 def test_without_events_falls_back_to_p_alive(copy_db, tmp_path, raw_tables, anchor):
     from assistant.engine import Engine
 
-    path = tmp_path / "no_events.duckdb"
-    shutil.copy(copy_db, path)
-    con = duckdb.connect(str(path))
-    con.execute("DROP TABLE events")
-    con.close()
+    path = dataset_file(tmp_path / "no_events.duckdb", "DROP TABLE events", source=copy_db)
     eng = Engine(path)
     try:
         en = eng.run_tool("churn_risk", {}, "en")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import dataset_file
 from tools import btyd, fmt
 from tools.clv import fit_clv
 from tools.context import Context
@@ -202,10 +203,7 @@ def test_too_few_repeat_buyers(tmp_path):
 def test_missing_orders_table(tmp_path):
     from assistant.engine import Engine
 
-    path = tmp_path / "empty.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE customers (customer_id BIGINT)")
-    con.close()
+    path = dataset_file(tmp_path / "empty.duckdb", "CREATE TABLE customers (customer_id BIGINT)")
     eng = Engine(path)
     try:
         assert eng.run_tool("customer_lifetime_value", {}, "en").error["code"] == "missing_table"

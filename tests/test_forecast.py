@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from data.demo import PLANTED
+from tests.conftest import dataset_file
 from tools import fmt
 
 PAID = ("paid", "refunded")
@@ -253,15 +254,11 @@ def test_short_history_and_missing_tables(tmp_path: Path) -> None:
 def test_backtest_adds_a_window_across_the_latest_peak(demo_db: Path, tmp_path: Path) -> None:
     """Cut the demo at 2026-10-15: the rolling windows (07-18..10-15) miss every peak, so a window
     from a week before the 2026 618 is added, and the model forecasts the planted spike there."""
-    import shutil
 
     from assistant.engine import Engine
 
-    copy = tmp_path / "cut.duckdb"
-    shutil.copy(demo_db, copy)
-    con = duckdb.connect(str(copy))
-    con.execute("DELETE FROM orders WHERE order_time >= TIMESTAMP '2026-10-16'")
-    con.close()
+    copy = dataset_file(tmp_path / "cut.duckdb", "DELETE FROM orders WHERE order_time >= TIMESTAMP '2026-10-16'",
+                        source=demo_db)
     cut = Engine(copy)
     try:
         answer = cut.run_tool("sales_forecast", {}, "en")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+
+from tests.conftest import dataset_file
 
 PAID = ("paid", "refunded")
 NOT_YET = "not_yet_customer"
@@ -158,10 +159,7 @@ def test_errors(engine, tmp_path: Path) -> None:
     nonsense = engine.run_tool("lifecycle_stages", {"as_of": "someday"}, "zh")
     assert not nonsense.ok and nonsense.error["code"] == "bad_period"
 
-    path = tmp_path / "no_orders.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE customers AS SELECT 1 AS customer_id")
-    con.close()
+    path = dataset_file(tmp_path / "no_orders.duckdb", "CREATE TABLE customers AS SELECT 1 AS customer_id")
     eng = Engine(path)
     try:
         answer = eng.run_tool("lifecycle_stages", {}, "en")
