@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--lang", choices=["zh", "en"], default=None)
     load.add_argument("--json", action="store_true")
     sub.add_parser("datasets", help="list the datasets in the workspace")
+    scoring = sub.add_parser("eval", help="score a YAML question set in offline mode (accuracy per tool)")
+    scoring.add_argument("file", help="YAML cases: q, tool, optional args (like ../shared/eval/dev_questions.yaml)")
+    scoring.add_argument("--data", help="dataset to answer on (default: the demo dataset)")
+    scoring.add_argument("--json", action="store_true")
+    scoring.add_argument("--min-accuracy", type=float, default=None,
+                         help="exit with status 1 when overall accuracy is below this (0-1)")
     serve = sub.add_parser("serve", help="start the web app (chat, overview, SQL workbench, segments)")
     serve.add_argument("--data", help="a DuckDB file (opened read-only); default: the demo dataset")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -216,6 +222,32 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from assistant.conversation import Conversation, OfflineStrategy
+    from assistant.evaluation import evaluate, load_cases
+
+    try:
+        cases = load_cases(args.file)
+    except (OSError, ValueError, yaml_error()) as error:
+        raise ToolError("bad_eval_file", f"Cannot read the question set: {error}",
+                        f"无法读取问题集：{error}") from None
+    engine = _engine(args)
+    report = evaluate(cases, lambda: Conversation(engine, OfflineStrategy()))
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.text())
+    if args.min_accuracy is not None and report.accuracy < args.min_accuracy:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def yaml_error() -> type[Exception]:
+    import yaml
+
+    return yaml.YAMLError
+
+
 def _list_datasets(args: argparse.Namespace) -> int:
     from assistant.ingest.workspace import list_datasets
 
@@ -252,6 +284,8 @@ def _main(argv: list[str] | None) -> int:
             return _import(args)
         if args.command == "datasets":
             return _list_datasets(args)
+        if args.command == "eval":
+            return _evaluate(args)
         if args.command == "serve":
             from assistant.web.app import serve
 

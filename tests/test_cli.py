@@ -191,3 +191,26 @@ def test_export_saves_every_table_formula_safe(home_with_demo: Path, tmp_path: P
 
     done = run_cli(home_with_demo, "ask", "上个月GMV", "--export", str(tmp_path / "x.pdf"))
     assert done.returncode == 1 and ".xlsx" in done.stderr
+
+
+def test_eval_scores_a_question_set(home_with_demo: Path, tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- q: 上个月的GMV是多少？\n  tool: metric_query\n  args: {metric: gmv, period: last_month}\n"
+        "- q: 各RFM分群有多少人？\n  tool: rfm_segments\n"
+        "- q: 沉睡客户怎么唤醒？\n  tool: rfm_segments\n",  # wrong on purpose: it is segment_strategy
+        encoding="utf-8")
+    done = run_cli(home_with_demo, "eval", str(cases), "--json", "--min-accuracy", "0.9")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["cases"] == 3 and abs(report["accuracy"] - 2 / 3) < 1e-9
+    assert report["per_tool"]["rfm_segments"] == {"right": 1, "total": 2, "accuracy": 0.5}
+    (failure,) = report["failures"]
+    assert failure["got"] == "segment_strategy" and failure["why"] == "wrong tool"
+
+    text = run_cli(home_with_demo, "eval", str(cases))
+    assert text.returncode == 0 and "overall" in text.stdout and "66.7%" in text.stdout
+
+    cases.write_text("not: a list", encoding="utf-8")
+    bad = run_cli(home_with_demo, "eval", str(cases))
+    assert bad.returncode == 1 and "question set" in bad.stderr
