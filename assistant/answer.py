@@ -4,7 +4,10 @@
  "tables": [{"name", "columns", "rows", "truncated"}], "charts": [{"title", "plotly"}],
  "sql": [...], "recommendations": [...], "error": null | {"code", "message"}}
 Extensions (additive only): tool_calls[].resolved, tables[].row_count, charts[].spec,
-files: [{"name", "path", "format", "rows", "personal_data"}] (campaign exports written to disk).
+files: [{"name", "path", "format", "rows", "personal_data"}] (campaign exports written to disk),
+clarification: null | {"question", "options": [{"label", "question"}]} (asked instead of guessing; no
+tool call, no error), assumptions: [...] (defaults taken instead of asking, shown under the answer),
+definitions: [{"name", "zh", "en", "formula"}] (the metric definitions and segment rules the answer used).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from assistant.router.clarify import Clarification
 from tools.charts import render, to_plotly_json
 from tools.result import ChartSpec, Table
 
@@ -51,6 +55,9 @@ class Answer:
     recommendations: list[str] = field(default_factory=list)
     error: dict[str, str] | None = None
     files: list[ExportedFile] = field(default_factory=list)
+    clarification: Clarification | None = None  # options to pick from instead of an answer
+    assumptions: list[str] = field(default_factory=list)
+    definitions: list[dict[str, Any]] = field(default_factory=list)  # metric/segment definitions used
 
     @property
     def ok(self) -> bool:
@@ -84,6 +91,9 @@ class Answer:
             "recommendations": list(self.recommendations),
             "error": self.error,
             "files": [dict(vars(f)) for f in self.files],
+            "clarification": self.clarification.to_json() if self.clarification else None,
+            "assumptions": list(self.assumptions),
+            "definitions": jsonable(self.definitions),
         }
 
 

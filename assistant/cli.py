@@ -188,12 +188,22 @@ def _answer(conversation, question: str) -> Answer:  # noqa: ANN001
 def _chat(args: argparse.Namespace) -> int:
     conversation = _conversation(args)
     print("Ask a question (Chinese or English); an empty line or Ctrl-D quits. 输入问题，空行退出。")
+    last: Answer | None = None
     for line in sys.stdin:
-        question = line.strip()
+        question = picked_option(last, line.strip())
         if not question:
             break
-        print(render_answer(_answer(conversation, question)), end="\n\n", flush=True)
+        last = _answer(conversation, question)
+        print(render_answer(last), end="\n\n", flush=True)
     return EXIT_OK
+
+
+def picked_option(last: Answer | None, line: str) -> str:
+    """"2" after a clarification asks option 2's full question; anything else is asked as typed."""
+    options = last.clarification.options if last is not None and last.clarification is not None else []
+    if line.isdigit() and 1 <= int(line) <= len(options):
+        return options[int(line) - 1].question
+    return line
 
 
 def _demo_data(args: argparse.Namespace) -> int:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from assistant.answer import Answer
-from assistant.engine import Engine
-from assistant.router import detect_language, route
+from assistant.engine import MAX_QUESTION_CHARS, Engine
+from assistant.router import Route, detect_language, route
+from assistant.router.clarify import Clarification, assumptions, clarify
+from assistant.router.followup import describe_change, resolve_followup
 
 
 @dataclass
@@ -53,18 +56,76 @@ class AnswerStrategy(Protocol):
 
 
 class OfflineStrategy:
-    """The deterministic router: one vetted tool per question."""
+    """The deterministic router: one vetted tool per question. A short follow-up reuses the previous
+    question's tool and arguments with the change applied; a truly ambiguous question gets options."""
 
     def stream(self, conversation: Conversation, question: str) -> Iterator[Event]:
         engine = conversation.engine
-        routed = route(question)
-        if routed is not None and routed.tool in engine.tool_names():
-            yield ToolStarted(routed.tool, routed.args)
-        answer = engine.ask(question)
+        language = detect_language(question)
+        previous = previous_route(conversation)
+        followed = None
+        if len(question) <= MAX_QUESTION_CHARS:
+            followed = resolve_followup(question, previous, _vocabulary(engine), anchor=_anchor(engine))
+        if followed is not None and previous is not None:
+            yield ToolStarted(followed.tool, followed.args)
+            answer = engine.answer_route(followed, language)
+            answer.answer = reused_prefix(previous, followed, question, language) + answer.answer
+        else:
+            routed = _route(question, engine)
+            if (clarification := clarify(question, routed)) is not None:
+                yield Final(clarification_answer(clarification, language))
+                return
+            if routed is not None and routed.tool in engine.tool_names():
+                yield ToolStarted(routed.tool, routed.args)
+            answer = engine.ask(question)
         if answer.tool_calls and answer.tool_calls[0].name in engine.tool_names():
             call = answer.tool_calls[0]
+            if answer.ok:
+                answer.assumptions = assumptions(question, Route(call.name, call.args, language))
             yield ToolFinished(call.name, call.args, answer)
         yield Final(answer)
+
+
+def previous_route(conversation: Conversation) -> Route | None:
+    """The last turn's tool call, when it answered (a clarification or an error starts afresh)."""
+    if not conversation.turns:
+        return None
+    answer = conversation.turns[-1].answer
+    if not answer.tool_calls or not answer.ok or answer.clarification is not None:
+        return None
+    call = answer.tool_calls[0]
+    return Route(call.name, dict(call.args), answer.language)
+
+
+def reused_prefix(previous: Route, followed: Route, question: str, language: str) -> str:
+    """"沿用上一个问题（复购率），时间改为上个月：" in the asker's language."""
+    described = describe_change(previous, followed, question, language)
+    return described + ("：" if language == "zh" else ": ")
+
+
+def clarification_answer(clarification: Clarification, language: str) -> Answer:
+    """No tool call and no error: the options are the answer."""
+    return Answer(clarification.question, language, clarification=clarification)
+
+
+def _vocabulary(engine: Engine) -> Any:
+    """The data's names, built once by the Engine (None when the data cannot provide them)."""
+    try:
+        return getattr(engine, "vocabulary", None)
+    except Exception:  # e.g. no orders table: route on the built-in vocabulary alone
+        return None
+
+
+def _route(question: str, engine: Engine) -> Route | None:
+    vocabulary = _vocabulary(engine)
+    return route(question) if vocabulary is None else route(question, vocabulary)  # type: ignore[call-arg]
+
+
+def _anchor(engine: Engine) -> date | None:
+    try:
+        return engine.warehouse.anchor_date
+    except Exception:  # no orders table: relative follow-up periods are simply not offered
+        return None
 
 
 @dataclass

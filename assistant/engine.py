@@ -11,7 +11,7 @@ from assistant.answer import Answer, ToolCall
 from assistant.config import resolve_data
 from assistant.exporting import personal_data_note, write_export
 from assistant.help import examples_reply, unavailable_reply
-from assistant.router import detect_language, route
+from assistant.router import DataVocabulary, Route, detect_language, route
 from tools.context import Context
 from tools.privacy import mask_frame, mask_text
 from tools.registry import REGISTRY, call_tool, load_builtin_tools
@@ -42,6 +42,13 @@ class Engine:
     def tool_names(self) -> set[str]:
         return set(REGISTRY)
 
+    @property
+    def vocabulary(self) -> DataVocabulary:
+        """Host / product / category / brand / province names in the data, read once for the router."""
+        if getattr(self, "_vocabulary", None) is None:
+            self._vocabulary = DataVocabulary.from_warehouse(self.warehouse)
+        return self._vocabulary
+
     def ask(self, question: str, language: str | None = None) -> Answer:
         language = language or detect_language(question)
         if len(question) > MAX_QUESTION_CHARS:
@@ -55,9 +62,14 @@ class Engine:
             )
         if not question.strip():
             return Answer(examples_reply(language, empty=True), language)
-        routed = route(question)
+        routed = route(question, self.vocabulary)
         if routed is None:
             return Answer(examples_reply(language), language)
+        return self.answer_route(routed, language)
+
+    def answer_route(self, routed: Route, language: str | None = None) -> Answer:
+        """Answer an already-routed question (a follow-up, an option picked): no routing again."""
+        language = language or routed.language
         if routed.tool not in REGISTRY:
             answer = Answer(unavailable_reply(routed.tool, language), language)
             answer.tool_calls = [ToolCall(routed.tool, routed.args)]
@@ -114,6 +126,7 @@ def _from_result(result: ToolResult, call: ToolCall, language: str) -> Answer:
         charts=result.charts,
         sql=result.sql,
         recommendations=[mask_text(r) for r in result.recommendations],
+        definitions=list(result.definitions),
     )
 
 

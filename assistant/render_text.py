@@ -22,8 +22,22 @@ def _table_text(name: str, frame: pd.DataFrame, truncated: bool) -> str:
     return f"[{name}]\n{body}{tail}"
 
 
+def options_text(answer: Answer) -> str:
+    """The clarification's options, numbered: typing the number in `assistant chat` picks one."""
+    if answer.clarification is None:
+        return ""
+    lines = [f"{i}. {option.label}" for i, option in enumerate(answer.clarification.options, 1)]
+    hint = "（输入序号选择，或直接换个问法）" if answer.language == "zh" else "(type a number to pick one, or rephrase)"
+    return "\n".join(lines + [hint])
+
+
 def render_answer(answer: Answer, show_sql: bool = False) -> str:
     parts = [answer.answer]
+    if answer.clarification is not None:
+        parts.append(options_text(answer))
+    if answer.assumptions:
+        heading = "假设：" if answer.language == "zh" else "Assumptions:"
+        parts.append(heading + "\n" + "\n".join(f"- {a}" for a in answer.assumptions))
     for table in answer.tables[:1]:
         parts.append(_table_text(table.name, table.df, table.truncated))
     if answer.recommendations:

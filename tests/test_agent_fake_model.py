@@ -94,8 +94,9 @@ def test_the_model_sees_the_system_prompt_and_router_hint(engine) -> None:
     run(Conversation(engine, strategy=LLMStrategy(model)), "各个RFM分群分别有多少用户？")
     first = model.seen[0]
     assert first[0].type == "system" and "工具" in first[0].content  # the Chinese system prompt
+    assert "Router suggestion" in first[0].content and "tool=rfm_segments" in first[0].content
     human = [m for m in first if isinstance(m, HumanMessage)][-1]
-    assert "rfm_segments" in human.content  # the offline router's guess as a hint
+    assert human.content == "各个RFM分群分别有多少用户？"  # memory keeps the person's words only
 
 
 def test_multi_turn_memory_per_conversation(engine) -> None:

@@ -175,3 +175,16 @@ def test_missing_key_falls_back_offline(engine, monkeypatch: pytest.MonkeyPatch)
     strategy = LLMStrategy(settings=LLMSettings(api_key=None, base_url=dead_url()))
     events = list(Conversation(engine, strategy=strategy).stream("What is the GMV in the last 30 days?"))
     assert_offline(events)
+
+
+def test_the_router_hint_reaches_the_real_client_in_the_request_body(engine) -> None:
+    script = [tool_call("metric_query", {"metric": "gmv", "period": "last_month"}), text("上个月 GMV 见表。")]
+    with StubOpenAI(*script) as stub:
+        events = ask(engine, chat_model(stub.base_url), "上个月的GMV是多少")
+    assert events[-1].answer.mode == "llm"
+    for body in stub.requests:  # every model call of the question carries it, in the leading system message
+        system = body["messages"][0]
+        assert system["role"] == "system" and "Router suggestion" in system["content"]
+        assert 'tool=metric_query args={"metric": "gmv", "period": "last_month"}' in system["content"]
+        assert [m for m in body["messages"] if m["role"] == "system"] == [system]
+    assert stub.requests[0]["messages"][1] == {"role": "user", "content": "上个月的GMV是多少"}

@@ -84,7 +84,7 @@ def test_unseen_gbk_export_answers_core_questions(export, tmp_path) -> None:
     assert list(monthly["month"]) == list(expected.index)
     np.testing.assert_allclose(monthly["gmv"], expected.to_numpy(), atol=0.01)
 
-    rate = table(ask(home, path, "复购率是多少？"))["repurchase_rate"].iat[0]
+    rate = table(ask(home, path, "整体复购率是多少？"))["repurchase_rate"].iat[0]
     per_customer = paid.groupby("customer_id")["order_id"].nunique()
     assert rate == pytest.approx((per_customer >= 2).mean())
 

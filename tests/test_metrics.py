@@ -112,3 +112,55 @@ def test_answer_quotes_definition_and_value(engine) -> None:
     rate = float(zh.table().iloc[0]["repurchase_rate"])
     assert f"{rate * 100:.1f}%" in zh.answer
     assert "口径" in zh.answer and "复购率" in zh.answer
+
+
+# --- comparisons (compare=previous_period / last_year) ----------------------------------------
+
+
+def _paid_between(orders: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    day = orders["order_time"].dt.normalize()
+    return orders[(day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end)) & orders["status"].isin(PAID)]
+
+
+def test_compare_previous_period_matches_reference(engine, raw_tables) -> None:
+    answer = engine.run_tool("metric_query", {"metric": "gmv", "period": "last_30_days",
+                                              "compare": "previous_period"}, "en")
+    assert answer.error is None, answer.error
+    table = answer.tables[0].df
+    end = raw_tables["orders"]["order_time"].max().normalize()
+    now = _paid_between(raw_tables["orders"], str(end - pd.Timedelta(days=29)), str(end))["pay_amount"].sum()
+    then = _paid_between(raw_tables["orders"], str(end - pd.Timedelta(days=59)),
+                         str(end - pd.Timedelta(days=30)))["pay_amount"].sum()
+    row = table.iloc[0]
+    assert row["gmv"] == pytest.approx(now)
+    assert row["gmv_previous_period"] == pytest.approx(then)
+    assert row["change"] == pytest.approx(now - then)
+    assert row["change_pct"] == pytest.approx((now - then) / then)
+    # The answer states both numbers and the % change.
+    assert f"{now:,.0f}" in answer.answer and f"{then:,.0f}" in answer.answer
+    assert f"{(now - then) / then:+.1%}" in answer.answer
+
+
+def test_compare_last_year_by_category(engine, raw_tables) -> None:
+    answer = engine.run_tool("metric_query", {"metric": "orders", "dimension": "category", "period": "2026-Q3",
+                                              "compare": "last_year"}, "zh")
+    assert answer.error is None, answer.error
+    table = answer.tables[0].df.set_index("category")
+    lines = raw_tables["order_items"].merge(raw_tables["products"], on="product_id")
+    lines = lines.merge(raw_tables["orders"][["order_id", "order_time", "status"]], on="order_id")
+    last_year = _paid_between(lines, "2025-07-01", "2025-09-30").groupby("category")["order_id"].nunique()
+    for category, value in last_year.items():
+        assert table.loc[category, "orders_last_year"] == value
+    assert "同比" in answer.answer and "去年同期" in answer.answer
+
+
+def test_compare_without_period_uses_a_stated_default(engine) -> None:
+    answer = engine.run_tool("metric_query", {"metric": "repurchase_rate", "compare": "previous_period"}, "zh")
+    assert answer.error is None, answer.error
+    assert "上个月" in answer.answer and "个百分点" in answer.answer
+    assert answer.tool_calls[0].resolved["compare"]["kind"] == "previous_period"
+
+
+def test_compare_rejects_unknown_kind(engine) -> None:
+    answer = engine.run_tool("metric_query", {"metric": "gmv", "compare": "last_week"})
+    assert answer.error is not None and answer.error["code"] == "bad_arguments"

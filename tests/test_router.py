@@ -249,3 +249,67 @@ def test_strategy_scheme_follows_the_segment() -> None:
     assert route("重要价值客户怎么运营").args == {"segment": "important_value", "scheme": "cn8"}
     assert route("流失客户怎么召回").args == {"segment": "churned", "scheme": "lifecycle"}
     assert route("沉睡客户怎么运营").args == {"segment": "hibernating"}
+
+
+# --- names found in the data (DataVocabulary) --------------------------------------------------
+
+def _toy_vocabulary():
+    from assistant.router import DataVocabulary
+
+    return DataVocabulary(hosts=["橙子姐姐", "小雅"], products=["补水面膜", "空气炸锅", "空气炸锅纸", "无痕内衣"],
+                          categories=["美妆护肤", "服饰内衣"], brands={"水研社": ["补水面膜", "玻尿酸精华"]})
+
+
+@pytest.mark.parametrize(("question", "filters"), [
+    ("橙子姐姐的GMV", {"host": "橙子姐姐"}),
+    ("面膜卖了多少", {"product": "补水面膜"}),  # the kind of product at the end of its name
+    ("空气炸锅纸的订单数", {"product": "空气炸锅纸"}),  # the longest name wins
+    ("内衣上个月卖了多少", {"category": "服饰内衣"}),  # half of a category before a product ending
+    ("水研社的销售额", {"product": ["补水面膜", "玻尿酸精华"]}),  # a brand = its products
+    ("小雅卖的补水面膜多少单", {"host": "小雅", "product": "补水面膜"}),
+])
+def test_data_names_become_filters(question: str, filters: dict) -> None:
+    routed = route(question, _toy_vocabulary())
+    assert routed.tool == "metric_query"
+    assert routed.args["filters"] == filters
+    assert route(question).args.get("filters") is None  # without the data, no names are known
+
+
+def test_named_category_is_a_filter_not_a_breakdown() -> None:
+    vocabulary = _toy_vocabulary()
+    assert route("美妆护肤这个品类上个月卖了多少", vocabulary).args == {
+        "metric": "gmv", "period": "last_month", "filters": {"category": "美妆护肤"}}
+    assert route("按品类看美妆护肤的GMV", vocabulary).args["dimension"] == "category"
+
+
+def test_data_names_fill_tool_arguments() -> None:
+    vocabulary = _toy_vocabulary()
+    assert route("买空气炸锅的人还会买啥", vocabulary).args["product"] == "空气炸锅"
+    assert route("买了面膜的客户推荐什么商品", vocabulary).args["product"] == "面膜"
+    forecast = route("橙子姐姐下个月能卖多少", vocabulary)
+    assert forecast.tool == "sales_forecast"
+    assert (forecast.args["dimension"], forecast.args["value"]) == ("host", "橙子姐姐")
+
+
+def test_demo_vocabulary_reads_the_warehouse(engine) -> None:
+    vocabulary = engine.vocabulary
+    assert vocabulary is engine.vocabulary  # built once per engine
+    assert {"橙子姐姐", "小雅", "大鹏哥"} <= set(vocabulary.hosts)
+    assert {"补水面膜", "空气炸锅"} <= set(vocabulary.products)
+    assert "美妆护肤" in vocabulary.categories and "广东" in vocabulary.provinces
+    assert "补水面膜" in vocabulary.brands["水研社"]
+
+
+@pytest.mark.parametrize(("question", "filters"), [
+    ("米粒上周的客单价", {"host": "米粒"}),
+    ("GMV for host 甜甜酱 last month", {"host": "甜甜酱"}),
+    ("挂耳咖啡今年卖了多少", {"product": "挂耳咖啡"}),
+    ("食品饮料类目的订单数", {"category": "食品饮料"}),
+])
+def test_demo_names_route_and_answer(engine, question: str, filters: dict) -> None:
+    answer = engine.ask(question)
+    call = answer.tool_calls[0]
+    assert (call.name, call.args["filters"]) == ("metric_query", filters)
+    assert answer.error is None and answer.tables[0].df.iloc[0, 1] > 0
+    everything = engine.run_tool("metric_query", {k: v for k, v in call.args.items() if k != "filters"})
+    assert answer.tables[0].df.iloc[0, 1] < everything.tables[0].df.iloc[0, 1]  # the filter narrowed it

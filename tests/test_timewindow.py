@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from tools.timewindow import PeriodError, Window, add_months, previous_window, resolve_period
+from tools.timewindow import (
+    PeriodError,
+    Window,
+    add_months,
+    previous_window,
+    resolve_period,
+    year_earlier_window,
+)
 
 ANCHOR = date(2026, 11, 15)  # a Sunday; the demo data's last order date
 DATA_START = date(2024, 9, 1)
@@ -296,3 +303,42 @@ def test_every_window_ends_by_the_anchor() -> None:
         resolved = resolve_period(token, ANCHOR, DATA_START)
         assert resolved.end is None or resolved.end <= ANCHOR
         assert resolved.start is None or resolved.start <= resolved.end
+
+
+# --- periods N back, parts of last year, year-earlier windows (comparisons) ----------------
+
+
+@pytest.mark.parametrize(("token", "start", "end"), [
+    ("1_months_ago", "2026-10-01", "2026-10-31"),  # = last_month
+    ("2_months_ago", "2026-09-01", "2026-09-30"),  # 上上个月
+    ("11_months_ago", "2025-12-01", "2025-12-31"),  # across a year boundary
+    ("2_weeks_ago", "2026-10-26", "2026-11-01"),  # 上上周 (weeks start on Monday)
+    ("2_quarters_ago", "2026-04-01", "2026-06-30"),
+    ("2_years_ago", "2024-01-01", "2024-12-31"),  # 前年
+    ("last_year_q4", "2025-10-01", "2025-12-31"),  # 去年Q4
+    ("last_year_m6", "2025-06-01", "2025-06-30"),  # 去年6月
+    ("double11_2_years_ago", "2024-11-01", "2024-11-11"),  # 前年双11
+])
+def test_periods_back(token: str, start: str, end: str) -> None:
+    assert window(token) == (d(start), d(end))
+
+
+def test_one_month_ago_is_last_month() -> None:
+    assert window("1_months_ago") == window("last_month")
+    assert window("1_years_ago") == window("last_year")
+    assert window("1_weeks_ago") == window("last_week")
+    assert window("1_quarters_ago") == window("last_quarter")
+
+
+@pytest.mark.parametrize("token", ["0_months_ago", "last_year_q5", "last_year_m13", "2_days_ago"])
+def test_bad_periods_back(token: str) -> None:
+    with pytest.raises(PeriodError):
+        resolve_period(token, ANCHOR)
+
+
+def test_year_earlier_window() -> None:
+    earlier = year_earlier_window(resolve_period("this_year", ANCHOR))
+    assert (earlier.start, earlier.end) == (d("2025-01-01"), d("2025-11-15"))
+    leap = year_earlier_window(resolve_period("2028-02-01..2028-02-29", date(2028, 3, 1)))
+    assert (leap.start, leap.end) == (d("2027-02-01"), d("2027-02-28"))
+    assert year_earlier_window(resolve_period(None, ANCHOR)) is None

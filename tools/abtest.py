@@ -19,6 +19,8 @@ ALPHA = 0.05
 Z_975 = 1.959963984540054  # two-sided 95%
 Z_80 = 0.8416212335729143  # 80% power
 MIN_BUYERS = 30  # fewer buyers than this in an arm: the normal approximation is shaky
+P_FLOOR = 0.001  # smaller p-values read "p < 0.001"
+HOLDOUT_SHARE = (0.1, 0.2)  # random holdout to keep after a roll-out, to keep measuring the increment
 
 METRIC_NAMES = {
     "repurchase_rate": ("复购率", "repurchase rate"),
@@ -158,20 +160,16 @@ def ab_test(
     window_days: int = 30,
     metric: Metric = "repurchase_rate",
 ) -> ToolResult:
-    """Measure an A/B test (e.g. a coupon campaign) from campaign_assignments: for each arm the
-    customers, buyers within the window after assignment, rate and revenue per customer; the lift
-    of each arm over control (absolute and relative), its 95% confidence interval, the p-value,
-    a sample-size/power check and a plain verdict (significant lift or not).
+    """Did an A/B test (e.g. a coupon campaign) work? Per-arm rates, lift over control, CI, p-value, verdict.
 
+    Reads campaign_assignments; checks statistical power.
     Args:
-        campaign_id: which campaign; default the latest one (by assignment time).
-        window_days: days after each customer's assigned_at that count (default 30).
-        metric: "repurchase_rate" (default: share of customers who had bought before and bought
-            again in the window; two-proportion z-test), "conversion" (share of all assigned
-            customers who bought in the window) or "revenue_per_customer" (paid revenue in the
-            window per assigned customer; Welch t-test).
-
-    Example question: "上次发券的A/B测试效果显著吗？" or "Did the coupon campaign lift repurchase?"
+        campaign_id: the campaign; default the latest one assigned.
+        window_days: days after assignment that count (default 30).
+        metric: repurchase_rate (default; earlier buyers who bought again) | conversion (any purchase) |
+            revenue_per_customer.
+    Example: "上次发券的A/B测试效果显著吗？" -> {};
+        "Did the coupon lift revenue per customer?" -> {"metric": "revenue_per_customer"}
     """
     wh = ctx.warehouse
     wh.require_tables("campaign_assignments", "orders")
@@ -205,7 +203,10 @@ def ab_test(
         charts=[ChartSpec("bar", chart_title, "arms", "arm", value_col)],
         sql=[sql.replace("?", f"'{campaign}'", 1)],
         params={"campaign_id": campaign, "window_days": window_days, "metric": metric,
-                "control": control, "window_complete": not incomplete},
+                "control": control, "window_complete": not incomplete,
+                # the constants the answer text cites, so every number in it is traceable
+                "confidence_level": 1 - ALPHA, "power": 0.8, "min_buyers": MIN_BUYERS,
+                "holdout_share": HOLDOUT_SHARE, "p_floor": P_FLOOR},
         recommendations=_recommendations(ctx, metric, comparison, arms, control, campaign),
     )
 
@@ -255,6 +256,7 @@ def _comparison(arms: pd.DataFrame, metric: str, control: str) -> pd.DataFrame:
             "ci_low": round(stats["ci_low"], 6), "ci_high": round(stats["ci_high"], 6),
             "statistic": round(stats["statistic"], 4), "p_value": stats["p_value"],
             "mde_80": round(stats["mde"], 6),
+            "extra_buyers": round(stats["diff"] * t.base) if metric != "revenue_per_customer" else None,
             "needed_per_arm": stats["needed_per_arm"] if math.isfinite(stats["needed_per_arm"]) else None,
             "underpowered": bool(underpowered), "few_buyers": bool(few), "verdict": verdict,
         })
@@ -271,11 +273,11 @@ def _value(metric: str, value: float, lang: str) -> str:
 def _diff(metric: str, value: float, lang: str) -> str:
     if metric == "revenue_per_customer":
         return ("+" if value >= 0 else "-") + fmt.money(abs(value), lang)
-    return f"{value * 100:+.1f}" + ("个百分点" if lang == "zh" else " pp")
+    return fmt.pp(value, lang)
 
 
 def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    return f"p < {P_FLOOR}" if p < P_FLOOR else f"p = {p:.3f}"
 
 
 VERDICT = {
@@ -299,14 +301,15 @@ def _answer(ctx: Context, campaign: str, window_days: int, metric: str, arms: pd
               + ("" if value_col != "rate" else f", {fmt.money(r.revenue_per_customer, lang)} revenue per customer"))
         for r in arms.itertuples()
     )
-    lines = [ctx.t(
+    arms_line = ctx.t(
         f"活动 {campaign}（分组后 {window_days} 天内的已支付订单）：{per_arm}。",
         f"Campaign {campaign} (paid orders within {window_days} days of assignment): {per_arm}.",
-    )]
+    )
+    lines: list[str] = []  # the lift (the direct answer) first, then the arms behind it
     for r in comparison.itertuples():
         zh, en = VERDICT[r.verdict]
-        rel_zh = f"（相对 {r.lift_rel * 100:+.1f}%）" if r.lift_rel is not None else ""
-        rel_en = f" ({r.lift_rel * 100:+.1f}% relative)" if r.lift_rel is not None else ""
+        rel_zh = f"（相对 {fmt.signed_percent(r.lift_rel)}）" if r.lift_rel is not None else ""
+        rel_en = f" ({fmt.signed_percent(r.lift_rel)} relative)" if r.lift_rel is not None else ""
         ci = f"[{_diff(metric, r.ci_low, lang)}, {_diff(metric, r.ci_high, lang)}]"
         lines.append(ctx.t(
             f"{r.arm} 对比 {control}：{metric_zh} {_value(metric, r.arm_value, lang)} vs "
@@ -327,6 +330,7 @@ def _answer(ctx: Context, campaign: str, window_days: int, metric: str, arms: pd
                 f"{_diff(metric, r.lift_abs, lang)}; detecting an effect this size needs about {needed} "
                 f"customers per arm" + ("; and an arm has fewer than 30 buyers." if r.few_buyers else "."),
             ))
+    lines.insert(1, arms_line)
     if incomplete:
         lines.append(ctx.t("注意：部分客户的观察窗口尚未结束，结果可能偏低。",
                            "Note: the window has not ended for some customers yet; rates may still rise."))
@@ -337,9 +341,9 @@ def _recommendations(ctx: Context, metric: str, comparison: pd.DataFrame, arms: 
                      control: str, campaign: str) -> list[str]:
     lang = ctx.language
     out = []
+    holdout_lo, holdout_hi = (round(share * 100) for share in HOLDOUT_SHARE)
     for r in comparison.itertuples():
-        arm = arms.loc[arms["arm"] == r.arm].iloc[0]
-        extra_buyers = (r.lift_abs * int(arm["base"])) if metric != "revenue_per_customer" else None
+        extra_buyers = r.extra_buyers if metric != "revenue_per_customer" else None
         if r.verdict == "significant_lift":
             gain = (ctx.t(f"约多带来 {fmt.number(extra_buyers, lang)} 位购买客户",
                           f"about {fmt.number(extra_buyers, lang)} extra buyers")
@@ -348,10 +352,10 @@ def _recommendations(ctx: Context, metric: str, comparison: pd.DataFrame, arms: 
                           f"{fmt.money(r.lift_abs, lang)} more per customer"))
             out.append(ctx.t(
                 f"{r.arm} 相对 {control} 显著有效（{gain}，{_p(r.p_value)}）：可以扩大到同类人群，"
-                f"同时保留 10–20% 随机对照组持续衡量增量，并核算券成本是否低于增量毛利。",
+                f"同时保留 {holdout_lo}–{holdout_hi}% 随机对照组持续衡量增量，并核算券成本是否低于增量毛利。",
                 f"{r.arm} beats {control} ({gain}, {_p(r.p_value)}): roll it out to similar customers, "
-                f"keep a random 10-20% holdout to keep measuring the increment, and check the coupon cost "
-                f"stays below the incremental margin.",
+                f"keep a random {holdout_lo}-{holdout_hi}% holdout to keep measuring the increment, and check the "
+                f"coupon cost stays below the incremental margin.",
             ))
         elif r.verdict == "significant_drop":
             out.append(ctx.t(f"{r.arm} 表现显著差于 {control}：停止该方案并复盘原因。",

@@ -177,22 +177,17 @@ def product_associations(
     level: Level = "product",
     period: str | None = None,
 ) -> ToolResult:
-    """Which products (or categories) are bought together in the same paid order: market-basket
-    pairs with support, confidence in both directions and lift, or "customers who bought X also
-    bought" for one product. For bundles and cross-selling in the live room.
+    """Which products are bought together? Basket pairs (support, confidence, lift) or "who bought X also bought".
 
+    Past co-purchases; picking products for a customer or segment is recommend_products.
     Args:
-        product: optional product name or part of it, Chinese or English (e.g. "面膜", "face mask",
-            "咖啡"); then lists what else is in the orders containing it, ranked by confidence
-            X->Y, with lift. Omit for the strongest pairs overall, ranked by lift.
-        min_support: the smallest pair support (share of paid orders containing both) to keep;
-            default 0.001 for the overview; with a product, default keeps co-purchases in at least
-            10 orders.
-        limit: how many pairs to return (default 10).
-        level: "product" (default) or "category" (pairs of categories).
-        period: only orders in this window (all, last_90_days, 2025, 2025-06, ...); default all data.
-
-    Example question: "哪些商品经常被一起购买？" or "买了面膜的人还会买什么？" (product="面膜")
+        product: product name or part, zh/en (e.g. "面膜"); default none = strongest pairs overall.
+        min_support: smallest pair support (share of orders); default 0.001, or 10+ orders with a product.
+        limit: pairs returned (default 10).
+        level: product (default) | category.
+        period: period token (e.g. "last_90_days", "2025"); default all.
+    Example: "买了面膜的人还会买什么？" -> {"product": "面膜"};
+        "Which categories sell together?" -> {"level": "category"}
     """
     wh = ctx.warehouse
     wh.require_tables("orders", "order_items", "products")
@@ -204,7 +199,8 @@ def product_associations(
     window = ctx.window(period)
     base_sql = pairs_sql(level, window)
     params = {"level": level, "window": {"start": str(window.start) if window.start else None,
-                                         "end": str(window.end) if window.end else None}}
+                                         "end": str(window.end) if window.end else None,
+                   "label": {"zh": window.label_zh, "en": window.label_en}}}
     if product and product.strip():
         keys, matched = _resolve_items(ctx, product, level)
         params["matched"] = matched
@@ -246,11 +242,15 @@ def _window_label(ctx: Context, window: Window) -> str:
     return window.label_zh if ctx.language == "zh" else window.label_en
 
 
+STRONG_LIFT = 3  # pairs bought together over 3x as often as chance: worth a bundle
+
+
 def _overview_result(ctx: Context, table: pd.DataFrame, sql: str, params: dict, support: float, level: str,
                      window: Window, total_orders: int) -> ToolResult:
     lang = ctx.language
     what = ctx.t("品类" if level == "category" else "商品", "category" if level == "category" else "product")
     label = _window_label(ctx, window)
+    params = {**params, "total_orders": total_orders, "strong_lift": STRONG_LIFT}  # cited by the answer
     if table.empty:
         answer = ctx.t(
             f"{label}共 {fmt.number(total_orders, lang)} 笔已支付订单，没有{what}组合的支持度达到 "
@@ -262,22 +262,25 @@ def _overview_result(ctx: Context, table: pd.DataFrame, sql: str, params: dict, 
     cited = []
     for row in table.head(3).itertuples():
         cited.append(ctx.t(
-            f"{row.item_a} + {row.item_b}（提升度 {row.lift:.1f}，{fmt.number(row.pair_orders, lang)} 单同时购买，"
+            f"{row.item_a} + {row.item_b}（提升度 {fmt.decimal(row.lift)}，"
+            f"{fmt.number(row.pair_orders, lang)} 单同时购买，"
             f"买了{row.item_a}的订单中 {fmt.percent(row.confidence_a_to_b)} 也买了{row.item_b}，"
             f"反向 {fmt.percent(row.confidence_b_to_a)}）",
-            f"{row.item_a} + {row.item_b} (lift {row.lift:.1f}, {fmt.number(row.pair_orders, lang)} orders with both; "
+            f"{row.item_a} + {row.item_b} (lift {fmt.decimal(row.lift)}, "
+            f"{fmt.number(row.pair_orders, lang)} orders with both; "
             f"{fmt.percent(row.confidence_a_to_b)} of orders with {row.item_a} also have {row.item_b}, "
             f"{fmt.percent(row.confidence_b_to_a)} the other way)",
         ))
-    strong = int((table["lift"] > 3).sum())
+    strong = int((table["lift"] > STRONG_LIFT).sum())
+    params["strong_pairs"] = strong
     answer = ctx.t(
         f"{label}共 {fmt.number(total_orders, lang)} 笔已支付订单。按提升度排序、"
         f"支持度不低于 {fmt.percent(support)} 的前 "
-        f"{len(table)} 个{what}组合中，最强的是：{'；'.join(cited)}。其中 {strong} 个组合的提升度大于 3"
-        f"（同时购买的概率是随机情况下的 3 倍以上）。",
+        f"{len(table)} 个{what}组合中，最强的是：{'；'.join(cited)}。其中 {strong} 个组合的提升度大于 {STRONG_LIFT}"
+        f"（同时购买的概率是随机情况下的 {STRONG_LIFT} 倍以上）。",
         f"{label}: {fmt.number(total_orders, lang)} paid orders. Of the top {len(table)} {what} pairs by lift "
         f"(support at least {fmt.percent(support)}), the strongest are: {'; '.join(cited)}. {strong} of them have "
-        f"a lift above 3 (bought together over 3 times as often as chance would give).",
+        f"a lift above {STRONG_LIFT} (bought together over {STRONG_LIFT} times as often as chance would give).",
     )
     chart = ChartSpec("bar", ctx.t(f"{what}组合提升度", f"Lift of {what} pairs"), "pairs", "pair", "lift")
     return ToolResult(answer=answer, tables=[Table("pairs", table)], charts=[chart], sql=[sql], params=params,
@@ -292,9 +295,9 @@ def _pair_recommendations(ctx: Context, table: pd.DataFrame) -> list[str]:
         both_ways = min(row.confidence_a_to_b, row.confidence_b_to_a)
         if row.lift >= 3 and both_ways >= 0.2:
             out.append(ctx.t(
-                f"把{row.item_a}和{row.item_b}做成组合装/套餐价：提升度 {row.lift:.1f}，双向置信度都在 "
+                f"把{row.item_a}和{row.item_b}做成组合装/套餐价：提升度 {fmt.decimal(row.lift)}，双向置信度都在 "
                 f"{fmt.percent(both_ways)} 以上，客户本来就常一起买。",
-                f"Bundle {row.item_a} with {row.item_b} at a set price: lift {row.lift:.1f}, and at least "
+                f"Bundle {row.item_a} with {row.item_b} at a set price: lift {fmt.decimal(row.lift)}, and at least "
                 f"{fmt.percent(both_ways)} confidence in both directions: customers already buy them together.",
             ))
         else:
@@ -303,16 +306,17 @@ def _pair_recommendations(ctx: Context, table: pd.DataFrame) -> list[str]:
                                   else (row.item_b, row.item_a, row.confidence_b_to_a))
             out.append(ctx.t(
                 f"直播间讲解{lead}时同步挂出{follow}的链接或加购券：买{lead}的订单中有 {fmt.percent(conf)} "
-                f"也买了{follow}（提升度 {row.lift:.1f}）。",
+                f"也买了{follow}（提升度 {fmt.decimal(row.lift)}）。",
                 f"Cross-sell in the live room: when presenting {lead}, pin {follow} (or an add-on coupon): "
-                f"{fmt.percent(conf)} of orders with {lead} also contain {follow} (lift {row.lift:.1f}).",
+                f"{fmt.percent(conf)} of orders with {lead} also contain {follow} (lift {fmt.decimal(row.lift)}).",
             ))
     if not out:
         top = table.iloc[0]
         out.append(ctx.t(
-            f"没有组合明显比随机更常一起买（最高提升度仅 {top['lift']:.1f}），不建议按这些组合做套餐；"
+            f"没有组合明显比随机更常一起买（最高提升度仅 {fmt.decimal(top['lift'])}），不建议按这些组合做套餐；"
             "可以换到商品层级或单个商品再看。",
-            f"No pair is bought together clearly more often than chance (the highest lift is {top['lift']:.1f}): "
+            f"No pair is bought together clearly more often than chance (the highest lift is "
+            f"{fmt.decimal(top['lift'])}): "
             "do not build bundles on these; look at product level or at a single product instead.",
         ))
     elif len(table) > 3:
@@ -320,8 +324,9 @@ def _pair_recommendations(ctx: Context, table: pd.DataFrame) -> list[str]:
         if not weak.empty:
             row = weak.iloc[0]
             out.append(ctx.t(
-                f"{row['item_a']} + {row['item_b']} 的提升度只有 {row['lift']:.1f}，接近随机，不必专门做搭配。",
-                f"{row['item_a']} + {row['item_b']} has a lift of only {row['lift']:.1f}, close to chance: "
+                f"{row['item_a']} + {row['item_b']} 的提升度只有 "
+                f"{fmt.decimal(row['lift'])}，接近随机，不必专门做搭配。",
+                f"{row['item_a']} + {row['item_b']} has a lift of only {fmt.decimal(row['lift'])}, close to chance: "
                 "no need to promote it as a pair.",
             ))
     return out
@@ -372,10 +377,11 @@ LIMIT {int(limit)}"""
     cited = []
     for row in table.head(3).itertuples():
         cited.append(ctx.t(
-            f"{row.consequent}（{fmt.percent(row.confidence)} 的{row.antecedent}订单也买了它，提升度 {row.lift:.1f}，"
+            f"{row.consequent}（{fmt.percent(row.confidence)} 的{row.antecedent}订单也买了它，提升度 "
+            f"{fmt.decimal(row.lift)}，"
             f"{fmt.number(row.pair_orders, lang)} 单）",
             f"{row.consequent} ({fmt.percent(row.confidence)} of orders with {row.antecedent} include it, "
-            f"lift {row.lift:.1f}, {fmt.number(row.pair_orders, lang)} orders)",
+            f"lift {fmt.decimal(row.lift)}, {fmt.number(row.pair_orders, lang)} orders)",
         ))
     top = table.iloc[0]
     answer = ctx.t(
@@ -387,25 +393,26 @@ LIMIT {int(limit)}"""
     )
     recommendations = [ctx.t(
         f"直播间讲解{top['antecedent']}时挂出{top['consequent']}做搭配推荐或加购券："
-        f"{fmt.percent(top['confidence'])} 的订单本就一起买（提升度 {top['lift']:.1f}）。",
+        f"{fmt.percent(top['confidence'])} 的订单本就一起买（提升度 {fmt.decimal(top['lift'])}）。",
         f"In the live room, pin {top['consequent']} (with an add-on coupon) while presenting {top['antecedent']}: "
-        f"{fmt.percent(top['confidence'])} of those orders already include it (lift {top['lift']:.1f}).",
+        f"{fmt.percent(top['confidence'])} of those orders already include it (lift {fmt.decimal(top['lift'])}).",
     )]
     if top["lift"] >= 3:
         recommendations.append(ctx.t(
-            f"考虑推出{top['antecedent']} + {top['consequent']}组合装：提升度 {top['lift']:.1f}，"
+            f"考虑推出{top['antecedent']} + {top['consequent']}组合装：提升度 {fmt.decimal(top['lift'])}，"
             f"反向置信度 {fmt.percent(top['reverse_confidence'])}。",
-            f"Consider a {top['antecedent']} + {top['consequent']} bundle: lift {top['lift']:.1f}, "
+            f"Consider a {top['antecedent']} + {top['consequent']} bundle: lift {fmt.decimal(top['lift'])}, "
             f"reverse confidence {fmt.percent(top['reverse_confidence'])}.",
         ))
     low = table[table["lift"] < 1]
     if not low.empty:
         row = low.iloc[0]
         recommendations.append(ctx.t(
-            f"{row['consequent']}虽常出现在同一订单（{fmt.percent(row['confidence'])}），但提升度仅 {row['lift']:.1f}，"
+            f"{row['consequent']}虽常出现在同一订单（{fmt.percent(row['confidence'])}），但提升度仅 "
+            f"{fmt.decimal(row['lift'])}，"
             "只是本身卖得多，不适合作为搭配卖点。",
             f"{row['consequent']} often appears in the same orders ({fmt.percent(row['confidence'])}) but its lift is "
-            f"only {row['lift']:.1f}: it is simply popular, not a real complement.",
+            f"only {fmt.decimal(row['lift'])}: it is simply popular, not a real complement.",
         ))
     chart = ChartSpec("bar", ctx.t(f"与{names}搭配购买的提升度", f"Lift of items bought with {names}"),
                       "also_bought", "consequent", "lift")

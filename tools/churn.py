@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.fit_cache import cached_fit
 from tools.registry import tool
@@ -356,23 +356,15 @@ def churn_risk(
     horizon_days: int = 90,
     segment: str | None = None,
 ) -> ToolResult:
-    """Which customers are likely to churn: per-customer churn probability with the reasons behind it.
+    """Which customers are likely to churn? Per-customer churn probability with reasons and revenue at stake.
 
-    Churn = no paid order in the next `horizon_days`. Lists the riskiest customers with their 2-3
-    main reasons, the model's honest time-split validation (AUC, Brier score, calibration by decile)
-    and a risk-band summary with the revenue at stake.
-
-    Model: logistic regression on purchase behaviour (recency, orders, spend, tenure, trend, refunds,
-    usual gap) and live-room engagement, trained on the period before the last two horizons and
-    validated on the most recent one. Without an events table the score is 1 - BG/NBD P(alive).
-
+    A validated prediction. Stage counts by recency rules: lifecycle_stages; RFM groups: rfm_segments.
     Args:
-        limit: how many of the riskiest customers to list (default 20).
-        horizon_days: churn = no paid purchase in this many days (default 90; 14 to 365).
-        segment: only list customers of this RFM/cn8/lifecycle segment (key, zh/en name or alias),
-            e.g. "at_risk" or "重要保持客户"; default all customers.
-
-    Example question: "哪些用户有流失风险？" or "Which customers are likely to churn next month?"
+        limit: riskiest customers listed (default 20).
+        horizon_days: churn = no paid order within this many days (default 90; 14-365).
+        segment: only this RFM/cn8/lifecycle segment (key or name, e.g. "at_risk", "重要保持客户"); default all.
+    Example: "哪些重要价值客户可能流失？" -> {"segment": "重要价值客户"};
+        "Who may churn in the next 30 days?" -> {"horizon_days": 30}
     """
     if not 1 <= limit <= 1000:
         raise ToolError("bad_arguments", "limit must be between 1 and 1000.", "limit 必须在 1 到 1000 之间。")
@@ -398,6 +390,7 @@ def churn_risk(
         "train_cutoff": str(cut1), "validation_cutoff": str(cut2), "scored_as_of": str(anchor),
         "horizon_days": horizon_days}])
     lang = ctx.language
+    high_risk_segments = _high_risk_segments(scored)
     return ToolResult(
         answer=_answer(ctx, validation, scored, bands, riskiest, horizon_days, segment_label, (cut1, cut2, anchor),
                        train_rate),
@@ -415,8 +408,12 @@ def churn_risk(
         params={"limit": limit, "horizon_days": horizon_days, "segment": segment,
                 "method": validation.method, "model": "logistic regression refit on validation cutoff"
                 if with_events else "BG/NBD P(alive)",
-                "cutoffs": {"train": str(cut1), "validation": str(cut2), "scored": str(anchor)}},
-        recommendations=_recommendations(ctx, bands, scored, lang),
+                "cutoffs": {"train": str(cut1), "validation": str(cut2), "scored": str(anchor)},
+                "band_thresholds": {key: low for low, key in BANDS},
+                "high_risk_segments": high_risk_segments},
+        recommendations=_recommendations(ctx, bands, high_risk_segments, lang),
+        definitions=[_churn_definition(ctx, horizon_days),
+                     *definitions.segments("rfm", lang, list(high_risk_segments))],
     )
 
 
@@ -511,9 +508,10 @@ def _answer(ctx: Context, v: Validation, scored: pd.DataFrame, bands: pd.DataFra
             f"and the churn risk is 1 − P(alive); churn = no paid order in the next {horizon} days, validated "
             f"on what happened after {cutoffs[1]}: ")
     quality = ctx.t(
-        f"AUC {v.auc:.3f}，Brier 分数 {v.brier:.3f}，实际流失率 {fmt.percent(v.base_rate)}"
+        f"AUC {fmt.decimal(v.auc, 3)}，Brier 分数 {fmt.decimal(v.brier, 3)}，实际流失率 {fmt.percent(v.base_rate)}"
         f"（{fmt.number(v.n, lang)} 位客户）。",
-        f"AUC {v.auc:.3f}, Brier score {v.brier:.3f}, observed churn rate {fmt.percent(v.base_rate)} "
+        f"AUC {fmt.decimal(v.auc, 3)}, Brier score {fmt.decimal(v.brier, 3)}, observed churn rate "
+        f"{fmt.percent(v.base_rate)} "
         f"({fmt.number(v.n, lang)} customers).")
     mean_p = float(v.predicted["churn_probability"].mean())
     off = mean_p < v.base_rate - 0.05 or mean_p > v.base_rate + 0.05
@@ -526,10 +524,11 @@ def _answer(ctx: Context, v: Validation, scored: pd.DataFrame, bands: pd.DataFra
     if v.method == "bgnbd":
         quality += ctx.t(
             f"注意：BG/NBD 认为只买过一次的客户 P(alive) = 1，因此整体 AUC 偏低；在复购客户中 AUC 为 "
-            f"{v.auc_repeat_buyers:.3f}。1 − P(alive) 是“已不再活跃”的概率，"
+            f"{fmt.decimal(v.auc_repeat_buyers, 3)}。1 − P(alive) 是“已不再活跃”的概率，"
             f"不是校准过的 {horizon} 天流失概率，请参考校准表。",
             f" Note: BG/NBD gives one-time buyers P(alive) = 1 by construction, which drags the overall AUC "
-            f"down; among repeat buyers the AUC is {v.auc_repeat_buyers:.3f}. 1 − P(alive) is the probability of "
+            f"down; among repeat buyers the AUC is "
+            f"{fmt.decimal(v.auc_repeat_buyers, 3)}. 1 − P(alive) is the probability of "
             f"having dropped out, not a calibrated {horizon}-day churn probability; see the calibration table.")
     top = riskiest.iloc[0] if len(riskiest) else None
     head = ctx.t(
@@ -554,23 +553,40 @@ def _answer(ctx: Context, v: Validation, scored: pd.DataFrame, bands: pd.DataFra
     return head + act + how + quality + tail
 
 
-def _recommendations(ctx: Context, bands: pd.DataFrame, scored: pd.DataFrame, lang: str) -> list[str]:
+def _churn_definition(ctx: Context, horizon: int) -> dict[str, Any]:
+    high, medium = (low for low, _ in BANDS[:2])
+    return definitions.custom("churn", "流失", "Churn", ctx.t(
+        f"流失 = 未来 {horizon} 天没有支付订单；高风险 = 流失概率 ≥ {fmt.percent(high)}，"
+        f"中风险 = {fmt.percent(medium)}–{fmt.percent(high)}。",
+        f"Churn = no paid order in the next {horizon} days; high risk = churn probability ≥ {fmt.percent(high)}, "
+        f"medium = {fmt.percent(medium)}–{fmt.percent(high)}."))
+
+
+def _high_risk_segments(scored: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The high-risk members of the RFM segments worth a personal win-back, with their spend: the
+    recommendations cite these figures, so they travel in the result's params."""
+    high = scored[scored["risk_band"] == "high"]
+    out: dict[str, dict[str, Any]] = {}
+    for key in ("cant_lose", "at_risk"):
+        members = high[high["rfm_segment"] == key]
+        if not members.empty:
+            out[key] = {"name": str(members["rfm_segment_name"].iloc[0]), "customers": len(members),
+                        "spend_365d": round(float(members["spend_365d"].sum()), 2)}
+    return out
+
+
+def _recommendations(ctx: Context, bands: pd.DataFrame, high_risk: dict[str, dict[str, Any]],
+                     lang: str) -> list[str]:
     from tools.strategy import playbook_entry
 
     out = []
-    high = scored[scored["risk_band"] == "high"]
-    for key in ("cant_lose", "at_risk"):
-        members = high[high["rfm_segment"] == key]
-        if members.empty:
-            continue
+    for key, seg in high_risk.items():
         entry = playbook_entry("rfm", key, lang)
-        name = members["rfm_segment_name"].iloc[0]
+        name, count, spend = seg["name"], fmt.number(seg["customers"], lang), fmt.money(seg["spend_365d"], lang)
         out.append(ctx.t(
-            f"高风险中的{name}（{fmt.number(len(members), lang)} 人，近12个月消费 "
-            f"{fmt.money(members['spend_365d'].sum(), lang)}）——{entry['goal']}：{entry['tactics'][0]}"
+            f"高风险中的{name}（{count} 人，近12个月消费 {spend}）——{entry['goal']}：{entry['tactics'][0]}"
             f"（详见 segment_strategy：{key}）",
-            f"High-risk {name} ({fmt.number(len(members), lang)} customers, "
-            f"{fmt.money(members['spend_365d'].sum(), lang)} in the last 12 months): {entry['goal']}: "
+            f"High-risk {name} ({count} customers, {spend} in the last 12 months): {entry['goal']}: "
             f"{entry['tactics'][0]} (see segment_strategy: {key})"))
     medium = bands[bands["band"] == "medium"].iloc[0]
     if medium["customers"]:

@@ -365,10 +365,10 @@ def _answer(ctx: Context, table: pd.DataFrame, info: ClusterInfo) -> str:
     for row in table.itertuples():
         parts.append(ctx.t(
             f"{row.cluster}. {row.name} {fmt.number(row.customers, lang)} 人（{fmt.percent(row.share)}），"
-            f"收入占比 {fmt.percent(row.revenue_share)}，平均 {row.frequency:.1f} 单、"
+            f"收入占比 {fmt.percent(row.revenue_share)}，平均 {fmt.decimal(row.frequency)} 单、"
             f"客单价 {fmt.money(row.aov, lang)}、{fmt.number(row.recency_days, lang)} 天未购买",
             f"{row.cluster}. {row.name}: {fmt.number(row.customers, lang)} ({fmt.percent(row.share)}), "
-            f"{fmt.percent(row.revenue_share)} of revenue, {row.frequency:.1f} orders, AOV "
+            f"{fmt.percent(row.revenue_share)} of revenue, {fmt.decimal(row.frequency)} orders, AOV "
             f"{fmt.money(row.aov, lang)}, last purchase {fmt.number(row.recency_days, lang)} days ago",
         ))
     how = ctx.t(
@@ -380,10 +380,11 @@ def _answer(ctx: Context, table: pd.DataFrame, info: ClusterInfo) -> str:
     features = ("、" if lang == "zh" else ", ").join(LABELS[f][0 if lang == "zh" else 1] for f in info.features)
     return ctx.t(
         f"用 K-means 把 {fmt.number(total, lang)} 位有购买的客户分成 {info.k} 类，{how}，"
-        f"轮廓系数 {info.silhouette:.3f}（随机抽样 {fmt.number(info.sample_size, lang)} 人计算）。"
+        f"轮廓系数 {fmt.decimal(info.silhouette, 3)}（随机抽样 {fmt.number(info.sample_size, lang)} 人计算）。"
         f"特征：{features}（金额与次数取对数后标准化）。各类：" + sep.join(parts) + "。",
         f"K-means split {fmt.number(total, lang)} purchasing customers into {info.k} clusters, {how}, "
-        f"silhouette {info.silhouette:.3f} (on a random sample of {fmt.number(info.sample_size, lang)} customers). "
+        f"silhouette {fmt.decimal(info.silhouette, 3)} (on a random sample of "
+        f"{fmt.number(info.sample_size, lang)} customers). "
         f"Features: {features} (spend and counts log-transformed, then standardised). Clusters: "
         + sep.join(parts) + ".",
     )
@@ -396,22 +397,22 @@ def customer_clusters(
     max_k: int = 8,
     features: list[Feature] | None = None,
 ) -> ToolResult:
-    """Cluster purchasing customers with k-means on RFM and behaviour features (recency, days from
-    first to last purchase, orders, spend, coupon use, share of orders in 618/双11), name
-    each cluster in plain words from its profile, and report size, revenue share and mean features.
+    """What natural customer groups are there? k-means clusters on RFM and behaviour, named, sized, profiled.
 
+    Data-driven groups; fixed RFM/中国八类 rules are rfm_segments. Profile a cluster with segment_profile("cluster 2").
     Args:
-        k: number of clusters (2-20); omit to pick the k with the best silhouette score.
+        k: number of clusters (2-20); default the best silhouette.
         max_k: largest k tried when k is omitted (default 8).
-        features: which features to cluster on (default: recency_days, tenure_days, frequency,
-            monetary, coupon_share, promo_share); also aov, category_breadth, live_share,
-            refund_share, evening_share. Every feature is profiled whichever are clustered on.
-
-    Example question: "用K-means把用户聚成几类" or "Cluster customers by behaviour into 5 groups"
+        features: subset of recency_days, tenure_days, frequency, monetary, aov, category_breadth, live_share,
+            refund_share, coupon_share, promo_share, evening_share; default the first four + coupon_share, promo_share.
+    Example: "把用户聚成5类" -> {"k": 5};
+        "Cluster customers by spend and frequency" -> {"features": ["monetary", "frequency"]}
     """
     frame, table, info = assign_clusters(ctx, k, max_k, list(features) if features else None)
     mapping, rfm_sql = _rfm_mapping(ctx, frame)
     table.insert(2, "rfm_segment", [mapping[int(c)][0] for c in table["cluster"]])
+    # the recommendations cite this share, so it is a column too
+    table.insert(3, "rfm_segment_share", [round(mapping[int(c)][1], 4) for c in table["cluster"]])
     assignment = frame[["customer_id", "cluster", "name"]]
     capped = len(assignment) > ASSIGNMENT_CAP
     return ToolResult(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -170,19 +171,16 @@ def customer_lifetime_value(
     segment: str | None = None,
     discount_rate_annual: float = 0.0,
 ) -> ToolResult:
-    """Predict each customer's lifetime value (CLV) over a horizon with the BG/NBD model (how many more
-    purchases, and the probability the customer is still active) and the Gamma-Gamma model (expected
-    order value), fitted on paid orders. Returns the top customers by CLV, CLV per RFM segment and the
-    fitted model parameters. A purchase is one buying day (several orders on one day count once).
+    """What will customers be worth? Predicted lifetime value (CLV) per customer and per RFM segment.
 
+    BG/NBD + Gamma-Gamma. Future value; past spend is metric_query or rfm_segments.
     Args:
         horizon_days: forecast horizon in days (default 365).
-        limit: how many top customers to list (default 20).
-        segment: only list/total customers of this segment (RFM, 中国八类 or lifecycle name/key,
-            e.g. "champions", "重要价值客户"); default everyone.
-        discount_rate_annual: yearly discount rate for future value, e.g. 0.1 = 10% (default 0, undiscounted).
-
-    Example question: "预测客户生命周期价值" or "What is the expected lifetime value of our top customers?"
+        limit: top customers listed (default 20).
+        segment: only this RFM/cn8/lifecycle segment (e.g. "champions", "重要价值客户"); default all.
+        discount_rate_annual: yearly discount rate, 0.1 = 10% (default 0).
+    Example: "冠军客户未来一年价值多少？" -> {"segment": "champions"};
+        "6-month CLV of our top 10 customers" -> {"horizon_days": 180, "limit": 10}
     """
     _validate(horizon_days, limit, discount_rate_annual)
     fit = fit_clv(ctx, horizon_days, discount_rate_annual)
@@ -196,8 +194,9 @@ def customer_lifetime_value(
         scope_name = members.name
         customers = customers[customers["customer_id"].isin(members.customers["customer_id"])]
     top = _top_customers(customers, limit)
+    figures = _figures(customers)
     return ToolResult(
-        answer=_answer(ctx, fit, customers, segments, horizon_days, discount_rate_annual, scope_name),
+        answer=_answer(ctx, fit, figures, segments, horizon_days, discount_rate_annual, scope_name),
         tables=[Table("top_customers", top), Table("segments", segments),
                 Table("parameters", _parameter_table(fit))],
         charts=[ChartSpec("bar", ctx.t(f"各RFM分群未来{horizon_days}天预期价值",
@@ -206,8 +205,8 @@ def customer_lifetime_value(
         sql=[fit.sql, rfm_sql],
         params={"horizon_days": horizon_days, "limit": limit, "segment": segment,
                 "discount_rate_annual": discount_rate_annual, "as_of": str(fit.as_of),
-                "first_forecast_day": str(fit.as_of + timedelta(days=1))},
-        recommendations=_recommendations(ctx, fit, customers, segments, horizon_days),
+                "first_forecast_day": str(fit.as_of + timedelta(days=1)), "summary": figures},
+        recommendations=_recommendations(ctx, fit, figures),
     )
 
 
@@ -228,15 +227,41 @@ def _model_sentence(ctx: Context, fit: ClvFit) -> str:
                  f"Model ({fmt.number(fit.repeat_buyers, 'en')} repeat buyers): {params}. {check}")
 
 
-def _answer(ctx: Context, fit: ClvFit, scope: pd.DataFrame, segments: pd.DataFrame, horizon: int,
-            rate: float, scope_name: str | None) -> str:
-    lang = ctx.language
+TOP_SHARE = 0.1  # "the top 10% of customers"
+WIN_BACK_MIN_REPEATS, WIN_BACK_P_ALIVE = 2, 0.5
+SECOND_PURCHASE_DAYS = 30
+
+
+def _figures(scope: pd.DataFrame) -> dict[str, Any]:
+    """Every figure the answer and the recommendations cite, computed once and kept in the params."""
     total, n = float(scope["clv"].sum()), len(scope)
-    mean = total / n if n else float("nan")
-    purchases = float(scope["expected_purchases"].sum())
     # BG/NBD counts single-purchase customers as alive for sure, so average over repeat buyers.
     repeaters = scope.loc[scope["frequency"] > 0, "p_alive"]
-    alive = float(repeaters.mean()) if len(repeaters) else float("nan")
+    ranked = np.sort(scope["clv"].to_numpy())[::-1]
+    k = max(int(np.ceil(ranked.size * TOP_SHARE)), 1)
+    fading = scope[(scope["frequency"] >= WIN_BACK_MIN_REPEATS) & (scope["p_alive"] < WIN_BACK_P_ALIVE)]
+    one_timers = scope[scope["frequency"] == 0]
+    return {
+        "customers": n, "clv_total": round(total, 2), "clv_mean": round(total / n, 2) if n else None,
+        "expected_purchases": round(float(scope["expected_purchases"].sum()), 1),
+        "p_alive_repeat_mean": round(float(repeaters.mean()), 4) if len(repeaters) else None,
+        "top": {"share_of_customers": TOP_SHARE, "customers": k,
+                "value_share": round(float(ranked[:k].sum() / ranked.sum()), 4) if ranked.sum() > 0 else None},
+        "win_back": {"min_repeats": WIN_BACK_MIN_REPEATS, "p_alive_below": WIN_BACK_P_ALIVE,
+                     "customers": len(fading),
+                     "past_repeat_spend": round(float((fading["monetary_value"] * fading["frequency"]).sum()), 2)},
+        "single_purchase": {"customers": len(one_timers), "all_customers": n,
+                            "all_clv_mean": round(total / n, 2) if n else None,
+                            "clv_mean": round(float(one_timers["clv"].mean()), 2) if len(one_timers) else None,
+                            "within_days": SECOND_PURCHASE_DAYS},
+    }
+
+
+def _answer(ctx: Context, fit: ClvFit, figures: dict[str, Any], segments: pd.DataFrame, horizon: int,
+            rate: float, scope_name: str | None) -> str:
+    lang = ctx.language
+    total, n, mean = figures["clv_total"], figures["customers"], figures["clv_mean"]
+    purchases, alive = figures["expected_purchases"], figures["p_alive_repeat_mean"]
     top = segments.iloc[0]
     discount = ctx.t(f"（按年折现率 {fmt.percent(rate)} 折现）", f" (discounted at {fmt.percent(rate)} a year)") \
         if rate > 0 else ""
@@ -258,9 +283,9 @@ def _answer(ctx: Context, fit: ClvFit, scope: pd.DataFrame, segments: pd.DataFra
     return head + " " + _model_sentence(ctx, fit) if lang == "en" else head + _model_sentence(ctx, fit)
 
 
-def _recommendations(ctx: Context, fit: ClvFit, scope: pd.DataFrame, segments: pd.DataFrame,
-                     horizon: int) -> list[str]:
-    out = [line for line in (_keep_top(ctx, scope), _win_back(ctx, scope), _second_purchase(ctx, scope)) if line]
+def _recommendations(ctx: Context, fit: ClvFit, figures: dict[str, Any]) -> list[str]:
+    out = [line for line in (_keep_top(ctx, figures["top"]), _win_back(ctx, figures["win_back"]),
+                             _second_purchase(ctx, figures["single_purchase"])) if line]
     if abs(fit.correlation) >= GG_CORRELATION_WARNING:
         out.append(ctx.t(
             f"购买次数与客单价相关（{fit.correlation:.2f}），预期价值仅作排序参考，金额请结合历史客单价复核。",
@@ -269,41 +294,39 @@ def _recommendations(ctx: Context, fit: ClvFit, scope: pd.DataFrame, segments: p
     return out
 
 
-def _keep_top(ctx: Context, scope: pd.DataFrame) -> str | None:
-    ranked = np.sort(scope["clv"].to_numpy())[::-1]
-    if not ranked.size or ranked.sum() <= 0:
+def _keep_top(ctx: Context, top: dict[str, Any]) -> str | None:
+    if top["value_share"] is None:
         return None
-    k = max(int(np.ceil(ranked.size * 0.1)), 1)
-    share, people = fmt.percent(ranked[:k].sum() / ranked.sum()), fmt.number(k, ctx.language)
+    share, people = fmt.percent(top["value_share"]), fmt.number(top["customers"], ctx.language)
+    part = fmt.percent(top["share_of_customers"])
     return ctx.t(
-        f"前 10% 的客户（{people} 人）贡献预期价值的 {share}：为他们设专属客服与会员权益，优先保留。",
-        f"The top 10% of customers ({people}) hold {share} of expected value: give them dedicated service "
+        f"前 {part} 的客户（{people} 人）贡献预期价值的 {share}：为他们设专属客服与会员权益，优先保留。",
+        f"The top {part} of customers ({people}) hold {share} of expected value: give them dedicated service "
         "and member perks to keep them.")
 
 
-def _win_back(ctx: Context, scope: pd.DataFrame) -> str | None:
+def _win_back(ctx: Context, fading: dict[str, Any]) -> str | None:
     """Valuable in the past, probably gone now: the win-back list."""
-    fading = scope[(scope["frequency"] >= 2) & (scope["p_alive"] < 0.5)]
-    if fading.empty:
+    if not fading["customers"]:
         return None
-    people = fmt.number(len(fading), ctx.language)
-    past = fmt.money(float((fading["monetary_value"] * fading["frequency"]).sum()), ctx.language)
+    people = fmt.number(fading["customers"], ctx.language)
+    past = fmt.money(fading["past_repeat_spend"], ctx.language)
+    repeats, below = fading["min_repeats"], fmt.percent(fading["p_alive_below"])
     return ctx.t(
-        f"{people} 位曾复购 2 次以上的客户仍活跃概率已低于 50%（历史复购金额 {past}），"
+        f"{people} 位曾复购 {repeats} 次以上的客户仍活跃概率已低于 {below}（历史复购金额 {past}），"
         "适合定向召回（优惠券/专属推送），先从高客单价者开始。",
-        f"{people} customers with 2+ repeat purchases now have P(alive) below 50% (past repeat spend {past}): "
-        "target them with a win-back coupon, highest spenders first.")
+        f"{people} customers with {repeats}+ repeat purchases now have P(alive) below {below} "
+        f"(past repeat spend {past}): target them with a win-back coupon, highest spenders first.")
 
 
-def _second_purchase(ctx: Context, scope: pd.DataFrame) -> str | None:
-    one_timers = scope[scope["frequency"] == 0]
-    if one_timers.empty or len(one_timers) == len(scope):
+def _second_purchase(ctx: Context, single: dict[str, Any]) -> str | None:
+    if not single["customers"] or single["customers"] == single["all_customers"]:
         return None
     lang = ctx.language
-    people = fmt.number(len(one_timers), lang)
-    theirs, everyone = fmt.money(one_timers["clv"].mean(), lang), fmt.money(scope["clv"].mean(), lang)
+    people, days = fmt.number(single["customers"], lang), single["within_days"]
+    theirs, everyone = fmt.money(single["clv_mean"], lang), fmt.money(single["all_clv_mean"], lang)
     return ctx.t(
-        f"{people} 位只买过一天的客户人均预期价值 {theirs}（全体人均 {everyone}）：用首购后 30 天内的复购激励"
+        f"{people} 位只买过一天的客户人均预期价值 {theirs}（全体人均 {everyone}）：用首购后 {days} 天内的复购激励"
         "推动第二次购买。",
         f"{people} single-purchase customers are worth {theirs} each on average (all customers: {everyone}): "
-        "a second-purchase incentive within 30 days of the first order moves them up.")
+        f"a second-purchase incentive within {days} days of the first order moves them up.")

@@ -11,11 +11,11 @@ Two views, both computed in DuckDB over paid orders (status paid or refunded):
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
@@ -117,20 +117,16 @@ def cohort_retention(
     period: str | None = None,
     days: list[int] | None = None,
 ) -> ToolResult:
-    """Acquisition-cohort retention: customers grouped by the month (or week) of their first paid
-    order, with the share who buy again within N days (30/60/90 by default), the share buying in
-    each month/week after acquisition (offset 0-11, a heatmap), and the median days from the first
-    to the second purchase.
+    """Do new customers come back? Acquisition cohorts: N-day repurchase, retention heatmap, days to 2nd order.
 
+    Use for "首购后N天复购/回购/留存". A window's repurchase rate (buyers with 2+ orders) is metric_query
+    metric=repurchase_rate.
     Args:
-        grain: "month" (default) or "week": the cohort and matrix period.
-        period: which cohorts to include, by first-order date (all, last_year, 2026-01, month:1,
-            last_6_months, 2025, ...); default all cohorts.
-        days: repurchase windows in days (default [30, 60, 90]); a cohort is shown for N only when
-            all its customers can be observed for N days.
-
-    Example question: "一月份新客的30天、60天、90天留存率" (period="month:1") or
-    "新用户首购后多久会回购？" or "Show monthly cohort retention"
+        grain: month (default) | week.
+        period: cohorts by first-order date, a period token (e.g. "2026-01", "month:1", "last_6_months"); default all.
+        days: repurchase windows in days (default [30, 60, 90]).
+    Example: "一月份新客的30天复购率" -> {"period": "month:1", "days": [30]};
+        "Weekly cohort retention" -> {"grain": "week"}
     """
     wh = ctx.warehouse
     wh.require_tables("orders")
@@ -144,7 +140,8 @@ def cohort_retention(
     retention = wh.df(r_sql)
     params = {"grain": grain, "days": days, "anchor": str(anchor),
               "window": {"start": str(window.start) if window.start else None,
-                         "end": str(window.end) if window.end else None}}
+                         "end": str(window.end) if window.end else None,
+                   "label": {"zh": window.label_zh, "en": window.label_en}}}
     window_label = window.label_zh if lang == "zh" else window.label_en
     if retention.empty:
         answer = ctx.t(f"{window_label}没有首次购买的新客，无法计算同期群留存。",
@@ -166,6 +163,8 @@ def cohort_retention(
         for n in days for _, r in retention.iterrows() if pd.notna(r[f"retention_{n}d"])
     ], columns=["cohort", "window", "days", "rate"])
     pooled = {n: _pooled(retention, n) for n in days}
+    params["pooled_retention"] = {f"{n}d": pooled[n] for n in days}  # the averages the answer cites
+    params["second_purchase"] = _second_purchase_params(overall)
     answer = _answer(ctx, retention, pooled, overall, days, grain, window_label)
     unit = ctx.t("月" if grain == "month" else "周", "month" if grain == "month" else "week")
     charts = [
@@ -183,6 +182,12 @@ def cohort_retention(
         sql=[r_sql, m_sql, o_sql],
         params=params,
         recommendations=_recommendations(ctx, retention, pooled, overall, days),
+        definitions=[definitions.custom("cohort_retention", "同期群留存", "Cohort retention", ctx.t(
+            f"同期群 = 按首次支付订单所在{'月' if grain == 'month' else '周'}划分的新客；N 天复购留存 = "
+            "首购后 N 天内再次支付的客户占比。",
+            f"Cohort = new customers grouped by the {grain} of their first paid order; N-day retention = share "
+            "who paid again within N days of their first order.")),
+            definitions.metric("new_customers", ctx.language)],
     )
 
 
@@ -199,6 +204,15 @@ def _matrix(active: pd.DataFrame, retention: pd.DataFrame, grain: str, anchor: d
             rows.append({"cohort": r.cohort, "period_offset": k, "cohort_size": r.customers,
                          "active": buyers, "rate": round(buyers / r.customers, 4)})
     return pd.DataFrame(rows, columns=["cohort", "period_offset", "cohort_size", "active", "rate"])
+
+
+def _second_purchase_params(overall: pd.Series) -> dict[str, Any]:
+    """Repeat buyers and the days from first to second purchase, as the answer cites them."""
+    customers, repurchased = int(overall["customers"]), int(overall["repurchased"])
+    days = {k: None if pd.isna(overall[k]) else round(float(overall[k]))
+            for k in ("median_days_to_second", "p25_days", "p75_days")}
+    return {"customers": customers, "repurchased": repurchased,
+            "share": round(repurchased / customers, 4) if customers else None, **days}
 
 
 def _pooled(retention: pd.DataFrame, n: int) -> float | None:
@@ -262,12 +276,13 @@ def _answer(ctx: Context, retention: pd.DataFrame, pooled: dict[int, float | Non
         text += ctx.t(
             f"已回购的 {fmt.number(repurchased, lang)} 人（占 {fmt.percent(repurchased / customers)}）"
             f"从首购到第二次购买的"
-            f"中位数为 {float(overall['median_days_to_second']):.0f} 天（四分位 {float(overall['p25_days']):.0f}–"
-            f"{float(overall['p75_days']):.0f} 天）。",
+            f"中位数为 {fmt.decimal(overall['median_days_to_second'], 0)} 天（四分位 "
+            f"{fmt.decimal(overall['p25_days'], 0)}–"
+            f"{fmt.decimal(overall['p75_days'], 0)} 天）。",
             f"The {fmt.number(repurchased, lang)} who bought again "
             f"({fmt.percent(repurchased / customers)}) took a median of "
-            f"{float(overall['median_days_to_second']):.0f} days from first to second purchase (quartiles "
-            f"{float(overall['p25_days']):.0f}-{float(overall['p75_days']):.0f} days).",
+            f"{fmt.decimal(overall['median_days_to_second'], 0)} days from first to second purchase (quartiles "
+            f"{fmt.decimal(overall['p25_days'], 0)}-{fmt.decimal(overall['p75_days'], 0)} days).",
         )
     else:
         text += ctx.t("这些新客中还没有人回购。", "None of these customers has bought again yet.")
@@ -282,10 +297,11 @@ def _recommendations(ctx: Context, retention: pd.DataFrame, pooled: dict[int, fl
         p25 = float(overall["p25_days"])
         out.append(ctx.t(
             f"在首购后第 {max(int(p25), 1)}–{int(median)} 天给新客推送复购券或直播预告：一半的回购发生在首购后 "
-            f"{median:.0f} 天内，四分之一在 {p25:.0f} 天内。",
+            f"{fmt.decimal(median, 0)} 天内，四分之一在 {fmt.decimal(p25, 0)} 天内。",
             f"Send new buyers a repurchase coupon or live-session reminder between day {max(int(p25), 1)} and day "
-            f"{int(median)} after their first order: half of repeat purchases happen within {median:.0f} days, "
-            f"a quarter within {p25:.0f}.",
+            f"{int(median)} after their first order: half of repeat purchases happen within "
+            f"{fmt.decimal(median, 0)} days, "
+            f"a quarter within {fmt.decimal(p25, 0)}.",
         ))
     key = next((n for n in days if pooled[n] is not None), None)
     if key is not None:

@@ -146,14 +146,13 @@ def _lookup(ctx: Context, customer_id: int | None) -> int:
 
 @tool
 def customer_profile(ctx: Context, customer_id: int | None = None) -> ToolResult:
-    """One customer's page: orders, RFM scores and segment, lifecycle stage, churn risk, expected
-    value, interests and the recommended next action.
+    """Tell me about one customer: orders, RFM segment, lifecycle stage, churn risk, expected value, next action.
 
-    Answers: "客户100000005是什么情况？", "tell me about customer 100000123".
-    Arguments:
-    - customer_id: the customer's id (the customer_id column), required.
-    Personal data (nickname, phone, address) is never shown.
-    Example: "查一下用户 100000123" -> customer_id=100000123.
+    Needs an id; personal data (nickname, phone, address) is never shown. A whole segment is segment_profile.
+    Args:
+        customer_id: the customer's id (customer_id column); required.
+    Example: "查一下用户100000123" -> {"customer_id": 100000123};
+        "Tell me about customer 100000005" -> {"customer_id": 100000005}
     """
     wh = ctx.warehouse
     wh.require_tables("orders")
@@ -223,7 +222,7 @@ def _facts(ctx: Context, customer_id: int, summary: dict, attributes: dict, rfm:
             rows.append((ctx.t("风险原因", "risk drivers"), churn["reasons"]))
     if value is not None:
         rows += [(ctx.t("预计未来一年购买次数", "expected purchases, next 12 months"),
-                  f"{value['expected_purchases']:.1f}"),
+                  f"{fmt.decimal(value['expected_purchases'])}"),
                  (ctx.t("预计未来一年价值", "expected value, next 12 months"), fmt.money(value["clv"], lang))]
         if value["repeat_buyer"]:  # BG/NBD puts every one-time buyer at 100%: meaningless for them
             rows.append((ctx.t("仍活跃的概率 (BG/NBD)", "probability still active (BG/NBD)"),
@@ -266,8 +265,9 @@ def _answer(ctx: Context, customer_id: int, summary: dict, rfm: pd.Series | None
                            + (f", mainly: {churn['reasons']}" if churn["reasons"] else "") + "."))
     if value is not None:
         worth = fmt.money(value["clv"], lang)
-        parts.append(ctx.t(f"预计未来一年再买 {value['expected_purchases']:.1f} 次，价值约 {worth}。",
-                           f" Expected next 12 months: {value['expected_purchases']:.1f} purchases worth about "
+        parts.append(ctx.t(f"预计未来一年再买 {fmt.decimal(value['expected_purchases'])} 次，价值约 {worth}。",
+                           f" Expected next 12 months: "
+                           f"{fmt.decimal(value['expected_purchases'])} purchases worth about "
                            f"{fmt.money(value['clv'], lang)}."))
     if not interests.empty:
         top = interests.head(2)

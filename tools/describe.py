@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from tools import catalog, fmt
@@ -22,11 +24,10 @@ def _table_description(table: str, language: str) -> str:
 
 @tool
 def describe_data(ctx: Context) -> ToolResult:
-    """List the dataset's tables with their row counts and descriptions, every column with its type
-    and meaning, and the date range of the orders.
+    """What data do we have? Tables, row counts, columns with types and meanings, the orders' date range.
 
-    Use it to learn what can be asked before writing SQL. Takes no arguments.
-    Example question: "What data do you have?" / "数据里有哪些表和字段？"
+    Use before run_sql, or when a question may need data that does not exist. No arguments.
+    Example: "数据里有哪些表和字段？" -> {}; "What data do you have?" -> {}
     """
     wh, lang = ctx.warehouse, ctx.language
     counts = {name: wh.scalar(f'SELECT count(*) FROM "{name}"') for name in wh.tables}
@@ -63,4 +64,13 @@ def describe_data(ctx: Context) -> ToolResult:
         tables=[Table("tables", tables), Table("columns", columns)],
         charts=[ChartSpec("bar", ctx.t("各表行数", "Rows per table"), "tables", "table", "rows")],
         sql=[f'SELECT count(*) FROM "{name}"' for name in wh.tables],
+        params=_date_params(ctx),
     )
+
+
+def _date_params(ctx: Context) -> dict[str, Any]:
+    """The order date range the answer cites ('last 30 days' is the example phrase it explains)."""
+    wh = ctx.warehouse
+    if not (wh.has_table("orders") and wh.scalar('SELECT count(*) FROM "orders"')):
+        return {}
+    return {"first_order_date": str(wh.first_date), "anchor_date": str(wh.anchor_date), "example_days": 30}

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
-from tools import fmt
+from tools import definitions, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import FileRequest, Table, ToolError, ToolResult
@@ -87,20 +87,18 @@ def export_segment(
     include_personal: bool = False,
     holdout: float = 0.0,
 ) -> ToolResult:
-    """Export one customer segment as a CSV or Excel file for a campaign (SMS, coupons, private-domain outreach).
+    """Export a customer segment as a CSV/Excel campaign list (SMS, coupons, private-domain outreach).
 
-    Answers: "导出沉睡客户名单", "export the at-risk customers to Excel".
-    Arguments:
-    - segment: the segment, by key, Chinese or English name or alias (e.g. "hibernating", "沉睡客户",
-      "流失客户", "champions"); required.
-    - scheme: "rfm", "cn8" or "lifecycle" when the name is ambiguous; default: found from the name.
-    - format: "csv" (UTF-8 with BOM, opens in Excel) or "xlsx".
-    - include_personal: add nickname and phone. Honoured only when the person explicitly asked for
-      contact details in the app or CLI; otherwise the file leaves them out.
-    - holdout: share of the segment (0-0.5) marked "control" and not to be contacted, so the
-      campaign's effect can be measured later (the playbook suggests 0.2-0.3).
-    Cells that begin with = + - @ are neutralised so the file cannot run formulas.
-    Example: "把沉睡客户导出成Excel，留20%对照组" -> segment="沉睡客户", format="xlsx", holdout=0.2.
+    Only when a file or list is asked for. Formula-like cells are neutralised.
+    Args:
+        segment: key, zh/en name or alias (e.g. "hibernating", "沉睡客户", "champions"); required.
+        scheme: rfm | cn8 | lifecycle when the name is ambiguous; default from the name.
+        format: csv (default, UTF-8 BOM) | xlsx.
+        include_personal: nickname and phone; honoured only when the person ticked it in the app/CLI, never on request
+            text (default false).
+        holdout: share 0-0.5 marked "control", not contacted, to measure the campaign (default 0; 0.2-0.3 advised).
+    Example: "把沉睡客户导出成Excel，留20%对照组" -> {"segment": "沉睡客户", "format": "xlsx", "holdout": 0.2};
+        "Export the at-risk customers" -> {"segment": "at_risk"}
     """
     if not segment:
         known = ", ".join(f"{s}: " + "/".join(_keys(s)) for s in SCHEMES)
@@ -138,8 +136,10 @@ def export_segment(
         tables=[Table("export", table)],
         sql=[members.sql, detail_sql],
         params={"segment": members.key, "scheme": members.scheme, "format": format,
-                "include_personal": include_personal, "holdout": holdout, "rows": len(rows)},
+                "include_personal": include_personal, "holdout": holdout, "rows": len(rows),
+                "n_control": n_control, **_suggested_holdout(rows, holdout)},
         recommendations=_recommendations(ctx, members, rows, holdout),
+        definitions=definitions.segments(members.scheme, ctx.language, [members.key]),
         files=[FileRequest("export", stem, format, personal=include_personal)],
     )
 
@@ -169,14 +169,27 @@ def _answer(ctx: Context, members: SegmentMembers, rows: pd.DataFrame, file_form
     return text
 
 
+SUGGESTED_HOLDOUT = 0.2
+MIN_ROWS_FOR_HOLDOUT = 200  # below this a control group is too small to measure anything
+
+
+def _suggested_holdout(rows: pd.DataFrame, holdout: float) -> dict[str, Any]:
+    """The control group the recommendations suggest when none was asked for (cited figures live in params)."""
+    if holdout or len(rows) < MIN_ROWS_FOR_HOLDOUT:
+        return {}
+    return {"suggested_holdout": SUGGESTED_HOLDOUT, "suggested_control": round(len(rows) * SUGGESTED_HOLDOUT)}
+
+
 def _recommendations(ctx: Context, members: SegmentMembers, rows: pd.DataFrame, holdout: float) -> list[str]:
     entry = playbook_entry(members.scheme, members.key, ctx.language)
     tips = [str(t) for t in (entry.get("tactics") or [])[:2]]
-    if holdout == 0 and len(rows) >= 200:
-        control = fmt.number(round(len(rows) * 0.2), ctx.language)
+    suggested = _suggested_holdout(rows, holdout)
+    if suggested:
+        control = fmt.number(suggested["suggested_control"], ctx.language)
+        share = fmt.percent(suggested["suggested_holdout"])
         tips.append(ctx.t(
-            f"建议留 20% 对照组（约 {control} 人）不触达，才能算出活动的真实增量。",
-            f"Keep about 20% ({control} customers) as an untouched "
+            f"建议留 {share} 对照组（约 {control} 人）不触达，才能算出活动的真实增量。",
+            f"Keep about {share} ({control} customers) as an untouched "
             "control group so the campaign's true lift can be measured.",
         ))
     return tips

@@ -38,7 +38,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
@@ -445,24 +445,19 @@ def sales_forecast(
     value: str | None = None,
     limit: int = 5,
 ) -> ToolResult:
-    """Forecast GMV, orders or buyers (销量/成交额预测) for the next days, weeks or months, overall or
-    for one category/host, with 80% prediction intervals; 618 and 双11 peaks are modelled.
+    """What will GMV, orders or buyers be? Forecast for coming days/weeks/months with 80% intervals.
 
-    The model (a regression on log scale with trend, weekday, yearly seasonality and 618/双11/双12
-    promotion terms) is backtested on the data's own history against a seasonal-naive baseline, and
-    the answer reports both errors (WAPE), the interval's measured coverage and upcoming peaks.
-
+    618/双11 peaks modelled; backtest errors reported. Future only; past trends are metric_query with
+    dimension=day/week/month.
     Args:
-        metric: gmv (default) | orders | buyers (paid and refunded orders, as in data/metrics.yaml).
-        horizon: how many periods (of `grain`) to forecast after the data's last order date
-            (default 30; at most 366 days, 53 weeks or 12 months).
+        metric: gmv (default) | orders | buyers.
+        horizon: periods ahead (default 30; max 366 days, 53 weeks, 12 months).
         grain: day (default) | week | month.
-        dimension: category | host: forecast each of the top `limit` categories/hosts (by the last
-            year's figure) besides the total; with `value`, forecast only that one.
-        value: one category or host name (needs `dimension`), e.g. 美妆护肤 or 橙子姐姐.
-        limit: how many categories/hosts to forecast when no value is given (default 5).
-
-    Example question: "预测未来30天的GMV" -> metric="gmv", horizon=30, grain="day"
+        dimension: category | host: also forecast the top ones; default none (total only).
+        value: one category or host name (needs dimension), e.g. "美妆护肤".
+        limit: categories/hosts without value (default 5).
+    Example: "预测未来30天的GMV" -> {"horizon": 30};
+        "Monthly orders for the next 3 months" -> {"metric": "orders", "grain": "month", "horizon": 3}
     """
     wh = ctx.warehouse
     wh.require_tables("orders")
@@ -599,9 +594,18 @@ def _present(ctx: Context, metric: str, grain: str, horizon: int, clipped: bool,
         "model_wape": _round(total.model_wape), "naive_wape": _round(total.naive_wape),
         "wape_ratio": _round(total.model_wape / total.naive_wape) if total.naive_wape else None,
         "interval_coverage": _round(total.coverage), "nominal_coverage": COVERAGE,
+        # figures the answer and recommendations derive, so each cited number is in the result
+        "peaks": [{"promotion": p.en, "day": str(d), "forecast": round(float(v), 2), "multiple": round(float(m), 2)}
+                  for p, d, v, m in peaks],
+        "next_peak": None if peaks else _next_peak(first_day, total.promotions),
+        "weekday_average": _weekday_extremes(fc, grain),
+        "interval_quantiles": [round((1 - COVERAGE) / 2, 4), round(1 - (1 - COVERAGE) / 2, 4)],
+        "small_sample": SMALL_SAMPLE,
+        "upper_over_forecast": _round(fc["upper"].sum() / fc["forecast"].sum() - 1) if fc["forecast"].sum() else None,
     }
     recs = _recommendations(ctx, metric, unit, total, by_dimension, peaks, grain)
-    return ToolResult(answer, tables, [chart], sqls, params, recs)
+    used = [definitions.metric(metric, ctx.language)] if metric in catalog.metrics() else []
+    return ToolResult(answer, tables, [chart], sqls, params, recs, definitions=used)
 
 
 def _round(x: float | None) -> float | None:
@@ -724,11 +728,11 @@ def _backtest_sentence(ctx: Context, total: Outcome) -> str:
     cov = fmt.percent(total.coverage)
     sentence = ctx.t(
         f"回测（{windows} 个历史窗口{with_zh}）：模型误差 WAPE {fmt.percent(total.model_wape)}，"
-        f"季节性朴素基线（{_naive_zh(bt)}）{fmt.percent(total.naive_wape)}，误差为基线的 {ratio:.2f} 倍；"
+        f"季节性朴素基线（{_naive_zh(bt)}）{fmt.percent(total.naive_wape)}，误差为基线的 {fmt.decimal(ratio, 2)} 倍；"
         f"80% 区间的实测覆盖率 {cov}。",
         f"Backtest ({windows} windows of history{with_en}): model WAPE "
         f"{fmt.percent(total.model_wape)} vs {fmt.percent(total.naive_wape)} for the seasonal-naive baseline "
-        f"({_naive_en(bt)}), a ratio of {ratio:.2f}; the 80% interval covered {cov} of backtest actuals.",
+        f"({_naive_en(bt)}), a ratio of {fmt.decimal(ratio, 2)}; the 80% interval covered {cov} of backtest actuals.",
     )
     if not ratio < 1:
         sentence += ctx.t("模型在回测中没有跑赢基线（这条序列波动大，如主播并非每天开播）：请把预测当作粗略参考。",
@@ -765,21 +769,41 @@ def _is_daily(bt: pd.DataFrame) -> bool:
     return len(periods) < 2 or (periods.iloc[1] - periods.iloc[0]).days == 1
 
 
+def _next_peak(first_day: date, promotions: tuple[Promotion, ...]) -> dict[str, Any] | None:
+    """The next promotion peak after the horizon starts (within 400 days), counted in days from today."""
+    ahead = upcoming_peaks(first_day, first_day + timedelta(days=400), promotions)
+    if not ahead:
+        return None
+    promo, day = ahead[0]
+    return {"promotion": promo.en, "day": str(day), "days_ahead": (day - first_day).days + 1}
+
+
+def _weekday_extremes(fc: pd.DataFrame, grain: str) -> dict[str, Any] | None:
+    """The weekdays with the highest and lowest mean daily forecast (first four weeks)."""
+    if grain != "day" or len(fc) < 7:
+        return None
+    weekday = pd.Series(fc["forecast"].to_numpy(), index=pd.to_datetime(fc["period"])).iloc[:28]
+    by_dow = weekday.groupby(weekday.index.day_of_week).mean()
+    best, worst = int(by_dow.idxmax()), int(by_dow.idxmin())
+    return {"best": {"weekday": best, "mean": round(float(by_dow[best]), 2)},
+            "worst": {"weekday": worst, "mean": round(float(by_dow[worst]), 2)}}
+
+
 def _peak_sentence(ctx: Context, peaks: list[tuple[Promotion, date, float, float]], first_day: date,
                    unit: str, promotions: tuple[Promotion, ...]) -> str:
     lang = ctx.language
     if peaks:
-        items = [ctx.t(f"{p.zh}（{d}）预测 {fmt.by_unit(v, unit, lang)}，为中位水平的 {m:.1f} 倍",
-                       f"{p.en} ({d}): {fmt.by_unit(v, unit, lang)}, {m:.1f}x the median period")
+        items = [ctx.t(f"{p.zh}（{d}）预测 {fmt.by_unit(v, unit, lang)}，为中位水平的 {fmt.times(m, 'zh')}",
+                       f"{p.en} ({d}): {fmt.by_unit(v, unit, lang)}, {fmt.times(m, 'en')} the median period")
                  for p, d, v, m in peaks]
         return ctx.t("预测期内的大促峰值：" + "；".join(items) + "。", "Promotion peaks in the horizon: "
                      + "; ".join(items) + ".")
-    ahead = upcoming_peaks(first_day, first_day + timedelta(days=400), promotions)
+    ahead = _next_peak(first_day, promotions)
     if not ahead:
         return ctx.t("历史数据中没有明显的大促峰值，预测未计入大促。",
                      "The history shows no promotion peak, so none is built into the forecast.")
-    promo, day = ahead[0]
-    days = (day - first_day).days + 1
+    promo = next(p for p in promotions if p.en == ahead["promotion"])
+    day, days = ahead["day"], ahead["days_ahead"]
     return ctx.t(f"预测期内没有大促峰值；下一个是 {promo.zh}（{day}，{days} 天后）。",
                  f"No promotion peak falls in the horizon; the next is {promo.en} on {day}, in {days} days.")
 
@@ -798,15 +822,15 @@ def _recommendations(ctx: Context, metric: str, unit: str, total: Outcome, by_di
     for promo, day, value, multiple in peaks:
         if multiple >= 1.5:
             recs.append(ctx.t(
-                f"{promo.zh}峰值（{day}）预测 {show(value)}，是平常的 {multiple:.1f} 倍：提前备货，"
+                f"{promo.zh}峰值（{day}）预测 {show(value)}，是平常的 {fmt.times(multiple, 'zh')}：提前备货，"
                 "把转化最高的主播排在峰值当天和前几天的黄金时段，并加开场次。",
-                f"The {promo.en} peak ({day}) is forecast at {show(value)}, {multiple:.1f}x a normal period: "
+                f"The {promo.en} peak ({day}) is forecast at {show(value)}, "
+                f"{fmt.times(multiple, 'en')} a normal period: "
                 "stock up early, put the best-converting hosts on the peak day and the days before, add sessions.",
             ))
-    if grain == "day" and len(fc) >= 7:
-        weekday = pd.Series(fc["forecast"].to_numpy(), index=pd.to_datetime(fc["period"])).iloc[:28]
-        by_dow = weekday.groupby(weekday.index.day_of_week).mean()
-        best, worst = int(by_dow.idxmax()), int(by_dow.idxmin())
+    if extremes := _weekday_extremes(fc, grain):
+        best, worst = extremes["best"]["weekday"], extremes["worst"]["weekday"]
+        by_dow = {best: extremes["best"]["mean"], worst: extremes["worst"]["mean"]}
         names_zh = "一二三四五六日"
         names_en = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
         recs.append(ctx.t(

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tools import fmt
+from tools import definitions, fmt
 from tools.context import Context
 from tools.live import session_filter, window_params
 from tools.registry import tool
@@ -82,19 +82,15 @@ def funnel(
     period: str | None = None,
     limit: int | None = None,
 ) -> ToolResult:
-    """The live-room purchase funnel: entered live -> clicked a product -> added to cart -> paid,
-    counted as distinct (customer, session) pairs (a pair counts at a step only if it reached every
-    earlier step); conversion per step and overall, the step with the biggest drop-off, and how many
-    added to cart but did not pay (加购未付款).
+    """Where do live-room viewers drop off? Entered -> clicked -> carted -> paid, step conversion, biggest drop.
 
+    Also carted but unpaid. Counts (customer, session) pairs. Host/session rankings are live_performance.
     Args:
-        dimension: omit for the overall funnel, or break it down by host | session | day | week |
-            month (by session start) | region | gender | age_band | channel.
-        period: time window (by session start date) relative to the data's last order date: all,
-            yesterday, last_30_days, last_month, this_year, 2025-06, 618, double11 ... Default: all.
-        limit: groups to show in the breakdown (default: all; 20 for sessions, the latest for time).
-
-    Example question: "加购以后没付款的人有多少？" -> no arguments
+        dimension: host | session | day | week | month | region | gender | age_band | channel; default overall.
+        period: period token by session start (e.g. "last_30_days", "last_month", "double11"); default all.
+        limit: groups shown (default all; 20 sessions; latest periods).
+    Example: "上个月各主播的转化漏斗" -> {"dimension": "host", "period": "last_month"};
+        "How many added to cart but didn't pay?" -> {}
     """
     wh = ctx.warehouse
     wh.require_tables("live_sessions", "events")
@@ -166,6 +162,7 @@ def _present(ctx: Context, dimension: str | None, window: Window, frame: pd.Data
     names, conv = steps["step"].tolist(), steps["step_conversion"].tolist()
     rates = sep.join(f"{names[i - 1]}{arrow}{names[i]} {fmt.percent(conv[i])}" for i in range(1, len(steps)))
     stuck, stuck_people = int(row["cart_no_pay"]), int(row["cart_no_pay_customers"])
+    params.update(cart_no_pay=stuck, cart_no_pay_customers=stuck_people)  # cited by the answer
     answer = ctx.t(
         f"{window_label}直播间漏斗（客户×场次）：{path}。各步转化：{rates}；整体转化率 {fmt.percent(overall)}。"
         f"流失最大的一步是 {prev_step}→{worst['step']}（只有 {fmt.percent(worst['step_conversion'])} 继续，"
@@ -194,7 +191,10 @@ def _present(ctx: Context, dimension: str | None, window: Window, frame: pd.Data
         f"{n(stuck_people)} customers left items in the cart unpaid: send them a time-limited coupon or a "
         "live-room reminder.",
     )] if stuck_people else []
-    return ToolResult(f"{answer}\n{definition}", tables, [chart], [sql], params, recs)
+    result = ToolResult(f"{answer}\n{definition}", tables, [chart], [sql], params, recs)
+    result.definitions = [definitions.custom("live_funnel", "直播间漏斗", "Live-room funnel",
+                                             definition.split("：", 1)[-1].split(": ", 1)[-1])]
+    return result
 
 
 def _breakdown_summary(ctx: Context, dimension: str, table: pd.DataFrame) -> str:

@@ -7,10 +7,11 @@ this tool runs them twice (now and at the previous month end) and compares."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.lifecycle_rules import LifecycleWindows, lifecycle_sql
 from tools.registry import tool
@@ -141,23 +142,17 @@ def lifecycle_stages(
     churn_days: int = 180,
     as_of: str | None = None,
 ) -> ToolResult:
-    """Place every purchasing customer in a lifecycle stage (new, active, repeat, at risk, churned,
-    reactivated) and report each stage's customers, share and revenue, plus how customers moved
-    between stages since the previous month end (a from-stage x to-stage transition table).
+    """Which lifecycle stage are customers in? new/active/repeat/at_risk/churned/reactivated: counts, revenue, moves.
 
-    Rules (checked in this order, first match wins): churned = last purchase more than churn_days
-    ago; at_risk = more than active_days ago; reactivated = bought within active_days after a gap of
-    more than churn_days; new = first purchase within new_days; repeat = 2+ purchases and bought
-    within active_days; active = bought within active_days. Paid orders (paid or refunded) count.
-
+    Recency rules on purchase dates. RFM scores are rfm_segments; predicted churn per customer is churn_risk.
     Args:
-        new_days: window for "new" (default 30).
-        active_days: window for "active"/"repeat"; older buyers are at risk (default 90).
-        churn_days: beyond this many days without a purchase a customer is churned (default 180).
-        as_of: the day to evaluate ("2026-10-31", or a period token such as "last_month" or
-            "2026-06", meaning its last day); default the data's last order date.
-
-    Example question: "用户处在生命周期的哪些阶段？" or "How many customers are at risk or churned?"
+        new_days: first purchase within this many days = new (default 30).
+        active_days: bought within this many days = active/repeat, older = at_risk (default 90).
+        churn_days: no purchase for longer = churned (default 180).
+        as_of: evaluation day ("2026-10-31", or a period token meaning its last day, e.g. "last_month"); default the
+            last order date.
+    Example: "流失客户有多少？" -> {};
+        "Lifecycle stages at the end of June, churned after 120 days" -> {"as_of": "2026-06", "churn_days": 120}
     """
     windows = _check_windows(new_days, active_days, churn_days)
     ctx.warehouse.require_tables("orders")
@@ -191,9 +186,23 @@ def lifecycle_stages(
         ],
         sql=[sql],
         params={"as_of": day.isoformat(), "previous": earlier.isoformat(),
-                "windows": {"new_days": new_days, "active_days": active_days, "churn_days": churn_days}},
+                "windows": {"new_days": new_days, "active_days": active_days, "churn_days": churn_days},
+                "at_stake": _at_stake(summary),
+                # movements since the previous month end, as the answer and recommendations cite them
+                "moved_in": {stage: _moved(transitions, stage) for stage in summary["stage"]},
+                "first_purchases": _moved(transitions, "new", (NOT_YET,))},
         recommendations=_recommendations(ctx, summary, transitions, earlier),
+        definitions=definitions.segments("lifecycle", ctx.language),
     )
+
+
+def _at_stake(summary: pd.DataFrame) -> dict[str, Any]:
+    """At risk + churned together, as the answer cites them."""
+    stake = summary[summary["stage"].isin(AT_STAKE)]
+    customers = int(stake["customers"].sum())
+    return {"stages": list(AT_STAKE), "customers": customers,
+            "share": round(customers / max(int(summary["customers"].sum()), 1), 4),
+            "revenue_365d": round(float(stake["revenue_365d"].sum()), 2)}
 
 
 def _row(summary: pd.DataFrame, key: str) -> pd.Series:
@@ -210,10 +219,8 @@ def _answer(ctx: Context, summary: pd.DataFrame, transitions: pd.DataFrame, wind
         + (f"（{fmt.percent(r.share)}）" if lang == "zh" else f" ({fmt.percent(r.share)})")
         for r in summary.itertuples()
     )
-    stake = summary[summary["stage"].isin(AT_STAKE)]
-    stake_n = int(stake["customers"].sum())
-    stake_share = stake_n / max(total, 1)
-    stake_365 = float(stake["revenue_365d"].sum())
+    stake = _at_stake(summary)
+    stake_n, stake_share, stake_365 = stake["customers"], stake["share"], stake["revenue_365d"]
     slipping = _moved(transitions, "at_risk")
     churning = _moved(transitions, "churned")
     back = _moved(transitions, "reactivated")

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolResult
@@ -68,7 +68,8 @@ def session_filter(window: Window) -> tuple[str, list[Any]]:
 
 def window_params(window: Window) -> dict[str, Any]:
     return {"window": {"start": str(window.start) if window.start else None,
-                       "end": str(window.end) if window.end else None}}
+                       "end": str(window.end) if window.end else None,
+                   "label": {"zh": window.label_zh, "en": window.label_en}}}
 
 
 def build_live_sql(dimension: str, window: Window) -> tuple[str, list[Any]]:
@@ -155,22 +156,16 @@ def live_performance(
     period: str | None = None,
     limit: int | None = None,
 ) -> ToolResult:
-    """Live-streaming performance per host (主播) or per live session (直播场次): GMV, orders, buyers,
-    viewers, average watch time, watch-to-buy conversion rate, GPM (GMV per thousand views), new
-    followers and refund rate, ranked by one metric; names the best and worst.
+    """How do hosts (主播) or live sessions (场次) perform? GMV, viewers, watch time, conversion, GPM, refunds, ranked.
 
-    Sessions are picked by start date. Conversion = distinct (customer, session) pairs that paid /
-    pairs that entered the live room; GPM = GMV / enter_live events x 1000.
-
+    Other metrics by host or trends: metric_query dimension=host; step drop-off: funnel.
     Args:
-        dimension: host (default) or session.
-        metric: the ranking metric: gmv (default) | orders | viewers | watch_time | conversion_rate |
-            gpm | refund_rate.
-        period: time window (by session start date) relative to the data's last order date: all,
-            yesterday, last_30_days, last_month, this_year, 2025-06, 618, double11 ... Default: all.
-        limit: rows to show (default: all hosts, or the top 20 sessions).
-
-    Example question: "Rank hosts by conversion rate" -> dimension="host", metric="conversion_rate"
+        dimension: host (default) | session.
+        metric: ranking: gmv (default) | orders | viewers | watch_time | conversion_rate | gpm | refund_rate.
+        period: period token by session start (e.g. "last_30_days", "618"); default all.
+        limit: rows (default all hosts / top 20 sessions).
+    Example: "上个月哪个主播转化率最高？" -> {"metric": "conversion_rate", "period": "last_month"};
+        "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
     wh = ctx.warehouse
     wh.require_tables("orders", "live_sessions", "events")
@@ -216,8 +211,14 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
     overall_conv = table["payer_pairs"].sum() / pairs if pairs else None
     overall_gpm = total_gmv / views * 1000 if views else None
     n_sessions = int(table["sessions"].sum())
-    scope_zh = f"{n_sessions} 场直播" if dimension == "session" else f"{len(table)} 个主播（{n_sessions} 场直播）"
-    scope_en = f"{n_sessions} sessions" if dimension == "session" else f"{len(table)} hosts ({n_sessions} sessions)"
+    # the overall figures the answer cites, kept in the params so each one is traceable
+    params["overall"] = {"sessions": n_sessions, "gmv": round(float(total_gmv), 2), "views": int(views),
+                         "conversion_rate": round(float(overall_conv), 4) if overall_conv is not None else None,
+                         "gpm": round(float(overall_gpm), 2) if overall_gpm is not None else None,
+                         "gpm_per_views": 1000}
+    sessions = fmt.number(n_sessions, lang)
+    scope_zh = f"{sessions} 场直播" if dimension == "session" else f"{len(table)} 个主播（{sessions} 场直播）"
+    scope_en = f"{sessions} sessions" if dimension == "session" else f"{len(table)} hosts ({sessions} sessions)"
     overall = ctx.t(
         f"{window_label}共 {scope_zh}，"
         f"GMV {fmt.money(total_gmv, lang)}，观看 {fmt.number(views, lang)} 次，整体转化率 {fmt.percent(overall_conv)}，"
@@ -246,8 +247,14 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
     title = ctx.t(f"各{dim_label}{name}", f"{name} by {dim_label}")
     chart = ChartSpec("bar", title, "live_performance", dimension, metric)
     recs = _recommendations(ctx, dimension, table)
-    return ToolResult(answer, [Table("live_performance", shown, truncated=len(shown) < len(ranked))],
-                      [chart], [sql], params, recs)
+    if dimension == "host":
+        params["best_worst_conversion_ratio"] = _conversion_ratio(table)
+    result = ToolResult(answer, [Table("live_performance", shown, truncated=len(shown) < len(ranked))],
+                        [chart], [sql], params, recs)
+    result.definitions = [definitions.custom("live_performance", "直播表现口径", "Live performance",
+                                             DEFINITION[lang].split("：", 1)[-1].split(": ", 1)[-1]),
+                          definitions.metric("gmv", lang)]
+    return result
 
 
 def _row_detail(ctx: Context, row: pd.Series) -> str:
@@ -260,6 +267,14 @@ def _row_detail(ctx: Context, row: pd.Series) -> str:
     )
 
 
+def _conversion_ratio(table: pd.DataFrame) -> float | None:
+    """Best host's conversion over the worst's (hosts with viewers), as the recommendation cites it."""
+    usable = table[table["viewer_pairs"] > 0]["conversion_rate"].astype(float)
+    if len(usable) < 2 or not usable.min():
+        return None
+    return round(float(usable.max() / usable.min()), 4)
+
+
 def _recommendations(ctx: Context, dimension: str, table: pd.DataFrame) -> list[str]:
     usable = table[table["viewer_pairs"] > 0]
     if dimension != "host" or len(usable) < 2:
@@ -267,12 +282,13 @@ def _recommendations(ctx: Context, dimension: str, table: pd.DataFrame) -> list[
     recs = []
     best = usable.loc[usable["conversion_rate"].idxmax()]
     worst = usable.loc[usable["conversion_rate"].idxmin()]
+    ratio = fmt.times(_conversion_ratio(table), ctx.language)
     recs.append(ctx.t(
         f"{best['host']} 的转化率 {fmt.percent(best['conversion_rate'])}，是 {worst['host']}"
-        f"（{fmt.percent(worst['conversion_rate'])}）的 {best['conversion_rate'] / worst['conversion_rate']:.1f} 倍："
+        f"（{fmt.percent(worst['conversion_rate'])}）的 {ratio}："
         "复盘其话术与排品，安排高流量时段给转化更高的主播。",
         f"{best['host']} converts {fmt.percent(best['conversion_rate'])} of viewers, "
-        f"{best['conversion_rate'] / worst['conversion_rate']:.1f}x {worst['host']} "
+        f"{ratio} {worst['host']} "
         f"({fmt.percent(worst['conversion_rate'])}): study their pitch and line-up and give them the peak slots.",
     ))
     with_orders = table[table["orders"] > 0]

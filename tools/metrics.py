@@ -7,15 +7,19 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
-from tools.timewindow import Window
+from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "repurchase_rate", "refund_rate", "new_customers"
 ]
+Compare = Literal["previous_period", "last_year"]
+# The window a comparison needs when the question names none ("环比" alone = the last full month
+# against the month before; "同比" alone = this year to date against the same dates last year).
+_COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_year"}
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "region", "gender",
     "age_band", "channel", "segment",
@@ -179,35 +183,105 @@ def metric_query(
     filters: dict[str, str | list[str]] | None = None,
     limit: int | None = None,
     order: Literal["desc", "asc"] = "desc",
+    compare: Compare | None = None,
 ) -> ToolResult:
-    """Compute a business metric (GMV, orders, buyers, AOV/客单价, repurchase rate/复购率, refund
-    rate, new customers, net sales) over a time window, optionally broken down by a dimension.
+    """What is GMV, net sales, orders, buyers, AOV/客单价, repurchase/refund rate, new customers, overall or by group?
 
-    Definitions come from data/metrics.yaml and are quoted in the answer.
-
+    repurchase_rate = share of a window's buyers with 2+ orders; "N-day repurchase after the first order" is
+    cohort_retention.
     Args:
-        metric: gmv | net_sales | orders | buyers | aov | repurchase_rate | refund_rate | new_customers.
-        dimension: day | week | month (trends) or host | session | category | product | region |
-            gender | age_band | channel | segment (breakdowns). Omit for one number.
-        period: time window relative to the data's last order date: all, today, yesterday,
-            last_30_days, last_2_weeks, this_month, last_month, this_quarter, this_year, last_year,
-            2025, 2025-06, 2025-Q3, 2025-06-01..2025-06-18, 618, double11, double11_last_year.
-            Default: all data.
-        filters: only rows matching, by dimension name, e.g. {"gender": "female", "region": "广东"}.
-        limit: keep the top N groups (by value; for time dimensions, the last N periods).
-        order: desc (largest first, default) or asc.
-
-    Example question: "上个月的复购率是多少？" -> metric="repurchase_rate", period="last_month"
+        metric: gmv (default) | net_sales | orders | buyers | aov | repurchase_rate | refund_rate | new_customers.
+        dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
+            channel | segment; default none (one number).
+        period: token relative to the last order date: today, yesterday, last_7_days, this_month, last_month, this_year,
+            last_year, 2025, 2025-06, 2025-Q3, 618, double11, double11_last_year; default all.
+        filters: {dimension: value or list}, e.g. {"gender": "female", "region": "广东"}; default none.
+        limit: top N groups (time: last N periods); default all.
+        order: desc (default) | asc.
+        compare: previous_period (环比) | last_year (同比): adds the earlier value and % change; default none (no
+            period: last_month / this_year).
+    Example: "上个月广东女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female",
+        "region": "广东"}};
+        "GMV by host this year, top 5" -> {"dimension": "host", "period": "this_year", "limit": 5}
     """
     filters = filters or {}
     _validate_filters(filters)
     ctx.warehouse.require_tables(*_tables_needed(dimension, filters))
     _require_columns(ctx, dimension, filters)
+    if compare is not None and period is None:
+        period = _COMPARE_DEFAULT_PERIOD[compare]
     window = ctx.window(period)
     sql, params = build_metric_sql(metric, dimension, window, filters)
     frame = ctx.warehouse.df(sql, params)
     frame = _sort(frame, dimension, order, limit)
-    return _present(ctx, metric, dimension, window, filters, frame, sql)
+    result = _present(ctx, metric, dimension, window, filters, frame, sql)
+    result.definitions = [definitions.metric(metric, ctx.language)]
+    if compare is not None:
+        _add_comparison(ctx, result, metric, dimension, window, filters, compare)
+    return result
+
+
+def _comparison_window(window: Window, compare: str) -> Window | None:
+    return previous_window(window) if compare == "previous_period" else year_earlier_window(window)
+
+
+def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: str | None, window: Window,
+                    filters: dict[str, Any], compare: str) -> None:
+    """Add the comparison window's value, the change and the % change to the table and the answer."""
+    earlier = _comparison_window(window, compare)
+    if earlier is None:
+        return
+    sql, params = build_metric_sql(metric, dimension, earlier, filters)
+    before = ctx.warehouse.df(sql, params)
+    table = result.tables[0].df
+    column = f"{metric}_{compare}"
+    if dimension is None:
+        table[column] = before["value"].iat[0] if len(before) else None
+    elif DIMENSIONS[dimension].time:
+        # Periods line up by position: the n-th day / week / month of each window.
+        values = before.sort_values("grp")["value"].tolist()
+        table[column] = (values + [None] * len(table))[: len(table)]
+    else:
+        table[column] = table[dimension].map(dict(zip(before["grp"].astype(str), before["value"])))
+    table[column] = pd.to_numeric(table[column], errors="coerce")
+    table["change"] = table[metric] - table[column]
+    table["change_pct"] = (table["change"] / table[column].where(table[column] != 0)).astype(float)
+    result.sql.append(sql)
+    result.params["compare"] = {"kind": compare, "start": str(earlier.start), "end": str(earlier.end)}
+    result.answer = _comparison_sentence(ctx, metric, table, column, window, earlier, dimension) + "\n" + result.answer
+
+
+def _comparison_sentence(ctx: Context, metric: str, table: pd.DataFrame, column: str, window: Window,
+                         earlier: Window, dimension: str | None) -> str:
+    spec = catalog.metric(metric)
+    unit, lang = spec["unit"], ctx.language
+    name = _label(spec, lang)
+    additive = unit != "rate" and metric != "aov"  # ratios do not add up across groups or periods
+    if additive:
+        now, then = table[metric].sum(min_count=1), table[column].sum(min_count=1)
+    elif dimension is None:
+        now, then = table[metric].iat[0], table[column].iat[0]
+    else:
+        now, then = None, None
+    label_now = window.label_zh if lang == "zh" else window.label_en
+    label_then = earlier.label_zh if lang == "zh" else earlier.label_en
+    kind = ctx.t("环比" if column.endswith("previous_period") else "同比",
+                 "vs the previous period" if column.endswith("previous_period") else "year over year")
+    if now is None or then is None or pd.isna(now) or pd.isna(then):
+        return ctx.t(f"{name}{kind}：各组的对比见表格（{label_then}）。",
+                     f"{name} {kind}: see the table for each group ({label_then}).")
+    show = lambda v: fmt.by_unit(v, unit, lang)  # noqa: E731
+    change = now - then
+    if unit == "rate":
+        delta = fmt.pp(change, lang)
+    else:
+        delta = ("+" if change >= 0 else "-") + show(abs(change))
+    pct = ctx.t(f"（{fmt.signed_percent(change / then)}）", f" ({fmt.signed_percent(change / then)})") if then else ""
+    return ctx.t(
+        f"{name}{kind}：{label_now}为 {show(now)}，{label_then}为 {show(then)}，变化 {delta}{pct}。",
+        f"{name} {kind}: {show(now)} for {label_now} against {show(then)} for {label_then}, a change of "
+        f"{delta}{pct}.",
+    )
 
 
 def _label(spec: dict[str, Any], language: str) -> str:
@@ -267,7 +341,8 @@ def _with_sample_size(table: pd.DataFrame, metric: str, spec: dict[str, Any]) ->
 
 def _params(window: Window) -> dict[str, Any]:
     return {"window": {"start": str(window.start) if window.start else None,
-                       "end": str(window.end) if window.end else None}}
+                       "end": str(window.end) if window.end else None,
+                   "label": {"zh": window.label_zh, "en": window.label_en}}}
 
 
 def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:

@@ -22,6 +22,8 @@ their top TOP_K recommendations.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from tools import catalog, fmt
@@ -184,13 +186,13 @@ def _reason(ctx: Context, row: pd.Series, group_word: str | None, members: int |
     index = row["segment_index"]
     if index >= INDEX_THRESHOLD:
         return ctx.t(
-            f"在{group_word}中受欢迎：{fmt.percent(row['segment_share'])} 已购买，指数 {index:.0f}",
-            f"popular in {group_word}: {fmt.percent(row['segment_share'])} bought it, index {index:.0f}",
+            f"在{group_word}中受欢迎：{fmt.percent(row['segment_share'])} 已购买，指数 {fmt.decimal(index, 0)}",
+            f"popular in {group_word}: {fmt.percent(row['segment_share'])} bought it, index {fmt.decimal(index, 0)}",
         )
     return ctx.t(
-        f"{group_word}中 {fmt.percent(row['segment_share'])} 已购买（指数 {index:.0f}，整体 "
+        f"{group_word}中 {fmt.percent(row['segment_share'])} 已购买（指数 {fmt.decimal(index, 0)}，整体 "
         f"{fmt.percent(row['overall_share'])}）",
-        f"bought by {fmt.percent(row['segment_share'])} of {group_word} (index {index:.0f}; "
+        f"bought by {fmt.percent(row['segment_share'])} of {group_word} (index {fmt.decimal(index, 0)}; "
         f"{fmt.percent(row['overall_share'])} of all buyers)",
     )
 
@@ -244,7 +246,7 @@ def _lookup_customer(ctx: Context, customer_id: int) -> None:
     )
 
 
-def _host_tip(ctx: Context, product_id: int, product_name: str) -> str | None:
+def _host_tip(ctx: Context, product_id: int, product_name: str, cited: dict[str, Any]) -> str | None:
     """The host to feature this product with: the one whose live orders over-index most on it (at
     least MIN_HOST_ORDERS orders), else the one selling the most; their share of the product's live
     orders vs their share of all live orders."""
@@ -274,6 +276,8 @@ LIMIT 1""", [int(product_id)])
     if frame.empty:
         return None
     row = frame.iloc[0]
+    cited["host_tip"] = {"product": product_name, "host": str(row["host"]), "orders": int(row["orders"]),
+                         "share": round(float(row["share"]), 4), "base_share": round(float(row["base_share"]), 4)}
     lang = ctx.language
     host, share, base, orders = row["host"], fmt.percent(row["share"]), fmt.percent(row["base_share"]), \
         fmt.number(row["orders"], lang)
@@ -305,22 +309,16 @@ def recommend_products(
     product: str | None = None,
     limit: int = 10,
 ) -> ToolResult:
-    """Products to recommend next, excluding what the customers already bought: for one customer
-    (co-purchase rules from the products they bought, blended with their RFM segment's preferences,
-    popularity for customers without purchases), or for a segment / the buyers of a product (the
-    products with the highest expected uptake among members who have not bought them, and how many
-    members each reaches). Each recommendation has a score and a plain reason with its numbers.
+    """What should we recommend next, to one customer, a segment or a product's buyers? Scored, with reasons.
 
+    Excludes what they bought. Actionable picks; raw co-purchase statistics are product_associations.
     Args:
-        customer_id: one customer's id (e.g. 100000123); recommendations for that customer.
-        segment: a segment key, name or alias (RFM e.g. "hibernating"/"沉睡客户", 中国八类, or lifecycle);
-            used when no customer_id is given.
-        product: optional seed product name (Chinese or English, e.g. "面膜"): "what to recommend to
-            people who bought X"; with a customer, treated as just bought.
-        limit: how many products to return (default 10, at most 50).
-
-    Example question: "给沉睡客户推荐什么商品？" (segment="hibernating") or
-    "What products should we recommend to customer 100000123?"
+        customer_id: one customer's id; default none.
+        segment: segment key/name/alias (e.g. "hibernating", "沉睡客户"), used without customer_id; default none.
+        product: seed product (e.g. "面膜"): recommend to its buyers; with a customer, treated as just bought.
+        limit: products returned (default 10, max 50).
+    Example: "给沉睡客户推荐什么商品？" -> {"segment": "hibernating"};
+        "What should we offer customer 100000123?" -> {"customer_id": 100000123}
     """
     wh = ctx.warehouse
     wh.require_tables("orders", "order_items", "products")
@@ -360,7 +358,7 @@ def _for_customer(ctx: Context, customer_id: int, seeds: list[int], seed_names: 
                      "seed_products": seed_names, "limit": limit, "weights": WEIGHTS,
                      "min_pair_orders": MIN_PAIR_ORDERS}
     answer = _customer_answer(ctx, customer_id, table, basis, bought, seg_name, seed_names)
-    recs = _customer_recommendations(ctx, table, basis) if not table.empty else []
+    recs = _customer_recommendations(ctx, table, basis, result_params) if not table.empty else []
     title = ctx.t(f"客户 {customer_id} 的推荐商品得分", f"Recommendation scores for customer {customer_id}")
     chart = ChartSpec("bar", title, "recommendations", "product_name", "score")
     return ToolResult(answer=answer, tables=[Table("recommendations", table), Table("basis", basis)],
@@ -375,8 +373,10 @@ def _customer_answer(ctx: Context, customer_id: int, table: pd.DataFrame, basis:
         return ctx.t(f"客户 {customer_id} 已经买过目录里的全部商品，没有可推荐的新商品。",
                      f"Customer {customer_id} has already bought every product in the catalogue: "
                      "nothing new to recommend.")
-    top = "；".join(f"{r.product_name}（得分 {r.score:.3f}：{r.reason}）" for r in table.head(3).itertuples())
-    top_en = "; ".join(f"{r.product_name} (score {r.score:.3f}: {r.reason})" for r in table.head(3).itertuples())
+    top = "；".join(f"{r.product_name}（得分 {fmt.decimal(r.score, 3)}："
+                   f"{r.reason}）" for r in table.head(3).itertuples())
+    top_en = "; ".join(f"{r.product_name} (score {fmt.decimal(r.score, 3)}: "
+                       f"{r.reason})" for r in table.head(3).itertuples())
     seeds_zh = f"（并视为刚买了{'、'.join(seed_names)}）" if seed_names else ""
     seeds_en = f" (treating {', '.join(seed_names)} as just bought)" if seed_names else ""
     if bought == 0 and not seed_names:
@@ -397,27 +397,32 @@ def _customer_answer(ctx: Context, customer_id: int, table: pd.DataFrame, basis:
     )
 
 
-def _customer_recommendations(ctx: Context, table: pd.DataFrame, basis: pd.DataFrame) -> list[str]:
+def _customer_recommendations(ctx: Context, table: pd.DataFrame, basis: pd.DataFrame,
+                              cited: dict[str, Any]) -> list[str]:
+    """`cited` (the result's params) receives the figures the text computes: coupon, host shares."""
     top = table.iloc[0]
+    cited["coupon"] = {"product": str(top["product_name"]), "coupon": _coupon(top["price"]),
+                       "price": float(top["price"])}
+    coupon, price = fmt.money(_coupon(top["price"]), ctx.language), fmt.money(top["price"], ctx.language)
     recs = []
     if not basis.empty and int(basis.iloc[0]["product_id"]) == int(top["product_id"]):
         b = basis.iloc[0]
         recs.append(ctx.t(
-            f"把{top['product_name']}作为{b['basis_product']}的加购推荐，附 ¥{_coupon(top['price']):.0f} 加购券"
-            f"（标价 ¥{top['price']:.0f}）：含{b['basis_product']}的订单中 {fmt.percent(b['confidence'])} 同时买了它，"
-            f"提升度 {b['lift']:.1f}。",
-            f"Offer {top['product_name']} as an add-on to {b['basis_product']} with a ¥{_coupon(top['price']):.0f} "
-            f"coupon (list ¥{top['price']:.0f}): {fmt.percent(b['confidence'])} of orders with {b['basis_product']} "
-            f"also contain it, lift {b['lift']:.1f}.",
+            f"把{top['product_name']}作为{b['basis_product']}的加购推荐，附 {coupon} 加购券"
+            f"（标价 {price}）：含{b['basis_product']}的订单中 {fmt.percent(b['confidence'])} 同时买了它，"
+            f"提升度 {fmt.decimal(b['lift'])}。",
+            f"Offer {top['product_name']} as an add-on to {b['basis_product']} with a {coupon} "
+            f"coupon (list {price}): {fmt.percent(b['confidence'])} of orders with {b['basis_product']} "
+            f"also contain it, lift {fmt.decimal(b['lift'])}.",
         ))
     else:
         recs.append(ctx.t(
-            f"推送{top['product_name']}（标价 ¥{top['price']:.0f}），可配 ¥{_coupon(top['price']):.0f} 券："
+            f"推送{top['product_name']}（标价 {price}），可配 {coupon} 券："
             f"{top['reason']}。",
-            f"Push {top['product_name']} (list ¥{top['price']:.0f}) with a ¥{_coupon(top['price']):.0f} coupon: "
+            f"Push {top['product_name']} (list {price}) with a {coupon} coupon: "
             f"{top['reason']}.",
         ))
-    if tip := _host_tip(ctx, int(top["product_id"]), str(top["product_name"])):
+    if tip := _host_tip(ctx, int(top["product_id"]), str(top["product_name"]), cited):
         recs.append(tip)
     return recs
 
@@ -455,7 +460,7 @@ def _for_group(ctx: Context, segment: str | None, seeds: list[int], seed_names: 
                      "limit": limit, "top_k": TOP_K, "weights": WEIGHTS, "min_pair_orders": MIN_PAIR_ORDERS}
     who = _group_label(ctx, group_word, seed_names)
     answer = _group_answer(ctx, who, table, size)
-    recs = _group_recommendations(ctx, who, table) if not table.empty else []
+    recs = _group_recommendations(ctx, who, table, result_params) if not table.empty else []
     chart = ChartSpec("bar", ctx.t(f"{who}：推荐商品的预计购买人数", f"{who}: expected uptake of recommended products"),
                       "recommendations", "product_name", "expected_uptake")
     return ToolResult(answer=answer, tables=[Table("recommendations", table), Table("basis", basis)],
@@ -488,7 +493,7 @@ def _group_answer(ctx: Context, who: str, table: pd.DataFrame, size: int) -> str
         f"{r.product_name}（预计 {fmt.number(r.expected_uptake, lang)} 人购买，"
         f"{fmt.number(r.not_bought, lang)} 人未买过，"
         f"是 {fmt.number(r.reach, lang)} 人的前 {TOP_K} 推荐；{r.reason}）",
-        f"{r.product_name} (expected uptake {fmt.number(r.expected_uptake, lang, 1)}, {fmt.number(r.not_bought, lang)} "
+        f"{r.product_name} (expected uptake {fmt.number(r.expected_uptake, lang)}, {fmt.number(r.not_bought, lang)} "
         f"members have not bought it, a top-{TOP_K} pick for {fmt.number(r.reach, lang)}; {r.reason})",
     ) for r in table.head(3).itertuples()]
     return ctx.t(
@@ -502,20 +507,24 @@ def _group_answer(ctx: Context, who: str, table: pd.DataFrame, size: int) -> str
     )
 
 
-def _group_recommendations(ctx: Context, who: str, table: pd.DataFrame) -> list[str]:
+def _group_recommendations(ctx: Context, who: str, table: pd.DataFrame, cited: dict[str, Any]) -> list[str]:
+    """`cited` (the result's params) receives the figures the text computes: coupon, host shares."""
     lang = ctx.language
     top = table.iloc[0]
+    cited["coupon"] = {"product": str(top["product_name"]), "coupon": _coupon(top["price"]),
+                       "price": float(top["price"])}
+    coupon, price = fmt.money(_coupon(top["price"]), lang), fmt.money(top["price"], lang)
     recs = [ctx.t(
         f"给{who}中未买过{top['product_name']}的 {fmt.number(top['not_bought'], lang)} 人推送它并附 "
-        f"¥{_coupon(top['price']):.0f} 券（标价 ¥{top['price']:.0f}），"
+        f"{coupon} 券（标价 {price}），"
         f"优先其中 {fmt.number(top['reach'], lang)} 位把它排在"
         f"前 {TOP_K} 推荐的客户；预计约 {fmt.number(top['expected_uptake'], lang)} 人会买。",
-        f"Send {top['product_name']} with a ¥{_coupon(top['price']):.0f} coupon (list ¥{top['price']:.0f}) to the "
+        f"Send {top['product_name']} with a {coupon} coupon (list {price}) to the "
         f"{fmt.number(top['not_bought'], lang)} customers ({who}) who have not bought it, starting with the "
         f"{fmt.number(top['reach'], lang)} for whom it is a top-{TOP_K} pick; expected uptake about "
-        f"{fmt.number(top['expected_uptake'], lang, 1)}.",
+        f"{fmt.number(top['expected_uptake'], lang)}.",
     )]
-    if tip := _host_tip(ctx, int(top["product_id"]), str(top["product_name"])):
+    if tip := _host_tip(ctx, int(top["product_id"]), str(top["product_name"]), cited):
         recs.append(tip)
     driven = table[table["reason"].str.contains("提升度|lift", regex=True)]
     if not driven.empty:

@@ -53,6 +53,8 @@ class ToolResult:
     params: dict[str, Any] = field(default_factory=dict)
     recommendations: list[str] = field(default_factory=list)
     files: list[FileRequest] = field(default_factory=list)
+    # the metric definitions and segment rules the answer used (tools/definitions.py): {name, zh, en, formula}
+    definitions: list[dict[str, Any]] = field(default_factory=list)
 
     def table(self, name: str) -> pd.DataFrame:
         for t in self.tables:

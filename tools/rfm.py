@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolResult
@@ -132,18 +132,16 @@ def rfm_segments(
     threshold: Threshold = "mean",
     period: str | None = None,
 ) -> ToolResult:
-    """Segment purchasing customers by RFM (recency, frequency, monetary) and report each segment's
-    size, share of customers, share of revenue and average R/F/M. Also returns the per-customer table.
+    """How many customers are in each RFM segment? Size, customer share, revenue share and average R/F/M per segment.
 
+    Value groups by recency/frequency/spend. Recency-rule stages: lifecycle_stages; predicted churn: churn_risk; how to
+    operate one: segment_strategy.
     Args:
-        scheme: "rfm" (default) = R and F quintile scores mapped to 10 segments (champions,
-            loyal_customers, potential_loyalists, new_customers, promising, need_attention,
-            about_to_sleep, at_risk, cant_lose, hibernating); "cn8" = 中国八类 (重要价值客户 ...
-            一般挽留客户) by R, F, M each above or below the threshold.
-        threshold: for cn8: compare with the "mean" (default) or the "median".
-        period: only orders in this window (same tokens as metric_query); default all data.
-
-    Example question: "各个RFM分群分别有多少用户？" or "Which segment brings the most revenue?"
+        scheme: rfm (default; 10 segments, champions ... hibernating) | cn8 (中国八类, 重要价值客户 ... 一般挽留客户).
+        threshold: cn8 cut-off: mean (default) | median.
+        period: only orders in this period token (e.g. "this_year"); default all.
+    Example: "各个RFM分群分别有多少用户？" -> {};
+        "Eight-class segments by median this year" -> {"scheme": "cn8", "threshold": "median", "period": "this_year"}
     """
     per_customer, sql, window = customer_segments(ctx, scheme, threshold, period)
     lang = ctx.language
@@ -164,8 +162,10 @@ def rfm_segments(
         ],
         sql=[sql],
         params={"window": {"start": str(window.start) if window.start else None,
-                           "end": str(window.end) if window.end else None}},
+                           "end": str(window.end) if window.end else None,
+                   "label": {"zh": window.label_zh, "en": window.label_en}}},
         recommendations=headline_actions(ctx, scheme, summary),
+        definitions=[definitions.rfm_scoring(ctx.language), *definitions.segments(scheme, ctx.language)],
     )
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 import pandas as pd
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.clusters import _promo_condition, assign_clusters
 from tools.context import Context
 from tools.registry import tool
@@ -240,9 +240,9 @@ def distinctive(traits: pd.DataFrame) -> pd.DataFrame:
 def _cell(ctx: Context, row: pd.Series) -> str:
     return ctx.t(
         f"{row['trait_name']}「{row['value_name']}」占 {fmt.percent(row['segment_share'])}"
-        f"（全体 {fmt.percent(row['overall_share'])}，指数 {row['index']:.0f}）",
+        f"（全体 {fmt.percent(row['overall_share'])}，指数 {fmt.decimal(row['index'], 0)}）",
         f"{row['trait_name']} {row['value_name']}: {fmt.percent(row['segment_share'])} "
-        f"(everyone {fmt.percent(row['overall_share'])}, index {row['index']:.0f})",
+        f"(everyone {fmt.percent(row['overall_share'])}, index {fmt.decimal(row['index'], 0)})",
     )
 
 
@@ -261,17 +261,17 @@ def _answer(ctx: Context, members: Members, picked: bool, traits: pd.DataFrame, 
     lang = ctx.language
     n = len(members.ids)
     share = n / overall if overall else float("nan")
-    lines = []
-    if picked:
-        lines.append(ctx.t(f"未指定分群，这里画像收入贡献最大的分群：{members.name}。",
-                           f"No segment given, so this profiles the segment bringing the most revenue: "
-                           f"{members.name}."))
-    lines.append(ctx.t(
+    # the headline number first; why this segment was picked comes after it
+    lines = [ctx.t(
         f"{members.name}共 {fmt.number(n, lang)} 人，占全部 {fmt.number(overall, lang)} 位有购买客户的 "
         f"{fmt.percent(share)}。",
         f"{members.name}: {fmt.number(n, lang)} customers, {fmt.percent(share)} of all "
         f"{fmt.number(overall, lang)} purchasing customers.",
-    ))
+    )]
+    if picked:
+        lines.append(ctx.t(f"（未指定分群，这里画像收入贡献最大的分群：{members.name}。）",
+                           f"(No segment given, so this profiles the segment bringing the most revenue: "
+                           f"{members.name}.)"))
     if top.empty:
         lines.append(ctx.t("这个分群在各项特征上与全体客户没有明显差别。",
                            "This group does not stand out from everyone on any trait."))
@@ -293,10 +293,10 @@ def _recommendations(ctx: Context, members: Members, top: pd.DataFrame) -> list[
     lines = []
     for _, row in top.head(3).iterrows():
         lines.append(ctx.t(
-            f"投放与选品向「{row['value_name']}」倾斜：该群在这一项的占比是全体的 {row['index'] / 100:.1f} 倍"
+            f"投放与选品向「{row['value_name']}」倾斜：该群在这一项的占比是全体的 {fmt.times(row['index'] / 100, 'zh')}"
             f"（{fmt.percent(row['segment_share'])} 对 {fmt.percent(row['overall_share'])}）。",
             f"Lean targeting and assortment toward {row['trait_name']} {row['value_name']}: this group has "
-            f"{row['index'] / 100:.1f}× everyone's share ({fmt.percent(row['segment_share'])} vs "
+            f"{fmt.times(row['index'] / 100, 'en')} everyone's share ({fmt.percent(row['segment_share'])} vs "
             f"{fmt.percent(row['overall_share'])}).",
         ))
     if members.scheme != "cluster":
@@ -307,19 +307,15 @@ def _recommendations(ctx: Context, members: Members, top: pd.DataFrame) -> list[
 
 @tool
 def segment_profile(ctx: Context, segment: str | None = None, scheme: Scheme | None = None) -> ToolResult:
-    """Profile (画像) a customer segment or cluster: its gender, age, region and acquisition-channel
-    mix, preferred categories, brands, hosts and price bands, active hours, live vs shelf, coupon
-    and 618/双11 buying, each as the segment's share next to all purchasing customers' share with an
-    index (segment share / overall share × 100), and the 3-5 traits that most set it apart.
+    """Who is in a segment? Demographics, channels, categories, hosts, price bands, habits vs all customers.
 
+    Also its key traits. Describes; how to operate it is segment_strategy; one customer is customer_profile.
     Args:
-        segment: a segment key or name (zh/en, aliases) from RFM, 中国八类 or lifecycle, e.g.
-            "champions", "沉睡客户", "重要价值客户", "churned"; or a k-means cluster: "cluster 2",
-            "聚类2", or with scheme="cluster" its number ("2") or name. Omit to profile the RFM
-            segment that brings the most revenue.
-        scheme: "rfm", "cn8", "lifecycle" or "cluster" when the name is ambiguous; usually omitted.
-
-    Example question: "高价值客户是什么样的人？" or "What do our at-risk customers look like?"
+        segment: key/name/alias (RFM, 中国八类, lifecycle, e.g. "champions", "沉睡客户") or a cluster ("cluster 2",
+            "聚类2"); default the top-revenue RFM segment.
+        scheme: rfm | cn8 | lifecycle | cluster when the name is ambiguous; default inferred.
+    Example: "重要价值客户是什么样的人？" -> {"segment": "重要价值客户"};
+        "What do at-risk customers look like?" -> {"segment": "at_risk"}
     """
     ctx.warehouse.require_tables("orders")
     members, picked = resolve_members(ctx, segment, scheme)
@@ -341,4 +337,5 @@ def segment_profile(ctx: Context, segment: str | None = None, scheme: Scheme | N
         params={"scheme": members.scheme, "segment": members.key, "picked_for_you": picked,
                 "customers": len(members.ids), "overall_customers": overall, "unavailable": missing},
         recommendations=_recommendations(ctx, members, top),
+        definitions=definitions.segments(members.scheme, ctx.language, [members.key]),
     )

@@ -33,17 +33,14 @@ def _engine_statement_check(ctx: Context, sql: str) -> None:
 
 @tool
 def run_sql(ctx: Context, sql: str, limit: int = DEFAULT_ROW_CAP) -> ToolResult:
-    """Run one read-only SQL SELECT (DuckDB dialect) over the dataset's tables and return the rows.
+    """Anything the other tools cannot answer: one read-only DuckDB SELECT over the dataset's tables.
 
-    Only SELECT (with CTEs, joins, window functions) over known tables is allowed; no file,
-    network or settings access. Results are capped at `limit` rows (max 10000) and the answer
-    says when rows were cut. Prefer the dedicated tools for metrics and segments.
-
+    Last resort. Only SELECT (CTEs, joins, window functions) over known tables; describe_data lists columns.
     Args:
-        sql: the SELECT statement, e.g. "SELECT count(*) FROM orders".
-        limit: maximum number of rows to return (1-10000, default 1000).
-
-    Example question: "select host_id, sum(pay_amount) from orders group by 1 order by 2 desc limit 5"
+        sql: the SELECT statement; required.
+        limit: max rows returned (1-10000, default 1000).
+    Example: "每个获客渠道有多少客户？" -> {"sql": "SELECT channel, count(*) FROM customers GROUP BY 1"};
+        "Orders per status" -> {"sql": "SELECT status, count(*) FROM orders GROUP BY 1"}
     """
     cap = max(1, min(int(limit), MAX_ROW_CAP))
     sql = sql.strip()
@@ -51,13 +48,14 @@ def run_sql(ctx: Context, sql: str, limit: int = DEFAULT_ROW_CAP) -> ToolResult:
     _engine_statement_check(ctx, sql)
     result = ctx.warehouse.query(sql, max_rows=cap)
     rows = len(result.df)
+    shown_cap, shown_rows = fmt.number(cap, ctx.language), fmt.number(rows, ctx.language)
     if result.truncated:
         answer = ctx.t(
-            f"查询返回超过 {fmt.number(cap, 'en')} 行，仅显示前 {fmt.number(cap, 'en')} 行（已截断）。",
-            f"The query returned more than {cap:,} rows; showing the first {cap:,} (truncated).",
+            f"查询返回超过 {shown_cap} 行，仅显示前 {shown_cap} 行（已截断）。",
+            f"The query returned more than {shown_cap} rows; showing the first {shown_cap} (truncated).",
         )
     else:
-        answer = ctx.t(f"查询返回 {rows:,} 行。", f"The query returned {rows:,} row{'s' if rows != 1 else ''}.")
+        answer = ctx.t(f"查询返回 {shown_rows} 行。", f"The query returned {shown_rows} row{'s' if rows != 1 else ''}.")
     if rows == 1 and len(result.df.columns) == 1:
         value = result.df.iat[0, 0]
         answer += ctx.t(f"结果：{value}。", f" Result: {value}.")

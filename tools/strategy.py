@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tools import catalog, fmt
+from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.lifecycle_rules import lifecycle_sql
 from tools.registry import tool
@@ -133,16 +133,15 @@ def _action_line(ctx: Context, scheme: str, row: pd.Series) -> str:
 
 @tool
 def segment_strategy(ctx: Context, segment: str | None = None, scheme: Scheme | None = None) -> ToolResult:
-    """Recommend how to operate a customer segment: the playbook (who they are, goal, concrete
-    live-commerce tactics, channels, KPIs, how to test it) combined with this data's numbers
-    (segment size, revenue share, value at stake).
+    """How should we operate a segment? A playbook (tactics, channels, KPIs, test) with its size and revenue share.
 
+    Who they are: segment_profile; a contact file: export_segment.
     Args:
-        segment: a segment key or name in any scheme, e.g. "hibernating", "at_risk", "champions",
-            "沉睡客户", "重要价值客户", "churned". Omit for an overview of all RFM segments.
-        scheme: "rfm", "cn8" or "lifecycle" when the segment name is ambiguous; usually omitted.
-
-    Example question: "沉睡客户应该怎么运营？" -> segment="hibernating"
+        segment: key/name in any scheme (e.g. "hibernating", "沉睡客户", "重要价值客户", "churned"); default an overview
+            of all RFM segments.
+        scheme: rfm | cn8 | lifecycle when the name is ambiguous; default inferred.
+    Example: "沉睡客户应该怎么运营？" -> {"segment": "hibernating"};
+        "How do we keep our champions?" -> {"segment": "champions"}
     """
     ctx.warehouse.require_tables("orders")
     if segment is None:
@@ -153,9 +152,9 @@ def segment_strategy(ctx: Context, segment: str | None = None, scheme: Scheme | 
     entry = playbook_entry(scheme, key, ctx.language)
     spec = catalog.segments(scheme)[key]
     rule = spec["rule"][ctx.language]
-    answer = "\n".join([
-        ctx.t(f"{row['name']}（{rule}）", f"{row['name']} ({rule})") + ": " + entry["who"],
+    answer = "\n".join([  # the segment's numbers first, then who they are and the goal
         _stats_sentence(ctx, row),
+        ctx.t(f"{row['name']}（{rule}）", f"{row['name']} ({rule})") + ": " + entry["who"],
         ctx.t(f"运营目标：{entry['goal']}。投入级别：{entry['budget'].rstrip('。.')}。",
               f"Goal: {entry['goal']}. Spend level: {entry['budget'].rstrip('。.')}."),
     ])
@@ -174,6 +173,22 @@ def segment_strategy(ctx: Context, segment: str | None = None, scheme: Scheme | 
         sql=[sql],
         params={"scheme": scheme, "segment": key, "sources": sources},
         recommendations=recommendations,
+        definitions=definitions.segments(scheme, ctx.language, [key]),
+    )
+
+
+def _overview_headline(ctx: Context, table: pd.DataFrame) -> str:
+    """The number first: how many customers and segments, and the one that brings the most revenue."""
+    lang = ctx.language
+    if table.empty:
+        return ""
+    top = table.sort_values("revenue_share", ascending=False).iloc[0]
+    total, people = fmt.number(table["customers"].sum(), lang), fmt.number(top["customers"], lang)
+    return ctx.t(
+        f"{len(table)} 个分群共 {total} 位客户，收入贡献最大的是{top['name']}（{people} 人，"
+        f"贡献 {fmt.percent(top['revenue_share'])} 收入）。",
+        f"{len(table)} segments, {total} customers; {top['name']} brings the most revenue "
+        f"({people} customers, {fmt.percent(top['revenue_share'])} of revenue). ",
     )
 
 
@@ -182,7 +197,7 @@ def _overview(ctx: Context, scheme: str) -> ToolResult:
     goals = [playbook_entry(scheme, key, ctx.language)["goal"] for key in table["segment"]]
     first = [playbook_entry(scheme, key, ctx.language)["tactics"][0] for key in table["segment"]]
     overview = table[["segment", "name", "customers", "share", "revenue_share"]].assign(goal=goals, first_action=first)
-    answer = ctx.t(
+    answer = _overview_headline(ctx, table) + ctx.t(
         "各分群的运营目标与首要动作如下表；优先顺序：先守住收入贡献最大的分群，再挽回价值最高的流失风险分群，"
         "最后培育有潜力的分群。",
         "The table gives each segment's goal and first action. Priorities: keep the segment that brings "
@@ -196,4 +211,5 @@ def _overview(ctx: Context, scheme: str) -> ToolResult:
         sql=[sql],
         params={"scheme": scheme},
         recommendations=headline_actions(ctx, scheme, table),
+        definitions=definitions.segments(scheme, ctx.language),
     )

@@ -15,7 +15,10 @@ Grammar (case-insensitive, surrounding whitespace ignored):
     YYYY | YYYY-MM | YYYY-QN | YYYY-MM-DD | YYYY-MM-DD..YYYY-MM-DD
     month:N | quarter:N                   the latest month / quarter N that has started
     618 | double11                        the latest promotion started (Jun 1-18, Nov 1-11)
-    618_YYYY | double11_YYYY | 618_last_year | double11_last_year
+    618_YYYY | double11_YYYY | 618_last_year | double11_last_year | 618_2_years_ago | double11_2_years_ago
+    N_weeks_ago | N_months_ago | N_quarters_ago | N_years_ago   the full calendar period N back
+        (1_months_ago = last_month; 2_months_ago = 上上个月; 2_years_ago = 前年)
+    last_year_qN | last_year_mN          quarter N / month N of the previous calendar year
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ VALID_FORMS = (
     "this_week, this_month, this_quarter, this_year (or wtd, mtd, qtd, ytd), "
     "last_week, last_month, last_quarter, last_year, YYYY, YYYY-MM, YYYY-QN, YYYY-MM-DD, "
     "YYYY-MM-DD..YYYY-MM-DD, month:N, quarter:N, 618, double11, 618_YYYY, double11_YYYY, "
-    "618_last_year, double11_last_year"
+    "618_last_year, double11_last_year, double11_2_years_ago, N_weeks_ago, N_months_ago, N_quarters_ago, N_years_ago, "
+    "last_year_qN, last_year_mN"
 )
 
 _MONTHS_EN = [
@@ -133,7 +137,9 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})")
 _MONTH_N = re.compile(r"month:\s*(\d{1,2})")
 _QUARTER_N = re.compile(r"quarter:\s*q?(\d)")
-_PROMO = re.compile(r"(618|double11)(?:_(\d{4}|last_year|this_year))?")
+_PROMO = re.compile(r"(618|double11)(?:_(\d{4}|last_year|this_year|2_years_ago))?")
+_AGO = re.compile(r"(\d+)_(week|month|quarter|year)s?_ago")
+_LAST_YEAR_PART = re.compile(r"last_year_(q|m)(\d{1,2})")
 
 
 def _rolling(token: str, count: int, unit: str, anchor: date) -> Window:
@@ -186,6 +192,28 @@ def _previous_full(token: str, unit: str, anchor: date) -> Window:
     return _make(token, start, end, anchor, zh, en)
 
 
+def _periods_ago(token: str, count: int, unit: str, anchor: date) -> Window:
+    """The full calendar week / month / quarter / year `count` periods before the current one."""
+    if count < 1:
+        raise PeriodError(f"'{token}': the number of {unit}s must be at least 1. Valid forms: {VALID_FORMS}.")
+    if unit == "week":
+        start = anchor - timedelta(days=anchor.weekday() + 7 * count)
+        end = start + timedelta(days=6)
+        zh, en = f"{count}周前", f"{count} week{'s' if count > 1 else ''} ago"
+    elif unit == "month":
+        start = add_months(anchor.replace(day=1), -count)
+        end = _month_end(start.year, start.month)
+        zh, en = f"{start.year}年{start.month}月", f"{_MONTHS_EN[start.month]} {start.year}"
+    elif unit == "quarter":
+        start = add_months(_quarter_start(anchor.year, _quarter_of(anchor)), -3 * count)
+        end = _quarter_end(start.year, _quarter_of(start))
+        zh, en = f"{start.year}年第{_quarter_of(start)}季度", f"Q{_quarter_of(start)} {start.year}"
+    else:
+        start, end = date(anchor.year - count, 1, 1), date(anchor.year - count, 12, 31)
+        zh, en = f"{start.year}年", f"{start.year}"
+    return _make(token, start, end, anchor, zh, en)
+
+
 def _month_window(token: str, year: int, month: int, anchor: date) -> Window:
     if not 1 <= month <= 12:
         raise PeriodError(f"'{token}': month must be 1-12. Valid forms: {VALID_FORMS}.")
@@ -212,6 +240,8 @@ def _promotion(token: str, name: str, which: str | None, anchor: date) -> Window
         year = anchor.year - 1
     elif which == "this_year":
         year = anchor.year
+    elif which == "2_years_ago":
+        year = anchor.year - 2
     else:
         year = int(which)
     return _make(token, date(year, m1, d1), date(year, m2, d2), anchor, f"{year}年{zh}", f"{en} {year}")
@@ -256,6 +286,13 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
         return _previous_full(text, text[5:], anchor)
     if m := _PROMO.fullmatch(text):
         return _promotion(text, m.group(1), m.group(2), anchor)
+    if m := _AGO.fullmatch(text):
+        return _periods_ago(text, int(m.group(1)), m.group(2), anchor)
+    if m := _LAST_YEAR_PART.fullmatch(text):
+        number, year = int(m.group(2)), anchor.year - 1
+        if m.group(1) == "q":
+            return _quarter_window(text, year, number, anchor)
+        return _month_window(text, year, number, anchor)
     if _YEAR.fullmatch(text):
         year = int(text)
         return _make(text, date(year, 1, 1), date(year, 12, 31), anchor, f"{year}年", f"{year}")
@@ -298,3 +335,13 @@ def previous_window(window: Window) -> Window | None:
     span_zh, span_en = _span(start, end)
     token = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
     return Window(start, end, token, f"上一周期（{span_zh}）", f"previous period ({span_en})")
+
+
+def year_earlier_window(window: Window) -> Window | None:
+    """The same calendar dates one year earlier (Feb 29 -> Feb 28); None when unbounded."""
+    if window.start is None or window.end is None:
+        return None
+    start, end = add_months(window.start, -12), add_months(window.end, -12)
+    span_zh, span_en = _span(start, end)
+    token = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
+    return Window(start, end, token, f"去年同期（{span_zh}）", f"same period last year ({span_en})")

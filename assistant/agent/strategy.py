@@ -12,18 +12,20 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware, ModelCallLimitMiddleware, ModelRequest, hook_config
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.config import get_config
 
 from assistant.agent.config import LLMSettings, llm_configured, load_settings
+from assistant.agent.hint import RouterHint, router_hint
 from assistant.agent.tools import RunContext, artifact_answer, build_tools
 from assistant.answer import Answer, ToolCall
 from assistant.conversation import (
@@ -36,7 +38,7 @@ from assistant.conversation import (
     ToolFinished,
     ToolStarted,
 )
-from assistant.router import route
+from assistant.router import Route
 from tools.result import Table
 
 log = logging.getLogger("assistant.agent")
@@ -98,6 +100,26 @@ class AnswerDanglingToolCalls(AgentMiddleware):
                         content = "Not run: the previous request was interrupted."
                         patched.append(ToolMessage(content, tool_call_id=call["id"], name=call["name"], status="error"))
         return handler(request.override(messages=patched))
+
+
+class RouterHintMiddleware(AgentMiddleware):
+    """Adds the current question's router hint to the system message of every model call.
+
+    The hint lives in the run, not in the thread: memory keeps the person's words only, and each
+    question gets its own hint. It joins the one leading system message because some
+    OpenAI-compatible servers reject system messages anywhere else."""
+
+    def __init__(self, hint_of: Callable[[], str | None]):
+        super().__init__()
+        self._hint_of = hint_of
+
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], Any]) -> Any:
+        hint = self._hint_of()
+        if not hint:
+            return handler(request)
+        base = request.system_message.content if request.system_message is not None else ""
+        text = f"{base}\n\n{hint}" if isinstance(base, str) and base else hint
+        return handler(request.override(system_message=SystemMessage(text)))
 
 
 class RetryMalformedToolCalls(AgentMiddleware):
@@ -172,7 +194,8 @@ class LLMStrategy:
     `model`: an already-built chat model (tests inject fakes or a `ChatOpenAI` pointed at a stub);
     otherwise one is built from `settings` (default: the environment) on first use.
     `max_model_calls`: model calls per question (default `settings.max_model_calls`).
-    `router_hint`: show the model the offline router's guess as a hint.
+    `router_hint`: show the model the offline router's parse of each question (follow-ups resolved
+    against the conversation's previous route, clarification options when it is ambiguous).
     """
 
     def __init__(
@@ -190,11 +213,18 @@ class LLMStrategy:
         self._checkpointer = InMemorySaver()
         self._agents: dict[str, Any] = {}
         self._runs: dict[str, RunContext] = {}
+        self._previous: dict[str, Route] = {}  # conversation id -> the last answered tool call
         self._lock = threading.Lock()
 
     # -- building ---------------------------------------------------------------------------------
     def _context_of(self, config: RunnableConfig) -> RunContext:
         return self._runs[(config.get("configurable") or {})[RUN_KEY]]
+
+    def _current_hint(self) -> str | None:
+        try:
+            return self._context_of(get_config()).hint
+        except (KeyError, RuntimeError):  # outside a run of ours: no hint
+            return None
 
     def _agent(self, language: str) -> Any:
         with self._lock:
@@ -209,22 +239,39 @@ class LLMStrategy:
                         ModelCallLimitMiddleware(run_limit=self.max_model_calls, exit_behavior="end"),
                         RetryMalformedToolCalls(),
                         AnswerDanglingToolCalls(),
+                        RouterHintMiddleware(self._current_hint),
                     ],
                     checkpointer=self._checkpointer,
                 )
             return self._agents[language]
 
-    def _user_message(self, question: str) -> HumanMessage:
+    def hint_for(self, conversation: Conversation, question: str) -> RouterHint | None:
+        """The router's parse of `question` in this conversation (None when hints are off)."""
         if not self.router_hint:
-            return HumanMessage(question)
+            return None
         try:
-            routed = route(question)
-        except Exception:  # a hint is optional
-            routed = None
-        if routed is None:
-            return HumanMessage(question)
-        hint = json.dumps({"tool": routed.tool, "args": routed.args}, ensure_ascii=False, default=str)
-        return HumanMessage(f"{question}\n\n[offline router guess, may be wrong: {hint}]")
+            vocabulary = getattr(conversation.engine, "vocabulary", None)
+            if callable(vocabulary):
+                vocabulary = vocabulary()
+        except Exception:  # the data's host/product names only sharpen the hint
+            vocabulary = None
+        try:
+            anchor = conversation.engine.warehouse.anchor_date
+        except Exception:  # no orders table: relative follow-up periods are simply not offered
+            anchor = None
+        return router_hint(question, self._previous.get(conversation.conversation_id), vocabulary, anchor)
+
+    def _remember_route(self, conversation: Conversation, language: str, answered: list[tuple[str, dict[str, Any]]],
+                        hint: RouterHint | None) -> None:
+        """The next question's follow-up base: the last tool call that answered (as called, without
+        empty arguments), else the router's parse (after a clarifying question, the person's reply
+        builds on it)."""
+        if answered:
+            name, args = answered[-1]
+            args = {k: v for k, v in args.items() if v is not None}
+            self._previous[conversation.conversation_id] = Route(name, args, language, ["answered"])
+        elif hint is not None and hint.route is not None:
+            self._previous[conversation.conversation_id] = hint.route
 
     # -- answering --------------------------------------------------------------------------------
     def stream(self, conversation: Conversation, question: str) -> Iterator[Event]:
@@ -234,18 +281,21 @@ class LLMStrategy:
             "configurable": {"thread_id": conversation.conversation_id, RUN_KEY: run_key},
             "recursion_limit": 4 * self.max_model_calls + 10,
         }
-        run = _Run(RunContext(conversation.engine, language), conversation.engine.tool_names())
+        hint = self.hint_for(conversation, question)
+        ctx = RunContext(conversation.engine, language, hint=hint.text() if hint is not None else None)
+        run = _Run(ctx, conversation.engine.tool_names())
         try:
             agent = self._agent(language)
             self._runs[run_key] = run.ctx
-            inputs = {"messages": [self._user_message(question)]}
+            inputs = {"messages": [HumanMessage(question)]}
             for update in agent.stream(inputs, config, stream_mode="updates"):
                 for node, delta in _node_updates(update):
                     for message in _messages(delta):
                         yield from run.on_message(node, message)
         except Exception as error:  # any model/transport failure: never a stack trace to the person
             log.warning("LLM run failed, answering offline: %s: %s", type(error).__name__, error)
-            yield from self._offline(conversation, question, language, config)
+            offline = yield from self._offline(conversation, question, language, config)
+            self._remember_route(conversation, language, _answered([offline] if offline else []), hint)
             return
         finally:
             self._runs.pop(run_key, None)
@@ -253,20 +303,27 @@ class LLMStrategy:
         ok = [a for a in run.answers if a.ok]
         if run.limit_message is not None:
             if not ok:
-                yield from self._offline(conversation, question, language, config, replace=run.limit_message)
+                offline = yield from self._offline(conversation, question, language, config, replace=run.limit_message)
+                self._remember_route(conversation, language, _answered([offline] if offline else []), hint)
                 return
             notice = NOTICE_LIMIT[language].format(n=self.max_model_calls)
             yield Notice(notice)
             body = "\n\n".join(a.answer for a in ok)
             final = merge_answers(f"{notice}\n\n{body}", language, run.calls, ok)
             self._remember(config, language, final.answer, replace=run.limit_message)
+            self._remember_route(conversation, language, run.answered, hint)
             yield Final(final)
             return
         if not run.final_text:  # an empty or unusable reply is as good as no model
             log.warning("LLM returned no usable answer, answering offline")
-            yield from self._offline(conversation, question, language, config)
+            offline = yield from self._offline(conversation, question, language, config)
+            self._remember_route(conversation, language, _answered([offline] if offline else []), hint)
             return
-        yield Final(merge_answers(run.final_text, language, run.calls, run.answers))
+        self._remember_route(conversation, language, run.answered, hint)
+        final = merge_answers(run.final_text, language, run.calls, run.answers)
+        if hint is not None and hint.clarification is not None and not run.calls and hasattr(final, "clarification"):
+            final.clarification = hint.clarification  # the model asked back: the options become clickable
+        yield Final(final)
 
     def _offline(
         self,
@@ -275,7 +332,7 @@ class LLMStrategy:
         language: str,
         config: RunnableConfig,
         replace: AIMessage | None = None,
-    ) -> Iterator[Event]:
+    ) -> Generator[Event, None, Answer | None]:
         yield Notice(NOTICE_UNAVAILABLE[language])
         final: Answer | None = None
         for event in OfflineStrategy().stream(conversation, question):
@@ -284,6 +341,7 @@ class LLMStrategy:
             yield event
         if final is not None:
             self._remember(config, language, final.answer, replace=replace)
+        return final
 
     def _remember(self, config: RunnableConfig, language: str, text: str, replace: AIMessage | None = None) -> None:
         """Put the answer the person actually got into the thread, so the next turn sees it."""
@@ -305,6 +363,7 @@ class _Run:
         self.known_tools = known_tools
         self.calls: list[ToolCall] = []
         self.answers: list[Answer] = []  # the tools' own answers, in order
+        self.answered: list[tuple[str, dict[str, Any]]] = []  # (tool, args as the model called it) that worked
         self.pending: dict[str, tuple[str, dict[str, Any]]] = {}
         self.final_text: str | None = None
         self.limit_message: AIMessage | None = None
@@ -335,8 +394,14 @@ class _Run:
                 answer = _error_answer(name, args, code, _text(message), language)
             else:
                 self.answers.append(answer)
+                if answer.ok:
+                    self.answered.append((name, args))
             self.calls.extend(answer.tool_calls or [ToolCall(name, args)])
             yield ToolFinished(name, args, answer)
+
+
+def _answered(answers: list[Answer]) -> list[tuple[str, dict[str, Any]]]:
+    return [(a.tool_calls[0].name, dict(a.tool_calls[0].args)) for a in answers if a.ok and a.tool_calls]
 
 
 def _node_updates(update: Any) -> Iterator[tuple[str, Any]]:

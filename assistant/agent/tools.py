@@ -57,6 +57,7 @@ class RunContext:
     engine: Engine
     language: str
     store: AnswerStore = field(default_factory=AnswerStore)
+    hint: str | None = None  # the router's parse of the question, added to the system prompt
 
 
 def artifact_answer(store: AnswerStore, artifact: Any) -> Answer | None:

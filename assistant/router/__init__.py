@@ -5,7 +5,8 @@ keywords are scored per tool, a few explicit rules settle the known ambiguities,
 arguments found in the question are attached. `Route.matched` lists what decided it.
 """
 
+from assistant.router.data_vocabulary import DataVocabulary
 from assistant.router.language import detect_language
 from assistant.router.route import Route, route
 
-__all__ = ["Route", "detect_language", "route"]
+__all__ = ["DataVocabulary", "Route", "detect_language", "route"]

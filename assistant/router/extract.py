@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.router import vocabulary as vocab
+from assistant.router.data_vocabulary import DataHit, DataVocabulary
 from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.normalize import normalize
@@ -36,6 +37,11 @@ class Features:
     domain: bool = False
     lifecycle_words: list[Hit] = field(default_factory=list)
     tool_hits: dict[str, list[Hit]] = field(default_factory=dict)
+    data_hits: list[DataHit] = field(default_factory=list)  # host / product / category names in the data
+    compare: Hit | None = None  # value: "previous_period" | "last_year"
+
+    def data(self, *kinds: str) -> list[DataHit]:
+        return [h for h in self.data_hits if h.kind in kinds]
 
     def hits(self, tool: str) -> list[Hit]:
         return self.tool_hits.get(tool, [])
@@ -86,6 +92,24 @@ def _choose_dimension(text: str, hits: list[Hit]) -> Hit | None:
 _AGE = re.compile(r"(?:(?<![\d.])(18|25|31|41)\s*(?:-|~|到|至)\s*(24|30|40|50)\s*岁"
                   r"|(?:aged?|ages)\s+(18|25|31|41)\s*(?:-|~|to)\s*(24|30|40|50)(?!\d)"
                   r"|(50)\s*(?:\+|岁以上|岁及以上|岁\+)|(?:aged?|over)\s+(50)\s*\+?(?!\d))")
+
+
+_CHANNEL_NAMES = "|".join(sorted((re.escape(w) for ws in vocab.CHANNEL_WORDS.values() for w in ws),
+                                 key=len, reverse=True))
+_CHANNEL = re.compile(
+    rf"(?:来自|从|通过)\s*({_CHANNEL_NAMES})|({_CHANNEL_NAMES})\s*(?:渠道|来源|来的|进来的|引流|拉新|获客)"
+    rf"|(?<![a-z])(?:from|via|through)\s+(?:the\s+)?({_CHANNEL_NAMES})(?![a-z])"
+    rf"|(?<![a-z])({_CHANNEL_NAMES})\s+(?:channel|traffic|acquisition)")
+_CHANNEL_OF = {w: key for key, ws in vocab.CHANNEL_WORDS.items() for w in ws}
+
+
+def find_channels(text: str) -> list[Hit]:
+    """"来自直播间的", "短视频来的", "from ads": an acquisition-channel filter."""
+    hits = []
+    for m in _CHANNEL.finditer(text):
+        word = next(g for g in m.groups() if g)
+        hits.append(Hit(m.group(0), _CHANNEL_OF[word], m.start(), m.end()))
+    return hits
 
 
 def find_age_bands(text: str) -> list[Hit]:
@@ -207,7 +231,7 @@ _CUSTOMER_ID = re.compile(
     r"(?:客户|用户|顾客|买家|会员|customer|user|buyer|member)\s*(?:id|编号|号|no\.?|number)?\s*[:#=]?\s*(\d{3,})")
 _CAMPAIGN_ID = re.compile(
     r"(?:campaign|活动|实验|测试|test|experiment)\s*(?:id|编号|号)?\s*[:#=]?\s*"
-    r"([A-Za-z][\w\-]*\d[\w\-]*|\d{2,}[\w\-]*)")
+    r"([A-Za-z][A-Za-z0-9_\-]*\d[A-Za-z0-9_\-]*|\d{2,}[A-Za-z0-9_\-]*)")
 
 
 def find_customer_id(text: str) -> Hit | None:
@@ -224,12 +248,55 @@ def find_campaign_id(question: str) -> Hit | None:
     return None
 
 
-def extract(question: str) -> Features:
+# Comparisons. 同比 = the same window a year earlier; 环比 = the window just before. The last-year
+# forms are checked first, so "比去年" is not read as "比 + a previous period".
+_COMPARE_LAST_YEAR = re.compile(
+    r"同比|去年同期|上年同期|(?:比|跟|和|与|较|相比|对比)\s*(?:起)?去年|(?<![a-z])yoy(?![a-z])|y-o-y"
+    r"|year[\s-]over[\s-]year|same (?:period|time|window) last year"
+    r"|(?:vs\.?|versus|compared? (?:with|to)|comparing|against|than) (?:the same \w+ )?last year")
+_COMPARE_PREVIOUS = re.compile(
+    r"环比|(?:比|跟|和|与|较|相比|对比)\s*(?:起)?(?:再)?(?:上|前)(?!年)|上一期|上期"
+    r"|(?<![a-z])mom(?![a-z])|m-o-m|(?:month|week|quarter)[\s-]over[\s-](?:month|week|quarter)"
+    r"|(?:vs\.?|versus|compared? (?:with|to)|comparing|against|than)\s*(?:the )?(?:previous|prior|last|"
+    r"(?:month|week|quarter|year) before|上|前)")
+# A period named as the comparison base ("比上个月") -> the period it is compared with (this month).
+_SUCCESSOR = {"last_month": "this_month", "last_week": "this_week", "last_quarter": "this_quarter",
+              "last_year": "this_year", "2_months_ago": "last_month", "2_weeks_ago": "last_week",
+              "2_quarters_ago": "last_quarter", "2_years_ago": "last_year"}
+
+
+def find_compare(text: str) -> Hit | None:
+    for pattern, kind in ((_COMPARE_LAST_YEAR, "last_year"), (_COMPARE_PREVIOUS, "previous_period")):
+        if m := pattern.search(text):
+            return Hit(m.group(0), kind, m.start(), m.end())
+    return None
+
+
+def _compared_period(periods: list[PeriodMatch], compare: Hit) -> PeriodMatch | None:
+    """The window being asked about: the first period outside the comparison phrase; when the only
+    period is the comparison base ("GMV比上个月涨了多少"), the period after it (this month)."""
+    def is_base(p: PeriodMatch) -> bool:
+        return compare.start <= p.start <= compare.end + 2
+    own = [p for p in periods if not is_base(p)]
+    if own:
+        return own[0]
+    base = next((p for p in periods if is_base(p)), None)
+    if base is None or base.token not in _SUCCESSOR:
+        return None
+    return PeriodMatch(_SUCCESSOR[base.token], base.phrase, base.start, base.end)
+
+
+def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features:
     text, corrections = correct_spelling(normalize(question))
     features = Features(question=question, text=text, language=detect_language(question),
                         corrections=corrections)
     periods = find_periods(text)
     features.period = periods[0] if periods else None
+    features.compare = find_compare(text)
+    if features.compare:
+        features.period = _compared_period(periods, features.compare)
+    if vocabulary is not None:
+        features.data_hits = vocabulary.find(text)
 
     features.segment_hits = find_segments(text)
     if features.segment_hits:
@@ -239,6 +306,8 @@ def extract(question: str) -> Features:
     features.metric = _main_metric(metrics)
 
     dimensions = _not_within(_not_inside(vocab.DIMENSIONS.find(text), periods), metrics)
+    if features.compare:
+        dimensions = _not_inside(dimensions, [features.compare])
     features.dimension = _choose_dimension(text, dimensions)
     if features.dimension is None and (trend := vocab.TREND_WORDS.first(text)):
         features.dimension = trend
@@ -259,7 +328,14 @@ def extract(question: str) -> Features:
     if ages:
         values = list(dict.fromkeys(h.value for h in ages))
         features.filters["age_band"] = values[0] if len(values) == 1 else values
-    features.filter_hits = genders + regions + ages
+    channels = find_channels(text)
+    if channels:
+        values = list(dict.fromkeys(h.value for h in channels))
+        features.filters["channel"] = values[0] if len(values) == 1 else values
+        if features.dimension and features.dimension.value == "channel" and any(
+                features.dimension.overlaps(h) for h in channels):
+            features.dimension = None  # "广告渠道的客单价": the channel is a filter, not a breakdown
+    features.filter_hits = genders + regions + ages + channels
 
     features.limit = find_limit(text)
     order_hits = vocab.ORDER_WORDS.find(text)

@@ -40,6 +40,10 @@ _DOUBLE11 = r"(?:双\s*(?:11|十一)|11\.11|11/11|double\s*(?:11|eleven)|singles
 _SIX18 = r"(?:(?<!\d)618(?!\d)|六一八|年中大促)"
 _PROMOS = {"double11": _DOUBLE11, "618": _SIX18}
 _FIXED: dict[str, list[str]] = {
+    # An explicit "all time" is a chosen window (so 复购率 needs no clarifying question).
+    "all": ["全部时间", "所有时间", "全部历史", "历史上", "历史累计", "历史", "有史以来", "一直以来", "开店以来",
+            "整体", "总体", "全部数据", "全量", r"\ball[\s-]time\b", r"\boverall\b", r"\bsince (?:the )?start\b",
+            r"\bsince we (?:started|opened)\b", r"\bin total\b", r"\bof all time\b"],
     "today": ["今天", "今日", "当天", "过去24小时", "最近24小时", r"\btoday\b", r"\b(?:past|last) 24 hours\b"],
     "yesterday": ["昨天", "昨日", r"\byesterday\b"],
     "this_week": ["本周", "这周", "这一周", "这个星期", "本星期", "这星期", "本礼拜", "这个礼拜",
@@ -66,6 +70,12 @@ _FIXED: dict[str, list[str]] = {
     "last_12_months": [r"\bpast year\b", r"\blast twelve months\b"],
     "last_6_months": ["近半年", "最近半年", "过去半年", r"\b(?:past|last) (?:half[\s-]year|six months)\b"],
     "last_15_days": ["近半个月", "最近半个月", "过去半个月"],
+    # Two periods back: 上上个月 is one character longer than 上个月, so the longest match wins.
+    "2_weeks_ago": ["上上周", "上上个星期", "上上个礼拜", r"\bthe week before last\b"],
+    "2_months_ago": ["上上个月", "上上月", r"\bthe month before last\b"],
+    "2_quarters_ago": ["上上季度", "上上个季度", r"\bthe quarter before last\b"],
+    "2_years_ago": ["前年", r"\bthe year before last\b", r"\btwo years ago\b"],
+    "3_years_ago": ["大前年"],
 }
 
 
@@ -116,6 +126,19 @@ for _name, _pattern in _PROMOS.items():
     _add(rf"last\s+year'?s?\s+{_pattern}|{_pattern}\s+(?:of\s+)?last\s+year",
          lambda m, n=_name: f"{n}_last_year")
     _add(rf"(?:今年|本年)\s*的?\s*{_pattern}|this\s+year'?s?\s+{_pattern}", lambda m, n=_name: n)
+    _add(rf"前年\s*的?\s*{_pattern}", lambda m, n=_name: f"{n}_2_years_ago")
+
+
+@_rule(r"(?:去年|上一年|上年|last\s+year'?s?)\s*的?\s*(?:q([1-4])|第?([一二三四1-4])\s*季度)"
+       r"|q([1-4])\s+(?:of\s+)?last\s+year")
+def _last_year_quarter(m: re.Match[str]) -> str | None:
+    return f"last_year_q{m.group(1) or m.group(3) or to_int(m.group(2))}"
+
+
+@_rule(rf"(?:去年|上一年|上年)\s*的?\s*(\d{{1,2}}|{CN_NUMERAL})\s*月份?")
+def _last_year_month(m: re.Match[str]) -> str | None:
+    month = to_int(m.group(1))
+    return f"last_year_m{month}" if month and 1 <= month <= 12 else None
 
 
 @_rule(r"(?:今年|本年|this\s+year'?s?)\s*的?\s*(?:q([1-4])|第?([一二三四1-4])\s*季度)")

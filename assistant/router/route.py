@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.router import vocabulary as vocab
+from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
     Features,
     extract,
@@ -18,6 +19,7 @@ from assistant.router.extract import (
     find_product,
 )
 from assistant.router.language import detect_language
+from assistant.router.matching import Hit
 from assistant.router.scoring import score
 from assistant.router.sql import extract_sql
 
@@ -66,12 +68,31 @@ def _metric_query(f: Features, out: _Args) -> None:
     if f.dimension:
         out.set("dimension", f.dimension.value, f.dimension.phrase)
     _period(f, out)
-    if f.filters:
-        out.args["filters"] = dict(f.filters)
+    filters = dict(f.filters)
+    # Names from the data: 橙子姐姐 -> host, 面膜 -> product, 美妆护肤 -> category; a province the
+    # built-in list already found stays as it is.
+    for kind, value in data_filters(f.data("host", "product", "category", "region")).items():
+        filters.setdefault(kind, value)
+    if filters:
+        out.args["filters"] = filters
         out.matched += [f"{h.phrase}→filter={h.value}" for h in f.filter_hits]
+        out.matched += [f"{h.phrase}→filter {h.kind}={'/'.join(h.values)}" for h in f.data_hits]
+    # "美妆护肤这个品类" / "host 米粒": the dimension word names the filter, it is not a breakdown.
+    if f.dimension and f.dimension.value in filters and not _marked_breakdown(f):
+        out.args.pop("dimension", None)
     _limit(f, out)
     if f.order:
         out.set("order", f.order.value, f.order.phrase)
+    if f.compare:
+        out.set("compare", f.compare.value, f.compare.phrase)
+
+
+def _marked_breakdown(f: Features) -> bool:
+    hit = f.dimension
+    if hit is None:
+        return False
+    before = f.text[: hit.start].rstrip()
+    return hit.phrase.startswith(vocab.BREAKDOWN_MARKERS) or before.endswith(vocab.BREAKDOWN_MARKERS)
 
 
 def _rfm_segments(f: Features, out: _Args) -> None:
@@ -90,8 +111,11 @@ def _segment_strategy(f: Features, out: _Args) -> None:
     _segment(f, out, with_scheme=True)
 
 
+FUNNEL_DIMENSIONS = ("host", "session", "day", "week", "month", "region", "gender", "age_band", "channel")
+
+
 def _funnel(f: Features, out: _Args) -> None:
-    if f.dimension and f.dimension.value not in ("segment",):
+    if f.dimension and f.dimension.value in FUNNEL_DIMENSIONS:
         out.set("dimension", f.dimension.value, f.dimension.phrase)
     _period(f, out)
 
@@ -128,8 +152,15 @@ def _customer_clusters(f: Features, out: _Args) -> None:
         out.set("k", k.value, k.phrase)
 
 
+def _product_phrase(f: Features) -> Hit | None:
+    """A product named in the data ("空气炸锅", "面膜") first, else a phrase around 买了/with."""
+    for hit in f.data("product"):
+        return Hit(hit.phrase, hit.phrase, hit.start, hit.end)
+    return find_product(f.text)
+
+
 def _product_associations(f: Features, out: _Args) -> None:
-    if product := find_product(f.text):
+    if product := _product_phrase(f):
         out.set("product", product.value, product.phrase)
 
 
@@ -137,7 +168,7 @@ def _recommend_products(f: Features, out: _Args) -> None:
     _segment(f, out, with_scheme=False)
     if customer := find_customer_id(f.text):
         out.set("customer_id", customer.value, customer.phrase)
-    elif product := find_product(f.text):
+    elif product := _product_phrase(f):
         out.set("product", product.value, product.phrase)
     _limit(f, out)
 
@@ -178,7 +209,11 @@ def _sales_forecast(f: Features, out: _Args) -> None:
         horizon, grain = future.value
         out.set("horizon", horizon, future.phrase)
         out.set("grain", grain, future.phrase)
-    if f.dimension and f.dimension.value in FORECAST_DIMENSIONS:
+    named = f.data("host", "category")
+    if named and len(named[0].values) == 1:  # "橙子姐姐下个月能卖多少": that host's forecast only
+        out.set("dimension", named[0].kind, named[0].phrase)
+        out.set("value", named[0].values[0], named[0].phrase)
+    elif f.dimension and f.dimension.value in FORECAST_DIMENSIONS:
         out.set("dimension", f.dimension.value, f.dimension.phrase)
     _limit(f, out)
 
@@ -209,7 +244,7 @@ ARGUMENT_BUILDERS: dict[str, Callable[[Features, _Args], None]] = {
 }
 
 
-def route(question: str) -> Route | None:
+def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | None:
     """Map a question to one vetted tool and its arguments; None when it cannot be placed."""
     if not isinstance(question, str) or not question.strip():
         return None
@@ -217,7 +252,7 @@ def route(question: str) -> Route | None:
     sql = extract_sql(question)
     if sql is not None:
         return Route("run_sql", {"sql": sql}, language, ["SQL statement"])
-    features = extract(question)
+    features = extract(question, vocabulary)
     scores = score(features)
     best = scores.best()
     if best is None:

@@ -6,6 +6,7 @@ Matching prefers the longest phrase, so 即将沉睡客户 beats 沉睡客户.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,7 +67,26 @@ def segment_phrases(segments: dict[str, dict[str, dict]]) -> list[tuple[str, Seg
                     continue
                 seen.add(phrase)
                 pairs.append((phrase, ref))
+    # Spoken variants after every written name, so a variant never takes another segment's name:
+    # 价格敏感用户 -> 价格敏感的用户 / 价格敏感的客户 / 价格敏感顾客 ...
+    for phrase, ref in list(pairs):
+        for variant in _spoken_variants(phrase):
+            if variant not in seen:
+                seen.add(variant)
+                pairs.append((variant, ref))
     return pairs
+
+
+_PEOPLE = ("客户", "用户", "顾客", "买家", "粉丝", "人群")
+
+
+def _spoken_variants(phrase: str) -> list[str]:
+    for tail in _PEOPLE:
+        stem = phrase[: -len(tail)]
+        if phrase.endswith(tail) and len(stem) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", stem):
+            stem = stem.removesuffix("的")
+            return [f"{stem}{middle}{other}" for other in _PEOPLE for middle in ("", "的")]
+    return []
 
 
 def _aliases(spec: dict) -> set[str]:

@@ -24,9 +24,15 @@ def _strip_fence(text: str) -> str:
     return text
 
 
+# "帮我跑一下 SELECT ...", "run this: SELECT ...": a short request in front of the statement.
+_LEAD_IN = re.compile(r"^(?:请|麻烦)?(?:帮我|帮忙)?(?:跑|执行|运行|查)(?:一下|下)?(?:这个|这条)?(?:sql)?\s*[:：]?\s*"
+                      r"|^(?:please\s+)?(?:run|execute)(?:\s+this)?(?:\s+(?:sql|query))?\s*:?\s*", re.I)
+
+
 def extract_sql(question: str) -> str | None:
     """The SQL text if the question is a SELECT / WITH statement (fence removed), else None."""
     text = _strip_fence((question or "").strip())
+    text = _strip_fence(_LEAD_IN.sub("", text, count=1).strip()) if _LEAD_IN.match(text) else text
     if _WITH.match(text):
         return text
     match = _SELECT.match(text)

@@ -12,8 +12,10 @@ from assistant.router.matching import Lexicon
 
 METRIC_SYNONYMS: dict[str, list[str]] = {
     "gmv": [
-        "gmv", "销售额", "销售金额", "成交额", "成交金额", "成交总额", "交易额", "营业额", "营收", "收入",
-        "销售", "业绩", "流水", "卖了多少钱", "卖了多少", "卖得最好", "卖得好", "卖得最多", "卖得最差",
+        "gmv", "销售额", "销收额", "消售额", "销受额", "销额", "销售金额", "成交额", "成交金额", "成交总额",
+        "交易额", "营业额", "营收", "收入",
+        "销售", "业绩", "流水", "卖了多少钱", "卖了多少", "卖得最好", "卖得好", "卖得多", "卖的多", "卖得少",
+        "卖的少", "卖的好", "卖得最多", "卖得最差",
         "卖得不好", "卖的最好", "卖得怎么样", "卖得如何", "销售情况", "销量额", "revenue", "sales",
         "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most",
         "sells best", "sell best",
@@ -21,16 +23,20 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "how much did we sell", "how much have we sold", "how much we sold", "how much revenue",
     ],
     "net_sales": [
-        "净销售额", "净销售", "净收入", "净成交额", "净营收", "扣除退款后的销售额", "扣除退款",
+        "净销售额", "净销售", "实收", "实收金额", "实际收入", "扣掉退款", "去掉退款", "刨去退款", "不含退款",
+        "退款后", "净收入", "净成交额", "净营收",
+        "扣除退款后的销售额", "扣除退款",
         "net sales", "net revenue", "sales net of refunds",
     ],
     "orders": [
-        "订单数", "订单量", "订单数量", "订单", "单量", "销量", "多少单", "卖了多少单", "卖出多少单", "下单量",
+        "订单数", "订单量", "几单", "单数", "订单数量", "订单", "单量", "销量", "多少单", "卖了多少单",
+        "卖出多少单", "下单量",
         "成交单数", "成交订单",
         "orders", "order count", "number of orders", "order volume", "how many orders",
     ],
     "buyers": [
-        "买家数", "买家数量", "买家", "购买人数", "下单人数", "下单用户数", "付款人数", "支付人数",
+        "买家数", "买家数量", "买家", "买过东西", "买过东西的人", "下过单", "下过单的人", "购买过的人",
+        "购买人数", "下单人数", "下单用户数", "付款人数", "支付人数",
         "成交人数", "购买用户数", "多少人买", "多少人购买", "多少人下单", "buyers", "buyer count",
         "number of buyers", "paying customers", "purchasers", "how many people bought",
         "多少客户", "多少用户", "多少顾客", "客户数", "用户数", "顾客数", "客户总数", "用户总数", "客户数量",
@@ -43,7 +49,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "basket size", "average ticket",
     ],
     "repurchase_rate": [
-        "复购率", "回购率", "重复购买率", "复购", "回购", "二次购买率", "复购比例", "复够率", "付购率",
+        "复购率", "回购率", "复构率", "复购律", "附购率", "回构率", "复买率", "重复购买率", "复购", "回购",
+        "二次购买率", "复购比例", "复够率", "付购率",
         "repurchase rate", "repurchase", "repeat purchase rate", "repeat purchase", "repeat rate",
         "repeat buying", "re-purchase", "repurchse",
     ],
@@ -124,6 +131,16 @@ PROVINCES: dict[str, list[str]] = {
 }
 REGIONS = Lexicon.from_mapping(PROVINCES, plural=False)
 
+# Acquisition channels as stored in customers.channel; only taken with a "from / channel" word
+# around them, since 直播间 and 搜索 alone mean other things.
+CHANNEL_WORDS: dict[str, list[str]] = {
+    "live_room": ["直播间", "直播", "live room", "live-room", "livestream"],
+    "short_video": ["短视频", "视频", "short video", "short-video", "video"],
+    "ads": ["广告", "投流", "付费推广", "信息流", "ads", "ad", "paid ads", "advertising"],
+    "referral": ["老带新", "推荐", "分享", "转介绍", "referral", "referrals"],
+    "search": ["搜索", "search"],
+}
+
 # Age bands as stored in customers.age_band; only taken with 岁 / "aged" / "age" around them.
 AGE_BANDS = ("18-24", "25-30", "31-40", "41-50", "50+")
 
@@ -144,7 +161,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
     "describe_data": {
         "有哪些表": 8, "哪些表": 7, "什么表": 6, "哪些字段": 8, "什么字段": 8, "表和字段": 8, "字段": 4,
         "表结构": 8, "数据结构": 7, "数据字典": 8, "有什么数据": 8, "有哪些数据": 8, "什么数据": 5,
-        "数据有哪些": 8, "数据范围": 6, "数据覆盖": 6, "数据时间范围": 7, "数据从什么时候": 7, "数据概况": 7,
+        "数据有哪些": 8, "数据范围": 6, "什么时候到什么时候": 6, "数据是从什么时候": 8, "时间跨度": 6,
+        "数据覆盖": 6, "数据时间范围": 7, "数据从什么时候": 7, "数据概况": 7,
         "介绍一下数据": 8, "数据介绍": 8, "数据说明": 7, "数据集": 4, "数据表": 6,
         "what data": 8, "which data": 7, "which tables": 8, "what tables": 8, "list tables": 8,
         "tables": 4, "table": 2, "what fields": 8, "which fields": 8, "what columns": 8,
@@ -162,7 +180,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
     },
     "rfm_segments": {
         "rfm": 5, "分群": 4, "分层": 4, "用户分群": 6, "客户分群": 6, "人群划分": 5, "客户分层": 6,
-        "用户分层": 6, "客群": 3, "分群结果": 6, "中国八类": 8, "八类": 6, "八大类": 6, "8类": 5,
+        "用户分层": 6, "哪几类": 3, "每类多少": 6, "每类多少人": 7, "各类多少人": 7, "customer tiers": 6, "tiers": 3,
+        "tier": 3, "客群": 3, "分群结果": 6, "中国八类": 8, "八类": 6, "八大类": 6, "8类": 5,
         "cn8": 8, "segment": 4, "segmentation": 6, "segments": 4, "which segment": 5,
         "eight classes": 6, "eight segments": 6, "8 segments": 6, "customer segments": 6,
         "segment sizes": 7, "segment size": 7, "哪个分群": 5, "哪类客户": 3, "哪类用户": 3,
@@ -170,7 +189,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
     },
     "segment_strategy": {
         "怎么运营": 7, "如何运营": 7, "运营策略": 7, "运营方案": 7, "运营建议": 7, "怎么办": 4, "策略": 5,
-        "建议": 4, "营销建议": 7, "营销方案": 7, "营销策略": 7, "怎么唤醒": 7, "如何唤醒": 7, "唤醒": 5,
+        "建议": 4, "营销建议": 7, "营销方案": 7, "营销策略": 7, "怎么唤醒": 7, "叫醒": 5, "怎么叫醒": 7,
+        "如何唤醒": 7, "唤醒": 5,
         "召回": 5, "怎么召回": 7, "怎么维护": 7, "如何维护": 7, "维护": 3, "怎么留住": 7, "留住": 4,
         "挽回": 5, "激活": 4, "促活": 5, "怎么做": 3, "该做什么": 5, "做什么": 2, "打法": 5, "玩法": 4,
         "方案": 3, "话术": 5, "触达": 4, "怎么运营好": 7, "运营": 2, "怎么提升": 3, "如何提升": 3,
@@ -181,7 +201,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "what to do": 6, "what can we do": 6, "how to win back": 7, "win back": 5, "win them back": 7,
         "how do we win": 6, "how to retain": 6, "how do we retain": 6, "how to keep": 5,
         "how do we keep": 5, "re-engage": 6, "reengage": 6, "reactivate": 5, "nurture": 5,
-        "advice": 5, "action plan": 6, "tactics": 5, "how should we": 5, "how to handle": 5,
+        "advice": 5, "tips": 5, "keeping": 3, "keep them": 4, "怎么营销": 7, "营销": 3, "怎么搞": 4, "action plan": 6,
+        "tactics": 5, "how should we": 5, "how to handle": 5,
         "how should we handle": 7, "how to engage": 6, "engage": 3, "marketing ideas": 6,
         "marketing plan": 6, "recommendations for": 3, "suggestions": 4, "suggest": 3,
         "what actions": 6, "treat": 3, "approach": 3, "how can we": 5, "how do we": 4, "how to": 2,
@@ -203,7 +224,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "场观": 7, "gpm": 8, "千次观看成交": 8, "千次观看成交额": 8, "uv价值": 7, "观看人数": 5,
         "在线人数": 5, "观看时长": 5, "停留时长": 5, "观众": 3, "观看": 2, "互动率": 5, "直播表现": 7,
         "直播效果": 7, "直播数据": 5, "主播表现": 7, "主播排名": 6, "主播排行": 6, "场次排名": 6,
-        "直播间": 2, "直播": 2, "那场直播": 5, "这场直播": 5, "哪场直播": 5, "哪几场直播": 5,
+        "直播间": 2, "直播": 2, "带货": 4, "最能卖": 3, "那场直播": 5, "这场直播": 5, "哪场直播": 5, "哪几场直播": 5,
         "每场直播": 4, "转化率": 2, "转化": 2, "带货能力": 6, "带货效果": 6,
         "viewers": 3, "views": 3, "viewer": 3, "watch time": 5, "conversion rate": 2,
         "conversion": 2, "converts": 2, "rank hosts": 4, "rank the hosts": 4, "host performance": 7,
@@ -218,7 +239,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "多久会复购": 7, "多久再买": 7, "复购周期": 6, "回购周期": 6, "第二次购买": 5, "二次购买间隔": 7,
         "how long until": 4, "time to second purchase": 8, "second purchase": 5, "come back": 3,
         "days to repurchase": 7, "how soon": 3, "retained": 5, "多久": 3, "再次购买": 3, "再买": 2,
-        "how long": 3, "buy again": 4, "purchase again": 4, "order again": 4, "come back to buy": 5,
+        "how long": 3, "回来买": 6, "还会回来": 5, "回头买": 5, "还回来": 4, "buy again": 4, "purchase again": 4,
+        "order again": 4, "come back to buy": 5,
     },
     "churn_risk": {
         "流失风险": 6, "有流失风险": 7, "流失预警": 6, "会流失": 6, "可能流失": 7, "要流失": 6,
@@ -227,21 +249,24 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "at risk of churning": 8, "churn prediction": 8, "predict churn": 8, "churn probability": 8,
         "likely to leave": 7, "about to leave": 6, "at risk of leaving": 8, "who will churn": 8,
         "going to churn": 8, "risk of churn": 8, "stop buying": 6, "stop purchasing": 6, "不再购买": 6,
-        "不买了": 5, "很久没来": 5, "好久没来": 5, "没回来": 4, "haven't come back": 5, "haven't bought": 5,
+        "不买了": 5, "不再回购": 7, "不再复购": 7, "不再下单": 7, "不会再买": 7, "不再买": 6, "很久没来": 5,
+        "好久没来": 5, "没回来": 4,
+        "haven't come back": 5, "haven't bought": 5,
         "haven't purchased": 5,
     },
     "customer_lifetime_value": {
         "生命周期价值": 9, "终身价值": 9, "客户价值预测": 8, "未来价值": 6, "预测价值": 6, "ltv": 9,
         "clv": 9, "cltv": 9, "lifetime value": 9, "life time value": 9, "customer value": 4,
         "future value": 6, "expected value": 4, "长期价值": 6, "值多少钱": 4, "能贡献多少": 5,
-        "worth over": 4, "bg/nbd": 9, "bgnbd": 9, "most valuable": 5, "最有价值": 5,
+        "worth over": 4, "最值钱": 6, "值钱": 5, "bg/nbd": 9, "bgnbd": 9, "most valuable": 5, "最有价值": 5,
     },
     "customer_clusters": {
         "聚类": 9, "聚成": 8, "k-means": 9, "kmeans": 9, "k均值": 9, "聚类分析": 9, "cluster": 8,
         "clusters": 8, "clustering": 9, "分成几类": 6, "分成几组": 6, "behavioural groups": 6,
         "behavioral groups": 6, "by behaviour": 3, "by behavior": 3, "按行为": 4, "行为特征": 3,
         "相似的用户": 4, "similar customers": 4, "分组": 3, "给用户分组": 5, "给客户分组": 5, "按消费行为": 5,
-        "消费行为": 3,
+        "消费行为": 3, "购买行为": 4, "按购买行为": 5, "自动分群": 7, "智能分群": 7, "算法分群": 7,
+        "machine learning": 7, "机器学习": 7,
     },
     "lifecycle_stages": {
         "生命周期阶段": 9, "生命周期": 5, "哪些阶段": 5, "哪个阶段": 5, "所处阶段": 6, "阶段分布": 7,
@@ -252,10 +277,12 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "一起购买": 8, "一起买": 8, "同时购买": 8, "同时买": 7, "搭配购买": 8, "连带购买": 8,
         "连带率": 6, "关联购买": 8, "关联商品": 7, "关联分析": 7, "关联规则": 8, "购物篮": 8,
         "还会买什么": 8, "还买了什么": 8, "还会买": 6, "还买了": 6, "经常搭配": 7, "搭配": 4, "组合购买": 8,
-        "bought together": 8, "buy together": 8, "purchased together": 8, "frequently bought": 7,
+        "还买什么": 8, "还买啥": 8, "还会买啥": 8, "还买了啥": 8, "还会买哪些": 8, "bought together": 8,
+        "buy together": 8, "purchased together": 8, "frequently bought": 7,
         "market basket": 8, "basket analysis": 8, "cross-sell": 6, "cross sell": 6,
         "association rules": 8, "associations": 6, "also buy": 7, "also bought": 7, "also purchase": 7,
-        "paired with": 5, "go together": 6, "bundle": 4, "一起卖": 7, "一起销售": 7, "搭配销售": 7,
+        "paired with": 5, "go together": 6, "bundle": 4, "套餐": 5, "组合套餐": 7, "bundles": 4, "组合装": 5,
+        "一起卖": 7, "一起销售": 7, "搭配销售": 7,
         "经常一起": 6, "goes well with": 7, "go well with": 7, "goes with": 6, "pair with": 5, "关联": 5,
     },
     "recommend_products": {
@@ -278,7 +305,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
     "segment_profile": {
         "画像": 7, "用户画像": 9, "客户画像": 9, "人群画像": 9, "群体画像": 9, "人群特征": 8, "群体特征": 8,
         "有什么特点": 7, "什么特点": 6, "有什么特征": 7, "什么特征": 6, "是什么样的人": 8, "什么样的人": 7,
-        "都是谁": 5, "是哪些人": 5, "偏好": 3, "喜欢买什么": 5, "有什么不同": 4, "和其他人有什么不同": 7,
+        "都是谁": 5, "是哪些人": 5, "男女比例": 4, "特征": 4, "哪些人": 3, "偏好": 3, "喜欢买什么": 5,
+        "有什么不同": 4, "和其他人有什么不同": 7,
         "persona": 9, "personas": 9, "profile": 4, "demographics": 7, "look like": 5, "what makes": 4,
         "characteristics": 7, "characterise": 7, "characterize": 7, "who are the": 3, "different from": 3,
         "what kind of people": 8, "what are they like": 7,

@@ -38,9 +38,13 @@ def _step(tool: str, body: str, status: str, step_id: str, duration: float | Non
 
 
 def _final_messages(answer: Answer, lang: str) -> list[gr.ChatMessage]:
+    if answer.clarification is not None:
+        return [clarification_message(answer, lang)]
     text = answer_markdown(answer, lang)
     if answer.error:
         text = "⚠️ " + text
+    if answer.assumptions:
+        text += f"\n\n_{t('assumptions', lang)}_:\n" + "\n".join(f"- _{escape_md(a)}_" for a in answer.assumptions)
     if answer.tables:
         text += f"\n\n_📋 {t('table_beside', lang)}_"
     messages = [gr.ChatMessage(role="assistant", content=text)]
@@ -48,6 +52,20 @@ def _final_messages(answer: Answer, lang: str) -> list[gr.ChatMessage]:
     if figure is not None:
         messages.append(gr.ChatMessage(role="assistant", content=gr.Plot(value=figure, show_label=False)))
     return messages
+
+
+def clarification_message(answer: Answer, lang: str) -> gr.ChatMessage:
+    """The question with one clickable button per option; a click asks the option's full question."""
+    clarification = answer.clarification
+    assert clarification is not None
+    options = [{"value": o.question, "label": o.label} for o in clarification.options]
+    text = "❓ " + escape_md(clarification.question) + f"\n\n_{t('pick_option', lang)}_"
+    return gr.ChatMessage(role="assistant", content=text, options=options)
+
+
+def picked_question(option: gr.SelectData) -> str:
+    """option_select carries the option's value: the fully specified question."""
+    return str(option.value or "")
 
 
 def stream_reply(ctx: WebContext, session: Session, question: str) -> Iterator[tuple[list[Any], Answer | None]]:
@@ -173,6 +191,8 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
     question.submit(respond, inputs, outputs, api_name="chat")
     send.click(respond, inputs, outputs, api_name=False)
     examples.click(lambda sample: sample[0], examples, question, api_name=False).then(
+        respond, inputs, outputs, api_name=False)
+    chatbot.option_select(picked_question, None, question, api_name=False).then(
         respond, inputs, outputs, api_name=False)
     clear.click(reset, None, [chatbot, session_state, table, download], api_name=False)
     return {"examples": examples, "data_panel": data_panel, "chatbot": chatbot, "session": session_state,

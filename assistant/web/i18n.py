@@ -110,6 +110,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "reused": ("该文件已导入过，沿用现有数据集。", "This file was imported before; the existing dataset is reused."),
     "import_failed": ("❌ 无法导入：", "❌ Could not import: "),
     "still_on": ("当前仍使用数据集「{name}」。", "Still using dataset '{name}'."),
+    # follow-ups and clarification
+    "assumptions": ("假设", "Assumptions"),
+    "pick_option": ("点击一个选项，或直接换个问法。", "Click an option, or rephrase the question."),
 }
 
 WINDOWS = ("last_30_days", "this_month", "this_year", "all")

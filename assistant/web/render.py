@@ -36,7 +36,24 @@ def answer_markdown(answer: Answer, lang: str) -> str:
     if answer.recommendations:
         parts.append(f"**{t('recommendations', lang)}**")
         parts.append("\n".join(f"- {escape_md(r)}" for r in answer.recommendations))
+    if answer.definitions:
+        parts.append(definitions_markdown(answer.definitions, lang))
     return "\n\n".join(parts)
+
+
+DEFINITIONS_TITLE = {"zh": "📖 口径 / 定义", "en": "📖 Definitions (口径)"}
+
+
+def definitions_markdown(definitions: list[dict[str, Any]], lang: str) -> str:
+    """The definitions behind the answer, collapsed: one click opens them (HTML details survive the
+    chatbot's sanitiser; the blank lines let the list inside render as Markdown)."""
+    title = DEFINITIONS_TITLE["zh" if lang == "zh" else "en"]
+    items = "\n".join(
+        f"- **{escape_md(d.get(lang) or d.get('en') or d.get('name'))}** ({escape_md(d.get('name', ''))}): "
+        f"{escape_md(d.get('formula', ''))}"
+        for d in definitions
+    )
+    return f"<details><summary>{title}</summary>\n\n{items}\n\n</details>"
 
 
 def step_markdown(args: dict[str, Any], sql: list[str], lang: str) -> str:

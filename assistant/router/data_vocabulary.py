@@ -1,0 +1,125 @@
+"""Names found in the data (hosts, products, categories, brands, provinces), so the router can read
+"橙子姐姐的GMV" as a host filter and "面膜卖了多少" as a product filter.
+
+Built once per Engine from the warehouse (distinct values, capped); the router works without it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.router.matching import Hit, select_longest
+from assistant.router.normalize import normalize
+
+if TYPE_CHECKING:
+    from tools.warehouse import Warehouse
+
+MAX_NAMES = 2000  # per kind: keeps matching cheap on a large catalogue
+# Product-name endings that name a pack size, not a kind of product ("三支装", "整箱", "套装").
+_PACK_WORDS = re.compile(r"(?:装|整箱|套装|礼包|大礼包|组合|件套|只|条|双|支)$")
+# Short words that are too generic to stand for a product or a category on their own.
+_GENERIC = {"商品", "产品", "东西", "用品", "日用", "清洁", "用户", "客户", "数据", "套装", "整箱", "礼盒",
+            "组合", "三支", "五双"}
+
+
+@dataclass(frozen=True)
+class DataHit:
+    """A name found in a question: which column it filters (host / product / category / region) and
+    the values it stands for (several products for a short name such as 面膜 or a brand)."""
+
+    kind: str
+    phrase: str
+    values: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass
+class DataVocabulary:
+    hosts: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    brands: dict[str, list[str]] = field(default_factory=dict)  # brand -> its product names
+    provinces: list[str] = field(default_factory=list)
+    _phrases: list[tuple[str, str, tuple[str, ...], int]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_warehouse(cls, warehouse: Warehouse) -> DataVocabulary:
+        """Distinct names from the tables that exist; a missing table or column leaves that kind empty."""
+        def distinct(table: str, column: str) -> list[str]:
+            if not warehouse.has_table(table):
+                return []
+            try:
+                frame = warehouse.df(
+                    f"SELECT DISTINCT CAST({column} AS VARCHAR) AS v FROM {table} "
+                    f"WHERE {column} IS NOT NULL ORDER BY 1 LIMIT {MAX_NAMES}")
+            except Exception:  # noqa: BLE001 - an imported dataset may lack the column
+                return []
+            return [v for v in frame["v"].tolist() if isinstance(v, str) and v.strip()]
+
+        brands: dict[str, list[str]] = {}
+        if warehouse.has_table("products"):
+            try:
+                pairs = warehouse.df(f"SELECT DISTINCT brand, product_name FROM products WHERE brand IS NOT NULL "
+                                     f"ORDER BY 1, 2 LIMIT {MAX_NAMES}")
+                for brand, product in pairs.itertuples(index=False):
+                    brands.setdefault(str(brand), []).append(str(product))
+            except Exception:  # noqa: BLE001 - no brand column
+                brands = {}
+        return cls(distinct("hosts", "host_name"), distinct("products", "product_name"),
+                   distinct("products", "category"), brands, distinct("customers", "province"))
+
+    def _table(self) -> list[tuple[str, str, tuple[str, ...], int]]:
+        """(phrase, kind, values, rank): rank breaks ties between equally long phrases (lower wins)."""
+        if self._phrases is not None:
+            return self._phrases
+        rows: list[tuple[str, str, tuple[str, ...], int]] = []
+        rows += [(h, "host", (h,), 0) for h in self.hosts]
+        rows += [(p, "product", (p,), 1) for p in self.products]
+        rows += [(c, "category", (c,), 2) for c in self.categories]
+        rows += [(b, "product", tuple(ps), 3) for b, ps in self.brands.items() if len(b) >= 2]
+        rows += [(p, "region", (p,), 6) for p in self.provinces if len(p) >= 2]
+        # 美妆护肤 -> 美妆, 护肤: people name a compound category by either half.
+        for category in self.categories:
+            if len(category) == 4 and re.fullmatch(r"[\u4e00-\u9fff]+", category):
+                rows += [(half, "category", (category,), 4) for half in (category[:2], category[2:])
+                         if half not in _GENERIC]
+        # 补水面膜 -> 面膜, 蓝牙耳机 -> 耳机: the kind of product at the end of its name.
+        endings: dict[str, list[str]] = {}
+        for product in self.products:
+            name = product.strip()
+            if not re.search(r"[\u4e00-\u9fff]{3,}$", name) or _PACK_WORDS.search(name):
+                continue
+            for size in (2, 3):
+                ending = name[-size:]
+                if ending != name and ending not in _GENERIC:
+                    endings.setdefault(ending, []).append(product)
+        rows += [(e, "product", tuple(ps), 5) for e, ps in endings.items()]
+        self._phrases = [(normalize(p), k, v, r) for p, k, v, r in rows if normalize(p)]
+        return self._phrases
+
+    def find(self, text: str) -> list[DataHit]:
+        """Names in normalised text, longest first without overlaps, in text order."""
+        hits: list[Hit] = []
+        for phrase, kind, values, rank in self._table():
+            pattern = re.escape(phrase)
+            if re.match(r"[a-z0-9]", phrase):
+                pattern = r"(?<![a-z0-9])" + pattern
+            if re.search(r"[a-z0-9]$", phrase):
+                pattern += r"(?![a-z0-9])"
+            for m in re.finditer(pattern, text):
+                hits.append(Hit(m.group(0), (kind, values, rank), m.start(), m.end()))
+        # Equally long phrases: the lower rank wins (a host name before a product ending).
+        ranked = sorted(hits, key=lambda h: h.value[2])
+        return [DataHit(h.value[0], h.phrase, h.value[1], h.start, h.end) for h in select_longest(ranked)]
+
+
+def data_filters(hits: list[DataHit]) -> dict[str, str | list[str]]:
+    """metric_query filters from the names found: one value stays a string, several become a list."""
+    merged: dict[str, list[str]] = {}
+    for hit in hits:
+        merged.setdefault(hit.kind, [])
+        merged[hit.kind] += [v for v in hit.values if v not in merged[hit.kind]]
+    return {kind: values[0] if len(values) == 1 else values for kind, values in merged.items()}
