@@ -48,6 +48,11 @@ def render_answer(answer: Answer, show_sql: bool = False) -> str:
         parts.append(f"{label}: {file.path} ({file.rows:,} rows)")
     for call in answer.tool_calls:
         parts.append(f"({call.name} {json.dumps(call.args, ensure_ascii=False)})")
-    if show_sql:
+    if show_sql:  # how it was computed: the definitions used, then the SQL
+        if answer.definitions:
+            heading = "口径：" if answer.language == "zh" else "Definitions:"
+            lang = "zh" if answer.language == "zh" else "en"
+            parts.append(heading + "\n" + "\n".join(f"- {d.get(lang, d['name'])}: {d['formula']}"
+                                                      for d in answer.definitions))
         parts.extend(answer.sql)
     return "\n\n".join(parts)

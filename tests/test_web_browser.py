@@ -119,3 +119,24 @@ def test_sql_workbench_in_the_browser(app_url: str, browser) -> None:
     page.locator("#sql-chart .js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
     assert page.locator("#sql-result table").first.is_visible()
     context.close()
+
+
+def test_clarification_options_are_clickable(app_url: str, browser) -> None:
+    """An ambiguous question gets option buttons; clicking one asks its fully specified question."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100},
+                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    page = context.new_page()
+    page.goto(app_url)
+    box = page.locator("#question textarea")
+    box.wait_for(state="visible", timeout=60_000)
+    box.fill("复购率是多少？")
+    box.press("Enter")
+    chatbot = page.locator("#chatbot")
+    option = chatbot.get_by_role("button", name="首购后复购率", exact=False).first
+    option.wait_for(state="visible", timeout=60_000)
+    assert chatbot.get_by_text("你想看哪一种", exact=False).first.is_visible()
+    option.click()
+    chatbot.get_by_text("cohort_retention").first.wait_for(state="visible", timeout=60_000)
+    chatbot.get_by_text("新客首购后30天、60天、90天的复购率").first.wait_for(state="visible", timeout=30_000)
+    chatbot.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=60_000)
+    context.close()
