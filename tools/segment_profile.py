@@ -215,7 +215,9 @@ def trait_table(raw: pd.DataFrame, language: str) -> pd.DataFrame:
     frame.insert(3, "value_name", frame["value"].map(lambda v: VALUE_LABELS.get(v, (v, v))[pick]))
     frame["label"] = frame["trait_name"] + (" · ") + frame["value_name"]
     order = {t: i for i, t in enumerate(TRAITS)}
-    frame = frame.assign(_o=frame["trait"].map(order)).sort_values(["_o", "overall_share"], ascending=[True, False])
+    # The value breaks ties in share, so the table's order never depends on the query plan.
+    frame = frame.assign(_o=frame["trait"].map(order)).sort_values(
+        ["_o", "overall_share", "value"], ascending=[True, False, True], kind="stable")
     frame["segment_share"] = frame["segment_share"].round(4)
     frame["overall_share"] = frame["overall_share"].round(4)
     for column in ("segment_value", "overall_value"):
@@ -226,7 +228,8 @@ def trait_table(raw: pd.DataFrame, language: str) -> pd.DataFrame:
 def distinctive(traits: pd.DataFrame) -> pd.DataFrame:
     """The 3-5 most over-indexed cells with a real weight in the segment (at most 2 per trait)."""
     usable = traits[(traits["segment_share"] >= MIN_SEGMENT_SHARE) & traits["index"].notna()]
-    ranked = usable.sort_values(["index", "segment_share"], ascending=[False, False])
+    ranked = usable.sort_values(["index", "segment_share", "trait", "value"], ascending=[False, False, True, True],
+                                kind="stable")
     ranked = ranked[ranked.groupby("trait").cumcount() < MAX_PER_TRAIT]
     strong = ranked[ranked["index"] >= MIN_INDEX].head(TOP_TRAITS)
     if len(strong) < MIN_TRAITS:
