@@ -126,9 +126,13 @@ def _fail(error: ToolError, language: str, as_json: bool) -> int:
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202 - keeps heavy imports off `--help`
+    from assistant.config import with_advice
     from assistant.engine import Engine
 
-    return Engine(args.data)
+    try:
+        return Engine(args.data)
+    except ToolError as error:
+        raise with_advice(error) from None
 
 
 def _run_tool(args: argparse.Namespace) -> int:

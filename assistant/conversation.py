@@ -4,6 +4,7 @@ front end renders its own way. Offline it runs the router; the LLM agent plugs i
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -128,16 +129,31 @@ def _anchor(engine: Engine) -> date | None:
         return None
 
 
+def max_turns() -> int:
+    """Turns a conversation keeps (`ASSISTANT_MAX_TURNS`, default 50): follow-ups only look back one
+    turn, so older ones are dropped to keep a long-running session's memory bounded."""
+    try:
+        return max(1, int(os.environ.get("ASSISTANT_MAX_TURNS", "") or 50))
+    except ValueError:
+        return 50
+
+
 @dataclass
 class Conversation:
     engine: Engine
     strategy: AnswerStrategy = field(default_factory=OfflineStrategy)
     conversation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     turns: list[Turn] = field(default_factory=list)
+    max_turns: int = field(default_factory=max_turns)  # older turns are dropped beyond this
 
     def stream(self, question: str) -> Iterator[Event]:
         """Events as they happen; the last one is always `Final`."""
         final: Answer | None = None
+        if len(question) > MAX_QUESTION_CHARS:  # refuse at once: no routing, no model call
+            final = self.engine.ask(question)
+            self.turns.append(Turn(question, final))
+            yield Final(final)
+            return
         for event in self.strategy.stream(self, question):
             if isinstance(event, Final):
                 final = event.answer
@@ -146,6 +162,8 @@ class Conversation:
             final = self.engine.ask(question)
             yield Final(final)
         self.turns.append(Turn(question, final))
+        if len(self.turns) > self.max_turns:
+            del self.turns[: len(self.turns) - self.max_turns]
 
     def ask(self, question: str) -> Answer:
         final = None

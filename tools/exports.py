@@ -55,7 +55,9 @@ def table_bytes(frame: pd.DataFrame, file_format: ExportFormat) -> bytes:
     safe = _plain_datetimes(neutralise_formulas(frame))
     if file_format == "csv":
         # UTF-8 with BOM so Excel on Chinese Windows shows the headers correctly.
-        return safe.to_csv(index=False).encode("utf-8-sig")
+        # CRLF rows make the writer quote any cell holding a bare CR, which Excel would otherwise
+        # treat as a row break (and the text after it as a new, formula-capable cell).
+        return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     return workbook_bytes([("export", frame)])
 
 

@@ -170,7 +170,9 @@ def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | N
     if dimension and DIMENSIONS[dimension].time:
         frame = frame.sort_values("grp")
         return frame.tail(limit) if limit else frame
-    frame = frame.sort_values("value", ascending=(order == "asc"), na_position="last")
+    # Equal values are ordered by name, so a ranking (and its top N) never depends on the query plan.
+    frame = frame.assign(_name=frame["grp"].astype(str)).sort_values(
+        ["value", "_name"], ascending=[order == "asc", True], na_position="last", kind="stable").drop(columns="_name")
     return frame.head(limit) if limit else frame
 
 

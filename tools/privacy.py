@@ -43,13 +43,33 @@ def is_personal_column(name: str) -> bool:
     return any(part in PERSONAL_WORDS for part in re.split(r"[^a-z]+", lowered))
 
 
+def _mask_value(value: object, personal: bool) -> object:
+    """One cell, however nested: lists (list(phone)), structs (SELECT customers FROM customers) and
+    numbers that are phone or ID numbers (CAST(phone AS BIGINT)) are masked like text."""
+    if isinstance(value, dict):
+        return {k: _mask_value(v, personal or is_personal_column(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and getattr(value, "ndim", 0) >= 1):
+        return [_mask_value(v, personal) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+    if personal:
+        return _mask_whole(value)
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, int) and not isinstance(value, bool) and mask_text(str(value)) != str(value):
+        return mask_text(str(value))
+    return value
+
+
 def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Personal columns masked whole; phone/e-mail/ID patterns masked in every other text column."""
+    """Personal columns masked whole; phone/e-mail/ID patterns masked in every other text column,
+    inside lists and structs, and in integer columns holding phone or ID numbers."""
     masked = frame.copy()
     for column in masked.columns:
         series = masked[column]
         if is_personal_column(column):
-            masked[column] = series.map(_mask_whole)
+            masked[column] = series.map(lambda v: _mask_value(v, True))
         elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            masked[column] = series.map(lambda v: mask_text(v) if isinstance(v, str) else v)
+            masked[column] = series.map(lambda v: _mask_value(v, False))
+        elif pd.api.types.is_integer_dtype(series) and series.map(lambda v: _mask_value(int(v), False) != v
+                                                                  if pd.notna(v) else False).any():
+            masked[column] = series.map(lambda v: _mask_value(int(v), False) if pd.notna(v) else v).astype(object)
     return masked

@@ -10,6 +10,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from tools.privacy import is_personal_column
 from tools.result import ToolError
 
 # sqlglot logs a warning when it falls back to a Command node; we refuse those nodes anyway.
@@ -163,6 +164,61 @@ def _check_tables(tree: exp.Expression, known_tables: set[str]) -> None:
             )
 
 
+# Personal columns whose values the pattern masking recognises anywhere (so any alias is safe).
+_PATTERN_MASKED = ("phone", "mobile", "telephone", "email", "id_card", "idcard", "手机", "电话", "邮箱", "身份证")
+_FILTERING = (exp.Where, exp.Having, exp.Join, exp.Group, exp.Order, exp.Qualify)
+
+
+def _personal_use_ok(column: exp.Column, root: exp.Expression) -> bool:
+    """A personal column may be shown as it is (then masked by name or pattern), counted, or used
+    to filter, join, group or sort; not transformed (reverse, substr, cast, list) nor renamed
+    (a phone column may take another name in the final select list: its values stay masked)."""
+    parent = column.parent
+    if isinstance(parent, exp.Select):
+        return True
+    if isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select):
+        final = parent.parent is root and any(w in column.name.lower() for w in _PATTERN_MASKED)
+        return is_personal_column(parent.alias) or final
+    if isinstance(parent, exp.Distinct):
+        parent = parent.parent
+    if isinstance(parent, (exp.Count, exp.ApproxDistinct)):
+        return True
+    node = column.parent
+    while node is not None and not isinstance(node, exp.Select):
+        if isinstance(node, _FILTERING):
+            return True
+        node = node.parent
+    return False
+
+
+def _check_personal(tree: exp.Expression, known_tables: set[str]) -> None:
+    rows = {t.lower() for t in known_tables} | _cte_names(tree)
+    for alias in tree.find_all(exp.TableAlias):
+        source = alias.parent.this if isinstance(alias.parent, (exp.CTE, exp.Subquery)) else None
+        hides = source is None or any(is_personal_column(c.name) for c in source.find_all(exp.Column))
+        if alias.columns and hides:  # t(a, b) would rename a personal column out of sight
+            raise _refuse(
+                "sql_not_supported",
+                "Renaming a table's or personal columns in an alias (t(a, b)) is not supported; use AS "
+                "inside the query.",
+                "不支持在别名中重命名表的列或个人信息列（t(a, b)），请在查询内使用 AS。",
+            )
+    for column in tree.find_all(exp.Column):
+        if not column.table and column.name.lower() in rows:
+            raise _refuse(
+                "sql_whole_row",
+                f"Selecting the whole row {column.name} as one value is not supported; name the columns.",
+                f"不支持把整行 {column.name} 作为一个值查询，请列出需要的列。",
+            )
+        if is_personal_column(column.name) and not _personal_use_ok(column, tree):
+            raise _refuse(
+                "sql_personal_data",
+                f"The personal column {column.name} can only be shown as it is (masked), counted or used "
+                "in a filter; it cannot be transformed, cast, combined or renamed.",
+                f"个人信息列 {column.name} 只能原样显示（已打码）、计数或用于筛选，不能变换、转换类型、拼接或改名。",
+            )
+
+
 def validate_select(sql: str, known_tables: set[str]) -> str:
     """Return the SQL if it is one read-only SELECT over known tables; raise ToolError otherwise."""
     if len(sql) > MAX_SQL_CHARS:
@@ -176,4 +232,5 @@ def validate_select(sql: str, known_tables: set[str]) -> str:
     _check_root(tree)
     _check_functions(tree)
     _check_tables(tree, known_tables)
+    _check_personal(tree, known_tables)
     return sql

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,8 @@ def _locked_config(memory_limit: str, threads: int) -> dict[str, Any]:
         "memory_limit": memory_limit,
         "threads": int(threads),
         "enable_external_access": False,
+        # Spilled intermediates go to the system temp folder, never beside the dataset file.
+        "temp_directory": str(Path(tempfile.gettempdir()) / "assistant-duckdb-spill"),
         "lock_configuration": True,
     }
 

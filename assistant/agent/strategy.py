@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ from assistant.conversation import (
     OfflineStrategy,
     ToolFinished,
     ToolStarted,
+    max_turns,
 )
 from assistant.router import Route
 from tools.result import Table
@@ -55,6 +58,17 @@ NOTICE_LIMIT = {
     "zh": "已达到每个问题最多 {n} 次模型调用的上限，以下汇总已完成的工具结果。",
     "en": "Reached the limit of {n} model calls for one question; here is what the tools found.",
 }
+
+
+def max_threads() -> int:
+    """Conversations whose memory one LLMStrategy keeps (`ASSISTANT_AGENT_MAX_THREADS`, default 200).
+    Beyond it the least recently used conversation's thread (messages, checkpoints, last route) is
+    dropped; a thread is also reset after `ASSISTANT_MAX_TURNS` questions (the router hint still
+    carries the last route, so a short follow-up keeps working)."""
+    try:
+        return max(1, int(os.environ.get("ASSISTANT_AGENT_MAX_THREADS", "") or 200))
+    except ValueError:
+        return 200
 
 
 def system_prompt(language: str) -> str:
@@ -214,6 +228,8 @@ class LLMStrategy:
         self._agents: dict[str, Any] = {}
         self._runs: dict[str, RunContext] = {}
         self._previous: dict[str, Route] = {}  # conversation id -> the last answered tool call
+        self._threads: OrderedDict[str, int] = OrderedDict()  # thread id -> questions, least recent first
+        self.max_threads = max_threads()
         self._lock = threading.Lock()
 
     # -- building ---------------------------------------------------------------------------------
@@ -276,6 +292,7 @@ class LLMStrategy:
     # -- answering --------------------------------------------------------------------------------
     def stream(self, conversation: Conversation, question: str) -> Iterator[Event]:
         language = conversation.language_of(question)
+        self._touch_thread(conversation.conversation_id)
         run_key = uuid.uuid4().hex
         config: RunnableConfig = {
             "configurable": {"thread_id": conversation.conversation_id, RUN_KEY: run_key},
@@ -324,6 +341,30 @@ class LLMStrategy:
         if hint is not None and hint.clarification is not None and not run.calls and hasattr(final, "clarification"):
             final.clarification = hint.clarification  # the model asked back: the options become clickable
         yield Final(final)
+
+    def _touch_thread(self, thread_id: str) -> None:
+        """Bound memory: count this question, drop the oldest threads beyond `max_threads` and
+        reset a thread that has had more than `max_turns()` questions."""
+        dropped: list[str] = []
+        with self._lock:
+            count = self._threads.pop(thread_id, 0) + 1
+            if count > max_turns():
+                dropped.append(thread_id)
+                count = 1
+            self._threads[thread_id] = count
+            while len(self._threads) > self.max_threads:
+                oldest, _ = self._threads.popitem(last=False)
+                self._previous.pop(oldest, None)
+                dropped.append(oldest)
+        for thread in dropped:
+            try:
+                self._checkpointer.delete_thread(thread)
+            except Exception as error:  # memory is best effort
+                log.debug("could not drop thread %s: %s", thread, error)
+
+    def thread_count(self) -> int:
+        with self._lock:
+            return len(self._threads)
 
     def _offline(
         self,

@@ -9,6 +9,7 @@ serialisable key into it (so the checkpointer never holds a DataFrame).
 from __future__ import annotations
 
 import json
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -21,6 +22,9 @@ from langchain_core.tools import BaseTool, StructuredTool
 from assistant.answer import Answer, jsonable
 from assistant.engine import Engine
 from tools.registry import Tool, all_tools
+from tools.result import ToolError
+
+DEFAULT_MAX_TOOL_CALLS = 12  # tool runs per question, across all of the model's calls
 
 SUMMARY_LIMIT = 1500
 PREVIEW_ROWS = 5
@@ -58,6 +62,34 @@ class RunContext:
     language: str
     store: AnswerStore = field(default_factory=AnswerStore)
     hint: str | None = None  # the router's parse of the question, added to the system prompt
+    tool_runs: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def take_tool_run(self) -> bool:
+        """Count one tool run for this question; False once the cap is reached (one model message
+        may carry any number of parallel calls, and each would be a query)."""
+        with self._lock:
+            self.tool_runs += 1
+            return self.tool_runs <= max_tool_calls()
+
+
+def max_tool_calls() -> int:
+    try:
+        return max(1, min(int(os.environ.get("ASSISTANT_MAX_TOOL_CALLS", DEFAULT_MAX_TOOL_CALLS)), 100))
+    except ValueError:
+        return DEFAULT_MAX_TOOL_CALLS
+
+
+def _too_many(language: str) -> Answer:
+    limit = max_tool_calls()
+    error = ToolError(
+        "too_many_tool_calls",
+        f"Too many tool calls for one question (the limit is {limit}). Answer with what you have, or ask the "
+        "person to split the question.",
+        f"一个问题的工具调用次数过多（上限 {limit} 次）。请用已有结果回答，或请用户拆分问题。",
+    )
+    message = error.message(language)
+    return Answer(message, language, error={"code": error.code, "message": message})
 
 
 def artifact_answer(store: AnswerStore, artifact: Any) -> Answer | None:
@@ -112,7 +144,10 @@ def summarize(answer: Answer, limit: int = SUMMARY_LIMIT) -> str:
 def _adapter(spec: Tool, context_of: Callable[[RunnableConfig], RunContext]) -> BaseTool:
     def run(config: RunnableConfig, **args: Any) -> tuple[str, dict[str, Any]]:
         ctx = context_of(config)
-        answer = ctx.engine.run_tool(spec.name, args, ctx.language)  # never raises
+        if ctx.take_tool_run():
+            answer = ctx.engine.run_tool(spec.name, args, ctx.language)  # never raises
+        else:
+            answer = _too_many(ctx.language)
         key = ctx.store.put(answer)
         return summarize(answer), {ARTIFACT_KEY: key, "tool": spec.name, "ok": answer.ok}
 

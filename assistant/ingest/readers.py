@@ -569,6 +569,15 @@ def read_parquet(p: Path) -> RawTable:
 
     con = duckdb.connect()
     try:
+        # A few KB of run-length encoded Parquet can hold millions of rows: check the declared size
+        # first, with the .xlsx rule (at most ZIP_BOMB_FACTOR x the upload limit, 8 bytes a cell).
+        rows, columns = con.execute(
+            "SELECT coalesce(sum(num_rows), 0), coalesce(max(num_cols), 0) FROM ("
+            "SELECT num_rows, (SELECT count(*) FROM parquet_schema(?) WHERE num_children IS NULL) AS num_cols "
+            "FROM parquet_file_metadata(?))", [str(p), str(p)]).fetchone()
+        limit = max_upload_bytes()
+        if rows * max(columns, 1) * 8 > ZIP_BOMB_FACTOR * limit:
+            raise _too_large(p, rows * max(columns, 1) * 8, limit, unpacked=True)
         frame = con.execute("SELECT * FROM read_parquet(?)", [str(p)]).df()
     except duckdb.Error:
         raise ToolError(

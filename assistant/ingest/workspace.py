@@ -3,10 +3,14 @@ JSON registry. A failed import leaves every existing dataset exactly as it was."
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import logging
 import os
 import re
+import threading
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +26,8 @@ from assistant.ingest.types import RawTable, TableMapping
 from tools.result import ToolError
 
 REGISTRY_FILE = "datasets.json"
+log = logging.getLogger("assistant.ingest")
+_REGISTRY_LOCK = threading.Lock()  # imports in one process (web sessions) update the registry in turn
 
 
 @dataclass
@@ -67,14 +73,29 @@ def list_datasets() -> dict[str, DatasetInfo]:
 
 def _write_registry(entries: dict[str, DatasetInfo]) -> None:
     path = _registry_path()
-    tmp = path.with_suffix(f".tmp-{os.getpid()}")
-    tmp.write_text(json.dumps({k: asdict(v) for k, v in entries.items()}, ensure_ascii=False, indent=2),
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = _temp_beside(path)
+    try:
+        tmp.write_text(json.dumps({k: asdict(v) for k, v in entries.items()}, ensure_ascii=False, indent=2),
+                       encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _temp_beside(path: Path) -> Path:
+    """A unique temporary name in the same folder (so os.replace is atomic); never a listed dataset."""
+    return path.with_name(f"{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
 
 def _slug(text: str) -> str:
     slug = re.sub(r"[^\w\-]+", "_", Path(text).stem, flags=re.UNICODE).strip("_")
+    return slug[:60] or "dataset"
+
+
+def dataset_slug(name: str) -> str:
+    """An explicit dataset name (CLI --name, Python API) as a safe file stem inside the workspace:
+    no path separators, dots or control characters ("../../x" -> "x")."""
+    slug = re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("_-")
     return slug[:60] or "dataset"
 
 
@@ -117,8 +138,7 @@ def _require_orders(mappings: list[TableMapping]) -> None:
 
 def _write_duckdb(tables: dict[str, pd.DataFrame], target: Path) -> None:
     """Write to a temporary file beside the target, then swap it in: never a half-written dataset."""
-    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
+    tmp = _temp_beside(target)
     try:
         con = duckdb.connect(str(tmp))
         try:
@@ -162,13 +182,19 @@ def import_dataset(
 ) -> ImportResult:
     path, overrides, raws, mappings = plan_import(source, mapping_file, overrides)
     _require_orders(mappings)
-    name = name or _slug(path.name)
+    name = dataset_slug(name) if name else _slug(path.name)
     print_key = fingerprint(path, overrides)
     existing = list_datasets()
     if not dry_run and name in existing and existing[name].fingerprint == print_key \
             and Path(existing[name].path).exists():
         return ImportResult(existing[name], ImportReport(rows_loaded=existing[name].rows), mappings, reused=True)
-    tables, report = build_dataset(raws, mappings)
+    try:
+        tables, report = build_dataset(raws, mappings)
+    except ToolError:
+        raise
+    except Exception:  # a bug or an odd file: say so plainly; nothing has been written yet
+        log.exception("import failed while building the dataset from %s", path)
+        raise _internal_failure() from None
     if "orders" not in tables or tables["orders"].empty:
         raise ToolError(
             "no_valid_orders",
@@ -178,9 +204,74 @@ def import_dataset(
     if dry_run:
         return ImportResult(None, report, mappings)
     target = datasets_dir() / f"{name}.duckdb"
-    _write_duckdb(tables, target)
-    report.rejected.to_csv(rejected_rows_path(name), index=False, encoding="utf-8-sig")
     info = DatasetInfo(name, str(target), str(path), print_key, datetime.now().isoformat(timespec="seconds"),
                        report.rows_loaded)
-    _write_registry({**existing, name: info})
+    try:
+        with _REGISTRY_LOCK:
+            _commit(tables, report, target, rejected_rows_path(name), name, info)
+    except (OSError, duckdb.Error) as error:
+        raise _write_failure(error) from None
+    except Exception:
+        log.exception("import failed while saving the dataset %s", name)
+        raise _internal_failure() from None
     return ImportResult(info, report, mappings)
+
+
+def _internal_failure() -> ToolError:
+    return ToolError(
+        "import_failed",
+        "The import failed (an internal error; details are in the log). Nothing was saved and your "
+        "existing datasets are unchanged.",
+        "导入失败（内部错误，详情见日志）。未保存任何内容，已有数据集未受影响。",
+    )
+
+
+def _commit(tables: dict[str, pd.DataFrame], report: ImportReport, target: Path, rejected: Path, name: str,
+            info: DatasetInfo) -> None:
+    """All or nothing: write every file to a temporary name first, then swap them in and update the
+    registry; if any step fails, the previous dataset, rejected rows and registry are put back."""
+    tmp_rejected, tmp_db = _temp_beside(rejected), _temp_beside(target)
+    backups: dict[Path, Path] = {}
+    swapped: list[Path] = []
+    try:
+        report.rejected.to_csv(tmp_rejected, index=False, encoding="utf-8-sig")
+        _write_duckdb(tables, tmp_db)
+        for final in (target, rejected):
+            if final.exists():  # a hard link keeps the old version without needing any disk space
+                backups[final] = _temp_beside(final)
+                os.link(final, backups[final])
+        os.replace(tmp_db, target)
+        swapped.append(target)
+        os.replace(tmp_rejected, rejected)
+        swapped.append(rejected)
+        _write_registry({**list_datasets(), name: info})
+    except BaseException:
+        for final in swapped:
+            if final in backups:
+                os.replace(backups.pop(final), final)
+            else:
+                final.unlink(missing_ok=True)
+        raise
+    finally:
+        tmp_rejected.unlink(missing_ok=True)
+        tmp_db.unlink(missing_ok=True)
+        for backup in backups.values():
+            backup.unlink(missing_ok=True)
+
+
+def _write_failure(error: BaseException) -> ToolError:
+    folder = datasets_dir()
+    if (isinstance(error, OSError) and error.errno == errno.ENOSPC) or "no space left" in str(error).lower():
+        return ToolError(
+            "disk_full",
+            f"The disk is full: the import was not saved. Free some space on the disk holding {folder} "
+            "and import again. Your existing datasets are unchanged.",
+            f"磁盘已满：本次导入未保存。请清理 {folder} 所在磁盘的空间后重新导入。已有数据集未受影响。",
+        )
+    log.error("could not write the imported dataset: %s", error)
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
+    return ToolError(
+        "write_failed",
+        f"Could not save the imported dataset in {folder} ({reason}). Your existing datasets are unchanged.",
+        f"无法在 {folder} 中保存导入的数据集（{reason}）。已有数据集未受影响。",
+    )

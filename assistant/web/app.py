@@ -9,6 +9,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.config import check_exposure, check_login, login_required, with_advice
 from assistant.engine import Engine
 from assistant.help import EXAMPLES
 from assistant.web.chat import build_chat_tab, data_panel_markdown
@@ -19,8 +20,10 @@ from assistant.web.overview import build_overview_tab, overview
 from assistant.web.segments import build_segments_tab
 from assistant.web.style import CSS, theme
 from assistant.web.workbench import build_workbench_tab
+from tools.result import ToolError
 
 log = logging.getLogger("assistant.web")
+AUTH_MESSAGE = "直播电商客户分析助手 · Live-commerce Analytics — 请登录 / please sign in"
 _ENGINES: dict[str, Engine] = {}
 
 
@@ -28,7 +31,10 @@ def shared_engine(data: str | os.PathLike[str] | None) -> Engine:
     """One Engine per dataset for the whole process; it hands each request its own cursor."""
     key = os.fspath(data) if data is not None else ""
     if key not in _ENGINES:
-        _ENGINES[key] = Engine(data)
+        try:
+            _ENGINES[key] = Engine(data)
+        except ToolError as error:
+            raise with_advice(error) from None
     return _ENGINES[key]
 
 
@@ -137,8 +143,13 @@ def launch_options() -> dict[str, Any]:
 
 def serve(data: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 7860,
           block: bool = True) -> gr.Blocks:
-    """Build and launch. `block=False` returns at once (tests); call `.close()` when done."""
+    """Build and launch. `block=False` returns at once (tests); call `.close()` when done.
+
+    With ASSISTANT_USERS set, every page and API call needs a login; without it, a non-loopback
+    `host` is refused unless ASSISTANT_ALLOW_OPEN=1 (README "Running it for a team")."""
+    check_exposure(host)
     demo = build_app(data)
+    login = {"auth": check_login, "auth_message": AUTH_MESSAGE} if login_required() else {}
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
-                show_error=False, footer_links=["api"], **launch_options())
+                show_error=False, footer_links=["api"], **login, **launch_options())
     return demo

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +26,7 @@ from assistant.web.render import (
     step_markdown,
 )
 
+SESSION_TTL_SECONDS = int(os.environ.get("ASSISTANT_SESSION_TTL", "7200"))
 log = logging.getLogger("assistant.web")
 TABLE_HINT = hint_frame("提问后，这里显示答案的数据表格", "the answer's table appears here")
 Labels = list[tuple[Any, str, str]]  # (component, property, text key)
@@ -121,7 +123,8 @@ def switched_session(cache: ContextCache, key: str, lang: str) -> Session:
 
 
 def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, labels: Labels) -> dict[str, Any]:
-    session_state = gr.State(None)
+    # A conversation nobody has touched for a while is dropped, so idle browser tabs do not hold memory.
+    session_state = gr.State(None, time_to_live=SESSION_TTL_SECONDS)
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=480):
             chatbot = gr.Chatbot(

@@ -13,6 +13,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.ingest.workspace import import_dataset, plan_import, rejected_rows_path
+from assistant.web.auth import admin_refusal, is_admin
 from assistant.web.chat import TABLE_HINT, switched_session
 from assistant.web.context import ContextCache, path_key
 from assistant.web.i18n import t
@@ -125,8 +126,11 @@ def build_data_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
     def on_preview(uploaded: Any, text: str, lang: str) -> tuple[str, Any]:
         return preview(uploaded, text, None, lang)
 
-    def on_import(uploaded: Any, text: str, corrections: Any, lang: str, key: str | None) -> list[Any]:
+    def on_import(uploaded: Any, text: str, corrections: Any, lang: str, key: str | None,
+                  request: gr.Request) -> list[Any]:
         lang, nothing = lang or "zh", [gr.skip()] * len(session_outputs)
+        if not is_admin(request):  # importing writes to the shared workspace: an admin action
+            return [admin_refusal(lang), gr.skip(), gr.skip(), *nothing]
         try:
             source, dataset = _stage(uploaded), dataset_name(text, uploaded)
             result = import_dataset(source, dataset, overrides=_corrected(source, corrections))

@@ -8,6 +8,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from assistant.web.auth import admin_refusal, is_admin
 from assistant.web.context import ContextCache, WebContext
 from assistant.web.i18n import t
 from assistant.web.render import answer_markdown, csv_file, display_frame, first_figure, hint_frame
@@ -121,7 +122,9 @@ def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.Sta
     pick.input(on_pick, [scheme, pick, lang_state, active], [customers, strategy, download],
                api_name="segment_detail")
     def on_export(scheme_value: str, segment: str | None, file_format: str, share: float, include: bool,
-                  lang: str, key: str | None) -> tuple[Any, ...]:
+                  lang: str, key: str | None, request: gr.Request) -> tuple[Any, ...]:
+        if include and not is_admin(request):  # contact details are an admin action when login is on
+            return admin_refusal(lang or "zh"), gr.DownloadButton(value=None, interactive=False)
         return campaign_export(cache.get(key), scheme_value or "rfm", segment, file_format or "xlsx", share,
                                include, lang or "zh")
 
