@@ -28,7 +28,7 @@ import gradio_client
 import pytest
 
 from tests.conftest import dataset_file
-from tests.test_web_app import free_port
+from tests.test_web_app import free_port, texts
 
 CLIENTS = 21
 ROUNDS = 3  # each round: set the dataset once, then every unit of the client's sequence
@@ -64,16 +64,7 @@ def rss_mb() -> float:
 
 
 def part_texts(messages: list[dict]) -> str:
-    parts = []
-    for message in messages:
-        title = (message.get("metadata") or {}).get("title")
-        if title:
-            parts.append(title)
-        content = message["content"]
-        for part in content if isinstance(content, list) else [content]:
-            parts.append(part.get("text", "") if isinstance(part, dict) and "text" in part
-                         else json.dumps(part, ensure_ascii=False))
-    return "\n".join(parts).replace("\\", "")
+    return texts(messages).replace("\\", "")
 
 
 def user_questions(history: list[dict]) -> list[str]:
