@@ -102,7 +102,7 @@ def _promo_condition(column: str) -> str:
 
 
 def _columns(ctx: Context, table: str) -> set[str]:
-    return {name for name, _ in ctx.warehouse.tables.get(table, [])}
+    return ctx.warehouse.columns(table)
 
 
 def available_features(ctx: Context) -> list[str]:

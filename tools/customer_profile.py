@@ -25,7 +25,7 @@ PROFILE_COLUMNS = ("gender", "age_band", "province", "city", "channel", "signup_
 
 
 def _columns(ctx: Context, table: str) -> set[str]:
-    return {name for name, _ in ctx.warehouse.tables.get(table, [])}
+    return ctx.warehouse.columns(table)
 
 
 def _summary(ctx: Context, customer_id: int) -> tuple[dict[str, Any], str]:

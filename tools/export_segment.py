@@ -35,7 +35,7 @@ def in_holdout(customer_id: object, share: float, salt: str) -> bool:
 def _customer_columns(ctx: Context, include_personal: bool) -> list[str]:
     if not ctx.warehouse.has_table("customers"):
         return []
-    existing = {name for name, _ in ctx.warehouse.tables["customers"]}
+    existing = ctx.warehouse.columns("customers")
     wanted = PROFILE_COLUMNS + (CONTACT_COLUMNS if include_personal else ())
     return [c for c in wanted if c in existing]
 

@@ -66,7 +66,7 @@ class Members:
 
 
 def _columns(ctx: Context, table: str) -> set[str]:
-    return {name for name, _ in ctx.warehouse.tables.get(table, [])}
+    return ctx.warehouse.columns(table)
 
 
 def _paid() -> str:

@@ -140,6 +140,10 @@ class Warehouse:
     def has_table(self, name: str) -> bool:
         return name in self.tables
 
+    def columns(self, table: str) -> set[str]:
+        """The column names of `table` (empty when the dataset has no such table)."""
+        return {name for name, _ in self.tables.get(table, [])}
+
     def require_tables(self, *names: str) -> None:
         missing = [n for n in names if n not in self.tables]
         if missing:
@@ -152,7 +156,7 @@ class Warehouse:
 
     def require_column(self, table: str, column: str) -> None:
         self.require_tables(table)
-        if column not in {name for name, _ in self.tables[table]}:
+        if column not in self.columns(table):
             raise ToolError(
                 "missing_column",
                 f"This analysis needs the column {table}.{column}, which this dataset does not have.",
