@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     scoring.add_argument("--json", action="store_true")
     scoring.add_argument("--min-accuracy", type=float, default=None,
                          help="exit with status 1 when overall accuracy is below this (0-1)")
-    serve = sub.add_parser("serve", help="start the web app (chat, overview, SQL workbench, segments)")
+    mcp = sub.add_parser("mcp", help="serve the vetted tools to an MCP client over stdio")
+    mcp.add_argument("--data", help="dataset name or DuckDB file; default: the demo dataset")
+    serve = sub.add_parser("serve", help="start the web app and the HTTP API (JSON, OpenAI-compatible, MCP, bots)")
     serve.add_argument("--data", help="a DuckDB file (opened read-only); default: the demo dataset")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -190,6 +192,8 @@ def _answer(conversation, question: str) -> Answer:  # noqa: ANN001
 
 
 def _chat(args: argparse.Namespace) -> int:
+    from assistant.conversation import picked_option
+
     conversation = _conversation(args)
     print("Ask a question (Chinese or English); an empty line or Ctrl-D quits. 输入问题，空行退出。")
     last: Answer | None = None
@@ -200,14 +204,6 @@ def _chat(args: argparse.Namespace) -> int:
         last = _answer(conversation, question)
         print(render_answer(last), end="\n\n", flush=True)
     return EXIT_OK
-
-
-def picked_option(last: Answer | None, line: str) -> str:
-    """"2" after a clarification asks option 2's full question; anything else is asked as typed."""
-    options = last.clarification.options if last is not None and last.clarification is not None else []
-    if line.isdigit() and 1 <= int(line) <= len(options):
-        return options[int(line) - 1].question
-    return line
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -300,8 +296,13 @@ def _main(argv: list[str] | None) -> int:
             return _list_datasets(args)
         if args.command == "eval":
             return _evaluate(args)
+        if args.command == "mcp":
+            from assistant.mcp_server import run_stdio
+
+            run_stdio(args.data)
+            return EXIT_OK
         if args.command == "serve":
-            from assistant.web.app import serve
+            from assistant.server import serve
 
             serve(args.data, args.host, args.port)
             return EXIT_OK

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from assistant.answer import Answer
+from assistant.answer import Answer, ToolCall
 from assistant.engine import MAX_QUESTION_CHARS, Engine
 from assistant.router import Route, detect_language, route
 from assistant.router.clarify import Clarification, assumptions, clarify
@@ -62,7 +62,7 @@ class OfflineStrategy:
 
     def stream(self, conversation: Conversation, question: str) -> Iterator[Event]:
         engine = conversation.engine
-        language = detect_language(question)
+        language = conversation.language_of(question)
         previous = previous_route(conversation)
         followed = None
         if len(question) <= MAX_QUESTION_CHARS:
@@ -78,7 +78,7 @@ class OfflineStrategy:
                 return
             if routed is not None and routed.tool in engine.tool_names():
                 yield ToolStarted(routed.tool, routed.args)
-            answer = engine.ask(question)
+            answer = engine.ask(question, language)
         if answer.tool_calls and answer.tool_calls[0].name in engine.tool_names():
             call = answer.tool_calls[0]
             if answer.ok:
@@ -129,6 +129,15 @@ def _anchor(engine: Engine) -> date | None:
         return None
 
 
+def picked_option(last: Answer | None, text: str) -> str:
+    """"2" after a clarification asks option 2's full question; anything else is asked as typed."""
+    options = last.clarification.options if last is not None and last.clarification is not None else []
+    stripped = text.strip()
+    if stripped.isdigit() and 1 <= int(stripped) <= len(options):
+        return options[int(stripped) - 1].question
+    return text
+
+
 def max_turns() -> int:
     """Turns a conversation keeps (`ASSISTANT_MAX_TURNS`, default 50): follow-ups only look back one
     turn, so older ones are dropped to keep a long-running session's memory bounded."""
@@ -145,12 +154,13 @@ class Conversation:
     conversation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     turns: list[Turn] = field(default_factory=list)
     max_turns: int = field(default_factory=max_turns)  # older turns are dropped beyond this
+    language: str | None = None  # answer in this language whatever the question's (API clients ask for one)
 
     def stream(self, question: str) -> Iterator[Event]:
         """Events as they happen; the last one is always `Final`."""
         final: Answer | None = None
         if len(question) > MAX_QUESTION_CHARS:  # refuse at once: no routing, no model call
-            final = self.engine.ask(question)
+            final = self.engine.ask(question, self.language)
             self.turns.append(Turn(question, final))
             yield Final(final)
             return
@@ -159,7 +169,7 @@ class Conversation:
                 final = event.answer
             yield event
         if final is None:  # a strategy must end with an answer; never leave the person hanging
-            final = self.engine.ask(question)
+            final = self.engine.ask(question, self.language)
             yield Final(final)
         self.turns.append(Turn(question, final))
         if len(self.turns) > self.max_turns:
@@ -174,4 +184,23 @@ class Conversation:
         return final
 
     def language_of(self, question: str) -> str:
-        return detect_language(question)
+        return self.language or detect_language(question)
+
+    def remember(self, question: str) -> None:
+        """Take a past question into the history without answering it: routed (follow-ups resolved
+        against the turn before) but no tool run. For clients that resend the whole chat each time
+        (the OpenAI protocol), so "那上上个月呢" still knows what came before."""
+        language = self.language_of(question)
+        previous = previous_route(self)
+        followed = None
+        if previous is not None and len(question) <= MAX_QUESTION_CHARS:
+            followed = resolve_followup(question, previous, _vocabulary(self.engine), anchor=_anchor(self.engine))
+        routed = followed or (_route(question, self.engine) if len(question) <= MAX_QUESTION_CHARS else None)
+        answer = Answer("", language)
+        if routed is not None and routed.tool in self.engine.tool_names():
+            answer.tool_calls = [ToolCall(routed.tool, dict(routed.args))]
+        else:
+            answer.error = {"code": "not_answered", "message": ""}  # nothing to follow up on
+        self.turns.append(Turn(question, answer))
+        if len(self.turns) > self.max_turns:
+            del self.turns[: len(self.turns) - self.max_turns]

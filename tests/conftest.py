@@ -98,3 +98,22 @@ def no_real_model(monkeypatch: pytest.MonkeyPatch) -> None:
     Tests that exercise the agent inject a scripted model or point at a local stub server."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_MODEL"):
         monkeypatch.delenv(name, raising=False)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db: Path):
+    """`assistant serve` on the demo data, launched once: the web app, API, OpenAI endpoint, MCP and
+    bots on one port. Settings read per request (tokens, bot secrets) can be monkeypatched per test."""
+    from assistant.server import serve
+
+    server = serve(demo_db, "127.0.0.1", free_port(), block=False)
+    yield server
+    server.close()

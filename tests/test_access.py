@@ -142,7 +142,7 @@ def team_app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("ASSISTANT_HOME", str(home))
         patch.setenv("ASSISTANT_USERS", f"{ALICE[0]}:{ALICE[1]},{BOB[0]}:{BOB[1]}")
         patch.setenv("ASSISTANT_ADMINS", "alice")
-        from assistant.web.app import serve
+        from assistant.server import serve
 
         port = free_port()
         demo = serve(demo_db, "127.0.0.1", port, block=False)

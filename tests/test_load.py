@@ -1,15 +1,16 @@
-"""Load (issue 7, item 4): many concurrent conversations on different datasets through the web app.
+"""Load (issues 7 and 8): many concurrent conversations on different datasets through the web app and the API.
 
-One app is launched in-process on a free port with three datasets (the demo, the demo with only
-2026 orders, the demo with every other customer's orders removed), so the same question has a
-different true answer per dataset. 21 gradio_client clients in threads each pick a dataset through
+One app is launched in-process on a free port with three datasets (the demo, the demo with only 2026
+orders, the demo with every other customer's orders removed), so the same question has a different
+true answer per dataset. 21 gradio_client clients in threads each pick a dataset through
 `/set_dataset` and ask their own sequence of questions (several tools, follow-ups, a clarifying
-question, English and Chinese) over `/chat`. Checks: no errors; every answer's numbers and table
-equal what a fresh offline `Conversation` over the client's own dataset answers; each client's
-history holds only its own questions, trimmed to the last `ASSISTANT_MAX_TURNS`; the server's
-RSS after warm-up grows less than a bound; open datasets stay within the cap. Then the memory
-caps themselves (ContextCache eviction and reopening, Conversation turns, agent threads) are
-checked directly.
+question, English and Chinese) over `/chat`; beside them 9 programs ask the same sequences over the
+HTTP API (`/api/ask` with a conversation id, or `/v1/chat/completions` resending the chat). Checks:
+no errors; every answer's numbers and table equal what a fresh offline `Conversation` over the
+client's own dataset answers; each client's history holds only its own questions, trimmed to the
+last `ASSISTANT_MAX_TURNS`; the server's RSS after warm-up grows less than a bound; open datasets
+stay within the cap. Then the memory caps themselves (ContextCache eviction and reopening,
+Conversation turns, agent threads) are checked directly.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from pathlib import Path
 import gradio_client
 import pytest
 
-from tests.conftest import dataset_file
-from tests.test_web_app import free_port, texts
+from tests.conftest import dataset_file, free_port
+from tests.test_web_app import texts
 
 CLIENTS = 21
+API_CLIENTS = 9  # beside them, programs on the HTTP API: POST /api/ask, and the OpenAI endpoint
 ROUNDS = 3  # each round: set the dataset once, then every unit of the client's sequence
 MAX_TURNS = 8  # ASSISTANT_MAX_TURNS during the test, so the history trimming is exercised
 RSS_GROWTH_MB = 150
@@ -104,8 +106,8 @@ def expected(datasets: dict[str, Path]) -> dict[tuple[str, str], object]:
 @pytest.fixture(scope="module")
 def app(datasets: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
     """The app over the demo, with the two variants registered in a fresh workspace."""
+    from assistant.server import serve
     from assistant.web import context
-    from assistant.web.app import serve
 
     home = tmp_path_factory.mktemp("load-home")
     (home / "datasets").mkdir()
@@ -181,6 +183,57 @@ class Client:
         self.checked += 1
 
 
+class ApiClient:
+    """A program on the HTTP API: its own conversation id (`/api/ask`), or the whole chat resent
+    each time (`/v1/chat/completions`, every third client), on its dataset. Same checks: the exact
+    answer text and the first table's rows of a fresh offline conversation on that dataset."""
+
+    def __init__(self, url: str, index: int, dataset: str):
+        import httpx
+
+        self.index, self.dataset = index, dataset
+        self.openai_style = index % 3 == 0
+        self.http = httpx.Client(base_url=url, timeout=300)
+        units = list(UNITS)
+        random.Random(100 + index).shuffle(units)
+        self.units = units[: 5 + index % 4]
+        self.conversation_id: str | None = None
+        self.messages: list[dict] = []
+        self.asked: list[str] = []
+        self.errors: list[str] = []
+        self.checked = 0
+
+    def ask(self, question: str) -> dict:
+        if self.openai_style:
+            self.messages.append({"role": "user", "content": question})
+            model = "live-commerce-assistant:" + self.dataset
+            reply = self.http.post("/v1/chat/completions", json={"model": model, "messages": self.messages}).json()
+            self.messages.append({"role": "assistant", "content": reply["choices"][0]["message"]["content"]})
+            return reply["answer"]
+        payload = self.http.post("/api/ask", json={"question": question, "dataset": self.dataset,
+                                                   "conversation_id": self.conversation_id}).json()
+        self.conversation_id = payload["conversation_id"]
+        return payload
+
+    def run_round(self, expected: dict) -> int:
+        requests = 0
+        for unit in self.units:
+            for question in unit:
+                payload = self.ask(question)
+                requests += 1
+                self.asked.append(question)
+                answer = expected[(self.dataset, question)]
+                where = f"API client {self.index} ({self.dataset}) asking {question!r}"
+                if payload["answer"] != answer.answer:
+                    self.errors.append(f"{where}: {payload['answer'][:200]!r} != {answer.answer[:200]!r}")
+                elif answer.tables:
+                    want = json.loads(answer.tables[0].df.head(5).to_json(orient="values"))
+                    if not _same_rows(payload["tables"][0]["rows"][:5], want):
+                        self.errors.append(f"{where}: table rows differ")
+                self.checked += 1
+        return requests
+
+
 def _same_rows(got: list[list], want: list[list]) -> bool:
     if len(got) != len(want):
         return False
@@ -199,7 +252,9 @@ def test_twenty_conversations_on_three_datasets(app, datasets, expected) -> None
     url, cache = app
     names = list(datasets)
     with ThreadPoolExecutor(CLIENTS) as pool:
-        clients = list(pool.map(lambda i: Client(url, i, names[i % len(names)]), range(CLIENTS)))
+        people = list(pool.map(lambda i: Client(url, i, names[i % len(names)]), range(CLIENTS)))
+    programs = [ApiClient(url, i, names[i % len(names)]) for i in range(API_CLIENTS)]
+    clients = people + programs
 
     peak_open = [cache.open_count()]
     stop = threading.Event()
@@ -214,7 +269,7 @@ def test_twenty_conversations_on_three_datasets(app, datasets, expected) -> None
     requests, rss = 0, []
     started = time.perf_counter()
     try:
-        with ThreadPoolExecutor(CLIENTS) as pool:
+        with ThreadPoolExecutor(len(clients)) as pool:
             for _ in range(ROUNDS):
                 requests += sum(pool.map(lambda c: c.run_round(expected), clients))
                 gc.collect()
@@ -227,8 +282,9 @@ def test_twenty_conversations_on_three_datasets(app, datasets, expected) -> None
     errors = [e for c in clients for e in c.errors]
     assert not errors, f"{len(errors)} problems, first: {errors[:3]}"
     assert requests >= 300, requests
-    assert sum(c.checked for c in clients) == requests - CLIENTS * ROUNDS
+    assert sum(c.checked for c in clients) == requests - CLIENTS * ROUNDS  # set_dataset calls are not answers
     assert len({c.dataset for c in clients}) == 3 and all(len(c.asked) > MAX_TURNS for c in clients)
+    assert {c.openai_style for c in programs} == {True, False} and all(c.checked for c in programs)
     # Memory: after the first round (warm-up: engines opened, caches filled) it stays flat.
     growth = rss[-1] - rss[0]
     print(f"\n{requests} requests in {elapsed:.1f}s ({requests / elapsed:.1f}/s); RSS per round {rss} MB")

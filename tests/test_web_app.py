@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import gradio_client
@@ -14,20 +13,9 @@ from tests.conftest import DEV_QUESTIONS
 from tools.registry import REGISTRY, load_builtin_tools
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app_url(demo_db: Path):
-    from assistant.web.app import serve
-
-    port = free_port()
-    demo = serve(demo_db, "127.0.0.1", port, block=False)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+def app_url(live_server) -> str:
+    return live_server.url
 
 
 def client(url: str):

@@ -6,7 +6,6 @@ CI installs chromium (`apt-get install chromium`); without it this test fails on
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
@@ -19,20 +18,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
 QUESTION = "各个RFM分群分别有多少用户？"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
-def app_url(demo_db: Path):
-    from assistant.web.app import serve
-
-    port = free_port()
-    demo = serve(demo_db, "127.0.0.1", port, block=False)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+def app_url(live_server) -> str:
+    return live_server.url
 
 
 @pytest.fixture(scope="module")

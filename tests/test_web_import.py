@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 from pathlib import Path
 
 import gradio_client
 import pytest
 from gradio_client import handle_file
 
+from tests.conftest import free_port
+
 HEADER = "订单编号,买家昵称,下单时间,实付金额(元),订单状态,省份"
 NO_FIXES = {"headers": ["table", "role", "label", "column"], "data": []}
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def client(url: str):
@@ -62,7 +58,7 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
 
 @pytest.fixture(scope="module")
 def app_url(home: Path, demo_db: Path):
-    from assistant.web.app import serve
+    from assistant.server import serve
 
     port = free_port()
     demo = serve(demo_db, "127.0.0.1", port, block=False)

@@ -1,4 +1,4 @@
-"""Builds and launches the web app: `build_app(data) -> gr.Blocks`, `serve(data, host, port)`."""
+"""Builds the web app: `build_app(data) -> gr.Blocks` (served with the API by `assistant.server`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.config import check_exposure, check_login, login_required, with_advice
+from assistant.config import with_advice
 from assistant.engine import Engine
 from assistant.help import EXAMPLES
 from assistant.web.chat import build_chat_tab, data_panel_markdown
@@ -48,8 +48,9 @@ def _header(lang: str) -> str:
     return f"# 🛍️ {t('title', lang)}\n{t('subtitle', lang)}"
 
 
-def build_app(data: str | os.PathLike[str] | None = None) -> gr.Blocks:
-    cache = ContextCache(WebContext(shared_engine(data)))
+def build_app(data: str | os.PathLike[str] | None = None, cache: ContextCache | None = None) -> gr.Blocks:
+    """The Gradio app. `cache`: the datasets it shares with the HTTP API (one per process)."""
+    cache = cache or ContextCache(WebContext(shared_engine(data)))
     ctx = cache.default
     labels: list[tuple[Any, str, str]] = []
     with gr.Blocks(title="直播电商客户分析助手 · Live-commerce Analytics") as demo:
@@ -139,17 +140,3 @@ def launch_options() -> dict[str, Any]:
     folder = exports_folder()
     folder.mkdir(parents=True, exist_ok=True)
     return {"theme": theme(), "css": CSS, "allowed_paths": [str(folder)]}
-
-
-def serve(data: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 7860,
-          block: bool = True) -> gr.Blocks:
-    """Build and launch. `block=False` returns at once (tests); call `.close()` when done.
-
-    With ASSISTANT_USERS set, every page and API call needs a login; without it, a non-loopback
-    `host` is refused unless ASSISTANT_ALLOW_OPEN=1 (README "Running it for a team")."""
-    check_exposure(host)
-    demo = build_app(data)
-    login = {"auth": check_login, "auth_message": AUTH_MESSAGE} if login_required() else {}
-    demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
-                show_error=False, footer_links=["api"], **login, **launch_options())
-    return demo

@@ -1,0 +1,87 @@
+"""Conversations kept for API clients and bots, by id: follow-ups ("那上上个月呢") need the previous
+turn. Bounded like the web sessions: at most `ASSISTANT_API_MAX_CONVERSATIONS` (default 1000), each
+dropped after `ASSISTANT_API_CONVERSATION_TTL` idle seconds (default 3600)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from assistant.conversation import Conversation
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, "") or default))
+    except ValueError:
+        return default
+
+
+@dataclass
+class Kept:
+    conversation: Conversation
+    dataset_key: str
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one question at a time per conversation
+    last_used: float = field(default_factory=time.monotonic)
+
+
+class ConversationStore:
+    def __init__(self, max_conversations: int | None = None, ttl_seconds: float | None = None):
+        self.max_conversations = max_conversations or _env_int("ASSISTANT_API_MAX_CONVERSATIONS", 1000)
+        self.ttl_seconds = ttl_seconds or _env_int("ASSISTANT_API_CONVERSATION_TTL", 3600)
+        self._kept: OrderedDict[str, Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, conversation_id: str | None, dataset_key: str, start: callable) -> tuple[str, Kept]:
+        """The conversation with this id on this dataset, or a new one made by `start()`. Asking about
+        another dataset under an old id starts afresh: a follow-up never crosses datasets."""
+        conversation_id = conversation_id or uuid.uuid4().hex
+        now = time.monotonic()
+        with self._lock:
+            self._expire(now)
+            kept = self._kept.get(conversation_id)
+            if kept is None or kept.dataset_key != dataset_key:
+                kept = Kept(start(), dataset_key)
+                kept.conversation.conversation_id = conversation_id
+                self._kept[conversation_id] = kept
+            kept.last_used = now
+            self._kept.move_to_end(conversation_id)
+            while len(self._kept) > self.max_conversations:
+                self._kept.popitem(last=False)
+        return conversation_id, kept
+
+    def fork(self, source_id: str, new_id: str) -> bool:
+        """Continue `source_id`'s conversation under `new_id` on a copy of its turns, so two clients
+        who sent the same history (say, the same first question) go on without mixing turns."""
+        source = self.peek(source_id)
+        if source is None:
+            return False
+        with source.lock:
+            original = source.conversation
+            copy = dataclasses.replace(original, conversation_id=new_id, turns=list(original.turns))
+        self.put(new_id, Kept(copy, source.dataset_key))
+        return True
+
+    def peek(self, conversation_id: str) -> Kept | None:
+        with self._lock:
+            return self._kept.get(conversation_id)
+
+    def put(self, conversation_id: str, kept: Kept) -> None:
+        with self._lock:
+            self._kept[conversation_id] = kept
+            self._kept.move_to_end(conversation_id)
+            while len(self._kept) > self.max_conversations:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._kept)
+
+    def _expire(self, now: float) -> None:
+        for key in [k for k, v in self._kept.items() if now - v.last_used > self.ttl_seconds]:
+            del self._kept[key]

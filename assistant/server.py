@@ -1,0 +1,116 @@
+"""`assistant serve`: one process, one port, serving the web app and the API side by side.
+
+    /            the Gradio web app (login when ASSISTANT_USERS is set)
+    /api/...     the JSON API (the CLI's contract; docs at /api/docs, spec at /api/openapi.json)
+    /v1/...      the OpenAI-compatible endpoint
+    /mcp         the MCP server (streamable HTTP)
+    /bots/...    WeCom, DingTalk, Feishu and Slack callbacks (docs/bots.md)
+    /api/images/, /api/charts/   table images and chart pages that answers link to
+    /health      liveness
+
+All of them answer through one `Service` (datasets, conversations, published links), so a dataset
+opened for the web app is the one the API reads."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI
+
+from assistant.api import build_api
+from assistant.api.access import token_ok
+from assistant.api.app import caller, finish_routes
+from assistant.api.openai_compat import openai_routes
+from assistant.api.service import Service
+from assistant.bots import bots_router
+from assistant.config import check_exposure, check_login, is_loopback, login_required
+from assistant.mcp_server import build_mcp_server, mount_mcp
+from assistant.web.app import AUTH_MESSAGE, build_app, launch_options, shared_engine
+from assistant.web.context import ContextCache, WebContext
+
+log = logging.getLogger("assistant.server")
+
+
+@dataclass
+class Built:
+    app: FastAPI
+    blocks: gr.Blocks
+    service: Service
+
+
+def build_server(data: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 7860) -> Built:
+    service = Service(ContextCache(WebContext(shared_engine(data))))
+    app = build_api(service)
+    app.include_router(openai_routes(service, caller))
+    app.include_router(bots_router(*bot_hooks(service, f"http://{_reachable(host)}:{port}")))
+    finish_routes(app)
+    # DNS-rebinding protection matters on loopback (a web page could post to 127.0.0.1); elsewhere a
+    # login or token is already required, and the server is reached under names we cannot know.
+    mount_mcp(app, build_mcp_server(service.engine, ask=service.ask), "/mcp", check_token=token_ok,
+              allowed_hosts=None if is_loopback(host) else ["*"])
+    blocks = build_app(data, service.cache)
+    login = {"auth": check_login, "auth_message": AUTH_MESSAGE} if login_required() else {}
+    app = gr.mount_gradio_app(app, blocks, path="/", footer_links=["api"], show_error=False,
+                              **login, **launch_options())
+    return Built(app, blocks, service)
+
+
+def _reachable(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+def bot_hooks(service: Service, base_url: str) -> tuple[Callable[[str, str], dict], Callable[[dict], list]]:
+    """Each group chat is one conversation (its chat key is the conversation id), so follow-ups work
+    in a group as in the web app. Links use ASSISTANT_PUBLIC_URL when set: chat platforms and the
+    people in them reach the server by its public name, not the address it listens on."""
+
+    def ask(chat_key: str, question: str) -> dict:
+        conversation_id, answer = service.ask(question, "bot:" + chat_key)
+        return answer.to_json(200) | {"conversation_id": conversation_id}
+
+    def publish(answer: dict) -> list[tuple[str, str]]:
+        return service.links(answer, base_url)
+
+    return ask, publish
+
+
+class RunningServer:
+    """A server started with `block=False` (tests, notebooks): `.url`, then `.close()`."""
+
+    def __init__(self, server: uvicorn.Server, thread: threading.Thread, built: Built, url: str):
+        self.server, self.thread, self.built, self.url = server, thread, built, url
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def serve(data: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 7860,
+          block: bool = True) -> RunningServer | None:
+    """With ASSISTANT_USERS set, every page needs a login and the API a token; without it, a
+    non-loopback `host` is refused unless ASSISTANT_ALLOW_OPEN=1 (README "Running it for a team")."""
+    check_exposure(host)
+    built = build_server(data, host, port)
+    config = uvicorn.Config(built.app, host=host, port=port, log_level="warning" if block else "error",
+                            timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    url = f"http://{_reachable(host)}:{port}/"
+    if block:
+        print(f"Serving on {url} (API docs: {url}api/docs)", flush=True)
+        server.run()
+        return None
+    thread = threading.Thread(target=server.run, name="assistant-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start on {host}:{port}")
+        time.sleep(0.05)
+    return RunningServer(server, thread, built, url)
