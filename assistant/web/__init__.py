@@ -1,4 +1,4 @@
 """The web app (Gradio 6): chat, overview, SQL workbench and segments for shop operators.
 
-`assistant serve` or `from assistant.web.app import build_app, serve`.
+`assistant serve` (assistant/server.py) or `from assistant.web.app import build_app`.
 """
