@@ -133,7 +133,7 @@ def picked_option(last: Answer | None, text: str) -> str:
     """"2" after a clarification asks option 2's full question; anything else is asked as typed."""
     options = last.clarification.options if last is not None and last.clarification is not None else []
     stripped = text.strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(options):
+    if stripped.isascii() and stripped.isdigit() and 1 <= int(stripped) <= len(options):  # not ¹ or ١
         return options[int(stripped) - 1].question
     return text
 

@@ -49,7 +49,9 @@ def build_server(data: str | os.PathLike[str] | None = None, host: str = "127.0.
     service = Service(ContextCache(WebContext(shared_engine(data))))
     app = build_api(service)
     app.include_router(openai_routes(service, caller))
-    app.include_router(bots_router(*bot_hooks(service, f"http://{_reachable(host)}:{port}")))
+    # Platform callbacks, not an API for clients: kept out of the OpenAPI spec (docs/bots.md).
+    app.include_router(bots_router(*bot_hooks(service, f"http://{_reachable(host)}:{port}")),
+                       include_in_schema=False)
     finish_routes(app)
     # DNS-rebinding protection matters on loopback (a web page could post to 127.0.0.1); elsewhere a
     # login or token is already required, and the server is reached under names we cannot know.

@@ -27,7 +27,7 @@ def test_no_server_errors_and_responses_match_the_spec(api_schema, label: str) -
     operation = api_schema.find_operation_by_label(label)
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def fuzz(case) -> None:
         case.call_and_validate(timeout=120)
 

@@ -51,7 +51,7 @@ def not_configured(platform: str, missing: list[str]) -> Rejection:
 
 async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise Rejection(413, f"body larger than {limit} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -168,7 +168,8 @@ class _Sender:
     def send(self, reply: Reply) -> None:
         base = settings.api_base(API_BASE, DEFAULT_API_BASE)
         key = f"{base}|{self.config.corp_id}|{self.config.agent_id}"
-        agent: Any = int(self.config.agent_id) if self.config.agent_id.isdigit() else self.config.agent_id
+        agent_id = self.config.agent_id
+        agent: Any = int(agent_id) if agent_id.isascii() and agent_id.isdigit() else agent_id
         message = {"touser": self.user, "msgtype": "text", "agentid": agent,
                    "text": {"content": _fit(plain_text(reply))}}
         try:
