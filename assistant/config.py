@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,21 @@ from pathlib import Path
 from tools.result import ToolError
 
 DEMO_FILE_NAME = "demo.duckdb"
+
+
+def env_number(name: str, default: float, minimum: float, maximum: float | None = None, *,
+               integer: bool = False) -> float:
+    """A numeric setting from the environment, kept within [minimum, maximum]. Unset or empty gives
+    `default`; a value that does not parse gives `default` with a warning, never a crash at start.
+    `integer=True` parses it as an int ("3.5" is then invalid)."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = (int(raw) if integer else float(raw)) if raw else default
+    except ValueError:
+        logging.getLogger("assistant").warning("%s=%r is not a number; using %s", name, raw, default)
+        value = default
+    value = max(minimum, value)
+    return value if maximum is None else min(maximum, value)
 
 
 def workspace() -> Path:

@@ -4,7 +4,6 @@ front end renders its own way. Offline it runs the router; the LLM agent plugs i
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from assistant.answer import Answer, ToolCall
+from assistant.config import env_number
 from assistant.engine import MAX_QUESTION_CHARS, Engine
 from assistant.router import Route, detect_language, route
 from assistant.router.clarify import Clarification, assumptions, clarify
@@ -141,10 +141,7 @@ def picked_option(last: Answer | None, text: str) -> str:
 def max_turns() -> int:
     """Turns a conversation keeps (`ASSISTANT_MAX_TURNS`, default 50): follow-ups only look back one
     turn, so older ones are dropped to keep a long-running session's memory bounded."""
-    try:
-        return max(1, int(os.environ.get("ASSISTANT_MAX_TURNS", "") or 50))
-    except ValueError:
-        return 50
+    return int(env_number("ASSISTANT_MAX_TURNS", 50, 1, integer=True))
 
 
 @dataclass

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import math
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -117,3 +120,27 @@ def live_server(demo_db: Path):
     server = serve(demo_db, "127.0.0.1", free_port(), block=False)
     yield server
     server.close()
+
+
+def typed_array(value: dict) -> list:
+    return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
+
+
+def assert_same(got, expected, where: str = "$") -> None:
+    """Equal JSON, floats to 1e-9: DuckDB sums doubles in parallel, so the last bits can differ run to run."""
+    if isinstance(expected, dict) and "bdata" in expected and "dtype" in expected:  # a Plotly typed array
+        assert isinstance(got, dict) and got.get("dtype") == expected["dtype"], where
+        assert_same(typed_array(got), typed_array(expected), where)
+    elif isinstance(expected, float) and isinstance(got, (int, float)):
+        both_nan = math.isnan(expected) and math.isnan(got)  # empty heatmap cells
+        assert both_nan or math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9), where
+    elif isinstance(expected, dict):
+        assert isinstance(got, dict) and set(got) == set(expected), (where, set(got) ^ set(expected))
+        for key in expected:
+            assert_same(got[key], expected[key], f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected), where
+        for i, (a, b) in enumerate(zip(got, expected)):
+            assert_same(a, b, f"{where}[{i}]")
+    else:
+        assert got == expected, (where, got, expected)

@@ -3,20 +3,17 @@ follow-ups by conversation id, errors as the contract with the right status, tok
 
 from __future__ import annotations
 
-import base64
 import io
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
-import numpy as np
 import pytest
 from PIL import Image
 
-from tests.conftest import cli_env
+from tests.conftest import assert_same, cli_env
 
 VOLATILE = {"conversation_id", "dataset"}  # API extensions the CLI has no use for
 
@@ -35,30 +32,6 @@ def cli_json(tmp_path: Path, demo_db: Path, *args: str) -> dict:
 
 def without_volatile(payload: dict) -> dict:
     return {k: v for k, v in payload.items() if k not in VOLATILE}
-
-
-def typed_array(value: dict) -> list:
-    return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
-
-
-def assert_same(got, expected, where: str = "$") -> None:
-    """Equal JSON, floats to 1e-9: DuckDB sums doubles in parallel, so the last bits can differ run to run."""
-    if isinstance(expected, dict) and "bdata" in expected and "dtype" in expected:  # a Plotly typed array
-        assert isinstance(got, dict) and got.get("dtype") == expected["dtype"], where
-        assert_same(typed_array(got), typed_array(expected), where)
-    elif isinstance(expected, float) and isinstance(got, (int, float)):
-        both_nan = math.isnan(expected) and math.isnan(got)  # empty heatmap cells
-        assert both_nan or math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9), where
-    elif isinstance(expected, dict):
-        assert isinstance(got, dict) and set(got) == set(expected), (where, set(got) ^ set(expected))
-        for key in expected:
-            assert_same(got[key], expected[key], f"{where}.{key}")
-    elif isinstance(expected, list):
-        assert isinstance(got, list) and len(got) == len(expected), where
-        for i, (a, b) in enumerate(zip(got, expected)):
-            assert_same(a, b, f"{where}[{i}]")
-    else:
-        assert got == expected, (where, got, expected)
 
 
 @pytest.mark.parametrize("question", [

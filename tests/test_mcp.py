@@ -30,7 +30,7 @@ from assistant.engine import Engine
 from assistant.mcp_server import build_mcp_server, mcp_asgi, mount_mcp
 from assistant.mcp_server.schemas import ANSWER_SCHEMA
 from assistant.web.context import ContextCache, WebContext
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, assert_same, free_port
 from tools.registry import REGISTRY, load_builtin_tools
 
 TOKEN = "mcp-test-token"
@@ -98,16 +98,6 @@ def mcp_url(base_url: str) -> str:
     return f"{base_url}/mcp"  # no trailing slash: what people paste into their MCP client
 
 
-def same_numbers(value: Any) -> Any:
-    """JSON with floats to 10 significant digits: DuckDB sums floats in parallel, so the last bits of a
-    total differ from run to run."""
-    if isinstance(value, dict):
-        return {k: same_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [same_numbers(v) for v in value]
-    return float(f"{value:.10g}") if isinstance(value, float) else value
-
-
 def leaves(error: BaseException) -> list[BaseException]:
     """The exceptions inside (nested) exception groups: the client raises from a task group."""
     if isinstance(error, BaseExceptionGroup):
@@ -146,7 +136,7 @@ def test_tool_result_is_the_answer_json_plus_readable_text(mcp_url: str, engine)
     result = run(session)
     expected = engine.run_tool("rfm_segments", {}, "en").to_json()
     assert not result.is_error
-    assert same_numbers(result.structured_content["tables"]) == same_numbers(expected["tables"])
+    assert_same(result.structured_content["tables"], expected["tables"])
     assert result.structured_content["answer"] == expected["answer"]
     text = text_of(result)
     first = expected["tables"][0]
@@ -200,7 +190,7 @@ def test_ask_answers_as_the_router_and_keeps_follow_ups(mcp_url: str, engine) ->
     got = dict(first.structured_content)
     assert got.pop("conversation_id") == "mcp-c1"
     # the same answer as the router's (the conversation adds the assumptions it made)
-    assert same_numbers(got) == same_numbers(expected | {"assumptions": got["assumptions"]})
+    assert_same(got, expected | {"assumptions": got["assumptions"]})
     assert expected["tables"][0]["rows"][0][1] > 0
 
     window = first.structured_content["tool_calls"][0]["resolved"]["window"]

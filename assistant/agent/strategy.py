@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -30,6 +29,7 @@ from assistant.agent.config import LLMSettings, llm_configured, load_settings
 from assistant.agent.hint import RouterHint, router_hint
 from assistant.agent.tools import RunContext, artifact_answer, build_tools
 from assistant.answer import Answer, ToolCall
+from assistant.config import env_number
 from assistant.conversation import (
     AnswerStrategy,
     Conversation,
@@ -65,10 +65,7 @@ def max_threads() -> int:
     Beyond it the least recently used conversation's thread (messages, checkpoints, last route) is
     dropped; a thread is also reset after `ASSISTANT_MAX_TURNS` questions (the router hint still
     carries the last route, so a short follow-up keeps working)."""
-    try:
-        return max(1, int(os.environ.get("ASSISTANT_AGENT_MAX_THREADS", "") or 200))
-    except ValueError:
-        return 200
+    return int(env_number("ASSISTANT_AGENT_MAX_THREADS", 200, 1, integer=True))
 
 
 def system_prompt(language: str) -> str:

@@ -9,7 +9,6 @@ serialisable key into it (so the checkpointer never holds a DataFrame).
 from __future__ import annotations
 
 import json
-import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, StructuredTool
 
 from assistant.answer import Answer, jsonable
+from assistant.config import env_number
 from assistant.engine import Engine
 from tools.registry import Tool, all_tools
 from tools.result import ToolError
@@ -74,10 +74,7 @@ class RunContext:
 
 
 def max_tool_calls() -> int:
-    try:
-        return max(1, min(int(os.environ.get("ASSISTANT_MAX_TOOL_CALLS", DEFAULT_MAX_TOOL_CALLS)), 100))
-    except ValueError:
-        return DEFAULT_MAX_TOOL_CALLS
+    return int(env_number("ASSISTANT_MAX_TOOL_CALLS", DEFAULT_MAX_TOOL_CALLS, 1, 100, integer=True))
 
 
 def _too_many(language: str) -> Answer:

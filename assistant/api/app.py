@@ -139,7 +139,7 @@ def json_routes(service: Service) -> APIRouter:
                                               request.language)
         payload = answer.to_json(request.max_rows or None)
         payload["conversation_id"] = conversation_id
-        payload["dataset"] = request.dataset or service.dataset_name(service.dataset_key(None))
+        payload["dataset"] = service.dataset_name(request.dataset)
         return _answer_response(payload)
 
     @router.get("/api/tools", response_model=list[ToolOut], dependencies=authorised, tags=["tools"])
@@ -154,7 +154,7 @@ def json_routes(service: Service) -> APIRouter:
         get_tool(name)  # 404 for an unknown tool before any dataset is opened
         answer = service.run_tool(name, request.args, request.dataset, request.language)
         payload = answer.to_json(request.max_rows or None)
-        payload["dataset"] = request.dataset or service.dataset_name(service.dataset_key(None))
+        payload["dataset"] = service.dataset_name(request.dataset)
         return _answer_response(payload)
 
     @router.get("/api/datasets", response_model=list[DatasetOut], dependencies=authorised, tags=["datasets"])

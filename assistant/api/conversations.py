@@ -5,21 +5,15 @@ dropped after `ASSISTANT_API_CONVERSATION_TTL` idle seconds (default 3600)."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.config import env_number
 from assistant.conversation import Conversation
-
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return max(1, int(os.environ.get(name, "") or default))
-    except ValueError:
-        return default
 
 
 @dataclass
@@ -32,12 +26,14 @@ class Kept:
 
 class ConversationStore:
     def __init__(self, max_conversations: int | None = None, ttl_seconds: float | None = None):
-        self.max_conversations = max_conversations or _env_int("ASSISTANT_API_MAX_CONVERSATIONS", 1000)
-        self.ttl_seconds = ttl_seconds or _env_int("ASSISTANT_API_CONVERSATION_TTL", 3600)
+        self.max_conversations = max_conversations or int(
+            env_number("ASSISTANT_API_MAX_CONVERSATIONS", 1000, 1, integer=True))
+        self.ttl_seconds = ttl_seconds or env_number("ASSISTANT_API_CONVERSATION_TTL", 3600, 1, integer=True)
         self._kept: OrderedDict[str, Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, conversation_id: str | None, dataset_key: str, start: callable) -> tuple[str, Kept]:
+    def get(self, conversation_id: str | None, dataset_key: str,
+            start: Callable[[], Conversation]) -> tuple[str, Kept]:
         """The conversation with this id on this dataset, or a new one made by `start()`. Asking about
         another dataset under an old id starts afresh: a follow-up never crosses datasets."""
         conversation_id = conversation_id or uuid.uuid4().hex
@@ -48,11 +44,8 @@ class ConversationStore:
             if kept is None or kept.dataset_key != dataset_key:
                 kept = Kept(start(), dataset_key)
                 kept.conversation.conversation_id = conversation_id
-                self._kept[conversation_id] = kept
             kept.last_used = now
-            self._kept.move_to_end(conversation_id)
-            while len(self._kept) > self.max_conversations:
-                self._kept.popitem(last=False)
+            self._keep(conversation_id, kept)
         return conversation_id, kept
 
     def fork(self, source_id: str, new_id: str) -> bool:
@@ -73,10 +66,14 @@ class ConversationStore:
 
     def put(self, conversation_id: str, kept: Kept) -> None:
         with self._lock:
-            self._kept[conversation_id] = kept
-            self._kept.move_to_end(conversation_id)
-            while len(self._kept) > self.max_conversations:
-                self._kept.popitem(last=False)
+            self._keep(conversation_id, kept)
+
+    def _keep(self, conversation_id: str, kept: Kept) -> None:
+        """Store as the most recently used, dropping the least recently used beyond the cap (lock held)."""
+        self._kept[conversation_id] = kept
+        self._kept.move_to_end(conversation_id)
+        while len(self._kept) > self.max_conversations:
+            self._kept.popitem(last=False)
 
     def __len__(self) -> int:
         with self._lock:

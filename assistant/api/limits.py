@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import error_payload
+from assistant.config import env_number
 from tools.result import ToolError
 
 LIMITED_PREFIXES = ("/api/", "/v1/", "/bots/", "/mcp")
 
 
 def max_body_bytes() -> int:
-    try:
-        return max(1024, int(os.environ.get("ASSISTANT_API_MAX_BODY", "") or 1_000_000))
-    except ValueError:
-        return 1_000_000
+    return int(env_number("ASSISTANT_API_MAX_BODY", 1_000_000, 1024, integer=True))
 
 
 class BodyLimit:

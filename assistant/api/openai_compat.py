@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.markdown import answer_markdown
 from assistant.api.schemas import ERROR_RESPONSES
-from assistant.api.service import Service, public_url
+from assistant.api.service import Service
 from tools.result import ToolError
 
 MODEL = "live-commerce-assistant"
@@ -124,7 +124,7 @@ def openai_routes(service: Service, caller: Any) -> APIRouter:
             said.append(("user", ""))
         question = said[-1][1]
         service.dataset_key(dataset)  # an unknown dataset is refused before any streaming starts
-        base_url = public_url() or str(http.base_url)
+        base_url = str(http.base_url)
 
         def reply() -> tuple[dict[str, Any], str]:
             # Each request answers in its own fork of the conversation its history left off in:

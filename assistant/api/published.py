@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import secrets
 import threading
 import time
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.api.table_image import MAX_ROWS, table_png
+from assistant.config import env_number
 
 PLOTLY_JS_ROUTE = "/api/static/plotly.min.js"
 
@@ -29,17 +29,10 @@ class Item:
     expires: float
 
 
-def _env_number(name: str, default: float) -> float:
-    try:
-        return max(1.0, float(os.environ.get(name, "") or default))
-    except ValueError:
-        return default
-
-
 class Publisher:
     def __init__(self, ttl_seconds: float | None = None, max_items: int | None = None):
-        self.ttl_seconds = ttl_seconds or _env_number("ASSISTANT_PUBLISH_TTL", 24 * 3600)
-        self.max_items = int(max_items or _env_number("ASSISTANT_PUBLISH_MAX", 500))
+        self.ttl_seconds = ttl_seconds or env_number("ASSISTANT_PUBLISH_TTL", 24 * 3600, 1.0)
+        self.max_items = int(max_items or env_number("ASSISTANT_PUBLISH_MAX", 500, 1.0))
         self._items: OrderedDict[str, Item] = OrderedDict()
         self._lock = threading.Lock()
 

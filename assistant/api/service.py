@@ -36,8 +36,9 @@ class Service:
         raise ToolError("unknown_dataset", f"There is no dataset named '{name}'. Available: {names}.",
                         f"没有名为“{name}”的数据集。可用的数据集：{names}。")
 
-    def dataset_name(self, key: str) -> str:
-        return self.cache.name_of(key)
+    def dataset_name(self, name: str | None) -> str:
+        """The name an answer reports: the one asked for, or the default dataset's."""
+        return name or self.cache.name_of(None)
 
     def engine(self, dataset: str | None = None) -> Engine:
         return self.cache.get(self.dataset_key(dataset)).engine

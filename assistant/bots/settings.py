@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from assistant.config import env_number
+
 DEFAULT_SYNC_SECONDS = 4.0  # under WeCom's 5 s limit, with room for the network
 
 
@@ -21,8 +23,4 @@ def api_base(name: str, default: str) -> str:
 def sync_seconds() -> float:
     """How long WeCom and DingTalk wait for an answer before replying "working on it" and sending
     the answer later (ASSISTANT_BOTS_SYNC_SECONDS, 0-4.5 s)."""
-    try:
-        value = float(os.environ.get("ASSISTANT_BOTS_SYNC_SECONDS", "") or DEFAULT_SYNC_SECONDS)
-    except ValueError:
-        return DEFAULT_SYNC_SECONDS
-    return min(max(value, 0.0), 4.5)
+    return env_number("ASSISTANT_BOTS_SYNC_SECONDS", DEFAULT_SYNC_SECONDS, 0.0, 4.5)

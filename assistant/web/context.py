@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer
+from assistant.config import env_number
 from assistant.conversation import AnswerStrategy, Conversation, OfflineStrategy, max_turns
 from assistant.engine import Engine
 from tools.warehouse import Warehouse
@@ -35,28 +36,20 @@ from tools.warehouse import Warehouse
 log = logging.getLogger("assistant.web")
 
 
-def _env_number(name: str, default: float, minimum: float) -> float:
-    try:
-        return max(minimum, float(os.environ.get(name, "") or default))
-    except ValueError:
-        log.warning("%s is not a number; using %s", name, default)
-        return default
-
-
 def max_open_datasets() -> int:
-    return int(_env_number("ASSISTANT_WEB_MAX_DATASETS", 8, 1))
+    return int(env_number("ASSISTANT_WEB_MAX_DATASETS", 8, 1))
 
 
 def dataset_idle_seconds() -> float:
-    return _env_number("ASSISTANT_WEB_DATASET_IDLE", 120, 0)
+    return env_number("ASSISTANT_WEB_DATASET_IDLE", 120, 0)
 
 
 def max_cached_answers() -> int:
-    return int(_env_number("ASSISTANT_WEB_MAX_CACHED_ANSWERS", 256, 0))
+    return int(env_number("ASSISTANT_WEB_MAX_CACHED_ANSWERS", 256, 0))
 
 
 def max_history_turns() -> int:
-    return int(_env_number("ASSISTANT_WEB_MAX_TURNS", max_turns(), 1))
+    return int(env_number("ASSISTANT_WEB_MAX_TURNS", max_turns(), 1))
 
 
 def make_strategy(engine: Engine) -> AnswerStrategy:
