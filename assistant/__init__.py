@@ -23,8 +23,10 @@ __all__ = ["Answer", "Assistant"]
 
 
 class Assistant:
-    def __init__(self, data: str | os.PathLike[str] | None = None, language: str = "en"):
-        self._engine = Engine(data)
+    def __init__(self, data: str | os.PathLike[str] | None = None, language: str = "en",
+                 engine: str | None = None):
+        """`engine`: "duckdb" (default) or "spark"; ASSISTANT_ENGINE sets the default."""
+        self._engine = Engine(data, engine)
         self.language = language
 
     @property

@@ -19,8 +19,17 @@ def _default_language() -> str:
     return "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
 
 
+ENGINE_CHOICES = ("duckdb", "spark")  # tools.warehouse.ENGINES, without importing tools on `--help`
+
+
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=ENGINE_CHOICES, default=None,
+                        help="where the SQL runs: duckdb (default) or spark; default: $ASSISTANT_ENGINE")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", help="a DuckDB file (opened read-only); default: the demo dataset")
+    _engine_option(parser)
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
     parser.add_argument("--max-rows", type=int, default=1000,
                         help="rows per table in --json output (0 = all; default 1000)")
@@ -54,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(sql)
     chat = sub.add_parser("chat", help="ask questions interactively (one per line)")
     chat.add_argument("--data")
+    _engine_option(chat)
     chat.add_argument("--offline", action="store_true", help="use the offline router even if an LLM is configured")
     demo = sub.add_parser("demo-data", help="generate the demo dataset")
     demo.add_argument("--customers", type=int, default=None)
@@ -70,13 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     scoring = sub.add_parser("eval", help="score a YAML question set in offline mode (accuracy per tool)")
     scoring.add_argument("file", help="YAML cases: q, tool, optional args (like ../shared/eval/dev_questions.yaml)")
     scoring.add_argument("--data", help="dataset to answer on (default: the demo dataset)")
+    _engine_option(scoring)
     scoring.add_argument("--json", action="store_true")
     scoring.add_argument("--min-accuracy", type=float, default=None,
                          help="exit with status 1 when overall accuracy is below this (0-1)")
     mcp = sub.add_parser("mcp", help="serve the vetted tools to an MCP client over stdio")
     mcp.add_argument("--data", help="dataset name or DuckDB file; default: the demo dataset")
+    _engine_option(mcp)
     serve = sub.add_parser("serve", help="start the web app and the HTTP API (JSON, OpenAI-compatible, MCP, bots)")
     serve.add_argument("--data", help="a DuckDB file (opened read-only); default: the demo dataset")
+    _engine_option(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     return parser
@@ -278,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     language = _default_language()
+    if getattr(args, "engine", None):
+        # The option overrides the setting for this process: every Engine opened below follows it.
+        os.environ["ASSISTANT_ENGINE"] = args.engine
     try:
         if args.command == "ask":
             return _emit(_answer(_conversation(args), args.question), args)

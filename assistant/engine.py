@@ -16,7 +16,7 @@ from tools.context import Context
 from tools.privacy import mask_frame, mask_text
 from tools.registry import REGISTRY, call_tool, load_builtin_tools
 from tools.result import Table, ToolError, ToolResult
-from tools.warehouse import Warehouse
+from tools.warehouse import open_warehouse
 
 log = logging.getLogger("assistant")
 MAX_QUESTION_CHARS = 4000
@@ -25,9 +25,10 @@ MAX_QUESTION_CHARS = 4000
 class Engine:
     """Answers questions and tool calls against one dataset without any LLM."""
 
-    def __init__(self, data: str | os.PathLike[str] | None = None):
+    def __init__(self, data: str | os.PathLike[str] | None = None, engine: str | None = None):
+        """`engine`: "duckdb" or "spark" (default: ASSISTANT_ENGINE, else duckdb)."""
         self.data_path: Path = resolve_data(data)
-        self.warehouse = Warehouse(self.data_path)
+        self.warehouse = open_warehouse(self.data_path, engine)
         load_builtin_tools()
 
     def close(self) -> None:

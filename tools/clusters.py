@@ -344,7 +344,7 @@ def _recommendations(ctx: Context, table: pd.DataFrame, mapping: dict[int, tuple
 
     lang = ctx.language
     lines = []
-    for row in table.sort_values("revenue_share", ascending=False).itertuples():
+    for row in table.sort_values("revenue_share", ascending=False, kind="stable").itertuples():
         key, share = mapping[int(row.cluster)]
         entry = playbook_entry("rfm", key, lang)
         segment = catalog.segments("rfm")[key][lang]

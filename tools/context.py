@@ -9,12 +9,12 @@ from tools.result import ToolError
 from tools.timewindow import PeriodError, Window, resolve_period
 
 if TYPE_CHECKING:
-    from tools.warehouse import Warehouse
+    from tools.warehouse import WarehouseBase
 
 
 @dataclass
 class Context:
-    warehouse: Warehouse
+    warehouse: WarehouseBase
     language: str = "en"
 
     def t(self, zh: str, en: str) -> str:

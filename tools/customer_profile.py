@@ -69,16 +69,17 @@ def _interests(ctx: Context, customer_id: int) -> tuple[pd.DataFrame, str | None
     sql = (
         f"SELECT p.category, {brand} AS brand, count(DISTINCT o.order_id) AS orders, sum(i.pay_amount) AS spend "
         "FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (product_id) "
-        f"WHERE o.customer_id = ? AND o.status IN {PAID} GROUP BY ALL ORDER BY spend DESC"
+        f"WHERE o.customer_id = ? AND o.status IN {PAID} GROUP BY ALL ORDER BY spend DESC, category, brand"
     )
     frame = ctx.warehouse.df(sql, [customer_id])
     if frame.empty:
         return frame, sql
     by_category = frame.groupby("category", as_index=False).agg(orders=("orders", "sum"), spend=("spend", "sum"))
     by_category["share"] = by_category["spend"] / by_category["spend"].sum()
-    top_brand = frame.sort_values("spend", ascending=False).groupby("category")["brand"].first()
+    top_brand = frame.groupby("category")["brand"].first()  # the SQL order: most spend, then name
     by_category["top_brand"] = by_category["category"].map(top_brand)
-    return by_category.sort_values("spend", ascending=False).reset_index(drop=True), sql
+    ranked = by_category.sort_values(["spend", "category"], ascending=[False, True], kind="stable")
+    return ranked.reset_index(drop=True), sql
 
 
 def _monthly_spend(ctx: Context, customer_id: int) -> tuple[pd.DataFrame, str]:

@@ -17,12 +17,13 @@ _LOCK = threading.Lock()
 
 
 def dataset_key(ctx: Context) -> tuple:
-    path = ctx.warehouse.path
+    # The engine is part of the key: a fit made on DuckDB is not reused as the Spark engine's answer.
+    path, kind = ctx.warehouse.path, ctx.warehouse.kind
     try:
         stat = path.stat()
-        return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        return (kind, str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     except OSError:
-        return (str(path), id(ctx.warehouse))
+        return (kind, str(path), id(ctx.warehouse))
 
 
 def clear() -> None:

@@ -550,7 +550,7 @@ def _dimension_outcomes(ctx: Context, metric: str, dimension: str, grain: str, h
     sqls.append(sql)
     frame = ctx.warehouse.df(sql, params)
     recent = frame[pd.to_datetime(frame["period"]) > pd.Timestamp(anchor) - pd.Timedelta(days=365)]
-    ranked = recent.groupby("key")["value"].sum().sort_values(ascending=False)
+    ranked = recent.groupby("key")["value"].sum().sort_values(ascending=False, kind="stable")  # ties: key order
     cache: dict[str, pd.DataFrame] = {}
     outcomes = []
     for key in ranked.index[:limit]:

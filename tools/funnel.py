@@ -122,7 +122,8 @@ def _steps_table(ctx: Context, row: pd.Series) -> pd.DataFrame:
 
 def _breakdown(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
     table = frame[frame["is_total"] == 0].drop(columns=["is_total"]).rename(columns={"grp": dimension})
-    table = table.copy()
+    # rows in name order first, so rankings below break ties the same way on every engine
+    table = table.sort_values(dimension, kind="stable")
     for key in [k for k, _, _, _ in STEPS] + ["cart_no_pay", "cart_no_pay_customers"]:
         table[key] = table[key].astype("int64")
     div = lambda a, b: table[a] / table[b].where(table[b] > 0)  # noqa: E731
@@ -180,7 +181,7 @@ def _present(ctx: Context, dimension: str | None, window: Window, frame: pd.Data
             table = table.sort_values(dimension)
             shown = table.tail(limit) if limit else table
         else:
-            table = table.sort_values("entered", ascending=False)
+            table = table.sort_values("entered", ascending=False, kind="stable")
             shown = table.head(limit if limit else (20 if dimension == "session" else len(table)))
         answer += "\n" + _breakdown_summary(ctx, dimension, table)
         tables.append(Table("funnel_breakdown", shown.reset_index(drop=True), truncated=len(shown) < len(table)))

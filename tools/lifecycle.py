@@ -251,7 +251,7 @@ def _recommendations(ctx: Context, summary: pd.DataFrame, transitions: pd.DataFr
     lang = ctx.language
     lines = []
     stake = summary[summary["stage"].isin(AT_STAKE) & (summary["customers"] > 0)]
-    for row in stake.sort_values("customers", ascending=False).itertuples():
+    for row in stake.sort_values("customers", ascending=False, kind="stable").itertuples():
         entry = playbook_entry("lifecycle", row.stage, lang)
         moved_in = _moved(transitions, row.stage)
         tactics = entry["tactics"]

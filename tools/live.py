@@ -132,7 +132,8 @@ SELECT g.grp_key, g.grp, {'g.host_name, g.start_time,' if extra else ''} g.sessi
   a.refunded_orders / nullif(a.orders, 0) AS refund_rate
 FROM groups g
 LEFT JOIN sales a ON a.grp_key = g.grp_key
-LEFT JOIN audience v ON v.grp_key = g.grp_key"""
+LEFT JOIN audience v ON v.grp_key = g.grp_key
+ORDER BY g.grp_key"""
     return sql, params
 
 
@@ -196,7 +197,8 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
         table[col] = table[col].fillna(0).astype("int64")
     table["gmv"] = table["gmv"].astype(float).round(2)
     table[dimension] = table[dimension].astype(str)
-    ranked = table.sort_values(metric, ascending=False, na_position="last").reset_index(drop=True)
+    # stable on rows already in key order: ties (many sessions at GMV 0) rank the same on every engine
+    ranked = table.sort_values(metric, ascending=False, na_position="last", kind="stable").reset_index(drop=True)
     valid = ranked[ranked[metric].notna()]
     if dimension == "session" and metric in ("conversion_rate", "watch_time", "gpm"):
         # a session with a handful of viewers should not be named best or worst

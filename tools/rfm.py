@@ -180,7 +180,7 @@ def _answer(ctx: Context, scheme: str, threshold: str, summary: pd.DataFrame, wi
         f"the Chinese 8-class RFM ({threshold} as the high/low line)")
     sizes = ("、" if lang == "zh" else "; ").join(
         f"{r.name} {fmt.number(r.customers, lang)}" + ("人" if lang == "zh" else "")
-        for r in summary.sort_values("customers", ascending=False).itertuples() if r.customers
+        for r in summary.sort_values("customers", ascending=False, kind="stable").itertuples() if r.customers
     )
     return ctx.t(
         f"{window_label}共有 {fmt.number(total, lang)} 位有购买的客户，按{scheme_label}划分。"

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import duckdb
-
 from tools import fmt
 from tools.context import Context
 from tools.registry import tool
-from tools.result import Table, ToolError, ToolResult
+from tools.result import Table, ToolResult
 from tools.sql_guard import validate_select
 
 DEFAULT_ROW_CAP = 1000
 MAX_ROW_CAP = 10_000
-
-
-def _engine_statement_check(ctx: Context, sql: str) -> None:
-    """DuckDB's own parser is the second opinion: exactly one SELECT statement."""
-    try:
-        statements = ctx.warehouse.cursor().extract_statements(sql)
-    except duckdb.Error as error:
-        message = str(error).splitlines()[0]
-        raise ToolError(
-            "sql_syntax", f"The SQL could not be parsed: {message}", f"无法解析该 SQL：{message}"
-        ) from None
-    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-        raise ToolError(
-            "sql_not_read_only",
-            "Only one read-only SELECT statement can run.",
-            "只能运行一条只读的 SELECT 语句。",
-        )
 
 
 @tool
@@ -45,7 +26,7 @@ def run_sql(ctx: Context, sql: str, limit: int = DEFAULT_ROW_CAP) -> ToolResult:
     cap = max(1, min(int(limit), MAX_ROW_CAP))
     sql = sql.strip()
     validate_select(sql, set(ctx.warehouse.tables))
-    _engine_statement_check(ctx, sql)
+    ctx.warehouse.check_select(sql)
     result = ctx.warehouse.query(sql, max_rows=cap)
     rows = len(result.df)
     shown_cap, shown_rows = fmt.number(cap, ctx.language), fmt.number(rows, ctx.language)

@@ -182,7 +182,7 @@ def _overview_headline(ctx: Context, table: pd.DataFrame) -> str:
     lang = ctx.language
     if table.empty:
         return ""
-    top = table.sort_values("revenue_share", ascending=False).iloc[0]
+    top = table.sort_values("revenue_share", ascending=False, kind="stable").iloc[0]
     total, people = fmt.number(table["customers"].sum(), lang), fmt.number(top["customers"], lang)
     return ctx.t(
         f"{len(table)} 个分群共 {total} 位客户，收入贡献最大的是{top['name']}（{people} 人，"

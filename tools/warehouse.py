@@ -1,4 +1,8 @@
-"""The one place that opens DuckDB: read-only, locked down, a cursor per request, time and row limits."""
+"""Where tools' SQL runs: a read-only warehouse behind one small surface (query/df/scalar/tables).
+
+Tools write SQL once, in DuckDB's dialect. `Warehouse` runs it on a locked-down DuckDB file;
+`tools.spark_warehouse.SparkWarehouse` transpiles it for Spark. `open_warehouse` picks by name.
+"""
 
 from __future__ import annotations
 
@@ -40,8 +44,118 @@ def _locked_config(memory_limit: str, threads: int) -> dict[str, Any]:
     }
 
 
-class Warehouse:
+ENGINES = ("duckdb", "spark")
+
+
+class WarehouseBase:
+    """What every engine shares: the helpers tools use, written once on top of `tables` and `scalar`.
+
+    An engine supplies `query`, `tables`, `check_select` and `close`; `kind` names it."""
+
+    kind: str
+    path: Path
+    timeout_seconds: float
+
+    def query(
+        self,
+        sql: str,
+        params: list[Any] | None = None,
+        *,
+        max_rows: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> QueryResult:
+        raise NotImplementedError
+
+    @property
+    def tables(self) -> dict[str, list[tuple[str, str]]]:
+        """Table name -> [(column, DuckDB type name)] for the dataset's tables."""
+        raise NotImplementedError
+
+    def check_select(self, sql: str) -> None:
+        """The engine's own second opinion after tools.sql_guard: exactly one read-only SELECT."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> WarehouseBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        return self.query(sql, params).df
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """The first value as a Python object (dates stay dates, unlike a DataFrame round trip)."""
+        result = self.query(sql, params, max_rows=1)
+        return None if result.df.empty else result.df.iat[0, 0]
+
+    def has_table(self, name: str) -> bool:
+        return name in self.tables
+
+    def columns(self, table: str) -> set[str]:
+        """The column names of `table` (empty when the dataset has no such table)."""
+        return {name for name, _ in self.tables.get(table, [])}
+
+    def require_tables(self, *names: str) -> None:
+        missing = [n for n in names if n not in self.tables]
+        if missing:
+            joined = ", ".join(missing)
+            raise ToolError(
+                "missing_table",
+                f"This analysis needs the table(s) {joined}, which this dataset does not have.",
+                f"该分析需要数据表 {joined}，当前数据集中没有。",
+            )
+
+    def require_column(self, table: str, column: str) -> None:
+        self.require_tables(table)
+        if column not in self.columns(table):
+            raise ToolError(
+                "missing_column",
+                f"This analysis needs the column {table}.{column}, which this dataset does not have.",
+                f"该分析需要数据列 {table}.{column}，当前数据集中没有。",
+            )
+
+    @cached_property
+    def anchor_date(self) -> date:
+        """The last order date: relative time phrases resolve against it, not against today."""
+        self.require_tables("orders")
+        value = self.scalar("SELECT max(order_time)::DATE FROM orders")
+        return value if value is not None else date.today()
+
+    @cached_property
+    def first_date(self) -> date | None:
+        self.require_tables("orders")
+        return self.scalar("SELECT min(order_time)::DATE FROM orders")
+
+
+def engine_name(engine: str | None = None) -> str:
+    """The engine asked for (argument, else ASSISTANT_ENGINE, else duckdb), checked."""
+    name = (engine or os.environ.get("ASSISTANT_ENGINE") or "duckdb").strip().lower()
+    if name not in ENGINES:
+        raise ToolError(
+            "bad_engine",
+            f"Unknown engine {name!r}; choose one of: {', '.join(ENGINES)}.",
+            f"未知的计算引擎 {name!r}；可选：{'、'.join(ENGINES)}。",
+        )
+    return name
+
+
+def open_warehouse(path: str | Path, engine: str | None = None) -> WarehouseBase:
+    """The dataset at `path` on the chosen engine (see engine_name)."""
+    if engine_name(engine) == "spark":
+        from tools.spark_warehouse import SparkWarehouse  # pyspark and a JVM only when asked for
+
+        return SparkWarehouse(path)
+    return Warehouse(path)
+
+
+class Warehouse(WarehouseBase):
     """A DuckDB database opened read-only; the assistant never modifies the file it is given."""
+
+    kind = "duckdb"
 
     def __init__(
         self,
@@ -72,12 +186,6 @@ class Warehouse:
 
     def close(self) -> None:
         self._con.close()
-
-    def __enter__(self) -> Warehouse:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """Each request gets its own cursor: one connection shared by threads is not allowed."""
@@ -117,14 +225,6 @@ class Warehouse:
         truncated = len(rows) > max_rows
         return QueryResult(pd.DataFrame(rows[:max_rows], columns=columns), truncated)
 
-    def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        return self.query(sql, params).df
-
-    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
-        """The first value as a Python object (dates stay dates, unlike a DataFrame round trip)."""
-        result = self.query(sql, params, max_rows=1)
-        return None if result.df.empty else result.df.iat[0, 0]
-
     @cached_property
     def tables(self) -> dict[str, list[tuple[str, str]]]:
         """Table name -> [(column, type)] for the user tables of the main schema."""
@@ -137,43 +237,25 @@ class Warehouse:
             tables.setdefault(row.table_name, []).append((row.column_name, row.data_type))
         return tables
 
-    def has_table(self, name: str) -> bool:
-        return name in self.tables
-
-    def columns(self, table: str) -> set[str]:
-        """The column names of `table` (empty when the dataset has no such table)."""
-        return {name for name, _ in self.tables.get(table, [])}
-
-    def require_tables(self, *names: str) -> None:
-        missing = [n for n in names if n not in self.tables]
-        if missing:
-            joined = ", ".join(missing)
+    def check_select(self, sql: str) -> None:
+        """DuckDB's own parser is the second opinion: exactly one SELECT statement."""
+        try:
+            statements = self.cursor().extract_statements(sql)
+        except duckdb.Error as error:
+            message = str(error).splitlines()[0]
             raise ToolError(
-                "missing_table",
-                f"This analysis needs the table(s) {joined}, which this dataset does not have.",
-                f"该分析需要数据表 {joined}，当前数据集中没有。",
-            )
+                "sql_syntax", f"The SQL could not be parsed: {message}", f"无法解析该 SQL：{message}"
+            ) from None
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise not_read_only()
 
-    def require_column(self, table: str, column: str) -> None:
-        self.require_tables(table)
-        if column not in self.columns(table):
-            raise ToolError(
-                "missing_column",
-                f"This analysis needs the column {table}.{column}, which this dataset does not have.",
-                f"该分析需要数据列 {table}.{column}，当前数据集中没有。",
-            )
 
-    @cached_property
-    def anchor_date(self) -> date:
-        """The last order date: relative time phrases resolve against it, not against today."""
-        self.require_tables("orders")
-        value = self.scalar("SELECT max(order_time)::DATE FROM orders")
-        return value if value is not None else date.today()
-
-    @cached_property
-    def first_date(self) -> date | None:
-        self.require_tables("orders")
-        return self.scalar("SELECT min(order_time)::DATE FROM orders")
+def not_read_only() -> ToolError:
+    return ToolError(
+        "sql_not_read_only",
+        "Only one read-only SELECT statement can run.",
+        "只能运行一条只读的 SELECT 语句。",
+    )
 
 
 def _explain_duckdb_error(error: duckdb.Error) -> ToolError:

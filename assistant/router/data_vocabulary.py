@@ -14,7 +14,7 @@ from assistant.router.matching import Hit, select_longest
 from assistant.router.normalize import normalize
 
 if TYPE_CHECKING:
-    from tools.warehouse import Warehouse
+    from tools.warehouse import WarehouseBase
 
 MAX_NAMES = 2000  # per kind: keeps matching cheap on a large catalogue
 # Product-name endings that name a pack size, not a kind of product ("三支装", "整箱", "套装").
@@ -46,7 +46,7 @@ class DataVocabulary:
     _phrases: list[tuple[str, str, tuple[str, ...], int]] | None = field(default=None, repr=False)
 
     @classmethod
-    def from_warehouse(cls, warehouse: Warehouse) -> DataVocabulary:
+    def from_warehouse(cls, warehouse: WarehouseBase) -> DataVocabulary:
         """Distinct names from the tables that exist; a missing table or column leaves that kind empty."""
         def distinct(table: str, column: str) -> list[str]:
             if not warehouse.has_table(table):

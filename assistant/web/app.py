@@ -21,6 +21,7 @@ from assistant.web.segments import build_segments_tab
 from assistant.web.style import CSS, theme
 from assistant.web.workbench import build_workbench_tab
 from tools.result import ToolError
+from tools.warehouse import engine_name
 
 log = logging.getLogger("assistant.web")
 AUTH_MESSAGE = "直播电商客户分析助手 · Live-commerce Analytics — 请登录 / please sign in"
@@ -29,7 +30,7 @@ _ENGINES: dict[str, Engine] = {}
 
 def shared_engine(data: str | os.PathLike[str] | None) -> Engine:
     """One Engine per dataset for the whole process; it hands each request its own cursor."""
-    key = os.fspath(data) if data is not None else ""
+    key = (os.fspath(data) if data is not None else "") + "@" + engine_name()
     if key not in _ENGINES:
         try:
             _ENGINES[key] = Engine(data)

@@ -31,7 +31,7 @@ from assistant.answer import Answer
 from assistant.config import env_number
 from assistant.conversation import AnswerStrategy, Conversation, OfflineStrategy, max_turns
 from assistant.engine import Engine
-from tools.warehouse import Warehouse
+from tools.warehouse import open_warehouse
 
 log = logging.getLogger("assistant.web")
 
@@ -175,7 +175,8 @@ class ContextCache:
         if ctx is not None:
             self._close_all(evicted)
             return ctx
-        ctx = WebContext(_reopen(dormant) if dormant is not None else Engine(key))  # read-only
+        ctx = WebContext(_reopen(dormant) if dormant is not None
+                         else Engine(key, self.default.engine.warehouse.kind))  # read-only, same engine
         with self._lock:
             kept = self._contexts.setdefault(key, ctx)
             self._contexts.move_to_end(key)
@@ -248,5 +249,5 @@ class ContextCache:
 def _reopen(engine: Engine) -> Engine:
     """Give a closed Engine a fresh read-only warehouse on the same file (same object, so sessions
     holding it carry on)."""
-    engine.warehouse = Warehouse(engine.data_path)
+    engine.warehouse = open_warehouse(engine.data_path, engine.warehouse.kind)
     return engine

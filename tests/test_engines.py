@@ -1,0 +1,148 @@
+"""The same tools on both engines: DuckDB and local Spark give the same answers on the same data.
+
+Each call runs through the real Engine on a locked DuckDB file and on a local[2] Spark session
+(SparkWarehouse over that file's tables), and the whole JSON contract is compared: answer text,
+every table cell, charts, SQL shown, recommendations. Numbers may differ only where the engines
+round a half-cent differently (abs 0.011) or a model fit's optimiser lands a hair apart (rel 1e-5).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import typed_array
+
+pytestmark = pytest.mark.slow
+
+CUSTOMER = 100_001_264  # a frequent buyer of the small demo (checked below)
+CALLS: list[tuple[str, dict]] = [
+    ("describe_data", {}),
+    ("metric_query", {}),
+    ("metric_query", {"dimension": "month", "period": "this_year", "compare": "last_year"}),
+    ("metric_query", {"metric": "repurchase_rate", "dimension": "category"}),
+    ("metric_query", {"metric": "aov", "dimension": "host", "filters": {"gender": "female"}}),
+    ("metric_query", {"metric": "new_customers", "dimension": "week", "limit": 8}),
+    ("metric_query", {"metric": "buyers", "dimension": "segment"}),
+    ("metric_query", {"metric": "refund_rate", "dimension": "region", "period": "last_month",
+                      "compare": "previous_period"}),
+    ("rfm_segments", {}),
+    ("rfm_segments", {"scheme": "cn8", "threshold": "median"}),
+    ("cohort_retention", {}),
+    ("cohort_retention", {"grain": "week"}),
+    ("lifecycle_stages", {}),
+    ("churn_risk", {}),
+    ("customer_clusters", {}),
+    ("customer_lifetime_value", {}),
+    ("customer_profile", {"customer_id": CUSTOMER}),
+    ("export_segment", {"segment": "champions"}),
+    ("funnel", {}),
+    ("funnel", {"dimension": "host"}),
+    ("live_performance", {}),
+    ("live_performance", {"dimension": "session"}),
+    ("product_associations", {}),
+    ("product_associations", {"level": "category"}),
+    ("recommend_products", {"segment": "champions"}),
+    ("sales_forecast", {}),
+    ("sales_forecast", {"dimension": "category"}),
+    ("segment_profile", {"segment": "champions"}),
+    ("segment_strategy", {}),
+    ("ab_test", {}),
+    ("run_sql", {"sql": "SELECT c.channel, count(*) AS orders, round(avg(o.pay_amount), 2) AS aov, "
+                        "median(o.pay_amount) AS median_pay FROM orders o JOIN customers c USING (customer_id) "
+                        "GROUP BY 1 ORDER BY 1"}),
+]
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 3,000-customer demo: Spark's cost is per query, so a smaller shop keeps CI quick."""
+    from data.demo import build_demo
+
+    path = tmp_path_factory.mktemp("engines") / "small.duckdb"
+    build_demo(path, customers=3000)
+    return path
+
+
+@pytest.fixture(scope="session")
+def engines(small_db: Path):
+    from assistant.engine import Engine
+
+    opened = {"duckdb": Engine(small_db, "duckdb"), "spark": Engine(small_db, "spark")}
+    yield opened
+    for engine in opened.values():
+        engine.close()
+
+
+def test_every_registered_tool_is_compared() -> None:
+    from tools.registry import REGISTRY, load_builtin_tools
+
+    load_builtin_tools()
+    assert set(REGISTRY) == {name for name, _ in CALLS}
+
+
+def test_the_engines_are_what_they_say(engines) -> None:
+    from tools.spark_warehouse import SparkWarehouse
+    from tools.warehouse import Warehouse
+
+    assert isinstance(engines["duckdb"].warehouse, Warehouse)
+    assert isinstance(engines["spark"].warehouse, SparkWarehouse)
+    assert engines["spark"].warehouse.spark.version.startswith("4.")
+    assert engines["duckdb"].warehouse.scalar("SELECT count(*) FROM orders WHERE customer_id = ?", [CUSTOMER]) > 0
+
+
+@pytest.mark.parametrize(("name", "args"), CALLS, ids=[f"{n}{i}" for i, (n, _) in enumerate(CALLS)])
+def test_same_answer_on_duckdb_and_spark(engines, name: str, args: dict) -> None:
+    from tools import fit_cache
+
+    answers = {}
+    for kind, engine in engines.items():
+        fit_cache.clear()  # each engine fits its own model
+        answer = engine.run_tool(name, args, "zh" if name == "rfm_segments" else "en")
+        assert answer.ok, (kind, answer.error)
+        answers[kind] = normalised(answer.to_json(max_rows=None))
+    assert answers["duckdb"]["tables"], "every compared call answers with a table"
+    assert_equivalent(answers["spark"], answers["duckdb"])
+
+
+def normalised(contract: dict) -> dict:
+    for file in contract["files"]:
+        file.pop("path", None)  # export files are named per call
+        file.pop("name", None)
+    return contract
+
+
+def assert_equivalent(got, expected, where: str = "$") -> None:
+    if isinstance(expected, dict) and "bdata" in expected and "dtype" in expected:  # Plotly typed arrays
+        got = typed_array(got) if isinstance(got, dict) and "bdata" in got else got
+        assert_equivalent(got, typed_array(expected), where)
+    elif isinstance(expected, bool) or expected is None:
+        assert got == expected, (where, got, expected)
+    elif isinstance(expected, (int, float)):
+        assert isinstance(got, (int, float)) and not isinstance(got, bool), (where, got, expected)
+        assert close(float(got), float(expected)), (where, got, expected)
+    elif isinstance(expected, str):
+        assert isinstance(got, str), (where, got)
+        assert NUMBER.sub("#", got) == NUMBER.sub("#", expected), (where, got, expected)
+        for a, b in zip(NUMBER.findall(got), NUMBER.findall(expected)):
+            assert close(float(a.replace(",", "")), float(b.replace(",", ""))), (where, a, b, expected)
+    elif isinstance(expected, dict):
+        assert isinstance(got, dict) and set(got) == set(expected), (where, set(got) ^ set(expected))
+        for key in expected:
+            assert_equivalent(got[key], expected[key], f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected), (where, len(got), len(expected))
+        for i, (a, b) in enumerate(zip(got, expected)):
+            assert_equivalent(a, b, f"{where}[{i}]")
+    else:
+        assert got == expected, (where, got, expected)
+
+
+def close(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return math.isclose(a, b, rel_tol=1e-5, abs_tol=0.011)

@@ -1,0 +1,219 @@
+"""DuckDB-dialect SQL (how every tool writes it) -> Spark SQL: sqlglot's transpiler plus the rewrites
+the tools need, and the DuckDB functions that Spark lacks or computes differently.
+
+Each rewrite names the DuckDB behaviour it keeps; tests/test_spark_sql.py pins every one, so a
+sqlglot upgrade that changes the output fails there first. Adding ClickHouse or Trino means a
+sibling module of this shape (docs/engines.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.spark import Spark
+from sqlglot.errors import ParseError
+from sqlglot.generators.spark import SparkGenerator
+
+from tools.result import ToolError
+
+
+class Spark3(Spark):
+    """Spark 3+ accepts WITH inside subqueries. sqlglot's Spark inherits Hive's hoisting of nested
+    CTEs to the top, which clashes when two subqueries reuse CTE names (lifecycle_stages does)."""
+
+    class Generator(SparkGenerator):
+        EXPRESSIONS_WITHOUT_NESTED_CTES: set = set()
+
+
+@dataclass(frozen=True)
+class SparkStatement:
+    sql: str
+    args: dict[str, Any] | None  # named parameters :p1, :p2 … (Spark cannot mix positional and named)
+
+
+# DuckDB functions the run_sql allow-list accepts but Spark lacks, or answers differently
+# (found by running every allow-listed sample on both engines: tests/test_engine_functions.py).
+_SPARK_UNAVAILABLE_SAMPLES = """
+kurtosis(x), skewness(x), entropy(x), histogram(x), hash(x), format('{}', x), typeof(x),
+dayofweek(x), weekday(x), isodow(x), dayname(x), monthname(x), week(x), isoyear(x), yearweek(x),
+to_timestamp(x), epoch_ms(x), date_sub('day', x, y), datesub('day', x, y), age(x, y),
+try_strptime(x, '%Y'), strptime(x, '%Y'), get_current_timestamp(), time_bucket(INTERVAL 1 DAY, x),
+to_days(1), to_hours(1), to_minutes(1), to_weeks(1), to_months(1), to_years(1),
+isinf(x), gcd(x, y), lcm(x, y), strlen(x), prefix(x, 'a'), suffix(x, 'a'), to_base(x, 2),
+list_extract(x, 1), list_aggregate(x, 'sum'), row(1, 2), sum_if(x, y), avg_if(x, y)
+"""
+_UNAVAILABLE_NODES: tuple[type[exp.Expression], ...] = (exp.SimilarTo, exp.Glob)
+
+
+def _function_key(node: exp.Func) -> str:
+    return f"anon:{node.name.lower()}" if isinstance(node, exp.Anonymous) else f"typed:{type(node).__name__}"
+
+
+@lru_cache(maxsize=1)
+def _unavailable_keys() -> frozenset[str]:
+    tree = sqlglot.parse_one(f"SELECT {_SPARK_UNAVAILABLE_SAMPLES}", read="duckdb")
+    return frozenset(_function_key(node) for node in tree.find_all(exp.Func))
+
+
+def refuse_unavailable(tree: exp.Expression) -> None:
+    """A clear refusal for what Spark cannot compute the way DuckDB does (instead of a wrong number)."""
+    keys = _unavailable_keys()
+    for node in tree.find_all(exp.Func, *_UNAVAILABLE_NODES):
+        unavailable = isinstance(node, _UNAVAILABLE_NODES) or _function_key(node) in keys
+        ordered_quantile = isinstance(node, exp.PercentileCont) and node.find(exp.Order) is not None
+        if unavailable or ordered_quantile:
+            label = node.name if isinstance(node, exp.Anonymous) else node.key.upper()
+            if isinstance(node, exp.Func) and not isinstance(node, exp.Anonymous):
+                label = node.sql_name()
+            raise ToolError(
+                "sql_not_on_engine",
+                f"{label} is not available on the Spark engine (Spark lacks it or computes it differently). "
+                "Rewrite the query without it, or ask on the DuckDB engine.",
+                f"Spark 引擎不支持 {label}（Spark 没有该函数或计算方式不同）。请改写查询，或在 DuckDB 引擎上查询。",
+            )
+
+
+def _top_n(node: exp.Expression) -> exp.Expression:
+    """DuckDB min(x, n) / max(x, n) is the sorted list of the n smallest / largest values."""
+    if isinstance(node, (exp.Min, exp.Max)) and node.args.get("count") is not None:
+        ascending = isinstance(node, exp.Min)
+        collected = exp.Anonymous(this="collect_list", expressions=[node.this.copy()])
+        ordered = exp.Anonymous(this="sort_array", expressions=[collected, exp.Boolean(this=ascending)])
+        return exp.Anonymous(this="slice", expressions=[ordered, exp.Literal.number(1), node.args["count"].copy()])
+    return node
+
+
+def _percentile(node: exp.Expression) -> exp.Expression | None:
+    # sqlglot writes PERCENTILE_CONT(x, p) (not Spark) or PERCENTILE_APPROX (approximate): Spark's
+    # exact percentile(x, p) interpolates as DuckDB's quantile_cont does.
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileCont):
+        return exp.Anonymous(this="percentile", expressions=[node.expression.expressions[0].this.copy(),
+                                                             node.this.this.copy()])
+    if isinstance(node, exp.PercentileCont) and node.expression is not None:
+        return exp.Anonymous(this="percentile", expressions=[node.this.copy(), node.expression.copy()])
+    if isinstance(node, exp.PercentileDisc) and node.expression is not None:
+        return exp.WithinGroup(this=exp.Anonymous(this="percentile_disc", expressions=[node.expression.copy()]),
+                               expression=exp.Order(expressions=[exp.Ordered(this=node.this.copy())]))
+    return None
+
+
+def _functions(node: exp.Expression) -> exp.Expression:
+    percentile = _percentile(node)
+    if percentile is not None:
+        return percentile
+    # log(x) is base 10 in DuckDB and natural in Spark.
+    if isinstance(node, exp.Log) and node.args.get("expression") is None:
+        return exp.Log(this=exp.Literal.number(10), expression=node.this.copy())
+    # list[i] past the end is NULL in DuckDB and an error in ANSI Spark; get() gives NULL (sqlglot
+    # has already made the index 0-based).
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and node.expressions[0].is_int:
+        return exp.Anonymous(this="get", expressions=[node.this.copy(), node.expressions[0].copy()])
+    # arg_max(r, key) with r a whole row of the table aliased r: Spark spells the row struct(r.*).
+    if isinstance(node, (exp.ArgMax, exp.ArgMin)) and isinstance(node.this, exp.Column) and not node.this.table:
+        select = node.find_ancestor(exp.Select)
+        aliases = {source.alias_or_name for source in (select.find_all(exp.Table) if select else [])}
+        if node.this.name in aliases:
+            row = exp.Column(this=exp.Star(), table=exp.to_identifier(node.this.name))
+            node.this.replace(exp.Anonymous(this="struct", expressions=[row]))
+    return node
+
+
+def _group_by_expressions(tree: exp.Expression) -> None:
+    """GROUP BY 1, 2 -> the projected expressions: Spark refuses ordinals next to struct(r.*)."""
+    for select in tree.find_all(exp.Select):
+        group = select.args.get("group")
+        if not group or not any(e.find(exp.Star) for e in select.expressions):
+            continue
+        for item in list(group.expressions):
+            if item.is_int:
+                item.replace(select.expressions[int(item.name) - 1].unalias().copy())
+
+
+def _date_minus_date(tree: exp.Expression, schema: dict[str, dict[str, str]]) -> exp.Expression:
+    """DATE - DATE is a number of days in DuckDB and an INTERVAL in Spark: make it datediff."""
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+
+    if not any(isinstance(node, exp.Sub) for node in tree.walk()):
+        return tree
+    try:
+        typed = annotate_types(
+            qualify(tree.copy(), schema=schema, dialect="duckdb", quote_identifiers=False,
+                    validate_qualify_columns=False),
+            schema=schema, dialect="duckdb")
+    except Exception:  # noqa: BLE001 - unqualifiable SQL keeps its own text; Spark reports any error
+        return tree
+    date = exp.DataType.Type.DATE
+    changed = False
+    for sub in list(typed.find_all(exp.Sub)):
+        if sub.left.is_type(date) and sub.right.is_type(date):
+            sub.replace(exp.DateDiff(this=sub.left.copy(), expression=sub.right.copy(), unit=exp.var("DAY")))
+            changed = True
+    return typed if changed else tree
+
+
+def _rename_tables(tree: exp.Expression, tables: dict[str, str]) -> None:
+    """Dataset table names -> the engine's names (temp views or catalog.db.table), aliases kept."""
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    for table in tree.find_all(exp.Table):
+        if table.name in tables and table.name not in ctes and not table.db:
+            alias = table.alias_or_name
+            target = exp.to_table(tables[table.name], dialect=Spark3)
+            for part in ("this", "db", "catalog"):
+                table.set(part, target.args.get(part))
+            if not table.alias:
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+
+
+def _name_parameters(tree: exp.Expression, params: list[Any] | None) -> dict[str, Any] | None:
+    """`?` and `$n` -> :p1, :p2 … with a dict of values."""
+    placeholders = list(tree.find_all(exp.Placeholder))
+    if not placeholders:
+        return None
+    values = list(params or [])
+    args: dict[str, Any] = {}
+    position = 0
+    for node in placeholders:
+        if node.this:  # $1, $2: numbered
+            index = int(node.this) - 1
+        else:
+            index, position = position, position + 1
+        if index >= len(values):
+            raise ToolError("sql_error", "The query has more parameters than values.", "查询参数个数与取值不符。")
+        args[f"p{index + 1}"] = values[index]
+        node.replace(exp.Placeholder(this=f"p{index + 1}"))
+    return args
+
+
+def to_spark(sql: str, params: list[Any] | None = None, *, tables: dict[str, str] | None = None,
+             schema: dict[str, dict[str, str]] | None = None) -> SparkStatement:
+    """Transpile one DuckDB statement. `tables`: dataset name -> Spark name; `schema`: table ->
+    {column: DuckDB type}, needed to see DATE - DATE."""
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except ParseError as error:
+        first = str(error).splitlines()[0]
+        raise ToolError("sql_syntax", f"The SQL could not be parsed: {first}", f"无法解析该 SQL：{first}") from None
+    for cte in tree.find_all(exp.CTE):
+        cte.set("materialized", None)  # AS MATERIALIZED is DuckDB's; Spark plans CTEs itself
+    tree = tree.transform(_top_n).transform(_functions)
+    _group_by_expressions(tree)
+    if schema:
+        tree = _date_minus_date(tree, schema)
+    if tables:
+        _rename_tables(tree, tables)
+    args = _name_parameters(tree, params)
+    return SparkStatement(tree.sql(dialect=Spark3, pretty=True), args)
+
+
+def single_select(spark_sql: str) -> bool:
+    """The engine's second opinion: the text Spark will get is exactly one query."""
+    try:
+        statements = [s for s in sqlglot.parse(spark_sql, read=Spark3) if s is not None]
+    except ParseError:
+        return False
+    return len(statements) == 1 and isinstance(statements[0], exp.Query)
