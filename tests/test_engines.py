@@ -146,3 +146,111 @@ def close(a: float, b: float) -> bool:
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     return math.isclose(a, b, rel_tol=1e-5, abs_tol=0.011)
+
+
+@pytest.mark.parametrize("name", ["customer_clusters", "churn_risk", "customer_lifetime_value"])
+def test_fits_beyond_the_cap_use_the_same_sample_on_both_engines(engines, name: str, monkeypatch) -> None:
+    """Over ASSISTANT_FIT_MAX_CUSTOMERS the per-customer rows pulled back are a hash sample of the
+    customer ids: the same customers on both engines, and the answer says it is a sample."""
+    from tools import fit_cache
+
+    monkeypatch.setenv("ASSISTANT_FIT_MAX_CUSTOMERS", "1000")
+    answers = {}
+    for kind, engine in engines.items():
+        fit_cache.clear()
+        answer = engine.run_tool(name, {}, "en")
+        assert answer.ok, (kind, answer.error)
+        answers[kind] = answer.to_json(max_rows=None)
+    resolved = answers["duckdb"]["tool_calls"][0]["resolved"]
+    buyers = engines["duckdb"].warehouse.scalar("SELECT count(DISTINCT customer_id) FROM orders")
+    assert resolved["sampled"] is True and resolved["customers"] == buyers
+    assert 800 <= resolved["fitted_customers"] <= 1200  # about the cap: a hash sample, not a LIMIT
+    assert f"a sample of {resolved['fitted_customers']:,} of {buyers:,} customers" in answers["duckdb"]["answer"]
+    assert "md5(CAST(customer_id AS VARCHAR))" in answers["duckdb"]["sql"][0]
+    assert_equivalent(answers["spark"], answers["duckdb"])
+    fit_cache.clear()
+
+
+# --- The same limits on both engines --------------------------------------------------------------
+
+SPARK_HOSTILE = [
+    "SELECT reflect('java.lang.System', 'getProperty', 'user.home')",
+    "SELECT java_method('java.lang.Runtime', 'getRuntime')",
+    "CREATE TABLE evil USING parquet AS SELECT 1",
+    "CREATE TEMPORARY VIEW orders AS SELECT 1 AS x",
+    "DROP VIEW orders",
+    "SET spark.sql.runSQLOnFiles=true",
+    "CACHE TABLE orders",
+    "ADD JAR /tmp/evil.jar",
+    "SELECT * FROM parquet.`/tmp`",
+    "SELECT * FROM orders; DROP VIEW orders",
+    "INSERT OVERWRITE DIRECTORY '/tmp/leak' SELECT * FROM orders",
+    "SELECT * FROM range(10)",
+]
+
+
+@pytest.fixture(params=["duckdb", "spark"])
+def kind(request) -> str:
+    return request.param
+
+
+def test_both_engines_describe_one_schema(engines) -> None:
+    duck, spark = engines["duckdb"].warehouse, engines["spark"].warehouse
+    assert spark.tables == duck.tables
+    assert spark.anchor_date == duck.anchor_date and spark.first_date == duck.first_date
+
+
+def test_row_cap_and_python_values(engines, kind: str) -> None:
+    warehouse = engines[kind].warehouse
+    capped = warehouse.query("SELECT order_id FROM orders ORDER BY order_id", max_rows=5)
+    assert capped.truncated and capped.df["order_id"].tolist() == sorted(capped.df["order_id"].tolist())
+    assert len(capped.df) == 5
+    whole = warehouse.query("SELECT count(*) AS n FROM hosts", max_rows=5)
+    assert not whole.truncated and whole.df.iat[0, 0] == len(engines["duckdb"].warehouse.df("SELECT * FROM hosts"))
+    assert type(warehouse.scalar("SELECT max(order_time)::DATE FROM orders")).__name__ == "date"
+    params = warehouse.df("SELECT count(*) AS n FROM orders WHERE customer_id = ? AND status = ?",
+                          [CUSTOMER, "paid"])
+    listed = warehouse.df("SELECT count(*) AS n FROM orders WHERE customer_id IN (SELECT unnest(CAST(? AS BIGINT[])))",
+                          [[CUSTOMER]])
+    assert int(params.iat[0, 0]) > 0 and int(listed.iat[0, 0]) >= int(params.iat[0, 0])
+
+
+@pytest.mark.parametrize("sql", SPARK_HOSTILE)
+def test_hostile_sql_is_refused_and_the_data_survives(engines, kind: str, sql: str, tmp_path: Path,
+                                                       monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a Spark CTAS would write ./spark-warehouse here
+    engine = engines[kind]
+    before = engine.warehouse.scalar("SELECT count(*) FROM orders")
+    answer = engine.run_tool("run_sql", {"sql": sql}, "en")
+    assert not answer.ok and answer.error["code"].startswith("sql_"), answer.error
+    assert "Traceback" not in answer.answer
+    assert engine.warehouse.scalar("SELECT count(*) FROM orders") == before
+    assert list(tmp_path.iterdir()) == []
+    assert not Path("/tmp/leak").exists()
+
+
+def test_a_long_query_is_stopped_and_the_engine_carries_on(engines, kind: str) -> None:
+    from tools.result import ToolError
+
+    warehouse = engines[kind].warehouse
+    endless = "SELECT count(*) FROM orders a, orders b, orders c WHERE a.pay_amount + b.pay_amount > c.pay_amount"
+    with pytest.raises(ToolError) as stopped:
+        warehouse.query(endless, timeout_seconds=3)
+    assert stopped.value.code == "timeout"
+    assert warehouse.scalar("SELECT count(*) FROM hosts") > 0
+
+
+def test_spark_refuses_what_it_would_answer_differently(engines) -> None:
+    sql = "SELECT dayofweek(order_time) AS weekday, count(*) AS n FROM orders GROUP BY 1 ORDER BY 1"
+    on_duckdb = engines["duckdb"].run_tool("run_sql", {"sql": sql}, "en")
+    on_spark = engines["spark"].run_tool("run_sql", {"sql": sql}, "zh")
+    assert on_duckdb.ok and len(on_duckdb.tables[0].df) == 7
+    assert on_spark.error["code"] == "sql_not_on_engine"
+    assert "DAYOFWEEK" in on_spark.answer and "Spark 引擎不支持" in on_spark.answer
+
+
+def test_a_spark_error_is_a_plain_message(engines) -> None:
+    answer = engines["spark"].run_tool("run_sql", {"sql": "SELECT CAST(status AS INT) FROM orders"}, "en")
+    assert answer.error["code"] == "sql_error"
+    assert answer.answer.startswith("The Spark engine rejected the query:") and "\n" not in answer.answer
+    assert "Traceback" not in answer.answer and "at org.apache" not in answer.answer

@@ -31,6 +31,7 @@ from sklearn.preprocessing import StandardScaler
 from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.fit_cache import cached_fit
+from tools.fit_rows import FitSample, fit_sample
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
 
@@ -317,6 +318,7 @@ class ChurnScores:
     train_base_rate: float
     sqls: list[str]
     cutoffs: tuple[date, date, date]  # train, validation, scored-as-of
+    fit: FitSample = FitSample(0, 1.0)  # the customers pulled back for the fit
 
 
 def score_customers(ctx: Context, horizon_days: int = 90) -> ChurnScores:
@@ -330,7 +332,8 @@ def _score_customers(ctx: Context, horizon_days: int) -> ChurnScores:
     with_events = wh.has_table("events")
     anchor = wh.anchor_date
     cut1, cut2 = anchor - timedelta(days=2 * horizon_days), anchor - timedelta(days=horizon_days)
-    sqls = [features_sql(day, horizon_days, with_events) for day in (cut1, cut2, anchor)]
+    sample = fit_sample(ctx)
+    sqls = [sample.apply(features_sql(day, horizon_days, with_events)) for day in (cut1, cut2, anchor)]
     train, valid, now = (wh.df(sql) for sql in sqls)
     _check_history(ctx, train, cut1, horizon_days)
     _check_history(ctx, valid, cut2, horizon_days)
@@ -345,7 +348,7 @@ def _score_customers(ctx: Context, horizon_days: int) -> ChurnScores:
         model = None
         now["churn_probability"] = 1 - now["p_alive"]
     now["risk_band"] = now["churn_probability"].map(_band)
-    return ChurnScores(now, validation, model, float(train["churned"].mean()), sqls, (cut1, cut2, anchor))
+    return ChurnScores(now, validation, model, float(train["churned"].mean()), sqls, (cut1, cut2, anchor), sample)
 
 
 
@@ -393,7 +396,7 @@ def churn_risk(
     high_risk_segments = _high_risk_segments(scored)
     return ToolResult(
         answer=_answer(ctx, validation, scored, bands, riskiest, horizon_days, segment_label, (cut1, cut2, anchor),
-                       train_rate),
+                       train_rate) + scores.fit.sentence(ctx, len(scores.now)),
         tables=[Table("riskiest", riskiest), Table("risk_bands", bands), Table("validation", val_table),
                 Table("calibration", calibration),
                 Table("validation_predictions", validation.predicted)],
@@ -410,7 +413,7 @@ def churn_risk(
                 if with_events else "BG/NBD P(alive)",
                 "cutoffs": {"train": str(cut1), "validation": str(cut2), "scored": str(anchor)},
                 "band_thresholds": {key: low for low, key in BANDS},
-                "high_risk_segments": high_risk_segments},
+                "high_risk_segments": high_risk_segments, **scores.fit.params(len(scores.now))},
         recommendations=_recommendations(ctx, bands, high_risk_segments, lang),
         definitions=[_churn_definition(ctx, horizon_days),
                      *definitions.segments("rfm", lang, list(high_risk_segments))],

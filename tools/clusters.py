@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from tools import catalog, fmt
 from tools.context import Context
 from tools.fit_cache import cached_fit
+from tools.fit_rows import FitSample, fit_sample
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import _PROMOTIONS
@@ -91,6 +92,8 @@ class ClusterInfo:
     sql: str
     zscores: pd.DataFrame = field(default_factory=pd.DataFrame)  # cluster x feature, mean z-score
     names: dict[int, tuple[str, str]] = field(default_factory=dict)  # cluster -> (zh, en)
+    fit: FitSample = FitSample(0, 1.0)  # the customers pulled back for the fit
+    fitted: int = 0
 
 
 def _promo_condition(column: str) -> str:
@@ -219,7 +222,8 @@ def _resolve_features(ctx: Context, features: list[str] | None) -> list[str]:
 
 
 def _fit(ctx: Context, k: int | None, max_k: int, used: list[str]) -> tuple[pd.DataFrame, ClusterInfo]:
-    sql = feature_sql(ctx, available_features(ctx))
+    sample = fit_sample(ctx)
+    sql = sample.apply(feature_sql(ctx, available_features(ctx)))
     frame = ctx.warehouse.df(sql)
     n = len(frame)
     if n < MIN_CUSTOMERS:
@@ -238,7 +242,7 @@ def _fit(ctx: Context, k: int | None, max_k: int, used: list[str]) -> tuple[pd.D
     mean_orders = frame.groupby("cluster")["frequency"].mean()
     names = cluster_names(z_all, {int(c): bool(v <= 1.05) for c, v in mean_orders.items()})
     info = ClusterInfo(chosen, k is None, float(scores.loc[scores["k"] == chosen, "silhouette"].iloc[0]),
-                       scores, used, min(SILHOUETTE_SAMPLE, n), sql, z_all, names)
+                       scores, used, min(SILHOUETTE_SAMPLE, n), sql, z_all, names, sample, n)
     return frame, info
 
 
@@ -416,7 +420,7 @@ def customer_clusters(
     assignment = frame[["customer_id", "cluster", "name"]]
     capped = len(assignment) > ASSIGNMENT_CAP
     return ToolResult(
-        answer=_answer(ctx, table, info),
+        answer=_answer(ctx, table, info) + info.fit.sentence(ctx, info.fitted),
         tables=[
             Table("clusters", table),
             Table("silhouette", info.silhouette_by_k.copy()),
@@ -428,6 +432,7 @@ def customer_clusters(
         ],
         sql=[info.sql, rfm_sql],
         params={"k": info.k, "chosen_by_silhouette": info.chosen_by_silhouette, "features": info.features,
-                "silhouette_sample": info.sample_size, "random_state": RANDOM_STATE, "n_init": N_INIT},
+                "silhouette_sample": info.sample_size, "random_state": RANDOM_STATE, "n_init": N_INIT,
+                **info.fit.params(info.fitted)},
         recommendations=_recommendations(ctx, table, mapping),
     )

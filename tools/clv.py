@@ -11,6 +11,7 @@ import pandas as pd
 
 from tools import btyd, fmt
 from tools.context import Context
+from tools.fit_rows import FitSample, fit_sample
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.rfm import customer_segments, segment_name
@@ -33,13 +34,15 @@ class ClvFit:
     repeat_buyers: int
     sql: str
     as_of: date
+    fit: FitSample = FitSample(0, 1.0)  # the customers pulled back for the fit
 
 
-def summary_frame(ctx: Context, as_of: date) -> tuple[pd.DataFrame, str]:
+def summary_frame(ctx: Context, as_of: date, sample: FitSample | None = None) -> tuple[pd.DataFrame, str]:
     """Per-customer frequency/recency/T (days) and mean repeat value, from paid orders up to `as_of`."""
     ctx.warehouse.require_tables("orders")
     sql = btyd.summary_sql(f"DATE '{as_of}'", unit_days=1)
-    frame = ctx.warehouse.df(sql + "\nORDER BY customer_id")
+    sql = sample.apply(sql) if sample and sample.sampled else sql + "\nORDER BY customer_id"
+    frame = ctx.warehouse.df(sql)
     return frame.drop(columns=["first_day"]), sql
 
 
@@ -79,7 +82,8 @@ def fit_clv(ctx: Context, horizon_days: int = 365, discount_rate_annual: float =
             as_of: date | None = None) -> ClvFit:
     """Fit both models on paid orders up to `as_of` (default: the last order date) and forecast."""
     as_of = as_of or ctx.warehouse.anchor_date
-    frame, sql = summary_frame(ctx, as_of)
+    sample = fit_sample(ctx)
+    frame, sql = summary_frame(ctx, as_of, sample)
     x = frame["frequency"].to_numpy(float)
     t_x = frame["recency"].to_numpy(float)
     T = frame["T"].to_numpy(float)
@@ -103,7 +107,7 @@ def fit_clv(ctx: Context, horizon_days: int = 365, discount_rate_annual: float =
         expected_order_value=value,
         clv=weighted * value,
     )
-    return ClvFit(customers, bg, gg, correlation, int(repeat.sum()), sql, as_of)
+    return ClvFit(customers, bg, gg, correlation, int(repeat.sum()), sql, as_of, sample)
 
 
 def _validate(horizon_days: int, limit: int, discount_rate_annual: float) -> None:
@@ -196,7 +200,8 @@ def customer_lifetime_value(
     top = _top_customers(customers, limit)
     figures = _figures(customers)
     return ToolResult(
-        answer=_answer(ctx, fit, figures, segments, horizon_days, discount_rate_annual, scope_name),
+        answer=_answer(ctx, fit, figures, segments, horizon_days, discount_rate_annual, scope_name)
+        + fit.fit.sentence(ctx, len(fit.customers)),
         tables=[Table("top_customers", top), Table("segments", segments),
                 Table("parameters", _parameter_table(fit))],
         charts=[ChartSpec("bar", ctx.t(f"各RFM分群未来{horizon_days}天预期价值",
@@ -205,7 +210,8 @@ def customer_lifetime_value(
         sql=[fit.sql, rfm_sql],
         params={"horizon_days": horizon_days, "limit": limit, "segment": segment,
                 "discount_rate_annual": discount_rate_annual, "as_of": str(fit.as_of),
-                "first_forecast_day": str(fit.as_of + timedelta(days=1)), "summary": figures},
+                "first_forecast_day": str(fit.as_of + timedelta(days=1)), "summary": figures,
+                **fit.fit.params(len(fit.customers))},
         recommendations=_recommendations(ctx, fit, figures),
     )
 

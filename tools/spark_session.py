@@ -91,6 +91,15 @@ def _builder() -> Any:
     return builder
 
 
+def _quiet_query_errors() -> None:
+    """PySpark logs every failed query's JVM stack trace (kilobytes of JSON) to stderr; the error
+    itself reaches the asker as a ToolError. Made through PySparkLogger: it logs with extra kwargs."""
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).disabled = True
+
+
 def spark_session() -> Any:
     """The shared session, started on first use."""
     global _SESSION
@@ -102,6 +111,7 @@ def spark_session() -> Any:
             except Exception as error:  # noqa: BLE001 - JVM, network and config failures alike
                 first = (str(error).strip().splitlines() or [type(error).__name__])[0]
                 raise _unavailable(first, first) from None
+            _quiet_query_errors()
             if not is_connect(session):
                 # Failed queries become ToolErrors; the JVM's own multi-KB traces would only be noise.
                 session.sparkContext.setLogLevel(os.environ.get("ASSISTANT_SPARK_LOG_LEVEL", "FATAL"))

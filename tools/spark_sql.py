@@ -46,7 +46,8 @@ to_days(1), to_hours(1), to_minutes(1), to_weeks(1), to_months(1), to_years(1),
 isinf(x), gcd(x, y), lcm(x, y), strlen(x), prefix(x, 'a'), suffix(x, 'a'), to_base(x, 2),
 list_extract(x, 1), list_aggregate(x, 'sum'), row(1, 2), sum_if(x, y), avg_if(x, y)
 """
-_UNAVAILABLE_NODES: tuple[type[exp.Expression], ...] = (exp.SimilarTo, exp.Glob)
+_UNAVAILABLE_LABELS: dict[type[exp.Expression], str] = {exp.SimilarTo: "SIMILAR TO", exp.Glob: "GLOB"}
+_UNAVAILABLE_NODES = tuple(_UNAVAILABLE_LABELS)
 
 
 def _function_key(node: exp.Func) -> str:
@@ -66,9 +67,7 @@ def refuse_unavailable(tree: exp.Expression) -> None:
         unavailable = isinstance(node, _UNAVAILABLE_NODES) or _function_key(node) in keys
         ordered_quantile = isinstance(node, exp.PercentileCont) and node.find(exp.Order) is not None
         if unavailable or ordered_quantile:
-            label = node.name if isinstance(node, exp.Anonymous) else node.key.upper()
-            if isinstance(node, exp.Func) and not isinstance(node, exp.Anonymous):
-                label = node.sql_name()
+            label = _UNAVAILABLE_LABELS.get(type(node)) or node.sql(dialect="duckdb").split("(")[0].upper()
             raise ToolError(
                 "sql_not_on_engine",
                 f"{label} is not available on the Spark engine (Spark lacks it or computes it differently). "

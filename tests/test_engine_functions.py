@@ -1,0 +1,134 @@
+"""Every function the run_sql allow-list accepts, on both engines: Spark either gives DuckDB's
+answer or refuses it by name (sql_not_on_engine). Never a silently different number.
+
+A sqlglot or PySpark upgrade that changes a translation fails here with the function's name.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from tools.result import ToolError
+from tools.sql_guard import _ALLOWED_CALL_SAMPLES
+
+pytestmark = pytest.mark.slow
+
+ROWS = """CREATE TABLE t AS SELECT * FROM (VALUES
+ (1, 2.5::DOUBLE, 3.0::DOUBLE, 'abc,def', TIMESTAMP '2024-03-10 13:45:30', DATE '2024-02-29', [1, 2, 3], TRUE),
+ (2, -1.25::DOUBLE, 4.0::DOUBLE, 'Hello', TIMESTAMP '2024-12-31 23:59:59', DATE '2023-01-01', [4, 5], FALSE),
+ (3, 7.0::DOUBLE, NULL, 'a,b', TIMESTAMP '2025-01-05 00:00:00', DATE '2025-06-15', [6], TRUE)
+) v(k, n, m, s, ts, d, l, b)"""
+# The placeholders x, y, z of each sample are bound to columns in turn until DuckDB accepts one.
+BINDINGS = [
+    {"x": "n", "y": "m", "z": "k"}, {"x": "s", "y": "s", "z": "s"}, {"x": "ts", "y": "ts", "z": "ts"},
+    {"x": "d", "y": "d", "z": "d"}, {"x": "l", "y": "l", "z": "l"}, {"x": "b", "y": "b", "z": "k"},
+    {"x": "k", "y": "k", "z": "k"},
+]
+WINDOW_ONLY = ("row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
+               "first_value", "last_value", "nth_value")
+# Samples whose test binding is a type error Spark reports (a clear sql_error, not a number):
+# a DOUBLE as a CASE condition, concat() of numbers (sqlglot adds COALESCE(x, '')), string[i].
+SPARK_TYPE_ERRORS = {"CASE WHEN x THEN y ELSE z END", "CONCAT(x, y)", "x[1]"}
+NOT_REPEATABLE = ("random", "now", "current_timestamp", "get_current_timestamp", "uuid", "gen_random_uuid")
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory):
+    from tools.spark_warehouse import SparkWarehouse
+    from tools.warehouse import Warehouse
+
+    path = tmp_path_factory.mktemp("functions") / "t.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(ROWS)
+    duck, spark = Warehouse(path), SparkWarehouse(path)
+    yield duck, spark
+    duck.close()
+    spark.close()
+
+
+def samples() -> list[exp.Expression]:
+    return sqlglot.parse_one(f"SELECT {_ALLOWED_CALL_SAMPLES}", read="duckdb").expressions
+
+
+def bound_query(duck, node: exp.Expression) -> tuple[str, pd.DataFrame] | None:
+    """The sample over table t with the first binding DuckDB accepts (None: it accepts none)."""
+    text = node.sql(dialect="duckdb").lower()
+    over = " OVER (ORDER BY k)" if text.startswith(tuple(f"{w}(" for w in WINDOW_ONLY)) else ""
+    for binding in BINDINGS:
+        bound = node.copy()
+        for column in bound.find_all(exp.Column):
+            if column.name in binding and not column.table:
+                column.replace(exp.column(binding[column.name]))
+        select = f"SELECT {bound.sql(dialect='duckdb')}{over} AS v FROM t"
+        for sql in (select + " ORDER BY k", select):  # aggregates take no ORDER BY k
+            try:
+                return sql, duck.df(sql)
+            except ToolError:
+                continue
+    return None
+
+
+def plain(value):
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None).isoformat()
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day).isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return tuple(sorted((plain(v) for v in value), key=str))  # list order is not part of the answer
+    if isinstance(value, dict):
+        return tuple(sorted((k, plain(v)) for k, v in value.items()))
+    return value
+
+
+def test_every_allowed_function_matches_or_is_refused_on_spark(both) -> None:
+    duck, spark = both
+    same, refused, failed, wrong = [], [], set(), []
+    for node in samples():
+        name = node.sql(dialect="duckdb")
+        found = bound_query(duck, node)
+        if found is None or name.lower().startswith(NOT_REPEATABLE):
+            continue
+        sql, expected = found
+        try:
+            spark.check_select(sql)
+        except ToolError as error:
+            assert error.code == "sql_not_on_engine", (name, error.code)
+            refused.append(name)
+            continue
+        try:
+            got = spark.df(sql)
+        except ToolError as error:
+            assert error.code == "sql_error", (name, error.code)
+            failed.add(name)
+            continue
+        if [plain(v) for v in got["v"]] != [plain(v) for v in expected["v"]]:
+            wrong.append(f"{name}: DuckDB {expected['v'].tolist()} vs Spark {got['v'].tolist()}")
+        else:
+            same.append(name)
+    assert not wrong, "\n".join(wrong)
+    assert failed == SPARK_TYPE_ERRORS, f"Spark fails on {failed - SPARK_TYPE_ERRORS}: add to spark_sql's list"
+    assert len(same) > 140 and len(refused) > 25, (len(same), len(refused))
+    assert {"DAYOFWEEK(x)", "KURTOSIS(x)", "LOG(10, x)"} & set(refused) == {"DAYOFWEEK(x)", "KURTOSIS(x)"}
