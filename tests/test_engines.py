@@ -254,3 +254,71 @@ def test_a_spark_error_is_a_plain_message(engines) -> None:
     assert answer.error["code"] == "sql_error"
     assert answer.answer.startswith("The Spark engine rejected the query:") and "\n" not in answer.answer
     assert "Traceback" not in answer.answer and "at org.apache" not in answer.answer
+
+
+# --- Choosing the engine --------------------------------------------------------------------------
+
+def run_cli(*args: str, **env: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=600)
+
+
+def test_cli_engine_option_answers_on_spark(engines, small_db: Path) -> None:
+    import json
+
+    done = run_cli("tool", "rfm_segments", "--data", str(small_db), "--engine", "spark", "--json",
+                   "--max-rows", "0", ASSISTANT_ENGINE="duckdb")  # the option wins over the setting
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = engines["duckdb"].run_tool("rfm_segments", {}, "en").to_json(max_rows=None)
+    assert_equivalent(json.loads(done.stdout), json.loads(json.dumps(expected, default=str)))
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_engine_is_a_clear_error(small_db: Path) -> None:
+    setting = run_cli("ask", "总GMV是多少？", "--data", str(small_db), ASSISTANT_ENGINE="hive")
+    assert setting.returncode == 1
+    assert "Unknown engine 'hive'; choose one of: duckdb, spark." in setting.stderr + setting.stdout
+    assert "Traceback" not in setting.stderr
+    option = run_cli("ask", "总GMV是多少？", "--engine", "hive")
+    assert option.returncode == 2 and "invalid choice: 'hive'" in option.stderr
+
+
+CONNECT_CHECK = """
+import json, sys
+from tools.result import ToolError
+from tools.spark_warehouse import SparkWarehouse
+warehouse = SparkWarehouse(sys.argv[1])
+out = {"connect": type(warehouse.spark).__module__, "buyers": int(warehouse.scalar(
+    "SELECT count(DISTINCT customer_id) FROM orders WHERE status = ?", ["paid"]))}
+try:
+    warehouse.query("SELECT count(*) FROM orders a, orders b, orders c "
+                    "WHERE a.pay_amount + b.pay_amount > c.pay_amount", timeout_seconds=3)
+except ToolError as error:
+    out["timeout"] = error.code
+out["after"] = int(warehouse.scalar("SELECT count(*) FROM hosts"))
+warehouse.close()
+print(json.dumps(out))
+"""
+
+
+def test_spark_connect_by_configuration(small_db: Path, engines) -> None:
+    """ASSISTANT_SPARK_REMOTE picks Spark Connect ("local[2]" starts an in-process Connect server,
+    as `sc://host:15002` would reach a cluster's): same answers, and the timeout interrupts by tag."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CONNECT_CHECK, str(small_db)], capture_output=True, text=True,
+                          env={**os.environ, "ASSISTANT_SPARK_REMOTE": "local[2]"}, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    duck = engines["duckdb"].warehouse
+    assert out["connect"].startswith("pyspark.sql.connect")
+    assert out["buyers"] == duck.scalar("SELECT count(DISTINCT customer_id) FROM orders WHERE status = 'paid'")
+    assert out["timeout"] == "timeout"
+    assert out["after"] == duck.scalar("SELECT count(*) FROM hosts")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -47,7 +48,7 @@ def _locked_config(memory_limit: str, threads: int) -> dict[str, Any]:
 ENGINES = ("duckdb", "spark")
 
 
-class WarehouseBase:
+class WarehouseBase(ABC):
     """What every engine shares: the helpers tools use, written once on top of `tables` and `scalar`.
 
     An engine supplies `query`, `tables`, `check_select` and `close`; `kind` names it."""
@@ -56,27 +57,22 @@ class WarehouseBase:
     path: Path
     timeout_seconds: float
 
-    def query(
-        self,
-        sql: str,
-        params: list[Any] | None = None,
-        *,
-        max_rows: int | None = None,
-        timeout_seconds: float | None = None,
-    ) -> QueryResult:
-        raise NotImplementedError
+    @abstractmethod
+    def query(self, sql: str, params: list[Any] | None = None, *, max_rows: int | None = None,
+              timeout_seconds: float | None = None) -> QueryResult:
+        """Run one statement; with `max_rows`, fetch one row more to report truncation."""
 
     @property
+    @abstractmethod
     def tables(self) -> dict[str, list[tuple[str, str]]]:
         """Table name -> [(column, DuckDB type name)] for the dataset's tables."""
-        raise NotImplementedError
 
+    @abstractmethod
     def check_select(self, sql: str) -> None:
         """The engine's own second opinion after tools.sql_guard: exactly one read-only SELECT."""
-        raise NotImplementedError
 
-    def close(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None: ...
 
     def __enter__(self) -> WarehouseBase:
         return self
