@@ -7,6 +7,7 @@ tool or SQL produced it. Unmasked exports need an explicit request (issue: expor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -66,10 +67,36 @@ def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in masked.columns:
         series = masked[column]
         if is_personal_column(column):
-            masked[column] = series.map(lambda v: _mask_value(v, True))
+            masked[column] = _map_distinct(series, lambda v: _mask_value(v, True))
         elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            masked[column] = series.map(lambda v: _mask_value(v, False))
-        elif pd.api.types.is_integer_dtype(series) and series.map(lambda v: _mask_value(int(v), False) != v
-                                                                  if pd.notna(v) else False).any():
+            masked[column] = _map_distinct(series, lambda v: _mask_value(v, False))
+        elif pd.api.types.is_integer_dtype(series) and _may_hold_numbers_to_mask(series):
             masked[column] = series.map(lambda v: _mask_value(int(v), False) if pd.notna(v) else v).astype(object)
     return masked
+
+
+def _map_distinct(series: pd.Series, mask: Callable[[object], object]) -> pd.Series:
+    """`mask` once per distinct value: a per-customer table of a million rows has a handful of
+    segment names, and masking each cell again cost seconds per answer."""
+    try:
+        codes, distinct = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists, structs): one by one
+        return series.map(mask)
+    if len(distinct) == len(series):
+        return series.map(mask)
+    lookup = {value: mask(value) for value in distinct}
+    out = series.map(lookup).astype(object)
+    missing = codes == -1
+    if missing.any():  # None / NaN / NA stay as mask() leaves them
+        out[missing] = series[missing].map(mask).astype(object)
+    return out
+
+
+def _may_hold_numbers_to_mask(series: pd.Series) -> bool:
+    """Only 11-digit mobile numbers (optionally 86-prefixed) and 18-digit ID numbers can match as
+    integers; a range test skips the per-value check for ids, counts and amounts."""
+    values = series.dropna()
+    size = values.abs()  # "-13800138000" masks too: the pattern only needs no digit before it
+    candidates = (size.between(13_000_000_000, 19_999_999_999) | size.between(8_613_000_000_000, 8_619_999_999_999)
+                  | (size >= 10**17))
+    return bool(values[candidates].map(lambda v: _mask_value(int(v), False) != v).any())
