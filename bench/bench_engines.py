@@ -38,20 +38,24 @@ TOOLS: list[tuple[str, dict[str, Any]]] = [
     ("customer_clusters", {}),
     ("sales_forecast", {}),
 ]
+# Numbers in the answers may differ by this much, relatively: model fits (BG/NBD) over a million
+# customers stop about 2e-5 apart, because the engines sum floats in different orders.
+FIT_TOLERANCE = 1e-4
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 HAND_SQL = """SELECT customer_id, max(order_time) AS last_order, count(*) AS frequency, sum(pay_amount) AS monetary
 FROM orders WHERE status = 'paid' GROUP BY customer_id"""
 
 
-def answer_difference(a: str, b: str) -> str | None:
-    """None when the answers agree: same text around the numbers, numbers within 1e-5 (model fits)
-    or a cent (half-cent rounding); else the first difference."""
+def answer_difference(a: str, b: str) -> tuple[bool, float]:
+    """(text around the numbers equal, largest relative difference of the numbers in the text)."""
     if NUMBER.sub("#", a) != NUMBER.sub("#", b):
-        return f"text differs:\n    {a}\n    {b}"
+        return False, math.inf
+    worst = 0.0
     for x, y in zip(NUMBER.findall(a), NUMBER.findall(b)):
-        if not math.isclose(float(x.replace(",", "")), float(y.replace(",", "")), rel_tol=1e-5, abs_tol=0.011):
-            return f"{x} vs {y}"
-    return None
+        u, v = float(x.replace(",", "")), float(y.replace(",", ""))
+        if not math.isclose(u, v, abs_tol=0.011):  # half a cent rounds either way on the two engines
+            worst = max(worst, abs(u - v) / max(abs(u), abs(v)))
+    return True, worst
 
 
 def run_tool(engine, name: str, args: dict) -> tuple[float, Any]:
@@ -156,18 +160,19 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     header = ["tool", "duckdb first(s)", "duckdb best(s)", "spark first(s)", "spark best(s)", "spark/duckdb",
-              "same answer"]
+              "same answer", "max rel diff"]
     rows, differences = [], []
     for name, _ in TOOLS:
         d, s = results["duckdb"][name], results["spark"][name]
-        difference = answer_difference(d["answer"], s["answer"])
-        if difference:
-            differences.append(f"{name} (duckdb vs spark): {difference}")
+        same_text, worst = answer_difference(d["answer"], s["answer"])
+        same = same_text and worst <= FIT_TOLERANCE
+        if not same:
+            differences.append(f"{name} differs:\n  duckdb: {d['answer']}\n  spark:  {s['answer']}")
         rows.append([name, f"{d['first']:.2f}", f"{d['best']:.2f}", f"{s['first']:.2f}", f"{s['best']:.2f}",
-                     ratio(s["best"], d["best"]), "NO" if difference else "yes"])
+                     ratio(s["best"], d["best"]), "yes" if same else "NO", f"{worst:.1e}" if worst else "0"])
     total_d = sum(r["best"] for r in results["duckdb"].values())
     total_s = sum(r["best"] for r in results["spark"].values())
-    rows.append(["all tools", "", f"{total_d:.2f}", "", f"{total_s:.2f}", ratio(total_s, total_d), ""])
+    rows.append(["all tools", "", f"{total_d:.2f}", "", f"{total_s:.2f}", ratio(total_s, total_d), "", ""])
     print_table(header, rows)
     for line in differences:
         print(line)
@@ -185,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in machine_lines([spark_line]):
         print(line)
     print(f"peak RSS: this process {peak_rss_mb():,.0f} MB" + (f", Spark JVM {jvm:,.0f} MB" if jvm else ""))
-    same = all(row[-1] == "yes" for row in rows[:-1])
+    same = all(row[-2] == "yes" for row in rows[:-1])
     duck.close()
     spark.close()
     return 0 if same else 1
