@@ -3,7 +3,9 @@
 Each call runs through the real Engine on a locked DuckDB file and on a local[2] Spark session
 (SparkWarehouse over that file's tables), and the whole JSON contract is compared: answer text,
 every table cell, charts, SQL shown, recommendations. Numbers may differ only where the engines
-round a half-cent differently (abs 0.011) or a model fit's optimiser lands a hair apart (rel 1e-5).
+round a half-cent differently (abs 0.011), or where a model fit's optimiser stops a hair apart:
+rel 1e-5, and 1e-3 for the lifetime-value fit, whose Gamma-Gamma likelihood is flat along a ridge
+(its parameters move ~2e-5 when DuckDB's own threads add the same amounts in another order).
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ def test_same_answer_on_duckdb_and_spark(engines, name: str, args: dict) -> None
         assert answer.ok, (kind, answer.error)
         answers[kind] = normalised(answer.to_json(max_rows=None))
     assert answers["duckdb"]["tables"], "every compared call answers with a table"
-    assert_equivalent(answers["spark"], answers["duckdb"])
+    assert_equivalent(answers["spark"], answers["duckdb"], rel=tolerance(name))
 
 
 def normalised(contract: dict) -> dict:
@@ -112,36 +114,40 @@ def normalised(contract: dict) -> dict:
     return contract
 
 
-def assert_equivalent(got, expected, where: str = "$") -> None:
+def tolerance(tool: str) -> float:
+    return 1e-3 if tool == "customer_lifetime_value" else 1e-5
+
+
+def assert_equivalent(got, expected, where: str = "$", rel: float = 1e-5) -> None:
     if isinstance(expected, dict) and "bdata" in expected and "dtype" in expected:  # Plotly typed arrays
         got = typed_array(got) if isinstance(got, dict) and "bdata" in got else got
-        assert_equivalent(got, typed_array(expected), where)
+        assert_equivalent(got, typed_array(expected), where, rel)
     elif isinstance(expected, bool) or expected is None:
         assert got == expected, (where, got, expected)
     elif isinstance(expected, (int, float)):
         assert isinstance(got, (int, float)) and not isinstance(got, bool), (where, got, expected)
-        assert close(float(got), float(expected)), (where, got, expected)
+        assert close(float(got), float(expected), rel), (where, got, expected)
     elif isinstance(expected, str):
         assert isinstance(got, str), (where, got)
         assert NUMBER.sub("#", got) == NUMBER.sub("#", expected), (where, got, expected)
         for a, b in zip(NUMBER.findall(got), NUMBER.findall(expected)):
-            assert close(float(a.replace(",", "")), float(b.replace(",", ""))), (where, a, b, expected)
+            assert close(float(a.replace(",", "")), float(b.replace(",", "")), rel), (where, a, b, expected)
     elif isinstance(expected, dict):
         assert isinstance(got, dict) and set(got) == set(expected), (where, set(got) ^ set(expected))
         for key in expected:
-            assert_equivalent(got[key], expected[key], f"{where}.{key}")
+            assert_equivalent(got[key], expected[key], f"{where}.{key}", rel)
     elif isinstance(expected, list):
         assert isinstance(got, list) and len(got) == len(expected), (where, len(got), len(expected))
         for i, (a, b) in enumerate(zip(got, expected)):
-            assert_equivalent(a, b, f"{where}[{i}]")
+            assert_equivalent(a, b, f"{where}[{i}]", rel)
     else:
         assert got == expected, (where, got, expected)
 
 
-def close(a: float, b: float) -> bool:
+def close(a: float, b: float, rel: float = 1e-5) -> bool:
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
-    return math.isclose(a, b, rel_tol=1e-5, abs_tol=0.011)
+    return math.isclose(a, b, rel_tol=rel, abs_tol=0.011)
 
 
 @pytest.mark.parametrize("name", ["customer_clusters", "churn_risk", "customer_lifetime_value"])
@@ -163,7 +169,7 @@ def test_fits_beyond_the_cap_use_the_same_sample_on_both_engines(engines, name: 
     assert 800 <= resolved["fitted_customers"] <= 1200  # about the cap: a hash sample, not a LIMIT
     assert f"a sample of {resolved['fitted_customers']:,} of {buyers:,} customers" in answers["duckdb"]["answer"]
     assert "md5(CAST(customer_id AS VARCHAR))" in answers["duckdb"]["sql"][0]
-    assert_equivalent(answers["spark"], answers["duckdb"])
+    assert_equivalent(answers["spark"], answers["duckdb"], rel=tolerance(name))
     fit_cache.clear()
 
 
