@@ -55,7 +55,7 @@ def both(tmp_path_factory: pytest.TempPathFactory):
     duck, spark = Warehouse(path), SparkWarehouse(path)
     yield duck, spark
     duck.close()
-    spark.close()
+    spark.close()  # the session stays for tests/test_engines.py, which stops it
 
 
 def samples() -> list[exp.Expression]:

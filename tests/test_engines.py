@@ -27,8 +27,6 @@ CALLS: list[tuple[str, dict]] = [
     ("metric_query", {"dimension": "month", "period": "this_year", "compare": "last_year"}),
     ("metric_query", {"metric": "aov", "dimension": "host", "filters": {"gender": "female"}}),
     ("metric_query", {"metric": "buyers", "dimension": "segment"}),
-    ("metric_query", {"metric": "refund_rate", "dimension": "region", "period": "last_month",
-                      "compare": "previous_period"}),
     ("rfm_segments", {}),
     ("rfm_segments", {"scheme": "cn8", "threshold": "median"}),
     ("cohort_retention", {}),
@@ -38,9 +36,7 @@ CALLS: list[tuple[str, dict]] = [
     ("customer_lifetime_value", {}),
     ("customer_profile", {"customer_id": CUSTOMER}),
     ("export_segment", {"segment": "champions"}),
-    ("funnel", {}),
     ("funnel", {"dimension": "host"}),
-    ("live_performance", {}),
     ("live_performance", {"dimension": "session"}),
     ("product_associations", {}),
     ("recommend_products", {"segment": "champions"}),
@@ -66,14 +62,16 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def engines(small_db: Path):
     from assistant.engine import Engine
+    from tools.spark_session import stop_session
 
     opened = {"duckdb": Engine(small_db, "duckdb"), "spark": Engine(small_db, "spark")}
     yield opened
     for engine in opened.values():
         engine.close()
+    stop_session()  # the JVM (GBs, its own threads) has no business in the rest of the suite
 
 
 def test_every_registered_tool_is_compared() -> None:
@@ -191,6 +189,15 @@ SPARK_HOSTILE = [
 ]
 
 
+# Long on each engine, and interruptible on Spark: a cancelled Spark task stops only where it checks
+# for interruption (between input rows), so a 3-way cross join would keep a core busy after its
+# cancel; this 2-way one stops at once.
+LONG_QUERY = {
+    "duckdb": "SELECT count(*) FROM orders a, orders b, orders c WHERE a.pay_amount + b.pay_amount > c.pay_amount",
+    "spark": "SELECT count(*) FROM orders a, orders b WHERE a.pay_amount * b.pay_amount > a.order_id + b.order_id",
+}
+
+
 @pytest.fixture(params=["duckdb", "spark"])
 def kind(request) -> str:
     return request.param
@@ -235,9 +242,8 @@ def test_a_long_query_is_stopped_and_the_engine_carries_on(engines, kind: str) -
     from tools.result import ToolError
 
     warehouse = engines[kind].warehouse
-    endless = "SELECT count(*) FROM orders a, orders b, orders c WHERE a.pay_amount + b.pay_amount > c.pay_amount"
     with pytest.raises(ToolError) as stopped:
-        warehouse.query(endless, timeout_seconds=3)
+        warehouse.query(LONG_QUERY[kind], timeout_seconds=3)
     assert stopped.value.code == "timeout"
     assert warehouse.scalar("SELECT count(*) FROM hosts") > 0
 
@@ -290,8 +296,8 @@ with contextlib.redirect_stdout(printed):  # the CLI as a person runs it, in thi
 out = {"status": status, "cli": json.loads(printed.getvalue()), "session": type(spark_session()).__module__}
 warehouse = SparkWarehouse(sys.argv[1])
 try:
-    warehouse.query("SELECT count(*) FROM orders a, orders b, orders c "
-                    "WHERE a.pay_amount + b.pay_amount > c.pay_amount", timeout_seconds=3)
+    warehouse.query("SELECT count(*) FROM orders a, orders b "
+                    "WHERE a.pay_amount * b.pay_amount > a.order_id + b.order_id", timeout_seconds=3)
 except ToolError as error:
     out["timeout"] = error.code
 out["after"] = int(warehouse.scalar("SELECT count(*) FROM hosts"))

@@ -134,6 +134,8 @@ class _Watchdog:
             self._add, self._remove, cancel = spark.addTag, spark.removeTag, spark.interruptTag
         else:
             context = spark.sparkContext
+            # Without this a cancelled job's tasks keep running to the end, holding the cores.
+            context.setInterruptOnCancel(True)
             self._add, self._remove, cancel = context.addJobTag, context.removeJobTag, context.cancelJobsWithTag
         self.timer = threading.Timer(seconds, cancel, [self.tag])
 
