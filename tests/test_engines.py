@@ -74,6 +74,13 @@ def engines(small_db: Path):
     stop_session()  # the JVM (GBs, its own threads) has no business in the rest of the suite
 
 
+def test_the_cli_offers_every_engine() -> None:
+    from assistant.cli import ENGINE_CHOICES
+    from tools.warehouse import ENGINES
+
+    assert ENGINE_CHOICES == ENGINES  # the CLI keeps its own copy so that `--help` imports no tools
+
+
 def test_every_registered_tool_is_compared() -> None:
     from tools.registry import REGISTRY, load_builtin_tools
 

@@ -318,7 +318,7 @@ class ChurnScores:
     train_base_rate: float
     sqls: list[str]
     cutoffs: tuple[date, date, date]  # train, validation, scored-as-of
-    fit: FitSample = FitSample(0, 1.0)  # the customers pulled back for the fit
+    fit: FitSample  # the customers pulled back for the fit
 
 
 def score_customers(ctx: Context, horizon_days: int = 90) -> ChurnScores:

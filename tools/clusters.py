@@ -90,10 +90,9 @@ class ClusterInfo:
     features: list[str]
     sample_size: int
     sql: str
+    fit: FitSample  # the customers pulled back for the fit
     zscores: pd.DataFrame = field(default_factory=pd.DataFrame)  # cluster x feature, mean z-score
     names: dict[int, tuple[str, str]] = field(default_factory=dict)  # cluster -> (zh, en)
-    fit: FitSample = FitSample(0, 1.0)  # the customers pulled back for the fit
-    fitted: int = 0
 
 
 def _promo_condition(column: str) -> str:
@@ -242,7 +241,7 @@ def _fit(ctx: Context, k: int | None, max_k: int, used: list[str]) -> tuple[pd.D
     mean_orders = frame.groupby("cluster")["frequency"].mean()
     names = cluster_names(z_all, {int(c): bool(v <= 1.05) for c, v in mean_orders.items()})
     info = ClusterInfo(chosen, k is None, float(scores.loc[scores["k"] == chosen, "silhouette"].iloc[0]),
-                       scores, used, min(SILHOUETTE_SAMPLE, n), sql, z_all, names, sample, n)
+                       scores, used, min(SILHOUETTE_SAMPLE, n), sql, sample, z_all, names)
     return frame, info
 
 
@@ -420,7 +419,7 @@ def customer_clusters(
     assignment = frame[["customer_id", "cluster", "name"]]
     capped = len(assignment) > ASSIGNMENT_CAP
     return ToolResult(
-        answer=_answer(ctx, table, info) + info.fit.sentence(ctx, info.fitted),
+        answer=_answer(ctx, table, info) + info.fit.sentence(ctx, len(frame)),
         tables=[
             Table("clusters", table),
             Table("silhouette", info.silhouette_by_k.copy()),
@@ -433,6 +432,6 @@ def customer_clusters(
         sql=[info.sql, rfm_sql],
         params={"k": info.k, "chosen_by_silhouette": info.chosen_by_silhouette, "features": info.features,
                 "silhouette_sample": info.sample_size, "random_state": RANDOM_STATE, "n_init": N_INIT,
-                **info.fit.params(info.fitted)},
+                **info.fit.params(len(frame))},
         recommendations=_recommendations(ctx, table, mapping),
     )

@@ -34,7 +34,7 @@ class ClvFit:
     repeat_buyers: int
     sql: str
     as_of: date
-    fit: FitSample = FitSample(0, 1.0)  # the customers pulled back for the fit
+    fit: FitSample  # the customers pulled back for the fit
 
 
 def summary_frame(ctx: Context, as_of: date, sample: FitSample | None = None) -> tuple[pd.DataFrame, str]:

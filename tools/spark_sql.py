@@ -19,6 +19,7 @@ from sqlglot.errors import ParseError
 from sqlglot.generators.spark import SparkGenerator
 
 from tools.result import ToolError
+from tools.sql_guard import function_key
 
 
 class Spark3(Spark):
@@ -50,21 +51,17 @@ _UNAVAILABLE_LABELS: dict[type[exp.Expression], str] = {exp.SimilarTo: "SIMILAR 
 _UNAVAILABLE_NODES = tuple(_UNAVAILABLE_LABELS)
 
 
-def _function_key(node: exp.Func) -> str:
-    return f"anon:{node.name.lower()}" if isinstance(node, exp.Anonymous) else f"typed:{type(node).__name__}"
-
-
 @lru_cache(maxsize=1)
 def _unavailable_keys() -> frozenset[str]:
     tree = sqlglot.parse_one(f"SELECT {_SPARK_UNAVAILABLE_SAMPLES}", read="duckdb")
-    return frozenset(_function_key(node) for node in tree.find_all(exp.Func))
+    return frozenset(function_key(node) for node in tree.find_all(exp.Func))
 
 
 def refuse_unavailable(tree: exp.Expression) -> None:
     """A clear refusal for what Spark cannot compute the way DuckDB does (instead of a wrong number)."""
     keys = _unavailable_keys()
     for node in tree.find_all(exp.Func, *_UNAVAILABLE_NODES):
-        unavailable = isinstance(node, _UNAVAILABLE_NODES) or _function_key(node) in keys
+        unavailable = isinstance(node, _UNAVAILABLE_NODES) or function_key(node) in keys
         ordered_quantile = isinstance(node, exp.PercentileCont) and node.find(exp.Order) is not None
         if unavailable or ordered_quantile:
             label = _UNAVAILABLE_LABELS.get(type(node)) or node.sql(dialect="duckdb").split("(")[0].upper()

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,14 @@ import sqlglot
 from tools.result import ToolError
 from tools.spark_session import is_connect, spark_session
 from tools.spark_sql import refuse_unavailable, single_select, to_spark
-from tools.warehouse import DEFAULT_TIMEOUT_SECONDS, QueryResult, WarehouseBase, not_read_only
+from tools.warehouse import (
+    DEFAULT_TIMEOUT_SECONDS,
+    QueryResult,
+    WarehouseBase,
+    file_missing,
+    not_read_only,
+    query_timeout,
+)
 
 _DUCKDB_TYPES = {
     "bigint": "BIGINT", "int": "INTEGER", "smallint": "SMALLINT", "tinyint": "TINYINT", "double": "DOUBLE",
@@ -67,7 +75,7 @@ class SparkWarehouse(WarehouseBase):
 
     def _views_of_file(self) -> dict[str, str]:
         if not self.path.is_file():
-            raise ToolError("data_not_found", f"No database file at {self.path}.", f"找不到数据库文件：{self.path}。")
+            raise file_missing(self.path)
         self._export_dir = Path(tempfile.mkdtemp(prefix="assistant-spark-"))
         prefix = f"wh{uuid.uuid4().hex[:8]}_"  # two warehouses in one session must not share view names
         names = {}
@@ -89,16 +97,16 @@ class SparkWarehouse(WarehouseBase):
             shutil.rmtree(self._export_dir, ignore_errors=True)
             self._export_dir = None
 
-    @property
+    @cached_property
     def tables(self) -> dict[str, list[tuple[str, str]]]:
-        if getattr(self, "_tables", None) is None:
-            self._tables = {
-                table: [(f.name, duckdb_type(f.dataType.simpleString())) for f in self.spark.table(name).schema.fields]
-                for table, name in sorted(self.names.items())
-            }
-        return self._tables
+        return {
+            table: [(f.name, duckdb_type(f.dataType.simpleString())) for f in self.spark.table(name).schema.fields]
+            for table, name in sorted(self.names.items())
+        }
 
+    @cached_property
     def _schema(self) -> dict[str, dict[str, str]]:
+        """`tables` as sqlglot's schema, which the DATE - DATE rewrite types against."""
         return {table: dict(columns) for table, columns in self.tables.items()}
 
     def check_select(self, sql: str) -> None:
@@ -110,7 +118,7 @@ class SparkWarehouse(WarehouseBase):
 
     def query(self, sql: str, params: list[Any] | None = None, *, max_rows: int | None = None,
               timeout_seconds: float | None = None) -> QueryResult:
-        statement = to_spark(sql, params, tables=self.names, schema=self._schema())
+        statement = to_spark(sql, params, tables=self.names, schema=self._schema)
         seconds = timeout_seconds or self.timeout_seconds
         with _Watchdog(self.spark, seconds):
             try:
@@ -152,12 +160,7 @@ class _Watchdog:
 def _explain_spark_error(error: Exception, seconds: float) -> ToolError:
     text = str(error)
     if "SPARK_JOB_CANCELLED" in text or "OPERATION_CANCELED" in text:
-        return ToolError(
-            "timeout",
-            f"The query ran longer than {seconds:g} seconds and was stopped. "
-            "Narrow it down (a time window, fewer joins, a LIMIT).",
-            f"查询超过 {seconds:g} 秒，已被中止。请缩小范围（加时间范围、减少关联或加 LIMIT）。",
-        )
+        return query_timeout(seconds)
     first = (text.strip().splitlines() or [type(error).__name__])[0]
     return ToolError("sql_error", f"The Spark engine rejected the query: {first}", f"Spark 引擎执行出错：{first}")
 

@@ -60,10 +60,11 @@ typeof(x)
 def allowed_function_keys() -> frozenset[str]:
     # The samples form one valid select list, so a single parse covers them all.
     tree = sqlglot.parse_one(f"SELECT {_ALLOWED_CALL_SAMPLES}", read="duckdb")
-    return frozenset(_function_key(node) for node in tree.find_all(exp.Func))
+    return frozenset(function_key(node) for node in tree.find_all(exp.Func))
 
 
-def _function_key(node: exp.Func) -> str:
+def function_key(node: exp.Func) -> str:
+    """How a call is told apart: an unknown name by its text, a known function by its sqlglot type."""
     if isinstance(node, exp.Anonymous):
         return f"anon:{node.name.lower()}"
     return f"typed:{type(node).__name__}"
@@ -129,7 +130,7 @@ def _check_nodes(tree: exp.Expression) -> None:
 def _check_functions(tree: exp.Expression) -> None:
     allowed = allowed_function_keys()
     for node in tree.find_all(exp.Func):
-        if _function_key(node) not in allowed:
+        if function_key(node) not in allowed:
             label = _function_label(node)
             raise _refuse(
                 "sql_function_not_allowed",

@@ -163,11 +163,7 @@ class Warehouse(WarehouseBase):
     ):
         self.path = Path(path)
         if not self.path.is_file():
-            raise ToolError(
-                "data_not_found",
-                f"No database file at {self.path}.",
-                f"找不到数据库文件：{self.path}。",
-            )
+            raise file_missing(self.path)
         try:
             self._con = duckdb.connect(
                 str(self.path), read_only=True, config=_locked_config(memory_limit, threads)
@@ -206,13 +202,7 @@ class Warehouse(WarehouseBase):
                 return QueryResult(cursor.df(), False)
             rows = cursor.fetchmany(max_rows + 1)
         except duckdb.InterruptException:
-            seconds = timeout_seconds or self.timeout_seconds
-            raise ToolError(
-                "timeout",
-                f"The query ran longer than {seconds:g} seconds and was stopped. "
-                "Narrow it down (a time window, fewer joins, a LIMIT).",
-                f"查询超过 {seconds:g} 秒，已被中止。请缩小范围（加时间范围、减少关联或加 LIMIT）。",
-            ) from None
+            raise query_timeout(timeout_seconds or self.timeout_seconds) from None
         except duckdb.Error as error:
             raise _explain_duckdb_error(error) from None
         finally:
@@ -244,6 +234,19 @@ class Warehouse(WarehouseBase):
             ) from None
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
             raise not_read_only()
+
+
+def file_missing(path: Path) -> ToolError:
+    return ToolError("data_not_found", f"No database file at {path}.", f"找不到数据库文件：{path}。")
+
+
+def query_timeout(seconds: float) -> ToolError:
+    return ToolError(
+        "timeout",
+        f"The query ran longer than {seconds:g} seconds and was stopped. "
+        "Narrow it down (a time window, fewer joins, a LIMIT).",
+        f"查询超过 {seconds:g} 秒，已被中止。请缩小范围（加时间范围、减少关联或加 LIMIT）。",
+    )
 
 
 def not_read_only() -> ToolError:
