@@ -16,8 +16,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from assistant import logs
 from assistant.answer import Answer
 from assistant.engine import Engine
+
+logs.install()
 
 __all__ = ["Answer", "Assistant"]
 

@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 
 from assistant.router.clarify import Clarification
 from tools.charts import render, to_plotly_json
+from tools.privacy import mask_strings, mask_text
 from tools.result import ChartSpec, Table
 
 
@@ -78,8 +79,9 @@ class Answer:
             "answer": self.answer,
             "language": self.language,
             "mode": self.mode,
+            # Arguments and SQL are a person's or a model's text: phone numbers in them are masked too.
             "tool_calls": [
-                {"name": c.name, "args": jsonable(c.args), "resolved": jsonable(c.resolved)}
+                {"name": c.name, "args": mask_strings(jsonable(c.args)), "resolved": mask_strings(jsonable(c.resolved))}
                 for c in self.tool_calls
             ],
             "tables": [_table_json(t, max_rows) for t in self.tables],
@@ -87,7 +89,7 @@ class Answer:
                 {"title": spec.title, "plotly": to_plotly_json(figure), "spec": _spec_json(spec)}
                 for spec, figure in zip(self.charts, self.figures())
             ],
-            "sql": list(self.sql),
+            "sql": [mask_text(q) for q in self.sql],
             "recommendations": list(self.recommendations),
             "error": self.error,
             "files": [dict(vars(f)) for f in self.files],

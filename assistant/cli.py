@@ -235,13 +235,14 @@ def _demo_data(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from assistant.ingest.report_text import import_json, import_text
     from assistant.ingest.workspace import import_dataset
+    from tools.privacy import mask_text
 
     language = args.lang or _default_language()
     result = import_dataset(args.path, args.name, args.mapping, dry_run=args.dry_run)
     if args.json:
-        print(json.dumps(import_json(result, language), ensure_ascii=False, indent=2))
+        print(mask_text(json.dumps(import_json(result, language), ensure_ascii=False, indent=2)))
     else:
-        print(import_text(result, language))
+        print(mask_text(import_text(result, language)))  # file and column names can hold a phone number
     return EXIT_OK
 
 

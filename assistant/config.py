@@ -28,11 +28,36 @@ def env_number(name: str, default: float, minimum: float, maximum: float | None 
 
 
 def workspace() -> Path:
-    """The assistant's own folder: `ASSISTANT_HOME`, else ~/.live-commerce-assistant."""
+    """The assistant's own folder: `ASSISTANT_HOME`, else ~/.live-commerce-assistant. Created
+    owner-only (0700): it holds datasets, contact stores and exports."""
     configured = os.environ.get("ASSISTANT_HOME")
     home = Path(configured).expanduser() if configured else Path.home() / ".live-commerce-assistant"
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
     return home
+
+
+SECRET_FILE = ".secret"
+
+
+def workspace_secret() -> bytes:
+    """32 random bytes made once per workspace (mode 0600): the key of the surrogate customer ids
+    that replace phone numbers or nicknames used as keys, so the same buyer keeps the same id across
+    imports and nobody can reverse an id by hashing every phone number."""
+    path = workspace() / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(os.urandom(32))
+    return path.read_bytes()
+
+
+def sealing():
+    """Where sealed copies of a person's own (unsealed) DuckDB files are kept: the workspace."""
+    from tools.sealing import Sealing
+
+    return Sealing(workspace() / "sealed", workspace_secret())
 
 
 def demo_database() -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -50,6 +50,11 @@ Event = ToolStarted | ToolFinished | Notice | Final
 class Turn:
     question: str
     answer: Answer
+    size: int = -1  # answer_bytes, measured once when the turn is kept
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = answer_bytes(self.answer)
 
 
 class AnswerStrategy(Protocol):
@@ -138,6 +143,18 @@ def picked_option(last: Answer | None, text: str) -> str:
     return text
 
 
+def max_kept_bytes() -> int:
+    """Bytes of tables and charts a conversation keeps (`ASSISTANT_CONVERSATION_MB`, default 64):
+    past that, older turns keep their question, text and tool call (all a follow-up needs) but drop
+    their tables and charts. Counting turns alone let five wide answers hold gigabytes."""
+    return int(env_number("ASSISTANT_CONVERSATION_MB", 64, 1) * 1024 * 1024)
+
+
+def answer_bytes(answer: Answer) -> int:
+    """The memory an answer's tables hold (their charts are drawn from them)."""
+    return int(sum(t.df.memory_usage(index=True, deep=True).sum() for t in answer.tables))
+
+
 def max_turns() -> int:
     """Turns a conversation keeps (`ASSISTANT_MAX_TURNS`, default 50): follow-ups only look back one
     turn, so older ones are dropped to keep a long-running session's memory bounded."""
@@ -158,7 +175,7 @@ class Conversation:
         final: Answer | None = None
         if len(question) > MAX_QUESTION_CHARS:  # refuse at once: no routing, no model call
             final = self.engine.ask(question, self.language)
-            self.turns.append(Turn(question, final))
+            self._keep(Turn(question, final))
             yield Final(final)
             return
         for event in self.strategy.stream(self, question):
@@ -168,9 +185,21 @@ class Conversation:
         if final is None:  # a strategy must end with an answer; never leave the person hanging
             final = self.engine.ask(question, self.language)
             yield Final(final)
-        self.turns.append(Turn(question, final))
+        self._keep(Turn(question, final))
+
+    def _keep(self, turn: Turn) -> None:
+        """Append a turn, then bound the history: by count, then by bytes (oldest tables first,
+        never the newest turn's)."""
+        self.turns.append(turn)
         if len(self.turns) > self.max_turns:
             del self.turns[: len(self.turns) - self.max_turns]
+        budget, total = max_kept_bytes(), sum(t.size for t in self.turns)
+        for old in self.turns[:-1]:
+            if total <= budget:
+                break
+            if old.size:  # a lighter copy: the answer object itself may still be on someone's screen
+                old.answer = replace(old.answer, tables=[], charts=[])
+                total, old.size = total - old.size, 0
 
     def ask(self, question: str) -> Answer:
         final = None
@@ -198,6 +227,4 @@ class Conversation:
             answer.tool_calls = [ToolCall(routed.tool, dict(routed.args))]
         else:
             answer.error = {"code": "not_answered", "message": ""}  # nothing to follow up on
-        self.turns.append(Turn(question, answer))
-        if len(self.turns) > self.max_turns:
-            del self.turns[: len(self.turns) - self.max_turns]
+        self._keep(Turn(question, answer))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer, ToolCall
-from assistant.config import resolve_data
+from assistant.config import resolve_data, sealing
 from assistant.exporting import personal_data_note, write_export
 from assistant.help import examples_reply, unavailable_reply
 from assistant.router import DataVocabulary, Route, detect_language, route
@@ -28,7 +28,7 @@ class Engine:
     def __init__(self, data: str | os.PathLike[str] | None = None, engine: str | None = None):
         """`engine`: "duckdb" or "spark" (default: ASSISTANT_ENGINE, else duckdb)."""
         self.data_path: Path = resolve_data(data)
-        self.warehouse = open_warehouse(self.data_path, engine)
+        self.warehouse = open_warehouse(self.data_path, engine, sealing())
         load_builtin_tools()
 
     def close(self) -> None:
@@ -39,6 +39,11 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def mask_text(self, text: str) -> str:
+        """Text from outside the tools (a model's reply) masked: phone numbers, e-mails and ID
+        numbers by pattern, and this dataset's customers' names by their digests (tools.sealing)."""
+        return self.warehouse.name_mask(mask_text(text))
 
     def tool_names(self) -> set[str]:
         return set(REGISTRY)
@@ -104,7 +109,7 @@ class Engine:
         call.resolved = result.params
         answer = _from_result(result, call, language)
         for request in result.files:
-            exported = write_export(result, request, allow_personal)
+            exported = write_export(result, request, allow_personal, self.warehouse.path)
             answer.files.append(exported)
             note = personal_data_note(exported, request.personal, language)
             answer.answer += (" " if language == "en" else "") + note
@@ -132,5 +137,5 @@ def _from_result(result: ToolResult, call: ToolCall, language: str) -> Answer:
 
 
 def _error_answer(error: ToolError, language: str) -> Answer:
-    message = error.message(language)
+    message = mask_text(error.message(language))  # errors quote what was asked ("no customer 138...")
     return Answer(message, language, error={"code": error.code, "message": message})

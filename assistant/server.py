@@ -9,7 +9,12 @@
     /health      liveness
 
 All of them answer through one `Service` (datasets, conversations, published links), so a dataset
-opened for the web app is the one the API reads."""
+opened for the web app is the one the API reads.
+
+Access, in one place each: `HostGuard` refuses Host names that are not the server's (DNS rebinding,
+assistant/api/hosts.py) before any route runs; `LoginLimiter` slows password guessing at the web
+login (assistant/web/auth.py); conversations are bound to the caller that started them
+(assistant/api/conversations.py), the bots' to the bot callbacks."""
 
 from __future__ import annotations
 
@@ -25,15 +30,19 @@ import uvicorn
 from fastapi import FastAPI
 
 from assistant.api import build_api
-from assistant.api.access import token_ok
+from assistant.api.access import request_caller, token_ok
 from assistant.api.app import caller, finish_routes
+from assistant.api.conversations import BOT_PREFIX, BOTS
+from assistant.api.hosts import HostGuard, allowed_hosts
 from assistant.api.openai_compat import openai_routes
 from assistant.api.service import Service
 from assistant.bots import bots_router
-from assistant.config import check_exposure, check_login, is_loopback, login_required
+from assistant.config import check_exposure, login_required, workspace
 from assistant.mcp_server import build_mcp_server, mount_mcp
 from assistant.web.app import AUTH_MESSAGE, build_app, launch_options, shared_engine
+from assistant.web.auth import LoginLimiter, RememberClientAddress, WebUsers
 from assistant.web.context import ContextCache, WebContext
+from assistant.web.downloads import ClientCookie, downloads_router
 
 log = logging.getLogger("assistant.server")
 
@@ -52,16 +61,40 @@ def build_server(data: str | os.PathLike[str] | None = None, host: str = "127.0.
     # Platform callbacks, not an API for clients: kept out of the OpenAPI spec (docs/bots.md).
     app.include_router(bots_router(*bot_hooks(service, f"http://{_reachable(host)}:{port}")),
                        include_in_schema=False)
+    web_users = WebUsers()
+    app.include_router(downloads_router(web_users))  # the web app's files: short-lived owned links, no folder
     finish_routes(app)
-    # DNS-rebinding protection matters on loopback (a web page could post to 127.0.0.1); elsewhere a
-    # login or token is already required, and the server is reached under names we cannot know.
-    mount_mcp(app, build_mcp_server(service.engine, ask=service.ask), "/mcp", check_token=token_ok,
-              allowed_hosts=None if is_loopback(host) else ["*"])
+    hosts = allowed_hosts(host)
+    # The SDK's own Host/Origin check on /mcp stays, with the same names as HostGuard's.
+    mount_mcp(app, build_mcp_server(service.engine, ask=service.ask, caller_of=request_caller), "/mcp",
+              check_token=token_ok, allowed_hosts=["*"] if hosts is None else _as_host_patterns(hosts))
+    private_uploads()
     blocks = build_app(data, service.cache)
-    login = {"auth": check_login, "auth_message": AUTH_MESSAGE} if login_required() else {}
+    login = {"auth": LoginLimiter(), "auth_message": AUTH_MESSAGE} if login_required() else {}
     app = gr.mount_gradio_app(app, blocks, path="/", footer_links=["api"], show_error=False,
                               **login, **launch_options())
+    web_users.attach(app)
+    # Mounted apps never count as launched, and Gradio then skips its own check that a file input
+    # names an upload (processing_utils._check_allowed): any server path was copied in and handed on.
+    blocks.has_launched = True
+    app.add_middleware(ClientCookie)  # tells browsers apart, to give each its own downloads
+    app.add_middleware(RememberClientAddress)  # the login limiter counts failures per client address
+    app.add_middleware(HostGuard, allowed=hosts)  # added last: the outermost, before any route runs
     return Built(app, blocks, service)
+
+
+def _as_host_patterns(names: frozenset[str]) -> list[str]:
+    """Names as they appear in a Host header: IPv6 addresses in brackets."""
+    return sorted(f"[{name}]" if ":" in name else name for name in names)
+
+
+def private_uploads() -> None:
+    """Gradio keeps uploads (shops' exports, with phone numbers) in its temp folder, /tmp/gradio by
+    default and readable by every account on the machine: use a folder in the workspace (0700)."""
+    if not os.environ.get("GRADIO_TEMP_DIR"):
+        folder = workspace() / "uploads"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.environ["GRADIO_TEMP_DIR"] = str(folder)
 
 
 def _reachable(host: str) -> str:
@@ -74,7 +107,8 @@ def bot_hooks(service: Service, base_url: str) -> tuple[Callable[[str, str], dic
     people in them reach the server by its public name, not the address it listens on."""
 
     def ask(chat_key: str, question: str) -> dict:
-        conversation_id, answer = service.ask(question, "bot:" + chat_key)
+        # Only this path (behind each platform's signature check) may use a `bot:` conversation.
+        conversation_id, answer = service.ask(question, BOT_PREFIX + chat_key, caller=BOTS)
         return answer.to_json(200) | {"conversation_id": conversation_id}
 
     def publish(answer: dict) -> list[tuple[str, str]]:

@@ -18,6 +18,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from tools.sealing import seal
+
 DEFAULT_CUSTOMERS = 20_000
 DEFAULT_SEED = 7
 START_DATE = date(2024, 9, 1)
@@ -1214,10 +1216,11 @@ def build_demo(path: str | os.PathLike, customers: int = DEFAULT_CUSTOMERS,
             con.close()
         # A WAL left by the old file would be replayed onto the new one.
         Path(f"{target}.wal").unlink(missing_ok=True)
-        os.replace(tmp, target)
-    except BaseException:
+        # Like every dataset, the demo is stored sealed: phones and nicknames masked in the file,
+        # the raw ones in demo.contacts.duckdb beside it (no surrogate keys: its ids are not personal).
+        seal(tmp, target, secret=f"demo-{seed}".encode())
+    finally:
         _remove(tmp)
-        raise
     return truth
 
 

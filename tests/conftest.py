@@ -20,6 +20,7 @@ SHARED = REPO.parent / "shared"
 # suite; tests/test_fixtures_in_sync.py fails if the copy drifts from the shared original.
 DEV_QUESTIONS = REPO / "tests" / "fixtures" / "dev_questions.yaml"
 SHARED_DEV_QUESTIONS = SHARED / "eval" / "dev_questions.yaml"
+pytest_plugins = ["tests.redteam_support"]  # red team: end-of-run scan of workspace and logs
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,16 +57,37 @@ def engine(demo_db: Path):
 
 
 @pytest.fixture(scope="session")
-def raw_tables(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
-    """The demo tables read through a plain connection to a copy (DuckDB shares one instance per
-    file in a process, so the original is already open with the locked configuration)."""
+def raw_tables(demo_db: Path, demo_contacts: pd.DataFrame,
+               tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The demo tables as the generator made them, read through a plain connection to a copy
+    (DuckDB shares one instance per file in a process, so the original is already open with the
+    locked configuration). The file stores customers' phones and nicknames masked; the raw ones come
+    back from the contact store, as a shop's own export would have them."""
     copy = tmp_path_factory.mktemp("raw") / "copy.duckdb"
     shutil.copy(demo_db, copy)
     con = duckdb.connect(str(copy), read_only=True)
     names = ["orders", "order_items", "customers", "products", "hosts", "live_sessions"]
     tables = {name: con.execute(f"SELECT * FROM {name}").df() for name in names}
     con.close()
+    customers = tables["customers"]
+    raw = demo_contacts.set_index("customer_id").loc[customers["customer_id"]]
+    tables["customers"] = customers.assign(nickname=raw["nickname"].to_numpy(), phone=raw["phone"].to_numpy())
     return tables
+
+
+@pytest.fixture(scope="session")
+def demo_contacts(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    """The demo shop's raw personal data (customer_id, nickname, phone): what must never leave masked
+    form on any surface. The dataset itself holds them masked; the raw values are in its contact store."""
+    from tools.sealing import contacts_path
+
+    copy = tmp_path_factory.mktemp("contacts") / "copy.duckdb"
+    shutil.copy(contacts_path(demo_db), copy)
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        return con.execute("SELECT customer_id, nickname, phone FROM contacts").df()
+    finally:
+        con.close()
 
 
 def dataset_file(path: Path, *statements: str, source: Path | None = None) -> Path:

@@ -505,8 +505,9 @@ def test_feishu_bad_signature_and_token_are_rejected(base_url: str, stub: Stub, 
 
 def test_feishu_exact_replay_is_rejected(base_url: str, stub: Stub, assistant: FakeAssistant) -> None:
     body = json.dumps({"encrypt": feishu_seal("encrypt-key", json.dumps(feishu_message()).encode())}).encode()
-    first = feishu_post(base_url, {}, body=body, timestamp=int(time.time()), nonce="fixed-nonce")
-    again = feishu_post(base_url, {}, body=body, timestamp=int(time.time()), nonce="fixed-nonce")
+    now = int(time.time())  # one timestamp: two calls to time() can fall in different seconds
+    first = feishu_post(base_url, {}, body=body, timestamp=now, nonce="fixed-nonce")
+    again = feishu_post(base_url, {}, body=body, timestamp=now, nonce="fixed-nonce")
     assert first.status_code == 200 and again.status_code == 409
     eventually(lambda: stub.sent("/reply"))
     time.sleep(0.3)

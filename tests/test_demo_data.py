@@ -23,6 +23,7 @@ from data.demo import (
     DemoTruth,
     build_demo,
 )
+from tools.sealing import contacts_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = 3_000
@@ -46,6 +47,11 @@ class Built:
 
     def one(self, sql: str, params: list | None = None):
         return self.con.execute(sql, params or []).fetchone()[0]
+
+    def contacts(self) -> pd.DataFrame:
+        """The raw phones and nicknames, from the contact store beside the dataset."""
+        with duckdb.connect(str(contacts_path(self.path)), read_only=True) as con:
+            return con.execute("SELECT * FROM contacts").df()
 
 
 @pytest.fixture(scope="module")
@@ -322,10 +328,14 @@ def test_loyal_fans_watch_more(full: Built) -> None:
 
 def test_customers_look_real(small: Built) -> None:
     customers = small.df("SELECT * FROM customers")
-    assert customers["phone"].str.fullmatch(r"1[3-9]\d{9}").all()
-    assert customers["phone"].str[:3].isin(demo.PHONE_PREFIXES).all()
-    assert customers["phone"].is_unique
-    assert customers["nickname"].str.fullmatch(r"[\u4e00-\u9fff]+\d{0,4}").all()
+    contacts = small.contacts().set_index("customer_id").loc[customers["customer_id"]]
+    assert contacts["phone"].str.fullmatch(r"1[3-9]\d{9}").all()
+    assert contacts["phone"].str[:3].isin(demo.PHONE_PREFIXES).all()
+    assert contacts["phone"].is_unique
+    assert contacts["nickname"].str.fullmatch(r"[\u4e00-\u9fff]+\d{0,4}").all()
+    # The dataset itself holds them masked: the raw values exist only in the contact store.
+    assert (customers["phone"].to_numpy() == [p[:3] + "****" + p[-4:] for p in contacts["phone"]]).all()
+    assert (customers["nickname"].to_numpy() == [n[0] + "**" for n in contacts["nickname"]]).all()
     assert abs((customers["gender"] == "female").mean() - 0.70) < 0.03
     top = customers["province"].value_counts().index[:6].tolist()
     assert top[0] == "广东" and {"浙江", "江苏", "山东"} <= set(top)

@@ -37,7 +37,7 @@ def test_exports_hibernating_customers_exactly(engine, raw_tables, workspace: Pa
     assert Path(answer.files[0].path).parent == workspace / "exports"
 
 
-def test_contact_details_need_the_persons_explicit_request(engine, workspace: Path) -> None:
+def test_contact_details_need_the_persons_explicit_request(engine, workspace: Path, demo_contacts) -> None:
     asked_by_model = engine.run_tool("export_segment", {"segment": "at_risk", "include_personal": True}, "en")
     data = Path(asked_by_model.files[0].path).read_bytes().decode("utf-8-sig")
     assert not asked_by_model.files[0].personal_data
@@ -49,9 +49,15 @@ def test_contact_details_need_the_persons_explicit_request(engine, workspace: Pa
     data = Path(allowed.files[0].path).read_bytes().decode("utf-8-sig")
     assert allowed.files[0].personal_data and allowed.files[0].name.endswith("_contacts.csv")
     assert len(PHONE.findall(data)) == allowed.files[0].rows
-    # The chat-visible table stays masked even then.
+    # The raw numbers come from the contact store, each on its own customer's row.
+    exported = pd.read_csv(Path(allowed.files[0].path), encoding="utf-8-sig", dtype=str)
+    truth = demo_contacts.astype(str).set_index("customer_id")
+    assert (exported["phone"].to_numpy() == truth.loc[exported["customer_id"], "phone"].to_numpy()).all()
+    assert (exported["nickname"].to_numpy() == truth.loc[exported["customer_id"], "nickname"].to_numpy()).all()
+    # The chat-visible table never holds contact details, not even masked ones.
     shown = allowed.table("export")
-    assert not shown["phone"].astype(str).str.fullmatch(r"1[3-9]\d{9}").any()
+    assert not {"phone", "nickname"} & set(shown.columns)
+    assert oct(Path(allowed.files[0].path).stat().st_mode & 0o777) == "0o600"
 
 
 def test_holdout_is_stable_and_near_the_share(engine) -> None:

@@ -41,29 +41,32 @@ QUESTIONS = [
 ]
 
 # What an obedient model calls: each (tool, args) with the code it must get back (None: runs, masked).
+# Personal columns hold masked values at the source (tools.sealing), so transforming them (reverse,
+# slices, casts, lists, whole rows) runs and still shows nothing raw.
 OBEYED_CALLS = [
     pytest.param("run_sql", {"sql": "SELECT customer_id, phone, nickname FROM customers"}, None, id="select-phones"),
     pytest.param("run_sql", {"sql": "SELECT phone AS contact FROM customers"}, None, id="phone-renamed"),
-    pytest.param("run_sql", {"sql": "SELECT list(phone) FROM customers"}, "sql_personal_data", id="list-phones"),
-    pytest.param("run_sql", {"sql": "SELECT string_agg(phone, ',') AS p FROM customers"}, "sql_personal_data",
+    pytest.param("run_sql", {"sql": "SELECT list(phone) FROM customers"}, None, id="list-phones"),
+    pytest.param("run_sql", {"sql": "SELECT string_agg(phone, ',') AS p FROM customers"}, None,
                  id="string_agg-phones"),
-    pytest.param("run_sql", {"sql": "SELECT CAST(phone AS BIGINT) AS n FROM customers"}, "sql_personal_data",
+    # A masked number is not a number: the cast fails, as it would on any text.
+    pytest.param("run_sql", {"sql": "SELECT CAST(phone AS BIGINT) AS n FROM customers"}, "sql_error",
                  id="phone-cast-to-number"),
-    pytest.param("run_sql", {"sql": "SELECT reverse(phone) AS r FROM customers"}, "sql_personal_data",
+    pytest.param("run_sql", {"sql": "SELECT reverse(phone) AS r FROM customers"}, None,
                  id="phone-reversed"),
     pytest.param("run_sql", {"sql": "SELECT substr(phone, 1, 3) AS a, substr(phone, 4) AS b FROM customers"},
-                 "sql_personal_data", id="phone-split"),
-    pytest.param("run_sql", {"sql": "SELECT phone || '' AS p FROM customers"}, "sql_personal_data",
+                 None, id="phone-split"),
+    pytest.param("run_sql", {"sql": "SELECT phone || '' AS p FROM customers"}, None,
                  id="phone-concatenated"),
-    pytest.param("run_sql", {"sql": "SELECT nickname AS n FROM customers"}, "sql_personal_data",
+    pytest.param("run_sql", {"sql": "SELECT nickname AS n FROM customers"}, None,
                  id="nickname-renamed"),
     pytest.param("run_sql", {"sql": "WITH x AS (SELECT phone AS p FROM customers) SELECT reverse(p) FROM x"},
-                 "sql_personal_data", id="cte-renamed-then-reversed"),
+                 None, id="cte-renamed-then-reversed"),
     pytest.param("run_sql", {"sql": "WITH x(c) AS (SELECT phone FROM customers) SELECT c FROM x"},
-                 "sql_not_supported", id="cte-column-alias"),
-    pytest.param("run_sql", {"sql": "SELECT a FROM customers t(a, b, c)"}, "sql_not_supported",
+                 None, id="cte-column-alias"),
+    pytest.param("run_sql", {"sql": "SELECT a FROM customers t(a, b, c)"}, None,
                  id="table-column-alias"),
-    pytest.param("run_sql", {"sql": "SELECT customers FROM customers"}, "sql_whole_row", id="row-as-struct"),
+    pytest.param("run_sql", {"sql": "SELECT customers FROM customers"}, None, id="row-as-struct"),
     pytest.param("run_sql", {"sql": "DROP TABLE orders"}, "sql_not_read_only", id="drop-table"),
     pytest.param("run_sql", {"sql": "COPY customers TO 'leak.csv'"}, "sql_not_read_only", id="copy-out"),
     pytest.param("export_segment", {"segment": "champions", "include_personal": True}, None,
@@ -81,7 +84,8 @@ def _digest(path: Path) -> str:
 
 
 def _leaks(text: str, phones: set[str]) -> set[str]:
-    return set(PHONE.findall(text)) & phones
+    runs = [run for run in re.findall(r"\d{11,}", text)]
+    return (set(PHONE.findall(text)) & phones) | {p for p in phones for run in runs if p in run or p[::-1] in run}
 
 
 def _file_leaks(path: str, phones: set[str]) -> set[str]:

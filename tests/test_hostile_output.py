@@ -23,9 +23,11 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.engine import Engine
-from assistant.web.render import answer_markdown, csv_file, display_frame, escape_md, step_markdown
+from assistant.web.downloads import DOWNLOADS
+from assistant.web.render import answer_markdown, csv_download, display_frame, escape_md, step_markdown
 from tests.conftest import cli_env, dataset_file
 from tools.exports import table_bytes
+from tools.privacy import mask_personal
 
 # (value, a substring the rendered Markdown must NOT contain, one it MUST contain)
 MARKDOWN_CASES = [
@@ -70,11 +72,12 @@ def test_values_render_as_inert_markdown(value: str, forbidden: str, expected: s
 @pytest.mark.parametrize("value,forbidden,expected", MARKDOWN_CASES)
 def test_display_frame_keeps_values_as_plain_text(value: str, forbidden: str, expected: str) -> None:
     """The chat's table is a plain-text grid: the value is shown as it is, never interpreted;
-    personal columns are dropped before display."""
+    contact columns are masked (even a frame that somehow arrived unmasked)."""
     frame = pd.DataFrame({"product_name": [value], "nickname": [value], "phone": ["13812345678"], "gmv": [1.5]})
     shown = display_frame(frame)
-    assert list(shown.columns) == ["product_name", "gmv"]
+    assert list(shown.columns) == ["product_name", "nickname", "phone", "gmv"]
     assert shown["product_name"].iat[0] == value and isinstance(shown["product_name"].iat[0], str)
+    assert shown["phone"].iat[0] == "138****5678" and shown["nickname"].iat[0].endswith("**")
 
 
 @pytest.mark.parametrize("payload", [
@@ -124,8 +127,9 @@ def _no_formula(values: list[object]) -> None:
 @pytest.fixture
 def hostile_engine(tmp_path: Path, workspace: Path):
     engine = Engine(_hostile_db(tmp_path))
-    assert set(engine.warehouse.df("SELECT nickname FROM customers")["nickname"]) == set(FORMULA_CELLS
-                                                                                         + HTMLISH_CELLS)
+    # Stored masked (tools.sealing); the raw, hostile nicknames live in the contact store.
+    assert set(engine.warehouse.df("SELECT nickname FROM customers")["nickname"]) == {
+        mask_personal(v) for v in FORMULA_CELLS + HTMLISH_CELLS}
     yield engine
     engine.close()
 
@@ -168,12 +172,16 @@ def test_cli_export_through_the_command_line(hostile_engine: Engine, tmp_path: P
 
 
 @pytest.mark.parametrize("value", FORMULA_CELLS)
-def test_chat_csv_download_is_formula_safe(value: str) -> None:
-    path = csv_file(pd.DataFrame({"product_name": [value], "phone": ["13812345678"], "gmv": [1]}), "../../x")
-    assert path and Path(path).name == "x.csv"  # the stem cannot climb out of the download folder
-    values = _cells(Path(path))
+def test_chat_csv_download_is_formula_safe(value: str, tmp_path: Path) -> None:
+    link = csv_download(None, pd.DataFrame({"product_name": [value], "phone": ["13812345678"], "gmv": [1]}),
+                        "../../x")
+    assert link and link.endswith("/x.csv")  # the name cannot climb out of the download route
+    offer = DOWNLOADS.take(link.split("/")[-2])
+    path = tmp_path / offer.filename
+    path.write_bytes(offer.data)
+    values = _cells(path)
     _no_formula(values)
-    assert "13812345678" not in Path(path).read_text(encoding="utf-8-sig")
+    assert "13812345678" not in path.read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.parametrize("value", FORMULA_CELLS + HTMLISH_CELLS)

@@ -37,6 +37,28 @@ def spark(sql: str, params=None, **kw) -> str:
     # a whole row as arg_max's value; GROUP BY ordinals spelled out next to it
     ("SELECT r.customer_id, arg_max(r, r.pay_amount) FROM orders r GROUP BY 1",
      "MAX_BY(STRUCT(r.*), r.pay_amount) FROM orders AS r GROUP BY r.customer_id"),
+    # date_diff counts boundaries crossed (23:00 -> 01:00 is one day), not whole units elapsed
+    ("SELECT date_diff('day', order_time, paid_time) FROM orders",
+     "DATEDIFF(CAST(paid_time AS DATE), CAST(order_time AS DATE))"),
+    ("SELECT date_diff('month', order_time, paid_time) FROM orders",
+     "((YEAR(paid_time) - YEAR(order_time)) * 12 + (MONTH(paid_time) - MONTH(order_time)))"),
+    ("SELECT date_diff('week', order_time, paid_time) FROM orders",
+     "CAST(DATEDIFF(CAST(paid_time AS DATE), CAST(order_time AS DATE)) / 7 AS BIGINT)"),
+    ("SELECT date_diff('hour', order_time, paid_time) FROM orders",
+     "(FLOOR(UNIX_TIMESTAMP(paid_time) / 3600) - FLOOR(UNIX_TIMESTAMP(order_time) / 3600))"),
+    # Monday is 1 in ISO numbering on both; DuckDB's dow counts Sunday as 0, Spark's as 1
+    ("SELECT extract(isodow FROM order_time) FROM orders", "EXTRACT(DAYOFWEEK_ISO FROM order_time)"),
+    ("SELECT extract(dow FROM order_time) FROM orders", "(EXTRACT(DAYOFWEEK FROM order_time) - 1)"),
+    # avg is a DOUBLE in DuckDB, a widened DECIMAL in Spark
+    ("SELECT avg(CASE WHEN status = 'paid' THEN 1.0 ELSE 0.0 END) FROM orders",
+     "AVG(CAST(CASE WHEN status = 'paid' THEN 1.0 ELSE 0.0 END AS DOUBLE))"),
+    # a date spine in FROM; range() stops before its end, sequence() includes it
+    ("SELECT d FROM generate_series(DATE '2026-10-01', DATE '2026-10-03', INTERVAL 1 DAY) t(d)",
+     "FROM (SELECT EXPLODE(SEQUENCE(CAST('2026-10-01' AS DATE), CAST('2026-10-03' AS DATE), INTERVAL '1' DAY)) "
+     "AS `d`) AS t"),
+    ("SELECT r FROM range(1, 10, 2) t(r)", "FROM (SELECT EXPLODE(SEQUENCE(1, 10 - 1, 2)) AS `r`) AS t"),
+    # Chinese aliases need backticks in Spark
+    ("SELECT status AS 状态 FROM orders", "SELECT status AS `状态` FROM orders"),
 ])
 def test_rewrite(duckdb_sql: str, expected: str) -> None:
     assert expected in spark(duckdb_sql)

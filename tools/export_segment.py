@@ -2,7 +2,8 @@
 
 The file carries what a campaign needs (who, how recently and how much they bought, where they
 are, the playbook's first action) and, only on an explicit request by a person, their contact
-details. An optional hold-out group makes the campaign measurable with `ab_test` later.
+details (added by the engine from the contact store: this tool never reads them). An optional
+hold-out group makes the campaign measurable with `ab_test` later.
 """
 
 from __future__ import annotations
@@ -32,16 +33,15 @@ def in_holdout(customer_id: object, share: float, salt: str) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
-def _customer_columns(ctx: Context, include_personal: bool) -> list[str]:
+def _customer_columns(ctx: Context) -> list[str]:
     if not ctx.warehouse.has_table("customers"):
         return []
     existing = ctx.warehouse.columns("customers")
-    wanted = PROFILE_COLUMNS + (CONTACT_COLUMNS if include_personal else ())
-    return [c for c in wanted if c in existing]
+    return [c for c in PROFILE_COLUMNS if c in existing]
 
 
-def _member_rows(ctx: Context, members: SegmentMembers, include_personal: bool) -> tuple[pd.DataFrame, str]:
-    columns = _customer_columns(ctx, include_personal)
+def _member_rows(ctx: Context, members: SegmentMembers) -> tuple[pd.DataFrame, str]:
+    columns = _customer_columns(ctx)
     picked = ", ".join(f"c.{c}" for c in columns)
     customers_join = "LEFT JOIN customers c USING (customer_id)" if columns else ""
     sql = (
@@ -56,8 +56,8 @@ def _member_rows(ctx: Context, members: SegmentMembers, include_personal: bool) 
     return rows.merge(details, on="customer_id", how="left"), sql
 
 
-def _labelled(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
-    names = {
+def _labels(ctx: Context) -> dict[str, str]:
+    return {
         "customer_id": ctx.t("客户ID", "customer_id"),
         "segment": ctx.t("分群", "segment"),
         "recency_days": ctx.t("距上次购买天数", "days_since_last_purchase"),
@@ -75,7 +75,6 @@ def _labelled(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
         "group": ctx.t("分组", "group"),
         "suggested_action": ctx.t("建议动作", "suggested_action"),
     }
-    return frame.rename(columns=names)
 
 
 @tool
@@ -115,7 +114,7 @@ def export_segment(
         )
     ctx.warehouse.require_tables("orders")
     members = segment_members(ctx, segment, scheme)
-    rows, detail_sql = _member_rows(ctx, members, include_personal)
+    rows, detail_sql = _member_rows(ctx, members)
     rows.insert(1, "segment", members.name)
     today = date.today().isoformat()
     if holdout > 0:
@@ -128,7 +127,8 @@ def export_segment(
     for column in ("first_order_date", "last_order_date"):
         rows[column] = pd.to_datetime(rows[column]).dt.date  # a day, not midnight, in the file
     rows = rows.sort_values("monetary", ascending=False, kind="stable").reset_index(drop=True)
-    table = _labelled(ctx, rows)
+    names = _labels(ctx)
+    table = rows.rename(columns=names)
     stem = f"{members.key}_{today}"
     n_control = int(control.sum()) if holdout > 0 else 0
     return ToolResult(
@@ -140,7 +140,8 @@ def export_segment(
                 "n_control": n_control, **_suggested_holdout(rows, holdout)},
         recommendations=_recommendations(ctx, members, rows, holdout),
         definitions=definitions.segments(members.scheme, ctx.language, [members.key]),
-        files=[FileRequest("export", stem, format, personal=include_personal)],
+        files=[FileRequest("export", stem, format, personal=include_personal, contact_key=names["customer_id"],
+                           contact_columns={c: names[c] for c in CONTACT_COLUMNS})],
     )
 
 

@@ -1,40 +1,44 @@
-"""Personal data stays masked in answers: phones, e-mails, ID-card numbers, names and addresses.
+"""How personal data is recognised and masked: phone numbers, e-mails, ID numbers, names.
 
-Applied to every Answer (CLI, Python API, chat, HTTP, and therefore the LLM's summaries), whatever
-tool or SQL produced it. Unmasked exports need an explicit request (issue: export_segment).
+Two uses, one set of rules:
+- at the source: tools.sealing stores every dataset with its personal columns already masked, so no
+  query, tool or model ever sees a raw value (the raw values sit in a private contact store);
+- on the way out: every answer, the model's text and the logs pass `mask_text` / `mask_frame`, so a
+  value typed by a person, pasted into data or written by a model is masked too.
+
+Masked forms keep what a person needs to tell values apart and nothing more: 138****8000,
+010-****5678, +852 ****4567, l***@example.com, 110101********1234, 张**. Masking a masked value
+changes nothing.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 
 # English column names match whole words (so product_name or segment "name" stay visible);
 # Chinese terms match anywhere in the header (收货人姓名, 买家手机号).
-PERSONAL_WORDS = {"phone", "mobile", "telephone", "nickname", "address", "email", "id_card", "idcard", "wechat"}
-PERSONAL_COLUMNS = {"customer_name", "buyer_name", "receiver_name", "billing_name", "shipping_name"}
-PERSONAL_ZH = ("手机", "电话", "昵称", "姓名", "收货人", "收件人", "地址", "邮箱", "身份证", "微信")
-PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
-ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+PERSONAL_WORDS = {"phone", "mobile", "telephone", "tel", "nickname", "address", "email", "mail", "id_card", "idcard",
+                  "wechat", "weixin", "qq"}
+PERSONAL_COLUMNS = {"customer_name", "buyer_name", "receiver_name", "billing_name", "shipping_name", "full_name",
+                    "real_name", "contact_name", "buyer_nick", "user_nick", "nick"}
+PERSONAL_ZH = ("手机", "电话", "昵称", "姓名", "收货人", "收件人", "联系人", "地址", "邮箱", "身份证", "证件", "微信",
+               "买家账号", "用户名")
 
 
-def mask_text(text: str) -> str:
-    text = PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    text = EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
-    return ID_CARD.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+# The contact columns themselves, by exact name: what an answer table holds when it shows a
+# personal column as it is. Names built on them ("with_phone", "nickname_status") are an analyst's
+# derived values and are left alone; the values themselves are masked at the source anyway.
+CONTACT_COLUMNS = {"phone", "mobile", "telephone", "tel", "phone_number", "mobile_phone", "nickname", "nick",
+                   "email", "e_mail", "address", "wechat", "wechat_id", "id_card", "idcard", "手机", "手机号",
+                   "电话", "昵称", "姓名", "地址", "邮箱", "身份证", "身份证号", "微信", "微信号"} | PERSONAL_COLUMNS
 
 
-def _mask_whole(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return value
-    text = str(value)
-    masked = mask_text(text)
-    if masked != text:
-        return masked
-    return text[:1] + "*" * max(len(text) - 1, 2) if text else text
+def is_contact_column(name: str) -> bool:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower()) in CONTACT_COLUMNS
 
 
 def is_personal_column(name: str) -> bool:
@@ -44,15 +48,193 @@ def is_personal_column(name: str) -> bool:
     return any(part in PERSONAL_WORDS for part in re.split(r"[^a-z]+", lowered))
 
 
+# --- Phone numbers ---------------------------------------------------------------------------
+# One separator between digit groups: a space, a dash, a dot or a closing bracket.
+_SEP = r"[ \-.\u00a0]?"
+_PHONE_PATTERNS = (
+    # mainland mobile, optionally +86 / 0086 / 86 first: 13800138000, +86 138-0013-8000, 138 0013 8000
+    rf"(?:(?:\+|00)?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}",
+    # any number written with a country code: +852 9123 4567, +886 912 345 678, 00852-91234567
+    rf"(?:\+|00)\d{{1,3}}{_SEP}\(?\d{{1,4}}\)?(?:{_SEP}\d{{2,5}}){{1,4}}",
+    # Hong Kong / Macau / Taiwan codes written without a plus: 852 9123 4567, 886-2-2345-6789
+    rf"(?:852|853|886){_SEP}\(?\d{{1,4}}\)?(?:{_SEP}\d{{3,4}}){{1,3}}",
+    # mainland landline with its area code: 010-12345678, (0755) 1234 5678, 0755-1234567, 01012345678
+    rf"\(?0[1-9]\d{{1,2}}\)?{_SEP}\d{{3,4}}{_SEP}\d{{4}}",
+    # Taiwan mobile written domestically: 0912-345-678, 0912345678
+    rf"09\d{{2}}{_SEP}\d{{3}}{_SEP}\d{{3}}",
+)
+# ASCII boundaries: Chinese text runs straight into numbers ("电话13800138000").
+# A match that runs into stars is part of a number masked already ("+86 139-****-1111").
+PHONE = re.compile(r"(?<![0-9A-Za-z*+])(?:" + "|".join(_PHONE_PATTERNS) + r")(?![0-9A-Za-z*]|[ \-.]\*)")
+_COUNTRY = re.compile(r"^(?:\+|00)?(?:86|852|853|886|\d{1,3}(?=[ \-.\u00a0(]))?")
+
+
+def _mask_phone(span: str) -> str:
+    """Keep the country code, the first three and the last four digits of the number itself."""
+    country = ""
+    if span.startswith(("+", "00")) or span[:3] in ("852", "853", "886") or span[:2] == "86" and len(
+            re.sub(r"\D", "", span)) > 11:
+        match = _COUNTRY.match(span)
+        country = match.group(0) if match else ""
+    body = span[len(country):]
+    digits = [i for i, ch in enumerate(body) if ch.isdigit()]
+    if len(digits) < 7:  # too short to be a subscriber number: a code and a fragment of something else
+        return span
+    keep_head = 3 if len(digits) >= 10 else 0
+    hidden = set(digits[keep_head:len(digits) - 4])
+    return country + "".join("*" if i in hidden else ch for i, ch in enumerate(body))
+
+
+# --- E-mail ----------------------------------------------------------------------------------
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*"
+                   r"@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+
+# --- ID numbers ------------------------------------------------------------------------------
+# Mainland resident ID: 6-digit region, birth date, 3-digit sequence, check digit (ISO 7064 MOD 11-2).
+# Checked rather than matched loosely: an 18-digit order number must stay readable.
+ID_CARD = re.compile(r"(?<![0-9A-Za-z*])(\d{6})(\d{8})(\d{3})([\dXx])(?![0-9A-Za-z*])")
+ID_CARD_15 = re.compile(r"(?<![0-9A-Za-z*])([1-8]\d{5})(\d{6})(\d{3})(?![0-9A-Za-z*])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+# After a word that says so, any ID-shaped number is masked, valid or not.
+ID_CONTEXT = re.compile(r"(身份证|证件|ID\s*(?:card|no\.?|number|#))(\D{0,8})(\d{6})(\d{5,8})(\d{3}[\dXx]|\d{4})(?!\d)",
+                        re.IGNORECASE)
+# Hong Kong (A123456(7)) and Taiwan (A123456789) identity cards, checked by their check digit.
+HK_ID = re.compile(r"(?<![0-9A-Za-z*])([A-Z]{1,2})(\d{6})\(?([0-9A])\)?(?![0-9A-Za-z*])")
+TW_ID = re.compile(r"(?<![0-9A-Za-z*])([A-Z])([12]\d{8})(?![0-9A-Za-z*])")
+
+
+def _valid_birth(text: str, century_digits: int) -> bool:
+    try:
+        if century_digits == 4:
+            year, month, day = int(text[:4]), int(text[4:6]), int(text[6:8])
+        else:
+            year, month, day = 1900 + int(text[:2]), int(text[2:4]), int(text[4:6])
+        return 1900 <= year <= 2100 and bool(date(year, month, day))
+    except ValueError:
+        return False
+
+
+def _valid_id18(number: str) -> bool:
+    if not _valid_birth(number[6:14], 4) or number[0] not in "12345678":
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def _valid_hk(letters: str, digits: str, check: str) -> bool:
+    values = ([36] if len(letters) == 1 else []) + [ord(c) - 55 for c in letters] + [int(d) for d in digits]
+    total = sum(v * w for v, w in zip(values, range(9, 1, -1)))
+    expected = (11 - total % 11) % 11
+    return check == ("A" if expected == 10 else str(expected))
+
+
+_TW_LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
+
+
+def _valid_tw(letter: str, digits: str) -> bool:
+    code = _TW_LETTERS.index(letter) + 10
+    values = [code // 10, code % 10] + [int(d) for d in digits]
+    return sum(v * w for v, w in zip(values, (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1))) % 10 == 0
+
+
+def _mask_id18(m: re.Match[str]) -> str:
+    whole = m.group(0)
+    return f"{m.group(1)}********{m.group(3)[-3:]}{m.group(4)}" if _valid_id18(whole) else whole
+
+
+def _mask_id15(m: re.Match[str]) -> str:
+    return f"{m.group(1)}******{m.group(3)}" if _valid_birth(m.group(2), 2) else m.group(0)
+
+
+def _mask_id_context(m: re.Match[str]) -> str:
+    return f"{m.group(1)}{m.group(2)}{m.group(3)}{'*' * len(m.group(4))}{m.group(5)}"
+
+
+def _mask_hk(m: re.Match[str]) -> str:
+    return f"{m.group(1)}****{m.group(2)[-2:]}(*)" if _valid_hk(m.group(1), m.group(2), m.group(3)) else m.group(0)
+
+
+def _mask_tw(m: re.Match[str]) -> str:
+    return f"{m.group(1)}{m.group(2)[0]}*****{m.group(2)[-3:]}" if _valid_tw(m.group(1), m.group(2)) else m.group(0)
+
+
+# Digits written another way are digits: full-width (１３８) ones, and invisible characters between
+# digits (a zero-width space after each) would otherwise hide a number from the patterns. Only the
+# digits and what sits between them change: Chinese punctuation and the zero-width spaces that
+# keep Markdown inert (assistant.inert) elsewhere in the text stay as they are.
+_FULL_WIDTH_DIGITS = {ord(f): ord(a) for f, a in zip("０１２３４５６７８９", "0123456789")}
+_BETWEEN_DIGITS = re.compile("(?<=[0-9０-９])[\u200b\u200c\u200d\u2060\ufeff\u00ad]+(?=[0-9０-９])")
+_FULL_WIDTH_PLUS = re.compile("＋(?=[0-9０-９])")
+
+
+def _plain_digits(text: str) -> str:
+    text = _BETWEEN_DIGITS.sub("", text)
+    if any("０" <= ch <= "９" for ch in text):
+        text = _FULL_WIDTH_PLUS.sub("+", text.translate(_FULL_WIDTH_DIGITS))
+    return text
+
+
+def mask_text(text: str) -> str:
+    """Phone numbers, e-mails and ID numbers masked wherever they appear in a string."""
+    if not text:
+        return text
+    text = _plain_digits(text)
+    if not any(ch.isdigit() or ch == "@" for ch in text):
+        return text
+    text = ID_CONTEXT.sub(_mask_id_context, text)
+    text = ID_CARD.sub(_mask_id18, text)  # before phones: an ID holds phone-like digit runs
+    text = ID_CARD_15.sub(_mask_id15, text)
+    text = HK_ID.sub(_mask_hk, text)
+    text = TW_ID.sub(_mask_tw, text)
+    text = PHONE.sub(lambda m: _mask_phone(m.group(0)), text)
+    return EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+
+
+def mask_strings(value: object, personal: bool = False) -> object:
+    """Every string inside a JSON-like value masked (tool arguments a model or a person wrote); a
+    value under a personal key ({"nickname": ...}, {"phone": ...}) masked whole."""
+    if isinstance(value, str):
+        return mask_personal(value) if personal else mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_strings(v, personal or is_personal_column(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_strings(v, personal) for v in value]
+    return value
+
+
+# A value already in one of the masked forms above is left as it is: a masked name ("张**"), or
+# digits, separators and stars only (138****8000, 010-****5678, 110101********1234), a masked
+# e-mail or a masked Hong Kong / Taiwan ID.
+_ALREADY_MASKED = re.compile(
+    r"^.\*\*$|^[+\d \-.()\u00a0]*\*{2,}[\d \-.()*\u00a0Xx]*$|^[A-Za-z0-9]\*\*\*@[\w.-]+$"
+    r"|^[A-Z]{1,2}\*+\d{2}\(\*\)$|^[A-Z]\d\*+\d{3}$", re.DOTALL)
+
+
+def mask_personal(value: object) -> object:
+    """A value of a personal column (phone, nickname, name, address...): phone numbers, e-mails and
+    ID numbers keep their masked shape; anything else keeps its first character ("张**"), so
+    the length of a name is not revealed either."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return value
+    text = str(value).strip()
+    if not text or _ALREADY_MASKED.match(text):
+        return text
+    masked = mask_text(text)
+    if masked != text and "**" in masked:
+        return masked
+    return text[:1] + "**"
+
+
 def _mask_value(value: object, personal: bool) -> object:
     """One cell, however nested: lists (list(phone)), structs (SELECT customers FROM customers) and
     numbers that are phone or ID numbers (CAST(phone AS BIGINT)) are masked like text."""
     if isinstance(value, dict):
-        return {k: _mask_value(v, personal or is_personal_column(k)) for k, v in value.items()}
+        return {k: _mask_value(v, personal or is_contact_column(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and getattr(value, "ndim", 0) >= 1):
         return [_mask_value(v, personal) for v in (value.tolist() if hasattr(value, "tolist") else value)]
     if personal:
-        return _mask_whole(value)
+        return mask_personal(value)
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, int) and not isinstance(value, bool) and mask_text(str(value)) != str(value):
@@ -61,17 +243,21 @@ def _mask_value(value: object, personal: bool) -> object:
 
 
 def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Personal columns masked whole; phone/e-mail/ID patterns masked in every other text column,
-    inside lists and structs, and in integer columns holding phone or ID numbers."""
+    """The last pass before an answer leaves: contact columns (by exact name) masked whole unless
+    already masked; phone/e-mail/ID patterns masked in every other text column, inside lists and
+    structs, and in integer columns holding phone or ID numbers. Datasets are masked at the source
+    (tools.sealing): this catches what a person typed, a model wrote or a value hid in free text.
+    Columns are taken by position: a self-join can name two columns alike."""
     masked = frame.copy()
-    for column in masked.columns:
-        series = masked[column]
-        if is_personal_column(column):
-            masked[column] = _map_distinct(series, lambda v: _mask_value(v, True))
+    for position, column in enumerate(masked.columns):
+        series = masked.iloc[:, position]
+        if is_contact_column(column) and (series.dtype == object or pd.api.types.is_string_dtype(series)):
+            masked.isetitem(position, _map_distinct(series, lambda v: _mask_value(v, True)))
         elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            masked[column] = _map_distinct(series, lambda v: _mask_value(v, False))
+            masked.isetitem(position, _map_distinct(series, lambda v: _mask_value(v, False)))
         elif pd.api.types.is_integer_dtype(series) and _may_hold_numbers_to_mask(series):
-            masked[column] = series.map(lambda v: _mask_value(int(v), False) if pd.notna(v) else v).astype(object)
+            masked.isetitem(position, series.map(lambda v: _mask_value(int(v), False) if pd.notna(v) else v)
+                            .astype(object))
     return masked
 
 
@@ -93,10 +279,10 @@ def _map_distinct(series: pd.Series, mask: Callable[[object], object]) -> pd.Ser
 
 
 def _may_hold_numbers_to_mask(series: pd.Series) -> bool:
-    """Only 11-digit mobile numbers (optionally 86-prefixed) and 18-digit ID numbers can match as
-    integers; a range test skips the per-value check for ids, counts and amounts."""
+    """Only mobile numbers (11 digits, optionally with a country code) and ID numbers (15 or 18
+    digits) can match as integers; a range test skips the per-value check for ids, counts and amounts."""
     values = series.dropna()
     size = values.abs()  # "-13800138000" masks too: the pattern only needs no digit before it
-    candidates = (size.between(13_000_000_000, 19_999_999_999) | size.between(8_613_000_000_000, 8_619_999_999_999)
-                  | (size >= 10**17))
+    candidates = (size.between(1_000_000_000, 19_999_999_999) | size.between(8_500_000_000, 8_869_999_999_999)
+                  | (size >= 10**14))
     return bool(values[candidates].map(lambda v: _mask_value(int(v), False) != v).any())

@@ -35,13 +35,17 @@ class ChartSpec:
 class FileRequest:
     """Ask the front end to hand one of the result's tables over as a file (campaign exports).
 
-    `personal` asks for personal columns to stay readable; the engine honours it only when the
-    person asked explicitly (never on the model's or the router's say-so)."""
+    `personal` asks for the customers' contact details in the file; the engine honours it only when
+    the person asked explicitly (never on the model's or the router's say-so). Tools never see
+    raw contact details: the engine adds them from the dataset's contact store, matched on the
+    table's `contact_key` column, as the columns `contact_columns` names (field -> header)."""
 
     table: str
     stem: str
     format: Literal["csv", "xlsx"] = "csv"
     personal: bool = False
+    contact_key: str = "customer_id"
+    contact_columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

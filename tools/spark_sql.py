@@ -8,6 +8,7 @@ sibling module of this shape (docs/engines.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,9 +46,15 @@ to_timestamp(x), epoch_ms(x), date_sub('day', x, y), datesub('day', x, y), age(x
 try_strptime(x, '%Y'), strptime(x, '%Y'), get_current_timestamp(), time_bucket(INTERVAL 1 DAY, x),
 to_days(1), to_hours(1), to_minutes(1), to_weeks(1), to_months(1), to_years(1),
 isinf(x), gcd(x, y), lcm(x, y), strlen(x), prefix(x, 'a'), suffix(x, 'a'), to_base(x, 2),
-list_extract(x, 1), list_aggregate(x, 'sum'), row(1, 2), sum_if(x, y), avg_if(x, y)
+list_extract(x, 1), list_aggregate(x, 'sum'), row(1, 2), sum_if(x, y), avg_if(x, y),
+x -> '$.a', x ->> 'a', json_extract(x, '$.a'), json_extract_string(x, '$.a'), to_json(x), json_array_length(x),
+regexp_full_match(x, 'a'), regexp_split_to_array(x, ','), x @> y, x && y, list_has_any(x, y), x collate nocase,
+array_slice(x, 1, 2), list_slice(x, 1, 2), flatten(x), struct_extract(x, 'a'), product(x), arbitrary(x),
+isfinite(x), round_even(x, 2), century(x), decade(x), millennium(x), epoch_us(x), make_time(1, 2, 3),
+current_time, editdistance(x, y)
 """
-_UNAVAILABLE_LABELS: dict[type[exp.Expression], str] = {exp.SimilarTo: "SIMILAR TO", exp.Glob: "GLOB"}
+_UNAVAILABLE_LABELS: dict[type[exp.Expression], str] = {exp.SimilarTo: "SIMILAR TO", exp.Glob: "GLOB",
+                                                        exp.Slice: "x[a:b] slicing"}
 _UNAVAILABLE_NODES = tuple(_UNAVAILABLE_LABELS)
 
 
@@ -57,10 +64,22 @@ def _unavailable_keys() -> frozenset[str]:
     return frozenset(function_key(node) for node in tree.find_all(exp.Func))
 
 
+# strptime with only these codes becomes Spark's to_timestamp with the same meaning; other codes
+# (%b month names, %j, %-d, time zones) parse differently and stay refused.
+_PLAIN_STRPTIME = re.compile(r"^(?:%[YmdHMS]|[-/:. T])+$")
+
+
+def _plain_strptime(node: exp.Expression) -> bool:
+    fmt = node.args.get("format") if isinstance(node, exp.StrToTime) else None
+    return isinstance(fmt, exp.Literal) and fmt.is_string and bool(_PLAIN_STRPTIME.match(fmt.this))
+
+
 def refuse_unavailable(tree: exp.Expression) -> None:
     """A clear refusal for what Spark cannot compute the way DuckDB does (instead of a wrong number)."""
     keys = _unavailable_keys()
     for node in tree.find_all(exp.Func, *_UNAVAILABLE_NODES):
+        if _plain_strptime(node):
+            continue
         unavailable = isinstance(node, _UNAVAILABLE_NODES) or function_key(node) in keys
         ordered_quantile = isinstance(node, exp.PercentileCont) and node.find(exp.Order) is not None
         if unavailable or ordered_quantile:
@@ -116,6 +135,106 @@ def _functions(node: exp.Expression) -> exp.Expression:
             row = exp.Column(this=exp.Star(), table=exp.to_identifier(node.this.name))
             node.this.replace(exp.Anonymous(this="struct", expressions=[row]))
     return node
+
+
+def _year(node: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this="year", expressions=[node.copy()])
+
+
+def _date_diff(node: exp.Expression) -> exp.Expression:
+    """DuckDB's date_diff counts the unit's boundaries crossed (23:00 to 01:00 next day is 1 day);
+    Spark's DATEDIFF(unit, a, b) counts whole units elapsed (0 days). Spelled out per unit."""
+    if not isinstance(node, exp.DateDiff):
+        return node
+    unit = (node.unit.name if node.unit is not None else "DAY").upper()
+    end, start = node.this, node.expression
+
+    def call(name: str, *args: exp.Expression) -> exp.Expression:
+        return exp.Anonymous(this=name, expressions=[a.copy() for a in args])
+
+    def days() -> exp.Expression:
+        return call("datediff", exp.cast(end, "DATE"), exp.cast(start, "DATE"))
+
+    def part_diff(name: str) -> exp.Expression:
+        return exp.Paren(this=exp.Sub(this=call(name, end), expression=call(name, start)))
+
+    if unit in ("DAY", "DAYS", "D"):
+        return days()
+    if unit in ("WEEK", "WEEKS"):
+        return exp.cast(exp.Div(this=days(), expression=exp.Literal.number(7)), "BIGINT")
+    if unit in ("YEAR", "YEARS"):
+        return part_diff("year")
+    if unit in ("MONTH", "MONTHS", "QUARTER", "QUARTERS"):
+        per_year, name = (12, "month") if unit.startswith("MONTH") else (4, "quarter")
+        return exp.Paren(this=exp.Add(this=exp.Mul(this=part_diff("year"), expression=exp.Literal.number(per_year)),
+                                      expression=part_diff(name)))
+    seconds = {"HOUR": 3600, "HOURS": 3600, "MINUTE": 60, "MINUTES": 60, "SECOND": 1, "SECONDS": 1}.get(unit)
+    if seconds is None:
+        return node
+
+    def bucket(value: exp.Expression) -> exp.Expression:
+        epoch = call("unix_timestamp", value)
+        return call("floor", exp.Div(this=epoch, expression=exp.Literal.number(seconds)))
+
+    return exp.Paren(this=exp.Sub(this=bucket(end), expression=bucket(start)))
+
+
+# EXTRACT fields DuckDB numbers differently from Spark, or Spark names differently.
+_EXTRACT_FIELDS = {"ISODOW": "DAYOFWEEK_ISO", "ISOYEAR": "YEAROFWEEK"}
+
+
+def _extract(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node, exp.Extract) or not isinstance(node.this, exp.Var):
+        return node
+    field = node.this.name.upper()
+    if field in _EXTRACT_FIELDS:
+        return exp.Extract(this=exp.var(_EXTRACT_FIELDS[field]), expression=node.expression.copy())
+    if field in ("DOW", "DAYOFWEEK"):  # DuckDB: Sunday 0 .. Saturday 6; Spark: Sunday 1 .. Saturday 7
+        return exp.Paren(this=exp.Sub(this=exp.Extract(this=exp.var("DAYOFWEEK"), expression=node.expression.copy()),
+                                      expression=exp.Literal.number(1)))
+    if field == "SECOND":  # DuckDB: whole seconds; Spark: seconds with their fraction
+        return exp.cast(exp.Extract(this=exp.var("SECOND"), expression=node.expression.copy()), "INT")
+    return node
+
+
+def _average(node: exp.Expression) -> exp.Expression:
+    """avg() is a DOUBLE in DuckDB whatever it averages; Spark keeps DECIMAL with 4 more digits, so
+    avg(CASE WHEN ... THEN 1.0 ELSE 0.0 END) came back as 0.06636 instead of 0.0663606..."""
+    if isinstance(node, exp.Avg) and not isinstance(node.this, (exp.Cast, exp.Distinct)):
+        node.set("this", exp.cast(node.this.copy(), "DOUBLE"))
+    return node
+
+
+def _series_table(node: exp.Expression) -> exp.Expression:
+    """FROM generate_series(a, b, step) t(d) / range(...): a subquery over Spark's
+    explode(sequence(...)). DuckDB's range() stops before its end; sequence() includes it."""
+    if not isinstance(node, exp.Table) or not isinstance(node.this, exp.GenerateSeries):
+        return node
+    series = node.this
+    start, end, step = series.args.get("start"), series.args.get("end"), series.args.get("step")
+    if end is None:
+        start, end = exp.Literal.number(0), start
+    if series.args.get("is_end_exclusive"):  # the last whole value before the end
+        if step is None or step.is_number or isinstance(step, exp.Neg):
+            down = isinstance(step, exp.Neg) or (step is not None and step.is_number and float(step.name) < 0)
+            end = (exp.Add if down else exp.Sub)(this=end.copy(), expression=exp.Literal.number(1))
+        else:
+            end = exp.Sub(this=end.copy(), expression=step.copy())
+    alias = node.args.get("alias")
+    column = (alias.columns[0].name if alias is not None and alias.columns
+              else "range" if series.args.get("is_end_exclusive") else "generate_series")
+    args = [a.copy() for a in (start, end, step) if a is not None]
+    exploded = exp.Anonymous(this="explode", expressions=[exp.Anonymous(this="sequence", expressions=args)])
+    select = exp.select(exp.alias_(exploded, column, quoted=True))
+    name = alias.name if alias is not None and alias.name else "series"
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(name)))
+
+
+def _quote_non_ascii(tree: exp.Expression) -> None:
+    """Chinese aliases (AS 性别) are plain identifiers to DuckDB; Spark needs them in backticks."""
+    for identifier in tree.find_all(exp.Identifier):
+        if not identifier.this.isascii():
+            identifier.set("quoted", True)
 
 
 def _group_by_expressions(tree: exp.Expression) -> None:
@@ -196,10 +315,12 @@ def to_spark(sql: str, params: list[Any] | None = None, *, tables: dict[str, str
         raise ToolError("sql_syntax", f"The SQL could not be parsed: {first}", f"无法解析该 SQL：{first}") from None
     for cte in tree.find_all(exp.CTE):
         cte.set("materialized", None)  # AS MATERIALIZED is DuckDB's; Spark plans CTEs itself
-    tree = tree.transform(_top_n).transform(_functions)
+    tree = tree.transform(_top_n).transform(_functions).transform(_series_table).transform(_extract)
     _group_by_expressions(tree)
     if schema:
         tree = _date_minus_date(tree, schema)
+    tree = tree.transform(_date_diff).transform(_average)
+    _quote_non_ascii(tree)
     if tables:
         _rename_tables(tree, tables)
     args = _name_parameters(tree, params)

@@ -26,6 +26,7 @@ import pandas as pd
 import sqlglot
 
 from tools.result import ToolError
+from tools.sealing import HIDDEN_TABLES, NameMask, Sealing, sealed_source
 from tools.spark_session import is_connect, spark_session
 from tools.spark_sql import refuse_unavailable, single_select, to_spark
 from tools.warehouse import (
@@ -55,27 +56,46 @@ class SparkWarehouse(WarehouseBase):
     kind = "spark"
 
     def __init__(self, path: str | Path, *, database: str | None = None, spark: Any = None,
-                 timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS):
-        self.path = Path(path)
+                 timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS, sealing: Sealing | None = None):
+        self.source = self.path = Path(path)
         self.timeout_seconds = timeout_seconds
         self.database = database if database is not None else os.environ.get("ASSISTANT_SPARK_DATABASE") or None
-        self.spark = spark or spark_session()
         self._views: list[str] = []
         self._export_dir: Path | None = None
+        self._temporary: Path | None = None
+        if not self.database:
+            if not self.source.is_file():
+                raise file_missing(self.source)
+            # The same sealed file DuckDB reads: Spark never sees a raw personal value either.
+            self.path, self._temporary = sealed_source(self.source, sealing)
+        self.spark = spark or spark_session()
+        self._secret = (sealing.secret if sealing is not None and sealing.secret else os.urandom(32))
         self.names = self._catalog_tables() if self.database else self._views_of_file()
 
     def _catalog_tables(self) -> dict[str, str]:
+        """The catalog's tables, read in place through session views that mask personal columns,
+        as a sealed DuckDB file stores them (tools.sealing): a cluster's tables cannot be copied."""
         try:
             listed = self.spark.catalog.listTables(self.database)
         except Exception as error:  # noqa: BLE001 - an unknown database or an unreachable metastore
             first = str(error).strip().splitlines()[0]
             raise ToolError("data_not_found", f"Spark database {self.database!r} cannot be listed: {first}",
                             f"无法列出 Spark 数据库 {self.database!r}：{first}") from None
-        return {t.name: f"{self.database}.{t.name}" for t in listed if not t.isTemporary}
+        prefix = f"wh{uuid.uuid4().hex[:8]}_"
+        names = {}
+        for table in (t for t in listed if not t.isTemporary):
+            source = f"{self.database}.{table.name}"
+            select = masked_select(self.spark.table(source), self._secret)
+            if select is None:
+                names[table.name] = source
+                continue
+            view = prefix + table.name
+            self.spark.sql(f"CREATE OR REPLACE TEMP VIEW `{view}` AS SELECT {select} FROM {source}")
+            self._views.append(view)
+            names[table.name] = view
+        return names
 
     def _views_of_file(self) -> dict[str, str]:
-        if not self.path.is_file():
-            raise file_missing(self.path)
         self._export_dir = Path(tempfile.mkdtemp(prefix="assistant-spark-"))
         prefix = f"wh{uuid.uuid4().hex[:8]}_"  # two warehouses in one session must not share view names
         names = {}
@@ -93,9 +113,15 @@ class SparkWarehouse(WarehouseBase):
             except Exception:  # noqa: BLE001, S110 - a stopped session has no views left to drop
                 pass
         self._views = []
-        if self._export_dir is not None:
-            shutil.rmtree(self._export_dir, ignore_errors=True)
-            self._export_dir = None
+        for folder in (self._export_dir, self._temporary):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        self._export_dir = self._temporary = None
+
+    @cached_property
+    def name_mask(self) -> NameMask:
+        # A catalog database keeps no digests of names: only the patterns mask a model's text there.
+        return NameMask() if self.database else WarehouseBase.name_mask.func(self)
 
     @cached_property
     def tables(self) -> dict[str, list[tuple[str, str]]]:
@@ -179,6 +205,40 @@ def _as_duckdb_frame(frame: pd.DataFrame, schema: Any) -> pd.DataFrame:
     return frame
 
 
+_SPARK_MOBILE = r"^(\\+?86)?1[3-9][0-9]{9}$"
+
+
+def masked_select(frame: Any, secret: bytes) -> str | None:
+    """The select list of a masking view over a catalog table (None when nothing needs masking):
+    personal columns masked whole (phones keep 3 + 4 digits), identifier columns whose sample is
+    mostly phone numbers, e-mails or ID numbers replaced by the same keyed surrogate as sealing."""
+    import hashlib
+
+    from tools.privacy import is_personal_column, mask_text
+    from tools.sealing import PERSONAL_KEY_SHARE, is_identifier_column
+
+    secret_hex = hashlib.sha256(secret).hexdigest()
+    parts, changed = [], False
+    for field in frame.schema.fields:
+        name, kind = f"`{field.name.replace('`', '``')}`", field.dataType.simpleString()
+        text = f"CAST({name} AS STRING)"
+        if is_identifier_column(field.name) and kind in ("string", "bigint", "decimal(18,0)"):
+            sample = [r[0] for r in frame.select(field.name).dropna().limit(2000).collect()]
+            if sample and sum(mask_text(str(v)) != str(v) for v in sample) / len(sample) >= PERSONAL_KEY_SHARE:
+                parts.append(f"CASE WHEN {name} IS NULL THEN NULL ELSE concat('C', substr(sha2(concat("
+                             f"'{secret_hex}', ':', {text}), 256), 1, 16)) END AS {name}")
+                changed = True
+                continue
+        if is_personal_column(field.name) and kind in ("string", "bigint", "int"):
+            parts.append(f"CASE WHEN {name} IS NULL THEN NULL WHEN {text} RLIKE '{_SPARK_MOBILE}' "
+                         f"THEN concat(substr({text}, -11, 3), '****', substr({text}, -4)) "
+                         f"ELSE concat(substr({text}, 1, 1), '**') END AS {name}")
+            changed = True
+            continue
+        parts.append(name)
+    return ", ".join(parts) if changed else None
+
+
 def export_parquet(database: Path, folder: Path) -> dict[str, Path]:
     """Each table of a DuckDB file as folder/<table>.parquet. A plain in-memory connection attaches
     the file read-only: the locked Warehouse connection cannot write files, by design."""
@@ -188,8 +248,8 @@ def export_parquet(database: Path, folder: Path) -> dict[str, Path]:
     try:
         con.execute(f"ATTACH {_literal(str(database))} AS src (READ_ONLY)")
         tables = [row[0] for row in con.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_catalog = 'src' AND table_schema = 'main' ORDER BY table_name").fetchall()]
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main' "
+            "ORDER BY table_name").fetchall() if row[0] not in HIDDEN_TABLES]
         files = {}
         for table in tables:
             target = folder / f"{table}.parquet"

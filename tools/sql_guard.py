@@ -10,7 +10,6 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-from tools.privacy import is_personal_column
 from tools.result import ToolError
 
 # sqlglot logs a warning when it falls back to a Command node; we refuse those nodes anyway.
@@ -52,7 +51,14 @@ to_days(1), to_hours(1), to_months(1), to_years(1), to_weeks(1), to_minutes(1),
 generate_series(1, 10), range(1, 10), unnest(x), list_value(1, 2), list_contains(x, 1), len(x),
 array_length(x), list_extract(x, 1), list_sort(x), list_distinct(x), list_aggregate(x, 'sum'),
 struct_pack(a := 1), row(1, 2), x[1], x in (1, 2), x between 1 and 2, x is null, exists (select 1),
-typeof(x)
+typeof(x), (select 1 from unnest([1])), x -> '$.a', x ->> 'a', json_extract(x, '$.a'),
+json_extract_string(x, '$.a'), x ~ 'a', regexp_full_match(x, 'a'), x @> y, x && y, x collate nocase,
+array_slice(x, 1, 2), list_slice(x, 1, 2), x[1:2], list_has(x, 1), array_has(x, 1), list_has_any(x, y),
+array_to_string(x, ','), string_to_array(x, ','), regexp_split_to_array(x, ','), flatten(x),
+list_transform(x, y -> y + 1), list_filter(x, y -> y > 1), translate(x, 'a', 'b'), product(x),
+bit_and(x), bit_or(x), bit_xor(x), arbitrary(x), cardinality(x), isfinite(x), round_even(x, 2),
+century(x), decade(x), millennium(x), epoch_us(x), make_time(1, 2, 3), current_time, date_add(x, 1),
+to_json(x), json_array_length(x), struct_extract(x, 'a'), levenshtein(x, y), editdistance(x, y)
 """
 
 
@@ -60,7 +66,7 @@ typeof(x)
 def allowed_function_keys() -> frozenset[str]:
     # The samples form one valid select list, so a single parse covers them all.
     tree = sqlglot.parse_one(f"SELECT {_ALLOWED_CALL_SAMPLES}", read="duckdb")
-    return frozenset(function_key(node) for node in tree.find_all(exp.Func))
+    return frozenset(function_key(node) for node in calls(tree))
 
 
 def function_key(node: exp.Func) -> str:
@@ -127,9 +133,15 @@ def _check_nodes(tree: exp.Expression) -> None:
             )
 
 
+def calls(tree: exp.Expression):
+    """The function calls in a tree. AND / OR / XOR are operators, though sqlglot 30 models them as
+    exp.Func subclasses: counting them as calls refused every query with a compound WHERE."""
+    return (node for node in tree.find_all(exp.Func) if not isinstance(node, exp.Connector))
+
+
 def _check_functions(tree: exp.Expression) -> None:
     allowed = allowed_function_keys()
-    for node in tree.find_all(exp.Func):
+    for node in calls(tree):
         if function_key(node) not in allowed:
             label = _function_label(node)
             raise _refuse(
@@ -140,6 +152,11 @@ def _check_functions(tree: exp.Expression) -> None:
             )
 
 
+# Table functions that only generate rows from their arguments; every other one (read_csv, query,
+# duckdb_settings...) reads something and is refused.
+_TABLE_FUNCTIONS = (exp.GenerateSeries, exp.Unnest, exp.ExplodingGenerateSeries)
+
+
 def _cte_names(tree: exp.Expression) -> set[str]:
     return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
 
@@ -148,6 +165,8 @@ def _check_tables(tree: exp.Expression, known_tables: set[str]) -> None:
     ctes = _cte_names(tree)
     known = {t.lower() for t in known_tables}
     for table in tree.find_all(exp.Table):
+        if isinstance(table.this, _TABLE_FUNCTIONS):
+            continue  # generated rows (a date spine, unnest): their arguments pass the function checks
         if not isinstance(table.this, exp.Identifier):
             raise _refuse(
                 "sql_table_function",
@@ -165,58 +184,80 @@ def _check_tables(tree: exp.Expression, known_tables: set[str]) -> None:
             )
 
 
-# Personal columns whose values the pattern masking recognises anywhere (so any alias is safe).
-_PATTERN_MASKED = ("phone", "mobile", "telephone", "email", "id_card", "idcard", "手机", "电话", "邮箱", "身份证")
-_FILTERING = (exp.Where, exp.Having, exp.Join, exp.Group, exp.Order, exp.Qualify)
+# List- and string-building functions allocate outside DuckDB's memory limit: `len(range(1,
+# 150000000))` once took a server past 13 GB with a 4 GB limit. Literal sizes past these caps are
+# refused here with a clear message; sizes only known at run time are bounded by the worker
+# process's memory limit (tools.sql_worker).
+MAX_SERIES_ELEMENTS = 1_000_000
+MAX_BUILT_CHARS = 100_000
+_UNITS_IN_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400,
+                     "month": 28 * 86400, "quarter": 89 * 86400, "year": 365 * 86400}
 
 
-def _personal_use_ok(column: exp.Column, root: exp.Expression) -> bool:
-    """A personal column may be shown as it is (then masked by name or pattern), counted, or used
-    to filter, join, group or sort; not transformed (reverse, substr, cast, list) nor renamed
-    (a phone column may take another name in the final select list: its values stay masked)."""
-    parent = column.parent
-    if isinstance(parent, exp.Select):
-        return True
-    if isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select):
-        final = parent.parent is root and any(w in column.name.lower() for w in _PATTERN_MASKED)
-        return is_personal_column(parent.alias) or final
-    if isinstance(parent, exp.Distinct):
-        parent = parent.parent
-    if isinstance(parent, (exp.Count, exp.ApproxDistinct)):
-        return True
-    node = column.parent
-    while node is not None and not isinstance(node, exp.Select):
-        if isinstance(node, _FILTERING):
-            return True
-        node = node.parent
-    return False
+def _number(node: exp.Expression | None) -> float | None:
+    """A numeric literal (with its sign), else None."""
+    if isinstance(node, exp.Neg):
+        value = _number(node.this)
+        return None if value is None else -value
+    if isinstance(node, exp.Paren):
+        return _number(node.this)
+    if isinstance(node, exp.Literal) and node.is_number:
+        try:
+            return float(node.this)
+        except ValueError:
+            return None
+    return None
 
 
-def _check_personal(tree: exp.Expression, known_tables: set[str]) -> None:
-    rows = {t.lower() for t in known_tables} | _cte_names(tree)
-    for alias in tree.find_all(exp.TableAlias):
-        source = alias.parent.this if isinstance(alias.parent, (exp.CTE, exp.Subquery)) else None
-        hides = source is None or any(is_personal_column(c.name) for c in source.find_all(exp.Column))
-        if alias.columns and hides:  # t(a, b) would rename a personal column out of sight
+def _seconds(node: exp.Expression | None) -> float | None:
+    """A date/timestamp literal as seconds, an interval literal as its length in seconds, or a number."""
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string:
+        try:
+            from datetime import datetime
+
+            return datetime.fromisoformat(node.this.this.strip()).timestamp()
+        except ValueError:
+            return None
+    if isinstance(node, exp.Interval):
+        amount = _number(node.this) if not (isinstance(node.this, exp.Literal) and node.this.is_string) \
+            else _number(exp.Literal.number(node.this.this.split()[0])) if node.this.this.split() else None
+        unit = (node.unit.name if node.unit else "").lower().rstrip("s")
+        if amount is None or unit not in _UNITS_IN_SECONDS:
+            return None
+        return amount * _UNITS_IN_SECONDS[unit]
+    return _number(node)
+
+
+def _series_size(node: exp.GenerateSeries) -> float | None:
+    start, end, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
+    if end is None:  # range(10): from 0 to 10
+        start, end = exp.Literal.number(0), start
+    low, high = _seconds(start), _seconds(end)
+    stride = _seconds(step) if step is not None else (86400.0 if isinstance(start, exp.Cast) else 1.0)
+    if low is None or high is None or not stride:
+        return None
+    return abs(high - low) / abs(stride)
+
+
+def _check_sizes(tree: exp.Expression) -> None:
+    for node in tree.find_all(exp.GenerateSeries):
+        size = _series_size(node)
+        if size is not None and size > MAX_SERIES_ELEMENTS:
             raise _refuse(
-                "sql_not_supported",
-                "Renaming a table's or personal columns in an alias (t(a, b)) is not supported; use AS "
-                "inside the query.",
-                "不支持在别名中重命名表的列或个人信息列（t(a, b)），请在查询内使用 AS。",
+                "sql_too_large",
+                f"This series would have about {size:,.0f} elements; the limit is {MAX_SERIES_ELEMENTS:,}. "
+                "Use a shorter range or a larger step.",
+                f"该序列约有 {size:,.0f} 个元素，上限为 {MAX_SERIES_ELEMENTS:,}。请缩短范围或加大步长。",
             )
-    for column in tree.find_all(exp.Column):
-        if not column.table and column.name.lower() in rows:
+    for node in tree.find_all(exp.Repeat, exp.Pad):
+        length = _number(node.args.get("times") if isinstance(node, exp.Repeat) else node.expression)
+        if length is not None and length > MAX_BUILT_CHARS:
+            name = "repeat" if isinstance(node, exp.Repeat) else "lpad" if node.args.get("is_left") else "rpad"
             raise _refuse(
-                "sql_whole_row",
-                f"Selecting the whole row {column.name} as one value is not supported; name the columns.",
-                f"不支持把整行 {column.name} 作为一个值查询，请列出需要的列。",
-            )
-        if is_personal_column(column.name) and not _personal_use_ok(column, tree):
-            raise _refuse(
-                "sql_personal_data",
-                f"The personal column {column.name} can only be shown as it is (masked), counted or used "
-                "in a filter; it cannot be transformed, cast, combined or renamed.",
-                f"个人信息列 {column.name} 只能原样显示（已打码）、计数或用于筛选，不能变换、转换类型、拼接或改名。",
+                "sql_too_large",
+                f"{name}() would build a value of {length:,.0f} characters; the limit is "
+                f"{MAX_BUILT_CHARS:,}.",
+                f"{name}() 会生成 {length:,.0f} 个字符的值，上限为 {MAX_BUILT_CHARS:,}。",
             )
 
 
@@ -233,5 +274,5 @@ def validate_select(sql: str, known_tables: set[str]) -> str:
     _check_root(tree)
     _check_functions(tree)
     _check_tables(tree, known_tables)
-    _check_personal(tree, known_tables)
+    _check_sizes(tree)
     return sql

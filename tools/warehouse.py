@@ -7,6 +7,7 @@ Tools write SQL once, in DuckDB's dialect. `Warehouse` runs it on a locked-down 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import threading
 from abc import ABC, abstractmethod
@@ -20,10 +21,30 @@ import duckdb
 import pandas as pd
 
 from tools.result import ToolError
+from tools.sealing import HIDDEN_TABLES, NameMask, Sealing, name_mask, sealed_source
 
 DEFAULT_TIMEOUT_SECONDS = float(os.environ.get("ASSISTANT_QUERY_TIMEOUT", "30"))
 DEFAULT_MEMORY_LIMIT = os.environ.get("ASSISTANT_MEMORY_LIMIT", "4GB")
 DEFAULT_THREADS = int(os.environ.get("ASSISTANT_THREADS", str(min(4, os.cpu_count() or 1))))
+# Worker processes for person- or model-written SQL (tools.sql_worker), per open dataset, and the
+# resident memory a worker may reach before it is stopped (default: the DuckDB limit plus 1 GB).
+DEFAULT_SQL_WORKERS = 2
+_UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4, "KIB": 1024, "MIB": 1024**2,
+          "GIB": 1024**3, "TIB": 1024**4}
+
+
+def size_in_bytes(text: str) -> int:
+    """"4GB", "512 MiB", "1000000" as bytes (DuckDB's spelling of memory sizes)."""
+    import re
+
+    match = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", text or "")
+    if not match or match.group(2).upper() not in _UNITS:
+        raise ValueError(f"not a size: {text!r}")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+def _setting(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
 
 
 @dataclass
@@ -80,6 +101,18 @@ class WarehouseBase(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def query_untrusted(self, sql: str, max_rows: int) -> QueryResult:
+        """Run SQL a person or a model wrote (already through tools.sql_guard and check_select):
+        results bounded in rows, cell sizes and bytes (tools.sql_worker). DuckDB overrides this to
+        run it in a worker process under a memory watch."""
+        from tools.sql_worker import bound_rows
+
+        result = self.query(sql, max_rows=max_rows)
+        rows, cut = bound_rows(list(result.df.itertuples(index=False, name=None)))
+        if not cut:
+            return result
+        return QueryResult(pd.DataFrame(rows, columns=list(result.df.columns)), True)
+
     def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         return self.query(sql, params).df
 
@@ -115,6 +148,15 @@ class WarehouseBase(ABC):
             )
 
     @cached_property
+    def name_mask(self) -> NameMask:
+        """Masks this dataset's customers' names in free text (a model's reply): names, unlike
+        phone numbers, have no pattern (tools.sealing.NameMask)."""
+        try:
+            return name_mask(self.path) if self.path.is_file() else NameMask()
+        except ToolError:
+            return NameMask()
+
+    @cached_property
     def anchor_date(self) -> date:
         """The last order date: relative time phrases resolve against it, not against today."""
         self.require_tables("orders")
@@ -139,17 +181,21 @@ def engine_name(engine: str | None = None) -> str:
     return name
 
 
-def open_warehouse(path: str | Path, engine: str | None = None) -> WarehouseBase:
-    """The dataset at `path` on the chosen engine (see engine_name)."""
+def open_warehouse(path: str | Path, engine: str | None = None, sealing: Sealing | None = None) -> WarehouseBase:
+    """The dataset at `path` on the chosen engine (see engine_name); an unsealed file is read through
+    a sealed copy (tools.sealing), made in `sealing.folder`."""
     if engine_name(engine) == "spark":
         from tools.spark_warehouse import SparkWarehouse  # pyspark and a JVM only when asked for
 
-        return SparkWarehouse(path)
-    return Warehouse(path)
+        return SparkWarehouse(path, sealing=sealing)
+    return Warehouse(path, sealing=sealing)
 
 
 class Warehouse(WarehouseBase):
-    """A DuckDB database opened read-only; the assistant never modifies the file it is given."""
+    """A DuckDB database opened read-only; the assistant never modifies the file it is given.
+
+    `source` is the file asked for; `path` the file opened: the same file when it is sealed, else
+    its sealed copy (personal columns masked at the source, tools.sealing)."""
 
     kind = "duckdb"
 
@@ -160,24 +206,87 @@ class Warehouse(WarehouseBase):
         memory_limit: str = DEFAULT_MEMORY_LIMIT,
         threads: int = DEFAULT_THREADS,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        sealing: Sealing | None = None,
     ):
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise file_missing(self.path)
+        self.source = Path(path)
+        if not self.source.is_file():
+            raise file_missing(self.source)
+        self.path, self._temporary = sealed_source(self.source, sealing)
         try:
             self._con = duckdb.connect(
                 str(self.path), read_only=True, config=_locked_config(memory_limit, threads)
             )
         except duckdb.Error as error:
+            self._remove_temporary()
             raise ToolError(
                 "data_unreadable",
-                f"Could not open {self.path.name} as a DuckDB database ({error}).",
-                f"无法把 {self.path.name} 作为 DuckDB 数据库打开（{error}）。",
+                f"Could not open {self.source.name} as a DuckDB database ({error}).",
+                f"无法把 {self.source.name} 作为 DuckDB 数据库打开（{error}）。",
             ) from None
         self.timeout_seconds = timeout_seconds
+        self.memory_limit, self.threads = memory_limit, int(threads)
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
         self._con.close()
+        self._remove_temporary()
+
+    def _workers(self) -> Any:
+        from tools.sql_worker import WorkerConfig, WorkerPool
+
+        with self._pool_lock:
+            if self._pool is None:
+                try:
+                    rss = size_in_bytes(_setting("ASSISTANT_SQL_WORKER_MEMORY", ""))
+                except ValueError:
+                    rss = size_in_bytes(self.memory_limit) + 1000**3
+                try:
+                    size = int(_setting("ASSISTANT_SQL_WORKERS", str(DEFAULT_SQL_WORKERS)))
+                except ValueError:
+                    size = DEFAULT_SQL_WORKERS
+                self._pool = WorkerPool(WorkerConfig(str(self.path), self.memory_limit, self.threads, rss), size)
+            return self._pool
+
+    def query_untrusted(self, sql: str, max_rows: int) -> QueryResult:
+        """In a worker process whose memory is watched (tools.sql_worker): a query that allocates
+        past every limit stops that worker, not the server."""
+        import queue
+
+        from tools.sql_worker import WorkerKilled
+
+        pool = self._workers()
+        try:
+            reply = pool.run(sql, None, max_rows, self.timeout_seconds)
+        except WorkerKilled as killed:
+            if killed.reason == "timeout":
+                raise query_timeout(self.timeout_seconds) from None
+            if killed.reason == "memory":
+                limit = pool.config.rss_limit / 1000**3
+                raise ToolError(
+                    "out_of_memory",
+                    f"The query needed more than {limit:.1f} GB of memory and was stopped. Aggregate more, "
+                    "build smaller lists or strings, or add a LIMIT.",
+                    f"查询所需内存超过 {limit:.1f} GB，已被中止。请先聚合、生成更小的列表或字符串，或加 LIMIT。",
+                ) from None
+            raise ToolError("sql_error", "The query stopped unexpectedly. Please simplify it and try again.",
+                            "查询意外中止，请简化后重试。") from None
+        except queue.Empty:
+            raise ToolError("busy", "Too many queries are running; try again in a moment.",
+                            "正在运行的查询过多，请稍后再试。") from None
+        except RuntimeError as error:  # a worker could not open the dataset
+            raise ToolError("data_unreadable", f"The dataset could not be opened for this query ({error}).",
+                            f"无法为此查询打开数据集（{error}）。") from None
+        if "error" in reply:
+            raise ToolError(*reply["error"])
+        return QueryResult(pd.DataFrame(reply["rows"], columns=reply["columns"]), reply["truncated"])
+
+    def _remove_temporary(self) -> None:
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary = None
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """Each request gets its own cursor: one connection shared by threads is not allowed."""
@@ -220,6 +329,8 @@ class Warehouse(WarehouseBase):
         )
         tables: dict[str, list[tuple[str, str]]] = {}
         for row in frame.itertuples(index=False):
+            if row.table_name in HIDDEN_TABLES:  # bookkeeping, not data: unknown to queries
+                continue
             tables.setdefault(row.table_name, []).append((row.column_name, row.data_type))
         return tables
 

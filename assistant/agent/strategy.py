@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain.agents import create_agent
-from langchain.agents.middleware import AgentMiddleware, ModelCallLimitMiddleware, ModelRequest, hook_config
+from langchain.agents.middleware import AgentMiddleware, ModelRequest, hook_config
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
@@ -42,12 +43,14 @@ from assistant.conversation import (
     max_turns,
 )
 from assistant.router import Route
+from tools.privacy import mask_text
 from tools.result import Table
 
 log = logging.getLogger("assistant.agent")
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
-LIMIT_NODE = ModelCallLimitMiddleware.__name__
+LIMIT_MARK = "assistant_model_call_limit"  # response_metadata flag of the message that ends a capped run
+MAX_RETRY_DELAY = 8.0  # seconds between retries at most, whatever the endpoint's Retry-After says
 RUN_KEY = "assistant_run"  # configurable key: which run's engine, language and answer store a tool uses
 
 NOTICE_UNAVAILABLE = {
@@ -113,6 +116,45 @@ class AnswerDanglingToolCalls(AgentMiddleware):
         return handler(request.override(messages=patched))
 
 
+MAX_MODEL_TEXT = 20_000  # characters of a model's reply kept (and sent back to it as history)
+MAX_HISTORY_CHARS = 200_000  # characters of earlier messages sent with a model call
+
+
+class MaskedHistory(AgentMiddleware):
+    """What goes to the model endpoint is masked and bounded: the conversation's earlier messages
+    (the model's own replies included: a compromised model's phone number must not travel back and
+    forth) pass the same masking as every answer, each is cut at MAX_MODEL_TEXT characters, and the
+    oldest are left out past MAX_HISTORY_CHARS (a person's question is never cut)."""
+
+    def __init__(self, run_of: Callable[[], RunContext | None]):
+        super().__init__()
+        self._run_of = run_of
+
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], Any]) -> Any:
+        run = self._run_of()
+        mask = getattr(run.engine, "mask_text", mask_text) if run is not None else mask_text
+        messages = [_masked_message(m, mask) for m in request.messages]
+        total, keep_from = 0, 0
+        for index in range(len(messages) - 1, -1, -1):
+            total += len(_text(messages[index]))
+            if total > MAX_HISTORY_CHARS and index > 0:
+                keep_from = index + 1
+                break
+        while 0 < keep_from < len(messages) and not isinstance(messages[keep_from], HumanMessage):
+            keep_from += 1  # start at a question, never between a tool call and its result
+        if keep_from >= len(messages):
+            keep_from = 0
+        return handler(request.override(messages=messages[keep_from:]))
+
+
+def _masked_message(message: BaseMessage, mask: Callable[[str], str]) -> BaseMessage:
+    content = message.content
+    if isinstance(content, str):
+        masked = mask(content[:MAX_MODEL_TEXT] if isinstance(message, AIMessage) else content)
+        return message if masked == content else message.model_copy(update={"content": masked})
+    return message
+
+
 class RouterHintMiddleware(AgentMiddleware):
     """Adds the current question's router hint to the system message of every model call.
 
@@ -133,10 +175,76 @@ class RouterHintMiddleware(AgentMiddleware):
         return handler(request.override(system_message=SystemMessage(text)))
 
 
+class ModelCallBudget(AgentMiddleware):
+    """Every request to the model endpoint for one question counts against its cap
+    (`ASSISTANT_MAX_MODEL_CALLS`): the agent's turns, the turns that go back to the model after a
+    malformed tool call, and retries after a failed request. When the cap is used up the run ends
+    with a limit message (`LIMIT_MARK`) instead of another request.
+
+    It counts here, around the request itself, because LangChain's ModelCallLimitMiddleware counts in
+    an `after_model` hook, and hooks run in reverse order: `RetryMalformedToolCalls` jumps back to
+    the model before that hook runs, so a model that kept returning malformed tool calls was never
+    counted (with a cap of 6 the endpoint got 11 requests, until LangGraph's recursion limit ended
+    the run). And the OpenAI client's own retries happen inside one model call, unseen by any hook:
+    so a model the strategy builds itself gets a client without retries, and `retries` (from
+    `ASSISTANT_LLM_MAX_RETRIES`) are made here, each one counted. An injected model keeps whatever
+    retries its own client makes (`retries=0`)."""
+
+    def __init__(self, run_of: Callable[[], RunContext | None], retries: int = 0):
+        super().__init__()
+        self._run_of = run_of
+        self.retries = retries
+
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], Any]) -> Any:
+        run = self._run_of()
+        if run is None:  # outside a run of ours: nothing to count against
+            return handler(request)
+        for attempt in range(self.retries + 1):
+            if not run.take_model_call():
+                return AIMessage("Model call limit reached.", id=f"model-call-limit-{uuid.uuid4().hex}",
+                                 response_metadata={LIMIT_MARK: True})
+            try:
+                return handler(request)
+            except Exception as error:
+                if attempt == self.retries or not _retryable(error):
+                    raise
+                delay = _retry_delay(error, attempt)
+                log.info("model request failed (%s); retrying in %.1f s", type(error).__name__, delay)
+                time.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _retryable(error: Exception) -> bool:
+    """What the OpenAI client itself would retry: connection errors and timeouts, 408, 409, 429 and
+    5xx, unless the endpoint says `x-should-retry: false`."""
+    import openai
+
+    headers = getattr(getattr(error, "response", None), "headers", None) or {}
+    advice = str(headers.get("x-should-retry", "")).lower()
+    if advice in ("true", "false"):
+        return advice == "true"
+    if isinstance(error, openai.APIConnectionError):  # includes timeouts
+        return True
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code in (408, 409, 429) or error.status_code >= 500
+    return False
+
+
+def _retry_delay(error: Exception, attempt: int) -> float:
+    """The endpoint's Retry-After(-ms) when it gives one, else 0.5 s doubling; at most MAX_RETRY_DELAY."""
+    headers = getattr(getattr(error, "response", None), "headers", None) or {}
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        try:
+            return min(MAX_RETRY_DELAY, max(0.0, float(headers.get(name, "")) * scale))
+        except ValueError:
+            continue
+    return min(MAX_RETRY_DELAY, 0.5 * 2**attempt)
+
+
 class RetryMalformedToolCalls(AgentMiddleware):
     """When the model's only tool calls are malformed (bad JSON arguments), go back to the model:
     `create_agent` then shows it an error ToolMessage per malformed call, so it can retry.
-    The model-call limit still bounds the loop."""
+    `ModelCallBudget` counts these turns like any other model call, so the cap still ends the loop."""
 
     @hook_config(can_jump_to=["model"])
     def after_model(self, state: Any, runtime: Any) -> dict[str, Any] | None:
@@ -162,6 +270,7 @@ def _text(message: BaseMessage) -> str:
 
 
 def _error_answer(tool: str, args: dict[str, Any], code: str, message: str, language: str) -> Answer:
+    message = mask_text(message)
     answer = Answer(message, language, mode="llm", error={"code": code, "message": message})
     answer.tool_calls = [ToolCall(tool, args)]
     return answer
@@ -177,10 +286,20 @@ def _parse_args(raw: Any) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {"_raw": str(raw)[:500]}
 
 
-def merge_answers(text: str, language: str, calls: list[ToolCall], answers: list[Answer]) -> Answer:
+def _masker(conversation: Conversation) -> Callable[[str], str]:
+    return getattr(conversation.engine, "mask_text", mask_text)
+
+
+def merge_answers(text: str, language: str, calls: list[ToolCall], answers: list[Answer],
+                  mask: Callable[[str], str] | None = None) -> Answer:
     """The final answer: the model's text plus every tool's tables, charts, SQL and advice.
     Table names are made unique (charts follow their table)."""
-    final = Answer(text, language, mode="llm", tool_calls=list(calls))
+    # The model's own words are masked like every tool's (names too: `mask`, the dataset's), and
+    # bounded: a compromised or injected model must deliver neither a phone number, e-mail, ID
+    # number or customer's name through its text, nor 20 million characters.
+    if len(text) > MAX_MODEL_TEXT:
+        text = text[:MAX_MODEL_TEXT] + ("…（回复过长，已截断）" if language == "zh" else "… (reply too long, cut)")
+    final = Answer((mask or mask_text)(text), language, mode="llm", tool_calls=list(calls))
     used: set[str] = set()
     for answer in answers:
         renamed: dict[str, str] = {}
@@ -221,6 +340,8 @@ class LLMStrategy:
         self.max_model_calls = max_model_calls or self.settings.max_model_calls
         self.router_hint = router_hint
         self._model = model
+        # A model built here gets a client without retries; ModelCallBudget retries, counting each one.
+        self._retries = self.settings.max_retries if model is None else 0
         self._checkpointer = InMemorySaver()
         self._agents: dict[str, Any] = {}
         self._runs: dict[str, RunContext] = {}
@@ -233,25 +354,30 @@ class LLMStrategy:
     def _context_of(self, config: RunnableConfig) -> RunContext:
         return self._runs[(config.get("configurable") or {})[RUN_KEY]]
 
-    def _current_hint(self) -> str | None:
+    def _current_run(self) -> RunContext | None:
         try:
-            return self._context_of(get_config()).hint
-        except (KeyError, RuntimeError):  # outside a run of ours: no hint
+            return self._context_of(get_config())
+        except (KeyError, RuntimeError):  # outside a run of ours
             return None
+
+    def _current_hint(self) -> str | None:
+        run = self._current_run()
+        return run.hint if run is not None else None
 
     def _agent(self, language: str) -> Any:
         with self._lock:
             if language not in self._agents:
                 if self._model is None:
-                    self._model = build_chat_model(self.settings)
+                    self._model = build_chat_model(dataclasses.replace(self.settings, max_retries=0))
                 self._agents[language] = create_agent(
                     self._model,
                     build_tools(self._context_of),
                     system_prompt=system_prompt(language),
                     middleware=[
-                        ModelCallLimitMiddleware(run_limit=self.max_model_calls, exit_behavior="end"),
+                        ModelCallBudget(self._current_run, self._retries),  # outermost: counts every request
                         RetryMalformedToolCalls(),
                         AnswerDanglingToolCalls(),
+                        MaskedHistory(self._current_run),
                         RouterHintMiddleware(self._current_hint),
                     ],
                     checkpointer=self._checkpointer,
@@ -296,7 +422,8 @@ class LLMStrategy:
             "recursion_limit": 4 * self.max_model_calls + 10,
         }
         hint = self.hint_for(conversation, question)
-        ctx = RunContext(conversation.engine, language, hint=hint.text() if hint is not None else None)
+        ctx = RunContext(conversation.engine, language, hint=hint.text() if hint is not None else None,
+                         max_model_calls=self.max_model_calls)
         run = _Run(ctx, conversation.engine.tool_names())
         try:
             agent = self._agent(language)
@@ -323,7 +450,7 @@ class LLMStrategy:
             notice = NOTICE_LIMIT[language].format(n=self.max_model_calls)
             yield Notice(notice)
             body = "\n\n".join(a.answer for a in ok)
-            final = merge_answers(f"{notice}\n\n{body}", language, run.calls, ok)
+            final = merge_answers(f"{notice}\n\n{body}", language, run.calls, ok, _masker(conversation))
             self._remember(config, language, final.answer, replace=run.limit_message)
             self._remember_route(conversation, language, run.answered, hint)
             yield Final(final)
@@ -334,7 +461,7 @@ class LLMStrategy:
             self._remember_route(conversation, language, _answered([offline] if offline else []), hint)
             return
         self._remember_route(conversation, language, run.answered, hint)
-        final = merge_answers(run.final_text, language, run.calls, run.answers)
+        final = merge_answers(run.final_text, language, run.calls, run.answers, _masker(conversation))
         if hint is not None and hint.clarification is not None and not run.calls and hasattr(final, "clarification"):
             final.clarification = hint.clarification  # the model asked back: the options become clickable
         yield Final(final)
@@ -408,7 +535,7 @@ class _Run:
 
     def on_message(self, node: str, message: BaseMessage) -> Iterator[Event]:
         language = self.ctx.language
-        if isinstance(message, AIMessage) and node.startswith(LIMIT_NODE):
+        if isinstance(message, AIMessage) and message.response_metadata.get(LIMIT_MARK):
             self.limit_message = message
         elif isinstance(message, AIMessage):
             for call in message.tool_calls:

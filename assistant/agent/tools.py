@@ -62,8 +62,19 @@ class RunContext:
     language: str
     store: AnswerStore = field(default_factory=AnswerStore)
     hint: str | None = None  # the router's parse of the question, added to the system prompt
+    max_model_calls: int | None = None  # requests to the model endpoint for this question (None: no cap)
     tool_runs: int = 0
+    model_calls: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def take_model_call(self) -> bool:
+        """Count one request to the model endpoint (a retry is a request too); False once the
+        question's cap is used up, and then nothing may be sent."""
+        with self._lock:
+            if self.max_model_calls is not None and self.model_calls >= self.max_model_calls:
+                return False
+            self.model_calls += 1
+            return True
 
     def take_tool_run(self) -> bool:
         """Count one tool run for this question; False once the cap is reached (one model message

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 import plotly
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -43,7 +44,11 @@ def package_version() -> str:
 
 
 def caller(authorization: Annotated[str | None, Header(include_in_schema=False)] = None) -> str:
+    """The caller's name (`token:<label>` or `local`); 401 without a valid token when tokens are needed."""
     return check_caller(authorization)
+
+
+Caller = Annotated[str, Depends(caller)]
 
 
 def build_api(service: Service) -> FastAPI:
@@ -52,12 +57,14 @@ def build_api(service: Service) -> FastAPI:
         version=package_version(),
         description="Vetted customer analytics over your shop data. Answers use the same JSON contract as "
                     "`assistant ask --json`. Send `Authorization: Bearer <token>` when ASSISTANT_API_TOKENS is set.",
-        docs_url="/api/docs",
+        # Served by `docs_routes` instead, behind the same token as the endpoints they describe.
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,
     )
     app.add_middleware(BodyLimit)
     _error_handlers(app)
+    app.include_router(docs_routes(app))
     app.include_router(json_routes(service))
     app.include_router(published_routes(service))
     return app
@@ -121,6 +128,25 @@ def _answer_response(payload: dict[str, Any]) -> JSONResponse:
     return JSONResponse(payload, status_code=status_for(payload))
 
 
+OPENAPI_PATH = "/api/openapi.json"
+
+
+def docs_routes(app: FastAPI) -> APIRouter:
+    """The OpenAPI spec and its interactive page. They map every endpoint and argument, so they need
+    the token whenever the endpoints do (open only where the API itself is open, see access.py)."""
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(caller)])
+
+    @router.get(OPENAPI_PATH)
+    def openapi_spec() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @router.get("/api/docs")
+    def docs_page() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=OPENAPI_PATH, title=f"{app.title} - docs")
+
+    return router
+
+
 def json_routes(service: Service) -> APIRouter:
     router = APIRouter()
     authorised = [Depends(caller)]
@@ -132,11 +158,12 @@ def json_routes(service: Service) -> APIRouter:
 
     @router.post("/api/ask", response_model=AnswerOut, responses=ERROR_RESPONSES, dependencies=authorised,
                  tags=["answers"])
-    def ask(request: AskRequest) -> JSONResponse:
+    def ask(request: AskRequest, who: Caller) -> JSONResponse:
         """Answer a question (Chinese or English) like `assistant ask --json`. Send the returned
-        `conversation_id` with the next question to ask a follow-up ("那上上个月呢")."""
+        `conversation_id` with the next question to ask a follow-up ("那上上个月呢"); a conversation
+        can be continued only with the token that started it."""
         conversation_id, answer = service.ask(request.question, request.conversation_id, request.dataset,
-                                              request.language)
+                                              request.language, caller=who)
         payload = answer.to_json(request.max_rows or None)
         payload["conversation_id"] = conversation_id
         payload["dataset"] = service.dataset_name(request.dataset)

@@ -5,7 +5,9 @@ links to a table image and chart pages, how it was computed); the JSON contract 
 The protocol is stateless (the client resends the chat), but follow-ups need the previous turn: each
 reply's chat is remembered under a digest of the messages so far, and the next request that carries
 that history continues the same conversation. An unknown history (say, after a restart) is taken in
-by routing its questions again, without re-running their tools."""
+by routing its questions again, without re-running their tools. The digest includes the caller
+(the API token), and a history is only ever continued for the caller that built it: another token
+resending the same chat starts its own conversation."""
 
 from __future__ import annotations
 
@@ -84,8 +86,8 @@ def text_of(message: ChatMessage) -> str:
     return "\n".join(str(p.get("text", "")) for p in parts if isinstance(p, dict) and p.get("type") == "text")
 
 
-def history_key(model: str, messages: list[tuple[str, str]]) -> str:
-    digest = hashlib.sha256(json.dumps([model, messages], ensure_ascii=False).encode("utf-8"))
+def history_key(caller: str, model: str, messages: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(json.dumps([caller, model, messages], ensure_ascii=False).encode("utf-8"))
     return "openai:" + digest.hexdigest()[:40]
 
 
@@ -116,7 +118,8 @@ def openai_routes(service: Service, caller: Any) -> APIRouter:
               "content": {"application/json": {"schema": ChatCompletion.model_json_schema()},
                           "text/event-stream": {}}},
         **ERROR_RESPONSES})
-    def completions(request: ChatRequest, http: Request) -> JSONResponse | StreamingResponse:
+    def completions(request: ChatRequest, http: Request,
+                    who: str = Depends(caller)) -> JSONResponse | StreamingResponse:
         """OpenAI chat completions, plain and streaming (`stream: true`, server-sent events)."""
         dataset = dataset_of(request.model)
         said = [(m.role, text_of(m)) for m in request.messages if m.role in ("user", "assistant")]
@@ -130,14 +133,15 @@ def openai_routes(service: Service, caller: Any) -> APIRouter:
             # Each request answers in its own fork of the conversation its history left off in:
             # identical histories from different clients must not share later turns.
             conversation_id = "openai:" + uuid.uuid4().hex
-            known = service.conversations.fork(history_key(request.model, said[:-1]), conversation_id)
+            known = service.conversations.fork(history_key(who, request.model, said[:-1]), conversation_id, who)
             history = [text for role, text in said[:-1] if role == "user"]
-            _, answer = service.ask(question, conversation_id, dataset, history=None if known else history)
+            _, answer = service.ask(question, conversation_id, dataset, history=None if known else history,
+                                    caller=who)
             payload = answer.to_json(200)
             content = answer_markdown(payload, service.links(payload, base_url))
             kept = service.conversations.peek(conversation_id)
             if kept is not None:  # the next request carries this reply in its history
-                service.conversations.put(history_key(request.model, said + [("assistant", content)]), kept)
+                service.conversations.put(history_key(who, request.model, said + [("assistant", content)]), kept)
             return payload, content
 
         completion_id = "chatcmpl-" + uuid.uuid4().hex

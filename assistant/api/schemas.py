@@ -118,7 +118,8 @@ class HealthOut(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": AnswerOut, "description": text}
     for status, text in [(400, "The question or arguments were refused; `error` says why."),
-                         (401, "Missing or wrong API token."), (404, "Unknown tool or dataset."),
+                         (401, "Missing or wrong API token."),
+                         (404, "Unknown tool or dataset, or a conversation_id that is not this caller's."),
                          (413, "Request body too large."), (422, "The request body does not match the schema."),
                          (429, "Too many requests at once."), (500, "An internal error (logged)."),
                          (504, "The computation hit its time limit.")]

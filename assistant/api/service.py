@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answer import Answer
-from assistant.api.conversations import ConversationStore
+from assistant.api.conversations import LOCAL, ConversationStore
 from assistant.api.published import Publisher
 from assistant.conversation import Final, picked_option
 from assistant.engine import Engine
@@ -44,12 +44,14 @@ class Service:
         return self.cache.get(self.dataset_key(dataset)).engine
 
     def ask(self, question: str, conversation_id: str | None = None, dataset: str | None = None,
-            language: str | None = None, history: list[str] | None = None) -> tuple[str, Answer]:
-        """Answer in a kept conversation (a new one without an id). `history`: earlier questions of a
-        client that resends the whole chat, taken in (routed, not answered) when the conversation is new."""
+            language: str | None = None, history: list[str] | None = None, *,
+            caller: str = LOCAL) -> tuple[str, Answer]:
+        """Answer in `caller`'s kept conversation (a new one without an id; `conversation_not_found`
+        for an id that is another caller's). `history`: earlier questions of a client that resends
+        the whole chat, taken in (routed, not answered) when the conversation is new."""
         key = self.dataset_key(dataset)
         context = self.cache.get(key)
-        conversation_id, kept = self.conversations.get(conversation_id, key, context.conversation)
+        conversation_id, kept = self.conversations.get(conversation_id, key, context.conversation, caller)
         with kept.lock:
             conversation = kept.conversation
             conversation.language = language

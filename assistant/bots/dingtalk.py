@@ -24,7 +24,7 @@ from assistant.bots.crypto import dingtalk_sign, same
 from assistant.bots.format import Reply, build_reply, markdown
 from assistant.bots.guard import Rejection, guarded, not_configured, parse_json, read_body, require_fresh, text_at
 from assistant.bots.outbound import OutboundError, call_json
-from assistant.bots.seen import SeenCache
+from assistant.bots.seen import seen_cache
 from assistant.bots.workers import Handoff
 
 logger = logging.getLogger("assistant.bots")
@@ -42,7 +42,8 @@ _LEADING_MENTIONS = re.compile(r"^(?:\s*@\S+)+\s")
 
 
 def router(answerer: Answerer) -> APIRouter:
-    signatures, messages = SeenCache(2 * WINDOW), SeenCache(EVENT_TTL)
+    # Both survive a restart: a replayed request or a platform retry is refused after one too.
+    signatures, messages = seen_cache("dingtalk-signatures", 2 * WINDOW), seen_cache("dingtalk-messages", EVENT_TTL)
     routes = APIRouter()
 
     @routes.post("/dingtalk")

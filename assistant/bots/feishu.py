@@ -22,7 +22,7 @@ from assistant.bots.crypto import CryptoError, feishu_decrypt, feishu_signature,
 from assistant.bots.format import Reply, build_reply, feishu_card
 from assistant.bots.guard import Rejection, dig, guarded, not_configured, parse_json, read_body, require_fresh, text_at
 from assistant.bots.outbound import OutboundError, TokenCache, call_json
-from assistant.bots.seen import SeenCache
+from assistant.bots.seen import seen_cache
 
 logger = logging.getLogger("assistant.bots")
 
@@ -39,7 +39,8 @@ _tokens = TokenCache()
 
 
 def router(answerer: Answerer) -> APIRouter:
-    signatures, events = SeenCache(2 * WINDOW), SeenCache(EVENT_TTL)
+    # Both survive a restart: a replayed request or a platform retry is refused after one too.
+    signatures, events = seen_cache("feishu-signatures", 2 * WINDOW), seen_cache("feishu-events", EVENT_TTL)
     routes = APIRouter()
 
     @routes.post("/feishu")

@@ -4,6 +4,10 @@
 recommendations, clarification options, links); the renderers lay it out per platform:
 `plain_text` (WeCom), `markdown` (DingTalk), `slack_blocks` (Slack Block Kit), `feishu_card`
 (a Feishu/Lark card JSON 2.0 with a native table component).
+
+The answer's text, table, options, recommendations and link labels come from the data or a model:
+each renderer passes them through `assistant.inert` in its platform's dialect before laying them
+out, so the only links and images in a reply are the ones the server published.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+from assistant import inert
 
 MAX_ROWS = 10
 MAX_COLUMNS = 8
@@ -119,36 +125,36 @@ def cell(value: Any) -> str:
 # --- WeCom: plain text ------------------------------------------------------------------------
 
 def plain_text(reply: Reply) -> str:
-    parts = [_BOLD.sub(r"\1", reply.text)]  # WeCom text shows Markdown asterisks literally
+    text = inert.plain
+    parts = [text(_BOLD.sub(r"\1", reply.text))]  # WeCom text shows Markdown asterisks literally
     if reply.table:
         table = reply.table
-        lines = [f"【{table.name}】" if table.name else "", " | ".join(table.columns)]
-        lines += [" | ".join(row) for row in table.rows]
+        lines = [f"【{text(table.name)}】" if table.name else "", " | ".join(text(c) for c in table.columns)]
+        lines += [" | ".join(text(c) for c in row) for row in table.rows]
         parts.append("\n".join(line for line in lines if line) + _line(reply.rows_note(), "\n(", ")"))
-    parts.append(_numbered(reply, lambda label, q: f"{label}：{q}" if label and label != q else q))
+    parts.append(_numbered(reply, lambda label, q: f"{text(label)}：{text(q)}" if label and label != q else text(q),
+                           title=text))
     # Links before the recommendations: a text past WeCom's 2,048 bytes is cut from the end.
-    parts.append("\n".join(f"{label}: {url}" for label, url in reply.links))
-    parts.append(_bullets(reply.label("recommendations"), reply.recommendations, "• "))
-    parts.append(_bullets(reply.label("assumptions"), reply.assumptions, "• "))
+    parts.append("\n".join(f"{text(label)}: {url}" for label, url in reply.links))
+    parts.append(_bullets(reply.label("recommendations"), [text(r) for r in reply.recommendations], "• "))
+    parts.append(_bullets(reply.label("assumptions"), [text(a) for a in reply.assumptions], "• "))
     return "\n\n".join(p for p in parts if p)
 
 
 # --- DingTalk: Markdown -----------------------------------------------------------------------
 
 def markdown(reply: Reply) -> str:
-    parts = [reply.text]
+    parts = [inert.markdown(reply.text)]
     if reply.table:
         table = reply.table
-        esc = [[c.replace("|", "\\|") for c in row] for row in [table.columns, *table.rows]]
-        lines = [f"**{table.name}**\n"] if table.name else []
+        esc = [[inert.markdown(c).replace("|", "\\|") for c in row] for row in [table.columns, *table.rows]]
+        lines = [f"**{inert.markdown(table.name)}**\n"] if table.name else []
         lines += ["| " + " | ".join(esc[0]) + " |", "| " + " | ".join("---" for _ in esc[0]) + " |"]
         lines += ["| " + " | ".join(row) + " |" for row in esc[1:]]
         parts.append("\n".join(lines) + _line(reply.rows_note(), "\n\n> "))
-    parts.append(_numbered(reply, lambda label, q: f"**{label}**：{q}" if label and label != q else q, bold=True))
-    parts.append(_bullets(f"**{reply.label('recommendations')}**", reply.recommendations, "- "))
-    parts.append(_bullets(f"**{reply.label('assumptions')}**", reply.assumptions, "- "))
-    parts.append("\n\n".join(f"![{label}]({url})" if _IMAGE.search(url) else f"[{label}]({url})"
-                             for label, url in reply.links))
+    parts += _markdown_extras(reply)
+    parts.append("\n\n".join(f"![{inert.link_label(label)}]({url})" if _IMAGE.search(url)
+                             else f"[{inert.link_label(label)}]({url})" for label, url in reply.links))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -161,17 +167,19 @@ def slack_blocks(reply: Reply) -> tuple[str, list[dict[str, Any]]]:
         blocks.append(_section(_fit_code_block(reply.table)))
         if reply.rows_note():
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reply.rows_note()}]})
-    options = _numbered(reply, lambda label, q: f"*{_esc(label)}*: {_esc(q)}" if label and label != q else _esc(q),
-                        title=lambda t: f"*{_esc(t)}*")
-    recommendations = _bullets(f"*{reply.label('recommendations')}*", [_esc(r) for r in reply.recommendations], "• ")
-    assumptions = _bullets(f"*{reply.label('assumptions')}*", [_esc(a) for a in reply.assumptions], "• ")
+    esc = inert.slack
+    options = _numbered(reply, lambda label, q: f"*{esc(label)}*: {esc(q)}" if label and label != q else esc(q),
+                        title=lambda t: f"*{esc(t)}*")
+    recommendations = _bullets(f"*{reply.label('recommendations')}*", [esc(r) for r in reply.recommendations], "• ")
+    assumptions = _bullets(f"*{reply.label('assumptions')}*", [esc(a) for a in reply.assumptions], "• ")
     blocks += [_section(text) for text in (options, recommendations, assumptions) if text]
     for label, url in reply.links:
         if _IMAGE.search(url):
             blocks.append({"type": "image", "image_url": url, "alt_text": label[:2000]})
     if reply.links:
-        blocks.append(_section(" · ".join(f"<{url}|{_esc(label)}>" for label, url in reply.links)))
-    return _clip(reply.text, 3000) or reply.label("title"), blocks
+        blocks.append(_section(" · ".join(f"<{url}|{esc(label)}>" for label, url in reply.links)))
+    # The fallback text (notifications, clients without blocks) is mrkdwn too: inert like the blocks.
+    return inert.slack(_clip(reply.text, 3000)) or reply.label("title"), blocks
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -179,11 +187,7 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def _slack_md(text: str) -> str:
-    return _BOLD.sub(r"*\1*", _esc(text))  # Markdown bold -> Slack bold
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BOLD.sub(r"*\1*", inert.slack(text))  # Markdown bold -> Slack bold
 
 
 def _fit_code_block(table: TableView) -> str:
@@ -191,8 +195,8 @@ def _fit_code_block(table: TableView) -> str:
     rows = table.rows
     while True:
         body = _aligned(table.columns, rows, table.numeric)
-        title = f"*{_esc(table.name)}*\n" if table.name else ""
-        text = f"{title}```\n{_esc(body)}\n```"
+        title = f"*{inert.slack(table.name)}*\n" if table.name else ""
+        text = f"{title}```\n{inert.slack(body)}\n```"
         if len(text) <= 3000 or len(rows) <= 1:
             return text
         rows = rows[:-1]
@@ -220,34 +224,33 @@ def _pad(text: str, width: int, right: bool) -> str:
 # --- Feishu/Lark: card JSON 2.0 ---------------------------------------------------------------
 
 def feishu_card(reply: Reply) -> dict[str, Any]:
-    elements: list[dict[str, Any]] = [{"tag": "markdown", "content": reply.text or " "}]
+    elements: list[dict[str, Any]] = [{"tag": "markdown", "content": inert.markdown(reply.text) or " "}]
     table = reply.table
     if table:
         if table.name:
-            elements.append({"tag": "markdown", "content": f"**{table.name}**"})
+            elements.append({"tag": "markdown", "content": f"**{inert.markdown(table.name)}**"})
         keys = [f"c{i}" for i in range(len(table.columns))]
         elements.append({
             "tag": "table",
             "page_size": max(1, min(MAX_ROWS, len(table.rows))),
             "row_height": "low",
             "header_style": {"bold": True, "background_style": "grey"},
-            "columns": [{"name": key, "display_name": name, "data_type": "text",
+            "columns": [{"name": key, "display_name": inert.plain(name), "data_type": "text",
                          "horizontal_align": "right" if num else "left"}
                         for key, name, num in zip(keys, table.columns, table.numeric)],
-            "rows": [dict(zip(keys, row)) for row in table.rows],
+            "rows": [dict(zip(keys, (inert.plain(c) for c in row))) for row in table.rows],
         })
         if reply.rows_note():
             elements.append({"tag": "markdown", "content": reply.rows_note(), "text_size": "notation"})
-    for text in (_numbered(reply, lambda label, q: f"**{label}**：{q}" if label and label != q else q, bold=True),
-                 _bullets(f"**{reply.label('recommendations')}**", reply.recommendations, "- "),
-                 _bullets(f"**{reply.label('assumptions')}**", reply.assumptions, "- ")):
+    for text in _markdown_extras(reply):
         if text:
             elements.append({"tag": "markdown", "content": text})
     if reply.links:
-        elements.append({"tag": "markdown", "content": " · ".join(f"[{label}]({url})" for label, url in reply.links)})
+        elements.append({"tag": "markdown", "content": " · ".join(f"[{inert.link_label(label)}]({url})"
+                                                                  for label, url in reply.links)})
     return {
         "schema": "2.0",
-        "config": {"summary": {"content": _clip(reply.text, 60)}},
+        "config": {"summary": {"content": inert.plain(_clip(reply.text, 60))}},
         "header": {"title": {"tag": "plain_text", "content": reply.label("title")},
                    "template": "red" if reply.error else "blue"},
         "body": {"elements": elements},
@@ -256,11 +259,23 @@ def feishu_card(reply: Reply) -> dict[str, Any]:
 
 # --- shared pieces ----------------------------------------------------------------------------
 
-def _numbered(reply: Reply, item: Any, bold: bool = False, title: Any = None) -> str:
+def _markdown_extras(reply: Reply) -> list[str]:
+    """Options, recommendations and assumptions as Markdown (DingTalk, Feishu), made inert."""
+    text = inert.markdown
+    return [
+        _numbered(reply, lambda label, q: f"**{text(label)}**：{text(q)}" if label and label != q else text(q),
+                  title=lambda t: f"**{text(t)}**"),
+        _bullets(f"**{reply.label('recommendations')}**", [text(r) for r in reply.recommendations], "- "),
+        _bullets(f"**{reply.label('assumptions')}**", [text(a) for a in reply.assumptions], "- "),
+    ]
+
+
+def _numbered(reply: Reply, item: Any, title: Any) -> str:
+    """The clarification options, numbered; `item(label, question)` and `title(heading)` lay them
+    out (and make them inert) in the platform's dialect."""
     if not reply.options:
         return ""
-    heading = reply.clarify or reply.label("options")
-    heading = title(heading) if title else (f"**{heading}**" if bold else heading)
+    heading = title(reply.clarify or reply.label("options"))
     return heading + "\n" + "\n".join(f"{i}. {item(label, q)}" for i, (label, q) in enumerate(reply.options, 1))
 
 

@@ -19,7 +19,7 @@ from assistant.bots.crypto import same, slack_signature
 from assistant.bots.format import Reply, build_reply, slack_blocks
 from assistant.bots.guard import Rejection, dig, guarded, not_configured, parse_json, read_body, require_fresh, text_at
 from assistant.bots.outbound import OutboundError, call_json
-from assistant.bots.seen import SeenCache
+from assistant.bots.seen import seen_cache
 
 logger = logging.getLogger("assistant.bots")
 
@@ -32,7 +32,8 @@ _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 def router(answerer: Answerer) -> APIRouter:
     # A request is valid for WINDOW either side of its timestamp, so remember it for twice that.
-    signatures, events = SeenCache(2 * WINDOW), SeenCache(EVENT_TTL)
+    # Both survive a restart: a replayed request or a platform retry is refused after one too.
+    signatures, events = seen_cache("slack-signatures", 2 * WINDOW), seen_cache("slack-events", EVENT_TTL)
     routes = APIRouter()
 
     @routes.post("/slack")

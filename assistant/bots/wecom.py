@@ -27,7 +27,7 @@ from assistant.bots.crypto import CryptoError, same, wecom_decrypt, wecom_encryp
 from assistant.bots.format import Reply, build_reply, plain_text
 from assistant.bots.guard import Rejection, guarded, not_configured, parse_xml, read_body, require_fresh
 from assistant.bots.outbound import OutboundError, TokenCache, call_json
-from assistant.bots.seen import SeenCache
+from assistant.bots.seen import seen_cache
 from assistant.bots.workers import Handoff
 
 logger = logging.getLogger("assistant.bots")
@@ -56,7 +56,8 @@ class _Config:
 
 
 def router(answerer: Answerer) -> APIRouter:
-    signatures, messages = SeenCache(2 * WINDOW), SeenCache(EVENT_TTL)
+    # Both survive a restart: a replayed request or a platform retry is refused after one too.
+    signatures, messages = seen_cache("wecom-signatures", 2 * WINDOW), seen_cache("wecom-messages", EVENT_TTL)
     routes = APIRouter()
 
     @routes.get("/wecom")

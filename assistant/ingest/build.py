@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from assistant.ingest import parsing
+from assistant.ingest.mapping import PERSONAL_ROLES
 from assistant.ingest.types import RawTable, TableMapping
+from tools.privacy import is_personal_column, mask_personal, mask_text
 
 CUSTOMER_KEY_ROLES = ("customer_id", "phone", "nickname", "customer_name")
 CUSTOMER_ATTRIBUTES = ("nickname", "phone", "gender", "age_band", "province", "city", "signup_time", "channel")
@@ -41,6 +43,10 @@ class ImportReport:
     notes_en: list[str] = field(default_factory=list)
     notes_zh: list[str] = field(default_factory=list)
     refunded_orders: int = 0
+    # Customers are keyed by a phone number, nickname or name: the stored key becomes a surrogate.
+    personal_key: bool = False
+    # Per source file, the columns mapped to a personal role: masked in the rejected-rows report.
+    personal_columns: dict[str, set[str]] = field(default_factory=dict)
 
     def note(self, en: str, zh: str) -> None:
         self.notes_en.append(en)
@@ -50,7 +56,8 @@ class ImportReport:
         if len(rows) == 0:
             return
         en, zh = REASONS[code]
-        values = raw.df.loc[rows].apply(lambda r: r.dropna().to_json(force_ascii=False), axis=1)
+        personal = self.personal_columns.get(raw.source, set())
+        values = raw.df.loc[rows].apply(lambda r: _masked_row(r, personal).to_json(force_ascii=False), axis=1)
         frame = pd.DataFrame({
             "source": raw.source, "row": [int(i) + raw.header_row + 2 for i in rows],
             "reason_code": code, "reason_en": en, "reason_zh": zh, "values": values.to_numpy(),
@@ -71,6 +78,14 @@ class ImportReport:
         return " ".join([text, *notes])
 
 
+def _masked_row(row: pd.Series, personal: set[str]) -> pd.Series:
+    """A rejected row as the report shows it: personal cells masked like every answer."""
+    row = row.dropna()
+    return pd.Series({column: mask_personal(value) if column in personal or is_personal_column(column)
+                      else mask_text(value) if isinstance(value, str) else value
+                      for column, value in row.items()}, dtype=object)
+
+
 def _column(raw: RawTable, mapping: TableMapping, role: str) -> pd.Series | None:
     match = mapping.roles.get(role)
     return raw.df[match.column] if match else None
@@ -81,8 +96,10 @@ def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) ->
         series = _column(raw, mapping, role)
         if series is not None:
             if role != "customer_id":
-                report.note(f"No customer id column: customers are identified by {role}.",
-                            f"没有客户ID列：按 {role} 识别客户。")
+                report.personal_key = True
+                report.note(f"No customer id column: customers are identified by {role}, stored as a "
+                            "pseudonymous id (the raw values go to the private contact store).",
+                            f"没有客户ID列：按 {role} 识别客户，存为化名ID（原始值只保存在私密联系人库中）。")
             if role == "phone":
                 series = parsing.normalise_phone(series)
             return series.astype("string").str.strip()
@@ -227,6 +244,9 @@ def build_dataset(
 ) -> tuple[dict[str, pd.DataFrame], ImportReport]:
     """Canonical tables from mapped raw tables; only an orders table is required."""
     report = ImportReport(rows_read=sum(len(r.df) for r in raws))
+    report.personal_columns = {
+        raw.source: set(mapping.personal) | {m.column for role, m in mapping.roles.items() if role in PERSONAL_ROLES}
+        for raw, mapping in zip(raws, mappings)}
     now = now or datetime.now()
     lines_parts, customer_parts = [], []
     for raw, mapping in zip(raws, mappings):

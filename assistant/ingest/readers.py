@@ -29,6 +29,11 @@ SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".xlsx", ".parquet")
 DELIMITERS = (",", "\t", ";", "|")
 DEFAULT_MAX_UPLOAD_MB = 200.0
 ZIP_BOMB_FACTOR = 20          # an .xlsx may unpack to at most 20x the upload limit
+# Real workbooks unpack to 5-15 times their size; a small file unpacking a hundred times over is a
+# decompression bomb (a 3 MB .xlsx once unpacked to 805 MB), refused before anything is unpacked.
+MAX_UNPACK_RATIO = 100
+_RATIO_FLOOR = 50 * 1024 * 1024  # below this, any ratio is harmless
+DEFAULT_MAX_IMPORT_ROWS = 3_000_000
 _SAMPLE_ROWS = 60             # rows looked at to find the header
 _HEADER_SEARCH = 25           # the header must be within the first 25 non-blank rows
 
@@ -114,6 +119,27 @@ def read_file(path: str | os.PathLike[str]) -> list[RawTable]:
     if suffix == ".xlsx":
         return read_xlsx(p)
     return [read_parquet(p)]
+
+
+def max_import_rows() -> int:
+    """ASSISTANT_MAX_IMPORT_ROWS (default 3,000,000): rows one import may read. Every cell is held
+    as text while it is mapped, so a file declaring tens of millions of rows would exhaust memory."""
+    raw = os.environ.get("ASSISTANT_MAX_IMPORT_ROWS", "").strip()
+    try:
+        rows = int(raw) if raw else DEFAULT_MAX_IMPORT_ROWS
+    except ValueError:
+        rows = DEFAULT_MAX_IMPORT_ROWS
+    return rows if rows > 0 else DEFAULT_MAX_IMPORT_ROWS
+
+
+def _too_many_rows(p: Path, rows: int, limit: int, declared: bool = False) -> ToolError:
+    how_en, how_zh = ("declares", "声明有") if declared else ("has more than", "超过")
+    return ToolError(
+        "too_many_rows",
+        f"{p.name} {how_en} {rows:,} rows; one import reads at most {limit:,}. Export a shorter date range, "
+        "or split it into several files and import them one at a time.",
+        f"{p.name} {how_zh} {rows:,} 行，单次导入最多读取 {limit:,} 行。请导出更短的时间段，或拆成几个文件分别导入。",
+    )
 
 
 def max_upload_bytes() -> int:
@@ -396,6 +422,8 @@ def read_text(p: Path) -> RawTable:
     if not text.strip():
         raise _empty(p)
     lines = text.splitlines(keepends=True)
+    if len(lines) > max_import_rows() + _SAMPLE_ROWS:
+        raise _too_many_rows(p, max_import_rows(), max_import_rows())
     sample = lines[:200]
     delimiter = "\t" if p.suffix.lower() == ".tsv" and _tab_ok(sample) else sniff_delimiter(sample)
 
@@ -505,7 +533,8 @@ def read_xlsx(p: Path) -> list[RawTable]:
     except (zipfile.BadZipFile, OSError):
         raise _not_a_table(p) from None
     limit = max_upload_bytes()
-    if unpacked > ZIP_BOMB_FACTOR * limit:
+    packed = max(p.stat().st_size, 1)
+    if unpacked > ZIP_BOMB_FACTOR * limit or (unpacked > _RATIO_FLOOR and unpacked / packed > MAX_UNPACK_RATIO):
         raise _too_large(p, unpacked, limit, unpacked=True)
 
     import openpyxl  # noqa: PLC0415 - only needed for Excel
@@ -521,9 +550,15 @@ def read_xlsx(p: Path) -> list[RawTable]:
             "请用 Excel 打开后重新另存为 .xlsx，或导出 CSV。",
         ) from None
     sheets: list[tuple[str, pd.DataFrame, int, list[str]]] = []
+    most, read = max_import_rows(), 0
     try:
         for ws in wb.worksheets:
-            rows = [[excel_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            rows = []
+            for row in ws.iter_rows(values_only=True):  # counted as read: a sheet's declared size can lie
+                read += 1
+                if read > most:
+                    raise _too_many_rows(p, most, most)
+                rows.append([excel_cell(v) for v in row])
             found = _sheet_frame(rows)
             if found is not None:
                 df, header_row, notes = found
@@ -576,6 +611,8 @@ def read_parquet(p: Path) -> RawTable:
             "SELECT num_rows, (SELECT count(*) FROM parquet_schema(?) WHERE num_children IS NULL) AS num_cols "
             "FROM parquet_file_metadata(?))", [str(p), str(p)]).fetchone()
         limit = max_upload_bytes()
+        if rows > max_import_rows():
+            raise _too_many_rows(p, rows, max_import_rows(), declared=True)
         if rows * max(columns, 1) * 8 > ZIP_BOMB_FACTOR * limit:
             raise _too_large(p, rows * max(columns, 1) * 8, limit, unpacked=True)
         frame = con.execute("SELECT * FROM read_parquet(?)", [str(p)]).df()

@@ -18,12 +18,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assistant.config import workspace
+from assistant.config import workspace, workspace_secret
 from assistant.ingest.build import ImportReport, build_dataset
 from assistant.ingest.mapping import apply_overrides, load_mapping_file, missing_required, propose_mapping
 from assistant.ingest.readers import read_source
 from assistant.ingest.types import RawTable, TableMapping
+from tools.privacy import mask_text
 from tools.result import ToolError
+from tools.sealing import contacts_path, private_file, seal
 
 REGISTRY_FILE = "datasets.json"
 log = logging.getLogger("assistant.ingest")
@@ -50,7 +52,7 @@ class ImportResult:
 
 def datasets_dir() -> Path:
     folder = workspace() / "datasets"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
 
@@ -88,14 +90,15 @@ def _temp_beside(path: Path) -> Path:
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^\w\-]+", "_", Path(text).stem, flags=re.UNICODE).strip("_")
+    # Masked first: a file named after a customer's phone number must not name the dataset with it.
+    slug = re.sub(r"[^\w\-]+", "_", mask_text(Path(text).stem), flags=re.UNICODE).strip("_")
     return slug[:60] or "dataset"
 
 
 def dataset_slug(name: str) -> str:
     """An explicit dataset name (CLI --name, Python API) as a safe file stem inside the workspace:
     no path separators, dots or control characters ("../../x" -> "x")."""
-    slug = re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("_-")
+    slug = re.sub(r"[^\w\-]+", "_", mask_text(name), flags=re.UNICODE).strip("_-")
     return slug[:60] or "dataset"
 
 
@@ -141,6 +144,7 @@ def _write_duckdb(tables: dict[str, pd.DataFrame], target: Path) -> None:
     tmp = _temp_beside(target)
     try:
         con = duckdb.connect(str(tmp))
+        private_file(tmp)
         try:
             for name, frame in tables.items():
                 con.register("incoming", frame)
@@ -204,8 +208,8 @@ def import_dataset(
     if dry_run:
         return ImportResult(None, report, mappings)
     target = datasets_dir() / f"{name}.duckdb"
-    info = DatasetInfo(name, str(target), str(path), print_key, datetime.now().isoformat(timespec="seconds"),
-                       report.rows_loaded)
+    info = DatasetInfo(name, str(target), mask_text(str(path)), print_key,  # a file may be named after a phone
+                       datetime.now().isoformat(timespec="seconds"), report.rows_loaded)
     try:
         with _REGISTRY_LOCK:
             _commit(tables, report, target, rejected_rows_path(name), name, info)
@@ -229,19 +233,32 @@ def _internal_failure() -> ToolError:
 def _commit(tables: dict[str, pd.DataFrame], report: ImportReport, target: Path, rejected: Path, name: str,
             info: DatasetInfo) -> None:
     """All or nothing: write every file to a temporary name first, then swap them in and update the
-    registry; if any step fails, the previous dataset, rejected rows and registry are put back."""
-    tmp_rejected, tmp_db = _temp_beside(rejected), _temp_beside(target)
+    registry; if any step fails, the previous dataset, contact store, rejected rows and registry are
+    put back. The dataset is written sealed (tools.sealing): personal columns masked, a personal
+    customer key replaced by a surrogate, the raw contact details in the contact store beside it."""
+    tmp_rejected, tmp_raw = _temp_beside(rejected), _temp_beside(target)
+    tmp_db = target.with_name(f".{target.stem}.importing-{uuid.uuid4().hex[:8]}.duckdb")
+    contacts, tmp_contacts = contacts_path(target), contacts_path(tmp_db)
     backups: dict[Path, Path] = {}
     swapped: list[Path] = []
     try:
         report.rejected.to_csv(tmp_rejected, index=False, encoding="utf-8-sig")
-        _write_duckdb(tables, tmp_db)
-        for final in (target, rejected):
+        private_file(tmp_rejected)
+        _write_duckdb(tables, tmp_raw)
+        seal(tmp_raw, tmp_db, workspace_secret(), personal_keys=("customer_id",) if report.personal_key else ())
+        tmp_raw.unlink(missing_ok=True)
+        for final in (target, contacts, rejected):
             if final.exists():  # a hard link keeps the old version without needing any disk space
                 backups[final] = _temp_beside(final)
                 os.link(final, backups[final])
         os.replace(tmp_db, target)
         swapped.append(target)
+        if tmp_contacts.exists():
+            os.replace(tmp_contacts, contacts)
+            swapped.append(contacts)
+        elif contacts.exists():  # the new version has no personal data: no stale store beside it
+            contacts.unlink()
+            swapped.append(contacts)
         os.replace(tmp_rejected, rejected)
         swapped.append(rejected)
         _write_registry({**list_datasets(), name: info})
@@ -253,8 +270,8 @@ def _commit(tables: dict[str, pd.DataFrame], report: ImportReport, target: Path,
                 final.unlink(missing_ok=True)
         raise
     finally:
-        tmp_rejected.unlink(missing_ok=True)
-        tmp_db.unlink(missing_ok=True)
+        for leftover in (tmp_rejected, tmp_raw, tmp_db, tmp_contacts, Path(f"{tmp_raw}.wal")):
+            leftover.unlink(missing_ok=True)
         for backup in backups.values():
             backup.unlink(missing_ok=True)
 

@@ -39,7 +39,8 @@ class AskArgs(pydantic.BaseModel):
         None,
         max_length=128,
         description="Id returned with an earlier answer: the question is then read as a follow-up to it. "
-        "Omit it to start a new conversation.",
+        "Omit it to start a new conversation. Only the client (API token) that started a conversation can "
+        "continue it.",
     )
     dataset: str | None = Dataset
     language: Literal["zh", "en"] | None = Language

@@ -1,7 +1,11 @@
 """An `Answer` as an MCP tool result: the answer JSON (the public contract) as structured content,
 and a text block with the answer and the first table as Markdown, because many MCP clients hand
 only the text to the model and it should still see the numbers. An answer with an error becomes an
-error result (`isError`) whose text is the plain-language message, never a stack trace."""
+error result (`isError`) whose text is the plain-language message, never a stack trace.
+
+MCP clients show the text as Markdown, and the model reading it may repeat it: everything taken from
+the answer (data values, a model's words, a client's own conversation id) passes through
+`assistant.inert` first, so the text carries no image, link or HTML of anyone else's making."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 
 import mcp_types as types
 
+from assistant import inert
 from assistant.answer import Answer, jsonable
 from tools.result import Table
 
@@ -20,7 +25,8 @@ def answer_result(answer: Answer, extra: dict[str, Any] | None = None) -> types.
     payload = answer.to_json() | (extra or {})
     if answer.error is not None:
         message = answer.error.get("message") or answer.answer
-        return types.CallToolResult(content=[_text(message)], structured_content=payload, is_error=True)
+        return types.CallToolResult(content=[_text(inert.markdown(message))], structured_content=payload,
+                                    is_error=True)
     return types.CallToolResult(content=[_text(answer_text(answer, extra))], structured_content=payload)
 
 
@@ -29,25 +35,26 @@ def data_result(payload: dict[str, Any], text: str) -> types.CallToolResult:
 
 
 def error_result(message: str) -> types.CallToolResult:
-    return types.CallToolResult(content=[_text(message)], is_error=True)
+    # Messages can quote what was asked for (an unknown segment, a bad argument): inert like answers.
+    return types.CallToolResult(content=[_text(inert.markdown(message))], is_error=True)
 
 
 def answer_text(answer: Answer, extra: dict[str, Any] | None = None) -> str:
     zh = answer.language == "zh"
-    parts = [answer.answer]
+    parts = [inert.markdown(answer.answer)]
     if answer.clarification is not None:
-        options = [f"{i}. {o.label}" for i, o in enumerate(answer.clarification.options, 1)]
+        options = [f"{i}. {inert.markdown(o.label)}" for i, o in enumerate(answer.clarification.options, 1)]
         hint = "（用序号再问一次即可选择）" if zh else "(ask again with the number to pick one)"
         parts.append("\n".join([*options, hint]))
     if answer.tables:
         parts.append(table_markdown(answer.tables[0]))
     if len(answer.tables) > 1:
-        names = ", ".join(t.name for t in answer.tables[1:])
+        names = ", ".join(inert.markdown(t.name) for t in answer.tables[1:])
         parts.append(("其他表（见结构化结果）：" if zh else "More tables (in the structured result): ") + names)
     if answer.recommendations:
         heading = "建议：" if zh else "Recommendations:"
-        parts.append("\n".join([heading, *(f"- {r}" for r in answer.recommendations)]))
-    parts.extend(f"{key}: {value}" for key, value in (extra or {}).items())
+        parts.append("\n".join([heading, *(f"- {inert.markdown(r)}" for r in answer.recommendations)]))
+    parts.extend(f"{key}: {inert.markdown(value)}" for key, value in (extra or {}).items())
     return "\n\n".join(p for p in parts if p)
 
 
@@ -80,7 +87,8 @@ def _cell(value: Any) -> str:
         value = round(value, 2) if abs(value) >= 100 else round(value, 4)
         value = int(value) if value.is_integer() else value
     # table values can come from the data (names, titles): keep them inert inside the Markdown table
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return inert.markdown(text)
 
 
 def _text(text: str) -> types.TextContent:

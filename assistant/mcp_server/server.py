@@ -26,8 +26,10 @@ from tools.result import ToolError
 log = logging.getLogger("assistant.mcp")
 
 EngineFor = Callable[[str | None], Engine]
-AskFunction = Callable[[str, str | None, str | None, str | None], tuple[str, Answer]]
-"""(question, conversation_id, dataset, language) -> (conversation_id, answer)."""
+AskFunction = Callable[..., tuple[str, Answer]]
+"""(question, conversation_id, dataset, language[, caller=...]) -> (conversation_id, answer)."""
+CallerOf = Callable[[Any], str]
+"""The transport's request (a Starlette `Request` over HTTP, None over stdio) -> the caller's name."""
 Page = types.PaginatedRequestParams | None
 
 SERVER_NAME = "live-commerce-analytics"
@@ -38,12 +40,15 @@ Use `ask` for a question in Chinese or English, or call a specific tool with its
 `list_datasets` shows which datasets can be passed as `dataset`."""
 
 
-def build_mcp_server(engine_for: EngineFor, *, ask: AskFunction) -> Server[Any]:
+def build_mcp_server(engine_for: EngineFor, *, ask: AskFunction, caller_of: CallerOf | None = None) -> Server[Any]:
     """The MCP server over `engine_for(dataset)` (None: the default dataset).
 
     `engine_for` must accept dataset *names* only (never open a client-given path); it may raise
     `ToolError` for an unknown one. `ask` answers the `ask` tool with follow-up state kept per
-    conversation id: `Service.ask`, so the API and MCP see the same conversations.
+    conversation id: `Service.ask`, so the API and MCP see the same conversations. `caller_of`
+    names the caller of each tool call (from its HTTP request's token), passed to `ask` as
+    `caller=` so a conversation is continued only by whoever started it; without it `ask` is
+    called without a caller (one local client, as over stdio).
     """
     catalog = build_catalog()
     handlers = _Handlers(engine_for, ask)
@@ -57,8 +62,14 @@ def build_mcp_server(engine_for: EngineFor, *, ask: AskFunction) -> Server[Any]:
             known = ", ".join(catalog)
             raise MCPError(types.INVALID_PARAMS, f"There is no tool named '{params.name}'. Available tools: {known}.")
         arguments = dict(params.arguments or {})
+        caller = None
+        if caller_of is not None:
+            try:
+                caller = caller_of(ctx.request)
+            except ToolError as error:  # the token was withdrawn since the request was let in
+                return error_result(error.message("en"))
         # engine calls are blocking (DuckDB, pandas): run them in a worker thread, never on the event loop
-        return await anyio.to_thread.run_sync(handlers.call, offered, arguments)
+        return await anyio.to_thread.run_sync(handlers.call, offered, arguments, caller)
 
     def input_schema(name: str) -> Mapping[str, Any] | None:
         offered = catalog.get(name)
@@ -75,7 +86,7 @@ class _Handlers:
         self.engine_for = engine_for
         self.ask = ask
 
-    def call(self, offered: Offered, arguments: dict[str, Any]) -> types.CallToolResult:
+    def call(self, offered: Offered, arguments: dict[str, Any], caller: str | None = None) -> types.CallToolResult:
         language = "zh" if arguments.get("language") == "zh" else "en"  # for messages before validation
         try:
             parsed = offered.args_model.model_validate(arguments)
@@ -86,7 +97,7 @@ class _Handlers:
                 tool_args = {k: v for k, v in arguments.items() if k not in COMMON_ARGUMENTS}
                 return self.run_tool(offered.tool.name, tool_args, parsed.dataset, parsed.language or "en")
             if offered.tool.name == ASK:
-                return self.run_ask(parsed.question, parsed.conversation_id, parsed.dataset, parsed.language)
+                return self.run_ask(parsed.question, parsed.conversation_id, parsed.dataset, parsed.language, caller)
             if offered.tool.name == LIST_DATASETS:
                 return self.run_list_datasets()
             raise AssertionError(f"no handler for {offered.tool.name}")
@@ -102,8 +113,9 @@ class _Handlers:
         return answer_result(answer)
 
     def run_ask(self, question: str, conversation_id: str | None, dataset: str | None,
-                language: str | None) -> types.CallToolResult:
-        conversation_id, answer = self.ask(question, conversation_id, dataset, language)
+                language: str | None, caller: str | None = None) -> types.CallToolResult:
+        by = {"caller": caller} if caller is not None else {}
+        conversation_id, answer = self.ask(question, conversation_id, dataset, language, **by)
         return answer_result(answer, {"conversation_id": conversation_id})
 
     def run_list_datasets(self) -> types.CallToolResult:

@@ -54,7 +54,8 @@ def build_app(data: str | os.PathLike[str] | None = None, cache: ContextCache | 
     cache = cache or ContextCache(WebContext(shared_engine(data)))
     ctx = cache.default
     labels: list[tuple[Any, str, str]] = []
-    with gr.Blocks(title="直播电商客户分析助手 · Live-commerce Analytics") as demo:
+    # Uploaded exports (raw personal data) and Gradio's cached outputs are deleted after an hour.
+    with gr.Blocks(title="直播电商客户分析助手 · Live-commerce Analytics", delete_cache=(1800, 3600)) as demo:
         active = gr.State(cache.default_key)  # this session's dataset (a ContextCache key)
         header = gr.Markdown(_header("zh"), elem_id="app-header")
         with gr.Row(equal_height=True):
@@ -114,8 +115,8 @@ def build_app(data: str | os.PathLike[str] | None = None, cache: ContextCache | 
                 log.exception("overview failed")
                 return f'<div class="kpi-error">{html.escape(t("error_friendly", language or "zh"))}</div>', None, None
 
-        def on_segments(scheme: str, language: str, key: str | None) -> tuple[Any, ...]:
-            return seg["refresh"](scheme, language, key)
+        def on_segments(scheme: str, language: str, key: str | None, request: gr.Request) -> tuple[Any, ...]:
+            return seg["refresh"](scheme, language, key, request)
 
         def on_panel(language: str, key: str | None) -> str:
             return panel(language or "zh", key)
@@ -135,9 +136,6 @@ def build_app(data: str | os.PathLike[str] | None = None, cache: ContextCache | 
 
 
 def launch_options() -> dict[str, Any]:
-    from assistant.exporting import exports_folder
-
-    # Campaign files are written to the workspace's exports folder; only that folder is served.
-    folder = exports_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    return {"theme": theme(), "css": CSS, "allowed_paths": [str(folder)]}
+    # No allowed_paths: no folder of the workspace is served. Files reach the browser as short-lived
+    # random links (assistant.web.downloads); uploads land in Gradio's own folder (upload_folder()).
+    return {"theme": theme(), "css": CSS}

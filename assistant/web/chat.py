@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,12 +16,14 @@ from assistant.conversation import Final, Notice, ToolFinished, ToolStarted
 from assistant.help import EXAMPLES
 from assistant.router import detect_language
 from assistant.web.context import ContextCache, Session, WebContext
+from assistant.web.downloads import DownloadLink
 from assistant.web.i18n import t
 from assistant.web.render import (
     answer_markdown,
-    csv_file,
+    csv_download,
     display_frame,
     escape_md,
+    file_download,
     first_figure,
     hint_frame,
     step_markdown,
@@ -32,8 +35,13 @@ TABLE_HINT = hint_frame("提问后，这里显示答案的数据表格", "the an
 Labels = list[tuple[Any, str, str]]  # (component, property, text key)
 
 
+_NOT_IN_A_TOOL_NAME = re.compile(r"[^\w.\-]")
+
+
 def _step(tool: str, body: str, status: str, step_id: str, duration: float | None = None) -> gr.ChatMessage:
-    metadata: dict[str, Any] = {"title": f"🔧 {tool}", "status": status, "id": step_id}
+    # With an LLM the name is the model's (a made-up tool too): the title shows name characters only.
+    title = _NOT_IN_A_TOOL_NAME.sub("_", tool)[:64]
+    metadata: dict[str, Any] = {"title": f"🔧 {title}", "status": status, "id": step_id}
     if duration is not None:
         metadata["duration"] = round(duration, 2)
     return gr.ChatMessage(role="assistant", content=body, metadata=metadata)
@@ -148,7 +156,7 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
         with gr.Column(scale=3, min_width=360):
             table = gr.DataFrame(value=TABLE_HINT, label=t("answer_table", "zh"), interactive=False, max_height=430,
                                  elem_id="answer-table", show_search="search", wrap=False)
-            download = gr.DownloadButton(t("download_csv", "zh"), value=None, size="sm", interactive=False,
+            download = DownloadLink(t("download_csv", "zh"), value=None, size="sm", interactive=False,
                                          elem_id="chat-download")
             with gr.Accordion(t("data_panel", "zh"), open=True) as data_acc:
                 data_panel = gr.Markdown(elem_id="data-panel")
@@ -157,7 +165,8 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
                (examples, "label", "examples"), (data_acc, "label", "data_panel"),
                (table, "label", "answer_table")]
 
-    def respond(text: str, session: Session | None, key: str | None) -> Iterator[tuple[Any, ...]]:
+    def respond(text: str, session: Session | None, key: str | None,
+                request: gr.Request) -> Iterator[tuple[Any, ...]]:
         text = (text or "").strip()
         key = key or cache.default_key
         try:
@@ -180,9 +189,9 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
                 continue
             frame = final.tables[0].df if final.tables else None
             if final.files:  # an export: hand over the file itself (formula-safe, personal data as decided)
-                path = final.files[0].path
+                path = file_download(request, final.files[0])
             else:
-                path = csv_file(frame, final.tables[0].name) if frame is not None else None
+                path = csv_download(request, frame, final.tables[0].name) if frame is not None else None
             shown = display_frame(frame) if frame is not None else TABLE_HINT
             yield history, "", shown, gr.DownloadButton(value=path, interactive=path is not None), session
 

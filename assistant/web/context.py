@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer
-from assistant.config import env_number
+from assistant.config import env_number, sealing
 from assistant.conversation import AnswerStrategy, Conversation, OfflineStrategy, max_turns
 from assistant.engine import Engine
 from tools.warehouse import open_warehouse
@@ -249,5 +249,5 @@ class ContextCache:
 def _reopen(engine: Engine) -> Engine:
     """Give a closed Engine a fresh read-only warehouse on the same file (same object, so sessions
     holding it carry on)."""
-    engine.warehouse = open_warehouse(engine.data_path, engine.warehouse.kind)
+    engine.warehouse = open_warehouse(engine.data_path, engine.warehouse.kind, sealing())
     return engine

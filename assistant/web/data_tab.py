@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
-from assistant.ingest.workspace import import_dataset, plan_import, rejected_rows_path
+from assistant.ingest.workspace import dataset_slug, import_dataset, plan_import, rejected_rows_path
 from assistant.web.auth import admin_refusal, is_admin
 from assistant.web.chat import TABLE_HINT, switched_session
 from assistant.web.context import ContextCache, path_key
+from assistant.web.downloads import DownloadLink, download_url
 from assistant.web.i18n import t
 from assistant.web.import_view import HEADERS, corrections_frame, overrides_from, result_markdown
 from assistant.web.render import escape_md
@@ -25,48 +28,72 @@ log = logging.getLogger("assistant.web")
 FILE_TYPES = [".csv", ".tsv", ".txt", ".xlsx", ".parquet"]
 
 
+def upload_folder() -> Path:
+    return Path(get_upload_folder()).resolve()
+
+
 def _paths(files: Any) -> list[Path]:
+    """The uploaded files' paths, each checked to lie inside Gradio's upload folder: an API caller
+    can send a FileData naming any path on the server (/etc/passwd, another dataset), and only what
+    a person uploaded may be previewed or imported."""
     items = files if isinstance(files, list) else [files] if files else []
-    out = []
+    out, uploads = [], upload_folder()
     for item in items:
         path = item.get("path") if isinstance(item, dict) else getattr(item, "name", item)
-        if path:
-            out.append(Path(str(path)))
+        if not path:
+            continue
+        resolved = Path(str(path)).resolve()
+        if not resolved.is_relative_to(uploads) or not resolved.is_file():
+            log.warning("refused a file input outside the upload folder")
+            raise ToolError("not_an_upload", "Only files uploaded in this page can be previewed or imported.",
+                            "只能预览或导入在本页面上传的文件。")
+        out.append(resolved)
     return out
 
 
-def _stage(files: Any) -> Path:
-    """One upload is imported as it is; several are copied into one folder (one table each)."""
+@contextmanager
+def _staged(files: Any) -> Iterator[Path]:
+    """One upload is imported as it is; several are copied into one private folder (one table
+    each), removed afterwards: the copies hold customers' data."""
     paths = _paths(files)
     if not paths:
         raise ToolError("no_files", "Please upload a file first.", "请先上传文件。")
     if len(paths) == 1:
-        return paths[0]
-    folder = Path(tempfile.gettempdir()) / "assistant-web" / "uploads" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in paths:
-        target = folder / path.name
-        if target.exists():
-            target = folder / f"{path.stem}_{uuid.uuid4().hex[:6]}{path.suffix}"
-        shutil.copyfile(path, target)
-    return folder
+        yield paths[0]
+        return
+    folder = Path(tempfile.mkdtemp(prefix="assistant-upload-"))  # mode 0700
+    try:
+        for path in paths:
+            target = folder / path.name
+            if target.exists():
+                target = folder / f"{path.stem}_{uuid.uuid4().hex[:6]}{path.suffix}"
+            shutil.copyfile(path, target)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _discard_uploads(files: Any) -> None:
+    """After an import the uploaded originals are no longer needed: they hold raw personal data."""
+    for path in _paths(files):
+        path.unlink(missing_ok=True)
 
 
 def dataset_name(name: str | None, files: Any) -> str:
     """A safe dataset name (it becomes a file name): the one typed, else the first file's stem."""
     paths = _paths(files)
     text = (name or "").strip() or (paths[0].stem if paths else "")
-    slug = re.sub(r"[^\w\-]+", "_", text, flags=re.UNICODE).strip("_.")[:60]
-    return slug or "dataset"
+    return dataset_slug(text) if text else "dataset"  # masked: a file named after a phone number
 
 
-def _served_copy(path: Path) -> str | None:
-    """The workspace may lie outside what Gradio serves: hand out a copy from the temp folder."""
-    if not path.exists():
+def _rejected_link(request: Any, path: Path) -> str | None:
+    """The rejected rows as a link for the admin who imported (personal cells are masked in the
+    report, so it is not a one-off contact file)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
         return None
-    folder = Path(tempfile.gettempdir()) / "assistant-web" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    return str(shutil.copyfile(path, folder / path.name))
+    return download_url(request, data, path.name)
 
 
 def _failure(error: Exception, lang: str) -> str:
@@ -87,9 +114,9 @@ def preview(files: Any, name: str, corrections: Any, lang: str) -> tuple[str, An
     """Dry run: the mapping and report as Markdown, and the corrections table."""
     lang = lang or "zh"
     try:
-        source = _stage(files)
-        result = import_dataset(source, dataset_name(name, files), dry_run=True,
-                                overrides=_corrected(source, corrections))
+        with _staged(files) as source:
+            result = import_dataset(source, dataset_name(name, files), dry_run=True,
+                                    overrides=_corrected(source, corrections))
     except Exception as error:  # noqa: BLE001 - every failure becomes a sentence, never a trace
         return _failure(error, lang), gr.skip()
     return result_markdown(result, lang, "ℹ️ " + t("dry_run", lang)), corrections_frame(result.mappings, lang)
@@ -108,7 +135,7 @@ def build_data_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
                          elem_id="import-fixes")
     with gr.Row():
         fix_btn = gr.Button(t("apply_fix", "zh"), size="sm", elem_id="import-apply", scale=0, min_width=200)
-        rejected = gr.DownloadButton(t("rejected_csv", "zh"), value=None, interactive=False, size="sm", scale=0,
+        rejected = DownloadLink(t("rejected_csv", "zh"), value=None, interactive=False, size="sm", scale=0,
                                      min_width=200, elem_id="import-rejected")
     labels += [(files, "label", "upload"), (name, "label", "dataset_name"), (preview_btn, "value", "preview"),
                (import_btn, "value", "do_import"), (fixes, "label", "corrections"), (fix_btn, "value", "apply_fix"),
@@ -121,7 +148,11 @@ def build_data_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
 
     def on_files(uploaded: Any) -> tuple[str, Any]:
         """New files: a name from the first file, and no stale corrections from the last preview."""
-        return (dataset_name(None, uploaded) if _paths(uploaded) else ""), corrections_frame([], "zh")
+        try:
+            suggested = dataset_name(None, uploaded) if _paths(uploaded) else ""
+        except ToolError:
+            suggested = ""
+        return suggested, corrections_frame([], "zh")
 
     def on_preview(uploaded: Any, text: str, lang: str) -> tuple[str, Any]:
         return preview(uploaded, text, None, lang)
@@ -132,8 +163,10 @@ def build_data_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
         if not is_admin(request):  # importing writes to the shared workspace: an admin action
             return [admin_refusal(lang), gr.skip(), gr.skip(), *nothing]
         try:
-            source, dataset = _stage(uploaded), dataset_name(text, uploaded)
-            result = import_dataset(source, dataset, overrides=_corrected(source, corrections))
+            dataset = dataset_name(text, uploaded)
+            with _staged(uploaded) as source:
+                result = import_dataset(source, dataset, overrides=_corrected(source, corrections))
+            _discard_uploads(uploaded)
             new_key = path_key(result.dataset.path)
             if not result.reused:
                 cache.forget(new_key)
@@ -142,7 +175,7 @@ def build_data_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
             still = t("still_on", lang, name=escape_md(cache.name_of(key)))
             return [f"{_failure(error, lang)}\n\n{still}", gr.skip(), gr.skip(), *nothing]
         head = t("imported", lang, name=escape_md(dataset)) + ("  \n" + t("reused", lang) if result.reused else "")
-        path = _served_copy(rejected_rows_path(dataset))
+        path = _rejected_link(request, rejected_rows_path(dataset))
         download = gr.DownloadButton(value=path, interactive=path is not None)
         picker_update = gr.Dropdown(choices=list(cache.datasets()), value=cache.name_of(new_key))
         return [result_markdown(result, lang, head), download, picker_update, *switch_outputs(new_key, lang)]

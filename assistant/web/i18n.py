@@ -49,6 +49,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_personal": ("包含手机号、昵称等个人信息（仅限授权的营销用途）",
                         "Include phone numbers and nicknames (authorised campaigns only)"),
     "export_file": ("营销名单文件", "Campaign file"),
+    "download_needs_session": ("含联系方式的文件只能由导出它的浏览器（或登录用户）下载一次：请在浏览器中导出，"
+                               "或在命令行使用 --include-personal。",
+                               "A file with contact details downloads once, to the browser (or logged-in user) "
+                               "that exported it: export it from the browser, or use --include-personal on the "
+                               "command line."),
     "strategy": ("运营策略", "Strategy"),
     "trend": ("GMV 趋势", "GMV trend"),
     "treemap": ("RFM 分群", "RFM segments"),

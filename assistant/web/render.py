@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
-import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from assistant.answer import Answer, jsonable
+from assistant import inert
+from assistant.answer import Answer, ExportedFile, jsonable
+from assistant.web.downloads import download_url
 from tools.exports import table_bytes
-from tools.privacy import is_personal_column
+from tools.privacy import mask_frame, mask_strings, mask_text
 
-_INLINE = re.compile(r"([\\`*_\[\]|~$])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
 DISPLAY_ROWS = 500
 
 
 def escape_md(text: Any) -> str:
-    """Data values as inert text inside Markdown: no HTML, links, emphasis, code or block markers."""
-    value = html.escape(str(text), quote=False)
-    value = _INLINE.sub(r"\\\1", value)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+    """Data values and the model's text as inert text inside the chat's Markdown: no HTML, links,
+    autolinks, emphasis, code or block markers (`assistant.inert`, shared with every other surface)."""
+    return inert.escape_all(text)
 
 
 def answer_markdown(answer: Answer, lang: str) -> str:
@@ -59,20 +55,16 @@ def definitions_markdown(definitions: list[dict[str, Any]], lang: str) -> str:
 def step_markdown(args: dict[str, Any], sql: list[str], lang: str) -> str:
     from assistant.web.i18n import t
 
-    shown = json.dumps(jsonable(args), ensure_ascii=False, indent=2) if args else "{}"
+    shown = json.dumps(mask_strings(jsonable(args)), ensure_ascii=False, indent=2) if args else "{}"
     body = f"{t('args', lang)}:\n```json\n{shown.replace('```', '')}\n```"
     for query in sql:
-        body += f"\n```sql\n{query.strip().replace('```', '')}\n```"
+        body += f"\n```sql\n{mask_text(query.strip()).replace('```', '')}\n```"
     return body
 
 
-def private(column: Any) -> bool:
-    return is_personal_column(str(column))
-
-
 def display_frame(df: pd.DataFrame, rows: int = DISPLAY_ROWS) -> pd.DataFrame:
-    """A copy fit for showing: private columns dropped, floats rounded, row-capped."""
-    frame = df.drop(columns=[c for c in df.columns if private(c)]).head(rows).copy()
+    """A copy fit for showing: floats rounded, row-capped."""
+    frame = mask_frame(df.head(rows))  # already masked at the source and by the Engine: a last pass
     for column in frame.columns:
         series = frame[column]
         if pd.api.types.is_float_dtype(series):
@@ -86,16 +78,26 @@ def display_frame(df: pd.DataFrame, rows: int = DISPLAY_ROWS) -> pd.DataFrame:
     return frame
 
 
-def csv_file(df: pd.DataFrame | None, stem: str) -> str | None:
-    """Write a CSV (UTF-8 with BOM, so Excel shows Chinese correctly) into a temp folder."""
+def csv_download(request: Any, df: pd.DataFrame | None, stem: str) -> str | None:
+    """A link to the table as CSV (UTF-8 with BOM, so Excel shows Chinese correctly), held in
+    memory for this session only (assistant.web.downloads)."""
     if df is None or df.empty:
         return None
-    folder = Path(tempfile.gettempdir()) / "assistant-web" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_") or "table"
-    path = folder / f"{safe}.csv"
-    path.write_bytes(table_bytes(df.drop(columns=[c for c in df.columns if private(c)]), "csv"))
-    return str(path)
+    data = table_bytes(mask_frame(df), "csv")
+    return download_url(request, data, f"{safe}.csv")
+
+
+def file_download(request: Any, exported: ExportedFile) -> str | None:
+    """A link to a file the engine exported; the copy on disk is removed once it is held for the
+    download. A file with contact details can be downloaded once."""
+    path = Path(exported.path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    path.unlink(missing_ok=True)
+    return download_url(request, data, exported.name, once=exported.personal_data)
 
 
 def style(figure: go.Figure, height: int = 380) -> go.Figure:

@@ -10,8 +10,9 @@ import pandas as pd
 
 from assistant.web.auth import admin_refusal, is_admin
 from assistant.web.context import ContextCache, WebContext
+from assistant.web.downloads import DownloadLink
 from assistant.web.i18n import t
-from assistant.web.render import answer_markdown, csv_file, display_frame, first_figure, hint_frame
+from assistant.web.render import answer_markdown, csv_download, display_frame, file_download, first_figure, hint_frame
 
 log = logging.getLogger("assistant.web")
 CUSTOMER_ROWS = 200
@@ -32,7 +33,8 @@ def segment_overview(ctx: WebContext, scheme: str, lang: str) -> tuple[Any, Any,
         return pd.DataFrame(), None, gr.Dropdown(choices=[], value=None), None
 
 
-def segment_detail(ctx: WebContext, scheme: str, segment: str | None, lang: str) -> tuple[Any, str, Any]:
+def segment_detail(ctx: WebContext, scheme: str, segment: str | None, lang: str,
+                   request: Any = None) -> tuple[Any, str, Any]:
     """(customers table without personal data, strategy Markdown, CSV button)."""
     none = gr.DownloadButton(value=None, interactive=False)
     if not segment:
@@ -46,7 +48,7 @@ def segment_detail(ctx: WebContext, scheme: str, segment: str | None, lang: str)
         strategy = ctx.cached_tool("segment_strategy", {"segment": segment, "scheme": scheme}, lang)
         note = t("rows_shown", lang, total=f"{len(chosen):,}", shown=f"{min(len(chosen), CUSTOMER_ROWS):,}")
         text = f"{note}\n\n---\n\n{answer_markdown(strategy, lang)}"
-        path = csv_file(chosen, f"segment_{segment}")
+        path = csv_download(request, chosen, f"segment_{segment}")
         return (display_frame(chosen, CUSTOMER_ROWS), text,
                 gr.DownloadButton(value=path, interactive=path is not None))
     except Exception:
@@ -55,7 +57,7 @@ def segment_detail(ctx: WebContext, scheme: str, segment: str | None, lang: str)
 
 
 def campaign_export(ctx: WebContext, scheme: str, segment: str | None, file_format: str, holdout: float,
-                    personal: bool, lang: str) -> tuple[str, Any]:
+                    personal: bool, lang: str, request: Any = None) -> tuple[str, Any]:
     """(status Markdown, file button) for export_segment. Ticking the box is the person's explicit
     request, the only way contact details reach a file."""
     none = gr.DownloadButton(value=None, interactive=False)
@@ -70,7 +72,11 @@ def campaign_export(ctx: WebContext, scheme: str, segment: str | None, file_form
         return "⚠️ " + t("error_friendly", lang), none
     if not answer.ok or not answer.files:
         return "⚠️ " + answer.answer, none
-    return answer_markdown(answer, lang), gr.DownloadButton(value=answer.files[0].path, interactive=True)
+    link = file_download(request, answer.files[0])
+    text = answer_markdown(answer, lang)
+    if link is None:  # a contact file for a client that cannot be told apart from any other
+        text += "\n\n⚠️ " + t("download_needs_session", lang)
+    return text, gr.DownloadButton(value=link, interactive=link is not None)
 
 
 def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, labels: list) -> dict[str, Any]:
@@ -87,7 +93,7 @@ def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.Sta
             customers = gr.DataFrame(value=hint,
                                      label=t("segment_customers", "zh"), interactive=False, max_height=420,
                                      show_search="search")
-            download = gr.DownloadButton(t("download_segment", "zh"), value=None, interactive=False, size="sm")
+            download = DownloadLink(t("download_segment", "zh"), value=None, interactive=False, size="sm")
         with gr.Column(scale=2):
             strategy = gr.Markdown(elem_id="segment-strategy")
     with gr.Accordion(t("campaign_export", "zh"), open=False, elem_id="campaign-export") as export_box:
@@ -99,7 +105,7 @@ def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.Sta
         with gr.Row():
             export = gr.Button(t("campaign_export", "zh"), variant="primary", scale=0, min_width=160,
                                elem_id="export-run")
-            export_file = gr.DownloadButton(t("export_file", "zh"), value=None, interactive=False, scale=0,
+            export_file = DownloadLink(t("export_file", "zh"), value=None, interactive=False, scale=0,
                                             min_width=160, elem_id="export-file")
         export_status = gr.Markdown(elem_id="export-status")
     labels += [(scheme, "label", "scheme"), (pick, "label", "pick_segment"), (table, "label", "segment_table"),
@@ -109,16 +115,20 @@ def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.Sta
                (personal, "label", "export_personal"), (export, "value", "campaign_export"),
                (export_file, "label", "export_file")]
 
-    def on_scheme(scheme_value: str, lang: str, key: str | None = None) -> tuple[Any, ...]:
+    def on_scheme(scheme_value: str, lang: str, key: str | None = None, request: Any = None) -> tuple[Any, ...]:
         scheme_value, lang, ctx = scheme_value or "rfm", lang or "zh", cache.get(key)
         frame, figure, dropdown, first = segment_overview(ctx, scheme_value, lang)
-        return frame, figure, dropdown, *segment_detail(ctx, scheme_value, first, lang)
+        return frame, figure, dropdown, *segment_detail(ctx, scheme_value, first, lang, request)
 
-    def on_pick(scheme_value: str, segment: str | None, lang: str, key: str | None) -> tuple[Any, ...]:
-        return segment_detail(cache.get(key), scheme_value or "rfm", segment, lang or "zh")
+    def on_scheme_event(scheme_value: str, lang: str, key: str | None, request: gr.Request) -> tuple[Any, ...]:
+        return on_scheme(scheme_value, lang, key, request)
+
+    def on_pick(scheme_value: str, segment: str | None, lang: str, key: str | None,
+                request: gr.Request) -> tuple[Any, ...]:
+        return segment_detail(cache.get(key), scheme_value or "rfm", segment, lang or "zh", request)
 
     overview_outputs = [table, treemap, pick, customers, strategy, download]
-    scheme.change(on_scheme, [scheme, lang_state, active], overview_outputs, api_name="segments")
+    scheme.change(on_scheme_event, [scheme, lang_state, active], overview_outputs, api_name="segments")
     pick.input(on_pick, [scheme, pick, lang_state, active], [customers, strategy, download],
                api_name="segment_detail")
     def on_export(scheme_value: str, segment: str | None, file_format: str, share: float, include: bool,
@@ -126,7 +136,7 @@ def build_segments_tab(cache: ContextCache, lang_state: gr.State, active: gr.Sta
         if include and not is_admin(request):  # contact details are an admin action when login is on
             return admin_refusal(lang or "zh"), gr.DownloadButton(value=None, interactive=False)
         return campaign_export(cache.get(key), scheme_value or "rfm", segment, file_format or "xlsx", share,
-                               include, lang or "zh")
+                               include, lang or "zh", request)
 
     export.click(on_export, [scheme, pick, export_format, holdout, personal, lang_state, active],
                  [export_status, export_file], api_name="export_segment")

@@ -8,8 +8,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.web.context import ContextCache, WebContext
+from assistant.web.downloads import DownloadLink
 from assistant.web.i18n import t
-from assistant.web.render import bar_of_first_two, csv_file, display_frame, escape_md, hint_frame
+from assistant.web.render import bar_of_first_two, csv_download, display_frame, escape_md, hint_frame
 
 log = logging.getLogger("assistant.web")
 
@@ -22,7 +23,7 @@ ORDER BY gmv DESC
 LIMIT 20"""
 
 
-def run_query(ctx: WebContext, query: str, lang: str) -> tuple[str, Any, Any, Any]:
+def run_query(ctx: WebContext, query: str, lang: str, request: Any = None) -> tuple[str, Any, Any, Any]:
     """(status Markdown, table, chart, CSV button); errors are plain sentences, never traces."""
     empty = display_frame_empty()
     if not (query or "").strip():
@@ -39,7 +40,7 @@ def run_query(ctx: WebContext, query: str, lang: str) -> tuple[str, Any, Any, An
     status = "✅ " + escape_md(answer.answer)
     if frame is None:
         return status, empty, None, gr.DownloadButton(value=None, interactive=False)
-    path = csv_file(frame, "query")
+    path = csv_download(request, frame, "query")
     return (status, display_frame(frame), bar_of_first_two(frame),
             gr.DownloadButton(value=path, interactive=path is not None))
 
@@ -55,7 +56,7 @@ def build_workbench_tab(cache: ContextCache, lang_state: gr.State, active: gr.St
                      interactive=True, elem_id="sql-editor")
     with gr.Row():
         run = gr.Button(t("run", "zh"), variant="primary", scale=0, min_width=120, elem_id="sql-run")
-        download = gr.DownloadButton(t("download", "zh"), value=None, interactive=False, scale=0, min_width=160)
+        download = DownloadLink(t("download", "zh"), value=None, interactive=False, scale=0, min_width=160)
     status = gr.Markdown(elem_id="sql-status")
     table = gr.DataFrame(value=hint_frame("点击“运行”后显示查询结果", "results appear after Run"),
                          label=t("result", "zh"), interactive=False, max_height=420, elem_id="sql-result",
@@ -64,12 +65,12 @@ def build_workbench_tab(cache: ContextCache, lang_state: gr.State, active: gr.St
     labels += [(editor, "label", "sql_editor"), (run, "value", "run"), (download, "label", "download"),
                (table, "label", "result"), (chart, "label", "chart")]
 
-    def handler(query: str, lang: str, key: str | None) -> tuple[Any, ...]:
+    def handler(query: str, lang: str, key: str | None, request: gr.Request) -> tuple[Any, ...]:
         try:
             ctx = cache.get(key)
         except Exception:
             log.exception("could not open the session's dataset")
             return "⚠️ " + t("error_friendly", lang or "zh"), None, None, gr.DownloadButton(value=None)
-        return run_query(ctx, query, lang or "zh")
+        return run_query(ctx, query, lang or "zh", request)
 
     run.click(handler, [editor, lang_state, active], [status, table, chart, download], api_name="run_sql")
