@@ -145,7 +145,9 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - keeps heavy imports off
     from assistant.engine import Engine
 
     try:
-        return Engine(args.data)
+        # One command, one person's own process: its SQL runs here rather than in a worker process,
+        # which would cost a second interpreter's start (the server keeps its workers).
+        return Engine(args.data, sql_workers=0)
     except ToolError as error:
         raise with_advice(error) from None
 

@@ -25,10 +25,12 @@ MAX_QUESTION_CHARS = 4000
 class Engine:
     """Answers questions and tool calls against one dataset without any LLM."""
 
-    def __init__(self, data: str | os.PathLike[str] | None = None, engine: str | None = None):
-        """`engine`: "duckdb" or "spark" (default: ASSISTANT_ENGINE, else duckdb)."""
+    def __init__(self, data: str | os.PathLike[str] | None = None, engine: str | None = None, *,
+                 sql_workers: int | None = None):
+        """`engine`: "duckdb" or "spark" (default: ASSISTANT_ENGINE, else duckdb). `sql_workers`:
+        processes for written SQL (tools.warehouse.Warehouse); a one-shot CLI command uses none."""
         self.data_path: Path = resolve_data(data)
-        self.warehouse = open_warehouse(self.data_path, engine, sealing())
+        self.warehouse = open_warehouse(self.data_path, engine, sealing(), sql_workers)
         load_builtin_tools()
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ admin asks for explicitly (assistant.exporting).
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
@@ -401,6 +402,7 @@ def sealed_source(path: Path, sealing: Sealing | None) -> tuple[Path, Path | Non
     temporary = None
     if sealing.folder is None:
         temporary = Path(tempfile.mkdtemp(prefix="assistant-sealed-"))
+        atexit.register(shutil.rmtree, temporary, True)  # also when the warehouse is never closed
         folder = temporary
     else:
         folder = Path(sealing.folder)

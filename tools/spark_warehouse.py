@@ -13,6 +13,7 @@ read-only grants (docs/engines.md).
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -97,6 +98,8 @@ class SparkWarehouse(WarehouseBase):
 
     def _views_of_file(self) -> dict[str, str]:
         self._export_dir = Path(tempfile.mkdtemp(prefix="assistant-spark-"))
+        # A copy of the dataset: removed on close, or when the process ends without one (a CLI run).
+        atexit.register(shutil.rmtree, self._export_dir, True)
         prefix = f"wh{uuid.uuid4().hex[:8]}_"  # two warehouses in one session must not share view names
         names = {}
         for table, file in export_parquet(self.path, self._export_dir).items():

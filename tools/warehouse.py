@@ -181,14 +181,15 @@ def engine_name(engine: str | None = None) -> str:
     return name
 
 
-def open_warehouse(path: str | Path, engine: str | None = None, sealing: Sealing | None = None) -> WarehouseBase:
+def open_warehouse(path: str | Path, engine: str | None = None, sealing: Sealing | None = None,
+                   sql_workers: int | None = None) -> WarehouseBase:
     """The dataset at `path` on the chosen engine (see engine_name); an unsealed file is read through
-    a sealed copy (tools.sealing), made in `sealing.folder`."""
+    a sealed copy (tools.sealing), made in `sealing.folder`. `sql_workers`: see Warehouse."""
     if engine_name(engine) == "spark":
         from tools.spark_warehouse import SparkWarehouse  # pyspark and a JVM only when asked for
 
         return SparkWarehouse(path, sealing=sealing)
-    return Warehouse(path, sealing=sealing)
+    return Warehouse(path, sealing=sealing, sql_workers=sql_workers)
 
 
 class Warehouse(WarehouseBase):
@@ -207,7 +208,10 @@ class Warehouse(WarehouseBase):
         threads: int = DEFAULT_THREADS,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         sealing: Sealing | None = None,
+        sql_workers: int | None = None,
     ):
+        """`sql_workers`: processes for person- or model-written SQL (default ASSISTANT_SQL_WORKERS,
+        else 2); 0 runs it in this process, for a one-shot command that nobody else shares."""
         self.source = Path(path)
         if not self.source.is_file():
             raise file_missing(self.source)
@@ -225,6 +229,7 @@ class Warehouse(WarehouseBase):
             ) from None
         self.timeout_seconds = timeout_seconds
         self.memory_limit, self.threads = memory_limit, int(threads)
+        self.sql_workers = sql_workers
         self._pool: Any = None
         self._pool_lock = threading.Lock()
 
@@ -243,12 +248,17 @@ class Warehouse(WarehouseBase):
                     rss = size_in_bytes(_setting("ASSISTANT_SQL_WORKER_MEMORY", ""))
                 except ValueError:
                     rss = size_in_bytes(self.memory_limit) + 1000**3
-                try:
-                    size = int(_setting("ASSISTANT_SQL_WORKERS", str(DEFAULT_SQL_WORKERS)))
-                except ValueError:
-                    size = DEFAULT_SQL_WORKERS
-                self._pool = WorkerPool(WorkerConfig(str(self.path), self.memory_limit, self.threads, rss), size)
+                self._pool = WorkerPool(WorkerConfig(str(self.path), self.memory_limit, self.threads, rss),
+                                        self._worker_count())
             return self._pool
+
+    def _worker_count(self) -> int:
+        if self.sql_workers is not None:
+            return max(0, self.sql_workers)
+        try:
+            return max(0, int(_setting("ASSISTANT_SQL_WORKERS", str(DEFAULT_SQL_WORKERS))))
+        except ValueError:
+            return DEFAULT_SQL_WORKERS
 
     def query_untrusted(self, sql: str, max_rows: int) -> QueryResult:
         """In a worker process whose memory is watched (tools.sql_worker): a query that allocates
@@ -257,6 +267,8 @@ class Warehouse(WarehouseBase):
 
         from tools.sql_worker import WorkerKilled
 
+        if self._worker_count() == 0:
+            return super().query_untrusted(sql, max_rows)
         pool = self._workers()
         try:
             reply = pool.run(sql, None, max_rows, self.timeout_seconds)
