@@ -151,8 +151,22 @@ def max_kept_bytes() -> int:
 
 
 def answer_bytes(answer: Answer) -> int:
-    """The memory an answer's tables hold (their charts are drawn from them)."""
-    return int(sum(t.df.memory_usage(index=True, deep=True).sum() for t in answer.tables))
+    """About the memory an answer holds: its text and tables (their charts are drawn from them).
+    pandas counts a list inside a cell as one pointer, so cells holding lists or dicts are
+    estimated from a sample of their printed size."""
+    total = len(answer.answer.encode("utf-8", "replace")) + sum(len(r) for r in answer.recommendations)
+    for table in answer.tables:
+        frame = table.df
+        total += int(frame.memory_usage(index=True, deep=True).sum())
+        for position in range(frame.shape[1]):
+            column = frame.iloc[:, position]
+            if column.dtype != object or column.empty:
+                continue
+            sample = column.head(50)
+            nested = [v for v in sample if isinstance(v, (list, tuple, dict)) or hasattr(v, "ndim")]
+            if nested:
+                total += int(sum(len(repr(v)) for v in nested) / len(sample) * len(column))
+    return total
 
 
 def max_turns() -> int:

@@ -44,8 +44,14 @@ class Engine:
 
     def mask_text(self, text: str) -> str:
         """Text from outside the tools (a model's reply) masked: phone numbers, e-mails and ID
-        numbers by pattern, and this dataset's customers' names by their digests (tools.sealing)."""
-        return self.warehouse.name_mask(mask_text(text))
+        numbers by pattern, and this dataset's customers' names by their digests (tools.sealing).
+        Remembered for a while: a conversation's earlier replies are masked again on every call."""
+        cache = self.__dict__.setdefault("_masked", {})
+        if text not in cache:
+            if len(cache) >= 256:
+                cache.pop(next(iter(cache)))
+            cache[text] = self.warehouse.name_mask(mask_text(text))
+        return cache[text]
 
     def tool_names(self) -> set[str]:
         return set(REGISTRY)

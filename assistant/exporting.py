@@ -61,7 +61,7 @@ def write_export(result: ToolResult, request: FileRequest, allow_personal: bool,
     frame = mask_frame(frame.drop(columns=[c for c in frame.columns if is_personal_column(c)]))
     if personal:
         frame = _with_contacts(frame, request, dataset)
-    # A distinct name for files with contact details, so one never overwrites the other.
+    # Files with contact details say so in their name (and every name is unique: tools.exports).
     stem = f"{request.stem}_contacts" if personal else request.stem
     path = private_file(write_table(frame, exports_folder(), stem, request.format))
     return ExportedFile(path.name, str(path), request.format, len(frame), personal)

@@ -38,6 +38,7 @@ from assistant.api.openai_compat import openai_routes
 from assistant.api.service import Service
 from assistant.bots import bots_router
 from assistant.config import check_exposure, login_required, workspace
+from assistant.ingest.readers import max_upload_bytes
 from assistant.mcp_server import build_mcp_server, mount_mcp
 from assistant.web.app import AUTH_MESSAGE, build_app, launch_options, shared_engine
 from assistant.web.auth import LoginLimiter, RememberClientAddress, WebUsers
@@ -71,8 +72,10 @@ def build_server(data: str | os.PathLike[str] | None = None, host: str = "127.0.
     private_uploads()
     blocks = build_app(data, service.cache)
     login = {"auth": LoginLimiter(), "auth_message": AUTH_MESSAGE} if login_required() else {}
+    # max_file_size: Gradio's own upload route stops at the size the importer accepts (mounted, it
+    # set no limit, and a 300 MB upload landed in the workspace before anything looked at it).
     app = gr.mount_gradio_app(app, blocks, path="/", footer_links=["api"], show_error=False,
-                              **login, **launch_options())
+                              max_file_size=max_upload_bytes(), **login, **launch_options())
     web_users.attach(app)
     # Mounted apps never count as launched, and Gradio then skips its own check that a file input
     # names an upload (processing_utils._check_allowed): any server path was copied in and handed on.

@@ -372,8 +372,9 @@ def test_a_catalog_database_is_read_through_masking_views(engines, small_db: Pat
 
     spark = spark_session()
     spark.sql("CREATE DATABASE IF NOT EXISTS raw_shop")
-    rows = [(f"1390000{i:04d}", f"1390000{i:04d}", f"买家{i:03d}", "广东") for i in range(30)]
-    spark.createDataFrame(rows, "customer_id string, phone string, nickname string, province string") \
+    rows = [(f"1390000{i:04d}", f"1390000{i:04d}", f"买家{i:03d}", "广东", f"备用 1370000{i:04d}，邮箱 b{i}@qq.com")
+            for i in range(30)]
+    spark.createDataFrame(rows, "customer_id string, phone string, nickname string, province string, remark string") \
         .write.mode("overwrite").saveAsTable("raw_shop.customers")
     orders = [(f"O{i}", rows[i % 30][0], 10.0 + i) for i in range(90)]
     spark.createDataFrame(orders, "order_id string, customer_id string, pay_amount double") \
@@ -387,6 +388,8 @@ def test_a_catalog_database_is_read_through_masking_views(engines, small_db: Pat
         assert shown["phone"].str.fullmatch(r"139\*{4}\d{4}").all()
         assert shown["nickname"].eq("买**").all()
         assert "13900000001" not in shown.to_string()
+        text = warehouse.query("SELECT reverse(remark) AS r, province FROM customers").df.to_string()
+        assert not [i for i in range(30) if f"1370000{i:04d}"[::-1] in text or f"moc.qq@{i}b" in text]  # free text
     finally:
         warehouse.close()
         spark.sql("DROP DATABASE raw_shop CASCADE")

@@ -47,7 +47,8 @@ def test_contact_details_need_the_persons_explicit_request(engine, workspace: Pa
     allowed = engine.run_tool("export_segment", {"segment": "at_risk", "include_personal": True}, "en",
                               allow_personal=True)
     data = Path(allowed.files[0].path).read_bytes().decode("utf-8-sig")
-    assert allowed.files[0].personal_data and allowed.files[0].name.endswith("_contacts.csv")
+    assert allowed.files[0].personal_data
+    assert re.fullmatch(r"at_risk_[-0-9]+_contacts_[0-9a-f]{10}\.csv", allowed.files[0].name)  # unique name
     assert len(PHONE.findall(data)) == allowed.files[0].rows
     # The raw numbers come from the contact store, each on its own customer's row.
     exported = pd.read_csv(Path(allowed.files[0].path), encoding="utf-8-sig", dtype=str)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
 import sys
@@ -202,3 +203,16 @@ def test_carriage_return_cannot_start_a_new_csv_row(value: str) -> None:
     data = table_bytes(pd.DataFrame({"nickname": [value]}), "csv").decode("utf-8-sig")
     rows = csv.reader(io.StringIO(data, newline=""))  # like Excel: an unquoted \r or \n ends the row
     _no_formula([cell for row in rows for cell in row])
+
+
+def test_chart_labels_cannot_become_links() -> None:
+    from tools.charts import render
+    from tools.result import ChartSpec
+
+    link = '<a href="https://evil.example/coupon">领取优惠券</a>'
+    frame = pd.DataFrame({"product": [link, "<b>x</b>"], "gmv": [1, 2]})
+    for kind in ("bar", "pie", "treemap"):
+        shown = json.dumps(render(ChartSpec(kind, "<img src=x>", "t", "product", "gmv"), frame).to_plotly_json(),
+                           ensure_ascii=False, default=str)
+        assert "<a " not in shown and "<b>" not in shown and "<img" not in shown
+        assert "&lt;a href" in shown  # shown as text

@@ -24,6 +24,12 @@ MASKED = [
     ("+86 139-0000-1111", "0000", "+86 139-****-1111"),
     ("+8613800138000", "13800138000", "+86138****8000"),
     ("138 0013 8000", "0013", "138 **** 8000"),
+    ("1380 013 8000", "0 013", "8000"),
+    ("138－0013－8000", "0013", "138－****－8000"),  # the full-width dash of Chinese input methods
+    ("TEL13800138000", "13800138000", "TEL138****8000"),
+    ("wx13800138000", "13800138000", "wx138****8000"),
+    ("电话１３８００１３８０００", "１３８００", "138****8000"),  # full-width digits
+    ("1\u200b3\u200b8\u200b0\u200b0\u200b1\u200b3\u200b8\u200b0\u200b0\u200b0", "0\u200b0\u200b1", "138****8000"),
     ("座机 010-12345678", "1234", "010-****5678"),
     ("(0755) 1234 5678", "1234 5678", "5678"),
     ("0755-1234567", "1234567", "4567"),
@@ -74,13 +80,15 @@ def test_personal_values_keep_only_their_first_character() -> None:
 def test_mask_frame_masks_personal_columns_and_patterns() -> None:
     frame = pd.DataFrame({"customer_id": [1, 2], "phone": ["13812345678", None], "nickname": ["小猫爱吃鱼", "阿杰"],
                           "note": ["call 15900001111", "ok"], "gmv": [10.5, 20.0],
-                          "as_number": [13812345678, 5]})
+                          "mobile": [13812345678, 13912345678], "gmv_fen": [15012345678, 5]})
     masked = mask_frame(frame)
     assert masked["phone"].tolist()[0] == "138****5678" and masked["phone"].isna().tolist()[1]
     assert masked["nickname"].tolist() == ["小**", "阿**"]
     assert masked["note"].tolist() == ["call 159****1111", "ok"]
     assert masked["gmv"].tolist() == [10.5, 20.0] and masked["customer_id"].tolist() == [1, 2]
-    assert masked["as_number"].tolist() == ["138****5678", 5]
+    assert masked["mobile"].tolist() == ["138****5678", "139****5678"]  # a phone column typed as a number
+    assert masked["gmv_fen"].tolist() == [15012345678, 5]  # an eleven-digit amount is not a phone number
+    assert list(mask_frame(pd.DataFrame({"13812345678": [1]})).columns) == ["138****5678"]  # a pivoted header
 
 
 def test_sql_cannot_read_raw_phones(engine, demo_contacts) -> None:

@@ -139,3 +139,68 @@ def test_row_cap_applies_to_text_and_excel(tmp_path: Path, monkeypatch: pytest.M
             read_source(tmp_path / name)
         assert refused.value.code == "too_many_rows", name
         assert "100" in refused.value.message("zh")
+
+
+def _sparse_workbook(path: Path, last_row: int) -> None:
+    """A 2 KB workbook declaring all 16,384 columns, with a cell far down: openpyxl pads every row
+    it reads to the declared width."""
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>订单号</t></is></c><c r="XFD1" t="inlineStr"><is><t>x</t>'
+             f'</is></c></row><row r="{last_row}"><c r="A{last_row}" t="inlineStr"><is><t>1</t></is></c></row>'
+             '</sheetData></worksheet>')
+    ns = "http://schemas.openxmlformats.org"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", f'<Types xmlns="{ns}/package/2006/content-types"><Default '
+                    'Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                    '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                    'officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        zf.writestr("_rels/.rels", f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
+                    f'Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+                    '</Relationships>')
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/'
+                    'officeDocument/2006/relationships"><sheets><sheet name="orders" sheetId="1" r:id="rId1"/>'
+                    '</sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{ns}/package/2006/relationships">'
+                    f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+                    'Target="worksheets/sheet1.xml"/></Relationships>')
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+
+
+def test_a_workbook_declaring_every_column_is_read_within_bounds(tmp_path: Path) -> None:
+    _own_peak_reset()
+    before = _own_peak()
+    _sparse_workbook(tmp_path / "wide.xlsx", 20_000)
+    assert [len(t.df.columns) for t in read_source(tmp_path / "wide.xlsx")] == [1]  # read 300 columns wide
+    _sparse_workbook(tmp_path / "far.xlsx", 1_000_000)
+    with pytest.raises(ToolError) as refused:
+        read_source(tmp_path / "far.xlsx")
+    assert refused.value.code == "too_many_cells"
+    assert _own_peak() - before < 1024 * 1024 * 1024  # was 10 GB
+
+
+def test_a_parquet_of_few_rows_that_unpacks_to_gigabytes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "strings.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT repeat('x', 100_000_000) AS s FROM range(20)) TO '{path}' "
+                    "(FORMAT parquet, COMPRESSION zstd)")
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(ToolError) as refused:
+        read_source(path)
+    assert refused.value.code == "file_too_large"
+
+
+def test_one_row_of_nested_lists_is_bounded_too(engine) -> None:
+    sql = ("SELECT list(s) AS big FROM (SELECT list(repeat('x', 100)) AS s FROM range(100000) t(i) "
+           "GROUP BY i % 100)")
+    answer = engine.sql(sql)
+    assert answer.ok and answer.tables[0].truncated
+    assert len(str(answer.to_json())) < 200_000 and len(answer.answer) < 400  # the sentence says a short value
+
+
+def test_the_upload_route_has_the_import_size_limit(live_server) -> None:
+    from assistant.ingest.readers import max_upload_bytes
+
+    assert live_server.built.blocks.max_file_size == max_upload_bytes()

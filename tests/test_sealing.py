@@ -174,3 +174,59 @@ def test_an_import_keyed_by_phone_stores_a_surrogate_key(tmp_path: Path, workspa
         stored = con.execute("SELECT phone, source_customer_key FROM contacts").df()
     assert stored["phone"].str.fullmatch(r"1380013\d{4}").all() and len(stored) == 30
     assert os.path.getsize(path) > 0
+
+
+def test_name_digests_live_in_the_private_store_only(demo_db: Path, engine, demo_contacts) -> None:
+    from tools.sealing import name_mask
+
+    assert "_assistant_names" not in str(engine.sql("SELECT table_name FROM information_schema.tables").to_json())
+    with duckdb.connect() as con:  # the file itself is open with the locked configuration: attach it
+        con.execute(f"ATTACH '{demo_db}' AS d (READ_ONLY)")
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'd'")
+                  .fetchall()}
+    assert not {t for t in tables if "name" in t and t.startswith("_")}
+    nickname = next(n for n in demo_contacts["nickname"] if len(n) >= 4)
+    masked = name_mask(demo_db)(f"客户{nickname}最近没有下单，主播甜甜酱的场次")
+    assert nickname not in masked and f"{nickname[0]}**" in masked and "甜甜酱" in masked  # a host is public
+
+
+def test_an_account_name_used_as_customer_id_becomes_a_surrogate(tmp_path: Path, workspace: Path) -> None:
+    """A Taobao export keys buyers by 买家会员名 (their chosen account name), not an opaque id."""
+    from assistant.ingest.workspace import import_dataset
+
+    names = ["momo_li", "小红帽2020", "快乐的小猪猪", "王大锤本人"]
+    frame = pd.DataFrame({"订单编号": [f"T{i:06d}" for i in range(40)],
+                          "买家会员名": [names[i % 4] for i in range(40)],
+                          "订单付款时间": [f"2025-04-{1 + i % 28:02d} 10:00:00" for i in range(40)],
+                          "买家实际支付金额": [20 + i for i in range(40)]})
+    frame.to_csv(tmp_path / "taobao.csv", index=False)
+    path = Path(import_dataset(tmp_path / "taobao.csv", name="tb").dataset.path)
+    with Engine(path) as shop:
+        text = str(shop.sql("SELECT * FROM orders").to_json(max_rows=None))
+        ids = shop.sql("SELECT DISTINCT customer_id FROM orders").table()["customer_id"]
+        exported = shop.run_tool("export_segment", {"segment": "new", "scheme": "lifecycle",
+                                                    "include_personal": True}, "en", allow_personal=True)
+    assert not [n for n in names if n in text] and ids.str.fullmatch(r"C[0-9a-f]{16}").all()
+    rows = pd.read_csv(exported.files[0].path, encoding="utf-8-sig", dtype=str)
+    assert set(rows["platform_buyer_id"]) <= set(names)  # the contact export gives the account back
+
+
+def test_nested_float_and_full_width_values_are_sealed(tmp_path: Path, workspace: Path) -> None:
+    source = tmp_path / "shapes.duckdb"
+    with duckdb.connect(str(source)) as con:
+        con.execute("CREATE TABLE customers (customer_id VARCHAR, contact DOUBLE, profile STRUCT(tel VARCHAR), "
+                    "tags VARCHAR[], extra JSON, remark VARCHAR)")
+        con.execute("INSERT INTO customers VALUES ('C1', 13912345678.0, {'tel': '13711113333'}, ['13633334444'], "
+                    "'{\"mobile\": \"13555556666\"}', '电话 138\u00a00013\u00a08000，备用 １３９００１３９０００')")
+        con.execute("CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, order_time TIMESTAMP, "
+                    "pay_amount DOUBLE)")
+        con.execute("INSERT INTO orders VALUES ('O1', 'C1', TIMESTAMP '2025-01-01 10:00:00', 10.0)")
+    with Engine(source) as shop:
+        answer = shop.sql("SELECT reverse(contact::VARCHAR) a, reverse(profile::VARCHAR) b, reverse(tags::VARCHAR) c, "
+                          "reverse(extra::VARCHAR) d, replace(replace(remark, chr(160), '/'), '０', 'O') e "
+                          "FROM customers")
+    assert answer.ok, answer.error
+    text = str(answer.to_json())
+    for raw in ("13912345678", "13711113333", "13633334444", "13555556666"):
+        assert raw[::-1] not in text and raw not in text
+    assert "0013" not in text and "OO139" not in text

@@ -130,3 +130,21 @@ def test_file_named_table_is_not_read_even_if_it_exists(engine, tmp_path, monkey
     answer = engine.sql('SELECT * FROM "secret.csv"')
     assert answer.error["code"] == "sql_unknown_table"
     assert "secret" not in str(answer.tables)
+
+
+def test_a_qualified_name_is_never_a_cte() -> None:
+    """WITH x AS (...) SELECT * FROM main.x reads the stored table x: a hidden one must stay unknown."""
+    for sql in ("WITH _assistant_sealed AS (SELECT 1) SELECT * FROM main._assistant_sealed",
+                "WITH t AS (SELECT 1) SELECT * FROM main.t"):
+        with pytest.raises(ToolError) as refused:
+            validate_select(sql, {"orders"})
+        assert refused.value.code == "sql_unknown_table"
+    assert validate_select("WITH t AS (SELECT 1) SELECT * FROM t", {"orders"})
+
+
+def test_analyst_statements_beyond_select() -> None:
+    for sql in ("PIVOT orders ON status USING count(*) GROUP BY source",
+                "SELECT quantile(pay_amount, 0.9), mean(pay_amount), pi() FROM orders",
+                "SELECT COLUMNS('.*amount') FROM orders",
+                "SELECT * FROM orders WHERE (status = 'paid' AND pay_amount > 10) OR NOT source = 'live'"):
+        assert validate_select(sql, {"orders"})

@@ -23,7 +23,9 @@ from tools.strategy import SCHEMES, playbook_entry
 
 Scheme = Literal["rfm", "cn8", "lifecycle"]
 PROFILE_COLUMNS = ("gender", "age_band", "province", "city", "channel")
-CONTACT_COLUMNS = ("nickname", "phone")
+# Read from the contact store by the engine; source_customer_key is the platform's own buyer id
+# where the dataset keeps a pseudonymous one instead (an export keyed by phone or account name).
+CONTACT_COLUMNS = ("nickname", "phone", "source_customer_key")
 MAX_HOLDOUT = 0.5
 
 
@@ -72,6 +74,7 @@ def _labels(ctx: Context) -> dict[str, str]:
         "channel": ctx.t("来源渠道", "channel"),
         "nickname": ctx.t("昵称", "nickname"),
         "phone": ctx.t("手机号", "phone"),
+        "source_customer_key": ctx.t("平台买家标识", "platform_buyer_id"),
         "group": ctx.t("分组", "group"),
         "suggested_action": ctx.t("建议动作", "suggested_action"),
     }

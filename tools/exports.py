@@ -12,6 +12,7 @@ import io
 import os
 import re
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Literal
 
@@ -86,9 +87,11 @@ def safe_stem(text: str, fallback: str = "export") -> str:
 
 
 def write_table(frame: pd.DataFrame, folder: Path, stem: str, file_format: ExportFormat) -> Path:
-    """Write atomically (temp file, then rename) so a reader never sees half a file."""
+    """Write atomically (temp file, then rename) so a reader never sees half a file. Each file gets
+    a name of its own (`<stem>_<random>`): two people exporting the same segment on the same day
+    must never receive, or overwrite, each other's file."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{safe_stem(stem)}.{file_format}"
+    path = folder / f"{safe_stem(stem)}_{uuid.uuid4().hex[:10]}.{file_format}"
     data = table_bytes(frame, file_format)
     handle, temp = tempfile.mkstemp(dir=folder, suffix=".part")
     try:

@@ -21,12 +21,16 @@ import pandas as pd
 
 # English column names match whole words (so product_name or segment "name" stay visible);
 # Chinese terms match anywhere in the header (收货人姓名, 买家手机号).
-PERSONAL_WORDS = {"phone", "mobile", "telephone", "tel", "nickname", "address", "email", "mail", "id_card", "idcard",
-                  "wechat", "weixin", "qq"}
+PERSONAL_WORDS = {"phone", "mobile", "telephone", "tel", "telno", "cellphone", "nickname", "address", "addr",
+                  "email", "mail", "id_card", "idcard", "wechat", "weixin", "qq", "username", "passport"}
 PERSONAL_COLUMNS = {"customer_name", "buyer_name", "receiver_name", "billing_name", "shipping_name", "full_name",
-                    "real_name", "contact_name", "buyer_nick", "user_nick", "nick"}
-PERSONAL_ZH = ("手机", "电话", "昵称", "姓名", "收货人", "收件人", "联系人", "地址", "邮箱", "身份证", "证件", "微信",
-               "买家账号", "用户名")
+                    "real_name", "contact_name", "buyer_nick", "user_nick", "nick", "user_name", "id_number",
+                    "contact", "tel_no", "receiver", "consignee", "recipient"}
+PERSONAL_ZH = ("手机", "电话", "昵称", "姓名", "收货人", "收件人", "联系人", "联系方式", "地址", "邮箱", "身份证",
+               "证件", "微信", "买家账号", "用户名", "会员名", "旺旺", "抖音号", "快手号", "淘宝账号", "支付宝账号")
+# A bare "name" is a person's only in a table of people (customers.name), not products.name.
+_NAME_ONLY = {"name", "first_name", "last_name", "given_name", "family_name", "名字"}
+_PEOPLE_TABLES = ("customer", "buyer", "member", "user", "client", "contact", "客户", "会员", "买家", "用户")
 
 
 # The contact columns themselves, by exact name: what an answer table holds when it shows a
@@ -41,8 +45,12 @@ def is_contact_column(name: str) -> bool:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower()) in CONTACT_COLUMNS
 
 
-def is_personal_column(name: str) -> bool:
+def is_personal_column(name: str, table: str | None = None) -> bool:
+    """`table`: the table the column belongs to, when known (a bare "name" is personal in a table
+    of people only)."""
     lowered = str(name).lower()
+    if lowered in _NAME_ONLY:
+        return table is not None and any(word in str(table).lower() for word in _PEOPLE_TABLES)
     if lowered in PERSONAL_COLUMNS or any(term in lowered for term in PERSONAL_ZH):
         return True
     return any(part in PERSONAL_WORDS for part in re.split(r"[^a-z]+", lowered))
@@ -50,11 +58,11 @@ def is_personal_column(name: str) -> bool:
 
 # --- Phone numbers ---------------------------------------------------------------------------
 # One separator between digit groups: a space, a dash, a dot or a closing bracket.
-_SEP = r"[ \-.\u00a0]?"
-_PHONE_PATTERNS = (
-    # mainland mobile, optionally +86 / 0086 / 86 first: 13800138000, +86 138-0013-8000, 138 0013 8000
-    rf"(?:(?:\+|00)?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}",
-    # any number written with a country code: +852 9123 4567, +886 912 345 678, 00852-91234567
+_SEP = r"[ \-.\u00a0－]?"
+# Mainland mobiles, optionally +86 / 0086 / 86 first, grouped any way (13800138000, +86 138-0013-8000,
+# 1380 013 8000, 138－0013－8000), also right after letters (TEL13800138000, wx13800138000).
+MOBILE = re.compile(rf"(?<![0-9*+])(?:(?:\+|00)?86{_SEP})?1[3-9](?:{_SEP}\d){{9}}(?![0-9*]|[ \-.]\*)")
+_PHONE_PATTERNS = (    # any number written with a country code: +852 9123 4567, +886 912 345 678, 00852-91234567
     rf"(?:\+|00)\d{{1,3}}{_SEP}\(?\d{{1,4}}\)?(?:{_SEP}\d{{2,5}}){{1,4}}",
     # Hong Kong / Macau / Taiwan codes written without a plus: 852 9123 4567, 886-2-2345-6789
     rf"(?:852|853|886){_SEP}\(?\d{{1,4}}\)?(?:{_SEP}\d{{3,4}}){{1,3}}",
@@ -187,6 +195,7 @@ def mask_text(text: str) -> str:
     text = ID_CARD_15.sub(_mask_id15, text)
     text = HK_ID.sub(_mask_hk, text)
     text = TW_ID.sub(_mask_tw, text)
+    text = MOBILE.sub(lambda m: _mask_phone(m.group(0)), text)
     text = PHONE.sub(lambda m: _mask_phone(m.group(0)), text)
     return EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
 
@@ -251,14 +260,22 @@ def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
     masked = frame.copy()
     for position, column in enumerate(masked.columns):
         series = masked.iloc[:, position]
-        if is_contact_column(column) and (series.dtype == object or pd.api.types.is_string_dtype(series)):
-            masked.isetitem(position, _map_distinct(series, lambda v: _mask_value(v, True)))
-        elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            masked.isetitem(position, _map_distinct(series, lambda v: _mask_value(v, False)))
-        elif pd.api.types.is_integer_dtype(series) and _may_hold_numbers_to_mask(series):
-            masked.isetitem(position, series.map(lambda v: _mask_value(int(v), False) if pd.notna(v) else v)
+        contact = is_contact_column(column)
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            masked.isetitem(position, _map_distinct(series, lambda v, whole=contact: _mask_value(v, whole)))
+        elif contact and pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            # A contact column typed as a number (phone stored as BIGINT or DOUBLE). Numbers under
+            # other names are left alone: GMV in fen can have eleven digits too.
+            masked.isetitem(position, series.map(lambda v: mask_personal(_whole_number(v)) if pd.notna(v) else v)
                             .astype(object))
+    headers = [mask_text(str(c)) if isinstance(c, str) else c for c in masked.columns]
+    if headers != list(masked.columns):  # a PIVOT on raw values would put them in the header
+        masked.columns = headers
     return masked
+
+
+def _whole_number(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _map_distinct(series: pd.Series, mask: Callable[[object], object]) -> pd.Series:
@@ -276,13 +293,3 @@ def _map_distinct(series: pd.Series, mask: Callable[[object], object]) -> pd.Ser
     if missing.any():  # None / NaN / NA stay as mask() leaves them
         out[missing] = series[missing].map(mask).astype(object)
     return out
-
-
-def _may_hold_numbers_to_mask(series: pd.Series) -> bool:
-    """Only mobile numbers (11 digits, optionally with a country code) and ID numbers (15 or 18
-    digits) can match as integers; a range test skips the per-value check for ids, counts and amounts."""
-    values = series.dropna()
-    size = values.abs()  # "-13800138000" masks too: the pattern only needs no digit before it
-    candidates = (size.between(1_000_000_000, 19_999_999_999) | size.between(8_500_000_000, 8_869_999_999_999)
-                  | (size >= 10**14))
-    return bool(values[candidates].map(lambda v: _mask_value(int(v), False) != v).any())

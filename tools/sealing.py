@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -35,7 +37,7 @@ from tools.privacy import is_personal_column, mask_personal, mask_text
 from tools.result import ToolError
 
 MARKER_TABLE = "_assistant_sealed"
-HIDDEN_TABLES = ("_assistant_sealed", "_assistant_names")  # bookkeeping: unknown to queries
+HIDDEN_TABLES = (MARKER_TABLE,)  # bookkeeping, unknown to queries (it holds a version and a time)
 SEAL_VERSION = 1
 CONTACTS_TABLE = "contacts"
 SOURCE_KEY_COLUMN = "source_customer_key"  # in the contact store: the raw key a surrogate replaced
@@ -46,7 +48,10 @@ PERSONAL_KEY_SHARE = 0.5
 _KEY_SAMPLE = 2000
 # Cheap SQL pre-filter before the exact Python masking: seven digits in a row (allowing
 # separators) or an @. Most text cells (statuses, titles, categories) never reach Python.
-_MAYBE_PATTERN = r"\d[\d \-.()]{5,}\d|@"
+# Digits may be full-width and separated by NBSP, zero-width characters or a full-width dash,
+# as tools.privacy.mask_text reads them.
+_MAYBE_PATTERN = ("[0-9０-９][0-9０-９ \\-.()\u00a0\u200b\u200c\u200d\u2060\ufeff－]{5,}[0-9０-９]"
+                  "|@|＠")
 
 
 def is_identifier_column(name: str) -> bool:
@@ -86,6 +91,7 @@ class SealReport:
     pattern_columns: list[str] = field(default_factory=list)  # table.column with phones/e-mails masked inside
     dropped: list[str] = field(default_factory=list)  # views, macros, generated columns not copied
     contacts: int = 0  # customers with a row in the contact store
+    names: int = 0  # customers' names with a digest in the contact store (NameMask)
 
 
 # --- Inspecting -------------------------------------------------------------------------------
@@ -114,8 +120,36 @@ def _base_tables(con: duckdb.DuckDBPyConnection, catalog: str = "src") -> list[s
     return [r[0] for r in rows if r[0] not in HIDDEN_TABLES]
 
 
+def record_path(dataset: Path) -> Path:
+    """Beside a sealed file: its size and modification time when it was sealed. A file changed
+    since (a table added, a row updated) no longer matches and is sealed again before use."""
+    dataset = Path(dataset)
+    return dataset.with_name(f"{dataset.stem}.sealed")
+
+
+def _write_record(dataset: Path) -> None:
+    stat = dataset.stat()
+    record = record_path(dataset)
+    tmp = _temp_beside(record)
+    tmp.write_text(json.dumps({"version": SEAL_VERSION, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}),
+                   encoding="utf-8")
+    os.replace(private_file(tmp), record)
+
+
+def _record_matches(dataset: Path) -> bool:
+    try:
+        record = json.loads(record_path(dataset).read_text(encoding="utf-8"))
+        stat = dataset.stat()
+    except (OSError, ValueError):
+        return False
+    return record == {"version": SEAL_VERSION, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
 def is_sealed(path: Path) -> bool:
-    """Sealed by this version, with no view or macro added since, and every personal column masked."""
+    """Sealed by this version and unchanged since (its record matches), with no view or macro in
+    it, and every personal column masked."""
+    if not _record_matches(Path(path)):
+        return False
     con = _attach_read_only(path)
     try:
         marker = con.execute(
@@ -132,7 +166,7 @@ def is_sealed(path: Path) -> bool:
             return False
         # A file copied and then edited could carry new raw values under the old marker: every
         # personal column must hold masked values only (each masked form contains "**").
-        for table, column in _columns(con, lambda t, c, _type: is_personal_column(c)):
+        for table, column in _columns(con, lambda t, c, _type: is_personal_column(c, t)):
             raw = con.execute(
                 f"SELECT count(*) FROM src.main.{_quoted(table)} WHERE {_quoted(column)} IS NOT NULL "
                 f"AND trim({_quoted(column)}::VARCHAR) <> '' AND NOT contains({_quoted(column)}::VARCHAR, '**')"
@@ -183,7 +217,7 @@ def seal(source: Path, target: Path, secret: bytes, *, personal_keys: tuple[str,
             _write_contacts(con, surrogates, secret_hex, report)
             for table in _base_tables(con):
                 _copy_table(con, table, surrogates, secret_hex, report)
-            _write_name_digests(con)
+            report.names = _write_name_digests(con)
             con.execute(f"CREATE TABLE main.{MARKER_TABLE} (version INTEGER, sealed_at TIMESTAMP)")
             con.execute(f"INSERT INTO main.{MARKER_TABLE} VALUES (?, now()::TIMESTAMP)", [SEAL_VERSION])
             con.execute("DETACH src")
@@ -192,10 +226,12 @@ def seal(source: Path, target: Path, secret: bytes, *, personal_keys: tuple[str,
         finally:
             con.close()
         Path(f"{tmp_target}.wal").unlink(missing_ok=True)
-        os.replace(tmp_contacts, contacts) if report.contacts else tmp_contacts.unlink(missing_ok=True)
-        if not report.contacts:
+        private = report.contacts or report.names
+        os.replace(tmp_contacts, contacts) if private else tmp_contacts.unlink(missing_ok=True)
+        if not private:
             contacts.unlink(missing_ok=True)  # a re-import without personal data leaves no stale store
         os.replace(tmp_target, target)
+        _write_record(target)
     finally:
         for leftover in (tmp_target, tmp_contacts, Path(f"{tmp_target}.wal"), Path(f"{tmp_contacts}.wal")):
             leftover.unlink(missing_ok=True)
@@ -225,41 +261,48 @@ def _note_dropped(con: duckdb.DuckDBPyConnection, report: SealReport) -> None:
 
 
 # --- Names that no pattern can find -----------------------------------------------------------
-# A phone number looks like one; a nickname does not. So a sealed file keeps salted digests of its
-# customers' names (3 characters or more, and not also a host, product, brand or category name),
-# and text a model writes is checked against them (NameMask). The digests are in a hidden table,
-# unknown to queries, and give nothing back: only a text that holds a name finds it.
-NAMES_TABLE = "_assistant_names"
+# A phone number looks like one; a nickname does not. So the contact store keeps keyed digests of
+# the customers' names (3 characters or more, and not also a host, product, brand or category
+# name), and text a model writes is checked against them (NameMask). They live in the private
+# store, never in the file queries open: a digest table there could be read back and tried
+# against a word list.
+DIGESTS_TABLE = "name_digests"
+KEY_TABLE = "store_key"
 MIN_NAME_CHARS = 3
-_NAME_WORDS = ("nick", "name", "昵称", "姓名", "收货人", "收件人", "联系人", "用户名", "微信")
+_NAME_WORDS = ("nick", "name", "昵称", "姓名", "收货人", "收件人", "联系人", "用户名", "会员名", "微信", "旺旺",
+               "consignee", "recipient", "receiver")
 _PUBLIC_NAMES = (("hosts", "host_name"), ("products", "product_name"), ("products", "brand"),
                  ("products", "category"), ("live_sessions", "title"))
 
 
 def _name_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    return _columns(con, lambda t, c, d: d == "VARCHAR" and is_personal_column(c)
+    return _columns(con, lambda t, c, d: d == "VARCHAR" and is_personal_column(c, t)
                     and any(w in c.lower() for w in _NAME_WORDS))
 
 
-def _write_name_digests(con: duckdb.DuckDBPyConnection) -> None:
-    salt = os.urandom(16).hex()
-    con.execute(f"CREATE TABLE main.{NAMES_TABLE} (salt VARCHAR, digest VARCHAR, length INTEGER)")
-    public = [f"SELECT {_quoted(c)} AS v FROM src.main.{_quoted(t)}" for t, c in _PUBLIC_NAMES
-              if (t, c) in set(_columns(con, lambda *_: True))]
+def _write_name_digests(con: duckdb.DuckDBPyConnection) -> int:
+    columns = _name_columns(con)
+    if not columns:
+        return 0
+    key = os.urandom(32).hex()
+    con.execute(f"CREATE TABLE private.main.{KEY_TABLE} AS SELECT ? AS key", [key])
+    con.execute(f"CREATE TABLE private.main.{DIGESTS_TABLE} (digest VARCHAR, length INTEGER)")
+    every = set(_columns(con, lambda *_: True))
+    public = [f"SELECT {_quoted(c)} AS v FROM src.main.{_quoted(t)}" for t, c in _PUBLIC_NAMES if (t, c) in every]
     exclude = f" EXCEPT ({' UNION '.join(public)})" if public else ""
-    for table, column in _name_columns(con):
+    for table, column in columns:
         con.execute(
-            f"INSERT INTO main.{NAMES_TABLE} SELECT ?, substr(sha256(? || ':' || v), 1, 16), length(v) FROM ("
-            f"SELECT DISTINCT trim({_quoted(column)}) AS v FROM src.main.{_quoted(table)} "
-            f"WHERE length(trim({_quoted(column)})) >= {MIN_NAME_CHARS}{exclude}) names",
-            [salt, salt])
+            f"INSERT INTO private.main.{DIGESTS_TABLE} SELECT substr(sha256(? || ':' || v), 1, 16), length(v) "
+            f"FROM (SELECT DISTINCT trim({_quoted(column)}) AS v FROM src.main.{_quoted(table)} "
+            f"WHERE length(trim({_quoted(column)})) >= {MIN_NAME_CHARS}{exclude}) names", [key])
+    return con.execute(f"SELECT count(*) FROM private.main.{DIGESTS_TABLE}").fetchone()[0]
 
 
 @dataclass(frozen=True)
 class NameMask:
     """Masks the customers' names a text holds (first character kept: 张**)."""
 
-    salt: str = ""
+    key: str = ""
     digests: frozenset[str] = frozenset()
     lengths: tuple[int, ...] = ()
 
@@ -272,7 +315,7 @@ class NameMask:
                 piece = text[start:start + size]
                 if piece[0].isspace() or piece[-1].isspace():
                     continue
-                digest = hashlib.sha256(f"{self.salt}:{piece}".encode()).hexdigest()[:16]
+                digest = hashlib.sha256(f"{self.key}:{piece}".encode()).hexdigest()[:16]
                 if digest in self.digests and not any(a < start + size and start < b for a, b in found):
                     found.append((start, start + size))
         for start, end in sorted(found, reverse=True):
@@ -280,20 +323,26 @@ class NameMask:
         return text
 
 
-def name_mask(path: Path) -> NameMask:
-    """The name digests of a sealed file (an empty mask for a file sealed without them)."""
-    con = _attach_read_only(path)
+def name_mask(dataset: Path) -> NameMask:
+    """The name digests kept in a dataset's contact store (an empty mask when it has none)."""
+    store = contacts_path(dataset)
+    if not store.is_file():
+        return NameMask()
+    con = duckdb.connect(config={"threads": 1})
     try:
-        present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'src' AND table_name = ?",
-                              [NAMES_TABLE]).fetchone()[0]
-        if not present:
+        con.execute(f"ATTACH {_literal(str(store))} AS private (READ_ONLY)")
+        con.execute("SET enable_external_access = false")
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'private'").fetchall()}
+        if not {DIGESTS_TABLE, KEY_TABLE} <= present:
             return NameMask()
-        rows = con.execute(f"SELECT salt, digest, length FROM src.main.{NAMES_TABLE}").fetchall()
+        key = con.execute(f"SELECT key FROM private.main.{KEY_TABLE}").fetchone()[0]
+        rows = con.execute(f"SELECT digest, length FROM private.main.{DIGESTS_TABLE}").fetchall()
+    except duckdb.Error:
+        return NameMask()
     finally:
         con.close()
-    if not rows:
-        return NameMask()
-    return NameMask(rows[0][0], frozenset(r[1] for r in rows), tuple(sorted({r[2] for r in rows}, reverse=True)))
+    return NameMask(key, frozenset(r[0] for r in rows), tuple(sorted({r[1] for r in rows}, reverse=True)))
 
 
 def _surrogate_columns(con: duckdb.DuckDBPyConnection, personal_keys: tuple[str, ...]) -> set[str]:
@@ -306,9 +355,20 @@ def _surrogate_columns(con: duckdb.DuckDBPyConnection, personal_keys: tuple[str,
         sample = [r[0] for r in con.execute(
             f"SELECT {_quoted(column)}::VARCHAR FROM src.main.{_quoted(table)} "
             f"WHERE {_quoted(column)} IS NOT NULL USING SAMPLE {_KEY_SAMPLE} ROWS").fetchall()]
-        if sample and sum(mask_text(v) != v for v in sample) / len(sample) >= PERSONAL_KEY_SHARE:
+        if not sample:
+            continue
+        personal = sum(mask_text(v) != v for v in sample)
+        if column == CUSTOMER_KEY:  # a customer "id" that is a name or an account (买家会员名 → momo_li)
+            personal = max(personal, sum(not _OPAQUE_ID.match(v.strip()) for v in sample))
+        if personal / len(sample) >= PERSONAL_KEY_SHARE:
             found.add(column)
     return found
+
+
+# What a platform's or a shop's own customer id looks like: digits with at most a short letter
+# prefix (100000001, C0042, dy_8812345, tb1234567), or a hex digest / UUID. Anything else in a
+# customer id column — 小红帽2020, momo_li, 快乐的小猪猪 — is someone's chosen name.
+_OPAQUE_ID = re.compile(r"^(?:[A-Za-z]{0,4}[-_]?\d+|[0-9a-fA-F][0-9a-fA-F-]{15,})$")
 
 
 def _surrogate_sql(column: str, secret_hex: str) -> str:
@@ -326,7 +386,7 @@ def _write_contacts(con: duckdb.DuckDBPyConnection, surrogates: set[str], secret
     columns = [c for t, c in _columns(con, lambda t, c, d: t == "customers")]
     if CUSTOMER_KEY not in columns:
         return
-    personal = [c for c in columns if is_personal_column(c)]
+    personal = [c for c in columns if is_personal_column(c, "customers")]
     keyed = CUSTOMER_KEY in surrogates
     if not personal and not keyed:
         return
@@ -339,6 +399,12 @@ def _write_contacts(con: duckdb.DuckDBPyConnection, surrogates: set[str], secret
     report.contacts = con.execute(f"SELECT count(*) FROM private.main.{CONTACTS_TABLE}").fetchone()[0]
 
 
+_WHOLE_NUMBERS = ("BIGINT", "HUGEINT", "UBIGINT", "INTEGER")
+_NUMBERS = (*_WHOLE_NUMBERS, "DOUBLE", "FLOAT", "REAL")
+_PLAIN = (*_NUMBERS, "SMALLINT", "TINYINT", "USMALLINT", "UTINYINT", "UINTEGER", "BOOLEAN", "DATE", "TIME",
+          "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "INTERVAL", "BLOB", "UUID")
+
+
 def _copy_table(con: duckdb.DuckDBPyConnection, table: str, surrogates: set[str], secret_hex: str,
                 report: SealReport) -> None:
     rows = con.execute(
@@ -347,38 +413,46 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: str, surrogates: set[str]
     exprs = []
     for column, data_type in rows:
         name = _quoted(column)
+        nested = data_type not in _PLAIN and data_type != "VARCHAR" and not data_type.startswith("DECIMAL")
         if column in surrogates:
             exprs.append(f"{_surrogate_sql(column, secret_hex)} AS {name}")
             report.surrogate_columns.append(f"{table}.{column}")
-        elif is_personal_column(column) or _holds_phone_numbers(con, table, column, data_type):
+        elif is_personal_column(column, table) or _holds_phone_numbers(con, table, column, data_type):
             exprs.append(f"assistant_mask_personal({name}::VARCHAR) AS {name}")
             report.masked_columns.append(f"{table}.{column}")
-        elif data_type == "VARCHAR" and not is_identifier_column(column) and _has_patterns(con, table, column):
+        elif data_type == "VARCHAR" and not is_identifier_column(column) and _has_patterns(con, table, name):
             exprs.append(f"CASE WHEN regexp_matches({name}, {_literal(_MAYBE_PATTERN)}) "
                          f"THEN assistant_mask_text({name}) ELSE {name} END AS {name}")
+            report.pattern_columns.append(f"{table}.{column}")
+        elif nested and _has_patterns(con, table, f"{name}::VARCHAR"):
+            # A struct, list, map or JSON value holding a phone number becomes its masked text.
+            exprs.append(f"assistant_mask_text({name}::VARCHAR) AS {name}")
             report.pattern_columns.append(f"{table}.{column}")
         else:
             exprs.append(name)
     con.execute(f"CREATE TABLE main.{_quoted(table)} AS SELECT {', '.join(exprs)} FROM src.main.{_quoted(table)}")
 
 
-def _has_patterns(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+def _has_patterns(con: duckdb.DuckDBPyConnection, table: str, value_sql: str) -> bool:
+    """Whether any value (`value_sql` over the table's row) holds a phone, e-mail or ID number."""
     hit = con.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM src.main.{_quoted(table)} "
-        f"WHERE regexp_matches({_quoted(column)}, {_literal(_MAYBE_PATTERN)}) "
-        f"AND assistant_mask_text({_quoted(column)}) <> {_quoted(column)} LIMIT 1)").fetchone()[0]
+        f"WHERE regexp_matches({value_sql}, {_literal(_MAYBE_PATTERN)}) "
+        f"AND assistant_mask_text({value_sql}) <> {value_sql} LIMIT 1)").fetchone()[0]
     return bool(hit)
 
 
 def _holds_phone_numbers(con: duckdb.DuckDBPyConnection, table: str, column: str, data_type: str) -> bool:
-    """An integer column (not an identifier) whose values are mostly phone numbers: a phone column
-    under a name nobody would guess (`contact`, `tel_no` typed as a number)."""
-    if data_type not in ("BIGINT", "HUGEINT", "UBIGINT") or is_identifier_column(column):
+    """A number column (not an identifier) whose values are mostly phone numbers: a phone column
+    under a name nobody would guess (`contact`, `tel_no` typed as a number, or a float)."""
+    if not (data_type in _NUMBERS or data_type.startswith("DECIMAL")) or is_identifier_column(column):
         return False
+    whole = f"CASE WHEN {_quoted(column)} = floor({_quoted(column)}) THEN {_quoted(column)}::HUGEINT::VARCHAR END" \
+        if data_type not in _WHOLE_NUMBERS else f"{_quoted(column)}::VARCHAR"
     sample = [r[0] for r in con.execute(
-        f"SELECT {_quoted(column)}::VARCHAR FROM src.main.{_quoted(table)} WHERE {_quoted(column)} IS NOT NULL "
+        f"SELECT {whole} FROM src.main.{_quoted(table)} WHERE {_quoted(column)} IS NOT NULL "
         f"USING SAMPLE {_KEY_SAMPLE} ROWS").fetchall()]
-    return bool(sample) and sum(mask_text(v) != v for v in sample) / len(sample) >= PERSONAL_KEY_SHARE
+    return bool(sample) and sum(v is not None and mask_text(v) != v for v in sample) / len(sample) >= PERSONAL_KEY_SHARE
 
 
 # --- Opening ----------------------------------------------------------------------------------
@@ -426,11 +500,24 @@ def sealed_source(path: Path, sealing: Sealing | None) -> tuple[Path, Path | Non
     return target, temporary
 
 
+STALE_COPY_SECONDS = 24 * 3600
+
+
 def _remove_older_copies(folder: Path, stem: str, keep: Path) -> None:
+    """Copies of earlier versions of the same file, once a day old: a server started before the
+    file changed may still be reading its copy (its SQL workers open it by path)."""
+    import time
+
     for old in folder.glob(f"{stem}-*.duckdb"):
-        if old != keep and not old.name.endswith(".contacts.duckdb"):
-            old.unlink(missing_ok=True)
-            contacts_path(old).unlink(missing_ok=True)
+        if old == keep or old.name.endswith(".contacts.duckdb"):
+            continue
+        try:
+            if time.time() - old.stat().st_mtime < STALE_COPY_SECONDS:
+                continue
+        except OSError:
+            continue
+        for path in (old, contacts_path(old), record_path(old)):
+            path.unlink(missing_ok=True)
 
 
 # --- The one reader of raw values -----------------------------------------------------------
@@ -450,11 +537,10 @@ def read_contacts(dataset: Path, customer_ids: pd.Series, columns: tuple[str, ..
             "SELECT column_name FROM duckdb_columns() WHERE database_name = 'private' AND table_name = ?",
             [CONTACTS_TABLE]).fetchall()]
         wanted = [c for c in columns if c in present]
-        if not wanted and SOURCE_KEY_COLUMN not in present:
+        if not wanted:
             return out
         con.register("wanted_ids", out.astype({CUSTOMER_KEY: "string"}))
-        picked = ", ".join([f"c.{_quoted(c)}" for c in wanted]
-                           + ([f"c.{SOURCE_KEY_COLUMN}"] if SOURCE_KEY_COLUMN in present else []))
+        picked = ", ".join(f"c.{_quoted(c)}" for c in wanted)
         found = con.execute(
             f"SELECT w.{CUSTOMER_KEY}, {picked} FROM wanted_ids w JOIN private.main.{CONTACTS_TABLE} c "
             f"ON c.{CUSTOMER_KEY}::VARCHAR = w.{CUSTOMER_KEY}").df()

@@ -46,12 +46,12 @@ to_timestamp(x), epoch_ms(x), date_sub('day', x, y), datesub('day', x, y), age(x
 try_strptime(x, '%Y'), strptime(x, '%Y'), get_current_timestamp(), time_bucket(INTERVAL 1 DAY, x),
 to_days(1), to_hours(1), to_minutes(1), to_weeks(1), to_months(1), to_years(1),
 isinf(x), gcd(x, y), lcm(x, y), strlen(x), prefix(x, 'a'), suffix(x, 'a'), to_base(x, 2),
-list_extract(x, 1), list_aggregate(x, 'sum'), row(1, 2), sum_if(x, y), avg_if(x, y),
+list_extract(x, 1), list_aggregate(x, 'sum'), row(1, 2),
 x -> '$.a', x ->> 'a', json_extract(x, '$.a'), json_extract_string(x, '$.a'), to_json(x), json_array_length(x),
 regexp_full_match(x, 'a'), regexp_split_to_array(x, ','), x @> y, x && y, list_has_any(x, y), x collate nocase,
 array_slice(x, 1, 2), list_slice(x, 1, 2), flatten(x), struct_extract(x, 'a'), product(x), arbitrary(x),
 isfinite(x), round_even(x, 2), century(x), decade(x), millennium(x), epoch_us(x), make_time(1, 2, 3),
-current_time, editdistance(x, y)
+current_time, editdistance(x, y), list_sum(x), list_avg(x), list_position(x, 1), count_star(), columns('a')
 """
 _UNAVAILABLE_LABELS: dict[type[exp.Expression], str] = {exp.SimilarTo: "SIMILAR TO", exp.Glob: "GLOB",
                                                         exp.Slice: "x[a:b] slicing"}

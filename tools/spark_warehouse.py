@@ -86,7 +86,7 @@ class SparkWarehouse(WarehouseBase):
         names = {}
         for table in (t for t in listed if not t.isTemporary):
             source = f"{self.database}.{table.name}"
-            select = masked_select(self.spark.table(source), self._secret)
+            select = masked_select(self.spark.table(source), self._secret, table.name)
             if select is None:
                 names[table.name] = source
                 continue
@@ -209,9 +209,11 @@ def _as_duckdb_frame(frame: pd.DataFrame, schema: Any) -> pd.DataFrame:
 
 
 _SPARK_MOBILE = r"^(\\+?86)?1[3-9][0-9]{9}$"
+_SPARK_MOBILE_IN_TEXT = r"(?<![0-9])((?:\\+?86[- ]?)?1[3-9][0-9])[- ]?[0-9]{4}[- ]?([0-9]{4})(?![0-9])"
+_SPARK_EMAIL_IN_TEXT = r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})"
 
 
-def masked_select(frame: Any, secret: bytes) -> str | None:
+def masked_select(frame: Any, secret: bytes, table: str = "") -> str | None:
     """The select list of a masking view over a catalog table (None when nothing needs masking):
     personal columns masked whole (phones keep 3 + 4 digits), identifier columns whose sample is
     mostly phone numbers, e-mails or ID numbers replaced by the same keyed surrogate as sealing."""
@@ -232,10 +234,17 @@ def masked_select(frame: Any, secret: bytes) -> str | None:
                              f"'{secret_hex}', ':', {text}), 256), 1, 16)) END AS {name}")
                 changed = True
                 continue
-        if is_personal_column(field.name) and kind in ("string", "bigint", "int"):
+        if is_personal_column(field.name, table) and kind in ("string", "bigint", "int"):
             parts.append(f"CASE WHEN {name} IS NULL THEN NULL WHEN {text} RLIKE '{_SPARK_MOBILE}' "
                          f"THEN concat(substr({text}, -11, 3), '****', substr({text}, -4)) "
                          f"ELSE concat(substr({text}, 1, 1), '**') END AS {name}")
+            changed = True
+            continue
+        if kind == "string" and not is_identifier_column(field.name):
+            # Mobile numbers and e-mails inside free text (a remark, a title); other forms are left
+            # to the masking of answers (docs/engines.md).
+            parts.append(f"regexp_replace(regexp_replace({name}, '{_SPARK_MOBILE_IN_TEXT}', '$1****$2'), "
+                         f"'{_SPARK_EMAIL_IN_TEXT}', '$1***@$2') AS {name}")
             changed = True
             continue
         parts.append(name)

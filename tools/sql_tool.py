@@ -9,6 +9,7 @@ from tools.result import Table, ToolResult
 from tools.sql_guard import validate_select
 
 DEFAULT_ROW_CAP = 1000
+ONE_VALUE_CHARS = 200  # a single value is also said in the answer's sentence, this long at most
 MAX_ROW_CAP = 10_000
 
 
@@ -38,7 +39,8 @@ def run_sql(ctx: Context, sql: str, limit: int = DEFAULT_ROW_CAP) -> ToolResult:
     else:
         answer = ctx.t(f"查询返回 {shown_rows} 行。", f"The query returned {shown_rows} row{'s' if rows != 1 else ''}.")
     if rows == 1 and len(result.df.columns) == 1:
-        value = result.df.iat[0, 0]
+        value = str(result.df.iat[0, 0])
+        value = value if len(value) <= ONE_VALUE_CHARS else value[:ONE_VALUE_CHARS] + "…"  # the table has it all
         answer += ctx.t(f"结果：{value}。", f" Result: {value}.")
     return ToolResult(
         answer=answer, tables=[Table("result", result.df, result.truncated)], sql=[sql]

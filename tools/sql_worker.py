@@ -49,28 +49,34 @@ class WorkerConfig:
 # --- Bounding values (also used by engines that need no worker) -----------------------------
 
 def bound_cell(value: Any) -> tuple[Any, bool]:
-    """A cell cut to a displayable size, and whether anything was cut."""
-    if isinstance(value, str):
-        if len(value) > MAX_CELL_CHARS:
-            return value[:MAX_CELL_CHARS] + "…", True
-        return value, False
-    if isinstance(value, bytes):
-        return (value[:MAX_CELL_CHARS], True) if len(value) > MAX_CELL_CHARS else (value, False)
-    if isinstance(value, (list, tuple)):
-        cut = len(value) > MAX_CELL_ITEMS
-        items = []
-        for item in value[:MAX_CELL_ITEMS]:
-            bounded, item_cut = bound_cell(item)
-            items.append(bounded)
-            cut = cut or item_cut
-        return items, cut
-    if isinstance(value, dict):
-        out, cut = {}, len(value) > MAX_CELL_ITEMS
-        for key, item in list(value.items())[:MAX_CELL_ITEMS]:
-            out[key], item_cut = bound_cell(item)
-            cut = cut or item_cut
-        return out, cut
-    return value, False
+    """A cell cut to a displayable size, and whether anything was cut. The budget is the whole
+    cell's, however deeply nested: a list of a thousand lists of a thousand strings is one cell."""
+    budget = [MAX_CELL_CHARS, MAX_CELL_ITEMS]
+    cut = [False]
+    return _bounded(value, budget, cut), cut[0]
+
+
+def _bounded(value: Any, budget: list[int], cut: list[bool]) -> Any:
+    if isinstance(value, (str, bytes)):
+        room = max(budget[0], 0)
+        budget[0] -= len(value)
+        if len(value) > room:
+            cut[0] = True
+            return value[:room] + ("…" if isinstance(value, str) else b"")
+        return value
+    if isinstance(value, (list, tuple, dict)):
+        items = list(value.items()) if isinstance(value, dict) else list(value)
+        kept = []
+        for item in items:
+            if budget[1] <= 0 or budget[0] <= 0:
+                cut[0] = True
+                break
+            budget[1] -= 1
+            kept.append((item[0], _bounded(item[1], budget, cut)) if isinstance(value, dict)
+                        else _bounded(item, budget, cut))
+        return dict(kept) if isinstance(value, dict) else kept
+    budget[0] -= 8
+    return value
 
 
 def _size(value: Any) -> int:

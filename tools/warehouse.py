@@ -6,6 +6,7 @@ Tools write SQL once, in DuckDB's dialect. `Warehouse` runs it on a locked-down 
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -43,6 +44,13 @@ def size_in_bytes(text: str) -> int:
     return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
 
 
+def _machine_memory() -> int:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 16 * 1000**3
+
+
 def _setting(name: str, default: str) -> str:
     return os.environ.get(name, "").strip() or default
 
@@ -67,6 +75,7 @@ def _locked_config(memory_limit: str, threads: int) -> dict[str, Any]:
 
 
 ENGINES = ("duckdb", "spark")
+log = logging.getLogger("assistant")
 
 
 class WarehouseBase(ABC):
@@ -246,8 +255,8 @@ class Warehouse(WarehouseBase):
             if self._pool is None:
                 try:
                     rss = size_in_bytes(_setting("ASSISTANT_SQL_WORKER_MEMORY", ""))
-                except ValueError:
-                    rss = size_in_bytes(self.memory_limit) + 1000**3
+                except ValueError:  # unset: DuckDB's limit plus room, and never a quarter of the machine's memory
+                    rss = min(size_in_bytes(self.memory_limit) + 1000**3, max(_machine_memory() // 4, 512 * 1000**2))
                 self._pool = WorkerPool(WorkerConfig(str(self.path), self.memory_limit, self.threads, rss),
                                         self._worker_count())
             return self._pool
@@ -288,9 +297,10 @@ class Warehouse(WarehouseBase):
         except queue.Empty:
             raise ToolError("busy", "Too many queries are running; try again in a moment.",
                             "正在运行的查询过多，请稍后再试。") from None
-        except RuntimeError as error:  # a worker could not open the dataset
-            raise ToolError("data_unreadable", f"The dataset could not be opened for this query ({error}).",
-                            f"无法为此查询打开数据集（{error}）。") from None
+        except RuntimeError:  # a worker could not open the dataset (its path stays in the log)
+            log.exception("an SQL worker could not open %s", self.path)
+            raise ToolError("data_unreadable", "The dataset could not be opened for this query; please try again.",
+                            "无法为此查询打开数据集，请稍后再试。") from None
         if "error" in reply:
             raise ToolError(*reply["error"])
         return QueryResult(pd.DataFrame(reply["rows"], columns=reply["columns"]), reply["truncated"])

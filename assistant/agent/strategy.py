@@ -132,8 +132,10 @@ class MaskedHistory(AgentMiddleware):
 
     def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], Any]) -> Any:
         run = self._run_of()
-        mask = getattr(run.engine, "mask_text", mask_text) if run is not None else mask_text
-        messages = [_masked_message(m, mask) for m in request.messages]
+        names = getattr(run.engine, "mask_text", mask_text) if run is not None else mask_text
+        # The model's own replies are checked for customers' names too; questions and tool
+        # summaries (masked answers already) only for patterns: names cost a digest per character.
+        messages = [_masked_message(m, names if isinstance(m, AIMessage) else mask_text) for m in request.messages]
         total, keep_from = 0, 0
         for index in range(len(messages) - 1, -1, -1):
             total += len(_text(messages[index]))

@@ -95,6 +95,8 @@ def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) ->
     for role in CUSTOMER_KEY_ROLES:
         series = _column(raw, mapping, role)
         if series is not None:
+            if role == "customer_id" and is_personal_column(mapping.roles[role].column):
+                report.personal_key = True  # 买家会员名, 旺旺, 抖音号: an account name, not an opaque id
             if role != "customer_id":
                 report.personal_key = True
                 report.note(f"No customer id column: customers are identified by {role}, stored as a "

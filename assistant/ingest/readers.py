@@ -34,6 +34,11 @@ ZIP_BOMB_FACTOR = 20          # an .xlsx may unpack to at most 20x the upload li
 MAX_UNPACK_RATIO = 100
 _RATIO_FLOOR = 50 * 1024 * 1024  # below this, any ratio is harmless
 DEFAULT_MAX_IMPORT_ROWS = 3_000_000
+# A sheet is read this many columns wide at most, and this many cells in all: openpyxl pads every
+# row to the sheet's declared width, so a 2 KB workbook declaring column XFD took 10 GB to read.
+MAX_IMPORT_COLUMNS = 300
+MAX_IMPORT_CELLS = 30_000_000
+MAX_IMPORT_TEXT_BYTES = 1024 * 1024 * 1024  # the text of a Parquet file, unpacked
 _SAMPLE_ROWS = 60             # rows looked at to find the header
 _HEADER_SEARCH = 25           # the header must be within the first 25 non-blank rows
 
@@ -130,6 +135,15 @@ def max_import_rows() -> int:
     except ValueError:
         rows = DEFAULT_MAX_IMPORT_ROWS
     return rows if rows > 0 else DEFAULT_MAX_IMPORT_ROWS
+
+
+def _too_wide(p: Path, columns: int) -> ToolError:
+    return ToolError(
+        "too_many_columns",
+        f"{p.name} has data in {columns:,} columns; one sheet is read {MAX_IMPORT_COLUMNS} columns wide at most. "
+        "Export only the columns you need.",
+        f"{p.name} 有 {columns:,} 列数据，每个工作表最多读取 {MAX_IMPORT_COLUMNS} 列。请只导出需要的列。",
+    )
 
 
 def _too_many_rows(p: Path, rows: int, limit: int, declared: bool = False) -> ToolError:
@@ -550,15 +564,28 @@ def read_xlsx(p: Path) -> list[RawTable]:
             "请用 Excel 打开后重新另存为 .xlsx，或导出 CSV。",
         ) from None
     sheets: list[tuple[str, pd.DataFrame, int, list[str]]] = []
-    most, read = max_import_rows(), 0
+    most, read, cells = max_import_rows(), 0, 0
     try:
         for ws in wb.worksheets:
             rows = []
-            for row in ws.iter_rows(values_only=True):  # counted as read: a sheet's declared size can lie
+            declared = ws.max_column or 0
+            width = min(declared, MAX_IMPORT_COLUMNS) if declared else MAX_IMPORT_COLUMNS
+            for row in ws.iter_rows(values_only=True, max_col=width):  # counted: a declared size can lie
                 read += 1
+                cells += len(row)
                 if read > most:
                     raise _too_many_rows(p, most, most)
+                if cells > MAX_IMPORT_CELLS:
+                    raise ToolError(
+                        "too_many_cells",
+                        f"{p.name} holds more than {MAX_IMPORT_CELLS:,} cells (rows x columns, empty ones included); "
+                        "it may be damaged. Export a shorter date range or only the columns you need, or save "
+                        "it as CSV.",
+                        f"{p.name} 超过 {MAX_IMPORT_CELLS:,} 个单元格（行×列，含空单元格），文件可能已损坏。"
+                        "请导出更短的时间段或只导出需要的列，或另存为 CSV。")
                 rows.append([excel_cell(v) for v in row])
+            if declared > MAX_IMPORT_COLUMNS and any(r[-1] is not None for r in rows if r):
+                raise _too_wide(p, declared)
             found = _sheet_frame(rows)
             if found is not None:
                 df, header_row, notes = found
@@ -602,7 +629,7 @@ def _sheet_frame(rows: list[list[str | None]]) -> tuple[pd.DataFrame, int, list[
 def read_parquet(p: Path) -> RawTable:
     import duckdb  # noqa: PLC0415
 
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": "1GB", "threads": 2})
     try:
         # A few KB of run-length encoded Parquet can hold millions of rows: check the declared size
         # first, with the .xlsx rule (at most ZIP_BOMB_FACTOR x the upload limit, 8 bytes a cell).
@@ -613,8 +640,19 @@ def read_parquet(p: Path) -> RawTable:
         limit = max_upload_bytes()
         if rows > max_import_rows():
             raise _too_many_rows(p, rows, max_import_rows(), declared=True)
-        if rows * max(columns, 1) * 8 > ZIP_BOMB_FACTOR * limit:
+        # Compressed strings can declare few rows and still unpack to gigabytes.
+        unpacked = con.execute("SELECT coalesce(sum(total_uncompressed_size), 0) FROM parquet_metadata(?)",
+                               [str(p)]).fetchone()[0]
+        if unpacked > ZIP_BOMB_FACTOR * limit:
+            raise _too_large(p, unpacked, limit, unpacked=True)
+        if rows * max(columns, 1) * 8 > ZIP_BOMB_FACTOR * limit or rows * columns > MAX_IMPORT_CELLS:
             raise _too_large(p, rows * max(columns, 1) * 8, limit, unpacked=True)
+        # Dictionary encoding stores a repeated 100 MB string once: count the text itself, streaming,
+        # before anything is held in memory.
+        text = con.execute("SELECT sum(strlen(COLUMNS(*)::VARCHAR)) FROM read_parquet(?)", [str(p)]).fetchone() \
+            if columns else ()
+        if sum(int(v or 0) for v in text) > MAX_IMPORT_TEXT_BYTES:
+            raise _too_large(p, sum(int(v or 0) for v in text), limit, unpacked=True)
         frame = con.execute("SELECT * FROM read_parquet(?)", [str(p)]).df()
     except duckdb.Error:
         raise ToolError(

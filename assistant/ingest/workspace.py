@@ -25,7 +25,7 @@ from assistant.ingest.readers import read_source
 from assistant.ingest.types import RawTable, TableMapping
 from tools.privacy import mask_text
 from tools.result import ToolError
-from tools.sealing import contacts_path, private_file, seal
+from tools.sealing import contacts_path, private_file, record_path, seal
 
 REGISTRY_FILE = "datasets.json"
 log = logging.getLogger("assistant.ingest")
@@ -239,6 +239,7 @@ def _commit(tables: dict[str, pd.DataFrame], report: ImportReport, target: Path,
     tmp_rejected, tmp_raw = _temp_beside(rejected), _temp_beside(target)
     tmp_db = target.with_name(f".{target.stem}.importing-{uuid.uuid4().hex[:8]}.duckdb")
     contacts, tmp_contacts = contacts_path(target), contacts_path(tmp_db)
+    record, tmp_record = record_path(target), record_path(tmp_db)
     backups: dict[Path, Path] = {}
     swapped: list[Path] = []
     try:
@@ -247,12 +248,14 @@ def _commit(tables: dict[str, pd.DataFrame], report: ImportReport, target: Path,
         _write_duckdb(tables, tmp_raw)
         seal(tmp_raw, tmp_db, workspace_secret(), personal_keys=("customer_id",) if report.personal_key else ())
         tmp_raw.unlink(missing_ok=True)
-        for final in (target, contacts, rejected):
+        for final in (target, contacts, record, rejected):
             if final.exists():  # a hard link keeps the old version without needing any disk space
                 backups[final] = _temp_beside(final)
                 os.link(final, backups[final])
         os.replace(tmp_db, target)
         swapped.append(target)
+        os.replace(tmp_record, record)  # the seal's record travels with its file (same size and time)
+        swapped.append(record)
         if tmp_contacts.exists():
             os.replace(tmp_contacts, contacts)
             swapped.append(contacts)
@@ -270,7 +273,7 @@ def _commit(tables: dict[str, pd.DataFrame], report: ImportReport, target: Path,
                 final.unlink(missing_ok=True)
         raise
     finally:
-        for leftover in (tmp_rejected, tmp_raw, tmp_db, tmp_contacts, Path(f"{tmp_raw}.wal")):
+        for leftover in (tmp_rejected, tmp_raw, tmp_db, tmp_contacts, tmp_record, Path(f"{tmp_raw}.wal")):
             leftover.unlink(missing_ok=True)
         for backup in backups.values():
             backup.unlink(missing_ok=True)

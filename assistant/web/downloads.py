@@ -18,6 +18,7 @@ Nothing is written to disk; a link another client presents is answered like an u
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
@@ -147,8 +148,12 @@ def download_url(request: Any, data: bytes, filename: str, *, once: bool = False
 
 
 def base_url(request: Any) -> str:
-    """scheme://host/root/ as the browser sees the app (a reverse proxy's forwarded scheme counts).
-    The Host header was already checked against the server's allow-list."""
+    """scheme://host/root/ as the browser sees the app: ASSISTANT_PUBLIC_URL when set (a reverse
+    proxy may pass its own address as Host), else the request's Host (already checked against the
+    server's allow-list) and forwarded scheme."""
+    public = os.environ.get("ASSISTANT_PUBLIC_URL", "").strip()
+    if public.startswith(("http://", "https://")):
+        return public.rstrip("/") + "/"
     raw = getattr(request, "request", None)
     headers = getattr(raw, "headers", None) or getattr(request, "headers", None) or {}
     host = headers.get("host") or "127.0.0.1"

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from assistant import inert
 from assistant.answer import Answer, ExportedFile, jsonable
 from assistant.web.downloads import download_url
+from tools.charts import plain
 from tools.exports import table_bytes
 from tools.privacy import mask_frame, mask_strings, mask_text
 
@@ -126,9 +127,9 @@ def bar_of_first_two(df: pd.DataFrame, title: str = "") -> go.Figure | None:
     x, y = df.columns[0], df.columns[1]
     if not pd.api.types.is_numeric_dtype(df[y]) or pd.api.types.is_bool_dtype(df[y]):
         return None
-    labels = df[x].map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    labels = df[x].map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else plain(v))
     figure = go.Figure([go.Bar(x=labels, y=df[y], marker_color="#ea580c")])
-    figure.update_layout(title=title, xaxis_title=str(x), yaxis_title=str(y))
+    figure.update_layout(title=plain(title), xaxis_title=plain(x), yaxis_title=plain(y))
     figure.update_xaxes(type="category")
     return style(figure)
 
