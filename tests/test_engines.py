@@ -384,7 +384,7 @@ def test_a_catalog_database_is_read_through_masking_views(engines, small_db: Pat
         shown = warehouse.query("SELECT c.customer_id, c.phone, c.nickname, count(*) AS n FROM customers c "
                                 "JOIN orders o USING (customer_id) GROUP BY 1, 2, 3").df
         assert len(shown) == 30 and (shown["n"] == 3).all()  # joins hold across the surrogate
-        assert shown["customer_id"].str.fullmatch(r"C[0-9a-f]{16}").all()
+        assert shown["customer_id"].str.fullmatch(r"C[a-s]{16}").all()
         assert shown["phone"].str.fullmatch(r"139\*{4}\d{4}").all()
         assert shown["nickname"].eq("买**").all()
         assert "13900000001" not in shown.to_string()

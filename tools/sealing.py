@@ -371,11 +371,22 @@ def _surrogate_columns(con: duckdb.DuckDBPyConnection, personal_keys: tuple[str,
 _OPAQUE_ID = re.compile(r"^(?:[A-Za-z]{0,4}[-_]?\d+|[0-9a-fA-F][0-9a-fA-F-]{15,})$")
 
 
+# Hex digits spelled as letters only (0-9 -> g..s): a surrogate never holds a run of digits that
+# reads as a phone number (C13812345678ab… was masked on the way out, garbling the id).
+SURROGATE_LETTERS = ("0123456789", "ghjkmnpqrs")
+
+
+def surrogate_sql(value_sql: str, secret_hex: str) -> str:
+    """A keyed hash: the same buyer gets the same key on every import into this workspace, and the
+    key cannot be reversed by hashing every possible phone number without the workspace secret.
+    DuckDB's spelling; tools.spark_warehouse builds the same for a catalog."""
+    digits, letters = SURROGATE_LETTERS
+    return (f"CASE WHEN {value_sql} IS NULL THEN NULL ELSE 'C' || translate(substr(sha256({_literal(secret_hex)} "
+            f"|| ':' || {value_sql}::VARCHAR), 1, 16), '{digits}', '{letters}') END")
+
+
 def _surrogate_sql(column: str, secret_hex: str) -> str:
-    # A keyed hash: the same buyer gets the same key on every import into this workspace, and the
-    # key cannot be reversed by hashing every possible phone number without the workspace secret.
-    return (f"CASE WHEN {_quoted(column)} IS NULL THEN NULL ELSE 'C' || substr(sha256({_literal(secret_hex)} || ':' "
-            f"|| {_quoted(column)}::VARCHAR), 1, 16) END")
+    return surrogate_sql(_quoted(column), secret_hex)
 
 
 def _write_contacts(con: duckdb.DuckDBPyConnection, surrogates: set[str], secret_hex: str,

@@ -220,7 +220,7 @@ def masked_select(frame: Any, secret: bytes, table: str = "") -> str | None:
     import hashlib
 
     from tools.privacy import is_personal_column, mask_text
-    from tools.sealing import PERSONAL_KEY_SHARE, is_identifier_column
+    from tools.sealing import PERSONAL_KEY_SHARE, SURROGATE_LETTERS, is_identifier_column
 
     secret_hex = hashlib.sha256(secret).hexdigest()
     parts, changed = [], False
@@ -230,8 +230,9 @@ def masked_select(frame: Any, secret: bytes, table: str = "") -> str | None:
         if is_identifier_column(field.name) and kind in ("string", "bigint", "decimal(18,0)"):
             sample = [r[0] for r in frame.select(field.name).dropna().limit(2000).collect()]
             if sample and sum(mask_text(str(v)) != str(v) for v in sample) / len(sample) >= PERSONAL_KEY_SHARE:
-                parts.append(f"CASE WHEN {name} IS NULL THEN NULL ELSE concat('C', substr(sha2(concat("
-                             f"'{secret_hex}', ':', {text}), 256), 1, 16)) END AS {name}")
+                digits, letters = SURROGATE_LETTERS
+                parts.append(f"CASE WHEN {name} IS NULL THEN NULL ELSE concat('C', translate(substr(sha2(concat("
+                             f"'{secret_hex}', ':', {text}), 256), 1, 16), '{digits}', '{letters}')) END AS {name}")
                 changed = True
                 continue
         if is_personal_column(field.name, table) and kind in ("string", "bigint", "int"):
