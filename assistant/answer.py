@@ -7,7 +7,10 @@ Extensions (additive only): tool_calls[].resolved, tables[].row_count, charts[].
 files: [{"name", "path", "format", "rows", "personal_data"}] (campaign exports written to disk),
 clarification: null | {"question", "options": [{"label", "question"}]} (asked instead of guessing; no
 tool call, no error), assumptions: [...] (defaults taken instead of asking, shown under the answer),
-definitions: [{"name", "zh", "en", "formula"}] (the metric definitions and segment rules the answer used).
+definitions: [{"name", "zh", "en", "formula"}] (the metric definitions and segment rules the answer used),
+not_applied: [{"kind", "phrase", "detail"}] (parts of the question the answer does not honour; the answer
+text names them too), options: [{"label", "question"}] (questions offered next, each one that is understood:
+the nearest ones when a question is not, the alternatives to a default taken).
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ class Answer:
     clarification: Clarification | None = None  # options to pick from instead of an answer
     assumptions: list[str] = field(default_factory=list)
     definitions: list[dict[str, Any]] = field(default_factory=list)  # metric/segment definitions used
+    not_applied: list[dict[str, str]] = field(default_factory=list)  # qualifiers the answer does not honour
+    options: list[dict[str, str]] = field(default_factory=list)  # understood questions to ask next
 
     @property
     def ok(self) -> bool:
@@ -96,6 +101,8 @@ class Answer:
             "clarification": self.clarification.to_json() if self.clarification else None,
             "assumptions": list(self.assumptions),
             "definitions": jsonable(self.definitions),
+            "not_applied": [dict(d) for d in self.not_applied],
+            "options": [dict(o) for o in self.options],
         }
 
 

@@ -14,8 +14,9 @@ from assistant.answer import Answer, ToolCall
 from assistant.config import env_number
 from assistant.engine import MAX_QUESTION_CHARS, Engine
 from assistant.router import Route, detect_language, route
-from assistant.router.clarify import Clarification, assumptions, clarify
+from assistant.router.clarify import Clarification, alternatives, assumptions, clarify
 from assistant.router.followup import describe_change, resolve_followup
+from assistant.router.limits import find_limit
 
 
 @dataclass
@@ -77,17 +78,22 @@ class OfflineStrategy:
             answer = engine.answer_route(followed, language)
             answer.answer = reused_prefix(previous, followed, question, language) + answer.answer
         else:
+            if find_limit(question) is not None:  # declined or not in the data: no tool, no clarification
+                yield Final(engine.ask(question, language))
+                return
             routed = _route(question, engine)
             if (clarification := clarify(question, routed)) is not None:
                 yield Final(clarification_answer(clarification, language))
                 return
-            if routed is not None and routed.tool in engine.tool_names():
+            if routed is not None and routed.tool in engine.tool_names() and not routed.unknown:
                 yield ToolStarted(routed.tool, routed.args)
             answer = engine.ask(question, language)
         if answer.tool_calls and answer.tool_calls[0].name in engine.tool_names():
             call = answer.tool_calls[0]
             if answer.ok:
                 answer.assumptions = assumptions(question, Route(call.name, call.args, language))
+                if not answer.options and followed is None:
+                    answer.options = alternatives(question, Route(call.name, call.args, language))
             yield ToolFinished(call.name, call.args, answer)
         yield Final(answer)
 
@@ -136,10 +142,13 @@ def _anchor(engine: Engine) -> date | None:
 
 def picked_option(last: Answer | None, text: str) -> str:
     """"2" after a clarification asks option 2's full question; anything else is asked as typed."""
-    options = last.clarification.options if last is not None and last.clarification is not None else []
+    options: list[str] = []
+    if last is not None:
+        options = ([o.question for o in last.clarification.options] if last.clarification is not None
+                   else [o["question"] for o in last.options])
     stripped = text.strip()
     if stripped.isascii() and stripped.isdigit() and 1 <= int(stripped) <= len(options):  # not ¹ or ١
-        return options[int(stripped) - 1].question
+        return options[int(stripped) - 1]
     return text
 
 

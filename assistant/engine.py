@@ -12,6 +12,10 @@ from assistant.config import resolve_data, sealing
 from assistant.exporting import personal_data_note, write_export
 from assistant.help import examples_reply, unavailable_reply
 from assistant.router import DataVocabulary, Route, detect_language, route
+from assistant.router.audit import describe_dropped
+from assistant.router.limits import Limit, find_limit
+from assistant.router.names import find_unknown_names
+from assistant.router.suggest import nearest
 from tools.context import Context
 from tools.privacy import mask_frame, mask_text
 from tools.registry import REGISTRY, call_tool, load_builtin_tools
@@ -76,9 +80,14 @@ class Engine:
             )
         if not question.strip():
             return Answer(examples_reply(language, empty=True), language)
+        if (limit := find_limit(question)) is not None:
+            return limit_answer(limit, language)
         routed = route(question, self.vocabulary)
         if routed is None:
-            return Answer(examples_reply(language), language)
+            unknown = find_unknown_names(question, self.vocabulary)
+            if unknown:
+                return not_found(Route("", {}, language, question=question, unknown=unknown), language)
+            return not_understood(question, language)
         return self.answer_route(routed, language)
 
     def answer_route(self, routed: Route, language: str | None = None) -> Answer:
@@ -89,7 +98,12 @@ class Engine:
             answer.tool_calls = [ToolCall(routed.tool, routed.args)]
             answer.error = {"code": "tool_unavailable", "message": answer.answer}
             return answer
-        return self.run_tool(routed.tool, routed.args, language)
+        if routed.unknown:
+            return not_found(routed, language)
+        answer = self.run_tool(routed.tool, routed.args, language)
+        if routed.dropped:
+            name_the_dropped(answer, routed, language)
+        return answer
 
     def run_tool(self, name: str, args: dict[str, Any] | None = None, language: str = "en",
                  allow_personal: bool = False) -> Answer:
@@ -128,6 +142,53 @@ class Engine:
         if limit is not None:
             args["limit"] = limit
         return self.run_tool("run_sql", args, language)
+
+
+def not_understood(question: str, language: str) -> Answer:
+    """The nearest understood questions, offered as options, instead of a fixed list."""
+    options = nearest(question, language)
+    lead = ("抱歉，我没能理解这个问题。下面是意思最接近、我能回答的问题，点一下即可提问："
+            if language == "zh" else
+            "Sorry, I could not place that question. These are the nearest questions I can answer; pick one to ask it:")
+    answer = Answer(lead, language)
+    answer.options = [{"label": q, "question": q} for q in options]
+    return answer
+
+
+def limit_answer(limit: Limit, language: str) -> Answer:
+    """A request declined, or a question the data cannot answer: said as such, with what can be asked."""
+    text = limit.reply_zh if language == "zh" else limit.reply_en
+    answer = Answer(text, language)
+    answer.error = {"code": "declined" if limit.kind == "decline" else "unanswerable", "message": text}
+    instead = limit.instead_zh if language == "zh" else limit.instead_en
+    answer.options = [{"label": q, "question": q} for q in instead]
+    return answer
+
+
+def not_found(routed: Route, language: str) -> Answer:
+    """A host or product the data does not have: said plainly, with the nearest names as the same question
+    about them. Never another name's figures."""
+    lines, options = [], []
+    for name in routed.unknown:
+        kind = {"host": ("主播", "host"), "product": ("商品", "product"), "category": ("品类", "category"),
+                "session": ("直播场次", "live session")}[name.kind]
+        near = "、".join(name.nearest) if language == "zh" else ", ".join(name.nearest)
+        lines.append(f"数据里没有名为“{name.name}”的{kind[0]}。最接近的{kind[0]}：{near}。" if language == "zh" else
+                     f"There is no {kind[1]} named “{name.name}” in this data. The nearest {kind[1]}s: {near}.")
+        options += [routed.question.replace(name.name, other) for other in name.nearest[:2]]
+    answer = Answer("\n".join(lines), language)
+    answer.options = [{"label": q, "question": q} for q in dict.fromkeys(options)]
+    answer.not_applied = [{"kind": "unknown_name", "phrase": n.name, "detail": n.kind} for n in routed.unknown]
+    return answer
+
+
+def name_the_dropped(answer: Answer, routed: Route, language: str) -> None:
+    """Say which parts of the question the answer does not apply, first, and offer the nearest questions
+    of other tools (the ones that may honour them)."""
+    answer.not_applied = [d.to_json() for d in routed.dropped]
+    sentence = describe_dropped(routed.dropped, language)
+    answer.answer = sentence + ("\n\n" if answer.answer else "") + answer.answer
+    answer.options = [{"label": q, "question": q} for q in nearest(routed.question, language, 2, (routed.tool,))]
 
 
 def _from_result(result: ToolResult, call: ToolCall, language: str) -> Answer:

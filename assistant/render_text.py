@@ -23,17 +23,20 @@ def _table_text(name: str, frame: pd.DataFrame, truncated: bool) -> str:
 
 
 def options_text(answer: Answer) -> str:
-    """The clarification's options, numbered: typing the number in `assistant chat` picks one."""
-    if answer.clarification is None:
+    """The clarification's options (else the questions offered next), numbered: typing the number in
+    `assistant chat` picks one."""
+    labels = ([o.label for o in answer.clarification.options] if answer.clarification is not None
+              else [o["label"] for o in answer.options])
+    if not labels:
         return ""
-    lines = [f"{i}. {option.label}" for i, option in enumerate(answer.clarification.options, 1)]
+    lines = [f"{i}. {label}" for i, label in enumerate(labels, 1)]
     hint = "（输入序号选择，或直接换个问法）" if answer.language == "zh" else "(type a number to pick one, or rephrase)"
     return "\n".join(lines + [hint])
 
 
 def render_answer(answer: Answer, show_sql: bool = False) -> str:
     parts = [answer.answer]
-    if answer.clarification is not None:
+    if answer.clarification is not None or answer.options:
         parts.append(options_text(answer))
     if answer.assumptions:
         heading = "假设：" if answer.language == "zh" else "Assumptions:"

@@ -246,7 +246,7 @@ def test_real_clarification_options_reach_the_model(engine) -> None:
     from assistant.router import route
     from assistant.router.clarify import clarify
 
-    candidates = ["复购率是多少", "复购率怎么样", "What's the repurchase rate?", "GMV", "销售额怎么样"]
+    candidates = ["最近的销售额", "What were recent sales?", "转化率是多少", "GMV", "销售额怎么样"]
     ambiguous = [q for q in candidates if clarify(q, route(q)) is not None]
     assert ambiguous, "none of the sample questions asks for clarification"
     question = ambiguous[0]

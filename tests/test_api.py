@@ -39,7 +39,8 @@ def without_volatile(payload: dict) -> dict:
     "各RFM分群有多少人?",
     "which host converts best?",
     "沉睡客户怎么唤醒?",
-    "复购率是多少",            # a clarification, not a guess
+    "复购率是多少",            # the standard default, with the other reading offered
+    "最近的销售额",            # a clarification, not a guess
     "asdfgh qwerty",           # not understood: the examples reply
 ])
 def test_ask_answers_exactly_as_the_cli(api: httpx.Client, tmp_path: Path, demo_db: Path, question: str) -> None:
@@ -85,11 +86,19 @@ def test_follow_up_keeps_the_conversation_and_ids_do_not_mix(api: httpx.Client) 
 
 
 def test_a_number_picks_a_clarification_option(api: httpx.Client) -> None:
-    asked = api.post("/api/ask", json={"question": "复购率是多少"}).json()
+    asked = api.post("/api/ask", json={"question": "最近的销售额"}).json()
     options = asked["clarification"]["options"]
     picked = api.post("/api/ask", json={"question": "2", "conversation_id": asked["conversation_id"]}).json()
     alone = api.post("/api/ask", json={"question": options[1]["question"]}).json()
     assert picked["error"] is None and picked["tool_calls"] == alone["tool_calls"]
+
+
+def test_a_number_picks_an_offered_question(api: httpx.Client) -> None:
+    asked = api.post("/api/ask", json={"question": "复购率是多少"}).json()
+    assert asked["tool_calls"] and len(asked["options"]) == 2
+    picked = api.post("/api/ask", json={"question": "2", "conversation_id": asked["conversation_id"]}).json()
+    alone = api.post("/api/ask", json={"question": asked["options"][1]["question"]}).json()
+    assert picked["tool_calls"] == alone["tool_calls"] and picked["tool_calls"][0]["name"] == "cohort_retention"
 
 
 def test_language_can_be_asked_for(api: httpx.Client) -> None:

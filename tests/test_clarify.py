@@ -21,14 +21,17 @@ from tests.test_web_app import app_url, client, texts  # noqa: F401 - the served
 
 # question -> (reason, the tool each option routes to, in order)
 CASES = {
-    "复购率是多少？": ("repurchase_definition", ["metric_query", "cohort_retention"]),
-    "What's our repurchase rate?": ("repurchase_definition", ["metric_query", "cohort_retention"]),
     "最近的销售额": ("recent_window", ["metric_query"] * 3),
     "What were recent sales?": ("recent_window", ["metric_query"] * 3),
     "转化率是多少": ("conversion_definition", ["live_performance", "funnel"]),
     "What is the conversion rate?": ("conversion_definition", ["live_performance", "funnel"]),
-    "流失客户有多少": ("churned_definition", ["lifecycle_stages", "rfm_segments"]),
-    "How many churned customers are there?": ("churned_definition", ["lifecycle_stages", "rfm_segments"]),
+}
+# Readings with a standard default: answered with it (first tool), the other reading offered as an option.
+DEFAULTED = {
+    "复购率是多少？": ("metric_query", ["metric_query", "cohort_retention"]),
+    "What's our repurchase rate?": ("metric_query", ["metric_query", "cohort_retention"]),
+    "流失客户有多少": ("lifecycle_stages", ["lifecycle_stages", "rfm_segments"]),
+    "How many churned customers are there?": ("lifecycle_stages", ["lifecycle_stages", "rfm_segments"]),
 }
 NOT_AMBIGUOUS = [
     "上个月的复购率是多少？", "What is our repurchase rate this year?", "复购率按渠道对比", "新客30天复购率",
@@ -54,18 +57,28 @@ def test_ambiguous_questions_get_options_that_route_where_they_say(question: str
             "last_7_days", "last_30_days", "last_90_days"]
 
 
-@pytest.mark.parametrize("question", NOT_AMBIGUOUS + DEV)
+@pytest.mark.parametrize("question", list(DEFAULTED))
+def test_a_standard_default_is_answered_stated_and_the_other_reading_offered(engine, question: str) -> None:
+    tool, option_tools = DEFAULTED[question]
+    answer = Conversation(engine, OfflineStrategy()).ask(question)
+    assert answer.ok and answer.clarification is None and answer.tool_calls[0].name == tool
+    assert answer.assumptions  # the definition used is said
+    assert [route(o["question"]).tool for o in answer.options] == option_tools
+    assert answer.to_json()["options"] == answer.options
+
+
+@pytest.mark.parametrize("question", NOT_AMBIGUOUS + DEV + list(DEFAULTED))
 def test_clear_questions_are_answered_not_questioned(question: str) -> None:
     assert clarify(question, route(question)) is None
 
 
 def test_clarification_answer_has_no_tool_call_no_error_and_the_json_keys(engine) -> None:
-    answer = Conversation(engine, OfflineStrategy()).ask("复购率是多少？")
+    answer = Conversation(engine, OfflineStrategy()).ask("最近的销售额")
     assert answer.ok and answer.tool_calls == [] and answer.clarification is not None
     payload = answer.to_json()
     assert payload["error"] is None and payload["tool_calls"] == []
     assert payload["answer"] == payload["clarification"]["question"]
-    assert [set(o) for o in payload["clarification"]["options"]] == [{"label", "question"}] * 2
+    assert [set(o) for o in payload["clarification"]["options"]] == [{"label", "question"}] * 3
     assert payload["assumptions"] == []
     text = render_answer(answer)
     assert "1. " in text and "2. " in text
@@ -89,9 +102,9 @@ def test_assumptions_follow_the_route_not_the_wording() -> None:
 
 def test_picking_an_option_in_the_conversation_answers_it(engine) -> None:
     chat = Conversation(engine, OfflineStrategy())
-    options = chat.ask("流失客户有多少").clarification.options
+    options = chat.ask("最近的销售额").clarification.options
     picked = chat.ask(options[1].question)
-    assert picked.ok and picked.tool_calls[0].name == "rfm_segments"
+    assert picked.ok and picked.tool_calls[0].args["period"] == "last_30_days"
     # The clarification is not a previous route: a follow-up after it starts from the picked answer.
     assert picked.clarification is None
 
@@ -107,12 +120,19 @@ def test_cli_chat_picks_an_option_by_number(home_with_demo: Path) -> None:  # no
 
 
 def test_served_chat_shows_clarification_options_as_buttons(app_url: str) -> None:  # noqa: F811
-    history, *_ = client(app_url).predict("复购率是多少？", api_name="/chat")
+    history, *_ = client(app_url).predict("最近的销售额", api_name="/chat")
     last = history[-1]
     assert last["role"] == "assistant"
     options = last.get("options") or []
-    expected = clarify("复购率是多少？", route("复购率是多少？"))
+    expected = clarify("最近的销售额", route("最近的销售额"))
     assert [o["value"] for o in options] == [o.question for o in expected.options]
     assert all(o["label"] for o in options)
-    assert "复购率" in texts([last])
+    assert "最近" in texts([last])
     assert not any((m.get("metadata") or {}).get("title") for m in history)  # no tool ran
+
+
+def test_served_chat_offers_the_other_reading_of_a_default_as_buttons(app_url: str) -> None:  # noqa: F811
+    history, *_ = client(app_url).predict("复购率是多少？", api_name="/chat")
+    answer = [m for m in history if m["role"] == "assistant" and not (m.get("metadata") or {}).get("title")][0]
+    values = [o["value"] for o in answer.get("options") or []]
+    assert len(values) == 2 and route(values[1]).tool == "cohort_retention"

@@ -122,7 +122,7 @@ def test_bad_rows_are_reported_with_reasons(tmp_path, workspace) -> None:
     )
     result = import_dataset(csv)
     reasons = result.report.rejected["reason_code"].value_counts().to_dict()
-    assert reasons == {"bad_date": 1, "non_positive_amount": 1, "future_date": 1, "duplicate_row": 1,
+    assert reasons == {"bad_date": 1, "negative_amount": 1, "future_date": 1, "duplicate_row": 1,
                        "no_customer": 1, "bad_amount": 1}
     assert result.report.rows_loaded["orders"] == 2
     rejected_file = Path(result.dataset.path).with_suffix(".rejected.csv")
@@ -174,3 +174,35 @@ def test_missing_table_is_named(tmp_path, workspace) -> None:
     by_host = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "gender"})
     assert by_host.error["code"] == "missing_column" and "gender" in by_host.error["message"]
     engine.close()
+
+
+def test_zero_amounts_are_orders_and_negative_ones_refunds_only_where_the_status_says(tmp_path, workspace) -> None:
+    from assistant.ingest.workspace import import_dataset
+    from tools.warehouse import Warehouse
+
+    csv = tmp_path / "orders.csv"
+    csv.write_text(
+        "订单号,买家ID,下单时间,实付金额,订单状态\n"
+        "1,a,2025-06-18,100,已完成\n"
+        "2,b,2025-06-18,0,已完成\n"       # 福袋: a purchase worth nothing
+        "3,c,2025-06-19,-30,退款成功\n"   # the file says refund: a refunded order of 30
+        "4,d,2025-06-19,-40,已完成\n",    # negative and 'completed': unexplained
+        encoding="utf-8",
+    )
+    result = import_dataset(csv)
+    assert result.report.rejected["reason_code"].tolist() == ["negative_amount"]
+    assert result.report.zero_amount_orders == 1
+    assert "zero-amount" in result.report.summary("en") and "零元订单" in result.report.summary("zh")
+    with Warehouse(result.dataset.path) as wh:
+        rows = wh.df("SELECT order_id, status, pay_amount FROM orders ORDER BY order_id").values.tolist()
+    assert rows == [["1", "paid", 100.0], ["2", "paid", 0.0], ["3", "refunded", 30.0]]
+
+
+def test_identical_rows_without_an_order_id_are_separate_orders(tmp_path, workspace) -> None:
+    from assistant.ingest.workspace import import_dataset
+
+    csv = tmp_path / "purchases.csv"
+    csv.write_text("customer_id,date,amount\n1,20250618,10\n1,20250618,10\n2,20250619,5\n", encoding="utf-8")
+    result = import_dataset(csv)
+    assert result.report.rows_loaded["orders"] == 3 and result.report.rejected.empty
+    assert "repeat an earlier row" in result.report.summary("en")

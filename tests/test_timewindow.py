@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
 import pytest
@@ -262,16 +263,18 @@ def test_not_a_string() -> None:
     ("last_30_days", "2026-09-17", "2026-10-16"),
     ("last_7_days", "2026-11-02", "2026-11-08"),
     ("today", "2026-11-14", "2026-11-14"),
-    ("last_month", "2026-08-31", "2026-09-30"),  # same length (31 days) immediately before
+    ("last_month", "2026-09-01", "2026-09-30"),  # a calendar month: the month before, not the 31 days before
     ("this_month", "2026-10-17", "2026-10-31"),  # 15 days to date -> the 15 days before
-    ("2024-03", "2024-01-30", "2024-02-29"),  # 31 days before a leap-year March
+    ("2024-03", "2024-02-01", "2024-02-29"),  # leap-year February before March
 ])
 def test_previous_window(token: str, start: str, end: str) -> None:
     current = resolve_period(token, ANCHOR)
     previous = previous_window(current)
     assert previous is not None
     assert (previous.start, previous.end) == (d(start), d(end))
-    assert previous.days == current.days
+    # Whole calendar months step back by months; other windows by the same number of days.
+    whole = current.start.day == 1 and (current.end + datetime.timedelta(days=1)).day == 1
+    assert whole or previous.days == current.days
     # The previous window's token is itself a valid token for the same window.
     again = resolve_period(previous.token, ANCHOR)
     assert (again.start, again.end) == (previous.start, previous.end)

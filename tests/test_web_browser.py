@@ -111,7 +111,8 @@ def test_sql_workbench_in_the_browser(app_url: str, browser) -> None:
 
 
 def test_clarification_options_are_clickable(app_url: str, browser) -> None:
-    """An ambiguous question gets option buttons; clicking one asks its fully specified question."""
+    """A question answered with its standard default offers the other reading as a button; clicking it
+    asks that fully specified question."""
     context = browser.new_context(viewport={"width": 1400, "height": 1100},
                                   extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     page = context.new_page()
@@ -123,7 +124,7 @@ def test_clarification_options_are_clickable(app_url: str, browser) -> None:
     chatbot = page.locator("#chatbot")
     option = chatbot.get_by_role("button", name="首购后复购率", exact=False).first
     option.wait_for(state="visible", timeout=60_000)
-    assert chatbot.get_by_text("你想看哪一种", exact=False).first.is_visible()
+    assert chatbot.get_by_text("metric_query").first.is_visible()  # answered with the period rate first
     option.click()
     chatbot.get_by_text("cohort_retention").first.wait_for(state="visible", timeout=60_000)
     chatbot.get_by_text("新客首购后30天、60天、90天的复购率").first.wait_for(state="visible", timeout=30_000)

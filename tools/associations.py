@@ -126,14 +126,22 @@ CROSS JOIN total
 {joins}"""
 
 
+_MODEL_WORDS = {"pro", "max", "plus", "mini", "ultra", "lite", "se", "air", "prime", "turbo"}
+
+
 def _match_terms(text: str) -> list[str]:
     """The search terms for a product phrase: itself, plus Chinese words for English phrases."""
     terms = [text]
     lowered = f" {text.lower()} "
+    found: list[str] = []
     for english in sorted(_GLOSSARY, key=len, reverse=True):
         if re.search(rf"(?<![a-z]){re.escape(english)}(?![a-z])", lowered):
-            terms += _GLOSSARY[english]
+            found += _GLOSSARY[english]
             lowered = lowered.replace(english, " ")
+    # "Bluetooth earbuds Pro", "air fryer X20": a model word the glossary does not translate stays part of
+    # the name, so the phrase matches only a product that has it too (never a plain 蓝牙耳机).
+    rest = "".join(w for w in re.findall(r"[a-z0-9]+", lowered) if w in _MODEL_WORDS or re.search(r"\d", w))
+    terms += [f"{term}{rest}" for term in found]
     return list(dict.fromkeys(t for t in terms if t.strip()))
 
 

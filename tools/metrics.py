@@ -19,10 +19,11 @@ Metric = Literal[
 Compare = Literal["previous_period", "last_year"]
 # The window a comparison needs when the question names none ("环比" alone = the last full month
 # against the month before; "同比" alone = this year to date against the same dates last year).
+CUSTOMER_RANKING_DEFAULT = 20
 _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_year"}
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "region", "gender",
-    "age_band", "channel", "segment",
+    "age_band", "channel", "segment", "customer", "source", "coupon",
 ]
 
 
@@ -51,6 +52,12 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "age_band": DimensionSpec("c.age_band", "c", "年龄段", "age band"),
     "channel": DimensionSpec("c.channel", "c", "渠道", "channel"),
     "segment": DimensionSpec("seg.segment", "seg", "RFM分群", "RFM segment"),
+    # Customer ids only (never names or phones): "top 10 customers by spend" is a ranking by this.
+    "customer": DimensionSpec("CAST(o.customer_id AS VARCHAR)", None, "客户ID", "customer id"),
+    "source": DimensionSpec("o.source", None, "下单来源（live 直播间 / shelf 货架）", "order source (live / shelf)"),
+    "coupon": DimensionSpec("CASE WHEN o.coupon_id IS NOT NULL OR coalesce(o.coupon_amount, 0) > 0 THEN 'coupon' "
+                            "ELSE 'no_coupon' END", None, "是否用券（coupon / no_coupon）",
+                            "coupon used (coupon / no_coupon)"),
 }
 
 _JOINS = {
@@ -107,7 +114,7 @@ def build_metric_sql(
     if "seg" in aliases:
         from tools.rfm import customer_segment_sql
 
-        segments_cte = f"rfm_segments AS ({customer_segment_sql('rfm')}),\n"
+        segments_cte = f"rfm_segments AS ({customer_segment_sql(_segment_scheme(dimension, filters))}),\n"
     sql = f"""WITH {segments_cte}fact AS (
   SELECT o.order_id, o.customer_id, o.status, {amount} AS amount, {group} AS grp
   FROM {_source_sql(bool(spec.get('first_orders_only')))} o
@@ -155,6 +162,63 @@ def _tables_needed(dimension: str | None, filters: dict[str, Any]) -> list[str]:
     return needed
 
 
+def _segment_scheme(dimension: str | None, filters: dict[str, Any]) -> str:
+    """rfm, unless a segment filter names 中国八类 (cn8) segments and no breakdown by segment asks for rfm."""
+    values = _filter_values(filters["segment"]) if "segment" in filters else []
+    if values and dimension != "segment" and all(v in catalog.segments("cn8") for v in values):
+        return "cn8"
+    return "rfm"
+
+
+def _segment_keys(filters: dict[str, Any]) -> dict[str, Any]:
+    """Segment filters by key: a name or alias ("重要价值客户", "champions") becomes its key; a lifecycle stage
+    is refused by name (it is a recency rule, not a segment column here)."""
+    if "segment" not in filters:
+        return filters
+    from tools.strategy import resolve_segment
+
+    keys = []
+    for value in _filter_values(filters["segment"]):
+        scheme, key = resolve_segment(value, None)
+        if scheme not in ("rfm", "cn8"):
+            raise ToolError(
+                "bad_filter",
+                f"'{value}' is a lifecycle stage; metric_query filters by RFM or 中国八类 segments. Ask "
+                "lifecycle_stages for stage figures.",
+                f"“{value}”是生命周期阶段；metric_query 只能按 RFM 或中国八类分群筛选，阶段数据请用 lifecycle_stages。")
+        keys.append(key)
+    schemes = {("cn8" if k in catalog.segments("cn8") else "rfm") for k in keys}
+    if len(schemes) > 1:
+        raise ToolError("bad_filter", "Segment filters mix RFM and 中国八类 segments; use one scheme.",
+                        "分群筛选同时包含 RFM 和中国八类分群，请只用一种。")
+    return {**filters, "segment": keys[0] if len(keys) == 1 else keys}
+
+
+def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
+    """A filter value the data does not have is "not found" with the nearest values, never an empty answer
+    that reads like zero sales ("王小明的GMV为 —")."""
+    import difflib
+
+    for name, value in filters.items():
+        if name not in DIMENSION_COLUMNS:
+            continue
+        table, column = DIMENSION_COLUMNS[name]
+        if not ctx.warehouse.has_table(table):
+            continue
+        known = ctx.warehouse.df(
+            f"SELECT DISTINCT CAST({column} AS VARCHAR) AS v FROM {table} WHERE {column} IS NOT NULL")
+        values = set(known["v"].astype(str))
+        missing = [v for v in _filter_values(value) if v not in values]
+        if missing:
+            near = difflib.get_close_matches(missing[0], sorted(values), n=5, cutoff=0.0)
+            dim = DIMENSIONS[name]
+            raise ToolError(
+                "value_not_found",
+                f"There is no {dim.en} '{missing[0]}' in the data. Nearest: {', '.join(near)}.",
+                f"数据里没有{dim.zh}“{missing[0]}”。最接近的：{'、'.join(near)}。",
+            )
+
+
 def _validate_filters(filters: dict[str, Any]) -> None:
     unknown = [k for k in filters if k not in DIMENSIONS]
     if unknown:
@@ -194,11 +258,11 @@ def metric_query(
     Args:
         metric: gmv (default) | net_sales | orders | buyers | aov | repurchase_rate | refund_rate | new_customers.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
-            channel | segment; default none (one number).
+            channel | segment | customer | source (live/shelf) | coupon; default none (one number).
         period: token relative to the last order date: today, yesterday, last_7_days, this_month, last_month, this_year,
             last_year, 2025, 2025-06, 2025-Q3, 618, double11, double11_last_year; default all.
-        filters: {dimension: value or list}, e.g. {"gender": "female", "region": "广东"}; default none.
-        limit: top N groups (time: last N periods); default all.
+        filters: {dimension: value or list}, e.g. {"region": "广东", "segment": "重要价值客户"}; default none.
+        limit: top N groups (time: last N periods); default all (customers: 20).
         order: desc (default) | asc.
         compare: previous_period (环比) | last_year (同比): adds the earlier value and % change; default none (no
             period: last_month / this_year).
@@ -208,15 +272,20 @@ def metric_query(
     """
     filters = filters or {}
     _validate_filters(filters)
+    filters = _segment_keys(filters)
+    _check_filter_values(ctx, filters)
     ctx.warehouse.require_tables(*_tables_needed(dimension, filters))
     _require_columns(ctx, dimension, filters)
     if compare is not None and period is None:
         period = _COMPARE_DEFAULT_PERIOD[compare]
+    if dimension == "customer" and limit is None:
+        limit = CUSTOMER_RANKING_DEFAULT  # a ranking of customers, not a table of every one
     window = ctx.window(period)
     sql, params = build_metric_sql(metric, dimension, window, filters)
     frame = ctx.warehouse.df(sql, params)
+    all_groups = float(frame["value"].sum()) if len(frame) else 0.0  # shares are of every group, not the top N
     frame = _sort(frame, dimension, order, limit)
-    result = _present(ctx, metric, dimension, window, filters, frame, sql)
+    result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups)
     result.definitions = [definitions.metric(metric, ctx.language)]
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare)
@@ -298,6 +367,7 @@ def _present(
     filters: dict[str, Any],
     frame: pd.DataFrame,
     sql: str,
+    all_groups: float | None = None,
 ) -> ToolResult:
     lang = ctx.language
     spec = catalog.metric(metric)
@@ -322,7 +392,7 @@ def _present(
         table[dimension] = table[dimension].map(lambda key: names.get(key, key))
     if spec["unit"] == "count":
         table[metric] = table[metric].fillna(0).astype("int64")
-    summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, table)
+    summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, table, all_groups)
     answer = ctx.t(
         f"{window_label}{scope}按{dim_label}的{name}：{summary}",
         f"{name} by {dim_label}, {window_label}{scope}: {summary}",
@@ -350,13 +420,22 @@ def _params(window: Window) -> dict[str, Any]:
 def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
     if not filters:
         return ""
+    def shown(key: str, value: str) -> str:
+        if key != "segment":
+            return value
+        for scheme in ("rfm", "cn8"):
+            if value in catalog.segments(scheme):
+                return catalog.segments(scheme)[value][ctx.language]
+        return value
+
     parts = [f"{DIMENSIONS[k].zh if ctx.language == 'zh' else DIMENSIONS[k].en}="
-             f"{'/'.join(_filter_values(v))}" for k, v in filters.items()]
+             f"{'/'.join(shown(k, v) for v in _filter_values(v))}" for k, v in filters.items()]
     return ctx.t(f"（{'，'.join(parts)}）", f" ({', '.join(parts)})")
 
 
 def _breakdown_summary(
-    ctx: Context, spec: dict[str, Any], metric: str, dimension: str, dim_label: str, table: pd.DataFrame
+    ctx: Context, spec: dict[str, Any], metric: str, dimension: str, dim_label: str, table: pd.DataFrame,
+    all_groups: float | None = None,
 ) -> str:
     lang, unit = ctx.language, spec["unit"]
     if table.empty:
@@ -373,7 +452,7 @@ def _breakdown_summary(
         )
     top = table.head(3)
     additive = unit != "rate" and metric != "aov"
-    total = table[metric].sum() if additive else None
+    total = (all_groups or table[metric].sum()) if additive else None
     items = []
     for row in top.itertuples(index=False):
         key, value = getattr(row, dimension), getattr(row, metric)

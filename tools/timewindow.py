@@ -32,7 +32,7 @@ VALID_FORMS = (
     "all, today, yesterday, last_N_days, last_N_weeks, last_N_months, "
     "this_week, this_month, this_quarter, this_year (or wtd, mtd, qtd, ytd), "
     "last_week, last_month, last_quarter, last_year, YYYY, YYYY-MM, YYYY-QN, YYYY-MM-DD, "
-    "YYYY-MM-DD..YYYY-MM-DD, month:N, quarter:N, 618, double11, 618_YYYY, double11_YYYY, "
+    "YYYY-MM-DD..YYYY-MM-DD, month:N, months:A-B, quarter:N, 618, double11, 618_YYYY, double11_YYYY, "
     "618_last_year, double11_last_year, double11_2_years_ago, N_weeks_ago, N_months_ago, N_quarters_ago, N_years_ago, "
     "last_year_qN, last_year_mN"
 )
@@ -136,6 +136,7 @@ _QUARTER = re.compile(r"(\d{4})-?q([1-4])")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})")
 _MONTH_N = re.compile(r"month:\s*(\d{1,2})")
+_MONTH_SPAN = re.compile(r"months:\s*(\d{1,2})-(\d{1,2})")
 _QUARTER_N = re.compile(r"quarter:\s*q?(\d)")
 _PROMO = re.compile(r"(618|double11)(?:_(\d{4}|last_year|this_year|2_years_ago))?")
 _AGO = re.compile(r"(\d+)_(week|month|quarter|year)s?_ago")
@@ -316,6 +317,16 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
             raise PeriodError(f"'{token}': month must be 1-12. Valid forms: {VALID_FORMS}.")
         year = anchor.year if month <= anchor.month else anchor.year - 1
         return _month_window(f"month:{month}", year, month, anchor)
+    if m := _MONTH_SPAN.fullmatch(text):
+        # "3到5月", "March to May": the latest such span that has started (its last month decides the year)
+        first, last = int(m.group(1)), int(m.group(2))
+        if not (1 <= first <= 12 and 1 <= last <= 12):
+            raise PeriodError(f"'{token}': months must be 1-12. Valid forms: {VALID_FORMS}.")
+        end_year = anchor.year if last <= anchor.month else anchor.year - 1
+        start_year = end_year if first <= last else end_year - 1
+        start, end = date(start_year, first, 1), _month_end(end_year, last)
+        return _make(text, start, end, anchor, f"{start_year}年{first}月至{end_year}年{last}月",
+                     f"{_MONTHS_EN[first]} {start_year} to {_MONTHS_EN[last]} {end_year}")
     if m := _QUARTER_N.fullmatch(text):
         quarter = int(m.group(1))
         if not 1 <= quarter <= 4:
@@ -325,13 +336,27 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
     raise PeriodError(f"Unknown period '{token}'. Valid forms: {VALID_FORMS}.")
 
 
+def _whole_months(start: date, end: date) -> int:
+    """How many calendar months [start, end] spans when it is exactly whole months, else 0."""
+    if start.day != 1 or (end + timedelta(days=1)).day != 1:
+        return 0
+    after = end + timedelta(days=1)
+    return (after.year - start.year) * 12 + after.month - start.month
+
+
 def previous_window(window: Window) -> Window | None:
-    """The window of the same length immediately before `window` (None when unbounded)."""
+    """The window just before `window`: the previous calendar month / quarter / year for whole ones, else the
+    same number of days immediately before (None when unbounded)."""
     if window.start is None or window.end is None:
         return None
-    length = (window.end - window.start).days + 1
-    end = window.start - timedelta(days=1)
-    start = end - timedelta(days=length - 1)
+    months = _whole_months(window.start, window.end)
+    if months:
+        # a calendar month, quarter or year: the one before it (March -> February, not the 31 days before)
+        start, end = add_months(window.start, -months), window.start - timedelta(days=1)
+    else:
+        length = (window.end - window.start).days + 1
+        end = window.start - timedelta(days=1)
+        start = end - timedelta(days=length - 1)
     span_zh, span_en = _span(start, end)
     token = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
     return Window(start, end, token, f"上一周期（{span_zh}）", f"previous period ({span_en})")

@@ -31,8 +31,9 @@ def answer_markdown(answer: dict[str, Any], links: list[tuple[str, str]] | None 
     zh = answer.get("language") == "zh"
     parts = [inert.markdown(answer.get("answer") or "")]
     clarification = answer.get("clarification")
-    if clarification:
-        options = [f"{i}. {inert.markdown(o['label'])}" for i, o in enumerate(clarification.get("options") or [], 1)]
+    offered = (clarification or {}).get("options") or answer.get("options") or []
+    if offered:
+        options = [f"{i}. {inert.markdown(o['label'])}" for i, o in enumerate(offered, 1)]
         hint = "（回复序号选择，或换个问法）" if zh else "(reply with a number to pick one, or rephrase)"
         parts.append("\n".join(options + [hint]))
     if answer.get("assumptions"):

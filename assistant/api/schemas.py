@@ -67,6 +67,14 @@ class ClarificationOut(BaseModel):
     options: list[OptionOut]
 
 
+class NotAppliedOut(BaseModel):
+    """A part of the question the answer does not honour (also named in the answer text)."""
+
+    kind: str
+    phrase: str
+    detail: str = ""
+
+
 class FileOut(BaseModel):
     name: str
     path: str
@@ -92,6 +100,8 @@ class AnswerOut(BaseModel):
     clarification: ClarificationOut | None = None
     assumptions: list[str] = []
     definitions: list[dict[str, Any]] = []
+    not_applied: list[NotAppliedOut] = []
+    options: list[OptionOut] = []
     conversation_id: str | None = None
     dataset: str | None = None
 

@@ -81,6 +81,8 @@ def build_reply(answer: dict[str, Any], links: list[tuple[str, str]] | None = No
     reply.recommendations = [str(r) for r in _list(answer.get("recommendations"))]
     reply.assumptions = [str(a) for a in _list(answer.get("assumptions"))]
     clarification = answer.get("clarification")
+    reply.options = [(str(o.get("label", "")), str(o.get("question", "")))
+                     for o in _list(answer.get("options")) if isinstance(o, dict)]
     if isinstance(clarification, dict):
         question = str(clarification.get("question") or "")
         reply.clarify = "" if question and question in text else question

@@ -6,6 +6,7 @@ reason in both languages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,7 +27,7 @@ REASONS = {
     "bad_date": ("unparseable order time", "下单时间无法识别"),
     "future_date": ("order time in the future", "下单时间晚于今天"),
     "bad_amount": ("unparseable amount", "金额无法识别"),
-    "non_positive_amount": ("zero or negative amount (a refund line?)", "金额为零或负数（可能是退款行）"),
+    "negative_amount": ("negative amount without a refund status", "金额为负数但状态不是退款"),
     "no_customer": ("no customer id", "缺少客户标识"),
     "bad_status": ("unknown order status", "无法识别的订单状态"),
     "duplicate_row": ("exact duplicate of an earlier row", "与前面某行完全重复"),
@@ -43,8 +44,11 @@ class ImportReport:
     notes_en: list[str] = field(default_factory=list)
     notes_zh: list[str] = field(default_factory=list)
     refunded_orders: int = 0
+    zero_amount_orders: int = 0  # rows, kept: free gifts and 0元 orders count as orders and buyers, add no GMV
     # Customers are keyed by a phone number, nickname or name: the stored key becomes a surrogate.
     personal_key: bool = False
+    customer_key: dict[str, list[str]] = field(default_factory=dict)  # per source: the columns that key customers
+    key_warning: tuple[int, int] | None = None  # (customers, orders) when the key looks implausible
     # Per source file, the columns mapped to a personal role: masked in the rejected-rows report.
     personal_columns: dict[str, set[str]] = field(default_factory=dict)
 
@@ -91,21 +95,85 @@ def _column(raw: RawTable, mapping: TableMapping, role: str) -> pd.Series | None
     return raw.df[match.column] if match else None
 
 
+_REFUND_DONE = re.compile(r"^(?:退款成功|已退款|退款完成|全额退款|售后完成|退货退款成功|已退货退款"
+                          r"|refunded|refund completed)$",
+                          re.IGNORECASE)
+_MASKED = re.compile(r"[*＊×xX]{2,}|\*")
+# Address parts the mapping leaves unmapped (抖店 splits the address into 省/市/区/街道/详细地址).
+_ADDRESS_PART = re.compile(r"区|县|街道|乡镇|镇|district|street|county", re.IGNORECASE)
+
+
+def _masked_share(series: pd.Series) -> float:
+    text = series.dropna().astype(str)
+    text = text[text.str.strip().ne("") & text.ne("-")]
+    return float(text.str.contains(_MASKED).mean()) if len(text) else 0.0
+
+
+def _composite_key(raw: RawTable, mapping: TableMapping) -> tuple[pd.Series, list[str]] | None:
+    """A buyer in an export with masked contact fields: name, phone and address together (孔** 131****8411
+    广东省 广州市 天河区 石牌街道 体育西路***). None when the file has nothing masked to combine."""
+    phone, name = _column(raw, mapping, "phone"), None
+    for role in ("customer_name", "nickname"):
+        if (series := _column(raw, mapping, role)) is not None:
+            name = series
+            break
+    masked = (phone is not None and _masked_share(phone) >= 0.5) or (
+        phone is None and name is not None and _masked_share(name) >= 0.5)
+    if not masked:
+        return None
+    columns = [mapping.roles[r].column for r in ("customer_name", "nickname", "phone", "province", "city", "address")
+               if r in mapping.roles]
+    used = {m.column for m in mapping.roles.values()}
+    columns += [c for c in raw.df.columns if c not in used and _ADDRESS_PART.search(str(c))
+                and raw.df[c].astype(str).str.len().mean() <= 40]
+    if len(columns) < 2:
+        return None
+    parts = raw.df[columns].astype("string").fillna("").apply(lambda s: s.str.strip())
+    key = parts.agg("|".join, axis=1)
+    return key.where(parts.ne("").any(axis=1)), columns
+
+
 def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) -> pd.Series | None:
-    for role in CUSTOMER_KEY_ROLES:
+    if (series := _column(raw, mapping, "customer_id")) is not None:
+        if is_personal_column(mapping.roles["customer_id"].column):
+            report.personal_key = True  # 买家会员名, 旺旺, 抖音号: an account name, not an opaque id
+        return series.astype("string").str.strip()
+    if (composite := _composite_key(raw, mapping)) is not None:
+        key, columns = composite
+        report.personal_key = True
+        report.customer_key[raw.source] = columns
+        names = " + ".join(columns)
+        report.note(f"No buyer id column and the contact fields are masked: a customer is one combination of "
+                    f"{names} ({key.nunique():,} customers), stored as a pseudonymous id.",
+                    f"没有买家ID列且联系信息已打码：按 {names} 的组合识别客户（{key.nunique():,} 位），存为化名ID。")
+        return key
+    for role in CUSTOMER_KEY_ROLES[1:]:
         series = _column(raw, mapping, role)
         if series is not None:
-            if role == "customer_id" and is_personal_column(mapping.roles[role].column):
-                report.personal_key = True  # 买家会员名, 旺旺, 抖音号: an account name, not an opaque id
-            if role != "customer_id":
-                report.personal_key = True
-                report.note(f"No customer id column: customers are identified by {role}, stored as a "
-                            "pseudonymous id (the raw values go to the private contact store).",
-                            f"没有客户ID列：按 {role} 识别客户，存为化名ID（原始值只保存在私密联系人库中）。")
+            report.personal_key = True
+            report.customer_key[raw.source] = [mapping.roles[role].column]
+            report.note(f"No customer id column: customers are identified by {role}, stored as a "
+                        "pseudonymous id (the raw values go to the private contact store).",
+                        f"没有客户ID列：按 {role} 识别客户，存为化名ID（原始值只保存在私密联系人库中）。")
             if role == "phone":
                 series = parsing.normalise_phone(series)
             return series.astype("string").str.strip()
     return None
+
+
+def _check_key_plausible(orders: pd.DataFrame, report: ImportReport) -> None:
+    """A key that makes a handful of "customers" out of thousands of orders (a masked phone alone) is
+    named, with its numbers, so nobody reads customer figures built on it unawares."""
+    n_orders, n_customers = len(orders), orders["customer_id"].nunique()
+    if n_orders >= 500 and n_customers / n_orders < 0.03:
+        report.key_warning = (n_customers, n_orders)
+        report.note(f"Warning: the customer key gives only {n_customers:,} customers for {n_orders:,} orders "
+                    f"({n_orders / max(n_customers, 1):,.0f} orders each). It is probably not a buyer id: customer "
+                    "counts, RFM and repurchase answers will be wrong. Map a buyer id column, or the receiver "
+                    "name, phone and address together, and import again.",
+                    f"警告：当前的客户标识只得到 {n_customers:,} 位客户、{n_orders:,} 笔订单（平均每人 "
+                    f"{n_orders / max(n_customers, 1):,.0f} 单），很可能不是买家ID：客户数、RFM、复购等结果都会出错。"
+                    "请映射买家ID列，或同时使用收件人、手机号和地址，再重新导入。")
 
 
 def _drop(frame: pd.DataFrame, raw: RawTable, mask: pd.Series, code: str, report: ImportReport) -> pd.DataFrame:
@@ -127,6 +195,11 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         bad_status = pd.Series(False, index=frame.index)
     else:
         frame["status"], bad_status = parsing.parse_status(status)
+    if (after_sale := _column(raw, mapping, "after_sale")) is not None:
+        # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none)
+        refunded = after_sale.astype("string").str.strip().str.contains(_REFUND_DONE, na=False)
+        frame.loc[refunded.to_numpy(), "status"] = "refunded"
+        bad_status = bad_status & ~refunded
     for role in ("order_id", "coupon_id", "product_id", "product_name", "category", "brand", "host_name",
                  "session_id", "source"):
         series = _column(raw, mapping, role)
@@ -138,10 +211,30 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     frame = _drop(frame, raw, bad_times | frame["order_time"].isna(), "bad_date", report)
     frame = _drop(frame, raw, frame["order_time"] > pd.Timestamp(now), "future_date", report)
     frame = _drop(frame, raw, bad_amounts.loc[frame.index] | frame["pay_amount"].isna(), "bad_amount", report)
-    frame = _drop(frame, raw, frame["pay_amount"] <= 0, "non_positive_amount", report)
     frame = _drop(frame, raw, frame["customer_id"].isna() | (frame["customer_id"] == ""), "no_customer", report)
     frame = _drop(frame, raw, bad_status.loc[frame.index], "bad_status", report)
+    frame = _signed_amounts(frame, raw, report)
+    if _column(raw, mapping, "order_id") is None:
+        # Without an order id two identical rows are two purchases (same customer, day, items and amount:
+        # CDNOW has 21): kept, and counted in the report so a file pasted twice is noticed.
+        repeated = int(duplicate_rows.loc[frame.index].sum())
+        if repeated:
+            report.note(f"{repeated:,} rows repeat an earlier row exactly; with no order id column each is kept as "
+                        "its own order (remove them from the file if they are copies).",
+                        f"{repeated:,} 行与前面某行完全相同；文件没有订单号列，"
+                        f"每行仍按一笔订单导入（如是重复粘贴请从文件中删除）。")
+        return frame
     return _drop(frame, raw, duplicate_rows.loc[frame.index], "duplicate_row", report)
+
+
+def _signed_amounts(frame: pd.DataFrame, raw: RawTable, report: ImportReport) -> pd.DataFrame:
+    """Zero-amount orders are purchases (福袋, 0元购, free gifts): kept and counted. A negative amount is a
+    refund only where the row's status says so; without that it is a row the file does not explain."""
+    refund = (frame["pay_amount"] < 0) & (frame["status"] == "refunded")
+    frame.loc[refund, "pay_amount"] = -frame.loc[refund, "pay_amount"]
+    frame = _drop(frame, raw, frame["pay_amount"] < 0, "negative_amount", report)
+    report.zero_amount_orders += int(((frame["pay_amount"] == 0) & (frame["status"] != "cancelled")).sum())
+    return frame
 
 
 def _assign_order_ids(frame: pd.DataFrame, raw: RawTable, report: ImportReport) -> pd.DataFrame:
@@ -264,6 +357,7 @@ def build_dataset(
         return {}, report
     lines = pd.concat(lines_parts, ignore_index=True)
     orders = _orders_from_lines(lines)
+    _check_key_plausible(orders, report)
     report.refunded_orders = int((orders["status"] == "refunded").sum())
     tables: dict[str, pd.DataFrame] = {}
     if lines["product_name"].notna().any() or lines["product_id"].notna().any():
@@ -278,6 +372,11 @@ def build_dataset(
     tables["orders"] = orders[list(ORDER_COLUMNS)].sort_values(["order_time", "order_id"]).reset_index(drop=True)
     tables["customers"] = _customers(customer_parts, orders["customer_id"])
     report.rows_loaded = {name: len(frame) for name, frame in tables.items()}
+    if report.zero_amount_orders:
+        report.note(f"{report.zero_amount_orders:,} zero-amount orders (free gifts, 福袋, 0元购) are kept: they count "
+                    "as orders and buyers and add nothing to GMV.",
+                    f"{report.zero_amount_orders:,} 笔零元订单（"
+                    f"赠品、福袋、0元购）已保留：计入订单数和购买人数，不增加GMV。")
     if report.refunded_orders:
         report.note(f"{report.refunded_orders:,} orders are marked refunded: they count in the refund rate, "
                     "not as completed purchases.",

@@ -30,7 +30,7 @@ ROLES: tuple[str, ...] = (
     "order_id", "customer_id", "order_time", "pay_amount", "status", "total_amount", "discount_amount",
     "coupon_amount", "coupon_id", "quantity", "unit_price", "product_id", "product_name", "category", "brand",
     "host_id", "host_name", "session_id", "source", "province", "city", "gender", "age", "age_band", "channel",
-    "signup_time", "phone", "customer_name", "nickname", "address",
+    "signup_time", "phone", "customer_name", "nickname", "address", "after_sale",
 )
 PERSONAL_ROLES: tuple[str, ...] = ("phone", "customer_name", "nickname", "address")
 CUSTOMER_KEY_ROLES: tuple[str, ...] = ("customer_id", "phone", "nickname", "customer_name")
@@ -283,6 +283,7 @@ class _Profile:
     integers: float
     masked_phone: float = 0.0
     serial_time: float = 0.0  # Excel date serials (45352.5) or unix timestamps: dates the reader left as numbers
+    compact_date: float = 0.0  # integers spelling a calendar day, 19970101 (CDNOW, SAS/Stata exports, data warehouses)
 
     def get(self, key: str) -> float:
         return float(self.looks.get(key, 0.0))
@@ -311,7 +312,18 @@ def _profile(values: pd.Series, sample: int = 1000) -> _Profile:
         integers=float(integers.mean()),
         serial_time=float((nums.between(20000, 80000) | nums.between(1e9, 2.2e9) | nums.between(1e12, 2.2e12)).mean()),
         masked_phone=float(text.str.replace(r"[\s-]", "", regex=True).str.fullmatch(_MASKED_PHONE).mean()),
+        compact_date=_compact_date_share(text),
     )
+
+
+def _compact_date_share(text: pd.Series) -> float:
+    """Share of values that are a yyyymmdd day between 1990 and 2099 (a real date, not just eight digits)."""
+    digits = text.str.removesuffix(".0")
+    candidates = digits[digits.str.fullmatch(r"(?:19[9]\d|20\d\d)\d{4}")]
+    if candidates.empty:
+        return 0.0
+    days = pd.to_datetime(candidates, format="%Y%m%d", errors="coerce")
+    return float(days.notna().sum()) / len(text)
 
 
 def _value_scores(p: _Profile, generic_header: bool, hint: str | None) -> dict[str, tuple[float, str]]:
@@ -339,7 +351,7 @@ def _value_scores(p: _Profile, generic_header: bool, hint: str | None) -> dict[s
         put("address", 0.8 * f, f"values look like street addresses ({pct(f)})")
     if (f := p.hash_id) >= 0.8:
         put("order_id", 0.8 * f, f"values look like order numbers such as #1001 ({pct(f)})")
-    if (f := p.get("datetime")) >= 0.6:
+    if (f := max(p.get("datetime"), p.compact_date)) >= 0.6:
         # a date column with an unhelpful header: the order time, or in a customer table the signup time
         put("signup_time" if hint == "customers" else "order_time", 0.6 * f, f"values look like dates/times ({pct(f)})")
     if (f := p.age_band) >= 0.6:
@@ -363,7 +375,7 @@ def _type_fit(role: str, p: _Profile) -> tuple[float, str]:
     """Penalty when the values contradict what the header says: (multiplier, note)."""
     if p.n == 0:
         return 1.0, ""
-    if role in _TIME_ROLES and p.get("datetime") < 0.3 and p.serial_time < 0.8:
+    if role in _TIME_ROLES and p.get("datetime") < 0.3 and p.serial_time < 0.8 and p.compact_date < 0.8:
         return 0.6, "but the values do not look like dates"
     if role in _NUMBER_ROLES and p.get("number") < 0.3 and p.get("money") < 0.3:
         return 0.6, "but the values are not numbers"
@@ -371,9 +383,11 @@ def _type_fit(role: str, p: _Profile) -> tuple[float, str]:
         return 0.7, "but the values do not look like phone numbers"
     if role == "gender" and p.get("gender") < 0.3:
         return 0.6, "but the values are not gender words"
+    if role in ("customer_id", "order_id") and p.n >= 50 and p.unique_ratio * p.n <= 3:
+        return 0.3, "but the column has only a few distinct values (a yes/no flag?)"
     if role in ("customer_name", "nickname", "product_name", "host_name") and p.hash_id >= 0.8:
         return 0.45, "but the values look like order numbers"
-    if role not in _TIME_ROLES and p.get("datetime") >= 0.8:
+    if role not in _TIME_ROLES and max(p.get("datetime"), p.compact_date) >= 0.8:
         return 0.5, "but the values look like dates"
     if role not in ("phone", "customer_id") and p.get("phone") >= 0.8:
         return 0.5, "but the values look like phone numbers"

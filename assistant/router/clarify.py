@@ -1,6 +1,7 @@
 """Ask instead of guessing, but only when the readings give different answers and no default is fair.
 
-Four cases, each with a reason:
+Two readings are asked about (recent, conversion); two have a standard default that is answered, stated
+and offered with the other reading as an option (repurchase rate, churned). The four cases:
 - 复购率 / repurchase rate with no window and no breakdown: the period rate (buyers with 2+ orders in
   the window, metric_query) and the N-day rate after the first purchase (cohort_retention) are
   different numbers with the same name.
@@ -144,7 +145,9 @@ def _churned(question: str, routed: Route) -> Clarification | None:
     ], "churned_definition")
 
 
-RULES = (_repurchase, _recent, _conversion, _churned)
+RULES = (_recent, _conversion)
+# Readings with a standard default: answered with it (stated in `assumptions`), the other reading offered.
+DEFAULTED = (_repurchase, _churned)
 
 
 def clarify(question: str, routed: Route | None) -> Clarification | None:
@@ -155,6 +158,16 @@ def clarify(question: str, routed: Route | None) -> Clarification | None:
         if found := rule(question, routed):
             return found
     return None
+
+
+def alternatives(question: str, routed: Route | None) -> list[dict[str, str]]:
+    """The other readings of a question answered with its standard default, as options to ask next."""
+    if routed is None or not isinstance(question, str):
+        return []
+    for rule in DEFAULTED:
+        if found := rule(question, routed):
+            return [{"label": o.label, "question": o.question} for o in found.options]
+    return []
 
 
 def assumptions(question: str, routed: Route | None) -> list[str]:
@@ -170,6 +183,10 @@ def assumptions(question: str, routed: Route | None) -> list[str]:
         notes.append("复购率按期内口径：期内下单2次及以上的买家占比（首购后N天复购请问“新客首购后30天复购率”）。" if zh
                      else "Repurchase rate = share of the window's buyers with 2+ orders in it (for the rate "
                           "after the first purchase ask “30-day repurchase rate of new customers”).")
+    if routed.tool == "lifecycle_stages" and _CHURNED.search(normalize(question)) and not args.get("churn_days"):
+        notes.append("流失按生命周期口径：超过180天没有购买（RFM的“沉睡客户”是另一种口径）。" if zh
+                     else "Churned = the lifecycle stage: no purchase for over 180 days (RFM “hibernating” is "
+                          "another reading).")
     if routed.tool == "live_performance" and args.get("metric") == "conversion_rate":
         notes.append("转化率按直播间口径：购买人数 ÷ 观看人数。" if zh
                      else "Conversion = live-room buyers ÷ viewers (watch-to-buy).")

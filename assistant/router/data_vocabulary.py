@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tools.warehouse import WarehouseBase
 
 MAX_NAMES = 2000  # per kind: keeps matching cheap on a large catalogue
+MAX_SESSION_IDS = 200_000  # session ids held to tell "session 99999" is not in the data
 # Product-name endings that name a pack size, not a kind of product ("三支装", "整箱", "套装").
 _PACK_WORDS = re.compile(r"(?:装|整箱|套装|礼包|大礼包|组合|件套|只|条|双|支)$")
 # Short words that are too generic to stand for a product or a category on their own.
@@ -43,6 +44,7 @@ class DataVocabulary:
     categories: list[str] = field(default_factory=list)
     brands: dict[str, list[str]] = field(default_factory=dict)  # brand -> its product names
     provinces: list[str] = field(default_factory=list)
+    session_ids: frozenset[str] | None = None  # None: unknown (no table, or too many to hold)
     _phrases: list[tuple[str, str, tuple[str, ...], int]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -68,8 +70,16 @@ class DataVocabulary:
                     brands.setdefault(str(brand), []).append(str(product))
             except Exception:  # noqa: BLE001 - no brand column
                 brands = {}
+        sessions = None
+        if warehouse.has_table("live_sessions"):
+            try:
+                ids = warehouse.df(f"SELECT DISTINCT CAST(session_id AS VARCHAR) AS v FROM live_sessions "
+                                   f"LIMIT {MAX_SESSION_IDS + 1}")["v"].tolist()
+                sessions = frozenset(ids) if len(ids) <= MAX_SESSION_IDS else None
+            except Exception:  # noqa: BLE001 - an imported dataset may lack the column
+                sessions = None
         return cls(distinct("hosts", "host_name"), distinct("products", "product_name"),
-                   distinct("products", "category"), brands, distinct("customers", "province"))
+                   distinct("products", "category"), brands, distinct("customers", "province"), sessions)
 
     def _table(self) -> list[tuple[str, str, tuple[str, ...], int]]:
         """(phrase, kind, values, rank): rank breaks ties between equally long phrases (lower wins)."""

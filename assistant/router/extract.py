@@ -25,6 +25,7 @@ class Features:
     corrections: list[str] = field(default_factory=list)
     period: PeriodMatch | None = None
     metric: Hit | None = None  # value: metric key
+    metric_hits: list[Hit] = field(default_factory=list)  # every metric word, the chosen one included
     dimension: Hit | None = None  # value: dimension key
     filters: dict[str, str | list[str]] = field(default_factory=dict)
     filter_hits: list[Hit] = field(default_factory=list)
@@ -60,10 +61,17 @@ _QUALIFIER_PHRASES = {"新客", "新客户", "新用户", "新买家", "复购",
                       "refund", "refunds", "repurchase", "repeat purchase", "new customers", "new users"}
 
 
-def _main_metric(hits: list[Hit]) -> Hit | None:
-    """The first metric that is not just a qualifier of another one."""
+_COUNTED = re.compile(r"(?:多少|几)\s*(?:个|位|名|笔|单|家)?\s*(?:真实|不同|独立|去重|实际)?\s*$"
+                      r"|(?:how many|number of)\s+(?:distinct |unique |real |different |paying )?$")
+
+
+def _main_metric(hits: list[Hit], text: str = "") -> Hit | None:
+    """The metric being counted ("多少个买家"), else the first that is not just a qualifier of another one."""
     if not hits:
         return None
+    counted = [h for h in hits if _COUNTED.search(text[max(0, h.start - 12):h.start])]
+    if counted:
+        return counted[0]
     strong = [h for h in hits if h.phrase not in _QUALIFIER_PHRASES]
     return strong[0] if strong else hits[0]
 
@@ -89,7 +97,7 @@ def _choose_dimension(text: str, hits: list[Hit]) -> Hit | None:
     return None
 
 
-_AGE = re.compile(r"(?:(?<![\d.])(18|25|31|41)\s*(?:-|~|到|至)\s*(24|30|40|50)\s*岁"
+_AGE = re.compile(r"(?:(?<![\d.\-])(18|25|31|41)\s*(?:-|~|到|至)\s*(24|30|40|50)(?:\s*岁|(?![\d\-/]))"
                   r"|(?:aged?|ages)\s+(18|25|31|41)\s*(?:-|~|to)\s*(24|30|40|50)(?!\d)"
                   r"|(50)\s*(?:\+|岁以上|岁及以上|岁\+)|(?:aged?|over)\s+(50)\s*\+?(?!\d))")
 
@@ -133,6 +141,10 @@ _LIMIT_PATTERNS = [
     re.compile(r"(?<![a-z])limit\s+(\d+)"),
     # "推荐5个商品", "列出10位客户", "给我20个名单": a verb of listing, a count, a counter word.
     re.compile(rf"(?:推荐|列出|列一下|给我|找出|挑出|选出|拉出)\s*({NUMBER})\s*(?:个|名|位|款|件|家|场|种)"),
+    # "最可能流失的50个客户", "10位主播": a count of the things listed
+    re.compile(r"(?<![\d.])(\d{1,4})\s*(?:个|位|名|款|件|场)\s*(?:客户|用户|顾客|买家|人|会员|商品|产品|单品|主播|场次|直播)"),
+    re.compile(r"(?<![a-z0-9])(?:the|list|show|give me|just)\s+(\d{1,4})\s+(?:riskiest|most likely|most valuable"
+               r"|customers|buyers|products|hosts|sessions)(?![a-z])"),
 ]
 
 
@@ -257,7 +269,8 @@ _COMPARE_LAST_YEAR = re.compile(
 _COMPARE_PREVIOUS = re.compile(
     r"环比|(?:比|跟|和|与|较|相比|对比)\s*(?:起)?(?:再)?(?:上|前)(?!年)|上一期|上期"
     r"|(?<![a-z])mom(?![a-z])|m-o-m|(?:month|week|quarter)[\s-]over[\s-](?:month|week|quarter)"
-    r"|(?:vs\.?|versus|compared? (?:with|to)|comparing|against|than)\s*(?:the )?(?:previous|prior|last|"
+    r"|(?:vs\.?|versus|compares?|compared (?:with|to)|compare (?:with|to)|comparing|against|than)\s*(?:with\s+|to\s+)?"
+    r"(?:the )?(?:previous|prior|last|"
     r"(?:month|week|quarter|year) before|上|前)")
 # A period named as the comparison base ("比上个月") -> the period it is compared with (this month).
 _SUCCESSOR = {"last_month": "this_month", "last_week": "this_week", "last_quarter": "this_quarter",
@@ -286,6 +299,61 @@ def _compared_period(periods: list[PeriodMatch], compare: Hit) -> PeriodMatch | 
     return PeriodMatch(_SUCCESSOR[base.token], base.phrase, base.start, base.end)
 
 
+# "超过180天没买", "no purchase in 90 days", "silent for 6 months": a recency threshold, the churn rule of
+# lifecycle_stages.
+DAYS_WITHOUT_PURCHASE = re.compile(
+        r"(?:超过|大于|多于|已经|连续|有)?\s*\d+\s*(?:天|日|个月)\s*(?:以上|多)?\s*(?:没有?|未|不曾)\s*(?:再)?(?:买|购买|下单|复购|消费)"
+        r"|(?:没有?|未)\s*(?:再)?(?:买|购买|下单|消费)\s*(?:超过|满|已)\s*\d+\s*(?:天|日|个月)"
+        r"|(?:no|not|haven'?t|hasn'?t|didn'?t)\s+(?:\w+\s+){0,2}(?:bought|ordered|purchased|buy|order|purchase)\w*"
+        r"\s+(?:\w+\s+){0,3}(?:in|for)\s+(?:more than\s+|over\s+|the (?:last|past)\s+)?\d+\s+(?:days|months)"
+        r"|(?:silent|inactive|dormant|lapsed)\s+(?:for\s+)?(?:more than\s+|over\s+)?\d+\s+(?:days|months)")
+
+
+def find_days_without_purchase(text: str) -> Hit | None:
+    """The recency threshold in days ("3个月没买" -> 90)."""
+    if not (m := DAYS_WITHOUT_PURCHASE.search(text)):
+        return None
+    number = re.search(r"(\d+)\s*(天|日|个月|days|months)", m.group(0))
+    if not number:
+        return None
+    days = int(number.group(1)) * (30 if number.group(2) in ("个月", "months") else 1)
+    return Hit(m.group(0), days, m.start(), m.end())
+
+
+# Order kinds metric_query can split or filter by: live-room vs shelf orders, coupon vs no coupon.
+_ORDER_KINDS = {
+    "source": (re.compile(r"直播间?(?:下单|订单|成交|购买|的订单)|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
+                          r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-)\s*"
+                          r"(?:the\s+)?(?:货架|shelf|store))|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*货架)"),
+               re.compile(r"货架|商城|非直播|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"), "live", "shelf"),
+    "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|使用(?:了)?优惠券|券后|(?<!without )(?<!no )"
+                          r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"),
+               re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"),
+               "coupon", "no_coupon"),
+}
+
+
+def _order_kinds(text: str, features: Features) -> list[Hit]:
+    """"直播间下单和货架下单" -> a split by source; "货架订单" -> source=shelf; likewise coupon use."""
+    hits = []
+    for kind, (first, second, first_value, second_value) in _ORDER_KINDS.items():
+        a, b = first.search(text), second.search(text)
+        if a and b and (features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS
+                        or features.dimension.value == kind):
+            features.dimension = Hit(f"{a.group(0)}/{b.group(0)}", kind, min(a.start(), b.start()),
+                                     max(a.end(), b.end()))
+        elif a or b:
+            m, value = (a, first_value) if a else (b, second_value)
+            features.filters[kind] = value
+            hits.append(Hit(m.group(0), value, m.start(), m.end()))
+    return hits
+
+
+_CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z])(?:customers?|buyers?|users?|spenders?"
+                            r"|shoppers?|members?)(?![a-z])")
+_PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov")
+
+
 def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features:
     text, corrections = correct_spelling(normalize(question))
     features = Features(question=question, text=text, language=detect_language(question),
@@ -303,7 +371,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start))
 
     metrics = _not_inside(vocab.METRICS.find(text), periods)
-    features.metric = _main_metric(metrics)
+    features.metric = _main_metric(metrics, text)
+    features.metric_hits = metrics
 
     dimensions = _not_within(_not_inside(vocab.DIMENSIONS.find(text), periods), metrics)
     if features.compare:
@@ -335,11 +404,16 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         if features.dimension and features.dimension.value == "channel" and any(
                 features.dimension.overlaps(h) for h in channels):
             features.dimension = None  # "广告渠道的客单价": the channel is a filter, not a breakdown
-    features.filter_hits = genders + regions + ages + channels
+    features.filter_hits = genders + regions + ages + channels + _order_kinds(text, features)
 
     features.limit = find_limit(text)
     order_hits = vocab.ORDER_WORDS.find(text)
     features.order = order_hits[0] if order_hits else None
+    if features.dimension is None and (features.limit or features.order) and features.metric is not None \
+            and features.metric.value in _PER_CUSTOMER_METRICS and not features.segment_hits:
+        # "消费最高的5个客户", "top 10 customers by spend": a ranking of customers by a sum of their orders
+        if m := _CUSTOMER_NOUN.search(text):
+            features.dimension = Hit(m.group(0), "customer", m.start(), m.end())
     features.count = vocab.COUNT_WORDS.first(text)
     features.who = vocab.WHO_WORDS.first(text)
     features.lifecycle_words = vocab.LIFECYCLE_STAGE_WORDS.find(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from assistant.router.matching import Hit, select_longest
 from assistant.router.numbers import CN_NUMERAL, NUMBER, to_int
@@ -222,6 +222,31 @@ def _year(m: re.Match[str]) -> str | None:
 @_rule(r"(?<![\d.])([1-3]\d)\s*年(?!\s*\d)")
 def _year_short(m: re.Match[str]) -> str | None:
     return str(_year2(m.group(1)))
+
+
+@_rule(rf"(?<!\d)(?:(\d{{4}})\s*年\s*)?(\d{{1,2}}|{CN_NUMERAL})\s*(?:月份?)?\s*(?:到|至|~|-|—|–)\s*"
+       rf"(\d{{1,2}}|{CN_NUMERAL})\s*月份?(?!\d)")
+def _month_span_zh(m: re.Match[str]) -> str | None:
+    """"3到5月", "2025年3-5月": a span of whole months."""
+    return _month_span(m.group(1), to_int(m.group(2)), to_int(m.group(3)))
+
+
+@_rule(rf"\b(?:from\s+)?({_MONTH_NAME})\s*(?:to|through|until|till|-|–|—)\s*({_MONTH_NAME})\b(?:\s*,?\s*(\d{{4}}))?")
+def _month_span_en(m: re.Match[str]) -> str | None:
+    return _month_span(m.group(3), MONTH_NAMES[m.group(1)], MONTH_NAMES[m.group(2)])
+
+
+def _month_span(year: str | None, first: int | None, last: int | None) -> str | None:
+    if not first or not last or not (1 <= first <= 12 and 1 <= last <= 12) or first == last:
+        return None
+    if year is None:
+        return f"months:{first}-{last}"
+    end_year = int(year) + (1 if first > last else 0)
+    end = _valid_date(end_year, last, 28)
+    if end is None:
+        return None
+    last_day = (date(end_year + last // 12, last % 12 + 1, 1) - timedelta(days=1)).isoformat()
+    return f"{int(year)}-{first:02d}-01..{last_day}"
 
 
 @_rule(rf"(?<![个\d])(\d{{1,2}}|{CN_NUMERAL})\s*月份?(?!\d)")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.router import vocabulary as vocab
+from assistant.router.audit import Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
     Features,
@@ -15,13 +17,17 @@ from assistant.router.extract import (
     find_cluster_k,
     find_cluster_ref,
     find_customer_id,
+    find_days_without_purchase,
     find_future,
     find_product,
 )
 from assistant.router.language import detect_language
 from assistant.router.matching import Hit
+from assistant.router.names import UnknownName, find_unknown_names
+from assistant.router.numbers import to_int
 from assistant.router.scoring import score
 from assistant.router.sql import extract_sql
+from tools.registry import REGISTRY, load_builtin_tools
 
 
 @dataclass
@@ -30,6 +36,9 @@ class Route:
     args: dict
     language: str  # "zh" | "en"
     matched: list[str] = field(default_factory=list)  # keywords / phrases that decided it
+    dropped: list[Dropped] = field(default_factory=list)  # parts of the question the call does not apply
+    question: str = ""  # as asked
+    unknown: list[UnknownName] = field(default_factory=list)  # hosts / products named that the data lacks
 
 
 class _Args:
@@ -65,6 +74,8 @@ def _segment(f: Features, out: _Args, with_scheme: bool) -> None:
 def _metric_query(f: Features, out: _Args) -> None:
     if f.metric:
         out.set("metric", f.metric.value, f.metric.phrase)
+    elif f.segment and f.dimension:
+        out.set("metric", "buyers", f.segment.phrase)  # "哪些城市的重要价值客户最多": customers counted
     if f.dimension:
         out.set("dimension", f.dimension.value, f.dimension.phrase)
     _period(f, out)
@@ -73,6 +84,12 @@ def _metric_query(f: Features, out: _Args) -> None:
     # built-in list already found stays as it is.
     for kind, value in data_filters(f.data("host", "product", "category", "region")).items():
         filters.setdefault(kind, value)
+    segment = f.segment
+    if segment and segment.value.scheme in ("rfm", "cn8") and not (f.metric and segment.overlaps(f.metric)) \
+            and not any(segment.overlaps(h) for h in f.hits("metric_query")):
+        # "重要价值客户的客单价": the metric over that segment's customers
+        filters["segment"] = segment.value.key
+        out.matched.append(f"{segment.phrase}→filter segment={segment.value.key}")
     if filters:
         out.args["filters"] = filters
         out.matched += [f"{h.phrase}→filter={h.value}" for h in f.filter_hits]
@@ -135,11 +152,19 @@ def _cohort_retention(f: Features, out: _Args) -> None:
         out.set("grain", grain.value, grain.phrase)
 
 
-def _limit_only(f: Features, out: _Args) -> None:
+def _customer_lifetime_value(f: Features, out: _Args) -> None:
+    _own_segment(f, out, "customer_lifetime_value")
     _limit(f, out)
 
 
+def _own_segment(f: Features, out: _Args, tool: str) -> None:
+    """The segment a list is restricted to, unless its words are what chose the tool (流失风险 -> churn_risk)."""
+    if f.segment and not any(f.segment.overlaps(h) for h in f.hits(tool)):
+        _segment(f, out, with_scheme=False)
+
+
 def _churn_risk(f: Features, out: _Args) -> None:
+    _own_segment(f, out, "churn_risk")
     _limit(f, out)
     if future := find_future(f.text):
         count, grain = future.value
@@ -222,6 +247,118 @@ def _no_args(f: Features, out: _Args) -> None:
     return None
 
 
+# A change asked about: why it fell or rose, or how much it moved.
+_CHANGE = re.compile(r"为什么|为啥|咋|怎么会|原因|下降|下滑|跌|掉了|掉这么多|涨了|增长了|上涨|变化|"
+                     r"(?<![a-z])(?:why|dip|dipped|drop|dropped|decline|declined|fell|fall|rise|rose|grew|jump|jumped)(?![a-z])")
+_DURATION = re.compile(r"(\d{1,3}|[一二两三四五六七八九十半]+)\s*[-\s]?(个月|月"
+                       r"|年|周|星期|天|日|months?|years?|weeks?|days?)")
+_DAYS_PER = {"个月": 30, "月": 30, "month": 30, "months": 30, "年": 365, "year": 365, "years": 365, "周": 7,
+             "星期": 7, "week": 7, "weeks": 7, "天": 1, "日": 1, "day": 1, "days": 1}
+_AB_METRICS = [("revenue_per_customer", re.compile(r"人均(?:收入|消费|金额|贡献)|revenue per (?:customer|user|head)"
+                                                    r"|spend per customer|arpu")),
+               ("conversion", re.compile(r"转化|下单率|购买率|conversion|convert|purchase rate|buy at all")),
+               ("repurchase_rate", re.compile(r"复购|回购|repurchase|repeat"))]
+_CLUSTER_FEATURES = [
+    ("monetary", r"消费金额|消费|金额|花钱|spend|monetary"),
+    ("frequency", r"频次|频率|购买次数|下单次数|frequency|purchase count"),
+    ("recency_days", r"最近一次|最近购买|多久没买|recency"), ("aov", r"客单价|aov|basket"),
+    ("coupon_share", r"用券|优惠券|coupon"), ("promo_share", r"促销|大促|活动|promo"),
+    ("live_share", r"直播间?(?:购买|下单)?(?:占比|比例)?|live"), ("refund_share", r"退款|退货|refund"),
+    ("category_breadth", r"品类(?:宽度|数)|多少个品类|categories"),
+    ("evening_share", r"晚上|夜间|evening|night"), ("tenure_days", r"老客|注册多久|tenure"),
+]
+
+
+def _duration_days(text: str, after: str) -> int | None:
+    """"未来6个月" / "2-year" / "next 90 days" -> days, the first duration after a future word."""
+    m = re.search(after + r".{0,6}?" + _DURATION.pattern, text) or _DURATION.search(text)
+    if not m:
+        return None
+    count = to_int(m.group(1)) if m.group(1) != "半" else None
+    unit = m.group(2)
+    if count is None:
+        return 180 if m.group(1) == "半" and unit in ("年",) else None
+    return count * _DAYS_PER[unit]
+
+
+def _compose(f: Features, tool: str, out: _Args) -> None:
+    """Every qualifier the question names, for every argument the chosen tool takes: the tool-specific
+    builders above decide what is special; this pass makes the common arguments compose with any tool."""
+    fields = REGISTRY[tool].args_model.model_fields if tool in REGISTRY else {}
+    has = lambda name: name in fields and name not in out.args  # noqa: E731
+    if f.period and has("period"):
+        _period(f, out)
+    elif f.period and has("as_of") and "period" not in fields:
+        out.set("as_of", f.period.token, f.period.phrase)  # a stage count "at the end of September"
+    if f.limit and has("limit"):
+        _limit(f, out)
+    if f.segment and has("segment") and not any(f.segment.overlaps(h) for h in f.hits(tool)) \
+            and not (f.metric and f.segment.overlaps(f.metric)):
+        _segment(f, out, with_scheme="scheme" in fields and tool != "export_segment")
+    if has("customer_id") and (customer := find_customer_id(f.text)):
+        out.set("customer_id", customer.value, customer.phrase)
+    elif has("customer_id") and (m := re.search(r"(?<![\d.])(\d{6,12})(?![\d.])", f.text)) \
+            and not re.fullmatch(r"(?:19|20)\d{6}", m.group(1)):
+        out.set("customer_id", int(m.group(1)), m.group(0))  # "给100000456推荐点啥": a bare id is a customer
+    if f.compare and has("compare"):
+        out.set("compare", f.compare.value, f.compare.phrase)
+    if has("horizon_days") and (future := find_future(f.text)):
+        days = _duration_days(f.text, re.escape(future.phrase[:2]))
+        if days:
+            out.set("horizon_days", days, future.phrase)
+    elif has("horizon_days") and tool == "customer_lifetime_value" and (m := _DURATION.search(f.text)):
+        days = _duration_days(m.group(0), "")
+        if days:  # "2-year CLV", "半年的CLV": a value is always over a future span
+            out.set("horizon_days", days, m.group(0))
+    if has("holdout") and (m := re.search(r"(\d{1,2})\s*[%％]", f.text)) and re.search(
+            r"对照|控制组|留出|holdout|hold out|control", f.text):
+        out.set("holdout", int(m.group(1)) / 100, m.group(0))
+    if has("k") and (m := re.search(r"(?<![\d.])(\d{1,2})\s*(?:个)?\s*(?:groups"
+                                    r"|clusters|segments|类|群|组|簇)", f.text)):
+        out.set("k", int(m.group(1)), m.group(0))
+    if tool == "metric_query" and has("compare") and f.period and _CHANGE.search(f.text):
+        out.set("compare", "previous_period", _CHANGE.search(f.text).group(0))
+    if tool == "metric_query" and "dimension" not in out.args:
+        lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"]
+        if len(lists) == 1:  # "short video vs ads": those values side by side
+            out.set("dimension", lists[0], "/".join(out.args["filters"][lists[0]]))
+    if has("holdout") and re.search(r"对照组|控制组|holdout|hold-out|control group", f.text):
+        out.set("holdout", 0.2, "对照组 (advised 20%)")
+    if tool == "ab_test":
+        if has("metric"):
+            for metric, pattern in _AB_METRICS:
+                if m := pattern.search(f.text):
+                    out.set("metric", metric, m.group(0))
+                    break
+        if has("window_days") and (m := re.search(r"(\d{1,3})\s*(?:天|日|days?)", f.text)):
+            out.set("window_days", int(m.group(1)), m.group(0))
+    if tool == "customer_clusters" and has("features"):
+        picked = [name for name, pattern in _CLUSTER_FEATURES if re.search(pattern, f.text)]
+        if len(picked) >= 2 and re.search(r"按|根据|基于|用|by|based on|using|on", f.text):
+            out.set("features", picked, "/".join(picked))
+    if tool == "lifecycle_stages" and has("churn_days") and (silent := find_days_without_purchase(f.text)):
+        churn = min(max(silent.value, 2), 3650)
+        out.set("churn_days", churn, silent.phrase)
+        if churn <= 90:  # the stage windows must nest: new <= active < churned
+            out.set("active_days", churn - 1, silent.phrase)
+            out.set("new_days", min(30, churn - 1), silent.phrase)
+    if tool == "lifecycle_stages":
+        for name, pattern in (("churn_days", r"(\d{2,3})\s*(?:天|日)\s*(?:没|未"
+                                             r"|不)\s*(?:买|购买|下单)?\s*(?:算|就算|即|为)?\s*流失"
+                                              r"|churn(?:ed)?\s+(?:after|at|=)\s*(\d{2,3})\s*days"),
+                              ("active_days", r"(\d{2,3})\s*(?:天|日)\s*(?:内)?\s*(?:有购买"
+                                              r"|买过)?\s*(?:算|为|即)\s*活跃"
+                                              r"|active\s+(?:within|=|at)\s*(\d{2,3})\s*days"),
+                              ("new_days", r"(\d{2,3})\s*(?:天|日)\s*(?:内)?\s*(?:首购|首单)?\s*(?:算|为|即)\s*新客"
+                                           r"|new\s+(?:within|=)\s*(\d{2,3})\s*days")):
+            if has(name) and (m := re.search(pattern, f.text)):
+                out.set(name, int(next(g for g in m.groups() if g)), m.group(0))
+    if tool == "cohort_retention" and has("days"):
+        days = [int(d) for d in re.findall(r"(\d{1,3})\s*(?:天|日|[\s-]*days?)", f.text) if 1 <= int(d) <= 365]
+        if days:
+            out.set("days", sorted(set(days)), "/".join(map(str, days)))
+
+
 ARGUMENT_BUILDERS: dict[str, Callable[[Features, _Args], None]] = {
     "describe_data": _no_args,
     "metric_query": _metric_query,
@@ -231,7 +368,7 @@ ARGUMENT_BUILDERS: dict[str, Callable[[Features, _Args], None]] = {
     "live_performance": _live_performance,
     "cohort_retention": _cohort_retention,
     "churn_risk": _churn_risk,
-    "customer_lifetime_value": _limit_only,
+    "customer_lifetime_value": _customer_lifetime_value,
     "customer_clusters": _customer_clusters,
     "lifecycle_stages": _no_args,
     "product_associations": _product_associations,
@@ -252,6 +389,7 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     sql = extract_sql(question)
     if sql is not None:
         return Route("run_sql", {"sql": sql}, language, ["SQL statement"])
+    load_builtin_tools()
     features = extract(question, vocabulary)
     scores = score(features)
     best = scores.best()
@@ -260,6 +398,8 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     tool = best[0]
     out = _Args()
     ARGUMENT_BUILDERS[tool](features, out)
+    _compose(features, tool, out)
     matched = list(dict.fromkeys(scores.reasons[tool] + out.matched))
     matched += [f"typo: {c}" for c in features.corrections]
-    return Route(tool, out.args, language, matched)
+    return Route(tool, out.args, language, matched, unhonoured(features, tool, out.args), question,
+                 find_unknown_names(features.question, vocabulary))

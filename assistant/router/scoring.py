@@ -9,7 +9,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from assistant.router.extract import Features, find_cluster_k, find_cluster_ref, find_customer_id, find_future
+from assistant.router.extract import (
+    Features,
+    find_cluster_k,
+    find_cluster_ref,
+    find_customer_id,
+    find_days_without_purchase,
+    find_future,
+)
 
 # Ties go to the more specific tool (earlier in this list).
 PRIORITY = [
@@ -28,9 +35,16 @@ _FUNNEL_PATH = re.compile(
     rf"从?\s*{_STEPS_ZH}.{{0,6}}?(?:到|至|->|→)\s*{_STEPS_ZH}|from\s+{_STEPS_EN}\s+(?:to|through)\s+{_STEPS_EN}"
 )
 _DAYS_RETENTION = re.compile(
-    r"\d+\s*(?:天|日)\s*(?:的)?\s*(?:复购|回购|留存)|\d+[\s-]*day\s+(?:repurchase|retention|repeat)"
+    r"\d+\s*(?:天|日)\s*(?:内|之内|以内)?\s*(?:的)?\s*(?:复购|回购|留存|再买|再次购买|回来买)"
+    r"|\d+[\s-]*days?\s+(?:repurchase|retention|repeat)|(?:within|in)\s+\d+\s+days?\s+(?:of|after)\s+(?:their\s+)?first"
 )
 _COUNT_RULE_SCHEMES = ("rfm", "cn8")
+_EXPORT_NOUN = re.compile(r"(?:这份|这个|该|那份|订单|后台|店铺|抖店|快手|淘宝|有赞)\s*导出(?:的|里|中|文件|表|数据)?"
+                          r"|导出(?:里|中|文件里|的数据里)|(?:this|the|our|shop'?s?|douyin|kuaishou|taobao|order)\s+"
+                          r"(?:shop\s+)?export(?:ed)?(?:\s+file)?\b(?!\s+(?:the|a|all|as|to|them|it))")
+_EXPORT_VERB = re.compile(r"帮我导出|导出来|导出成|导出为|导出一[份下个]|把.{1,20}导出|给我导|拉个名单|拉一份|下载"
+                          r"|(?<![a-z])export\s+(?:the|a|all|as|to|them|it|our|my)\b|(?<![a-z])download")
+_PROFILE_DIMENSIONS = ("region", "gender", "age_band", "channel", "category", "host")
 _NON_REVENUE_METRICS = ("aov", "repurchase_rate", "refund_rate", "orders", "net_sales", "new_customers")
 FORECAST_METRICS = ("gmv", "orders", "buyers", "net_sales")
 _SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|sales|sell|revenue|gmv|orders?\b")
@@ -105,12 +119,28 @@ def score(f: Features) -> Scores:
         target = "rfm_segments" if ref.scheme in _COUNT_RULE_SCHEMES else "lifecycle_stages"
         scores.add(target, 9, f"rule: {f.count.phrase} + segment {f.segment.phrase}")
 
+    # A named segment seen by a customer attribute ("哪些城市的重要价值客户最多", "重要价值客户住在哪里",
+    # "champions by gender"): its customers counted by that attribute; a lifecycle stage (a recency rule
+    # metric_query cannot filter by) gets its profile, which compares every attribute.
+    subject_of_other = f.segment is not None and any(
+        f.segment.overlaps(h) for tool, hits in f.tool_hits.items() if tool != "rfm_segments" for h in hits)
+    if ref is not None and dimension in _PROFILE_DIMENSIONS and metric is None and not subject_of_other \
+            and scores.points["segment_profile"] == 0:
+        if ref.scheme in _COUNT_RULE_SCHEMES:  # metric_query filters by RFM / 中国八类 segments
+            scores.add("metric_query", 9, f"rule: {f.segment.phrase} counted by {f.dimension.phrase}")
+        else:
+            scores.add("segment_profile", 9, f"rule: {f.segment.phrase} by {f.dimension.phrase}")
+
     # Segment breakdowns: revenue per segment is the RFM report; other metrics are metric_query.
     if dimension == "segment" and scores.points["rfm_segments"] > 0:
         if metric in _NON_REVENUE_METRICS:
             scores.add("metric_query", 3, f"rule: {f.metric.phrase} by segment")
         else:
             scores.add("rfm_segments", 2, "rule: revenue / size by segment")
+
+    # "这份抖店订单导出里", "in this Douyin export": the export is the file being asked about, not a request.
+    if scores.points["export_segment"] > 0 and _EXPORT_NOUN.search(f.text) and not _EXPORT_VERB.search(f.text):
+        scores.clear("export_segment")
 
     # A list of a named segment is an export; products for a named segment are recommendations.
     if ref is not None and f.has("export_segment", "名单", "清单", "list"):
@@ -143,6 +173,14 @@ def score(f: Features) -> Scores:
     future = find_future(f.text)
     if future and (metric in FORECAST_METRICS or _SALES_WORDS.search(f.text)):
         scores.add("sales_forecast", 6, f"rule: sales + future ({future.phrase})")
+
+    # "超过180天没买的客户有多少": customers past a recency threshold are the churned stage of that rule.
+    if (silent := find_days_without_purchase(f.text)) and not find_customer_id(f.text):
+        scores.add("lifecycle_stages", 9, f"rule: {silent.phrase}")
+
+    # "第3类客户有啥特点": a cluster's profile
+    if find_cluster_ref(f.text) and scores.points["segment_profile"] > 0:
+        scores.add("segment_profile", 4, "rule: profile of a cluster")
 
     # "Which customers ..." with churn words: the churn-risk list.
     if f.who and scores.points["churn_risk"] > 0:

@@ -57,7 +57,10 @@ def _final_messages(answer: Answer, lang: str) -> list[gr.ChatMessage]:
         text += f"\n\n_{t('assumptions', lang)}_:\n" + "\n".join(f"- _{escape_md(a)}_" for a in answer.assumptions)
     if answer.tables:
         text += f"\n\n_📋 {t('table_beside', lang)}_"
-    messages = [gr.ChatMessage(role="assistant", content=text)]
+    # Questions offered next (the nearest understood ones, or ones that apply what this answer could not):
+    # one click asks them, like a clarification's options.
+    options = [{"value": o["question"], "label": o["label"]} for o in answer.options]
+    messages = [gr.ChatMessage(role="assistant", content=text, options=options)]
     figure = first_figure(answer)
     if figure is not None:
         messages.append(gr.ChatMessage(role="assistant", content=gr.Plot(value=figure, show_label=False)))

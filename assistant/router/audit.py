@@ -1,0 +1,345 @@
+"""Which parts of a question the chosen tool call does not honour, so the answer can say so.
+
+An answer to a different question is worse than "I could not do X": a qualifier the router found
+(a segment, a period, a filter, a named host, a top N, a comparison, a breakdown) that the tool call
+does not reflect is named in the answer instead of being dropped silently. So are qualifiers no
+tool can apply yet (weekends, a price threshold, coupon use, the latest session, time of day): they
+are recognised here only so that they can be named.
+
+Each rule is (kind, how it is found, which tool calls honour it); the list is the whole policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.router import vocabulary as vocab
+from assistant.router.extract import DAYS_WITHOUT_PURCHASE, Features, find_customer_id, find_future
+from assistant.router.matching import Hit
+from tools import catalog
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A qualifier of the question that the answer does not apply."""
+
+    kind: str  # segment | period | filter | name | limit | compare | customer | breakdown | condition
+    phrase: str  # as it occurs in the question
+    detail: str = ""  # the value it stands for (a segment key, a dimension, a filter value)
+    start: int = -1  # its span in the normalised question
+    end: int = -1
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "phrase": self.phrase, "detail": self.detail}
+
+
+# Tools whose answer covers every group of a breakdown in one table: a named segment, host or
+# dimension is one of its rows.
+_SEGMENT_TABLES = {"rfm_segments": ("rfm", "cn8"), "lifecycle_stages": ("lifecycle",),
+                   "segment_strategy": ("rfm", "cn8", "lifecycle")}
+# Breakdowns a tool gives without a dimension argument (its table is by that group).
+_NATURAL_BREAKDOWNS = {
+    "rfm_segments": {"segment"}, "lifecycle_stages": {"segment"}, "segment_strategy": {"segment"},
+    "live_performance": {"host"}, "cohort_retention": {"month", "week"},
+    "segment_profile": {"region", "gender", "age_band", "channel", "category", "host", "segment"},
+    "customer_clusters": {"segment"}, "customer_lifetime_value": {"segment"},
+    "product_associations": {"product", "category"}, "recommend_products": {"product"},
+    "sales_forecast": {"day", "week", "month"},
+}
+# Tools whose answer has no time window: a period does not change them, so it is not a dropped part.
+_TIMELESS = {"describe_data", "segment_strategy"}
+# Tools that list rows and take `limit`.
+_LIMITED = {"metric_query", "live_performance", "funnel", "churn_risk", "customer_lifetime_value",
+            "recommend_products", "product_associations", "sales_forecast"}
+
+# Conditions no tool argument can express yet; found only so the answer can name them.
+_CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
+    ("weekend", re.compile(r"周末|双休|星期[六日天]|周[六日]|工作日|weekends?|weekdays?|saturdays?|sundays?")),
+    ("time of day", re.compile(r"晚上|晚间|夜间|凌晨|早上|上午|下午|中午|白天|黄金时段|evening|night|morning|afternoon"
+                               r"|prime time|\d{1,2}\s*(?:点|时)\s*(?:到|至|-|~)\s*\d{1,2}\s*(?:点|时)")),
+    ("amount threshold", re.compile(
+        r"(?:超过|大于|高于|多于|不低于|不少于|至少|满|以上|低于|小于|少于|不到"
+        r"|不超过|over|above|more than|less than|under"
+        r"|at least|below|greater than|>=?|<=?)\s*[¥￥$]?\s*\d+(?:\.\d+)?\s*(?:元|块|rmb|yuan|dollars?|美元)"
+        r"|[¥￥$]\s*\d+(?:\.\d+)?\s*(?:以上|以下|及以上|或以上|\+|or more|and above|and up)"
+        r"|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:以上|以下|及以上|或以上)")),
+    ("coupon use", re.compile(r"用券|用了券|使用优惠券|用优惠券|没用券|未用券|不用券|核销|券后|with (?:a )?coupons?"
+                              r"|without (?:a )?coupons?|coupon (?:users|orders|buyers)|used (?:a )?coupons?")),
+    ("single session", re.compile(r"最近一场|上一场|最后一场|这一场|昨晚那场|昨天那场|那一场|单场|某一场|第\s*\d+\s*场"
+                                  r"|(?:last|latest|most recent|previous|yesterday'?s?|one|a single|that)"
+                                  r"\s+(?:live\s+)?(?:session|stream|broadcast|show)(?!s)")),
+    ("live vs shelf", re.compile(r"货架|商城|非直播|直播间下单|直播渠道(?:和|与|vs)|shelf|storefront|non-live"
+                                 r"|live (?:vs\.?|versus|or) (?:shelf|store)")),
+    ("order count condition", re.compile(
+        r"只买(?:过)?一次|仅购买一次|买过一次|一次性|首单后没|没有复购|未复购"
+        r"|(?:bought|ordered|purchased) (?:only )?once"
+        r"|one-time buyers?|single-purchase|never (?:came back|returned|bought again)|买了?\s*[2-9两三四五]\s*次以上"
+        r"|(?:bought|ordered) (?:more than|at least) \w+ times")),
+    ("days without purchase", DAYS_WITHOUT_PURCHASE),
+]
+
+
+def _args_filters(args: dict[str, Any]) -> dict[str, Any]:
+    filters = args.get("filters")
+    return filters if isinstance(filters, dict) else {}
+
+
+def _segment_honoured(f: Features, tool: str, args: dict[str, Any]) -> bool:
+    ref = f.segment.value if f.segment else None
+    if ref is None:
+        return True
+    if args.get("segment") or "segment" in _args_filters(args) or args.get("dimension") == "segment":
+        return True
+    if tool in ("segment_strategy", "customer_profile", "customer_clusters"):
+        # the overview has a row per segment; one customer's profile names their segment and stage;
+        # clusters are the data's own groups, which is what "价格敏感型用户有多少，用聚类看看" asks for
+        return True
+    if tool in _SEGMENT_TABLES:
+        scheme = args.get("scheme") or ("lifecycle" if tool == "lifecycle_stages" else "rfm")
+        return ref.scheme == scheme or ref.key in catalog.segments(scheme)
+    return False
+
+
+def _period_honoured(f: Features, tool: str, args: dict[str, Any]) -> bool:
+    if f.period is None or tool in _TIMELESS:
+        return True
+    if args.get("period") or args.get("as_of"):
+        return True
+    if tool == "sales_forecast" and (future := find_future(f.text)) and future.overlaps(_hit(f.period)):
+        return True
+    # "30天复购率", "超过180天没买": a number of days that is a window length, read elsewhere
+    days = re.search(r"\d+\s*(?:天|日|days?)", f.period.phrase)
+    return bool(days) and tool in ("cohort_retention", "lifecycle_stages", "churn_risk")
+
+
+def _hit(period: Any) -> Hit:
+    return Hit(period.phrase, period.token, period.start, period.end)
+
+
+def _filter_honoured(kind: str, value: Any, tool: str, args: dict[str, Any]) -> bool:
+    filters = _args_filters(args)
+    if kind in filters:
+        return True
+    if args.get("dimension") == kind or kind in _NATURAL_BREAKDOWNS.get(tool, set()) and tool != "segment_profile":
+        return True  # the value is one row of the answer's table
+    if tool == "sales_forecast" and args.get("dimension") == kind and args.get("value"):
+        return True
+    if kind == "product" and args.get("product"):
+        return True
+    return False
+
+
+def _breakdown_honoured(dimension: str, tool: str, args: dict[str, Any]) -> bool:
+    if args.get("dimension") == dimension or args.get("grain") == dimension:
+        return True
+    if dimension in _NATURAL_BREAKDOWNS.get(tool, set()):
+        return True
+    # "美妆护肤这个品类": the dimension word names a filter that is applied.
+    return dimension in _args_filters(args)
+
+
+def _rules() -> list[tuple[str, Callable[[Features, str, dict[str, Any]], list[Dropped]]]]:
+    return [
+        ("segment", _check_segment), ("period", _check_period), ("filter", _check_filters),
+        ("name", _check_names), ("limit", _check_limit), ("compare", _check_compare),
+        ("customer", _check_customer), ("breakdown", _check_breakdown), ("condition", _check_conditions),
+        ("number", _check_numbers), ("metric", _check_metrics),
+    ]
+
+
+def _check_segment(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    if _segment_honoured(f, tool, args):
+        return []
+    assert f.segment is not None
+    return [Dropped("segment", f.segment.phrase, f.segment.value.key, f.segment.start, f.segment.end)]
+
+
+def _check_period(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    if _period_honoured(f, tool, args):
+        return []
+    assert f.period is not None
+    return [Dropped("period", f.period.phrase, f.period.token, f.period.start, f.period.end)]
+
+
+def _check_filters(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    dropped = []
+    for hit in f.filter_hits:
+        kind = next((k for k, v in f.filters.items() if hit.value == v or (isinstance(v, list) and hit.value in v)),
+                    None)
+        if kind and not _filter_honoured(kind, hit.value, tool, args):
+            dropped.append(Dropped("filter", hit.phrase, f"{kind}={hit.value}", hit.start, hit.end))
+    return dropped
+
+
+def _check_names(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    dropped = []
+    for hit in f.data_hits:
+        if f.segment is not None and hit.start < f.segment.end and f.segment.start < hit.end:
+            continue
+        value = hit.values[0] if len(hit.values) == 1 else "/".join(hit.values[:3])
+        if not _filter_honoured(hit.kind, value, tool, args):
+            dropped.append(Dropped("name", hit.phrase, f"{hit.kind}={value}", hit.start, hit.end))
+    return dropped
+
+
+def _check_limit(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    if f.limit is None or args.get("limit") or args.get("k") or args.get("horizon"):
+        return []
+    if tool not in _LIMITED and tool in ("rfm_segments", "lifecycle_stages", "describe_data", "segment_strategy"):
+        return []  # "八大人群", "5个阶段": the count names the groups, the table has them all
+    return [Dropped("limit", f.limit.phrase, str(f.limit.value), f.limit.start, f.limit.end)]
+
+
+def _check_compare(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    if f.compare is None or args.get("compare"):
+        return []
+    return [Dropped("compare", f.compare.phrase, f.compare.value, f.compare.start, f.compare.end)]
+
+
+def _check_customer(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    hit = find_customer_id(f.text)
+    if hit is None or args.get("customer_id") or tool == "run_sql":
+        return []
+    return [Dropped("customer", hit.phrase, str(hit.value), hit.start, hit.end)]
+
+
+_VERB_BEFORE = re.compile(r"(?:点击|点开|浏览|看了|加购|买了|购买了?|买过|下单了?|clicked"
+                          r"|viewed|bought|carted)\s*(?:了|过|the|a)?\s*$")
+
+
+def _check_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    hit = f.dimension
+    if hit is None or _breakdown_honoured(hit.value, tool, args):
+        return []
+    if _VERB_BEFORE.search(f.text[:hit.start]):
+        return []  # "点击了商品": the object of an action, not a breakdown
+    if hit.value in vocab.TIME_DIMENSIONS and tool in _TIMELESS | {"customer_profile"}:
+        return []
+    return [Dropped("breakdown", hit.phrase, hit.value, hit.start, hit.end)]
+
+
+_NUMBER = re.compile(r"(?<![a-z0-9_.第])(\d+(?:\.\d+)?)(?!st|nd|rd|th|\d)[\s-]*"
+                     r"(%|％|个月|月|年|周|星期|天|日|days?|weeks?|months?|years?)?")
+_UNIT_DAYS = {"个月": 30, "月": 30, "month": 30, "months": 30, "年": 365, "year": 365, "years": 365, "周": 7,
+              "星期": 7, "week": 7, "weeks": 7, "天": 1, "日": 1, "day": 1, "days": 1}
+
+
+def _numbers_in(value: Any) -> set[float]:
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, (int, float)):
+        return {float(value)}
+    if isinstance(value, str):
+        return {float(n) for n in re.findall(r"\d+(?:\.\d+)?", value)}
+    if isinstance(value, dict):
+        return set().union(*(_numbers_in(v) for v in value.values())) if value else set()
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_numbers_in(v) for v in value)) if value else set()
+    return set()
+
+
+def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    """Every number the question gives is in the call, or named: "50个客户", "留25%", "2年", "超过100元"
+    are each an instruction, and a number no argument took is the surest sign of one dropped."""
+    used = _numbers_in(args)
+    names = [(h.start, h.end) for h in f.data_hits] + [(h.start, h.end) for h in f.segment_hits]
+    dropped = []
+    for m in _NUMBER.finditer(f.text):
+        if any(a <= m.start() < b for a, b in names):
+            continue  # part of a product or segment name (防晒霜SPF50, 中国8类)
+        value, unit = float(m.group(1)), (m.group(2) or "").strip()
+        candidates = {value}
+        if unit in ("%", "％"):
+            candidates.add(round(value / 100, 6))
+        if unit in _UNIT_DAYS:
+            candidates.add(value * _UNIT_DAYS[unit])
+        if candidates & used:
+            continue
+        dropped.append(Dropped("number", m.group(0).strip(), m.group(1), m.start(), m.end()))
+    return dropped
+
+
+# Nouns that name what is counted without changing it ("订单里", "买家的"): not a second measure.
+_PLAIN_NOUNS = {"订单", "买家", "销售", "orders", "order", "buyers", "buyer", "sales"}
+
+
+def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    """"GMV和订单数" answers one of them; "退款的订单数" counts all paid orders: every other measure the
+    question names is named as not applied (metric_query computes one metric per call)."""
+    if tool != "metric_query" or not f.metric:
+        return []
+    chosen = args.get("metric", "gmv")
+    segment = f.segment if f.segment and "segment" in _args_filters(args) else None
+    return [Dropped("metric", h.phrase, h.value, h.start, h.end) for h in f.metric_hits
+            if h.value != chosen and not h.overlaps(f.metric) and h.phrase not in _PLAIN_NOUNS
+            and not (segment and h.overlaps(segment))]
+
+
+def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    dropped = []
+    for name, pattern in _CONDITIONS:
+        if name == "days without purchase" and tool == "lifecycle_stages" and "churn_days" in args:
+            continue
+        if name == "coupon use" and (tool == "ab_test" or "coupon_share" in (args.get("features") or [])):
+            continue
+        if name == "single session" and (args.get("session") or (
+                args.get("dimension") == "session" and args.get("period"))):
+            continue
+        if name == "live vs shelf" and ("source" in _args_filters(args) or args.get("dimension") == "source"):
+            continue
+        if name == "coupon use" and ("coupon" in _args_filters(args) or args.get("dimension") == "coupon"):
+            continue
+        if m := pattern.search(f.text):
+            dropped.append(Dropped("condition", m.group(0).strip(), name, m.start(), m.end()))
+    return dropped
+
+
+def unhonoured(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    """The question's qualifiers that the call `tool(**args)` does not apply, in question order."""
+    if tool == "run_sql":
+        return []  # the SQL is the question
+    dropped: list[Dropped] = []
+    for _, check in _rules():
+        dropped += check(f, tool, args)
+    # Words that chose the tool or the metric are its subject, not a qualifier: 流失风险 in a churn-risk
+    # question, 新客 in a count of new customers, 商品 in "点击了商品但没下单" (a funnel step).
+    subject = [*f.hits(tool), *([f.metric] if f.metric and tool in ("metric_query", "sales_forecast") else [])]
+    if tool == "cohort_retention":
+        subject += [h for h in f.segment_hits if h.value.key == "new_customers"]
+    dropped = [d for d in dropped if not any(d.start < h.end and h.start < d.end for h in subject)]
+    # A period inside an identifier ("coupon_2026_09") is part of the name.
+    dropped = [d for d in dropped if not (d.kind == "period" and _inside_identifier(f.text, d.start, d.end))]
+    named = [d for d in dropped if d.kind != "number"]
+    dropped = named + [d for d in dropped if d.kind == "number"
+                       and not any(n.start <= d.start < n.end for n in named)]
+    unique: dict[tuple[int, int], Dropped] = {}
+    for d in dropped:  # one note per span of the question: 新客 as a segment and as a measure is one thing
+        if not any(d.start < e and s < d.end for s, e in unique):
+            unique[(d.start, d.end)] = d
+    return sorted(unique.values(), key=lambda d: d.start)
+
+
+def _inside_identifier(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return bool(re.match(r"[a-z_]", before) or re.match(r"[a-z_]", after)) and "_" in text[max(0, start - 12):end + 4]
+
+
+_KIND_NAMES = {
+    "segment": ("segment", "人群"), "period": ("period", "时间"), "filter": ("filter", "筛选"),
+    "name": ("name", "名称"), "limit": ("top N", "前N名"), "compare": ("comparison", "对比"),
+    "customer": ("customer", "客户"), "breakdown": ("breakdown", "拆分维度"), "condition": ("condition", "条件"),
+    "number": ("number", "数字"), "metric": ("measure", "指标"),
+}
+
+
+def describe_dropped(dropped: list[Dropped], language: str) -> str:
+    """One sentence naming every qualifier the answer does not apply."""
+    if language == "zh":
+        parts = "、".join(f"“{d.phrase}”（{_KIND_NAMES[d.kind][1]}）" for d in dropped)
+        return f"⚠️ 注意：问题中的 {parts} 这里没有应用，下面的结果不包含这些限定。"
+    parts = ", ".join(f"“{d.phrase}” ({_KIND_NAMES[d.kind][0]})" for d in dropped)
+    return f"⚠️ Not applied: {parts}. The answer below does not reflect {'it' if len(dropped) == 1 else 'them'}."

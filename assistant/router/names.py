@@ -1,0 +1,159 @@
+"""Names a question gives for a host or a product that the data does not have.
+
+"王小明主播的GMV" on a shop without 王小明 must get "not found" and the nearest names, never every
+host's figures. A name is read where the question marks it as one: next to 主播/达人/host/streamer, or
+in quotes after 商品/产品/product. Names the data has are found by data_vocabulary; this module only
+looks at what is left.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from assistant.router.data_vocabulary import DataVocabulary
+
+_HOST_WORD = r"(?:主播|达人|带货主播)"
+# Words that stand before 主播 without being a name: determiners, qualities, verbs of asking.
+_NOT_A_NAME = re.compile(
+    r"^(?:哪个|哪位|哪些|每个|每位|各个|各位|各|所有|全部|这个|那个|这位|那位|这些|那些|我们|我们的|咱们|头部|腰部|尾部|带货|明星"
+    r"|新|新的|老|女|男|优秀|最好|最差|其他|其它|单个|一个|几个|个|位|的|签约|自营|店铺|品牌|官方|直播间|直播|当红|网红|人气"
+    r"|金牌|王牌|主力|当家|top|各家|多个|两个|两位|三个|三位|不同|对比|比较|看看|看下|查下|查查|帮我|统计|分析|请问"
+    r"|排名|排行|表现|转化|成交|销售|业绩|数据|客户|用户|粉丝|观众|新人|资深|合作|外部|内部|本店|我家|每场|场均|当前|目前|现在"
+    r"|上个月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近)+$")
+# Characters of grammar, not of names: "最高的是哪些主播", "女主播和男主播" hold no name.
+_FUNCTION_CHARS = re.compile(r"[的是哪些最个们有在了吗呢么什谁和与及或、每各这那都也还就很更比率数额量]")
+_LEAD = re.compile(r"^(?:帮我|请|麻烦|查一下|查下|查查|查|看一下|看下|看看"
+                   r"|看|分析一下|分析|统计|对比|比较|请问|告诉我|给我|说说"
+                   r"|想知道|了解一下|了解)+")
+_CJK_BEFORE_HOST = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?)\s*(?:这个|这位|那位)?{_HOST_WORD}")
+# After the word only with a mark that a name follows: 主播：王小明, 主播“王小明”, 主播 Wang
+_CJK_AFTER_HOST = re.compile(rf"{_HOST_WORD}\s*(?:[：:]\s*|[「“\"'])([\u4e00-\u9fffA-Za-z0-9_]{{2,12}}?)[」”\"']?"
+                             r"(?=的|在|有|上|最近|这|那|近|本|今|去|昨|卖|带|直播|场|,|，|。|？|\?|\s|$|[」”\"'])")
+_EN_HOST = re.compile(r"(?<![A-Za-z])(?:host|streamer|anchor|presenter)\s+[\"“']?([A-Z][\w\u4e00-\u9fff]{1,20})")
+_QUOTED = re.compile(r"[「“\"']([^」”\"']{2,30})[」”\"']")
+_PRODUCT_MARK = re.compile(r"商品|产品|单品|货品|宝贝|product|item|sku", re.IGNORECASE)
+
+
+# A name glued to a known one: "蓝牙耳机Pro", "扫地机器人X20" are models the data does not sell.
+_GLUED_MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+_CATEGORY_MARK = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s*(?:这个|这一"
+                            r"|这类)?(?:类目|品类|分类)(?!\s*(?:的|里)?\s*(?:有|是|哪))"
+                            r"|(?:the\s+)?([\u4e00-\u9fff]{2,8}|[a-z][a-z ]{2,20}?)\s+category(?![a-z])", re.IGNORECASE)
+# Hosts are often called by a nickname with a kinship or teacher suffix: 小美老师, 丽丽姐, 阿强哥.
+_HOST_NICKNAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}(?:老师|姐姐|哥哥|姐|哥|妹妹|酱))"
+                            r"(?=的|上|这|在|带|直播|本|近|最|今|去|昨|和|与|跟|vs|\s|$)")
+_SELLS_LIVE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上个?月|本月|这个月"
+                         r"|今年|去年|最近|昨天|今天|上周|本周)?(?:带货|开播|直播带货)")
+_PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}|[A-Z][a-z]+)\s*(?:和|与|跟"
+                   r"|vs\.?|VS|对比|比)\s*([\u4e00-\u9fff]{2,4}|[A-Z][a-z]+)")
+_SESSION_ID = re.compile(r"(?:session|场次|场次号|场次id|直播间?id)\s*(?:id)?\s*[#:：=]?\s*(\d{2,})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class UnknownName:
+    kind: str  # host | product | category | session
+    name: str
+    nearest: tuple[str, ...]  # the data's closest names, best first
+
+
+def _nearest(name: str, known: list[str], k: int = 3) -> tuple[str, ...]:
+    close = difflib.get_close_matches(name, known, n=k, cutoff=0.0)
+    return tuple(close)
+
+
+def _clean(candidate: str) -> str:
+    candidate = _LEAD.sub("", candidate.strip())
+    return candidate.removesuffix("的").strip()
+
+
+def _is_known(name: str, known: list[str]) -> bool:
+    lowered = name.lower()
+    return any(lowered == k.lower() or lowered in k.lower() or k.lower() in lowered for k in known)
+
+
+def _host_candidates(question: str) -> list[str]:
+    found = []
+    for m in _CJK_BEFORE_HOST.finditer(question):
+        found.append(_clean(m.group(1)))
+    for m in _CJK_AFTER_HOST.finditer(question):
+        found.append(_clean(m.group(1)))
+    found += [m.group(1) for m in _EN_HOST.finditer(question)]
+    # "女主播和男主播": a pair of kinds, not a name
+    return [c for c in found if len(c) >= 2 and not _NOT_A_NAME.match(c) and not re.search(r"主播|达人", c)
+            and not _FUNCTION_CHARS.search(c)]
+
+
+_GENERIC_PEOPLE = re.compile(r"客户|用户|顾客|买家|粉丝|会员|观众|新人|老客"
+                             r"|新客|大家|我们|他们|她们|主播|商品|产品|直播")
+_GENERIC_CATEGORY = re.compile(r"各|每|哪|所有|全部|不同|这些|商品|产品|按|分|top|each|every|which|all|by|per|product")
+
+
+def _product_words(vocabulary: DataVocabulary) -> list[str]:
+    """Product names, and their 2-3 character endings (蓝牙耳机 -> 耳机), as the router matches them."""
+    words = set(vocabulary.products)
+    for name in vocabulary.products:
+        if re.search(r"[\u4e00-\u9fff]{3,}$", name):
+            words.update({name[-2:], name[-3:]})
+    return [w for w in words if len(w) >= 2]
+
+
+def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list[UnknownName]:
+    """Hosts and products the question names that the data does not have (needs the data's names)."""
+    if vocabulary is None:
+        return []
+    unknown: list[UnknownName] = []
+    if vocabulary.hosts:
+        for name in _host_candidates(question):
+            if not _is_known(name, vocabulary.hosts) and not _is_known(name, vocabulary.categories):
+                unknown.append(UnknownName("host", name, _nearest(name, vocabulary.hosts)))
+    hosts = vocabulary.hosts
+    if hosts:
+        for pattern in (_HOST_NICKNAME, _SELLS_LIVE):
+            for m in pattern.finditer(question):
+                name = _clean(m.group(1))
+                if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
+                        and not _is_known(name, hosts) and not _is_known(name, vocabulary.categories) \
+                        and not _is_known(name, vocabulary.products) and not _GENERIC_PEOPLE.search(name):
+                    unknown.append(UnknownName("host", name, _nearest(name, hosts)))
+        for m in _PAIR.finditer(question):  # "薇娅和橙子姐姐": a pair with a known host is a pair of hosts
+            left, right = m.group(1), m.group(2)
+            for name, other in ((left, right), (right, left)):
+                if _is_known(other, hosts) and not _is_known(name, hosts) and not _FUNCTION_CHARS.search(name) \
+                        and not _is_known(name, vocabulary.categories) and not _GENERIC_PEOPLE.search(name):
+                    unknown.append(UnknownName("host", name, _nearest(name, hosts)))
+    if vocabulary.products:
+        for m in re.finditer("|".join(re.escape(p) for p in sorted(_product_words(vocabulary), key=len, reverse=True)),
+                             question):
+            glued = _GLUED_MODEL.match(question, m.end())
+            start = m.start()
+            while start > 0 and re.match(r"[\u4e00-\u9fff]", question[start - 1]) \
+                    and question[start - 1] not in "的了过买给把和与跟在是":
+                start -= 1
+            name = question[start:m.end()] + glued.group(0) if glued else ""
+            if glued and not any(name.lower() in p.lower() for p in vocabulary.products) \
+                    and not re.fullmatch(r"\d+", glued.group(0)):
+                unknown.append(UnknownName("product", name, _nearest(name, vocabulary.products)))
+    if vocabulary.categories:
+        for m in _CATEGORY_MARK.finditer(question):
+            name = _clean(m.group(1) or m.group(2) or "")
+            if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
+                    and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name):
+                unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
+    if vocabulary.session_ids:
+        for m in _SESSION_ID.finditer(question):
+            if m.group(1) not in vocabulary.session_ids:
+                wanted = int(m.group(1))
+                near = sorted(vocabulary.session_ids, key=lambda s: abs(int(s) - wanted) if s.isdigit() else 1e18)
+                unknown.append(UnknownName("session", m.group(1), tuple(near[:3])))
+    if vocabulary.products:
+        for m in _QUOTED.finditer(question):
+            name = m.group(1).strip()
+            context = question[max(0, m.start() - 8):m.start()] + question[m.end():m.end() + 4]
+            if not _PRODUCT_MARK.search(context):
+                continue
+            if not (_is_known(name, vocabulary.products) or _is_known(name, vocabulary.categories)
+                    or _is_known(name, list(vocabulary.brands))):
+                unknown.append(UnknownName("product", name, _nearest(name, vocabulary.products)))
+    return list({(u.kind, u.name): u for u in unknown}.values())
