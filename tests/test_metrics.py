@@ -24,13 +24,14 @@ def reference(orders: pd.DataFrame, metric: str) -> float:
         "orders": len(paid),
         "buyers": paid["customer_id"].nunique(),
         "aov": paid["pay_amount"].sum() / len(paid),
+        "spend_per_buyer": paid["pay_amount"].sum() / paid["customer_id"].nunique(),
         "repurchase_rate": (per_customer >= 2).sum() / len(per_customer),
         "refund_rate": (orders["status"] == "refunded").sum() / len(paid),
     }
     return values[metric]
 
 
-METRICS = ["gmv", "net_sales", "orders", "buyers", "aov", "repurchase_rate", "refund_rate"]
+METRICS = ["gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "refund_rate"]
 
 
 @pytest.mark.parametrize("metric", METRICS)

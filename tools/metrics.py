@@ -14,7 +14,8 @@ from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
-    "gmv", "net_sales", "orders", "buyers", "aov", "repurchase_rate", "refund_rate", "new_customers"
+    "gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "refund_rate",
+    "new_customers",
 ]
 Compare = Literal["previous_period", "last_year"]
 # The window a comparison needs when the question names none ("环比" alone = the last full month
@@ -251,14 +252,15 @@ def metric_query(
     order: Literal["desc", "asc"] = "desc",
     compare: Compare | None = None,
 ) -> ToolResult:
-    """What is GMV, net sales, orders, buyers, AOV/客单价, repurchase/refund rate, new customers, overall or by group?
+    """What is GMV, net sales, orders, buyers, AOV/客单价, spend per buyer, repurchase/refund rate, new buyers?
 
     repurchase_rate = share of a window's buyers with 2+ orders; "N-day repurchase after the first order" is
     cohort_retention.
     Args:
-        metric: gmv (default) | net_sales | orders | buyers | aov | repurchase_rate | refund_rate | new_customers.
+        metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
+            refund_rate | new_customers.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
-            channel | segment | customer | source (live/shelf) | coupon; default none (one number).
+            channel | segment | customer | source (live/shelf) | coupon; default none.
         period: token relative to the last order date: today, yesterday, last_7_days, this_month, last_month, this_year,
             last_year, 2025, 2025-06, 2025-Q3, 618, double11, double11_last_year; default all.
         filters: {dimension: value or list}, e.g. {"region": "广东", "segment": "重要价值客户"}; default none.
@@ -377,6 +379,9 @@ def _present(
     definition = ctx.t("口径：", "Definition: ") + spec["definition"][lang]
     if not dimension:
         value = frame["value"].iat[0] if len(frame) else None
+        if spec["unit"] == "count" and (value is None or pd.isna(value)):
+            value = 0  # no orders in the window: none counted, not unknown ("新客数为 0", not "—")
+            frame = pd.DataFrame({"grp": ["all"], "value": [0], "base_orders": [0], "base_buyers": [0]})
         shown = fmt.by_unit(value, spec["unit"], lang)
         answer = ctx.t(f"{window_label}{scope}的{name}为 {shown}。", f"{name} for {window_label}{scope}: {shown}.")
         table = _with_sample_size(frame.drop(columns=["grp"]).rename(columns={"value": metric}), metric, spec)

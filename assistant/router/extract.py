@@ -306,6 +306,8 @@ DAYS_WITHOUT_PURCHASE = re.compile(
         r"|(?:没有?|未)\s*(?:再)?(?:买|购买|下单|消费)\s*(?:超过|满|已)\s*\d+\s*(?:天|日|个月)"
         r"|(?:no|not|haven'?t|hasn'?t|didn'?t)\s+(?:\w+\s+){0,2}(?:bought|ordered|purchased|buy|order|purchase)\w*"
         r"\s+(?:\w+\s+){0,3}(?:in|for)\s+(?:more than\s+|over\s+|the (?:last|past)\s+)?\d+\s+(?:days|months)"
+        r"|(?:gone|went|been|go|going)\s+(?:more than\s+|over\s+)?\d+\s+(?:days|months)\s+without\s+"
+        r"(?:buying|a purchase|an order|ordering|purchasing|shopping)"
         r"|(?:silent|inactive|dormant|lapsed)\s+(?:for\s+)?(?:more than\s+|over\s+)?\d+\s+(?:days|months)")
 
 

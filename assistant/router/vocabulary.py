@@ -46,7 +46,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "多少客户", "多少用户", "多少顾客", "客户数", "用户数", "顾客数", "客户总数", "用户总数", "客户数量",
         "用户数量", "how many customers", "number of customers", "customer count", "total customers",
         "how many users", "number of users", "客户最多", "用户最多", "买家最多", "顾客最多", "客户最少",
-        "most customers", "most buyers", "fewest customers",
+        "most customers", "most buyers", "fewest customers", "至少下过一单", "下过单的客户", "有过购买的客户",
         "购买客户", "购买的客户", "买过的客户", "下单客户", "付费客户", "付费用户", "buying customers",
         "customers who bought", "customers bought", "customers have bought", "customers purchased",
     ],
@@ -54,6 +54,11 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "客单价", "客单", "平均客单价", "平均订单金额", "平均订单价值", "笔单价", "平均每单", "单均价",
         "aov", "average order value", "avg order value", "average order size", "average basket",
         "basket size", "average ticket",
+    ],
+    "spend_per_buyer": [
+        "人均消费", "客均消费", "人均花费", "每个客户平均消费", "平均每个客户", "人均贡献", "客户平均消费",
+        "average spend per customer", "spend per customer", "average spend per buyer", "spend per buyer",
+        "revenue per customer", "revenue per buyer", "arpu", "average customer spend", "average revenue per user",
     ],
     "repurchase_rate": [
         "复购率", "回购率", "复构率", "复购律", "附购率", "回构率", "复买率", "重复购买率", "复购", "回购",
@@ -78,12 +83,13 @@ METRICS = Lexicon.from_mapping(METRIC_SYNONYMS)
 # Dimensions (metric_query breakdowns, and funnel / live_performance).
 
 DIMENSION_SYNONYMS: dict[str, list[str]] = {
-    "day": ["按天", "按日", "每天", "每日", "日度", "逐日", "分天", "每一天", "日趋势", "日销售额", "日成交额",
+    "day": ["哪天", "哪一天", "which day",
+            "按天", "按日", "每天", "每日", "日度", "逐日", "分天", "每一天", "日趋势", "日销售额", "日成交额",
             "日gmv", "日订单量", "日单量", "日销量", "daily", "by day",
             "per day", "day by day", "each day", "day-by-day"],
     "week": ["按周", "每周", "周度", "逐周", "分周", "周趋势", "weekly", "by week", "per week",
              "each week", "week by week", "week over week"],
-    "month": ["按月", "每月", "月度", "逐月", "分月", "每个月", "月趋势",
+    "month": ["哪个月", "哪一个月", "哪月", "which month", "按月", "每月", "月度", "逐月", "分月", "每个月", "月趋势",
               "各月", "各个月", "各月份", "每个月份", "按月份", "monthly", "by month",
               "per month", "each month", "month by month", "month over month"],
     "host": ["主播", "达人", "带货主播", "host", "hosts", "streamer", "streamers", "anchor", "kol"],
