@@ -107,3 +107,16 @@ def test_the_grid_is_mostly_answered_not_refused(engine) -> None:
     """The combinations are ordinary operator questions: most must get a tool call, not a refusal."""
     answered = sum(bool(engine.ask(text).tool_calls) for _, text, _ in CASES)
     assert answered >= 0.9 * len(CASES), answered
+
+
+@pytest.mark.parametrize("text, segment, dimension", [
+    ("哪些城市的重要价值客户最多", "important_value", "region"),
+    ("哪个渠道的冠军客户最多", "champions", "channel"),
+    ("Which province has the most hibernating customers?", "hibernating", "region"),
+])
+def test_a_segment_counted_by_an_attribute_keeps_the_segment(engine, text, segment, dimension) -> None:
+    """"客户最多" is the measure (buyers); the segment it touches is still a filter, not part of the measure."""
+    answer = engine.ask(text)
+    call = answer.tool_calls[0]
+    assert call.args["metric"] == "buyers" and call.args["dimension"] == dimension
+    assert call.args["filters"]["segment"] == segment and not answer.not_applied

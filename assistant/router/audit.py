@@ -306,10 +306,14 @@ def unhonoured(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
         dropped += check(f, tool, args)
     # Words that chose the tool or the metric are its subject, not a qualifier: 流失风险 in a churn-risk
     # question, 新客 in a count of new customers, 商品 in "点击了商品但没下单" (a funnel step).
-    subject = [*f.hits(tool), *([f.metric] if f.metric and tool in ("metric_query", "sales_forecast") else [])]
+    subject = list(f.hits(tool))
     if tool == "cohort_retention":
         subject += [h for h in f.segment_hits if h.value.key == "new_customers"]
     dropped = [d for d in dropped if not any(d.start < h.end and h.start < d.end for h in subject)]
+    # The metric's own words: 新客 inside 新客数 is the measure; 重要价值客户 only touching 客户最多 is not.
+    if f.metric and tool in ("metric_query", "sales_forecast"):
+        dropped = [d for d in dropped if not (f.metric.start <= d.start and d.end <= f.metric.end)
+                   and not (d.kind != "segment" and d.start < f.metric.end and f.metric.start < d.end)]
     # A period inside an identifier ("coupon_2026_09") is part of the name.
     dropped = [d for d in dropped if not (d.kind == "period" and _inside_identifier(f.text, d.start, d.end))]
     named = [d for d in dropped if d.kind != "number"]

@@ -85,7 +85,7 @@ def _metric_query(f: Features, out: _Args) -> None:
     for kind, value in data_filters(f.data("host", "product", "category", "region")).items():
         filters.setdefault(kind, value)
     segment = f.segment
-    if segment and segment.value.scheme in ("rfm", "cn8") and not (f.metric and segment.overlaps(f.metric)) \
+    if segment and segment.value.scheme in ("rfm", "cn8") and not (f.metric and _within(segment, f.metric)) \
             and not any(segment.overlaps(h) for h in f.hits("metric_query")):
         # "重要价值客户的客单价": the metric over that segment's customers
         filters["segment"] = segment.value.key
@@ -102,6 +102,11 @@ def _metric_query(f: Features, out: _Args) -> None:
         out.set("order", f.order.value, f.order.phrase)
     if f.compare:
         out.set("compare", f.compare.value, f.compare.phrase)
+
+
+def _within(inner: Hit, outer: Hit) -> bool:
+    """The whole of `inner` lies in `outer` (新客 in 新客数), not just touching it (重要价值客户 / 客户最多)."""
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _marked_breakdown(f: Features) -> bool:
@@ -293,7 +298,7 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
     if f.limit and has("limit"):
         _limit(f, out)
     if f.segment and has("segment") and not any(f.segment.overlaps(h) for h in f.hits(tool)) \
-            and not (f.metric and f.segment.overlaps(f.metric)):
+            and not (f.metric and _within(f.segment, f.metric)):
         _segment(f, out, with_scheme="scheme" in fields and tool != "export_segment")
     if has("customer_id") and (customer := find_customer_id(f.text)):
         out.set("customer_id", customer.value, customer.phrase)
