@@ -137,6 +137,60 @@ ORDER BY g.grp_key"""
     return sql, params
 
 
+def build_report_sql(dimension: str, window: Window) -> tuple[str, list[Any]]:
+    """The same columns from a platform's session report (session_stats) when there are no viewer events:
+    viewers, views, watch time, GMV, orders and buyers as the platform counted them per broadcast."""
+    where, params = session_filter(window)
+    if dimension == "host":
+        key, label, extra = "s.host_id", "coalesce(h.host_name, 'host ' || CAST(s.host_id AS VARCHAR))", ""
+        keep = ""
+    else:
+        key, label = "s.session_id", "s.title || ' #' || CAST(s.session_id AS VARCHAR)"
+        extra = "coalesce(h.host_name, '') AS host_name, s.start_time,"
+        keep = "any_value(host_name) AS host_name, any_value(start_time) AS start_time,"
+    sql = f"""WITH sess AS (
+  SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
+  FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id
+  WHERE {where}
+),
+reported AS (
+  SELECT x.grp_key, sum(t.gmv) AS gmv, sum(t.orders) AS orders, sum(t.buyers) AS buyers,
+    sum(t.viewers) AS viewers, sum(t.views) AS views,
+    sum(t.avg_watch_minutes * t.viewers) / nullif(sum(t.viewers) FILTER (WHERE t.avg_watch_minutes IS NOT NULL), 0)
+      AS watch_time,
+    sum(t.new_followers) AS new_followers
+  FROM session_stats t JOIN sess x ON x.session_id = t.session_id
+  GROUP BY x.grp_key
+),
+groups AS (
+  SELECT grp_key, any_value(grp) AS grp, {keep}
+    count(*) AS sessions
+  FROM sess GROUP BY grp_key
+)
+SELECT g.grp_key, g.grp, {'g.host_name, g.start_time,' if extra else ''} g.sessions,
+  coalesce(r.gmv, 0) AS gmv, coalesce(r.orders, 0) AS orders, coalesce(r.buyers, 0) AS buyers,
+  coalesce(r.viewers, 0) AS viewers, coalesce(r.views, 0) AS views, r.watch_time,
+  coalesce(r.viewers, 0) AS viewer_pairs, coalesce(r.buyers, 0) AS payer_pairs,
+  r.buyers / nullif(r.viewers, 0) AS conversion_rate,
+  coalesce(r.gmv, 0) / nullif(r.views, 0) * 1000 AS gpm,
+  coalesce(r.new_followers, 0) AS new_followers,
+  CAST(NULL AS DOUBLE) AS refund_rate
+FROM groups g
+LEFT JOIN reported r ON r.grp_key = g.grp_key
+ORDER BY g.grp_key"""
+    return sql, params
+
+
+REPORT_DEFINITION = {
+    "zh": "口径：来自平台的直播场次报表（每场一行）；按开播日期筛选场次；"
+          "观看人数、观看次数、人均观看时长、成交额、成交订单与成交人数取报表数值；"
+          "转化率 = 成交人数 ÷ 观看人数；GPM = 成交额 ÷ 观看次数 × 1000。",
+    "en": "Definition: from the platform's live-session report (one row per broadcast); sessions are picked by start "
+          "date; viewers, views, average watch time, GMV, orders and buyers are the report's figures; conversion = "
+          "buyers / viewers; GPM = GMV / views x 1000.",
+}
+
+
 def _show(value: Any, metric: str, lang: str) -> str:
     unit = METRIC_LABELS[metric][2]
     if unit == "minutes":
@@ -169,6 +223,14 @@ def live_performance(
         "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
     wh = ctx.warehouse
+    if not wh.has_table("events") and wh.has_table("session_stats"):
+        # an imported session report: the platform's per-broadcast figures stand in for viewer events
+        wh.require_tables("live_sessions", "session_stats")
+        window = ctx.window(period)
+        sql, params = build_report_sql(dimension, window)
+        result = _present(ctx, dimension, metric, window, wh.df(sql, params), sql, limit)
+        result.answer = result.answer.replace(DEFINITION[ctx.language], REPORT_DEFINITION[ctx.language])
+        return result
     wh.require_tables("orders", "live_sessions", "events")
     wh.require_column("events", "watch_seconds")
     window = ctx.window(period)
@@ -293,7 +355,7 @@ def _recommendations(ctx: Context, dimension: str, table: pd.DataFrame) -> list[
         f"{ratio} {worst['host']} "
         f"({fmt.percent(worst['conversion_rate'])}): study their pitch and line-up and give them the peak slots.",
     ))
-    with_orders = table[table["orders"] > 0]
+    with_orders = table[(table["orders"] > 0) & table["refund_rate"].notna()]  # a session report has no refunds
     if len(with_orders):
         risky = with_orders.loc[with_orders["refund_rate"].idxmax()]
         recs.append(ctx.t(

@@ -274,6 +274,8 @@ def metric_query(
     """
     filters = filters or {}
     _validate_filters(filters)
+    if not ctx.warehouse.has_table("orders") and ctx.warehouse.has_table("session_stats"):
+        return _from_session_report(ctx, metric, dimension, period, filters, limit, order)
     filters = _segment_keys(filters)
     _check_filter_values(ctx, filters)
     ctx.warehouse.require_tables(*_tables_needed(dimension, filters))
@@ -291,6 +293,57 @@ def metric_query(
     result.definitions = [definitions.metric(metric, ctx.language)]
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare)
+    return result
+
+
+# What a platform's session report (session_stats, one row per broadcast) can answer without orders.
+_REPORT_METRICS = {"gmv": "sum(t.gmv)", "orders": "sum(t.orders)", "buyers": "sum(t.buyers)"}
+_REPORT_DIMENSIONS = {"host": "coalesce(h.host_name, '(unknown host)')",
+                      "session": "s.title || ' #' || CAST(s.session_id AS VARCHAR)",
+                      "day": "CAST(s.start_time AS DATE)", "week": "CAST(date_trunc('week', s.start_time) AS DATE)",
+                      "month": "strftime(s.start_time, '%Y-%m')"}
+
+
+def _from_session_report(ctx: Context, metric: str, dimension: str | None, period: str | None,
+                         filters: dict[str, Any], limit: int | None, order: str) -> ToolResult:
+    """GMV, orders and buyers summed over the report's sessions (by session start), when the dataset is a
+    live-session report without an order export. Anything else needs the orders and says so."""
+    if metric not in _REPORT_METRICS or (dimension and dimension not in _REPORT_DIMENSIONS) \
+            or set(filters) - {"host"}:
+        raise ToolError(
+            "needs_orders",
+            f"This dataset is a live-session report without orders: it can give GMV, orders and buyers by host, "
+            f"session or time, not {metric}"
+            + (f" by {dimension}" if dimension else "") + ". Import the order export too.",
+            f"这个数据集只有直播场次报表、没有订单：可以按主播、场次或时间看成交额、订单数和成交人数，"
+            f"不能计算 {metric}" + (f"（按 {dimension}）" if dimension else "") + "。请同时导入订单导出。")
+    window = ctx.window(period)
+    conditions, params = ["TRUE"], []
+    if window.start:
+        conditions.append("CAST(s.start_time AS DATE) >= ?")
+        params.append(window.start)
+    if window.end:
+        conditions.append("CAST(s.start_time AS DATE) <= ?")
+        params.append(window.end)
+    if "host" in filters:
+        values = _filter_values(filters["host"])
+        conditions.append(f"h.host_name IN ({', '.join('?' * len(values))})")
+        params.extend(values)
+    group = _REPORT_DIMENSIONS[dimension] if dimension else "'all'"
+    sql = f"""SELECT {group} AS grp, {_REPORT_METRICS[metric]} AS value,
+  sum(t.orders) AS base_orders, sum(t.buyers) AS base_buyers
+FROM session_stats t JOIN live_sessions s ON s.session_id = t.session_id
+LEFT JOIN hosts h ON h.host_id = s.host_id
+WHERE {' AND '.join(conditions)}
+GROUP BY 1"""
+    frame = ctx.warehouse.df(sql, params)
+    all_groups = float(frame["value"].sum()) if len(frame) else 0.0
+    frame = _sort(frame, dimension if dimension in DIMENSIONS else None, order, limit)
+    result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups)
+    note = ctx.t("（来自直播场次报表：按开播日期汇总各场的平台数据。）",
+                 " (From the live-session report: the platform's per-session figures, by session start.)")
+    result.answer = result.answer.replace("\n", note + "\n", 1)
+    result.definitions = [definitions.metric(metric, ctx.language)]
     return result
 
 

@@ -167,13 +167,19 @@ class WarehouseBase(ABC):
 
     @cached_property
     def anchor_date(self) -> date:
-        """The last order date: relative time phrases resolve against it, not against today."""
+        """The last order date (a session report alone: the last session's start): relative time phrases
+        resolve against it, not against today."""
+        if not self.has_table("orders") and self.has_table("live_sessions"):
+            value = self.scalar("SELECT max(start_time)::DATE FROM live_sessions")
+            return value if value is not None else date.today()
         self.require_tables("orders")
         value = self.scalar("SELECT max(order_time)::DATE FROM orders")
         return value if value is not None else date.today()
 
     @cached_property
     def first_date(self) -> date | None:
+        if not self.has_table("orders") and self.has_table("live_sessions"):
+            return self.scalar("SELECT min(start_time)::DATE FROM live_sessions")
         self.require_tables("orders")
         return self.scalar("SELECT min(order_time)::DATE FROM orders")
 

@@ -176,6 +176,15 @@ def _check_key_plausible(orders: pd.DataFrame, report: ImportReport) -> None:
                     "请映射买家ID列，或同时使用收件人、手机号和地址，再重新导入。")
 
 
+_PLACEHOLDERS = {"-", "--", "—", "——", "无", "空", "null", "none", "n/a", "na", "/"}
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Text cells stripped; a platform's placeholder for "none" (抖店 writes '-') is empty."""
+    text = series.astype("string").str.strip()
+    return text.mask(text.str.lower().isin(_PLACEHOLDERS))
+
+
 def _drop(frame: pd.DataFrame, raw: RawTable, mask: pd.Series, code: str, report: ImportReport) -> pd.DataFrame:
     report.reject(raw, frame.index[mask.to_numpy()], code)
     return frame.loc[~mask.to_numpy()]
@@ -203,7 +212,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     for role in ("order_id", "coupon_id", "product_id", "product_name", "category", "brand", "host_name",
                  "session_id", "source"):
         series = _column(raw, mapping, role)
-        frame[role] = series.astype("string").str.strip() if series is not None else pd.NA
+        frame[role] = _text(series) if series is not None else pd.NA
     for role in ("total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity"):
         series = _column(raw, mapping, role)
         frame[role] = parsing.parse_numbers(series)[0] if series is not None else np.nan
@@ -305,6 +314,62 @@ def _hosts_and_sessions(orders: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.D
     return hosts, sessions, orders
 
 
+_SESSION_FIGURES = (("viewers", "viewers"), ("views", "views"), ("avg_watch", "avg_watch_minutes"),
+                    ("session_orders", "orders"), ("session_buyers", "buyers"), ("new_followers", "new_followers"),
+                    ("pay_amount", "gmv"))
+SESSION_STATS_COLUMNS = ("session_id", "viewers", "views", "avg_watch_minutes", "gmv", "orders", "buyers",
+                         "new_followers")
+
+
+def _session_rows(raw: RawTable, mapping: TableMapping, report: ImportReport) -> pd.DataFrame:
+    """A session report's rows: host, start/end, and the platform's figures for the broadcast."""
+    frame = pd.DataFrame(index=raw.df.index)
+    starts, bad = parsing.parse_datetimes(_column(raw, mapping, "start_time"))
+    frame["start_time"] = starts
+    end = _column(raw, mapping, "end_time")
+    frame["end_time"] = parsing.parse_datetimes(end)[0] if end is not None else pd.NaT
+    for role, column in (("host_name", "host_name"), ("session_id", "session_key")):
+        series = _column(raw, mapping, role)
+        frame[column] = series.astype("string").str.strip() if series is not None else pd.NA
+    for role, column in _SESSION_FIGURES:
+        series = _column(raw, mapping, role)
+        frame[column] = parsing.parse_numbers(series)[0] if series is not None else np.nan
+    watch = mapping.roles.get("avg_watch")
+    if watch is not None and re.search(r"秒|sec", str(watch.column), re.IGNORECASE):
+        frame["avg_watch_minutes"] = frame["avg_watch_minutes"] / 60  # the table holds minutes
+    return _drop(frame, raw, bad | frame["start_time"].isna(), "bad_date", report)
+
+
+def _report_sessions(parts: list[pd.DataFrame], orders: pd.DataFrame | None,
+                     hosts: pd.DataFrame | None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """live_sessions, session_stats and hosts from session reports; the orders placed during a session by
+    its host get its session_id (the report and the order export describe the same broadcasts)."""
+    sessions = pd.concat(parts, ignore_index=True).sort_values("start_time", kind="stable").reset_index(drop=True)
+    names = sorted(set(sessions["host_name"].dropna()) | set(hosts["host_name"] if hosts is not None else []))
+    hosts = pd.DataFrame({"host_id": np.arange(1, len(names) + 1, dtype="int64"), "host_name": names})
+    sessions = sessions.merge(hosts, on="host_name", how="left")
+    keys = sessions["session_key"]
+    numeric = pd.to_numeric(keys, errors="coerce")
+    if keys.notna().all() and numeric.notna().all() and numeric.is_unique:
+        sessions["session_id"] = numeric.astype("int64")
+    else:
+        sessions["session_id"] = np.arange(1, len(sessions) + 1, dtype="int64")
+    day = sessions["start_time"].dt.strftime("%Y-%m-%d %H:%M")
+    sessions["title"] = sessions["host_name"].fillna("") + " " + day
+    stats = sessions[list(SESSION_STATS_COLUMNS)].copy()
+    live = sessions[["session_id", "host_id", "title", "start_time", "end_time"]].copy()
+    if orders is not None and "host_name" in orders:
+        orders = orders.drop(columns=["host_id"], errors="ignore").merge(hosts, on="host_name", how="left")
+        orders["session_id"] = pd.array([pd.NA] * len(orders), dtype="Int64")
+        for row in live.dropna(subset=["end_time"]).itertuples(index=False):
+            during = ((orders["host_id"] == row.host_id) & (orders["order_time"] >= row.start_time)
+                      & (orders["order_time"] <= row.end_time) & orders["session_id"].isna())
+            orders.loc[during, "session_id"] = row.session_id
+        orders["source"] = np.where(orders["session_id"].notna(), "live", orders["source"])
+    return live, stats, hosts, orders
+
+
 def _customer_attributes(raw: RawTable, mapping: TableMapping, keys: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame({"customer_id": keys})
     for role in ("nickname", "province", "city", "channel"):
@@ -343,8 +408,11 @@ def build_dataset(
         raw.source: set(mapping.personal) | {m.column for role, m in mapping.roles.items() if role in PERSONAL_ROLES}
         for raw, mapping in zip(raws, mappings)}
     now = now or datetime.now()
-    lines_parts, customer_parts = [], []
+    lines_parts, customer_parts, session_parts = [], [], []
     for raw, mapping in zip(raws, mappings):
+        if mapping.kind == "live_sessions" and "start_time" in mapping.roles:
+            session_parts.append(_session_rows(raw, mapping, report))
+            continue
         if mapping.kind == "orders":
             typed = _assign_order_ids(_typed_order_rows(raw, mapping, report, now), raw, report)
             lines_parts.append(typed)
@@ -354,7 +422,15 @@ def build_dataset(
             if keys is not None:
                 customer_parts.append(_customer_attributes(raw, mapping, keys))
     if not lines_parts:
-        return {}, report
+        if not session_parts:
+            return {}, report
+        live, stats, hosts, _ = _report_sessions(session_parts, None, None)
+        tables = {"hosts": hosts, "live_sessions": live, "session_stats": stats}
+        report.rows_loaded = {name: len(frame) for name, frame in tables.items()}
+        report.note("A live-session report on its own: hosts and sessions with the platform's figures (viewers, "
+                    "watch time, GMV, orders); customer and order questions need an order export too.",
+                    "只导入了直播场次报表：主播和场次及平台统计（观看、时长、成交额、订单）；客户和订单类问题还需要订单导出。")
+        return tables, report
     lines = pd.concat(lines_parts, ignore_index=True)
     orders = _orders_from_lines(lines)
     _check_key_plausible(orders, report)
@@ -365,6 +441,13 @@ def build_dataset(
         tables["order_items"] = _items_from_lines(lines, tables["products"])
         tables["products"] = tables["products"].drop(columns=["product_key"])
     hosts, sessions, orders = _hosts_and_sessions(orders)
+    if session_parts:  # the report's sessions replace ones inferred from orders, and join them by host and time
+        sessions = None
+        live, stats, hosts, orders = _report_sessions(session_parts, orders, hosts)
+        tables["live_sessions"], tables["session_stats"] = live, stats
+        matched = int(orders["session_id"].notna().sum())
+        report.note(f"{matched:,} orders fall inside a reported session of their host and are linked to it.",
+                    f"{matched:,} 笔订单落在其主播某场直播的时间内，已关联到该场次。")
     if hosts is not None:
         tables["hosts"] = hosts
     if sessions is not None:

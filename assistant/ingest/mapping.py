@@ -31,6 +31,8 @@ ROLES: tuple[str, ...] = (
     "coupon_amount", "coupon_id", "quantity", "unit_price", "product_id", "product_name", "category", "brand",
     "host_id", "host_name", "session_id", "source", "province", "city", "gender", "age", "age_band", "channel",
     "signup_time", "phone", "customer_name", "nickname", "address", "after_sale",
+    # a live-session report (罗盘/百应/快手直播数据): one row per broadcast with the platform's figures
+    "start_time", "end_time", "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers",
 )
 PERSONAL_ROLES: tuple[str, ...] = ("phone", "customer_name", "nickname", "address")
 CUSTOMER_KEY_ROLES: tuple[str, ...] = ("customer_id", "phone", "nickname", "customer_name")
@@ -40,8 +42,9 @@ MIN_CONFIDENCE = 0.4      # below this a candidate is not assigned at all
 
 EXACT, WEAK_EXACT = 0.95, 0.7
 
-_TIME_ROLES = ("order_time", "signup_time")
-_NUMBER_ROLES = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity", "age")
+_TIME_ROLES = ("order_time", "signup_time", "start_time", "end_time")
+_NUMBER_ROLES = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity", "age",
+                 "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers")
 
 # table-name hints: first hit wins
 _NAME_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -482,6 +485,8 @@ def _personal_from_values(profiles: dict[str, _Profile]) -> list[str]:
 
 def _decide_kind(roles: dict[str, Any], hint: str | None) -> str:
     has = set(roles)
+    if "start_time" in has and {"viewers", "views", "session_orders", "avg_watch"} & has and "order_time" not in has:
+        return "live_sessions"  # a session report: one row per broadcast, the platform's figures
     key = any(r in has for r in CUSTOMER_KEY_ROLES)
     timed_amount = {"order_time", "pay_amount"} <= has
     product = bool({"product_id", "product_name"} & has)
@@ -586,8 +591,8 @@ def missing_required(mapping: TableMapping) -> list[str]:
         if not {"host_id", "host_name"} & has:
             out.append("host_id (or host_name)")
     elif kind == "live_sessions":
-        if "session_id" not in has:
-            out.append("session_id")
+        if "session_id" not in has and "start_time" not in has:
+            out.append("session_id (or start_time)")
     return out
 
 

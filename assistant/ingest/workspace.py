@@ -127,7 +127,7 @@ def _mappings(raws: list[RawTable], overrides: dict | None) -> list[TableMapping
 
 
 def _require_orders(mappings: list[TableMapping]) -> None:
-    orders = [m for m in mappings if m.kind == "orders"]
+    orders = [m for m in mappings if m.kind == "orders" or (m.kind == "live_sessions" and "start_time" in m.roles)]
     if orders:
         return
     gaps = "; ".join(f"{m.raw_name}: {', '.join(missing_required(m)) or m.kind}" for m in mappings)
@@ -199,7 +199,8 @@ def import_dataset(
     except Exception:  # a bug or an odd file: say so plainly; nothing has been written yet
         log.exception("import failed while building the dataset from %s", path)
         raise _internal_failure() from None
-    if "orders" not in tables or tables["orders"].empty:
+    report_only = "orders" not in tables and not tables.get("live_sessions", pd.DataFrame()).empty
+    if not report_only and ("orders" not in tables or tables["orders"].empty):
         raise ToolError(
             "no_valid_orders",
             "No order row could be imported: " + report.summary("en"),
