@@ -72,17 +72,20 @@ def window_params(window: Window) -> dict[str, Any]:
                    "label": {"zh": window.label_zh, "en": window.label_en}}}
 
 
+def _grouping(dimension: str) -> tuple[str, str, str, str]:
+    """SQL pieces grouping sessions by host or by session: key, label, extra columns, and their carry-over."""
+    if dimension == "host":
+        return "s.host_id", "coalesce(h.host_name, 'host ' || CAST(s.host_id AS VARCHAR))", "", ""
+    return ("s.session_id", "s.title || ' #' || CAST(s.session_id AS VARCHAR)",
+            "coalesce(h.host_name, '') AS host_name, s.start_time,",
+            "any_value(host_name) AS host_name, any_value(start_time) AS start_time,")
+
+
 def build_live_sql(dimension: str, window: Window) -> tuple[str, list[Any]]:
     where, params = session_filter(window)
     paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
     refunded = catalog.load("metrics")["refunded_status"]
-    keep = "any_value(host_name) AS host_name, any_value(start_time) AS start_time," if dimension == "session" else ""
-    if dimension == "host":
-        key, label, extra = "s.host_id", "coalesce(h.host_name, 'host ' || CAST(s.host_id AS VARCHAR))", ""
-    else:
-        key = "s.session_id"
-        label = "s.title || ' #' || CAST(s.session_id AS VARCHAR)"
-        extra = "coalesce(h.host_name, '') AS host_name, s.start_time,"
+    key, label, extra, keep = _grouping(dimension)
     sql = f"""WITH sess AS (
   SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
   FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id
@@ -141,13 +144,7 @@ def build_report_sql(dimension: str, window: Window) -> tuple[str, list[Any]]:
     """The same columns from a platform's session report (session_stats) when there are no viewer events:
     viewers, views, watch time, GMV, orders and buyers as the platform counted them per broadcast."""
     where, params = session_filter(window)
-    if dimension == "host":
-        key, label, extra = "s.host_id", "coalesce(h.host_name, 'host ' || CAST(s.host_id AS VARCHAR))", ""
-        keep = ""
-    else:
-        key, label = "s.session_id", "s.title || ' #' || CAST(s.session_id AS VARCHAR)"
-        extra = "coalesce(h.host_name, '') AS host_name, s.start_time,"
-        keep = "any_value(host_name) AS host_name, any_value(start_time) AS start_time,"
+    key, label, extra, keep = _grouping(dimension)
     sql = f"""WITH sess AS (
   SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
   FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id

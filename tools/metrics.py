@@ -317,14 +317,11 @@ def _from_session_report(ctx: Context, metric: str, dimension: str | None, perio
             + (f" by {dimension}" if dimension else "") + ". Import the order export too.",
             f"这个数据集只有直播场次报表、没有订单：可以按主播、场次或时间看成交额、订单数和成交人数，"
             f"不能计算 {metric}" + (f"（按 {dimension}）" if dimension else "") + "。请同时导入订单导出。")
+    from tools.live import session_filter
+
     window = ctx.window(period)
-    conditions, params = ["TRUE"], []
-    if window.start:
-        conditions.append("CAST(s.start_time AS DATE) >= ?")
-        params.append(window.start)
-    if window.end:
-        conditions.append("CAST(s.start_time AS DATE) <= ?")
-        params.append(window.end)
+    where, params = session_filter(window)
+    conditions = [where]
     if "host" in filters:
         values = _filter_values(filters["host"])
         conditions.append(f"h.host_name IN ({', '.join('?' * len(values))})")
