@@ -26,4 +26,4 @@ if [ ${#packages[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 "${UV[@]}" sync --locked
-exec "${UV[@]}" run pytest "$@"
+exec "${UV[@]}" run pytest -n 2 --dist loadfile "$@"
