@@ -42,8 +42,11 @@ from tests.redteam_support import (
 )
 
 ALICE, BOB = ("alice", TEAM_USERS["alice"]), ("bob", TEAM_USERS["bob"])
-MARKER = "zq" + uuid.uuid4().hex[:10]  # unique to this run: canary files and planted values carry it
-WORKSPACE_MARK = "ws" + uuid.uuid4().hex[:10]  # the order ids of a dataset inside the server's workspace
+# Unique to this run: canary files and planted values carry it. Under pytest-xdist every worker collects
+# the parametrised ids, so they share the run's id instead of drawing their own.
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)
+MARKER = "zq" + _RUN[:10]
+WORKSPACE_MARK = "ws" + _RUN[10:20]  # the order ids of a dataset inside the server's workspace
 NO_FIXES = {"headers": ["table", "role", "label", "column"], "data": []}
 
 
