@@ -10,7 +10,8 @@ tool call, no error), assumptions: [...] (defaults taken instead of asking, show
 definitions: [{"name", "zh", "en", "formula"}] (the metric definitions and segment rules the answer used),
 not_applied: [{"kind", "phrase", "detail"}] (parts of the question the answer does not honour; the answer
 text names them too), options: [{"label", "question"}] (questions offered next, each one that is understood:
-the nearest ones when a question is not, the alternatives to a default taken).
+the nearest ones when a question is not, the alternatives to a default taken), caveats: [{"code", "message"}]
+(what makes the dataset's figures doubtful, e.g. an implausible customer key; the answer text leads with it).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Answer:
     definitions: list[dict[str, Any]] = field(default_factory=list)  # metric/segment definitions used
     not_applied: list[dict[str, str]] = field(default_factory=list)  # qualifiers the answer does not honour
     options: list[dict[str, str]] = field(default_factory=list)  # understood questions to ask next
+    caveats: list[dict[str, str]] = field(default_factory=list)  # doubts about the data behind the figures
 
     @property
     def ok(self) -> bool:
@@ -103,6 +105,7 @@ class Answer:
             "definitions": jsonable(self.definitions),
             "not_applied": [dict(d) for d in self.not_applied],
             "options": [dict(o) for o in self.options],
+            "caveats": [dict(c) for c in self.caveats],
         }
 
 

@@ -36,6 +36,9 @@ class Engine:
         self.data_path: Path = resolve_data(data)
         self.warehouse = open_warehouse(self.data_path, engine, sealing(), sql_workers)
         load_builtin_tools()
+        from assistant.ingest.workspace import dataset_caveats  # noqa: PLC0415 - pandas-heavy import module
+
+        self.caveats = dataset_caveats(self.data_path)
 
     def close(self) -> None:
         self.warehouse.close()
@@ -101,6 +104,9 @@ class Engine:
         if routed.unknown:
             return not_found(routed, language)
         answer = self.run_tool(routed.tool, routed.args, language)
+        for args in routed.also:  # "GMV、订单数和客单价": each listed measure, one answer
+            if answer.ok:
+                answer = merge_answers(answer, self.run_tool(routed.tool, args, language))
         if routed.dropped:
             name_the_dropped(answer, routed, language)
         return answer
@@ -130,6 +136,10 @@ class Engine:
             return answer
         call.resolved = result.params
         answer = _from_result(result, call, language)
+        if self.caveats and rests_on_customers(name, call.args):
+            lead = ("⚠️ 数据提醒：" if language == "zh" else "⚠️ About this data: ")
+            answer.caveats = [{"code": c["code"], "message": c.get(language, c["en"])} for c in self.caveats]
+            answer.answer = lead + " ".join(c["message"] for c in answer.caveats) + "\n\n" + answer.answer
         for request in result.files:
             exported = write_export(result, request, allow_personal, self.warehouse.path)
             answer.files.append(exported)
@@ -142,6 +152,25 @@ class Engine:
         if limit is not None:
             args["limit"] = limit
         return self.run_tool("run_sql", args, language)
+
+
+# Figures that count or follow customers: a doubtful customer key (an import caveat) makes them doubtful too.
+# Order and session totals (GMV, orders, AOV, live figures, baskets, forecasts) do not depend on it.
+_ORDER_METRICS = {"gmv", "net_sales", "orders", "aov", "refund_rate"}
+_CUSTOMER_ATTRIBUTES = {"customer", "segment", "region", "gender", "age_band", "channel"}
+_ORDER_TOOLS = {"describe_data", "live_performance", "funnel", "product_associations", "sales_forecast"}
+
+
+def rests_on_customers(tool: str, args: dict[str, Any]) -> bool:
+    if tool in _ORDER_TOOLS:
+        return False
+    if tool == "metric_query":
+        filters = args.get("filters") or {}
+        return args.get("metric", "gmv") not in _ORDER_METRICS or args.get("dimension") in _CUSTOMER_ATTRIBUTES \
+            or bool(_CUSTOMER_ATTRIBUTES & set(filters))
+    if tool == "run_sql":
+        return "customer" in str(args.get("sql", "")).lower()
+    return True
 
 
 def not_understood(question: str, language: str) -> Answer:
@@ -180,6 +209,26 @@ def not_found(routed: Route, language: str) -> Answer:
     answer.options = [{"label": q, "question": q} for q in dict.fromkeys(options)]
     answer.not_applied = [{"kind": "unknown_name", "phrase": n.name, "detail": n.kind} for n in routed.unknown]
     return answer
+
+
+def merge_answers(first: Answer, more: Answer) -> Answer:
+    """One answer for two calls of a listed question: texts in order (a shared data caveat said once), every
+    call, table, chart, SQL and definition kept. An error in the second is said, the first still stands."""
+    text = more.answer
+    for caveat in first.caveats:
+        text = text.replace(caveat["message"], "")
+    lead = next((line for line in first.answer.split("\n\n")[:1] if first.caveats), "")
+    if lead and text.startswith(lead[:len(lead) - sum(len(c["message"]) for c in first.caveats)].rstrip()):
+        text = text.split("\n\n", 1)[-1]
+    first.answer = first.answer + "\n\n" + text.strip()
+    first.tool_calls += more.tool_calls
+    first.tables += more.tables
+    first.charts += more.charts
+    first.sql += more.sql
+    first.recommendations += [r for r in more.recommendations if r not in first.recommendations]
+    names = {d.get("name") for d in first.definitions}
+    first.definitions += [d for d in more.definitions if d.get("name") not in names]
+    return first
 
 
 def name_the_dropped(answer: Answer, routed: Route, language: str) -> None:

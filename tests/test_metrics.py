@@ -165,3 +165,41 @@ def test_compare_without_period_uses_a_stated_default(engine) -> None:
 def test_compare_rejects_unknown_kind(engine) -> None:
     answer = engine.run_tool("metric_query", {"metric": "gmv", "compare": "last_week"})
     assert answer.error is not None and answer.error["code"] == "bad_arguments"
+
+
+def test_orders_by_status_count_every_order_in_its_own_status(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    answer = engine.run_tool("metric_query", {"metric": "orders", "dimension": "status"})
+    assert answer.ok, answer.error
+    table = answer.table().set_index(answer.table().columns[0])["orders"]
+    expected = orders.groupby("status")["order_id"].nunique()
+    assert set(table.index) == set(expected.index) and len(expected) >= 3  # cancelled too, not only paid ones
+    for status, count in expected.items():
+        assert table[status] == count
+    assert answer.definitions[-1]["name"] == "by_status" and "status" in answer.answer.lower()
+
+
+def test_one_status_filters_orders_and_their_amount(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    for status in ("cancelled", "refunded"):
+        chosen = orders[orders["status"] == status]
+        count = engine.run_tool("metric_query", {"metric": "orders", "filters": {"status": status}})
+        amount = engine.run_tool("metric_query", {"metric": "gmv", "filters": {"status": status}})
+        assert float(count.table().iloc[0]["orders"]) == chosen["order_id"].nunique() > 0
+        assert float(amount.table().iloc[0]["gmv"]) == pytest.approx(chosen["pay_amount"].sum(), rel=1e-9)
+
+
+def test_paid_only_metrics_refuse_a_status_split(engine) -> None:
+    answer = engine.run_tool("metric_query", {"metric": "refund_rate", "dimension": "status"})
+    assert answer.error["code"] == "bad_dimension"
+    assert "orders" in answer.answer  # names what can be split by status
+
+
+def test_a_listed_question_answers_every_measure(engine, raw_tables) -> None:
+    """"GMV、订单数和客单价": three calls in one answer, each figure equal to pandas."""
+    answer = engine.ask("GMV、订单数和客单价分别是多少")
+    assert [c.args["metric"] for c in answer.tool_calls] == ["gmv", "orders", "aov"]
+    assert answer.not_applied == []
+    for metric in ("gmv", "orders", "aov"):
+        assert float(answer.table(metric).iloc[0][metric]) == pytest.approx(reference(raw_tables["orders"], metric))
+    assert {d["name"] for d in answer.definitions} >= {"gmv", "orders", "aov"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -313,3 +315,46 @@ def test_demo_names_route_and_answer(engine, question: str, filters: dict) -> No
     assert answer.error is None and answer.tables[0].df.iloc[0, 1] > 0
     everything = engine.run_tool("metric_query", {k: v for k, v in call.args.items() if k != "filters"})
     assert answer.tables[0].df.iloc[0, 1] < everything.tables[0].df.iloc[0, 1]  # the filter narrowed it
+
+
+_DOC_EXAMPLE = re.compile(r'"([^"]+)"\s*->\s*(\{(?:[^{}]|\{[^{}]*\})*\})')
+
+
+def _documented_examples() -> list[tuple[str, str, dict]]:
+    from tools.registry import all_tools, load_builtin_tools
+
+    load_builtin_tools()
+    examples = []
+    for spec in all_tools():
+        for question, args in _DOC_EXAMPLE.findall(spec.description):
+            examples.append((spec.name, question, json.loads(args)))
+    return examples
+
+
+def test_every_documented_example_routes_to_its_tool_with_its_arguments() -> None:
+    """A tool's docstring examples are what the agent and the offered questions learn from; offline, each
+    must reach that tool with (at least) the documented arguments."""
+    from datetime import date
+
+    from tools.strategy import resolve_segment
+    from tools.timewindow import resolve_period
+
+    def same(name: str, documented: object, got: object) -> bool:
+        if documented == got:
+            return True
+        if name == "segment" and isinstance(documented, str) and isinstance(got, str):
+            return resolve_segment(documented, None)[1] == resolve_segment(got, None)[1]  # a name and its key
+        if name in ("period", "as_of") and isinstance(documented, str) and isinstance(got, str):
+            anchor = date(2026, 11, 15)  # two spellings of one window ("2026-06" and "month:6")
+            a, b = resolve_period(documented, anchor), resolve_period(got, anchor)
+            return (a.start, a.end) == (b.start, b.end)
+        return False
+
+    examples = [e for e in _documented_examples() if e[0] != "run_sql"]
+    assert len(examples) >= 30
+    misses = []
+    for tool, question, args in examples:
+        got = route(question)
+        if got is None or got.tool != tool or not all(same(k, v, got.args.get(k)) for k, v in args.items()):
+            misses.append((question, tool, args, got and (got.tool, got.args)))
+    assert misses == []

@@ -24,7 +24,7 @@ CUSTOMER_RANKING_DEFAULT = 20
 _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_year"}
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "region", "gender",
-    "age_band", "channel", "segment", "customer", "source", "coupon",
+    "age_band", "channel", "segment", "customer", "source", "coupon", "status",
 ]
 
 
@@ -59,6 +59,8 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "coupon": DimensionSpec("CASE WHEN o.coupon_id IS NOT NULL OR coalesce(o.coupon_amount, 0) > 0 THEN 'coupon' "
                             "ELSE 'no_coupon' END", None, "是否用券（coupon / no_coupon）",
                             "coupon used (coupon / no_coupon)"),
+    # paid / refunded / cancelled as the import read them; see by_status in data/metrics.yaml
+    "status": DimensionSpec("o.status", None, "订单状态", "order status"),
 }
 
 _JOINS = {
@@ -116,8 +118,10 @@ def build_metric_sql(
         from tools.rfm import customer_segment_sql
 
         segments_cte = f"rfm_segments AS ({customer_segment_sql(_segment_scheme(dimension, filters))}),\n"
+    # By status, every order is in its own status's group and counts there (by_status in data/metrics.yaml).
+    status = "'paid'" if "status" in (dimension, *filters) else "o.status"
     sql = f"""WITH {segments_cte}fact AS (
-  SELECT o.order_id, o.customer_id, o.status, {amount} AS amount, {group} AS grp
+  SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {group} AS grp
   FROM {_source_sql(bool(spec.get('first_orders_only')))} o
   {lines}
   {joins}
@@ -140,6 +144,7 @@ DIMENSION_COLUMNS: dict[str, tuple[str, str]] = {
     "category": ("products", "category"), "product": ("products", "product_name"),
     "region": ("customers", "province"), "gender": ("customers", "gender"),
     "age_band": ("customers", "age_band"), "channel": ("customers", "channel"),
+    "status": ("orders", "status"),
 }
 
 
@@ -260,7 +265,7 @@ def metric_query(
         metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
             refund_rate | new_customers.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
-            channel | segment | customer | source (live/shelf) | coupon; default none.
+            channel | segment | customer | source (live/shelf) | coupon | status; default none.
         period: token relative to the last order date: today, yesterday, last_7_days, this_month, last_month, this_year,
             last_year, 2025, 2025-06, 2025-Q3, 618, double11, double11_last_year; default all.
         filters: {dimension: value or list}, e.g. {"region": "广东", "segment": "重要价值客户"}; default none.
@@ -277,6 +282,13 @@ def metric_query(
     if not ctx.warehouse.has_table("orders") and ctx.warehouse.has_table("session_stats"):
         return _from_session_report(ctx, metric, dimension, period, filters, limit, order)
     filters = _segment_keys(filters)
+    by_status = "status" in (dimension, *filters)
+    if by_status and metric not in catalog.load("metrics")["by_status"]["metrics"]:
+        allowed = ", ".join(catalog.load("metrics")["by_status"]["metrics"])
+        raise ToolError("bad_dimension",
+                        f"{metric} is defined on paid orders only, so it has no value per order status. "
+                        f"By status: {allowed}.",
+                        f"{metric} 只按已支付订单定义，不能按订单状态拆分。按状态可看：{allowed}。")
     _check_filter_values(ctx, filters)
     ctx.warehouse.require_tables(*_tables_needed(dimension, filters))
     _require_columns(ctx, dimension, filters)
@@ -291,6 +303,11 @@ def metric_query(
     frame = _sort(frame, dimension, order, limit)
     result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups)
     result.definitions = [definitions.metric(metric, ctx.language)]
+    if by_status:
+        note = catalog.load("metrics")["by_status"]["definition"]
+        result.answer += "\n" + note[ctx.language]
+        result.definitions.append({"name": "by_status", "zh": "按订单状态", "en": "By order status", "kind": "metric",
+                                   "formula": note[ctx.language], "definition": dict(note)})
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare)
     return result

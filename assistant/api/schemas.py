@@ -75,6 +75,13 @@ class NotAppliedOut(BaseModel):
     detail: str = ""
 
 
+class CaveatOut(BaseModel):
+    """Why the dataset's figures may be wrong (an implausible customer key); the answer text leads with it."""
+
+    code: str
+    message: str
+
+
 class FileOut(BaseModel):
     name: str
     path: str
@@ -102,6 +109,7 @@ class AnswerOut(BaseModel):
     definitions: list[dict[str, Any]] = []
     not_applied: list[NotAppliedOut] = []
     options: list[OptionOut] = []
+    caveats: list[CaveatOut] = []
     conversation_id: str | None = None
     dataset: str | None = None
 

@@ -52,6 +52,18 @@ class ImportReport:
     # Per source file, the columns mapped to a personal role: masked in the rejected-rows report.
     personal_columns: dict[str, set[str]] = field(default_factory=dict)
 
+    def caveats(self) -> list[dict[str, str]]:
+        """What answers on this dataset must say about it: an implausible customer key."""
+        if self.key_warning is None:
+            return []
+        customers, orders = self.key_warning
+        return [{"code": "implausible_customer_key",
+                 "en": f"The customer key of this import gives only {customers:,} customers for {orders:,} orders, so "
+                       "customer counts, segments and repurchase figures are probably wrong. Re-import with a buyer "
+                       "id column (or receiver name, phone and address together).",
+                 "zh": f"这份数据导入时的客户标识只得到 {customers:,} 位客户、{orders:,} 笔订单，客户数、分群和复购等结果"
+                       "很可能不对。请用买家ID列（或收件人、手机号、地址一起）重新导入。"}]
+
     def note(self, en: str, zh: str) -> None:
         self.notes_en.append(en)
         self.notes_zh.append(zh)

@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -40,6 +40,9 @@ class DatasetInfo:
     fingerprint: str
     imported_at: str
     rows: dict[str, int]
+    # What makes the dataset's figures doubtful, in both languages ({"code", "en", "zh"}): every answer
+    # that rests on it says so (assistant/engine.py).
+    caveats: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +85,16 @@ def _write_registry(entries: dict[str, DatasetInfo]) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def dataset_caveats(path: str | os.PathLike[str]) -> list[dict[str, str]]:
+    """The caveats recorded when the dataset at `path` was imported (none for other files)."""
+    try:
+        wanted = Path(path).resolve()
+        return next((list(info.caveats) for info in list_datasets().values() if Path(info.path).resolve() == wanted),
+                    [])
+    except (OSError, ValueError, TypeError, json.JSONDecodeError):
+        return []  # an unreadable registry costs the caveat, never the answer
 
 
 def _temp_beside(path: Path) -> Path:
@@ -210,7 +223,7 @@ def import_dataset(
         return ImportResult(None, report, mappings)
     target = datasets_dir() / f"{name}.duckdb"
     info = DatasetInfo(name, str(target), mask_text(str(path)), print_key,  # a file may be named after a phone
-                       datetime.now().isoformat(timespec="seconds"), report.rows_loaded)
+                       datetime.now().isoformat(timespec="seconds"), report.rows_loaded, report.caveats())
     try:
         with _REGISTRY_LOCK:
             _commit(tables, report, target, rejected_rows_path(name), name, info)

@@ -273,9 +273,12 @@ def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
         return []
     chosen = args.get("metric", "gmv")
     segment = f.segment if f.segment and "segment" in _args_filters(args) else None
+    # "退款订单数" with status=refunded applied: 退款 is the filter, not a second measure
+    status = [h for h in f.filter_hits if h.value in ("refunded", "cancelled")] \
+        if "status" in _args_filters(args) else []
     return [Dropped("metric", h.phrase, h.value, h.start, h.end) for h in f.metric_hits
             if h.value != chosen and not h.overlaps(f.metric) and h.phrase not in _PLAIN_NOUNS
-            and not (segment and h.overlaps(segment))]
+            and not (segment and h.overlaps(segment)) and not any(h.overlaps(s) for s in status)]
 
 
 def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:

@@ -1,7 +1,8 @@
 """Ask instead of guessing, but only when the readings give different answers and no default is fair.
 
-Two readings are asked about (recent, conversion); two have a standard default that is answered, stated
-and offered with the other reading as an option (repurchase rate, churned). The four cases:
+Two readings are asked about (recent, conversion), and an export that names no group; two have a
+standard default that is answered, stated and offered with the other reading as an option (repurchase
+rate, churned). The four cases of two readings:
 - 复购率 / repurchase rate with no window and no breakdown: the period rate (buyers with 2+ orders in
   the window, metric_query) and the N-day rate after the first purchase (cohort_retention) are
   different numbers with the same name.
@@ -145,7 +146,25 @@ def _churned(question: str, routed: Route) -> Clarification | None:
     ], "churned_definition")
 
 
-RULES = (_recent, _conversion)
+def _export_which(question: str, routed: Route) -> Clarification | None:
+    """An export (a list for a campaign) needs its segment: there is no fair default group of customers."""
+    if routed.tool != "export_segment" or routed.args.get("segment"):
+        return None
+    suffix = {"csv": "CSV", "xlsx": "Excel"}.get(routed.args.get("format", ""), "Excel")
+    if _zh(routed.language):
+        return Clarification("要导出哪一群客户？", [
+            ClarifyOption("沉睡客户（唤醒）", f"把沉睡客户导出成{suffix}"),
+            ClarifyOption("重要价值客户（维护）", f"把重要价值客户导出成{suffix}"),
+            ClarifyOption("流失期客户（召回）", f"把流失期客户导出成{suffix}"),
+        ], "export_segment")
+    return Clarification("Which customers should the list hold?", [
+        ClarifyOption("Hibernating customers (win back)", f"Export the hibernating customers as {suffix}"),
+        ClarifyOption("Champions (keep)", f"Export the champions as {suffix}"),
+        ClarifyOption("At-risk customers (save)", f"Export the at-risk customers as {suffix}"),
+    ], "export_segment")
+
+
+RULES = (_recent, _conversion, _export_which)
 # Readings with a standard default: answered with it (stated in `assumptions`), the other reading offered.
 DEFAULTED = (_repurchase, _churned)
 

@@ -65,6 +65,10 @@ _COUNTED = re.compile(r"(?:多少|几)\s*(?:个|位|名|笔|单|家)?\s*(?:真�
                       r"|(?:how many|number of)\s+(?:distinct |unique |real |different |paying )?$")
 
 
+_BROKEN_DOWN = re.compile(r"\s*(?:per|by|each|every|across)\s+(?:day|week|month|quarter|year|host|session|category"
+                          r"|product|region|province|city|gender|age|channel|segment)")
+
+
 def _main_metric(hits: list[Hit], text: str = "") -> Hit | None:
     """The metric being counted ("多少个买家"), else the first that is not just a qualifier of another one."""
     if not hits:
@@ -72,6 +76,10 @@ def _main_metric(hits: list[Hit], text: str = "") -> Hit | None:
     counted = [h for h in hits if _COUNTED.search(text[max(0, h.start - 12):h.start])]
     if counted:
         return counted[0]
+    # "male buyers in 山东, orders per month": the measure is the one a breakdown is applied to
+    broken_down = [h for h in hits if _BROKEN_DOWN.match(text, h.end)]
+    if len(broken_down) == 1 and len(hits) > 1:
+        return broken_down[0]
     strong = [h for h in hits if h.phrase not in _QUALIFIER_PHRASES]
     return strong[0] if strong else hits[0]
 
@@ -79,6 +87,18 @@ def _main_metric(hits: list[Hit], text: str = "") -> Hit | None:
 def _not_within(hits: list[Hit], containers: list[Hit]) -> list[Hit]:
     """Drop hits lying entirely inside one of `containers` (日销售额 keeps "day"; 新客数 drops 新客)."""
     return [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in containers)]
+
+
+_NAME_GAP = re.compile(r"\s*(?:这个|这一个|这位|这款|那个|那位|叫|名为|named|called)?\s*")
+
+
+def _names_a_value(text: str, dimension: Hit, data_hits: list[DataHit]) -> bool:
+    """"母婴用品 category", "品类母婴用品", "主播小雅": the dimension's noun labels a value the question names,
+    so it is that value's filter, not a breakdown."""
+    return any(hit.kind == dimension.value and (
+        (hit.end <= dimension.start and _NAME_GAP.fullmatch(text[hit.end:dimension.start]))
+        or (dimension.end <= hit.start and _NAME_GAP.fullmatch(text[dimension.end:hit.start])))
+        for hit in data_hits)
 
 
 def _choose_dimension(text: str, hits: list[Hit]) -> Hit | None:
@@ -188,10 +208,10 @@ def find_cluster_ref(text: str) -> Hit | None:
 
 _UNIT_GRAIN = {"天": "day", "日": "day", "day": "day", "days": "day", "周": "week", "星期": "week",
                "week": "week", "weeks": "week", "月": "month", "个月": "month", "month": "month",
-               "months": "month"}
+               "months": "month", "年": "year", "year": "year", "years": "year"}
 _NEXT_N = re.compile(
     r"(?:未来|接下来|之后|今后|往后|next|coming|following)\s*的?\s*(\d{1,3}|[一二两三四五六七八九十]+)\s*"
-    r"(个月|天|日|周|星期|days?|weeks?|months?)")
+    r"(个月|天|日|周|星期|年|days?|weeks?|months?|years?)")
 _NEXT_ONE = [
     (re.compile(r"明天|tomorrow"), 1, "day"),
     (re.compile(r"下周|下个?星期|下个礼拜|next week|coming week"), 7, "day"),
@@ -208,7 +228,10 @@ def find_future(text: str) -> Hit | None:
     if m := _NEXT_N.search(text):
         count = to_int(m.group(1))
         if count:
-            return Hit(m.group(0), (count, _UNIT_GRAIN[m.group(2)]), m.start(), m.end())
+            grain = _UNIT_GRAIN[m.group(2)]
+            if grain == "year":  # "未来一年", "next 2 years": in months
+                count, grain = count * 12, "month"
+            return Hit(m.group(0), (count, grain), m.start(), m.end())
     for pattern, horizon, grain in _NEXT_ONE:
         if m := pattern.search(text):
             return Hit(m.group(0), (horizon, grain), m.start(), m.end())
@@ -222,7 +245,7 @@ _PRODUCT_PATTERNS = [
     re.compile(r"(?:和|跟|与)\s*([^\s,.?!的]{1,20}?)\s*(?:一起|搭配|同时)"),
     re.compile(r"([^\s,.?!的买]{1,20}?)\s*(?:经常)?(?:和|跟|与)什么(?:一起|搭配)"),
     re.compile(r"(?:bought|buy|buys|purchased|purchase|ordered)\s+(?:a |an |the |some )?"
-               r"([a-z0-9\u4e00-\u9fff][a-z0-9\u4e00-\u9fff \-]{0,30}?)\s+(?:also|tend|usually|often|typically|"
+               r"([a-z0-9\u4e00-\u9fff][a-z0-9\u4e00-\u9fff \-]{0,30}?)[,，]?\s+(?:also|tend|usually|often|typically|"
                r"buy|will|too|then|what)"),
     re.compile(r"(?:goes well with|go well with|goes with|go with|paired with|together with|alongside|along with)"
                r"\s+(?:a |an |the )?"
@@ -252,11 +275,18 @@ def find_customer_id(text: str) -> Hit | None:
     return None
 
 
+# An id written before its noun: "coupon_2025_618那个活动", "spring-ab-2 experiment".
+_CAMPAIGN_ID_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9_\-])([A-Za-z][A-Za-z0-9]*[_\-][A-Za-z0-9_\-]*\d[A-Za-z0-9_\-]*)\s*(?:这个|那个|这次|那次|的)?\s*"
+    r"(?:campaign|活动|实验|测试|test|experiment|ab)", re.IGNORECASE)
+
+
 def find_campaign_id(question: str) -> Hit | None:
     """Campaign ids keep their case, so this reads the question, not the lowercased text."""
     text = normalize(question, lower=False)
-    if m := _CAMPAIGN_ID.search(text):
-        return Hit(m.group(0), m.group(1), m.start(1), m.end(1))
+    for pattern in (_CAMPAIGN_ID, _CAMPAIGN_ID_BEFORE):
+        if m := pattern.search(text):
+            return Hit(m.group(0), m.group(1), m.start(1), m.end(1))
     return None
 
 
@@ -272,6 +302,8 @@ _COMPARE_PREVIOUS = re.compile(
     r"|(?:vs\.?|versus|compares?|compared (?:with|to)|compare (?:with|to)|comparing|against|than)\s*(?:with\s+|to\s+)?"
     r"(?:the )?(?:previous|prior|last|"
     r"(?:month|week|quarter|year) before|上|前)")
+# The grain a comparison names ("week over week", "周环比"): the grain of the trend it asks for.
+_COMPARE_GRAIN = re.compile(r"(day|week|month)[\s-]over|(日|周|月)环比")
 # A period named as the comparison base ("比上个月") -> the period it is compared with (this month).
 _SUCCESSOR = {"last_month": "this_month", "last_week": "this_week", "last_quarter": "this_quarter",
               "last_year": "this_year", "2_months_ago": "last_month", "2_weeks_ago": "last_week",
@@ -285,11 +317,13 @@ def find_compare(text: str) -> Hit | None:
     return None
 
 
-def _compared_period(periods: list[PeriodMatch], compare: Hit) -> PeriodMatch | None:
+def _compared_period(text: str, periods: list[PeriodMatch], compare: Hit) -> PeriodMatch | None:
     """The window being asked about: the first period outside the comparison phrase; when the only
     period is the comparison base ("GMV比上个月涨了多少"), the period after it (this month)."""
     def is_base(p: PeriodMatch) -> bool:
-        return compare.start <= p.start <= compare.end + 2
+        # inside the comparison words or right after them ("比上个月", "vs last month"); a period after a
+        # comma is the question's own window ("vs the month before, last month")
+        return compare.start <= p.start and not text[compare.end:p.start].strip()
     own = [p for p in periods if not is_base(p)]
     if own:
         return own[0]
@@ -335,6 +369,47 @@ _ORDER_KINDS = {
 }
 
 
+# Order statuses as the import reads them. Two or more named ("paid / refunded / cancelled 各有多少单") ask for
+# a split by status; cancelled or unpaid alone is a filter ("取消的订单有多少"). Paid or refunded alone are not
+# read here: "paid orders" are the orders, and refunds are metrics of their own.
+_STATUS_WORDS = {
+    "paid": re.compile(r"已支付|已付款|支付成功|(?<![a-z])paid(?![a-z])"),
+    "refunded": re.compile(r"已退款|退款成功|(?<![a-z])refunded(?![a-z])"),
+    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|未支付|未付款|待付款"
+                            r"|(?<![a-z])(?:cancell?ed|unpaid)(?![a-z])"),
+}
+
+
+_REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱|退款.{0,4}(?:多少钱|多少元)"
+                            r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
+                            r"|how much (?:was |did we |have we )?refund(?:ed)?)(?![a-z])")
+_REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:了)?的?(?:订单|单)(?!价)|(?<![a-z])refunded orders?(?![a-z])")
+
+
+def _order_statuses(text: str, features: Features) -> list[Hit]:
+    found = {status: m for status, pattern in _STATUS_WORDS.items() if (m := pattern.search(text))}
+    if len(found) >= 2:
+        if features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS:
+            first = min(found.values(), key=lambda m: m.start())
+            last = max(found.values(), key=lambda m: m.end())
+            features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
+        return []
+    if "cancelled" in found and (features.dimension is None or features.dimension.value != "status"):
+        m = found["cancelled"]
+        features.filters["status"] = "cancelled"
+        return [Hit(m.group(0), "cancelled", m.start(), m.end())]
+    if (m := _REFUND_AMOUNT.search(text)) and (features.metric is None or features.metric.value == "refund_rate"):
+        # "退款金额", "how much was refunded": the amount of the refunded orders, not the refund rate
+        features.metric = Hit(m.group(0), "gmv", m.start(), m.end())
+        features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] + [features.metric]
+        features.filters["status"] = "refunded"
+        return [Hit(m.group(0), "refunded", m.start(), m.end())]
+    if m := _REFUNDED_ORDERS.search(text):  # "退款订单数", "refunded orders": orders in that status
+        features.filters["status"] = "refunded"
+        return [Hit(m.group(0), "refunded", m.start(), m.end())]
+    return []
+
+
 def _order_kinds(text: str, features: Features) -> list[Hit]:
     """"直播间下单和货架下单" -> a split by source; "货架订单" -> source=shelf; likewise coupon use."""
     hits = []
@@ -364,7 +439,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.period = periods[0] if periods else None
     features.compare = find_compare(text)
     if features.compare:
-        features.period = _compared_period(periods, features.compare)
+        features.period = _compared_period(text, periods, features.compare)
     if vocabulary is not None:
         features.data_hits = vocabulary.find(text)
 
@@ -379,9 +454,14 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     dimensions = _not_within(_not_inside(vocab.DIMENSIONS.find(text), periods), metrics)
     if features.compare:
         dimensions = _not_inside(dimensions, [features.compare])
+    dimensions = [d for d in dimensions if not _names_a_value(text, d, features.data_hits)]
     features.dimension = _choose_dimension(text, dimensions)
     if features.dimension is None and (trend := vocab.TREND_WORDS.first(text)):
-        features.dimension = trend
+        # a trend is by month unless the comparison names its grain ("week over week 趋势", "日环比走势")
+        compare = features.compare
+        grain = _COMPARE_GRAIN.search(text[max(0, compare.start - 1):compare.end]) if compare else None
+        features.dimension = (Hit(trend.phrase, _UNIT_GRAIN[grain.group(1) or grain.group(2)], trend.start, trend.end)
+                              if grain else trend)
 
     genders = _not_inside(vocab.GENDERS.find(text), [features.dimension] if features.dimension else [])
     regions = _not_inside(vocab.REGIONS.find(text), [])
@@ -406,7 +486,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         if features.dimension and features.dimension.value == "channel" and any(
                 features.dimension.overlaps(h) for h in channels):
             features.dimension = None  # "广告渠道的客单价": the channel is a filter, not a breakdown
-    features.filter_hits = genders + regions + ages + channels + _order_kinds(text, features)
+    features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
+                            + _order_statuses(text, features))
 
     features.limit = find_limit(text)
     order_hits = vocab.ORDER_WORDS.find(text)

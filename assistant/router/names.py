@@ -39,13 +39,14 @@ _PRODUCT_MARK = re.compile(r"商品|产品|单品|货品|宝贝|product|item|sku
 # A name glued to a known one: "蓝牙耳机Pro", "扫地机器人X20" are models the data does not sell.
 _GLUED_MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
 _CATEGORY_MARK = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s*(?:这个|这一"
-                            r"|这类)?(?:类目|品类|分类)(?!\s*(?:的|里)?\s*(?:有|是|哪))"
+                            r"|这类)?\s*(?:类目|品类|分类|category)(?!\s*(?:的|里)?\s*(?:有|是|哪))"
                             r"|(?:the\s+)?([\u4e00-\u9fff]{2,8}|[a-z][a-z ]{2,20}?)\s+category(?![a-z])", re.IGNORECASE)
 # Hosts are often called by a nickname with a kinship or teacher suffix: 小美老师, 丽丽姐, 阿强哥.
 _HOST_NICKNAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}(?:老师|姐姐|哥哥|姐|哥|妹妹|酱))"
                             r"(?=的|上|这|在|带|直播|本|近|最|今|去|昨|和|与|跟|vs|\s|$)")
 _SELLS_LIVE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上个?月|本月|这个月"
-                         r"|今年|去年|最近|昨天|今天|上周|本周)?(?:带货|开播|直播带货)")
+                         r"|今年|去年|最近|昨天|今天|上周|本周)?(?:在(?:我们|咱们|店里|这里|这儿)这?里?)?"
+                         r"(?:带货|开播|直播带货|播了|播的|来播|直播了)")
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}|[A-Z][a-z]+)\s*(?:和|与|跟"
                    r"|vs\.?|VS|对比|比)\s*([\u4e00-\u9fff]{2,4}|[A-Z][a-z]+)")
 _SESSION_ID = re.compile(r"(?:session|场次|场次号|场次id|直播间?id)\s*(?:id)?\s*[#:：=]?\s*(\d{2,})", re.IGNORECASE)

@@ -39,6 +39,8 @@ class Route:
     dropped: list[Dropped] = field(default_factory=list)  # parts of the question the call does not apply
     question: str = ""  # as asked
     unknown: list[UnknownName] = field(default_factory=list)  # hosts / products named that the data lacks
+    # Further calls of the same tool the question lists ("GMV、订单数和客单价"): args of each, answered together.
+    also: list[dict] = field(default_factory=list)
 
 
 class _Args:
@@ -142,9 +144,15 @@ def _funnel(f: Features, out: _Args) -> None:
     _period(f, out)
 
 
+# "GPM最高的5场", "哪几场": 场 counting broadcasts (not 场观, a viewer count, or 市场).
+_SESSION_COUNTER = re.compile(r"(?:\d+|[一二两三四五六七八九十]+|几|哪)\s*场(?![观景均])")
+
+
 def _live_performance(f: Features, out: _Args) -> None:
     if dim := vocab.LIVE_DIMENSIONS.first(f.text):
         out.set("dimension", dim.value, dim.phrase)
+    elif counter := _SESSION_COUNTER.search(f.text):
+        out.set("dimension", "session", counter.group(0))
     if metric := vocab.LIVE_METRICS.first(f.text):
         out.set("metric", metric.value, metric.phrase)
     _period(f, out)
@@ -192,13 +200,17 @@ def _product_phrase(f: Features) -> Hit | None:
 def _product_associations(f: Features, out: _Args) -> None:
     if product := _product_phrase(f):
         out.set("product", product.value, product.phrase)
+    # "哪些品类经常一起买", "which categories get bought together": pairs of categories, not products
+    if category := next((h for h in vocab.DIMENSIONS.find(f.text) if h.value == "category"), None):
+        out.set("level", "category", category.phrase)
 
 
 def _recommend_products(f: Features, out: _Args) -> None:
     _segment(f, out, with_scheme=False)
     if customer := find_customer_id(f.text):
         out.set("customer_id", customer.value, customer.phrase)
-    elif product := _product_phrase(f):
+    # with a customer, the product is what they just bought ("100003210 just bought the lipstick")
+    if product := _product_phrase(f):
         out.set("product", product.value, product.phrase)
     _limit(f, out)
 
@@ -406,5 +418,36 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     _compose(features, tool, out)
     matched = list(dict.fromkeys(scores.reasons[tool] + out.matched))
     matched += [f"typo: {c}" for c in features.corrections]
-    return Route(tool, out.args, language, matched, unhonoured(features, tool, out.args), question,
-                 find_unknown_names(features.question, vocabulary))
+    dropped = unhonoured(features, tool, out.args)
+    also: list[dict] = []
+    if tool == "metric_query":
+        listed = _listed_measures(features, out.args.get("metric", "gmv"))
+        also = [{**out.args, "metric": h.value} for h in listed]
+        dropped = [d for d in dropped if not (d.kind == "metric" and any(d.start == h.start for h in listed))]
+        matched += [f"{h.phrase}→also metric={h.value}" for h in listed]
+    return Route(tool, out.args, language, matched, dropped, question,
+                 find_unknown_names(features.question, vocabulary), also)
+
+
+# Words that join the measures of a list: "GMV、订单数和客单价", "GMV, orders and AOV", "GMV跟买家数".
+_LIST_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|还有|、|,|，|/|and|&|plus|as well as)\s*(?:the\s+|their\s+)?")
+
+
+def _listed_measures(f: Features, chosen: str) -> list[Hit]:
+    """The measures a question lists beside the one chosen, each joined to a neighbouring measure by a list
+    word. A measure that only qualifies another ("退款的订单数", "新客的客单价") is not listed: 的 is no joiner."""
+    from tools import catalog
+
+    known = set(catalog.load("metrics")["metrics"])
+    hits = sorted(f.metric_hits, key=lambda h: h.start)
+    joined = set()
+    for left, right in zip(hits, hits[1:]):
+        if left.end <= right.start and _LIST_JOINER.fullmatch(f.text[left.end:right.start]):
+            joined.update({left.start, right.start})
+    listed, seen = [], {chosen}
+    for hit in hits:
+        if hit.start in joined and hit.value in known and hit.value not in seen \
+                and not (f.metric and hit.overlaps(f.metric)):
+            listed.append(hit)
+            seen.add(hit.value)
+    return listed

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from assistant.router import vocabulary as vocab
 from assistant.router.extract import (
     Features,
     find_cluster_k,
@@ -47,6 +48,10 @@ _EXPORT_VERB = re.compile(r"帮我导出|导出来|导出成|导出为|导出一
 _PROFILE_DIMENSIONS = ("region", "gender", "age_band", "channel", "category", "host")
 _NON_REVENUE_METRICS = ("aov", "repurchase_rate", "refund_rate", "orders", "net_sales", "new_customers")
 FORECAST_METRICS = ("gmv", "orders", "buyers", "net_sales")
+_VALUE_WORDS = re.compile(r"价值|值多少|值钱|(?<![a-z])(?:worth|value)(?![a-z])")
+# Tools that do something with one named segment.
+_SEGMENT_TASKS = ("export_segment", "segment_strategy", "segment_profile", "recommend_products", "churn_risk",
+                  "customer_lifetime_value")
 _SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|sales|sell|revenue|gmv|orders?\b")
 
 
@@ -131,12 +136,31 @@ def score(f: Features) -> Scores:
         else:
             scores.add("segment_profile", 9, f"rule: {f.segment.phrase} by {f.dimension.phrase}")
 
-    # Segment breakdowns: revenue per segment is the RFM report; other metrics are metric_query.
+    # Segment breakdowns: revenue per segment is the RFM report; other metrics are metric_query, and the
+    # segmentation words are then the breakdown's name ("每个RFM分群的客单价"), not the question's subject.
     if dimension == "segment" and scores.points["rfm_segments"] > 0:
         if metric in _NON_REVENUE_METRICS:
             scores.add("metric_query", 3, f"rule: {f.metric.phrase} by segment")
+            inside = [h for h in f.hits("rfm_segments") if f.dimension.start <= h.start and h.end <= f.dimension.end]
+            before = f.text[:f.dimension.start].rstrip()
+            marked = f.dimension.phrase.startswith(vocab.BREAKDOWN_MARKERS) or before.endswith(vocab.BREAKDOWN_MARKERS)
+            if inside and marked:
+                scores.add("rfm_segments", -sum(h.weight for h in inside),
+                           "rule: segmentation words name the breakdown")
         else:
             scores.add("rfm_segments", 2, "rule: revenue / size by segment")
+
+    # A scheme word beside a named segment ("the lifecycle 'churned' customers", "RFM里的重要价值客户")
+    # says which segment is meant; when something is asked of that segment (a list, a strategy, a profile),
+    # the scheme word does not ask for the scheme's report.
+    if ref is not None and any(scores.points[t] > 0 for t in _SEGMENT_TASKS):
+        for tool in ("lifecycle_stages", "rfm_segments"):
+            scheme_hits = [h for h in f.hits(tool) if vocab.SCHEME_WORDS.first(h.phrase) or h.phrase == "rfm"]
+            if scheme_hits and len(scheme_hits) == len(f.hits(tool)):
+                scores.add(tool, -sum(h.weight for h in scheme_hits), "rule: scheme word qualifies the segment")
+    # The eight-class scheme named without a segment of it: the segmentation itself.
+    if ref is None and (scheme := vocab.SCHEME_WORDS.first(f.text)) and scheme.value == "cn8":
+        scores.add("rfm_segments", 6, f"rule: scheme {scheme.phrase}")
 
     # "这份抖店订单导出里", "in this Douyin export": the export is the file being asked about, not a request.
     if scores.points["export_segment"] > 0 and _EXPORT_NOUN.search(f.text) and not _EXPORT_VERB.search(f.text):
@@ -174,13 +198,22 @@ def score(f: Features) -> Scores:
     if future and (metric in FORECAST_METRICS or _SALES_WORDS.search(f.text)):
         scores.add("sales_forecast", 6, f"rule: sales + future ({future.phrase})")
 
+    # "冠军客户未来一年价值多少", "what are they worth over the next 2 years": value over a future span
+    if future and _VALUE_WORDS.search(f.text):
+        scores.add("customer_lifetime_value", 6, f"rule: value + future ({future.phrase})")
+
     # "超过180天没买的客户有多少": customers past a recency threshold are the churned stage of that rule.
     if (silent := find_days_without_purchase(f.text)) and not find_customer_id(f.text):
         scores.add("lifecycle_stages", 9, f"rule: {silent.phrase}")
 
-    # "第3类客户有啥特点": a cluster's profile
-    if find_cluster_ref(f.text) and scores.points["segment_profile"] > 0:
-        scores.add("segment_profile", 4, "rule: profile of a cluster")
+    # "第3类客户有啥特点": a cluster's profile; one cluster named without a number of clusters to make
+    # ("聚类出来的第3类客户") is that cluster, not a new clustering.
+    if cluster := find_cluster_ref(f.text):
+        if scores.points["segment_profile"] > 0:
+            scores.add("segment_profile", 4, "rule: profile of a cluster")
+        elif not find_cluster_k(f.text) and scores.points["customer_clusters"] > 0:
+            scores.add("segment_profile", scores.points["customer_clusters"] + 1,
+                       f"rule: one cluster ({cluster.phrase})")
 
     # "Which customers ..." with churn words: the churn-risk list.
     if f.who and scores.points["churn_risk"] > 0:

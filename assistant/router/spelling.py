@@ -74,11 +74,23 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=1)
+def _documented_words() -> frozenset[str]:
+    """Every English word the tools' own descriptions use ("frequency", "monetary", "holdout"): words of the
+    domain, spelt right, that must not be bent into a nearby vocabulary word ("frequency" -> "frequently")."""
+    from tools.registry import all_tools, load_builtin_tools  # noqa: PLC0415 - the registry imports every tool
+
+    load_builtin_tools()
+    return frozenset(w for spec in all_tools() for w in re.findall(r"[a-z]{5,}", spec.description.lower()))
+
+
 @lru_cache(maxsize=4096)
 def correct_word(word: str) -> str:
     known = _vocabulary()
     stem = word[:-1] if word.endswith("s") else word
     if len(word) < 5 or word in known or stem in known or word in _PROTECTED or stem in _PROTECTED:
+        return word
+    if word in _documented_words() or stem in _documented_words():
         return word
     limit = 1 if len(word) < 8 else 2
     scored = sorted((_distance(word, w, limit), w) for w in known if abs(len(w) - len(word)) <= limit)

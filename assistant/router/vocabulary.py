@@ -107,12 +107,15 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
     "age_band": ["年龄", "年龄段", "年龄层", "age", "age band", "age group"],
     "channel": ["渠道", "来源", "获客渠道", "引流渠道", "channel", "acquisition channel", "source"],
     "segment": ["分群", "客群", "人群", "rfm分群", "segment", "rfm segment", "customer segment"],
+    "status": ["订单状态", "各状态", "每种状态", "各个状态", "什么状态", "哪些状态", "按状态", "status", "statuses",
+               "order status", "order statuses"],
 }
 DIMENSIONS = Lexicon.from_mapping(DIMENSION_SYNONYMS)
 TIME_DIMENSIONS = ("day", "week", "month")
 TREND_WORDS = Lexicon.from_mapping({"month": ["趋势", "走势", "变化", "trend", "over time"]})
 # A breakdown marker at or right before a dimension word ("按地区", "各渠道", "by region").
-BREAKDOWN_MARKERS = ("按", "各", "分", "每", "逐", "by", "per", "each", "across", "every")
+BREAKDOWN_MARKERS = ("按", "各", "分", "每", "逐", "每个", "各个", "每一个", "哪个", "哪些", "不同",
+                     "by", "per", "each", "across", "every", "which", "different")
 
 # ---------------------------------------------------------------------------------------------
 # Filters
@@ -168,9 +171,14 @@ AGE_BANDS = ("18-24", "25-30", "31-40", "41-50", "50+")
 
 ORDER_WORDS = Lexicon.from_mapping({
     "asc": ["最低", "最少", "最差", "垫底", "倒数", "最小", "最不", "卖得最差", "最弱", "worst", "lowest",
-            "least", "bottom", "smallest", "fewest", "weakest"],
+            "least", "bottom", "smallest", "fewest", "weakest",
+            # a sort direction said outright
+            "从低到高", "从低往高", "由低到高", "从小到大", "由小到大", "从少到多", "升序", "ascending",
+            "low to high", "lowest first", "smallest first", "low-to-high"],
     "desc": ["最高", "最多", "最好", "最大", "最强", "卖得最好", "排名靠前", "best", "highest", "most",
-             "top", "biggest", "largest", "strongest"],
+             "top", "biggest", "largest", "strongest",
+             "从高到低", "从高往低", "由高到低", "从大到小", "由大到小", "从多到少", "降序", "descending",
+             "high to low", "highest first", "largest first", "high-to-low"],
 }, plural=False)
 
 # ---------------------------------------------------------------------------------------------
@@ -306,7 +314,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "连带率": 6, "关联购买": 8, "关联商品": 7, "关联分析": 7, "关联规则": 8, "购物篮": 8,
         "还会买什么": 8, "还买了什么": 8, "还会买": 6, "还买了": 6, "经常搭配": 7, "搭配": 4, "组合购买": 8,
         "还买什么": 8, "还买啥": 8, "还会买啥": 8, "还买了啥": 8, "还会买哪些": 8, "bought together": 8,
-        "buy together": 8, "purchased together": 8, "frequently bought": 7,
+        "buy together": 8, "purchased together": 8, "frequently bought": 7, "sell together": 8, "sold together": 8,
+        "sells together": 8, "ordered together": 8, "一起下单": 8, "一块买": 7,
         "market basket": 8, "basket analysis": 8, "cross-sell": 6, "cross sell": 6,
         "association rules": 8, "associations": 6, "also buy": 7, "also bought": 7, "also purchase": 7,
         "paired with": 5, "go together": 6, "bundle": 4, "套餐": 5, "组合套餐": 7, "bundles": 4, "组合装": 5,
@@ -321,7 +330,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "which products should": 7, "what should we sell": 7, "what to sell": 6, "next best offer": 8,
         "next best product": 8, "products to offer": 7, "products to push": 7, "suggest products": 8,
         "product suggestions": 8, "推啥": 6, "适合推": 6, "还能推": 6, "交叉销售": 7, "追加销售": 7, "搭售": 5,
-        "upsell": 7, "up-sell": 7, "cross-sell": 7, "cross sell": 7, "what else can we sell": 7,
+        "upsell": 7, "should we offer": 7, "can we offer": 7, "could we offer": 7, "what to offer": 7, "up-sell": 7,
+        "cross-sell": 7, "cross sell": 7, "what else can we sell": 7,
     },
     "ab_test": {
         "a/b测试": 9, "ab测试": 9, "a/b test": 9, "ab test": 9, "abtest": 9, "a/b": 6, "实验组": 7,
@@ -431,8 +441,10 @@ LIVE_METRICS = Lexicon.from_mapping({
                         "看客变成买家", "观众变成买家", "viewers into buyers", "viewers into customers",
                         "turning viewers", "turn viewers", "turns viewers"],
     "gpm": ["gpm", "千次观看成交", "千次观看成交额", "uv价值"],
-    "viewers": ["场观", "观看人数", "在线人数", "观众", "viewers", "views", "viewer", "audience"],
+    "viewers": ["场观", "观看人数", "在线人数", "观众", "viewers", "views", "viewer", "audience", "uv"],
     "watch_time": ["观看时长", "停留时长", "看得最久", "看得久", "停留最久", "留得住观众", "watch time",
+                   "看多久", "看了多久", "观看多久", "停留多久", "how long people watch", "how long viewers watch",
+                   "how long they watch", "how long people stay", "how long viewers stay", "watch longest",
                    "watch seconds", "watching the longest", "watch the longest", "stay the longest",
                    "keeps viewers watching"],
     "gmv": ["gmv", "销售额", "成交额", "revenue", "sales"],
