@@ -61,8 +61,8 @@ class ImportReport:
                  "en": f"The customer key of this import gives only {customers:,} customers for {orders:,} orders, so "
                        "customer counts, segments and repurchase figures are probably wrong. Re-import with a buyer "
                        "id column (or receiver name, phone and address together).",
-                 "zh": f"这份数据导入时的客户标识只得到 {customers:,} 位客户、{orders:,} 笔订单，客户数、分群和复购等结果"
-                       "很可能不对。请用买家ID列（或收件人、手机号、地址一起）重新导入。"}]
+                 "zh": f"这份数据导入时的客户标识只得到 {customers:,} 位客户、{orders:,} 笔订单，"
+                       "客户数、分群和复购等结果很可能不对。请用买家ID列（或收件人、手机号、地址一起）重新导入。"}]
 
     def note(self, en: str, zh: str) -> None:
         self.notes_en.append(en)
