@@ -203,3 +203,34 @@ def test_a_listed_question_answers_every_measure(engine, raw_tables) -> None:
     for metric in ("gmv", "orders", "aov"):
         assert float(answer.table(metric).iloc[0][metric]) == pytest.approx(reference(raw_tables["orders"], metric))
     assert {d["name"] for d in answer.definitions} >= {"gmv", "orders", "aov"}
+
+
+@pytest.mark.parametrize(("condition", "keep"), [
+    ("0", lambda a: a == 0), (">=1000", lambda a: a >= 1000), ("<50", lambda a: a < 50),
+    ("100-500", lambda a: (a >= 100) & (a <= 500)), (">300", lambda a: a > 300),
+])
+def test_amount_filter_is_on_each_order(engine, raw_tables, condition, keep) -> None:
+    orders = raw_tables["orders"]
+    chosen = orders[keep(orders["pay_amount"])]
+    for metric in ("orders", "gmv", "buyers"):
+        answer = engine.run_tool("metric_query", {"metric": metric, "filters": {"amount": condition}})
+        assert answer.ok, answer.error
+        table = answer.table()
+        ours = float(table.iloc[0][metric]) if len(table) else 0.0  # no order in the band: an empty table, 0 said
+        assert ours == pytest.approx(reference(chosen, metric) if len(chosen) else 0)
+
+
+def test_an_unreadable_amount_is_refused_in_words(engine) -> None:
+    answer = engine.run_tool("metric_query", {"metric": "orders", "filters": {"amount": "lots"}}, "zh")
+    assert answer.error["code"] == "bad_filter" and "金额" in answer.answer
+
+
+def test_buyers_say_how_many_customers_had_only_unpaid_orders(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    everyone = orders["customer_id"].nunique()
+    unpaid_only = everyone - orders.loc[orders["status"].isin(PAID), "customer_id"].nunique()
+    assert unpaid_only > 0
+    answer = engine.run_tool("metric_query", {"metric": "buyers"}, "en")
+    row = answer.table().iloc[0]
+    assert (row["unpaid_only_customers"], row["customers_in_orders"]) == (unpaid_only, everyone)
+    assert f"{unpaid_only:,}" in answer.answer and f"{everyone:,}" in answer.answer

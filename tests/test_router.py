@@ -358,3 +358,34 @@ def test_every_documented_example_routes_to_its_tool_with_its_arguments() -> Non
         if got is None or got.tool != tool or not all(same(k, v, got.args.get(k)) for k, v in args.items()):
             misses.append((question, tool, args, got and (got.tool, got.args)))
     assert misses == []
+
+
+@pytest.mark.parametrize(("question", "args"), [
+    ("有多少笔0元订单？", {"metric": "orders", "filters": {"amount": "0"}}),
+    ("1000元以上的订单有多少", {"metric": "orders", "filters": {"amount": ">=1000"}}),
+    ("how many orders between 100 and 500 yuan", {"metric": "orders", "filters": {"amount": "100-500"}}),
+    ("GMV by host for orders above ¥300", {"metric": "gmv", "dimension": "host", "filters": {"amount": ">300"}}),
+    ("付了款后来又退款成功的订单有多少？", {"metric": "orders", "filters": {"status": "refunded"}}),
+    ("上个月退款总额", {"metric": "gmv", "period": "last_month", "filters": {"status": "refunded"}}),
+    ("How many orders per status?", {"metric": "orders", "dimension": "status"}),
+    ("退款订单占比多少", {"metric": "orders", "dimension": "status"}),
+    ("女性买家占比", {"metric": "buyers", "dimension": "gender"}),
+])
+def test_order_conditions_become_filters_or_splits(question: str, args: dict) -> None:
+    got = route(question)
+    assert (got.tool, got.args, got.dropped) == ("metric_query", args, [])
+
+
+def test_a_customer_spend_threshold_is_not_an_order_filter() -> None:
+    """"消费超过1000元的客户" is a customer's total; the order-amount filter would answer another question."""
+    for question in ("消费超过1000元的客户有多少", "customers who spent over 1000 yuan"):
+        got = route(question)
+        assert got is None or "amount" not in (got.args.get("filters") or {})
+        assert got is None or any(d.kind == "condition" for d in got.dropped)
+
+
+def test_listed_measures_are_each_answered() -> None:
+    got = route("GMV, orders and AOV last month by host")
+    assert got.args["metric"] == "gmv" and [a["metric"] for a in got.also] == ["orders", "aov"]
+    assert all(a["dimension"] == "host" and a["period"] == "last_month" for a in got.also)
+    assert route("新客的客单价").also == [] and route("退款订单数").also == []  # a qualifier is no list

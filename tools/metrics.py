@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -92,7 +93,7 @@ def build_metric_sql(
 ) -> tuple[str, list[Any]]:
     """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters)."""
     spec = catalog.metric(metric)
-    used = [DIMENSIONS[d] for d in [dimension, *filters] if d]
+    used = [DIMENSIONS[d] for d in [dimension, *filters] if d in DIMENSIONS]
     item_grain = any(d.item_grain for d in used)
     aliases = sorted({d.join for d in used if d.join})
     params: list[Any] = []
@@ -104,6 +105,11 @@ def build_metric_sql(
         conditions.append("CAST(o.order_time AS DATE) <= ?")
         params.append(window.end)
     for name, value in filters.items():
+        if name == "amount":
+            condition, bounds = _amount_condition(value)
+            conditions.append(condition)
+            params.extend(bounds)
+            continue
         values = _filter_values(value)
         conditions.append(f"CAST({DIMENSIONS[name].expr} AS VARCHAR) IN ({', '.join('?' * len(values))})")
         params.extend(values)
@@ -158,7 +164,7 @@ def _require_columns(ctx: Context, dimension: str | None, filters: dict[str, Any
 def _tables_needed(dimension: str | None, filters: dict[str, Any]) -> list[str]:
     needed = ["orders"]
     for name in [dimension, *filters]:
-        if not name:
+        if name not in DIMENSIONS:
             continue
         spec = DIMENSIONS[name]
         if spec.item_grain:
@@ -225,8 +231,25 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
             )
 
 
+# An order-amount condition: "0" (0元单), ">=1000", "<50", "100-500" (inclusive), on the order's pay_amount.
+_AMOUNT = re.compile(r"^\s*(>=|<=|>|<|=)?\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*$")
+
+
+def _amount_condition(value: Any) -> tuple[str, list[float]]:
+    m = _AMOUNT.match(str(value))
+    if not m:
+        raise ToolError("bad_filter", f"amount filter '{value}': use a number, >=N, <=N, >N, <N or A-B.",
+                        f"金额筛选“{value}”无法识别：请用数字、>=N、<=N、>N、<N 或 A-B。")
+    op, low, high = m.group(1) or "=", float(m.group(2)), m.group(3)
+    if high is not None:
+        return "o.pay_amount BETWEEN ? AND ?", [low, float(high)]
+    return f"o.pay_amount {op} ?", [low]
+
+
 def _validate_filters(filters: dict[str, Any]) -> None:
-    unknown = [k for k in filters if k not in DIMENSIONS]
+    if "amount" in filters:
+        _amount_condition(filters["amount"])
+    unknown = [k for k in filters if k not in DIMENSIONS and k != "amount"]
     if unknown:
         allowed = ", ".join(DIMENSIONS)
         raise ToolError(
@@ -266,13 +289,13 @@ def metric_query(
             refund_rate | new_customers.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status; default none.
-        period: token relative to the last order date: today, yesterday, last_7_days, this_month, last_month, this_year,
-            last_year, 2025, 2025-06, 2025-Q3, 618, double11, double11_last_year; default all.
-        filters: {dimension: value or list}, e.g. {"region": "广东", "segment": "重要价值客户"}; default none.
+        period: token by the last order date: today, yesterday, last_7_days, this_month, last_month, this_year,
+            last_year, 2025, 2025-06, 2025-Q3, 618, double11; default all.
+        filters: {dimension: value or list} or amount (order pay_amount: "0", ">=1000", "100-500"), e.g.
+            {"region": "广东", "segment": "重要价值客户"}; default none.
         limit: top N groups (time: last N periods); default all (customers: 20).
         order: desc (default) | asc.
-        compare: previous_period (环比) | last_year (同比): adds the earlier value and % change; default none (no
-            period: last_month / this_year).
+        compare: previous_period (环比) | last_year (同比): adds the earlier value and % change; default none.
     Example: "上个月广东女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female",
         "region": "广东"}};
         "GMV by host this year, top 5" -> {"dimension": "host", "period": "this_year", "limit": 5}
@@ -303,6 +326,8 @@ def metric_query(
     frame = _sort(frame, dimension, order, limit)
     result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups)
     result.definitions = [definitions.metric(metric, ctx.language)]
+    if metric == "buyers" and dimension is None and not filters:
+        _note_unpaid_only(ctx, result, window, frame)
     if by_status:
         note = catalog.load("metrics")["by_status"]["definition"]
         result.answer += "\n" + note[ctx.language]
@@ -311,6 +336,35 @@ def metric_query(
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare)
     return result
+
+
+def _note_unpaid_only(ctx: Context, result: ToolResult, window: Window, frame: pd.DataFrame) -> None:
+    """"How many buyers": the customers whose orders in the window were all unpaid or cancelled are not
+    buyers, and are said apart, so a count of everyone in the export is one addition away."""
+    statuses = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
+    conditions, params = [], []
+    if window.start:
+        conditions.append("CAST(order_time AS DATE) >= ?")
+        params.append(window.start)
+    if window.end:
+        conditions.append("CAST(order_time AS DATE) <= ?")
+        params.append(window.end)
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    sql = (f"SELECT count(DISTINCT customer_id) AS customers, count(DISTINCT customer_id) FILTER "
+           f"(WHERE status IN ({statuses})) AS buyers FROM orders {where}")
+    counts = ctx.warehouse.df(sql, params).iloc[0]
+    unpaid_only = int(counts["customers"]) - int(counts["buyers"])
+    if unpaid_only > 0:
+        result.answer += ctx.t(
+            f"\n另有 {unpaid_only:,} 位客户在此期间只有未支付或已取消的订单，不算买家"
+            f"（连同他们共 {int(counts['customers']):,} 位客户）。",
+            f"\nAnother {unpaid_only:,} customers had only unpaid or cancelled orders in the window and are not buyers "
+            f"({int(counts['customers']):,} customers with them).")
+        result.sql.append(sql)
+        # the two figures the sentence quotes, beside the count (every number an answer says is in a table)
+        table = result.tables[0].df
+        table["unpaid_only_customers"] = unpaid_only
+        table["customers_in_orders"] = int(counts["customers"])
 
 
 # What a platform's session report (session_stats, one row per broadcast) can answer without orders.
@@ -493,6 +547,8 @@ def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
     if not filters:
         return ""
     def shown(key: str, value: str) -> str:
+        if key == "status":
+            return catalog.load("metrics")["by_status"]["labels"].get(value, {}).get(ctx.language, value)
         if key != "segment":
             return value
         for scheme in ("rfm", "cn8"):
@@ -500,8 +556,19 @@ def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
                 return catalog.segments(scheme)[value][ctx.language]
         return value
 
-    parts = [f"{DIMENSIONS[k].zh if ctx.language == 'zh' else DIMENSIONS[k].en}="
-             f"{'/'.join(shown(k, v) for v in _filter_values(v))}" for k, v in filters.items()]
+    def label(key: str) -> str:
+        if key == "amount":
+            return ctx.t("订单实付金额", "order amount")
+        return DIMENSIONS[key].zh if ctx.language == "zh" else DIMENSIONS[key].en
+
+    def value_of(key: str, value: Any) -> str:
+        if key == "amount" and _AMOUNT.match(str(value)) and not _AMOUNT.match(str(value)).group(1) \
+                and not _AMOUNT.match(str(value)).group(3):
+            return str(value)
+        return "/".join(shown(key, v) for v in _filter_values(value))
+
+    parts = [f"{label(k)}{'' if k == 'amount' and str(v)[:1] in '<>' else '='}{value_of(k, v)}"
+             for k, v in filters.items()]
     return ctx.t(f"（{'，'.join(parts)}）", f" ({', '.join(parts)})")
 
 

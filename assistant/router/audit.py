@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.router import vocabulary as vocab
-from assistant.router.extract import DAYS_WITHOUT_PURCHASE, Features, find_customer_id, find_future
+from assistant.router.extract import DAYS_WITHOUT_PURCHASE, SHARE, Features, find_customer_id, find_future
 from assistant.router.matching import Hit
 from tools import catalog
 
@@ -79,6 +79,8 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|one-time buyers?|single-purchase|never (?:came back|returned|bought again)|买了?\s*[2-9两三四五]\s*次以上"
         r"|(?:bought|ordered) (?:more than|at least) \w+ times")),
     ("days without purchase", DAYS_WITHOUT_PURCHASE),
+    # "超过500元的订单占多少": a share of a whole, which one figure for the filtered part does not give
+    ("share of the total", SHARE),
 ]
 
 
@@ -295,6 +297,11 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
             continue
         if name == "coupon use" and ("coupon" in _args_filters(args) or args.get("dimension") == "coupon"):
             continue
+        if name == "amount threshold" and "amount" in _args_filters(args):
+            continue
+        if name == "share of the total" and (tool != "metric_query" or args.get("dimension")
+                                             or args.get("metric") in ("repurchase_rate", "refund_rate")):
+            continue  # a breakdown shows each group's share; a rate is a share; other tools show shares
         if m := pattern.search(f.text):
             dropped.append(Dropped("condition", m.group(0).strip(), name, m.start(), m.end()))
     return dropped
@@ -312,11 +319,14 @@ def unhonoured(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     subject = list(f.hits(tool))
     if tool == "cohort_retention":
         subject += [h for h in f.segment_hits if h.value.key == "new_customers"]
-    dropped = [d for d in dropped if not any(d.start < h.end and h.start < d.end for h in subject)]
+    # (A share asked of one figure is never the subject: 占比 chooses metric_query but one number is no share.)
+    dropped = [d for d in dropped if d.detail == "share of the total"
+               or not any(d.start < h.end and h.start < d.end for h in subject)]
     # The metric's own words: 新客 inside 新客数 is the measure; 重要价值客户 only touching 客户最多 is not.
     if f.metric and tool in ("metric_query", "sales_forecast"):
-        dropped = [d for d in dropped if not (f.metric.start <= d.start and d.end <= f.metric.end)
-                   and not (d.kind != "segment" and d.start < f.metric.end and f.metric.start < d.end)]
+        dropped = [d for d in dropped if d.detail == "share of the total" or (
+            not (f.metric.start <= d.start and d.end <= f.metric.end)
+            and not (d.kind != "segment" and d.start < f.metric.end and f.metric.start < d.end))]
     # A period inside an identifier ("coupon_2026_09") is part of the name.
     dropped = [d for d in dropped if not (d.kind == "period" and _inside_identifier(f.text, d.start, d.end))]
     named = [d for d in dropped if d.kind != "number"]

@@ -383,7 +383,9 @@ _STATUS_WORDS = {
 _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱|退款.{0,4}(?:多少钱|多少元)"
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
                             r"|how much (?:was |did we |have we )?refund(?:ed)?)(?![a-z])")
-_REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:了)?的?(?:订单|单)(?!价)|(?<![a-z])refunded orders?(?![a-z])")
+_REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?的?(?:订单|单)(?!价)"
+                              r"|(?<![a-z])(?:refunded|returned) orders?(?![a-z])"
+                              r"|orders? (?:that were |were )?refunded")
 
 
 def _order_statuses(text: str, features: Features) -> list[Hit]:
@@ -406,6 +408,10 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         return [Hit(m.group(0), "refunded", m.start(), m.end())]
     if m := _REFUNDED_ORDERS.search(text):  # "退款订单数", "refunded orders": orders in that status
         features.filters["status"] = "refunded"
+        if features.metric is None or features.metric.value == "refund_rate":  # "退款成功的订单有多少": a count
+            features.metric = Hit(m.group(0), "orders", m.start(), m.end())
+            features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] \
+                + [features.metric]
         return [Hit(m.group(0), "refunded", m.start(), m.end())]
     return []
 
@@ -424,6 +430,49 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
             features.filters[kind] = value
             hits.append(Hit(m.group(0), value, m.start(), m.end()))
     return hits
+
+
+# A share of a whole asked for: "占比", "what share of".
+SHARE = re.compile(r"占比|占多少|占了多少|占总|占全部|比例是多少|百分之多少|所占|(?<![a-z])(?:share of|percentage of"
+                   r"|proportion of|what percent|what share|fraction of)(?![a-z])")
+# Order-amount conditions, always with a currency word so "超过180天" is never one: metric_query's amount filter.
+_MONEY = r"(?:元|块钱|块|rmb|yuan|dollars?|美元)"
+_NUM = r"(\d+(?:\.\d+)?)"
+_MORE = r"(?:超过|大于|高于|多于|>|over|above|more than|greater than)"
+_LESS = r"(?:低于|小于|少于|不到|<|under|below|less than)"
+_AMOUNTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"[¥￥$]?\s*{_NUM}\s*{_MONEY}?\s*(?:-|~|到|至|and)\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}"
+                rf"|between\s+[¥￥$]?\s*{_NUM}\s*{_MONEY}?\s+and\s+[¥￥$]?\s*{_NUM}"), "{}-{}"),
+    (re.compile(rf"(?:不低于|不少于|至少|满|>=|at least|no less than)\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}?(?=\D|$)"
+                rf"|[¥￥$]\s*{_NUM}\s*(?:以上|及以上|或以上|\+|or more|and above|and up)"
+                rf"|{_NUM}\s*{_MONEY}\s*(?:及以上|或以上|以上|or more|and above|and up)"), ">={}"),
+    (re.compile(rf"(?:不超过|不高于|最多|<=|at most|no more than)\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}"
+                rf"|{_NUM}\s*{_MONEY}\s*(?:及以下|或以下|以内)"), "<={}"),
+    (re.compile(rf"{_MORE}\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}|{_MORE}\s*[¥￥$]\s*{_NUM}"), ">{}"),
+    (re.compile(rf"{_LESS}\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}|{_LESS}\s*[¥￥$]\s*{_NUM}|{_NUM}\s*{_MONEY}\s*以下"), "<{}"),
+    (re.compile(r"(?<![\d.])0\s*元(?:购|单|订单)?|零元(?:购|单|订单)?"
+                r"|(?<![a-z])(?:zero[- ]amount|zero[- ]value|0[- ]yuan|free[- ]gift) orders?|[¥￥$]0 orders?"), "0"),
+]
+
+
+_ORDER_NOUN = re.compile(r"订单|单|笔|(?<![a-z])(?:orders?|purchases?|baskets?|transactions?)(?![a-z])")
+_PEOPLE_AFTER = re.compile(r"\s*的?\s*(?:客户|用户|顾客|买家|会员|人)"
+                           r"|\s*(?:customers?|buyers?|users?|spenders?|shoppers?)")
+
+
+def find_amount(text: str) -> Hit | None:
+    """"1000元以上的订单" -> ">=1000", "0元单" -> "0", "orders between 100 and 500 yuan" -> "100-500".
+
+    Only an amount of an order: an order noun within a few characters, and no people right after it
+    ("消费超过1000元的客户" is a customer's total spend, which this filter is not)."""
+    for pattern, form in _AMOUNTS:
+        for m in pattern.finditer(text):
+            near = text[max(0, m.start() - 12):m.end() + 6]
+            if _PEOPLE_AFTER.match(text, m.end()) or not (form == "0" or _ORDER_NOUN.search(near)):
+                continue
+            numbers = [g for g in m.groups() if g is not None]
+            return Hit(m.group(0), form.format(*numbers) if numbers else form, m.start(), m.end())
+    return None
 
 
 _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z])(?:customers?|buyers?|users?|spenders?"
@@ -488,6 +537,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             features.dimension = None  # "广告渠道的客单价": the channel is a filter, not a breakdown
     features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
                             + _order_statuses(text, features))
+    if amount := find_amount(text):
+        features.filters["amount"] = amount.value
+        features.filter_hits.append(amount)
 
     features.limit = find_limit(text)
     order_hits = vocab.ORDER_WORDS.find(text)

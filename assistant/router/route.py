@@ -11,6 +11,7 @@ from assistant.router import vocabulary as vocab
 from assistant.router.audit import Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
+    SHARE,
     Features,
     extract,
     find_campaign_id,
@@ -335,6 +336,15 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
         out.set("k", int(m.group(1)), m.group(0))
     if tool == "metric_query" and has("compare") and f.period and _CHANGE.search(f.text):
         out.set("compare", "previous_period", _CHANGE.search(f.text).group(0))
+    if tool == "metric_query" and "dimension" not in out.args and (share := SHARE.search(f.text)):
+        # "退款订单占比", "share of orders from the live room": the filtered group beside the others, each with its
+        # share of the total, is the answer; one figure for the group alone is not
+        kinds = [k for k in (out.args.get("filters") or {}) if k not in ("segment", "amount")]
+        if len(kinds) == 1:
+            out.args["filters"].pop(kinds[0])
+            if not out.args["filters"]:
+                out.args.pop("filters")
+            out.set("dimension", kinds[0], share.group(0))
     if tool == "metric_query" and "dimension" not in out.args:
         lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"]
         if len(lists) == 1:  # "short video vs ads": those values side by side
