@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -83,7 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         name = case["file"]
         if name not in engines:
             try:
-                result = import_dataset(options.folder / name)
+                source = options.folder / name
+                if " + " in name:  # several exports uploaded together: one folder, as the web upload makes
+                    source = Path(tempfile.mkdtemp(prefix="blind-upload-"))
+                    for part in name.split(" + "):
+                        shutil.copy(options.folder / part, source / part)
+                result = import_dataset(source, name="+".join(Path(p).stem[:20] for p in name.split(" + ")))
                 engines[name] = Engine(result.dataset.path)
                 print(f"# {name}: {result.report.summary('en')[:300]}")
             except Exception as error:  # noqa: BLE001 - an import failure is a result here

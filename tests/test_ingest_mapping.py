@@ -101,8 +101,9 @@ def test_douyin_order_export():
     assert_role(m, "city", "市", 0.9)
     assert_role(m, "address", "详细地址", 0.9)
     assert "nickname" not in m.roles                       # 达人昵称 is the host, not the buyer
-    for col in ("支付完成时间", "子订单编号", "运费", "区", "买家留言"):
+    for col in ("子订单编号", "运费", "区", "买家留言"):
         assert col in m.unmapped
+    assert_role(m, "pay_time", "支付完成时间", 0.9)  # paid or not, whatever 已关闭 says
     assert_role(m, "after_sale", "售后状态", 0.9)  # 退款成功 there turns a closed order into a refunded one
     assert set(m.personal) >= {"收件人", "收件人手机号", "详细地址"}
     # no customer id: the phone stands in, and says so
@@ -134,7 +135,7 @@ def test_kuaishou_order_export():
     assert m.kind == "orders"
     assert_role(m, "order_id", "订单号", 0.9)
     assert_role(m, "order_time", "订单创建时间", 0.9)
-    assert "支付时间" in m.unmapped
+    assert_role(m, "pay_time", "支付时间", 0.9)
     assert_role(m, "pay_amount", "实付款(元)", 0.9)
     assert_role(m, "unit_price", "商品单价(元)", 0.9)
     assert_role(m, "quantity", "成交数量", 0.9)
@@ -178,7 +179,8 @@ def test_taobao_qianniu_export():
     assert_role(m, "address", "收货地址", 0.9)
     assert_role(m, "product_name", "宝贝标题", 0.9)
     assert_role(m, "quantity", "宝贝总数量", 0.9)
-    assert {"订单付款时间", "店铺名称"} <= set(m.unmapped)
+    assert "店铺名称" in m.unmapped
+    assert_role(m, "pay_time", "订单付款时间", 0.9)  # 交易关闭 with a payment time was refunded, without was unpaid
     assert set(m.personal) == {"收货人姓名", "收货地址", "联系手机"}
 
 
@@ -563,3 +565,10 @@ def test_other_statuses_and_times_are_not_taken_for_the_order():
     }))
     assert "order_time" not in m.roles and "status" not in m.roles
     assert missing_required(m) == ["order_time"]
+
+
+def test_a_lone_payment_time_is_the_order_time():
+    m = propose_mapping(raw("orders", {"用户ID": ["u1", "u2", "u3"] * 4, "支付时间": TIMES[:12] if len(TIMES) >= 12
+                                       else (TIMES * 12)[:12], "实付金额": ["10.5"] * 12}))
+    assert "order_time" in m.roles and m.roles["order_time"].column == "支付时间"
+    assert "pay_time" not in m.roles

@@ -30,7 +30,7 @@ ROLES: tuple[str, ...] = (
     "order_id", "customer_id", "order_time", "pay_amount", "status", "total_amount", "discount_amount",
     "coupon_amount", "coupon_id", "quantity", "unit_price", "product_id", "product_name", "category", "brand",
     "host_id", "host_name", "session_id", "source", "province", "city", "gender", "age", "age_band", "channel",
-    "signup_time", "phone", "customer_name", "nickname", "address", "after_sale",
+    "signup_time", "phone", "customer_name", "nickname", "address", "after_sale", "pay_time",
     # a live-session report (罗盘/百应/快手直播数据): one row per broadcast with the platform's figures
     "start_time", "end_time", "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers",
 )
@@ -42,7 +42,7 @@ MIN_CONFIDENCE = 0.4      # below this a candidate is not assigned at all
 
 EXACT, WEAK_EXACT = 0.95, 0.7
 
-_TIME_ROLES = ("order_time", "signup_time", "start_time", "end_time")
+_TIME_ROLES = ("order_time", "signup_time", "start_time", "end_time", "pay_time")
 _NUMBER_ROLES = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity", "age",
                  "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers")
 
@@ -553,6 +553,10 @@ def propose_mapping(raw: RawTable) -> TableMapping:
     cands, profiles = _candidates(raw, hint)
     roles = _assign(cands)
     kind = _decide_kind(roles, hint)
+    if kind == "orders" and "order_time" not in roles and "pay_time" in roles:
+        # the payment time is the only time of the order: it is the order time
+        m = roles.pop("pay_time")
+        roles["order_time"] = replace(m, reason=m.reason + "; the only time of the order, so the order time")
     if kind == "orders" and "order_time" not in roles and "signup_time" in roles:
         # a lone date column in an order table is the order time
         m = roles.pop("signup_time")

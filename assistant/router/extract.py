@@ -375,7 +375,8 @@ _ORDER_KINDS = {
 _STATUS_WORDS = {
     "paid": re.compile(r"已支付|已付款|支付成功|(?<![a-z])paid(?![a-z])"),
     "refunded": re.compile(r"已退款|退款成功|(?<![a-z])refunded(?![a-z])"),
-    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|未支付|未付款|待付款"
+    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|未支付|未付款|待付款|没有?(?:付款|支付|付钱)"
+                            r"|关闭(?:了)?的订单"
                             r"|(?<![a-z])(?:cancell?ed|unpaid)(?![a-z])"),
 }
 

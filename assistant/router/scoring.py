@@ -174,6 +174,10 @@ def score(f: Features) -> Scores:
     if ref is not None and scores.points["recommend_products"] > 0:
         scores.add("recommend_products", 3, f"rule: recommend for {f.segment.phrase}")
 
+    # "没付款的订单有多少", "cancelled orders last month": orders in a status are counted, not a funnel step
+    if f.filters.get("status") and (f.count or f.metric):
+        scores.add("metric_query", 5, "rule: orders in a status")
+
     # Stage-to-stage wording ("从观看到下单", "from view to purchase") is a funnel.
     if funnel_path:
         scores.add("funnel", 6, "rule: from one step to another")

@@ -1,0 +1,43 @@
+"""Order status as the platform means it: a payment time tells a refunded closed order (淘宝 交易关闭 after a
+refund) from an unpaid one, and the answers count them apart."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _taobao_like() -> pd.DataFrame:
+    rows = []
+    for i in range(40):
+        kind = ["done", "closed_paid", "closed_unpaid", "waiting"][i % 4]
+        created = pd.Timestamp("2025-04-01 10:00") + pd.Timedelta(hours=i)
+        rows.append({
+            "订单编号": f"T{i:05d}", "买家会员名": f"buyer{i % 9}", "买家实际支付金额": 0 if "unpaid" in kind or
+            kind == "waiting" else 20.0 + i, "订单状态": {"done": "交易成功", "closed_paid": "交易关闭",
+                                                 "closed_unpaid": "交易关闭", "waiting": "等待买家付款"}[kind],
+            "订单创建时间": created.strftime("%Y-%m-%d %H:%M:%S"),
+            "订单付款时间 ": (created + pd.Timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S")
+            if kind in ("done", "closed_paid") else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def test_payment_time_tells_refunded_from_unpaid(tmp_path, workspace) -> None:
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = _taobao_like()
+    path = tmp_path / "ExportOrderList.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    result = import_dataset(path)
+    assert result.mappings[0].roles["pay_time"].column.strip() == "订单付款时间"
+    with Engine(result.dataset.path) as engine:
+        by_status = engine.run_tool("metric_query", {"metric": "orders", "dimension": "status"}).table()
+        counts = dict(zip(by_status.iloc[:, 0], by_status["orders"]))
+        assert counts == {"paid": 10, "refunded": 10, "cancelled": 20}
+        paid = frame[frame["订单付款时间 "] != ""]
+        buyers = engine.run_tool("metric_query", {"metric": "buyers"}).table().iloc[0]["buyers"]
+        assert buyers == paid["买家会员名"].nunique()
+        gmv = engine.run_tool("metric_query", {"metric": "gmv"}).table().iloc[0]["gmv"]
+        assert gmv == paid["买家实际支付金额"].sum()
+    assert any("payment time" in note for note in result.report.notes_en)
