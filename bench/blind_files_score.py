@@ -27,7 +27,7 @@ def _numbers(answer: Any) -> list[float]:
     for unit, scale in (("万", 1e4), ("亿", 1e8)):
         found += [float(n) * scale for n in re.findall(rf"(\d+\.?\d*){unit}", answer.answer)]
     found += [v / 100 for v in found]  # 39.5% -> 0.395
-    for table in answer.tables[:1]:
+    for table in answer.tables:  # every call of a listed question has its table
         for value in table.df.select_dtypes("number").to_numpy().ravel().tolist():
             found.append(float(value))
     return found
@@ -35,7 +35,7 @@ def _numbers(answer: Any) -> list[float]:
 
 def _texts(answer: Any) -> str:
     text = answer.answer
-    for table in answer.tables[:1]:
+    for table in answer.tables:  # every call of a listed question has its table
         text += " " + " ".join(map(str, table.df.astype(str).to_numpy().ravel().tolist()))
     return text
 

@@ -441,6 +441,8 @@ _MONEY = r"(?:元|块钱|块|rmb|yuan|dollars?|美元)"
 _NUM = r"(\d+(?:\.\d+)?)"
 _MORE = r"(?:超过|大于|高于|多于|>|over|above|more than|greater than)"
 _LESS = r"(?:低于|小于|少于|不到|<|under|below|less than)"
+# the amount named instead of a currency: "金额大于1000的订单", "orders with an amount over 500"
+_AMOUNT_NOUN = r"(?:金额|实付|付款额|支付额|订单额|(?<![a-z])(?:amount|order value|value|total))\s*(?:是|为|都)?\s*"
 _AMOUNTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"[¥￥$]?\s*{_NUM}\s*{_MONEY}?\s*(?:-|~|到|至|and)\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}"
                 rf"|between\s+[¥￥$]?\s*{_NUM}\s*{_MONEY}?\s+and\s+[¥￥$]?\s*{_NUM}"), "{}-{}"),
@@ -449,8 +451,11 @@ _AMOUNTS: list[tuple[re.Pattern[str], str]] = [
                 rf"|{_NUM}\s*{_MONEY}\s*(?:及以上|或以上|以上|or more|and above|and up)"), ">={}"),
     (re.compile(rf"(?:不超过|不高于|最多|<=|at most|no more than)\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}"
                 rf"|{_NUM}\s*{_MONEY}\s*(?:及以下|或以下|以内)"), "<={}"),
-    (re.compile(rf"{_MORE}\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}|{_MORE}\s*[¥￥$]\s*{_NUM}"), ">{}"),
-    (re.compile(rf"{_LESS}\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}|{_LESS}\s*[¥￥$]\s*{_NUM}|{_NUM}\s*{_MONEY}\s*以下"), "<{}"),
+    (re.compile(rf"{_MORE}\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}|{_MORE}\s*[¥￥$]\s*{_NUM}|{_AMOUNT_NOUN}{_MORE}\s*{_NUM}"),
+     ">{}"),
+    (re.compile(rf"{_LESS}\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}|{_LESS}\s*[¥￥$]\s*{_NUM}|{_NUM}\s*{_MONEY}\s*以下"
+                rf"|{_AMOUNT_NOUN}{_LESS}\s*{_NUM}"), "<{}"),
+    (re.compile(rf"{_AMOUNT_NOUN}(?:=|等于|of|is|为|是)?\s*[¥￥$]?\s*0(?:\.0+)?\s*(?:元|块)?(?![\d.])"), "0"),
     (re.compile(r"(?<![\d.])0\s*元(?:购|单|订单)?|零元(?:购|单|订单)?"
                 r"|(?<![a-z])(?:zero[- ]amount|zero[- ]value|0[- ]yuan|free[- ]gift) orders?|[¥￥$]0 orders?"), "0"),
 ]
@@ -468,7 +473,7 @@ def find_amount(text: str) -> Hit | None:
     ("消费超过1000元的客户" is a customer's total spend, which this filter is not)."""
     for pattern, form in _AMOUNTS:
         for m in pattern.finditer(text):
-            near = text[max(0, m.start() - 12):m.end() + 6]
+            near = text[max(0, m.start() - 20):m.end() + 8]
             if _PEOPLE_AFTER.match(text, m.end()) or not (form == "0" or _ORDER_NOUN.search(near)):
                 continue
             numbers = [g for g in m.groups() if g is not None]
