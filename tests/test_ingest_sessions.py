@@ -90,3 +90,20 @@ def test_a_session_report_with_an_order_export_links_orders_to_sessions(tmp_path
                        "JOIN hosts h ON h.host_id = s.host_id ORDER BY 1")
         assert len(linked) == 30 and all(o.endswith("0") for o in linked["order_id"])
         assert wh.scalar("SELECT count(*) FROM orders WHERE session_id IS NULL") == 30  # the next-morning ones
+
+
+def test_live_answers_total_orders_viewers_and_watch_time(report_file) -> None:
+    """"5月所有直播一共成交了多少单、观看人数合计多少", "人均观看时长": totals over every session, each in the answer."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    path, frame = report_file
+    result = import_dataset(path)
+    with Engine(result.dataset.path) as engine:
+        answer = engine.run_tool("live_performance", {"dimension": "host"}, "zh")
+    overall = answer.tool_calls[0].resolved["overall"]
+    assert overall["orders"] == frame["直播间成交订单数"].sum()
+    assert overall["viewers"] == frame["直播间观看人数"].sum()
+    weighted = (frame["人均观看时长(分钟)"] * frame["直播间观看人数"]).sum() / frame["直播间观看人数"].sum()
+    assert overall["watch_time"] == pytest.approx(weighted, abs=0.01)
+    assert f"{overall['orders']:,}" in answer.answer and f"{weighted:.2f}" in answer.answer

@@ -272,20 +272,30 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
     overall_conv = table["payer_pairs"].sum() / pairs if pairs else None
     overall_gpm = total_gmv / views * 1000 if views else None
     n_sessions = int(table["sessions"].sum())
+    n_orders, n_viewers = int(table["orders"].sum()), int(table["viewers"].sum())
+    timed = table[table["watch_time"].notna() & (table["viewers"] > 0)]
+    # the sessions' average watch time, weighted by their viewers ("人均观看时长" over every session)
+    watch = float((timed["watch_time"] * timed["viewers"]).sum() / timed["viewers"].sum()) if len(timed) else None
     # the overall figures the answer cites, kept in the params so each one is traceable
     params["overall"] = {"sessions": n_sessions, "gmv": round(float(total_gmv), 2), "views": int(views),
+                         "orders": n_orders, "viewers": n_viewers,
+                         "watch_time": round(watch, 2) if watch is not None else None,
                          "conversion_rate": round(float(overall_conv), 4) if overall_conv is not None else None,
                          "gpm": round(float(overall_gpm), 2) if overall_gpm is not None else None,
                          "gpm_per_views": 1000}
     sessions = fmt.number(n_sessions, lang)
     scope_zh = f"{sessions} 场直播" if dimension == "session" else f"{len(table)} 个主播（{sessions} 场直播）"
     scope_en = f"{sessions} sessions" if dimension == "session" else f"{len(table)} hosts ({sessions} sessions)"
+    watch_zh = f"，人均观看 {watch:.2f} 分钟" if watch is not None else ""
+    watch_en = f", {watch:.2f} minutes watched per viewer" if watch is not None else ""
     overall = ctx.t(
         f"{window_label}共 {scope_zh}，"
-        f"GMV {fmt.money(total_gmv, lang)}，观看 {fmt.number(views, lang)} 次，整体转化率 {fmt.percent(overall_conv)}，"
+        f"GMV {fmt.money(total_gmv, lang)}，成交 {fmt.number(n_orders, lang)} 单，观看 {fmt.number(n_viewers, lang)} 人"
+        f"（{fmt.number(views, lang)} 次）{watch_zh}，整体转化率 {fmt.percent(overall_conv)}，"
         f"GPM {fmt.money(overall_gpm, lang)}。",
         f"{window_label}: {scope_en}, GMV "
-        f"{fmt.money(total_gmv, lang)}, {fmt.number(views, lang)} views, overall conversion "
+        f"{fmt.money(total_gmv, lang)}, {fmt.number(n_orders, lang)} orders, {fmt.number(n_viewers, lang)} viewers "
+        f"({fmt.number(views, lang)} views){watch_en}, overall conversion "
         f"{fmt.percent(overall_conv)}, GPM {fmt.money(overall_gpm, lang)}.",
     )
     if valid.empty:

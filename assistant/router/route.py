@@ -149,10 +149,17 @@ def _funnel(f: Features, out: _Args) -> None:
 _SESSION_COUNTER = re.compile(r"(?:\d+|[一二两三四五六七八九十]+|几|哪)\s*场(?![观景均])")
 
 
+_SESSION_COUNT = re.compile(r"(?:多少|(?<!哪)几)场|how many (?:live )?(?:sessions|broadcasts|streams)")
+
+
 def _live_performance(f: Features, out: _Args) -> None:
-    if dim := vocab.LIVE_DIMENSIONS.first(f.text):
+    dim = vocab.LIVE_DIMENSIONS.first(f.text)
+    count = _SESSION_COUNT.search(f.text)
+    if dim and count and dim.value == "session" and dim.start < count.end() and count.start() < dim.end:
+        dim = None  # "how many sessions did each host run": sessions are what is counted, per host
+    if dim:
         out.set("dimension", dim.value, dim.phrase)
-    elif counter := _SESSION_COUNTER.search(f.text):
+    elif not count and (counter := _SESSION_COUNTER.search(f.text)):
         out.set("dimension", "session", counter.group(0))
     if metric := vocab.LIVE_METRICS.first(f.text):
         out.set("metric", metric.value, metric.phrase)

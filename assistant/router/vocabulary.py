@@ -252,6 +252,11 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "conversion steps": 6, "step by step conversion": 6, "didn't pay": 5, "did not pay": 5,
     },
     "live_performance": {
+        # how many broadcasts: the sessions column of the host or session table
+        "播了多少场": 7, "播了几场": 7, "开了几场": 7, "开了多少场": 7, "多少场直播": 7, "几场直播": 6,
+        "直播了多少场": 7,
+        "how many sessions": 7, "how many live sessions": 7, "how many broadcasts": 7, "how many streams": 7,
+        "how many lives": 6, "人均观看时长": 6, "平均观看时长": 6, "average watch time": 6,
         "场观": 7, "gpm": 8, "千次观看成交": 8, "千次观看成交额": 8, "uv价值": 7, "观看人数": 5,
         "在线人数": 5, "观看时长": 5, "停留时长": 5, "观众": 3, "观看": 2, "互动率": 5, "直播表现": 7,
         "直播效果": 7, "直播数据": 5, "主播表现": 7, "主播排名": 6, "主播排行": 6, "场次排名": 6,
