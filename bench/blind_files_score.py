@@ -30,6 +30,9 @@ def _numbers(answer: Any) -> list[float]:
     for table in answer.tables:  # every call of a listed question has its table
         for value in table.df.select_dtypes("number").to_numpy().ravel().tolist():
             found.append(float(value))
+        for value in table.df.select_dtypes(exclude="number").astype(str).to_numpy().ravel().tolist():
+            if re.fullmatch(r"-?\d+(?:\.\d+)?", value):  # ids shown as text ("19339") are read as they are seen
+                found.append(float(value))
     return found
 
 
