@@ -80,7 +80,8 @@ def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
     unknown = any(d.get("kind") == "unknown_name" for d in answer.get("not_applied") or [])
     answered = bool(calls) and error is None and answer.get("clarification") is None
     if expect == "not_found":
-        if unknown or (error and "not_found" in error) or error in ("unknown_segment", "unknown_campaign"):
+        if unknown or (error and "not_found" in error) or error in ("unknown_segment", "unknown_campaign",
+                                                                                   "unknown_customer"):
             return "right"
         return "wrong" if answered else "refused"
     if expect == "decline":

@@ -93,7 +93,8 @@ def test_a_session_report_with_an_order_export_links_orders_to_sessions(tmp_path
 
 
 def test_live_answers_total_orders_viewers_and_watch_time(report_file) -> None:
-    """"5月所有直播一共成交了多少单、观看人数合计多少", "人均观看时长": totals over every session, each in the answer."""
+    """"5月所有直播一共成交了多少单、观看人数合计多少", "人均观看时长": totals over every session, each in the
+    answer."""
     from assistant.engine import Engine
     from assistant.ingest.workspace import import_dataset
 

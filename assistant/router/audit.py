@@ -220,6 +220,8 @@ def _check_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list[Dropp
         return []  # "点击了商品": the object of an action, not a breakdown
     if hit.value in vocab.TIME_DIMENSIONS and tool in _TIMELESS | {"customer_profile"}:
         return []
+    if tool == "customer_clusters" and args.get("features"):
+        return []  # "on aov and category breadth": the words name the clustering's features
     return [Dropped("breakdown", hit.phrase, hit.value, hit.start, hit.end)]
 
 

@@ -21,9 +21,9 @@ _NOT_A_NAME = re.compile(
     r"|新|新的|老|女|男|优秀|最好|最差|其他|其它|单个|一个|几个|个|位|的|签约|自营|店铺|品牌|官方|直播间|直播|当红|网红|人气"
     r"|金牌|王牌|主力|当家|top|各家|多个|两个|两位|三个|三位|不同|对比|比较|看看|看下|查下|查查|帮我|统计|分析|请问"
     r"|排名|排行|表现|转化|成交|销售|业绩|数据|客户|用户|粉丝|观众|新人|资深|合作|外部|内部|本店|我家|每场|场均|当前|目前|现在"
-    r"|上个月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近)+$")
+    r"|上个月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|期间|时候|当天|前后|活动|大促|之间|以来|当中|里面)+$")
 # Characters of grammar, not of names: "最高的是哪些主播", "女主播和男主播" hold no name.
-_FUNCTION_CHARS = re.compile(r"[的是哪些最个们有在了吗呢么什谁和与及或、每各这那都也还就很更比率数额量]")
+_FUNCTION_CHARS = re.compile(r"[的是哪些最个们有在了吗呢么什谁和与及或、每各这那都也还就很更比率数额量间]")
 _LEAD = re.compile(r"^(?:帮我|请|麻烦|查一下|查下|查查|查|看一下|看下|看看"
                    r"|看|分析一下|分析|统计|对比|比较|请问|告诉我|给我|说说"
                    r"|想知道|了解一下|了解)+")
@@ -88,7 +88,9 @@ def _host_candidates(question: str) -> list[str]:
 
 _GENERIC_PEOPLE = re.compile(r"客户|用户|顾客|买家|粉丝|会员|观众|新人|老客"
                              r"|新客|大家|我们|他们|她们|主播|商品|产品|直播")
-_GENERIC_CATEGORY = re.compile(r"各|每|哪|所有|全部|不同|这些|商品|产品|按|分|top|each|every|which|all|by|per|product")
+_GENERIC_CATEGORY = re.compile(r"各|每|哪|所有|全部|不同|这些|商品|产品|按|分|top|each|every|which|all|by|per|product"
+                               r"|(?<![a-z])(?:on|and|or|the|of|for|with|customers?|buyers?|users?|breadth|share|mix"
+                               r"|cluster|clusters|segments?)(?![a-z])")
 
 
 def _product_words(vocabulary: DataVocabulary) -> list[str]:

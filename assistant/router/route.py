@@ -289,7 +289,7 @@ _CLUSTER_FEATURES = [
     ("recency_days", r"最近一次|最近购买|多久没买|recency"), ("aov", r"客单价|aov|basket"),
     ("coupon_share", r"用券|优惠券|coupon"), ("promo_share", r"促销|大促|活动|promo"),
     ("live_share", r"直播间?(?:购买|下单)?(?:占比|比例)?|live"), ("refund_share", r"退款|退货|refund"),
-    ("category_breadth", r"品类(?:宽度|数)|多少个品类|categories"),
+    ("category_breadth", r"品类(?:宽度|数|广度)|多少个品类|categories|category (?:breadth|count|spread)"),
     ("evening_share", r"晚上|夜间|evening|night"), ("tenure_days", r"老客|注册多久|tenure"),
 ]
 
@@ -379,10 +379,15 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
     if tool == "lifecycle_stages":
         for name, pattern in (("churn_days", r"(\d{2,3})\s*(?:天|日)\s*(?:没|未"
                                              r"|不)\s*(?:买|购买|下单)?\s*(?:算|就算|即|为)?\s*流失"
-                                              r"|churn(?:ed)?\s+(?:after|at|=)\s*(\d{2,3})\s*days"),
+                                              r"|churn(?:ed)?\s+(?:after|at|=)\s*(\d{2,3})\s*days"
+                                              # the rule named first: "流失按150天算", "churn window of 120 days"
+                                              r"|流失\s*(?:按|以|定义为|算|是|为)\s*(\d{2,3})\s*(?:天|日)"
+                                              r"|churn\s*(?:window|threshold|cut-?off|rule)?\s*(?:of|=|:|is)?\s*"
+                                              r"(\d{2,3})[\s-]*days?|(\d{2,3})[\s-]*day churn"),
                               ("active_days", r"(\d{2,3})\s*(?:天|日)\s*(?:内)?\s*(?:有购买"
                                               r"|买过)?\s*(?:算|为|即)\s*活跃"
-                                              r"|active\s+(?:within|=|at)\s*(\d{2,3})\s*days"),
+                                              r"|active\s+(?:within|=|at)\s*(\d{2,3})\s*days"
+                                              r"|活跃\s*(?:按|以|定义为|算|是|为)\s*(\d{2,3})\s*(?:天|日)"),
                               ("new_days", r"(\d{2,3})\s*(?:天|日)\s*(?:内)?\s*(?:首购|首单)?\s*(?:算|为|即)\s*新客"
                                            r"|new\s+(?:within|=)\s*(\d{2,3})\s*days")):
             if has(name) and (m := re.search(pattern, f.text)):

@@ -52,7 +52,11 @@ _VALUE_WORDS = re.compile(r"价值|值多少|值钱|(?<![a-z])(?:worth|value)(?!
 # Tools that do something with one named segment.
 _SEGMENT_TASKS = ("export_segment", "segment_strategy", "segment_profile", "recommend_products", "churn_risk",
                   "customer_lifetime_value")
-_SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|sales|sell|revenue|gmv|orders?\b")
+_SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|赚|进账|流水|sales|sell|revenue|gmv|orders?\b"
+                          r"|(?<![a-z])(?:make|earn|bring in|take in)(?![a-z])")
+# "买防晒霜的人一般还会顺手带点啥": buyers of one product, what else they take
+_ALSO_BUY = re.compile(r"买(?:了|过)?\S{1,12}?的(?:人|用户|客户|顾客|买家)?.{0,6}?还(?:会|要|经常|常|一般)?"
+                       r"(?:搭着|顺手|顺便|一起|另外)?(?:买|带|拿|入|加购)")
 
 
 @dataclass
@@ -177,6 +181,9 @@ def score(f: Features) -> Scores:
     # "没付款的订单有多少", "cancelled orders last month": orders in a status are counted, not a funnel step
     if f.filters.get("status") and (f.count or f.metric):
         scores.add("metric_query", 5, "rule: orders in a status")
+
+    if _ALSO_BUY.search(f.text) and not f.segment and scores.points["recommend_products"] < 6:
+        scores.add("product_associations", 7, "rule: buyers of a product, what else they buy")
 
     # Stage-to-stage wording ("从观看到下单", "from view to purchase") is a funnel.
     if funnel_path:

@@ -53,7 +53,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     "aov": [
         "客单价", "客单", "平均客单价", "平均订单金额", "平均订单价值", "笔单价", "平均每单", "单均价",
         "aov", "average order value", "avg order value", "average order size", "average basket",
-        "basket size", "average ticket",
+        "basket size", "average ticket", "一单平均", "每单平均", "平均一单", "平均每笔", "每笔平均", "一单多少钱",
+        "average per order", "per order on average", "average spend per order", "average order",
     ],
     "spend_per_buyer": [
         "人均消费", "客均消费", "人均花费", "每个客户平均消费", "平均每个客户", "人均贡献", "客户平均消费",
@@ -242,7 +243,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
     "funnel": {
         "漏斗": 10, "转化漏斗": 10, "funnel": 10, "drop off": 7, "drop-off": 7, "drop out": 6,
         "流失在哪": 6, "哪一步": 5, "哪个环节": 6, "各环节": 6, "环节": 3, "加购": 4, "加购物车": 5,
-        "购物车": 4, "没买": 4, "但没买": 5, "没下单": 5, "未下单": 5,
+        "购物车": 4, "没买": 4, "但没买": 5, "没下单": 5, "未下单": 5, "carted": 6, "never paid": 5,
         "没付款": 5, "未付款": 5, "没支付": 5, "未支付": 5, "不付款": 5, "弃购": 7,
         "观看到下单": 9, "观看到支付": 9, "点击到下单": 9, "点击到购买": 9, "从观看": 4, "到付款": 4,
         "between watching and paying": 7, "watching and paying": 6, "watch to pay": 6,
@@ -335,6 +336,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "which products should": 7, "what should we sell": 7, "what to sell": 6, "next best offer": 8,
         "next best product": 8, "products to offer": 7, "products to push": 7, "suggest products": 8,
         "product suggestions": 8, "推啥": 6, "适合推": 6, "还能推": 6, "交叉销售": 7, "追加销售": 7, "搭售": 5,
+        "pitch to": 6, "should we pitch": 7, "promote to": 5, "push to": 5,
         "upsell": 7, "should we offer": 7, "can we offer": 7, "could we offer": 7, "what to offer": 7, "up-sell": 7,
         "cross-sell": 7, "cross sell": 7, "what else can we sell": 7,
     },
