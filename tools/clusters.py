@@ -407,7 +407,7 @@ def customer_clusters(
         k: number of clusters (2-20); default the best silhouette.
         max_k: largest k tried when k is omitted (default 8).
         features: subset of recency_days, tenure_days, frequency, monetary, aov, category_breadth, live_share,
-            refund_share, coupon_share, promo_share, evening_share; default the first four + coupon_share, promo_share.
+            refund_share, coupon_share, promo_share, evening_share; default the first four, coupon_share, promo_share.
     Example: "把用户聚成5类" -> {"k": 5};
         "Cluster customers by spend and frequency" -> {"features": ["monetary", "frequency"]}
     """

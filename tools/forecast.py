@@ -447,8 +447,7 @@ def sales_forecast(
 ) -> ToolResult:
     """What will GMV, orders or buyers be? Forecast for coming days/weeks/months with 80% intervals.
 
-    618/双11 peaks modelled; backtest errors reported. Future only; past trends are metric_query with
-    dimension=day/week/month.
+    618/双11 peaks modelled; backtest errors reported. Future only; past trends are metric_query.
     Args:
         metric: gmv (default) | orders | buyers.
         horizon: periods ahead (default 30; max 366 days, 53 weeks, 12 months).

@@ -13,7 +13,7 @@ import pandas as pd
 
 from tools import definitions, fmt
 from tools.context import Context
-from tools.live import session_filter, window_params
+from tools.live import resolve_session, session_filter, window_params
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolResult
 from tools.timewindow import Window
@@ -42,8 +42,8 @@ GROUPS: dict[str, tuple[str, bool, str, str, bool]] = {
 FunnelDimension = Literal["host", "session", "day", "week", "month", "region", "gender", "age_band", "channel"]
 
 
-def build_funnel_sql(dimension: str | None, window: Window) -> tuple[str, list[Any]]:
-    where, params = session_filter(window)
+def build_funnel_sql(dimension: str | None, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
+    where, params = session_filter(window, session_id)
     expr, needs_customers = (GROUPS[dimension][0], GROUPS[dimension][1]) if dimension else ("'all'", False)
     customers = "LEFT JOIN customers c ON c.customer_id = p.customer_id" if needs_customers else ""
     flags = ",\n    ".join(f"bool_or(e.event_type = '{event}') AS {key}" for key, event, _, _ in STEPS)
@@ -81,6 +81,7 @@ def funnel(
     dimension: FunnelDimension | None = None,
     period: str | None = None,
     limit: int | None = None,
+    session: str | None = None,
 ) -> ToolResult:
     """Where do live-room viewers drop off? Entered -> clicked -> carted -> paid, step conversion, biggest drop.
 
@@ -89,6 +90,7 @@ def funnel(
         dimension: host | session | day | week | month | region | gender | age_band | channel; default overall.
         period: period token by session start (e.g. "last_30_days", "last_month", "double11"); default all.
         limit: groups shown (default all; 20 sessions; latest periods).
+        session: one broadcast: "latest", id or title.
     Example: "上个月各主播的转化漏斗" -> {"dimension": "host", "period": "last_month"};
         "How many added to cart but didn't pay?" -> {}
     """
@@ -98,9 +100,14 @@ def funnel(
     if dimension and GROUPS[dimension][1]:
         wh.require_tables("customers")
     window = ctx.window(period)
-    sql, params = build_funnel_sql(dimension, window)
+    one = resolve_session(ctx, session)
+    sql, params = build_funnel_sql(dimension, window, one[0] if one else None)
     frame = wh.df(sql, params)
-    return _present(ctx, dimension, window, frame, sql, limit)
+    result = _present(ctx, dimension, window, frame, sql, limit)
+    if one is not None:
+        result.answer = ctx.t(f"场次：{one[1]}。", f"Session: {one[1]}.") + "\n" + result.answer
+        result.params["session"] = {"session_id": one[0], "label": one[1]}
+    return result
 
 
 def _steps_table(ctx: Context, row: pd.Series) -> pd.DataFrame:

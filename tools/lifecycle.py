@@ -149,8 +149,7 @@ def lifecycle_stages(
         new_days: first purchase within this many days = new (default 30).
         active_days: bought within this many days = active/repeat, older = at_risk (default 90).
         churn_days: no purchase for longer = churned (default 180).
-        as_of: evaluation day ("2026-10-31", or a period token meaning its last day, e.g. "last_month"); default the
-            last order date.
+        as_of: evaluation day ("2026-10-31", or a period token: its last day); default the last order date.
     Example: "流失客户有多少？" -> {};
         "Lifecycle stages at the end of June, churned after 120 days" -> {"as_of": "2026-06", "churn_days": 120}
     """

@@ -24,7 +24,7 @@ import pandas as pd
 from tools import catalog, definitions, fmt
 from tools.context import Context
 from tools.registry import tool
-from tools.result import ChartSpec, Table, ToolResult
+from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window
 
 LiveMetric = Literal["conversion_rate", "gpm", "viewers", "watch_time", "gmv", "orders", "refund_rate"]
@@ -54,9 +54,12 @@ DEFINITION = {
 
 
 
-def session_filter(window: Window) -> tuple[str, list[Any]]:
-    """WHERE conditions on live_sessions `s` for a window (by start date) and their parameters."""
+def session_filter(window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
+    """WHERE conditions on live_sessions `s` for a window (by start date), or one session, and their parameters."""
     conditions, params = ["TRUE"], []
+    if session_id is not None:
+        conditions.append("s.session_id = ?")
+        params.append(session_id)
     if window.start:
         conditions.append("CAST(s.start_time AS DATE) >= ?")
         params.append(window.start)
@@ -64,6 +67,38 @@ def session_filter(window: Window) -> tuple[str, list[Any]]:
         conditions.append("CAST(s.start_time AS DATE) <= ?")
         params.append(window.end)
     return " AND ".join(conditions), params
+
+
+_LATEST = {"latest", "last", "most recent", "最近一场", "最新", "上一场", "最后一场"}
+
+
+def resolve_session(ctx: Context, session: str | int | None) -> tuple[int, str] | None:
+    """One broadcast named by a question: "latest", an id, or (part of) a title; (id, label) or None.
+
+    A session the data does not have is "not found" with the nearest ones, never another one's figures."""
+    if session is None or not str(session).strip():
+        return None
+    wh = ctx.warehouse
+    wh.require_tables("live_sessions")
+    wanted = str(session).strip()
+    label = ("coalesce(s.title, '') || ' #' || CAST(s.session_id AS VARCHAR) || ' (' "
+             "|| strftime(s.start_time, '%Y-%m-%d %H:%M') || ')'")
+    if wanted.lower() in _LATEST:
+        found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s "
+                      "ORDER BY s.start_time DESC, s.session_id DESC LIMIT 1")
+    elif wanted.isdigit():
+        found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s "
+                      "WHERE CAST(s.session_id AS VARCHAR) = ?", [wanted])
+    else:
+        found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s WHERE s.title = ? "
+                      "OR s.title LIKE ? ORDER BY s.title = ? DESC, s.start_time DESC LIMIT 1",
+                      [wanted, f"%{wanted}%", wanted])
+    if found.empty:
+        latest = wh.df(f"SELECT {label} AS label FROM live_sessions s ORDER BY s.start_time DESC LIMIT 3")["label"]
+        raise ToolError("value_not_found",
+                        f"There is no live session '{wanted}' in the data. Latest: {', '.join(latest)}.",
+                        f"数据里没有直播场次“{wanted}”。最近的场次：{'、'.join(latest)}。")
+    return int(found.iloc[0]["session_id"]), str(found.iloc[0]["label"])
 
 
 def window_params(window: Window) -> dict[str, Any]:
@@ -81,8 +116,8 @@ def _grouping(dimension: str) -> tuple[str, str, str, str]:
             "any_value(host_name) AS host_name, any_value(start_time) AS start_time,")
 
 
-def build_live_sql(dimension: str, window: Window) -> tuple[str, list[Any]]:
-    where, params = session_filter(window)
+def build_live_sql(dimension: str, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
+    where, params = session_filter(window, session_id)
     paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
     refunded = catalog.load("metrics")["refunded_status"]
     key, label, extra, keep = _grouping(dimension)
@@ -140,10 +175,10 @@ ORDER BY g.grp_key"""
     return sql, params
 
 
-def build_report_sql(dimension: str, window: Window) -> tuple[str, list[Any]]:
+def build_report_sql(dimension: str, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
     """The same columns from a platform's session report (session_stats) when there are no viewer events:
     viewers, views, watch time, GMV, orders and buyers as the platform counted them per broadcast."""
-    where, params = session_filter(window)
+    where, params = session_filter(window, session_id)
     key, label, extra, keep = _grouping(dimension)
     sql = f"""WITH sess AS (
   SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
@@ -207,6 +242,7 @@ def live_performance(
     metric: LiveMetric = "gmv",
     period: str | None = None,
     limit: int | None = None,
+    session: str | None = None,
 ) -> ToolResult:
     """How do hosts (主播) or live sessions (场次) perform? GMV, viewers, watch time, conversion, GPM, refunds, ranked.
 
@@ -216,24 +252,37 @@ def live_performance(
         metric: ranking: gmv (default) | orders | viewers | watch_time | conversion_rate | gpm | refund_rate.
         period: period token by session start (e.g. "last_30_days", "618"); default all.
         limit: rows (default all hosts / top 20 sessions).
+        session: one broadcast: "latest", id or title.
     Example: "上个月哪个主播转化率最高？" -> {"metric": "conversion_rate", "period": "last_month"};
         "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
     wh = ctx.warehouse
+    one = resolve_session(ctx, session)
+    session_id = one[0] if one else None
+    if one:
+        dimension = "session"  # the one broadcast's own row
     if not wh.has_table("events") and wh.has_table("session_stats"):
         # an imported session report: the platform's per-broadcast figures stand in for viewer events
         wh.require_tables("live_sessions", "session_stats")
         window = ctx.window(period)
-        sql, params = build_report_sql(dimension, window)
+        sql, params = build_report_sql(dimension, window, session_id)
         result = _present(ctx, dimension, metric, window, wh.df(sql, params), sql, limit)
         result.answer = result.answer.replace(DEFINITION[ctx.language], REPORT_DEFINITION[ctx.language])
-        return result
+        return _one_session(ctx, result, one)
     wh.require_tables("orders", "live_sessions", "events")
     wh.require_column("events", "watch_seconds")
     window = ctx.window(period)
-    sql, params = build_live_sql(dimension, window)
+    sql, params = build_live_sql(dimension, window, session_id)
     frame = wh.df(sql, params)
-    return _present(ctx, dimension, metric, window, frame, sql, limit)
+    return _one_session(ctx, _present(ctx, dimension, metric, window, frame, sql, limit), one)
+
+
+def _one_session(ctx: Context, result: ToolResult, one: tuple[int, str] | None) -> ToolResult:
+    """Name the broadcast a one-session answer is about, first."""
+    if one is not None:
+        result.answer = ctx.t(f"场次：{one[1]}。", f"Session: {one[1]}.") + "\n" + result.answer
+        result.params["session"] = {"session_id": one[0], "label": one[1]}
+    return result
 
 
 def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: pd.DataFrame,

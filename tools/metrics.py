@@ -111,7 +111,8 @@ def build_metric_sql(
             params.extend(bounds)
             continue
         values = _filter_values(value)
-        conditions.append(f"CAST({DIMENSIONS[name].expr} AS VARCHAR) IN ({', '.join('?' * len(values))})")
+        column = "o.session_id" if name == "session" else DIMENSIONS[name].expr  # sessions arrive resolved to ids
+        conditions.append(f"CAST({column} AS VARCHAR) IN ({', '.join('?' * len(values))})")
         params.extend(values)
     amount = "i.pay_amount" if item_grain else "o.pay_amount"
     lines = "JOIN order_items i ON i.order_id = o.order_id" if item_grain else ""
@@ -212,7 +213,7 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
     import difflib
 
     for name, value in filters.items():
-        if name not in DIMENSION_COLUMNS:
+        if name not in DIMENSION_COLUMNS or name == "session":  # sessions are resolved (and refused) by id
             continue
         table, column = DIMENSION_COLUMNS[name]
         if not ctx.warehouse.has_table(table):
@@ -291,7 +292,8 @@ def metric_query(
             channel | segment | customer | source (live/shelf) | coupon | status; default none.
         period: token by the last order date: today, yesterday, last_7_days, this_month, last_month, this_year,
             last_year, 2025, 2025-06, 2025-Q3, 618, double11; default all.
-        filters: {dimension: value or list} or amount (order pay_amount: "0", ">=1000", "100-500"), e.g.
+        filters: {dimension: value or list} (session: "latest"/id) or amount (pay_amount "0", ">=1000",
+            "100-500"), e.g.
             {"region": "广东", "segment": "重要价值客户"}; default none.
         limit: top N groups (time: last N periods); default all (customers: 20).
         order: desc (default) | asc.
@@ -305,6 +307,10 @@ def metric_query(
     if not ctx.warehouse.has_table("orders") and ctx.warehouse.has_table("session_stats"):
         return _from_session_report(ctx, metric, dimension, period, filters, limit, order)
     filters = _segment_keys(filters)
+    if "session" in filters:  # one broadcast by id, title or "latest": its orders, by session id
+        from tools.live import resolve_session
+
+        filters = {**filters, "session": [resolve_session(ctx, v)[0] for v in _filter_values(filters["session"])]}
     by_status = "status" in (dimension, *filters)
     if by_status and metric not in catalog.load("metrics")["by_status"]["metrics"]:
         allowed = ", ".join(catalog.load("metrics")["by_status"]["metrics"])

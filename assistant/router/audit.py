@@ -137,6 +137,8 @@ def _filter_honoured(kind: str, value: Any, tool: str, args: dict[str, Any]) -> 
 def _breakdown_honoured(dimension: str, tool: str, args: dict[str, Any]) -> bool:
     if args.get("dimension") == dimension or args.get("grain") == dimension:
         return True
+    if dimension == "session" and args.get("session"):
+        return True  # "场次500777的漏斗": the word names the one session asked for
     if dimension in _NATURAL_BREAKDOWNS.get(tool, set()):
         return True
     # "美妆护肤这个品类": the dimension word names a filter that is applied.
@@ -292,7 +294,7 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
             continue
         if name == "coupon use" and (tool == "ab_test" or "coupon_share" in (args.get("features") or [])):
             continue
-        if name == "single session" and (args.get("session") or (
+        if name == "single session" and (args.get("session") or "session" in _args_filters(args) or (
                 args.get("dimension") == "session" and args.get("period"))):
             continue
         if name == "live vs shelf" and ("source" in _args_filters(args) or args.get("dimension") == "source"):

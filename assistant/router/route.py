@@ -145,6 +145,24 @@ def _funnel(f: Features, out: _Args) -> None:
     _period(f, out)
 
 
+# One broadcast: the latest ("最近一场", "the last session"), or one by id ("场次500777", "session 500777").
+_LATEST_SESSION = re.compile(r"最近一场|上一场|最后一场|最新一场|最近的一场|刚才那场|刚播完的?那场"
+                             r"|(?:the\s+)?(?:latest|last|most recent|previous|newest)\s+(?:live\s+)?"
+                             r"(?:session|stream|broadcast|livestream|show)(?!s)")
+_SESSION_BY_ID = re.compile(r"(?:session|场次|场次号|场次id|直播间?id|直播场次)\s*(?:id)?\s*[#:：=]?\s*"
+                            r"(\d{3,})|(?<![\d.])(\d{3,})\s*(?:这|那)?场(?:直播)?")
+_YESTERDAY_SESSION = re.compile(r"昨晚那场|昨天那场|昨晚的直播|昨天的直播"
+                                r"|yesterday'?s? (?:session|stream|broadcast|live)")
+
+
+def _one_session(f: Features) -> tuple[str, str] | None:
+    if m := _LATEST_SESSION.search(f.text):
+        return "latest", m.group(0)
+    if m := _SESSION_BY_ID.search(f.text):
+        return m.group(1) or m.group(2), m.group(0)
+    return None
+
+
 # "GPM最高的5场", "哪几场": 场 counting broadcasts (not 场观, a viewer count, or 市场).
 _SESSION_COUNTER = re.compile(r"(?:\d+|[一二两三四五六七八九十]+|几|哪)\s*场(?![观景均])")
 
@@ -343,6 +361,21 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
         out.set("k", int(m.group(1)), m.group(0))
     if tool == "metric_query" and has("compare") and f.period and _CHANGE.search(f.text):
         out.set("compare", "previous_period", _CHANGE.search(f.text).group(0))
+    if tool in ("live_performance", "funnel", "metric_query"):
+        if one := _one_session(f):
+            value, phrase = one
+            if tool == "metric_query":
+                out.args["filters"] = {**(out.args.get("filters") or {}), "session": value}
+                out.matched.append(f"{phrase}→filter session={value}")
+                if out.args.get("dimension") == "session":
+                    out.args.pop("dimension")
+            else:
+                out.set("session", value, phrase)
+                if tool == "funnel" and out.args.get("dimension") == "session":
+                    out.args.pop("dimension")  # the one broadcast's funnel, not a table of them
+        elif (m := _YESTERDAY_SESSION.search(f.text)) and "period" not in out.args:
+            out.set("period", "yesterday", m.group(0))  # yesterday's broadcasts, each on its row
+            out.set("dimension", "session", m.group(0))
     if tool == "metric_query" and "dimension" not in out.args and (share := SHARE.search(f.text)):
         # "退款订单占比", "share of orders from the live room": the filtered group beside the others, each with its
         # share of the total, is the answer; one figure for the group alone is not

@@ -1,0 +1,59 @@
+"""One broadcast, named as "the latest", by id or by title: its own figures in metric_query, live_performance
+and funnel, equal to pandas on its orders; an id the data lacks is "not found" with the latest sessions."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.router import route
+
+PAID = ["paid", "refunded"]
+
+
+@pytest.fixture(scope="module")
+def latest(raw_tables):
+    sessions = raw_tables["live_sessions"].sort_values(["start_time", "session_id"])
+    return sessions.iloc[-1]
+
+
+def test_latest_session_gmv_is_its_orders(engine, raw_tables, latest) -> None:
+    orders = raw_tables["orders"]
+    mine = orders[(orders["session_id"] == latest["session_id"]) & orders["status"].isin(PAID)]
+    answer = engine.run_tool("metric_query", {"metric": "gmv", "filters": {"session": "latest"}})
+    assert answer.ok, answer.error
+    assert float(answer.table().iloc[0]["gmv"]) == pytest.approx(mine["pay_amount"].sum())
+    by_id = engine.run_tool("metric_query", {"metric": "gmv", "filters": {"session": str(latest["session_id"])}})
+    assert by_id.table().equals(answer.table())
+
+
+def test_live_and_funnel_name_the_one_session(engine, raw_tables, latest) -> None:
+    orders = raw_tables["orders"]
+    mine = orders[(orders["session_id"] == latest["session_id"]) & orders["status"].isin(PAID)]
+    live = engine.run_tool("live_performance", {"session": "latest"}, "en")
+    assert live.ok and live.table()["session"].tolist() == [f"{latest['title']} #{latest['session_id']}"]
+    assert float(live.table().iloc[0]["gmv"]) == pytest.approx(mine["pay_amount"].sum())
+    assert live.answer.startswith(f"Session: {latest['title']} #{latest['session_id']}")
+    funnel = engine.run_tool("funnel", {"session": str(latest["session_id"])}, "en")
+    assert funnel.ok and funnel.tool_calls[0].resolved["session"]["session_id"] == latest["session_id"]
+    entered = engine.warehouse.df("SELECT count(DISTINCT customer_id) AS n FROM events WHERE session_id = ? "
+                                  "AND event_type = 'enter_live'", [int(latest["session_id"])])
+    assert funnel.table().iloc[0]["pairs"] == entered.iloc[0]["n"]
+
+
+@pytest.mark.parametrize("tool", ["live_performance", "funnel"])
+def test_a_session_the_data_lacks_is_not_found(engine, tool) -> None:
+    answer = engine.run_tool(tool, {"session": "123"}, "zh")
+    assert answer.error["code"] == "value_not_found" and "123" in answer.answer and "最近的场次" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "tool", "args"), [
+    ("最近一场直播的漏斗", "funnel", {"session": "latest"}),
+    ("上一场直播的观看人数", "live_performance", {"session": "latest", "metric": "viewers"}),
+    ("GMV for session 500777?", "metric_query", {"metric": "gmv", "filters": {"session": "500777"}}),
+    ("场次500777的转化漏斗", "funnel", {"session": "500777"}),
+    ("昨晚那场直播的转化率", "live_performance", {"period": "yesterday", "dimension": "session"}),
+])
+def test_one_session_questions_route_to_it(question, tool, args) -> None:
+    got = route(question)
+    assert got.tool == tool and got.dropped == []
+    assert all(got.args.get(k) == v for k, v in args.items()), got.args
