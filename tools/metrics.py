@@ -88,6 +88,18 @@ def _filter_values(value: Any) -> list[str]:
     return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
+def _window_conditions(window: Window, column: str) -> tuple[list[str], list[Any]]:
+    """Conditions keeping `column`'s dates inside the window, and their parameters."""
+    conditions, params = [], []
+    if window.start:
+        conditions.append(f"CAST({column} AS DATE) >= ?")
+        params.append(window.start)
+    if window.end:
+        conditions.append(f"CAST({column} AS DATE) <= ?")
+        params.append(window.end)
+    return conditions, params
+
+
 def build_metric_sql(
     metric: str, dimension: str | None, window: Window, filters: dict[str, Any]
 ) -> tuple[str, list[Any]]:
@@ -96,14 +108,7 @@ def build_metric_sql(
     used = [DIMENSIONS[d] for d in [dimension, *filters] if d in DIMENSIONS]
     item_grain = any(d.item_grain for d in used)
     aliases = sorted({d.join for d in used if d.join})
-    params: list[Any] = []
-    conditions = []
-    if window.start:
-        conditions.append("CAST(o.order_time AS DATE) >= ?")
-        params.append(window.start)
-    if window.end:
-        conditions.append("CAST(o.order_time AS DATE) <= ?")
-        params.append(window.end)
+    conditions, params = _window_conditions(window, "o.order_time")
     for name, value in filters.items():
         if name == "amount":
             condition, bounds = _amount_condition(value)
@@ -348,13 +353,7 @@ def _note_unpaid_only(ctx: Context, result: ToolResult, window: Window, frame: p
     """"How many buyers": the customers whose orders in the window were all unpaid or cancelled are not
     buyers, and are said apart, so a count of everyone in the export is one addition away."""
     statuses = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
-    conditions, params = [], []
-    if window.start:
-        conditions.append("CAST(order_time AS DATE) >= ?")
-        params.append(window.start)
-    if window.end:
-        conditions.append("CAST(order_time AS DATE) <= ?")
-        params.append(window.end)
+    conditions, params = _window_conditions(window, "order_time")
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     sql = (f"SELECT count(DISTINCT customer_id) AS customers, count(DISTINCT customer_id) FILTER "
            f"(WHERE status IN ({statuses})) AS buyers FROM orders {where}")
