@@ -552,11 +552,11 @@ def propose_mapping(raw: RawTable) -> TableMapping:
     hint = _raw_hint(raw)
     cands, profiles = _candidates(raw, hint)
     roles = _assign(cands)
-    kind = _decide_kind(roles, hint)
-    if kind == "orders" and "order_time" not in roles and "pay_time" in roles:
-        # the payment time is the only time of the order: it is the order time
+    if "order_time" not in roles and "pay_time" in roles:
+        # the payment time is the only time of the order: it is the order time (and the table's kind follows)
         m = roles.pop("pay_time")
         roles["order_time"] = replace(m, reason=m.reason + "; the only time of the order, so the order time")
+    kind = _decide_kind(roles, hint)
     if kind == "orders" and "order_time" not in roles and "signup_time" in roles:
         # a lone date column in an order table is the order time
         m = roles.pop("signup_time")
