@@ -39,7 +39,7 @@ def _same(expected: Any, got: Any, name: str) -> bool:
             return resolve_segment(expected, None)[1] == resolve_segment(got, None)[1]
         except Exception:  # noqa: BLE001 - an unknown name is simply not the same
             return expected == got
-    if name == "period" and isinstance(expected, str) and isinstance(got, str) and expected != got:
+    if name in ("period", "as_of") and isinstance(expected, str) and isinstance(got, str) and expected != got:
         # two spellings of one window ("2026-Q3" and "quarter:3" in 2026) are the same request
         from datetime import date
 
@@ -47,6 +47,8 @@ def _same(expected: Any, got: Any, name: str) -> bool:
         try:
             anchor = date(2026, 11, 15)  # the demo data's last order date, which the sets were written against
             a, b = resolve_period(expected, anchor), resolve_period(got, anchor)
+            if name == "as_of":  # an evaluation day: a month token means its last day
+                return a.end == b.end
             return (a.start, a.end) == (b.start, b.end)
         except Exception:  # noqa: BLE001 - an unreadable token is simply not the same
             return False

@@ -389,3 +389,14 @@ def test_listed_measures_are_each_answered() -> None:
     assert got.args["metric"] == "gmv" and [a["metric"] for a in got.also] == ["orders", "aov"]
     assert all(a["dimension"] == "host" and a["period"] == "last_month" for a in got.also)
     assert route("新客的客单价").also == [] and route("退款订单数").also == []  # a qualifier is no list
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("主播王小明上周GMV多少", "王小明"), ("Lucas这个主播上个月带货多少？", "Lucas"), ("达人张三三的转化率", "张三三"),
+])
+def test_a_host_the_data_lacks_is_named_as_unknown(question: str, name: str) -> None:
+    from assistant.router.names import find_unknown_names
+
+    vocabulary = _toy_vocabulary()
+    assert [u.name for u in find_unknown_names(question, vocabulary) if u.kind == "host"] == [name]
+    assert find_unknown_names("主播橙子姐姐上个月GMV多少", vocabulary) == []  # a host the data has

@@ -366,7 +366,8 @@ _ORDER_KINDS = {
                re.compile(r"货架|商城|非直播|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"), "live", "shelf"),
     "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|使用(?:了)?优惠券|券后|(?<!without )(?<!no )"
                           r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"),
-               re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"),
+               re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"
+                          r"|(?:vs\.?|versus|or|and|compared to)\s+(?:those\s+|ones\s+)?without(?![a-z])"),
                "coupon", "no_coupon"),
 }
 

@@ -31,7 +31,11 @@ _CJK_BEFORE_HOST = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?)\s*(?:这个|这位|�
 # After the word only with a mark that a name follows: 主播：王小明, 主播“王小明”, 主播 Wang
 _CJK_AFTER_HOST = re.compile(rf"{_HOST_WORD}\s*(?:[：:]\s*|[「“\"'])([\u4e00-\u9fffA-Za-z0-9_]{{2,12}}?)[」”\"']?"
                              r"(?=的|在|有|上|最近|这|那|近|本|今|去|昨|卖|带|直播|场|,|，|。|？|\?|\s|$|[」”\"'])")
-_EN_HOST = re.compile(r"(?<![A-Za-z])(?:host|streamer|anchor|presenter)\s+[\"“']?([A-Z][\w\u4e00-\u9fff]{1,20})")
+_EN_HOST = re.compile(r"(?<![A-Za-z])(?:host|streamer|anchor|presenter)\s+[\"“']?([A-Z][\w\u4e00-\u9fff]{1,20})"
+                      r"|(?<![A-Za-z])([A-Z][A-Za-z0-9_]{1,20})\s*(?:这个|这位|那位|那个)?\s*(?:主播|达人)")
+# "主播王大锤上个月GMV": a name right after the word, ended by a time, 的 or a verb of selling
+_CJK_AFTER_HOST_BARE = re.compile(
+    rf"{_HOST_WORD}\s*([\u4e00-\u9fff]{{2,4}}?)(?=上个?月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|近\d|的|在|带货|直播|卖|开播|gmv|GMV)")
 _QUOTED = re.compile(r"[「“\"']([^」”\"']{2,30})[」”\"']")
 _PRODUCT_MARK = re.compile(r"商品|产品|单品|货品|宝贝|product|item|sku", re.IGNORECASE)
 
@@ -80,7 +84,8 @@ def _host_candidates(question: str) -> list[str]:
         found.append(_clean(m.group(1)))
     for m in _CJK_AFTER_HOST.finditer(question):
         found.append(_clean(m.group(1)))
-    found += [m.group(1) for m in _EN_HOST.finditer(question)]
+    found += [m.group(1) or m.group(2) for m in _EN_HOST.finditer(question)]
+    found += [_clean(m.group(1)) for m in _CJK_AFTER_HOST_BARE.finditer(question)]
     # "女主播和男主播": a pair of kinds, not a name
     return [c for c in found if len(c) >= 2 and not _NOT_A_NAME.match(c) and not re.search(r"主播|达人", c)
             and not _FUNCTION_CHARS.search(c)]

@@ -49,6 +49,8 @@ _PROFILE_DIMENSIONS = ("region", "gender", "age_band", "channel", "category", "h
 _NON_REVENUE_METRICS = ("aov", "repurchase_rate", "refund_rate", "orders", "net_sales", "new_customers")
 FORECAST_METRICS = ("gmv", "orders", "buyers", "net_sales")
 _VALUE_WORDS = re.compile(r"价值|值多少|值钱|(?<![a-z])(?:worth|value)(?![a-z])")
+_EXPERIMENT = re.compile(r"a/?b|实验|对照|显著|significan|lift|uplift|control|treatment|experiment|split test|p-?value"
+                         r"|campaign|活动效果|有没有效果")
 # Tools that do something with one named segment.
 _SEGMENT_TASKS = ("export_segment", "segment_strategy", "segment_profile", "recommend_products", "churn_risk",
                   "customer_lifetime_value")
@@ -177,6 +179,11 @@ def score(f: Features) -> Scores:
         scores.add("export_segment", 3, f"rule: export {f.segment.phrase}")
     if ref is not None and scores.points["recommend_products"] > 0:
         scores.add("recommend_products", 3, f"rule: recommend for {f.segment.phrase}")
+
+    # "orders with coupon vs without", "用券和没用券的客单价": a split of orders by coupon use; only words of an
+    # experiment (A/B, 实验, 对照, lift, significant) ask for the campaign's test
+    if dimension == "coupon" and not _EXPERIMENT.search(f.text):
+        scores.add("metric_query", 6, "rule: orders split by coupon use")
 
     # "没付款的订单有多少", "cancelled orders last month": orders in a status are counted, not a funnel step
     if f.filters.get("status") and (f.count or f.metric):
