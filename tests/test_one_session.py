@@ -23,7 +23,8 @@ def test_latest_session_gmv_is_its_orders(engine, raw_tables, latest) -> None:
     assert answer.ok, answer.error
     assert float(answer.table().iloc[0]["gmv"]) == pytest.approx(mine["pay_amount"].sum())
     by_id = engine.run_tool("metric_query", {"metric": "gmv", "filters": {"session": str(latest["session_id"])}})
-    assert by_id.table().equals(answer.table())
+    # the same session by id: the same figure (sums may differ in the last float digit between runs)
+    assert float(by_id.table().iloc[0]["gmv"]) == pytest.approx(float(answer.table().iloc[0]["gmv"]))
 
 
 def test_live_and_funnel_name_the_one_session(engine, raw_tables, latest) -> None:
