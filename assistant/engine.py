@@ -214,12 +214,8 @@ def not_found(routed: Route, language: str) -> Answer:
 def merge_answers(first: Answer, more: Answer) -> Answer:
     """One answer for two calls of a listed question: texts in order (a shared data caveat said once), every
     call, table, chart, SQL and definition kept. An error in the second is said, the first still stands."""
-    text = more.answer
-    for caveat in first.caveats:
-        text = text.replace(caveat["message"], "")
-    lead = next((line for line in first.answer.split("\n\n")[:1] if first.caveats), "")
-    if lead and text.startswith(lead[:len(lead) - sum(len(c["message"]) for c in first.caveats)].rstrip()):
-        text = text.split("\n\n", 1)[-1]
+    # run_tool leads an answer with the dataset's caveats in a paragraph of their own: said once, by the first
+    text = more.answer.split("\n\n", 1)[-1] if more.caveats else more.answer
     first.answer = first.answer + "\n\n" + text.strip()
     first.tool_calls += more.tool_calls
     first.tables += more.tables

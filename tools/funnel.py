@@ -13,7 +13,7 @@ import pandas as pd
 
 from tools import definitions, fmt
 from tools.context import Context
-from tools.live import resolve_session, session_filter, window_params
+from tools.live import name_one_session, resolve_session, session_filter, window_params
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolResult
 from tools.timewindow import Window
@@ -103,11 +103,7 @@ def funnel(
     one = resolve_session(ctx, session)
     sql, params = build_funnel_sql(dimension, window, one[0] if one else None)
     frame = wh.df(sql, params)
-    result = _present(ctx, dimension, window, frame, sql, limit)
-    if one is not None:
-        result.answer = ctx.t(f"场次：{one[1]}。", f"Session: {one[1]}.") + "\n" + result.answer
-        result.params["session"] = {"session_id": one[0], "label": one[1]}
-    return result
+    return name_one_session(ctx, _present(ctx, dimension, window, frame, sql, limit), one)
 
 
 def _steps_table(ctx: Context, row: pd.Series) -> pd.DataFrame:

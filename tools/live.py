@@ -116,16 +116,29 @@ def _grouping(dimension: str) -> tuple[str, str, str, str]:
             "any_value(host_name) AS host_name, any_value(start_time) AS start_time,")
 
 
-def build_live_sql(dimension: str, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
+def _session_groups(dimension: str, window: Window, session_id: int | None) -> tuple[str, str, str, list[Any]]:
+    """What both live builders share: the sessions in scope keyed by host or session (`sess`), one row per group
+    (`groups`), the columns a session row carries into the SELECT, and the parameters."""
     where, params = session_filter(window, session_id)
-    paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
-    refunded = catalog.load("metrics")["refunded_status"]
     key, label, extra, keep = _grouping(dimension)
-    sql = f"""WITH sess AS (
+    sess = f"""sess AS (
   SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
   FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id
   WHERE {where}
-),
+)"""
+    groups = f"""groups AS (
+  SELECT grp_key, any_value(grp) AS grp, {keep}
+    count(*) AS sessions
+  FROM sess GROUP BY grp_key
+)"""
+    return sess, groups, "g.host_name, g.start_time," if extra else "", params
+
+
+def build_live_sql(dimension: str, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
+    sess, groups, carried, params = _session_groups(dimension, window, session_id)
+    paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
+    refunded = catalog.load("metrics")["refunded_status"]
+    sql = f"""WITH {sess},
 sales AS (
   SELECT x.grp_key,
     coalesce(sum(o.pay_amount) FILTER (WHERE o.status IN ({paid})), 0) AS gmv,
@@ -155,12 +168,8 @@ audience AS (
   FROM pairs p JOIN sess x ON x.session_id = p.session_id
   GROUP BY x.grp_key
 ),
-groups AS (
-  SELECT grp_key, any_value(grp) AS grp, {keep}
-    count(*) AS sessions
-  FROM sess GROUP BY grp_key
-)
-SELECT g.grp_key, g.grp, {'g.host_name, g.start_time,' if extra else ''} g.sessions,
+{groups}
+SELECT g.grp_key, g.grp, {carried} g.sessions,
   coalesce(a.gmv, 0) AS gmv, coalesce(a.orders, 0) AS orders, coalesce(a.buyers, 0) AS buyers,
   coalesce(v.viewers, 0) AS viewers, coalesce(v.views, 0) AS views, v.watch_time,
   coalesce(v.viewer_pairs, 0) AS viewer_pairs, coalesce(v.payer_pairs, 0) AS payer_pairs,
@@ -178,13 +187,8 @@ ORDER BY g.grp_key"""
 def build_report_sql(dimension: str, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
     """The same columns from a platform's session report (session_stats) when there are no viewer events:
     viewers, views, watch time, GMV, orders and buyers as the platform counted them per broadcast."""
-    where, params = session_filter(window, session_id)
-    key, label, extra, keep = _grouping(dimension)
-    sql = f"""WITH sess AS (
-  SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
-  FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id
-  WHERE {where}
-),
+    sess, groups, carried, params = _session_groups(dimension, window, session_id)
+    sql = f"""WITH {sess},
 reported AS (
   SELECT x.grp_key, sum(t.gmv) AS gmv, sum(t.orders) AS orders, sum(t.buyers) AS buyers,
     sum(t.viewers) AS viewers, sum(t.views) AS views,
@@ -194,12 +198,8 @@ reported AS (
   FROM session_stats t JOIN sess x ON x.session_id = t.session_id
   GROUP BY x.grp_key
 ),
-groups AS (
-  SELECT grp_key, any_value(grp) AS grp, {keep}
-    count(*) AS sessions
-  FROM sess GROUP BY grp_key
-)
-SELECT g.grp_key, g.grp, {'g.host_name, g.start_time,' if extra else ''} g.sessions,
+{groups}
+SELECT g.grp_key, g.grp, {carried} g.sessions,
   coalesce(r.gmv, 0) AS gmv, coalesce(r.orders, 0) AS orders, coalesce(r.buyers, 0) AS buyers,
   coalesce(r.viewers, 0) AS viewers, coalesce(r.views, 0) AS views, r.watch_time,
   coalesce(r.viewers, 0) AS viewer_pairs, coalesce(r.buyers, 0) AS payer_pairs,
@@ -268,16 +268,16 @@ def live_performance(
         sql, params = build_report_sql(dimension, window, session_id)
         result = _present(ctx, dimension, metric, window, wh.df(sql, params), sql, limit)
         result.answer = result.answer.replace(DEFINITION[ctx.language], REPORT_DEFINITION[ctx.language])
-        return _one_session(ctx, result, one)
+        return name_one_session(ctx, result, one)
     wh.require_tables("orders", "live_sessions", "events")
     wh.require_column("events", "watch_seconds")
     window = ctx.window(period)
     sql, params = build_live_sql(dimension, window, session_id)
     frame = wh.df(sql, params)
-    return _one_session(ctx, _present(ctx, dimension, metric, window, frame, sql, limit), one)
+    return name_one_session(ctx, _present(ctx, dimension, metric, window, frame, sql, limit), one)
 
 
-def _one_session(ctx: Context, result: ToolResult, one: tuple[int, str] | None) -> ToolResult:
+def name_one_session(ctx: Context, result: ToolResult, one: tuple[int, str] | None) -> ToolResult:
     """Name the broadcast a one-session answer is about, first."""
     if one is not None:
         result.answer = ctx.t(f"场次：{one[1]}。", f"Session: {one[1]}.") + "\n" + result.answer
