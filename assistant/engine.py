@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -109,6 +110,8 @@ class Engine:
                 answer = merge_answers(answer, self.run_tool(routed.tool, args, language))
         if routed.dropped:
             name_the_dropped(answer, routed, language)
+        for ask in routed.more:  # "…多少单？观看人数合计多少？": each further ask answered in turn
+            answer = merge_answers(answer, self.answer_route(ask, language))
         return answer
 
     def run_tool(self, name: str, args: dict[str, Any] | None = None, language: str = "en",
@@ -218,8 +221,20 @@ def merge_answers(first: Answer, more: Answer) -> Answer:
     text = more.answer.split("\n\n", 1)[-1] if more.caveats else more.answer
     first.answer = first.answer + "\n\n" + text.strip()
     first.tool_calls += more.tool_calls
-    first.tables += more.tables
-    first.charts += more.charts
+    taken = {t.name for t in first.tables}
+    renamed = {}
+    for table in more.tables:  # two calls may name their tables alike: each chart keeps its own table
+        name, n = table.name, 2
+        while name in taken:
+            name, n = f"{table.name}_{n}", n + 1
+        renamed[table.name] = name
+        taken.add(name)
+        first.tables.append(dataclasses.replace(table, name=name))
+    first.charts += [dataclasses.replace(c, table=renamed.get(c.table, c.table)) for c in more.charts]
+    first.files += more.files
+    first.not_applied += more.not_applied
+    first.options += [o for o in more.options if o not in first.options]
+    first.assumptions += [a for a in more.assumptions if a not in first.assumptions]
     first.sql += more.sql
     first.recommendations += [r for r in more.recommendations if r not in first.recommendations]
     names = {d.get("name") for d in first.definitions}

@@ -66,6 +66,8 @@ def right(case: dict[str, Any], answer: Any) -> bool:
         if isinstance(value, dict):
             return all(check(v) for v in value.values())
         if isinstance(value, list):
+            if len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], (int, float)):
+                return check(value[1])  # a [label, figure] pair: the figure is the answer, the label the key's
             return all(check(v) for v in value)
         return False
 
@@ -75,6 +77,7 @@ def right(case: dict[str, Any], answer: Any) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
+    parser.add_argument("--show", action="store_true", help="print the call, answer and expected figures of each miss")
     options = parser.parse_args(argv)
     data = yaml.safe_load((options.folder / "answers.yaml").read_text(encoding="utf-8"))
     os.environ["ASSISTANT_HOME"] = tempfile.mkdtemp(prefix="blind-files-")
@@ -106,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             outcome = ("right" if right(case, answer) else "wrong") if answer.tool_calls and answer.ok else "refused"
         counts[outcome] += 1
         print(f"{outcome:>13}  {case['id']}  {case['q'][:70]}")
+        if options.show and outcome in ("wrong", "refused"):
+            calls = [(c.name, c.args) for c in answer.tool_calls]
+            print(f"{'':>15}calls: {calls}\n{'':>15}expected: {case['expected']}")
+            print("".join(f"{'':>15}| {line}\n" for line in answer.answer.splitlines()[:14]), end="")
     print(" ".join(f"{k}={v}" for k, v in counts.items()), f"of {len(data['questions'])}")
     return 0
 

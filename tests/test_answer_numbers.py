@@ -74,8 +74,8 @@ def test_checker_reads_dates_and_skips_vetted_playbook_text():
 def test_checker_flags_numbers_the_result_does_not_hold(engine):
     answer = engine.run_tool("metric_query", {"metric": "gmv"}, "en")
     assert untraceable(answer, [answer.answer]) == []
-    shown = re.search(r"¥[\d,]+", answer.answer).group(0)
-    wrong = int(shown[1:].replace(",", "")) * 1.37
+    shown = re.search(r"¥[\d,]+(?:\.\d+)?", answer.answer).group(0)
+    wrong = float(shown[1:].replace(",", "")) * 1.37
     forged = [answer.answer.replace(shown, f"¥{wrong:,.0f}"),
               "Orders grew to 8,765 last week, 17.3% of them new.",
               "数据截至 2031-02-30。"]

@@ -152,8 +152,19 @@ def test_rfm_segments_cover_every_buyer(cdnow, truth) -> None:
     assert int(table[count].sum()) == truth["customer_id"].nunique()
 
 
+def test_buyers_by_how_often_they_bought_equal_pandas(cdnow, truth) -> None:
+    _, _, engine = cdnow
+    per_customer = truth.groupby("customer_id").size()
+    once = engine.ask("How many customers only ever bought once?")
+    assert once.tool_calls[0].args["metric"] == "one_time_buyers" and not once.not_applied
+    assert int(once.table().iloc[0]["one_time_buyers"]) == int((per_customer == 1).sum())
+    repeat = engine.ask("What share of customers ordered more than once?")
+    assert repeat.tool_calls[0].args["metric"] == "repurchase_rate" and not repeat.not_applied
+    assert float(repeat.table().iloc[0]["repurchase_rate"]) == pytest.approx((per_customer >= 2).mean())
+
+
 def test_a_condition_no_tool_applies_is_named(cdnow) -> None:
     _, _, engine = cdnow
-    answer = engine.ask("How many customers bought only once?")
+    answer = engine.ask("How many customers bought in the evening?")
     assert any(d["kind"] == "condition" for d in answer.not_applied)
-    assert answer.answer.startswith("⚠️ Not applied: “bought only once”")
+    assert answer.answer.startswith("⚠️ Not applied: “evening”")

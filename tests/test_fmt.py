@@ -65,3 +65,12 @@ def test_by_unit_follows_the_metric_unit():
     assert fmt.by_unit(67_218_299, "currency", "zh") == "¥6721.83万"
     assert fmt.by_unit(0.304, "rate", "en") == "30.4%"
     assert fmt.by_unit(199_602, "count", "en") == "199,602"
+
+
+def test_the_figure_asked_for_is_exact_with_its_reading_after_it() -> None:
+    assert fmt.exact(26987.31, "currency", "zh") == "¥26,987.31（约2.70万）"
+    assert fmt.exact(26987.31, "currency", "en") == "¥26,987.31"
+    assert fmt.exact(75396, "count", "zh") == "75,396（约7.54万）"
+    assert fmt.exact(75396, "count", "zh", reading=False) == "75,396"
+    assert fmt.exact(746, "count", "zh") == "746"
+    assert fmt.exact(0.123, "rate", "zh") == "12.3%"

@@ -33,6 +33,9 @@ LIMITED = [
     ("how do we compare with the shop next door", "unanswerable", "competitors"),
     ("千川投流的ROI多少", "unanswerable", "ad_spend"),
     ("毛利率最高的商品", "unanswerable", "cost_margin"),
+    ("付款客户里会员占多少？", "unanswerable", "membership"),
+    ("how much do our members spend vs non-members", "unanswerable", "membership"),
+    ("小雅的账号现在有多少粉丝？", "unanswerable", "membership"),
 ]
 
 # Analytics questions near those marks that must still reach a tool.
@@ -41,6 +44,7 @@ NOT_LIMITED = [
     "订单里各状态分别有多少单？", "上个月退款金额多少", "how did GMV change vs last month", "turn viewers into buyers",
     "把沉睡客户导出来我发短信", "GMV trend as of last month", "set of customers who bought twice",
     "哪个主播转化率最高", "how much was refunded last month", "GMV调高了多少", "这个月GMV提高了多少",
+    "查下会员号100000456", "tips for keeping our VIP customers happy",
 ]
 
 

@@ -26,12 +26,15 @@ def reference(orders: pd.DataFrame, metric: str) -> float:
         "aov": paid["pay_amount"].sum() / len(paid),
         "spend_per_buyer": paid["pay_amount"].sum() / paid["customer_id"].nunique(),
         "repurchase_rate": (per_customer >= 2).sum() / len(per_customer),
+        "repeat_buyers": (per_customer >= 2).sum(),
+        "one_time_buyers": (per_customer == 1).sum(),
         "refund_rate": (orders["status"] == "refunded").sum() / len(paid),
     }
     return values[metric]
 
 
-METRICS = ["gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "refund_rate"]
+METRICS = ["gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
+           "one_time_buyers", "refund_rate"]
 
 
 @pytest.mark.parametrize("metric", METRICS)
@@ -234,3 +237,49 @@ def test_buyers_say_how_many_customers_had_only_unpaid_orders(engine, raw_tables
     row = answer.table().iloc[0]
     assert (row["unpaid_only_customers"], row["customers_in_orders"]) == (unpaid_only, everyone)
     assert f"{unpaid_only:,}" in answer.answer and f"{everyone:,}" in answer.answer
+
+
+def test_weekend_and_day_of_week_split_orders_by_when_they_were_placed(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    paid = orders[orders["status"].isin(PAID)]
+    weekend = paid["order_time"].dt.dayofweek >= 5
+    split = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "weekday"}, "en").table()
+    got = dict(zip(split["weekday"], split["gmv"]))
+    assert got["weekends"] == pytest.approx(paid.loc[weekend, "pay_amount"].sum())
+    assert got["weekdays"] == pytest.approx(paid.loc[~weekend, "pay_amount"].sum())
+    one = engine.run_tool("metric_query", {"metric": "buyers", "filters": {"weekday": "weekend"}}, "zh")
+    assert int(one.table().iloc[0]["buyers"]) == paid.loc[weekend, "customer_id"].nunique()
+    assert "（周末）" in one.answer  # the value says itself, not "周末/工作日=weekend"
+    days = engine.run_tool("metric_query", {"metric": "orders", "dimension": "day_of_week"}).table()
+    expected = paid["order_time"].dt.dayofweek.value_counts()
+    assert {int(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].index(d.split()[0])): n
+            for d, n in zip(days["day_of_week"], days["orders"])} == expected.to_dict()
+
+
+def test_new_and_returning_buyers_of_a_window(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    paid = orders[orders["status"].isin(PAID)]
+    first = paid.groupby("customer_id")["order_time"].min()
+    end = orders["order_time"].max().normalize()
+    start = (end.replace(day=1) - pd.Timedelta(days=1)).replace(day=1)  # last full month
+    window = paid[(paid["order_time"] >= start) & (paid["order_time"] < end.replace(day=1))]
+    returning = window["customer_id"].map(first) < start
+    answer = engine.run_tool("metric_query", {"metric": "buyers", "dimension": "buyer_type", "period": "last_month"},
+                             "en")
+    got = dict(zip(answer.table()["buyer_type"], answer.table()["buyers"]))
+    assert got == {"returning buyers": window.loc[returning, "customer_id"].nunique(),
+                   "new buyers": window.loc[~returning, "customer_id"].nunique()}
+    assert any(d["name"] == "by_buyer_type" for d in answer.definitions)
+    gmv = engine.run_tool("metric_query", {"metric": "gmv", "period": "last_month",
+                                           "filters": {"buyer_type": "returning"}}, "zh")
+    assert float(gmv.table().iloc[0]["gmv"]) == pytest.approx(window.loc[returning, "pay_amount"].sum())
+    assert "（老客）" in gmv.answer and "首笔已支付订单早于时间窗" in gmv.answer
+    everyone = engine.run_tool("metric_query", {"metric": "buyers", "dimension": "buyer_type"}, "en").table()
+    assert list(everyone["buyer_type"]) == ["new buyers"]  # over all data nobody bought before the window
+
+
+def test_a_headline_figure_is_exact_with_its_wan_reading(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    total = orders.loc[orders["status"].isin(PAID), "pay_amount"].sum()
+    answer = engine.run_tool("metric_query", {"metric": "gmv"}, "zh")
+    assert f"¥{total:,.2f}（约{total / 1e4:.2f}万）" in answer.answer

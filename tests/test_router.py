@@ -400,3 +400,56 @@ def test_a_host_the_data_lacks_is_named_as_unknown(question: str, name: str) -> 
     vocabulary = _toy_vocabulary()
     assert [u.name for u in find_unknown_names(question, vocabulary) if u.kind == "host"] == [name]
     assert find_unknown_names("主播橙子姐姐上个月GMV多少", vocabulary) == []  # a host the data has
+
+
+@pytest.mark.parametrize(("question", "args"), [
+    # a refund said after the order ("订单退款成功了", "orders had a refund")
+    ("3到5月有多少笔订单退款成功了？", {"metric": "orders", "period": "months:3-5", "filters": {"status": "refunded"}}),
+    ("How many orders had a refund last month?", {"metric": "orders", "filters": {"status": "refunded"}}),
+    # how often a customer bought: the repurchase rate when a share is asked, else a count of such buyers
+    ("What share of customers ordered more than once?", {"metric": "repurchase_rate"}),
+    ("买过两次及以上的客户有多少", {"metric": "repeat_buyers"}),
+    ("How many customers only ever bought once?", {"metric": "one_time_buyers"}),
+    ("repurchase rate (customers with 2+ paid orders)", {"metric": "repurchase_rate"}),
+    # when in the week
+    ("上个月周末的GMV", {"metric": "gmv", "period": "last_month", "filters": {"weekday": "weekend"}}),
+    ("周末和工作日的客单价对比", {"metric": "aov", "dimension": "weekday"}),
+    ("星期几的订单最多", {"metric": "orders", "dimension": "day_of_week"}),
+    ("周末下单的客户有多少", {"metric": "buyers", "filters": {"weekday": "weekend"}}),
+    # new or returning within a window
+    ("上个月新老客的GMV占比", {"metric": "gmv", "dimension": "buyer_type", "period": "last_month"}),
+    ("上个月新客和老客的客单价", {"metric": "aov", "dimension": "buyer_type", "period": "last_month"}),
+    ("上个月老客贡献了多少GMV", {"metric": "gmv", "period": "last_month", "filters": {"buyer_type": "returning"}}),
+    ("new vs returning customers last month", {"metric": "buyers", "dimension": "buyer_type"}),
+    # half a month; a shop's own name; what was paid
+    ("6月上半月的GMV", {"metric": "gmv", "period": "month:6:h1"}),
+    ("GMV in the second half of May 2026", {"metric": "gmv", "period": "2026-05:h2"}),
+    ("有赞商城3到5月有多少个付款客户", {"metric": "buyers", "period": "months:3-5"}),
+    ("Total amount actually paid last month", {"metric": "gmv", "period": "last_month"}),
+])
+def test_kinds_of_order_and_buyer_questions_compose(question: str, args: dict) -> None:
+    got = route(question)
+    assert got is not None and got.tool == "metric_query" and got.dropped == [], (question, got)
+    assert {k: got.args.get(k) for k in args} == args
+    assert "source" not in (got.args.get("filters") or {})  # 有赞商城 is the shop, not the shelf
+
+
+def test_a_named_host_gets_that_hosts_sessions(engine) -> None:
+    routed = route("小雅上个月的转化率", engine.vocabulary)
+    assert (routed.tool, routed.args.get("host")) == ("live_performance", "小雅")
+    one = engine.run_tool("live_performance", {"host": "小雅"}, "zh")
+    every = engine.run_tool("live_performance", {}, "zh").table().set_index("host")
+    row = one.table().set_index("host").loc["小雅"]
+    assert len(one.table()) == 1 and one.answer.startswith("主播：小雅。")
+    for column in ("sessions", "gmv", "orders", "viewers"):
+        assert row[column] == pytest.approx(every.loc["小雅", column])
+    assert one.tool_calls[0].resolved["overall"]["sessions"] == every.loc["小雅", "sessions"]
+    missing = engine.run_tool("live_performance", {"host": "王小明"}, "zh")
+    assert missing.error["code"] == "value_not_found" and "王小明" in missing.answer
+
+
+def test_an_adverb_is_not_a_hosts_name(engine) -> None:
+    from assistant.router.names import find_unknown_names
+
+    assert find_unknown_names("4月份一共播了多少场？", engine.vocabulary) == []
+    assert find_unknown_names("上个月总共带货多少", engine.vocabulary) == []

@@ -345,3 +345,20 @@ def test_year_earlier_window() -> None:
     leap = year_earlier_window(resolve_period("2028-02-01..2028-02-29", date(2028, 3, 1)))
     assert (leap.start, leap.end) == (d("2027-02-01"), d("2027-02-28"))
     assert year_earlier_window(resolve_period(None, ANCHOR)) is None
+
+
+@pytest.mark.parametrize(("token", "start", "end"), [
+    ("month:6:h1", date(2026, 6, 1), date(2026, 6, 15)),
+    ("month:6:h2", date(2026, 6, 16), date(2026, 6, 30)),
+    ("2025-02:h2", date(2025, 2, 16), date(2025, 2, 28)),
+    ("month:11:h1", date(2026, 11, 1), date(2026, 11, 15)),
+])
+def test_half_months(token: str, start: date, end: date) -> None:
+    window = resolve_period(token, date(2026, 11, 15))
+    assert (window.start, window.end) == (start, end)
+    assert ("上半月" if token.endswith("h1") else "下半月") in window.label_zh
+
+
+def test_a_half_month_not_begun_is_said() -> None:
+    with pytest.raises(PeriodError, match="after the data's last order date"):
+        resolve_period("month:11:h2", date(2026, 11, 15))

@@ -93,11 +93,11 @@ def export_segment(
 
     Only when a file or list is asked for. Formula-like cells are neutralised.
     Args:
-        segment: key, zh/en name or alias (e.g. "hibernating", "沉睡客户", "champions"); required.
+        segment: key, zh/en name or alias ("hibernating", "沉睡客户"); required.
         scheme: rfm | cn8 | lifecycle when the name is ambiguous; default from the name.
         format: csv (default, UTF-8 BOM) | xlsx.
         include_personal: nickname and phone; only when the person ticked it in the app/CLI (default false).
-        holdout: share 0-0.5 marked "control", not contacted, to measure it (default 0; 0.2-0.3 advised).
+        holdout: share 0-0.5 marked "control", not contacted (default 0; 0.2-0.3 advised).
     Example: "把沉睡客户导出成Excel，留20%对照组" -> {"segment": "沉睡客户", "format": "xlsx", "holdout": 0.2};
         "Export the at-risk customers" -> {"segment": "at_risk"}
     """

@@ -3,6 +3,8 @@
 - Chinese: amounts and counts of 10,000 or more in 万 (1e4) or 亿 (1e8) with two decimals
   (¥185.02万, 1.20亿, 1.47万 人); smaller ones with thousands separators (¥1,518, 2,142).
 - English: thousands separators, no abbreviation (¥1,850,210; 14,717).
+- The one figure a person asked for ("5月观看人数合计多少") is exact in Chinese too, the 万 form after it:
+  75,396（约7.54万）, ¥26,987.31（约2.70万）: checkable against the source to the cent (`exact`).
 - Money: two decimals below ¥1,000 (¥45.62), none from ¥1,000 up (¥1,518).
 - Rates and shares: percent with one decimal everywhere (12.3%).
 - Changes of a rate: percentage points with one decimal and a sign (+4.4 pp / +4.4 个百分点).
@@ -38,6 +40,17 @@ def money(value: Any, language: str) -> str:
     decimals = 2 if abs(float(value)) < 1000 else 0
     sign = "-" if float(value) < 0 else ""
     return sign + "¥" + number(abs(float(value)), language, decimals)
+
+
+def exact(value: Any, unit: str, language: str, reading: bool = True) -> str:
+    """A headline amount or count to the unit, with its 万/亿 reading after it in Chinese (unless `reading`
+    is off: inside a parenthesis of its own, or beside others)."""
+    if unit not in ("currency", "count") or _is_missing(value):
+        return by_unit(value, unit, language)
+    sign = "-" if float(value) < 0 else ""
+    full = f"{sign}¥{abs(float(value)):,.2f}" if unit == "currency" else number(value, "en")
+    short = by_unit(value, unit, language)
+    return f"{full}（约{short.lstrip('-¥')}）" if reading and short[-1] in "万亿" else full
 
 
 def percent(value: Any) -> str:

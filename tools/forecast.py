@@ -452,9 +452,9 @@ def sales_forecast(
         metric: gmv (default) | orders | buyers.
         horizon: periods ahead (default 30; max 366 days, 53 weeks, 12 months).
         grain: day (default) | week | month.
-        dimension: category | host: also forecast the top ones; default none (total only).
+        dimension: category | host: also forecast the top ones; default none.
         value: one category or host name (needs dimension), e.g. "美妆护肤".
-        limit: categories/hosts without value (default 5).
+        limit: top categories/hosts (default 5).
     Example: "预测未来30天的GMV" -> {"horizon": 30};
         "Monthly orders for the next 3 months" -> {"metric": "orders", "grain": "month", "horizon": 3}
     """

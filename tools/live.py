@@ -17,6 +17,8 @@ Figures (orders are the session's orders, `orders.session_id`; events are `event
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from typing import Any, Literal
 
 import pandas as pd
@@ -116,10 +118,13 @@ def _grouping(dimension: str) -> tuple[str, str, str, str]:
             "any_value(host_name) AS host_name, any_value(start_time) AS start_time,")
 
 
-def _session_groups(dimension: str, window: Window, session_id: int | None) -> tuple[str, str, str, list[Any]]:
+def _session_groups(dimension: str, window: Window, session_id: int | None,
+                    host: str | None = None) -> tuple[str, str, str, list[Any]]:
     """What both live builders share: the sessions in scope keyed by host or session (`sess`), one row per group
     (`groups`), the columns a session row carries into the SELECT, and the parameters."""
     where, params = session_filter(window, session_id)
+    if host is not None:  # one host's broadcasts (the name as resolve_host found it in the data)
+        where, params = f"{where} AND h.host_name = ?", [*params, host]
     key, label, extra, keep = _grouping(dimension)
     sess = f"""sess AS (
   SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
@@ -134,8 +139,9 @@ def _session_groups(dimension: str, window: Window, session_id: int | None) -> t
     return sess, groups, "g.host_name, g.start_time," if extra else "", params
 
 
-def build_live_sql(dimension: str, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
-    sess, groups, carried, params = _session_groups(dimension, window, session_id)
+def build_live_sql(dimension: str, window: Window, session_id: int | None = None,
+                   host: str | None = None) -> tuple[str, list[Any]]:
+    sess, groups, carried, params = _session_groups(dimension, window, session_id, host)
     paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
     refunded = catalog.load("metrics")["refunded_status"]
     sql = f"""WITH {sess},
@@ -184,10 +190,11 @@ ORDER BY g.grp_key"""
     return sql, params
 
 
-def build_report_sql(dimension: str, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
+def build_report_sql(dimension: str, window: Window, session_id: int | None = None,
+                   host: str | None = None) -> tuple[str, list[Any]]:
     """The same columns from a platform's session report (session_stats) when there are no viewer events:
     viewers, views, watch time, GMV, orders and buyers as the platform counted them per broadcast."""
-    sess, groups, carried, params = _session_groups(dimension, window, session_id)
+    sess, groups, carried, params = _session_groups(dimension, window, session_id, host)
     sql = f"""WITH {sess},
 reported AS (
   SELECT x.grp_key, sum(t.gmv) AS gmv, sum(t.orders) AS orders, sum(t.buyers) AS buyers,
@@ -243,6 +250,7 @@ def live_performance(
     period: str | None = None,
     limit: int | None = None,
     session: str | None = None,
+    host: str | None = None,
 ) -> ToolResult:
     """How do hosts (主播) or live sessions (场次) perform? GMV, viewers, watch time, conversion, GPM, refunds, ranked.
 
@@ -250,9 +258,10 @@ def live_performance(
     Args:
         dimension: host (default) | session.
         metric: ranking: gmv (default) | orders | viewers | watch_time | conversion_rate | gpm | refund_rate.
-        period: period token by session start (e.g. "last_30_days", "618"); default all.
+        period: by session start (e.g. "last_30_days", "618"); default all.
         limit: rows (default all hosts / top 20 sessions).
         session: one broadcast: "latest", id or title.
+        host: one host's sessions (name).
     Example: "上个月哪个主播转化率最高？" -> {"metric": "conversion_rate", "period": "last_month"};
         "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
@@ -261,20 +270,48 @@ def live_performance(
     session_id = one[0] if one else None
     if one:
         dimension = "session"  # the one broadcast's own row
+    host = resolve_host(ctx, host)
     if not wh.has_table("events") and wh.has_table("session_stats"):
         # an imported session report: the platform's per-broadcast figures stand in for viewer events
         wh.require_tables("live_sessions", "session_stats")
         window = ctx.window(period)
-        sql, params = build_report_sql(dimension, window, session_id)
+        sql, params = build_report_sql(dimension, window, session_id, host)
         result = _present(ctx, dimension, metric, window, wh.df(sql, params), sql, limit)
         result.answer = result.answer.replace(DEFINITION[ctx.language], REPORT_DEFINITION[ctx.language])
-        return name_one_session(ctx, result, one)
+        return name_one_host(ctx, name_one_session(ctx, result, one), host)
     wh.require_tables("orders", "live_sessions", "events")
     wh.require_column("events", "watch_seconds")
     window = ctx.window(period)
-    sql, params = build_live_sql(dimension, window, session_id)
+    sql, params = build_live_sql(dimension, window, session_id, host)
     frame = wh.df(sql, params)
-    return name_one_session(ctx, _present(ctx, dimension, metric, window, frame, sql, limit), one)
+    return name_one_host(ctx, name_one_session(ctx, _present(ctx, dimension, metric, window, frame, sql, limit), one),
+                         host)
+
+
+def resolve_host(ctx: Context, host: str | None) -> str | None:
+    """The host a question names, as the data spells it (exact, else the one name containing it); a host the
+    data does not have is "not found" with the nearest names, never another host's figures."""
+    if host is None or not str(host).strip():
+        return None
+    wh = ctx.warehouse
+    wh.require_tables("hosts")
+    wanted = str(host).strip()
+    found = wh.df("SELECT host_name FROM hosts WHERE host_name = ? OR host_name ILIKE ? "
+                  "ORDER BY host_name = ? DESC, length(host_name) LIMIT 1", [wanted, f"%{wanted}%", wanted])
+    if found.empty:
+        names = wh.df("SELECT host_name FROM hosts ORDER BY host_name")["host_name"].astype(str).tolist()
+        near = sorted(names, key=lambda n: -SequenceMatcher(None, n, wanted).ratio())[:3]
+        raise ToolError("value_not_found", f"There is no host '{wanted}' in the data. Nearest: {', '.join(near)}.",
+                        f"数据里没有主播“{wanted}”。最接近的主播：{'、'.join(near)}。")
+    return str(found.iloc[0]["host_name"])
+
+
+def name_one_host(ctx: Context, result: ToolResult, host: str | None) -> ToolResult:
+    """Name the host a one-host answer is about, first."""
+    if host is not None:
+        result.answer = ctx.t(f"主播：{host}。", f"Host: {host}.") + "\n" + result.answer
+        result.params["host"] = host
+    return result
 
 
 def name_one_session(ctx: Context, result: ToolResult, one: tuple[int, str] | None) -> ToolResult:
@@ -339,8 +376,8 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
     watch_en = f", {watch:.2f} minutes watched per viewer" if watch is not None else ""
     overall = ctx.t(
         f"{window_label}共 {scope_zh}，"
-        f"GMV {fmt.money(total_gmv, lang)}，成交 {fmt.number(n_orders, lang)} 单，观看 {fmt.number(n_viewers, lang)} 人"
-        f"（{fmt.number(views, lang)} 次）{watch_zh}，整体转化率 {fmt.percent(overall_conv)}，"
+        f"GMV {fmt.exact(total_gmv, 'currency', lang)}，成交 {fmt.exact(n_orders, 'count', lang, False)} 单，"
+        f"观看 {fmt.exact(n_viewers, 'count', lang, False)} 人（{fmt.exact(views, 'count', lang, False)} 次）{watch_zh}，整体转化率 {fmt.percent(overall_conv)}，"
         f"GPM {fmt.money(overall_gpm, lang)}。",
         f"{window_label}: {scope_en}, GMV "
         f"{fmt.money(total_gmv, lang)}, {fmt.number(n_orders, lang)} orders, {fmt.number(n_viewers, lang)} viewers "

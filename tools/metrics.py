@@ -15,8 +15,8 @@ from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
-    "gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "refund_rate",
-    "new_customers",
+    "gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
+    "one_time_buyers", "refund_rate", "new_customers",
 ]
 Compare = Literal["previous_period", "last_year"]
 # The window a comparison needs when the question names none ("环比" alone = the last full month
@@ -25,7 +25,8 @@ CUSTOMER_RANKING_DEFAULT = 20
 _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_year"}
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "region", "gender",
-    "age_band", "channel", "segment", "customer", "source", "coupon", "status",
+    "age_band", "channel", "segment", "customer", "source", "coupon", "status", "weekday", "day_of_week",
+    "buyer_type",
 ]
 
 
@@ -62,6 +63,15 @@ DIMENSIONS: dict[str, DimensionSpec] = {
                             "coupon used (coupon / no_coupon)"),
     # paid / refunded / cancelled as the import read them; see by_status in data/metrics.yaml
     "status": DimensionSpec("o.status", None, "订单状态", "order status"),
+    # When in the week the order was placed: weekend (Saturday, Sunday) or weekday; or the day itself.
+    "weekday": DimensionSpec("CASE WHEN isodow(o.order_time) >= 6 THEN 'weekend' ELSE 'weekday' END", None,
+                             "周末/工作日（weekend / weekday）", "weekend or weekday"),
+    "day_of_week": DimensionSpec("list_extract(['Mon 周一', 'Tue 周二', 'Wed 周三', 'Thu 周四', 'Fri 周五', 'Sat 周六', "
+                                 "'Sun 周日'], isodow(o.order_time))", None, "星期几", "day of week"),
+    # New or returning in the window: a buyer whose first-ever paid order is before the window is returning
+    # (老客); over all data everyone is new. {window_start} is the window's first day, filled in by the builder.
+    "buyer_type": DimensionSpec("CASE WHEN fp.first_paid < {window_start} THEN 'returning' ELSE 'new' END", "fp",
+                                "新客/老客（new / returning）", "new or returning buyer"),
 }
 
 _JOINS = {
@@ -70,6 +80,8 @@ _JOINS = {
     "s": ("live_sessions", "LEFT JOIN live_sessions s ON s.session_id = o.session_id"),
     "p": ("products", "JOIN products p ON p.product_id = i.product_id"),
     "seg": ("orders", "LEFT JOIN rfm_segments seg ON seg.customer_id = o.customer_id"),
+    "fp": ("orders", "LEFT JOIN (SELECT customer_id, min(order_time) AS first_paid FROM orders "
+                     "WHERE status IN ({paid_statuses}) GROUP BY customer_id) fp ON fp.customer_id = o.customer_id"),
 }
 
 
@@ -147,7 +159,10 @@ per_customer AS (
 SELECT grp, {spec['sql']} AS value,
   sum(paid_orders) AS base_orders, count(*) FILTER (WHERE paid_orders > 0) AS base_buyers
 FROM per_customer GROUP BY grp"""
-    return sql, params
+    # a date of our own window (never text from a question) marks where "returning" begins
+    start = f"TIMESTAMP '{window.start.isoformat()}'" if window.start else "TIMESTAMP '0001-01-01'"
+    paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
+    return sql.replace("{window_start}", start).replace("{paid_statuses}", paid), params
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -288,21 +303,21 @@ def metric_query(
 ) -> ToolResult:
     """What is GMV, net sales, orders, buyers, AOV/客单价, spend per buyer, repurchase/refund rate, new buyers?
 
-    repurchase_rate = share of a window's buyers with 2+ orders; "N-day repurchase after the first order" is
-    cohort_retention.
+    repurchase_rate = share of buyers with 2+ orders (repeat_buyers; one_time_buyers: 1);
+    "N-day repurchase after the first order" is cohort_retention.
     Args:
         metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
-            refund_rate | new_customers.
+            repeat_buyers | one_time_buyers | refund_rate | new_customers.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
-            channel | segment | customer | source (live/shelf) | coupon | status; default none.
-        period: token by the last order date: today, yesterday, last_7_days, this_month, last_month, this_year,
-            last_year, 2025, 2025-06, 2025-Q3, 618, double11; default all.
+            channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week |
+            buyer_type (new/returning).
+        period: by the last order date: today, last_7_days, this_month, last_month, this_year, 2025, 2025-06,
+            2025-Q3, 618; default all.
         filters: {dimension: value or list} (session: "latest"/id) or amount (pay_amount "0", ">=1000",
-            "100-500"), e.g.
-            {"region": "广东", "segment": "重要价值客户"}; default none.
-        limit: top N groups (time: last N periods); default all (customers: 20).
+            "100-500"), e.g. {"region": "广东", "segment": "重要价值客户"}.
+        limit: top N groups (time: last N periods); default all (customers 20).
         order: desc (default) | asc.
-        compare: previous_period (环比) | last_year (同比): adds the earlier value and % change; default none.
+        compare: previous_period (环比) | last_year (同比): adds the earlier value, % change.
     Example: "上个月广东女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female",
         "region": "广东"}};
         "GMV by host this year, top 5" -> {"dimension": "host", "period": "this_year", "limit": 5}
@@ -344,6 +359,11 @@ def metric_query(
         result.answer += "\n" + note[ctx.language]
         result.definitions.append({"name": "by_status", "zh": "按订单状态", "en": "By order status", "kind": "metric",
                                    "formula": note[ctx.language], "definition": dict(note)})
+    if "buyer_type" in (dimension, *filters):
+        note = catalog.load("metrics")["by_buyer_type"]["definition"]
+        result.answer += "\n" + note[ctx.language]
+        result.definitions.append({"name": "by_buyer_type", "zh": "新客/老客", "en": "New or returning buyer",
+                                   "kind": "metric", "formula": note[ctx.language], "definition": dict(note)})
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare)
     return result
@@ -384,6 +404,8 @@ def _from_session_report(ctx: Context, metric: str, dimension: str | None, perio
                          filters: dict[str, Any], limit: int | None, order: str) -> ToolResult:
     """GMV, orders and buyers summed over the report's sessions (by session start), when the dataset is a
     live-session report without an order export. Anything else needs the orders and says so."""
+    if filters.get("source") == "live":  # every figure of a live-session report is the live room's
+        filters = {k: v for k, v in filters.items() if k != "source"}
     if metric not in _REPORT_METRICS or (dimension and dimension not in _REPORT_DIMENSIONS) \
             or set(filters) - {"host"}:
         raise ToolError(
@@ -508,7 +530,7 @@ def _present(
         if spec["unit"] == "count" and (value is None or pd.isna(value)):
             value = 0  # no orders in the window: none counted, not unknown ("新客数为 0", not "—")
             frame = pd.DataFrame({"grp": ["all"], "value": [0], "base_orders": [0], "base_buyers": [0]})
-        shown = fmt.by_unit(value, spec["unit"], lang)
+        shown = fmt.exact(value, spec["unit"], lang)
         answer = ctx.t(f"{window_label}{scope}的{name}为 {shown}。", f"{name} for {window_label}{scope}: {shown}.")
         table = _with_sample_size(frame.drop(columns=["grp"]).rename(columns={"value": metric}), metric, spec)
         table.insert(0, "period", [window_label] * len(table))
@@ -518,6 +540,9 @@ def _present(
     table = frame.rename(columns={"grp": dimension, "value": metric}).reset_index(drop=True)
     table = _with_sample_size(table, metric, spec)
     table[dimension] = table[dimension].astype(str)
+    if any(key == dimension for key, _ in _VALUE_NAMES):  # "周末" / "老客" rows, in the answer's language
+        names = {v: pair[0 if lang == "zh" else 1] for (key, v), pair in _VALUE_NAMES.items() if key == dimension}
+        table[dimension] = table[dimension].map(lambda v: names.get(v, v))
     if dimension == "segment":
         names = {k: v[lang] for k, v in catalog.segments("rfm").items()}
         table[dimension] = table[dimension].map(lambda key: names.get(key, key))
@@ -548,6 +573,12 @@ def _params(window: Window) -> dict[str, Any]:
                    "label": {"zh": window.label_zh, "en": window.label_en}}}
 
 
+# Filter values that say themselves without their dimension's name: "（周末）", not "（周末/工作日=weekend）".
+_VALUE_NAMES = {("weekday", "weekend"): ("周末", "weekends"), ("weekday", "weekday"): ("工作日", "weekdays"),
+                ("buyer_type", "returning"): ("老客", "returning buyers"), ("buyer_type", "new"): ("新客", "new buyers")}
+# (a breakdown by these shows the same names on its rows)
+
+
 def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
     if not filters:
         return ""
@@ -572,8 +603,10 @@ def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
             return str(value)
         return "/".join(shown(key, v) for v in _filter_values(value))
 
-    parts = [f"{label(k)}{'' if k == 'amount' and str(v)[:1] in '<>' else '='}{value_of(k, v)}"
-             for k, v in filters.items()]
+    parts = [_VALUE_NAMES[(k, v)][0 if ctx.language == "zh" else 1] if (k, v) in _VALUE_NAMES  # "（周末）"
+             else f"{label(k)}{'' if k == 'amount' and str(v)[:1] in '<>' else '='}{value_of(k, v)}"
+             for k, v in filters.items() if not isinstance(v, list)] + [
+        f"{label(k)}={value_of(k, v)}" for k, v in filters.items() if isinstance(v, list)]
     return ctx.t(f"（{'，'.join(parts)}）", f" ({', '.join(parts)})")
 
 

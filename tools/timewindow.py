@@ -14,6 +14,7 @@ Grammar (case-insensitive, surrounding whitespace ignored):
     last_week | last_month | last_quarter | last_year   the previous full calendar period
     YYYY | YYYY-MM | YYYY-QN | YYYY-MM-DD | YYYY-MM-DD..YYYY-MM-DD
     month:N | quarter:N                   the latest month / quarter N that has started
+    month:N:h1 | YYYY-MM:h2               the first (1st-15th) / second (16th-end) half of that month
     618 | double11                        the latest promotion started (Jun 1-18, Nov 1-11)
     618_YYYY | double11_YYYY | 618_last_year | double11_last_year | 618_2_years_ago | double11_2_years_ago
     N_weeks_ago | N_months_ago | N_quarters_ago | N_years_ago   the full calendar period N back
@@ -32,7 +33,7 @@ VALID_FORMS = (
     "all, today, yesterday, last_N_days, last_N_weeks, last_N_months, "
     "this_week, this_month, this_quarter, this_year (or wtd, mtd, qtd, ytd), "
     "last_week, last_month, last_quarter, last_year, YYYY, YYYY-MM, YYYY-QN, YYYY-MM-DD, "
-    "YYYY-MM-DD..YYYY-MM-DD, month:N, months:A-B, quarter:N, 618, double11, 618_YYYY, double11_YYYY, "
+    "YYYY-MM-DD..YYYY-MM-DD, month:N, month:N:h1, YYYY-MM:h2, months:A-B, quarter:N, 618, double11, 618_YYYY, double11_YYYY, "
     "618_last_year, double11_last_year, double11_2_years_ago, N_weeks_ago, N_months_ago, N_quarters_ago, N_years_ago, "
     "last_year_qN, last_year_mN"
 )
@@ -136,6 +137,7 @@ _QUARTER = re.compile(r"(\d{4})-?q([1-4])")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})")
 _MONTH_N = re.compile(r"month:\s*(\d{1,2})")
+_HALF_MONTH = re.compile(r"(month:\s*\d{1,2}|\d{4}-\d{1,2}):h([12])")
 _MONTH_SPAN = re.compile(r"months:\s*(\d{1,2})-(\d{1,2})")
 _QUARTER_N = re.compile(r"quarter:\s*q?(\d)")
 _PROMO = re.compile(r"(618|double11)(?:_(\d{4}|last_year|this_year|2_years_ago))?")
@@ -311,6 +313,15 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
         if start > end:
             raise PeriodError(f"'{token}': the start date is after the end date.")
         return _make(f"{start.isoformat()}..{end.isoformat()}", start, end, anchor, None, None)
+    if m := _HALF_MONTH.fullmatch(text):
+        whole = resolve_period(m.group(1), anchor, data_start)
+        first = m.group(2) == "1"
+        start = whole.start if first else whole.start.replace(day=16)
+        end = whole.start.replace(day=15) if first else whole.end
+        month = f"{whole.start.year}年{whole.start.month}月"
+        name = f"{_MONTHS_EN[whole.start.month]} {whole.start.year}"
+        return _make(text, start, min(end, anchor), anchor, month + ("上半月" if first else "下半月"),
+                     ("first" if first else "second") + f" half of {name}")
     if m := _MONTH_N.fullmatch(text):
         month = int(m.group(1))
         if not 1 <= month <= 12:

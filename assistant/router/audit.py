@@ -26,7 +26,7 @@ from tools import catalog
 class Dropped:
     """A qualifier of the question that the answer does not apply."""
 
-    kind: str  # segment | period | filter | name | limit | compare | customer | breakdown | condition
+    kind: str  # segment | period | filter | name | limit | compare | customer | breakdown | condition | ask
     phrase: str  # as it occurs in the question
     detail: str = ""  # the value it stands for (a segment key, a dimension, a filter value)
     start: int = -1  # its span in the normalised question
@@ -71,7 +71,7 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
     ("single session", re.compile(r"最近一场|上一场|最后一场|这一场|昨晚那场|昨天那场|那一场|单场|某一场|第\s*\d+\s*场"
                                   r"|(?:last|latest|most recent|previous|yesterday'?s?|one|a single|that)"
                                   r"\s+(?:live\s+)?(?:session|stream|broadcast|show)(?!s)")),
-    ("live vs shelf", re.compile(r"货架|商城|非直播|直播间下单|直播渠道(?:和|与|vs)|shelf|storefront|non-live"
+    ("live vs shelf", re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|直播间下单|直播渠道(?:和|与|vs)|shelf|storefront|non-live"
                                  r"|live (?:vs\.?|versus|or) (?:shelf|store)")),
     ("order count condition", re.compile(
         r"只买(?:过)?一次|仅购买一次|买过一次|一次性|首单后没|没有复购|未复购"
@@ -305,6 +305,11 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
             continue
         if name == "amount threshold" and "amount" in _args_filters(args):
             continue
+        if name == "weekend" and ("weekday" in _args_filters(args) or args.get("dimension") in ("weekday", "day_of_week")):
+            continue
+        if name == "order count condition" and args.get("metric") in ("one_time_buyers", "repeat_buyers",
+                                                                       "repurchase_rate"):
+            continue
         if name == "sign-ups" and tool in ("describe_data", "customer_profile"):
             continue
         if name == "share of the total" and (tool != "metric_query" or args.get("dimension")
@@ -357,12 +362,21 @@ _KIND_NAMES = {
     "segment": ("segment", "人群"), "period": ("period", "时间"), "filter": ("filter", "筛选"),
     "name": ("name", "名称"), "limit": ("top N", "前N名"), "compare": ("comparison", "对比"),
     "customer": ("customer", "客户"), "breakdown": ("breakdown", "拆分维度"), "condition": ("condition", "条件"),
-    "number": ("number", "数字"), "metric": ("measure", "指标"),
+    "number": ("number", "数字"), "metric": ("measure", "指标"), "ask": ("question not answered", "未回答的子问题"),
 }
 
 
 def describe_dropped(dropped: list[Dropped], language: str) -> str:
-    """One sentence naming every qualifier the answer does not apply."""
+    """One sentence naming every qualifier the answer does not apply (and one for each ask not answered)."""
+    asks = [d for d in dropped if d.kind == "ask"]
+    if asks:
+        if language == "zh":
+            said = "⚠️ 这一问我答不了：" + "、".join(f"“{d.phrase}”" for d in asks) + "；下面只回答问题的其余部分。"
+        else:
+            said = ("⚠️ I could not answer " + ", ".join(f"“{d.phrase}”" for d in asks)
+                    + "; the answer below covers the rest of the question.")
+        rest = [d for d in dropped if d.kind != "ask"]
+        return said + ("\n" + describe_dropped(rest, language) if rest else "")
     if language == "zh":
         parts = "、".join(f"“{d.phrase}”（{_KIND_NAMES[d.kind][1]}）" for d in dropped)
         return f"⚠️ 注意：问题中的 {parts} 这里没有应用，下面的结果不包含这些限定。"

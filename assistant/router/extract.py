@@ -360,15 +360,19 @@ def find_days_without_purchase(text: str) -> Hit | None:
 
 # Order kinds metric_query can split or filter by: live-room vs shelf orders, coupon vs no coupon.
 _ORDER_KINDS = {
-    "source": (re.compile(r"直播间?(?:下单|订单|成交|购买|的订单)|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
+    "source": (re.compile(r"直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|订单|成交|购买|卖出?了?|的订单)|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
                           r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-)\s*"
                           r"(?:the\s+)?(?:货架|shelf|store))|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*货架)"),
-               re.compile(r"货架|商城|非直播|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"), "live", "shelf"),
+               # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
+               re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"), "live", "shelf"),
     "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|使用(?:了)?优惠券|券后|(?<!without )(?<!no )"
                           r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"),
                re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"
                           r"|(?:vs\.?|versus|or|and|compared to)\s+(?:those\s+|ones\s+)?without(?![a-z])"),
                "coupon", "no_coupon"),
+    "weekday": (re.compile(r"周末|双休日?|周六日|周六周日|星期六和?星期[日天]|(?<![a-z])weekends?(?![a-z])"),
+                re.compile(r"工作日|平日|周一到周五|星期一到星期五|(?<![a-z])(?:weekdays?|monday to friday|mon-fri)(?![a-z])"),
+                "weekend", "weekday"),
 }
 
 
@@ -388,6 +392,11 @@ _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:的|总)?(?:金额|总额|额|
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
                             r"|how much (?:was |did we |have we )?refund(?:ed)?)(?![a-z])")
 _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?的?(?:订单|单)(?!价)"
+                              # the order first, the refund after it: "多少笔订单退款成功了", "订单发生了退款"
+                              r"|(?:订单|单)(?:是|被|都)?(?:发生|产生|出现|有|申请)?(?:了|过)?(?:退款|退货)(?:成功|完成|了)?"
+                              r"(?![率比额金])"
+                              r"|(?:发生|产生|出现|有)(?:了|过)?(?:退款|退货)的?(?:订单|单)"
+                              r"|(?<![a-z])orders? (?:had|have|has|got|with|that had) (?:a )?(?:refunds?|returns?)(?![a-z])"
                               r"|(?<![a-z])(?:refunded|returned) orders?(?![a-z])"
                               r"|orders? (?:that were |were )?refunded")
 
@@ -431,9 +440,70 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
                                      max(a.end(), b.end()))
         elif a or b:
             m, value = (a, first_value) if a else (b, second_value)
+            if features.dimension and features.dimension.overlaps(Hit(m.group(0), value, m.start(), m.end())):
+                continue  # "which weekday": the word names the breakdown (day_of_week), not one kind of day
             features.filters[kind] = value
             hits.append(Hit(m.group(0), value, m.start(), m.end()))
     return hits
+
+
+# Buying more than once, however it is said ("ordered more than once", "2+ paid orders", "买过两次及以上"):
+# the repurchase rate when a share is asked, else the count of such buyers. Once, only: one-time buyers.
+_BUY_VERB = r"(?:bought|ordered|purchased|shopped|placed|made|come back|came back|returned|buy|order|purchase)"
+_REPEAT_BUYING = re.compile(
+    r"(?:两|2|二)\s*(?:次|单|笔|个订单|次购买)(?:及|或|和)?以上(?:的?(?:订单|购买))?|不止(?:买过?|下过?|购买过?)?一(?:次|单)"
+    r"|(?:买|下单|购买|复购)(?:过|了)?(?:两|2|二)次(?:及|或)?(?:以上|或更多)"
+    r"|(?<![a-z])(?:" + _BUY_VERB + r"\w*\s+(?:\w+\s+){0,2}?(?:more than once|twice or more|two or more times"
+    r"|multiple times|repeatedly|at least twice|again and again)"
+    r"|(?:2|two)\s*(?:\+|or more|plus)\s*(?:paid\s+|valid\s+)?(?:orders|purchases)"
+    r"|at least (?:2|two) (?:paid |valid )?(?:orders|purchases)|more than one (?:paid )?(?:order|purchase))(?![a-z])")
+_ONCE_ONLY = re.compile(r"只(?:买|购买|下单|下)(?:过|了)?一(?:次|单)|仅(?:购买|买|下单)(?:过|了)?一(?:次|单)"
+                        r"|(?<![a-z])(?:" + _BUY_VERB + r"\w*\s+(?:only\s+|just\s+)?once"
+                        r"|(?:only|just)\s+(?:ever\s+)?" + _BUY_VERB + r"\w*\s+once"
+                        r"|(?:only|just|exactly) one (?:paid )?(?:order|purchase)|one-time (?:buyers|customers|purchasers))"
+                        r"(?![a-z])")
+_RATE_ASKED = re.compile(r"比例|占比|占多少|百分之|多少成|率|(?<![a-z])(?:share|percentage|percent|proportion|rate|fraction)"
+                         r"(?![a-z])")
+
+
+def _buying_frequency(text: str, features: Features) -> None:
+    """A count of buyers by how often they bought: the repurchase rate, repeat or one-time buyers."""
+    if features.metric is not None and features.metric.value not in ("buyers", "orders", "repurchase_rate"):
+        return
+    if m := _REPEAT_BUYING.search(text):
+        value = "repurchase_rate" if _RATE_ASKED.search(text) else "repeat_buyers"
+    elif m := _ONCE_ONLY.search(text):
+        value = "one_time_buyers"  # a share of them is the rest of the repurchase rate: said as a count
+    else:
+        return
+    features.metric = Hit(m.group(0), value, m.start(), m.end())
+    features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)
+                            and h.value not in ("buyers", "orders")] + [features.metric]
+
+
+# 老客 beside a measure of a window ("上个月老客贡献了多少GMV") is a buyer who had bought before the window,
+# not the lifecycle stage 复购期 (a recency rule as of the data's end): a filter of metric_query's buyer_type.
+_RETURNING = re.compile(r"老客户?|老买家|老用户|老顾客|回头客|(?<![a-z])(?:returning|existing|old) (?:customers|buyers|shoppers)"
+                        r"(?![a-z])")
+
+
+def _returning_buyers(text: str, features: Features) -> list[Hit]:
+    if features.dimension is not None and features.dimension.value == "buyer_type":
+        return []
+    seg = features.segment
+    # only with a window: over all data nobody bought before it, and 老客 is then the lifecycle stage
+    if features.metric is None or features.metric.value in ("new_customers", "repurchase_rate") or seg is None \
+            or features.period is None \
+            or seg.value.key != "repeat" or not _RETURNING.fullmatch(seg.phrase):
+        return []
+    features.segment_hits = [h for h in features.segment_hits if h is not seg]
+    features.segment = None
+    features.filters["buyer_type"] = "returning"
+    return [Hit(seg.phrase, "returning", seg.start, seg.end)]
+
+
+# Counting orders without naming them: "几笔", "多少单", "how many".
+_ORDER_COUNT = re.compile(r"[几多少]+\s*[笔单]|[笔单]数|有几|有多少|(?<![a-z])how many(?![a-z])")
 
 
 # A share of a whole asked for: "占比", "what share of".
@@ -487,6 +557,8 @@ def find_amount(text: str) -> Hit | None:
 _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z])(?:customers?|buyers?|users?|spenders?"
                             r"|shoppers?|members?)(?![a-z])")
 _PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov")
+# Who buys, without a qualifier we could not apply (会员, 粉丝 are attributes the data may not have).
+_BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])")
 
 
 def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features:
@@ -504,10 +576,18 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.segment_hits = find_segments(text)
     if features.segment_hits:
         features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start))
+    split_by_buyer_type = vocab.DIMENSIONS.find(text)
+    split_by_buyer_type = next((d for d in split_by_buyer_type if d.value == "buyer_type"), None)
+    if split_by_buyer_type:  # "新客和老客的客单价": the split names them, no segment is meant
+        features.segment_hits = [h for h in features.segment_hits if not h.overlaps(split_by_buyer_type)]
+        features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start), default=None)
 
     metrics = _not_inside(vocab.METRICS.find(text), periods)
+    if split_by_buyer_type:  # 新客 inside "新客和老客" names a row of the split, not the new-customer count
+        metrics = [h for h in metrics if not split_by_buyer_type.overlaps(h)]
     features.metric = _main_metric(metrics, text)
     features.metric_hits = metrics
+    _buying_frequency(text, features)
 
     dimensions = _not_within(_not_inside(vocab.DIMENSIONS.find(text), periods), metrics)
     if features.compare:
@@ -544,11 +624,20 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         if features.dimension and features.dimension.value == "channel" and any(
                 features.dimension.overlaps(h) for h in channels):
             features.dimension = None  # "广告渠道的客单价": the channel is a filter, not a breakdown
+    if features.dimension is not None and features.dimension.value == "buyer_type" and features.metric is None \
+            and (m := _BUYER_NOUN.search(text)):
+        # "new vs returning customers last month": how many of each
+        features.metric = Hit(m.group(0), "buyers", m.start(), m.end())
+        features.metric_hits.append(features.metric)
     features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
-                            + _order_statuses(text, features))
+                            + _order_statuses(text, features) + _returning_buyers(text, features))
     if amount := find_amount(text):
         features.filters["amount"] = amount.value
         features.filter_hits.append(amount)
+    if features.metric is None and {"amount", "status"} & set(features.filters) and (m := _ORDER_COUNT.search(text)):
+        # "0元福袋单几笔？", "取消的有几笔": orders of that kind are what is counted
+        features.metric = Hit(m.group(0), "orders", m.start(), m.end())
+        features.metric_hits.append(features.metric)
 
     features.limit = find_limit(text)
     order_hits = vocab.ORDER_WORDS.find(text)
@@ -562,6 +651,12 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.who = vocab.WHO_WORDS.first(text)
     features.lifecycle_words = vocab.LIFECYCLE_STAGE_WORDS.find(text)
     features.tool_hits = {tool: _dedupe(lex.find_maximal(text)) for tool, lex in vocab.TOOL_LEXICONS.items()}
+    if features.metric is None and features.count and not (features.segment_hits or features.lifecycle_words
+                                                            or any(hits for tool, hits in features.tool_hits.items()
+                                                                   if tool != "metric_query")):
+        if m := _BUYER_NOUN.search(text):  # "周末下单的客户有多少", "客户有多少": a count of buyers, however worded
+            features.metric = Hit(m.group(0), "buyers", m.start(), m.end())
+            features.metric_hits.append(features.metric)
     features.domain = bool(
         vocab.DOMAIN_WORDS.first(text) or features.metric or features.segment or features.dimension
     )

@@ -21,7 +21,9 @@ _NOT_A_NAME = re.compile(
     r"|新|新的|老|女|男|优秀|最好|最差|其他|其它|单个|一个|几个|个|位|的|签约|自营|店铺|品牌|官方|直播间|直播|当红|网红|人气"
     r"|金牌|王牌|主力|当家|top|各家|多个|两个|两位|三个|三位|不同|对比|比较|看看|看下|查下|查查|帮我|统计|分析|请问"
     r"|排名|排行|表现|转化|成交|销售|业绩|数据|客户|用户|粉丝|观众|新人|资深|合作|外部|内部|本店|我家|每场|场均|当前|目前|现在"
-    r"|上个月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|期间|时候|当天|前后|活动|大促|之间|以来|当中|里面)+$")
+    r"|上个月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|期间|时候|当天|前后|活动|大促|之间|以来|当中|里面"
+    # adverbs of how much or how often: "一共播了多少场", "总共带货"
+    r"|一共|总共|共|累计|合计|总计|一起|已经|一直|总|又|再|还|先后|分别|平均|大概|大约|差不多|经常|多次|一般|通常)+$")
 # Characters of grammar, not of names: "最高的是哪些主播", "女主播和男主播" hold no name.
 _FUNCTION_CHARS = re.compile(r"[的是哪些最个们有在了吗呢么什谁和与及或、每各这那都也还就很更比率数额量间场]")
 _LEAD = re.compile(r"^(?:帮我|请|麻烦|查一下|查下|查查|查|看一下|看下|看看"
@@ -68,9 +70,13 @@ def _nearest(name: str, known: list[str], k: int = 3) -> tuple[str, ...]:
     return tuple(close)
 
 
+# Words that end a candidate without being part of a name: "4月份一共播了" holds no host.
+_TRAIL = re.compile(r"(?:月份|一共|总共|累计|合计|总计|一起|已经|一直|分别|先后|共|都|又|再|还)+$")
+
+
 def _clean(candidate: str) -> str:
     candidate = _LEAD.sub("", candidate.strip())
-    return candidate.removesuffix("的").strip()
+    return _TRAIL.sub("", candidate.removesuffix("的").strip()).strip()
 
 
 def _is_known(name: str, known: list[str]) -> bool:

@@ -249,6 +249,22 @@ def _month_span(year: str | None, first: int | None, last: int | None) -> str | 
     return f"{int(year)}-{first:02d}-01..{last_day}"
 
 
+@_rule(rf"(?<!\d)(?:(\d{{4}})\s*年\s*)?(\d{{1,2}}|{CN_NUMERAL})\s*月份?\s*的?\s*(上|下|前|后)半(?:个)?月")
+def _half_month_zh(m: re.Match[str]) -> str | None:
+    month = to_int(m.group(2))
+    if not month or not 1 <= month <= 12:
+        return None
+    base = f"{m.group(1)}-{month:02d}" if m.group(1) else f"month:{month}"
+    return f"{base}:h{1 if m.group(3) in '上前' else 2}"
+
+
+@_rule(rf"\b(first|second|1st|2nd|latter)\s+half\s+of\s+({_MONTH_NAME})\b(?:\s*,?\s*(\d{{4}}))?")
+def _half_month_en(m: re.Match[str]) -> str | None:
+    month = MONTH_NAMES[m.group(2)]
+    base = f"{m.group(3)}-{month:02d}" if m.group(3) else f"month:{month}"
+    return f"{base}:h{1 if m.group(1) in ('first', '1st') else 2}"
+
+
 @_rule(rf"(?<![个\d])(\d{{1,2}}|{CN_NUMERAL})\s*月份?(?!\d)")
 def _month_zh(m: re.Match[str]) -> str | None:
     month = to_int(m.group(1))

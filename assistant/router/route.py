@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.router import vocabulary as vocab
+from assistant.router.asks import asks_something, points_back, split_asks
 from assistant.router.audit import Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
@@ -42,6 +43,8 @@ class Route:
     unknown: list[UnknownName] = field(default_factory=list)  # hosts / products named that the data lacks
     # Further calls of the same tool the question lists ("GMV、订单数和客单价"): args of each, answered together.
     also: list[dict] = field(default_factory=list)
+    # The question's further asks ("…多少单？观看人数合计多少？"), each routed on its own, answered in turn.
+    more: list[Route] = field(default_factory=list)
 
 
 class _Args:
@@ -181,6 +184,9 @@ def _live_performance(f: Features, out: _Args) -> None:
         out.set("dimension", "session", counter.group(0))
     if metric := vocab.LIVE_METRICS.first(f.text):
         out.set("metric", metric.value, metric.phrase)
+    hosts = data_filters(f.data("host")).get("host")
+    if isinstance(hosts, str):  # "小雅4月播了多少场": that host's sessions (two hosts: the table compares them)
+        out.set("host", hosts, next(h.phrase for h in f.data("host")))
     _period(f, out)
     _limit(f, out)
 
@@ -454,9 +460,62 @@ ARGUMENT_BUILDERS: dict[str, Callable[[Features, _Args], None]] = {
 
 
 def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | None:
-    """Map a question to one vetted tool and its arguments; None when it cannot be placed."""
+    """Map a question to vetted tool calls and their arguments; None when it cannot be placed. A question of
+    several asks gets one route per ask (the first, with the rest in `more`)."""
     if not isinstance(question, str) or not question.strip():
         return None
+    asks = split_asks(question)
+    if len(asks) == 1:
+        return _route_one(question, vocabulary)
+    routes = [_route_one(ask, vocabulary) for ask in asks]
+    # a later part that asks nothing of its own ("only last year's orders") qualifies the question: read as one
+    if all(r is not None and r.tool != "run_sql" for r in routes) and all(asks_something(a) for a in asks[1:]):
+        if (first := _join_asks(question, asks, routes)) is not None:  # type: ignore[arg-type]
+            return first
+    whole = _route_one(question, vocabulary)  # an ask we cannot place alone may qualify another: read as one
+    if whole is not None:
+        # ...but one that asks a question of its own ("其中整单退的有几笔？") and is not placed is named, never lost
+        whole.dropped += [Dropped("ask", ask) for ask, r in zip(asks, routes) if r is None and asks_something(ask)]
+    return whole
+
+
+# What a later ask may take from an earlier one: never what it measures, splits by or how it ranks.
+_OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
+
+
+def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | None:
+    """One route for the asks, each placed on its own: the first, with the rest in `more`, each taking what it
+    leaves unsaid from the asks before it; None when they all make the same call."""
+    first = routes[0]
+    for previous, later, ask in zip(routes, routes[1:], asks[1:]):
+        accepted = set(REGISTRY[later.tool].args_model.model_fields)
+        if "period" in first.args and "period" in accepted and "period" not in later.args:
+            later.args["period"] = first.args["period"]  # "5月成交了多少单？观看人数合计多少？": May for both
+            later.matched.append(f"period of the first ask→period={first.args['period']}")
+        if points_back(ask) and later.tool == previous.tool:  # "退款金额多少？涉及多少订单？": the refunded ones
+            for name, value in previous.args.items():
+                if name in _OWN_ARGS or name not in accepted:
+                    continue
+                if isinstance(value, dict):
+                    later.args[name] = {**value, **later.args.get(name, {})}
+                else:
+                    later.args.setdefault(name, value)
+            later.matched.append("points back to the previous ask")
+    distinct: list[Route] = []
+    for r in routes:
+        if not any(r.tool == d.tool and r.args == d.args for d in distinct):
+            distinct.append(r)
+    if len(distinct) == 1:
+        return None
+    language = detect_language(question)
+    for r in distinct:
+        r.language = language
+    first.more = distinct[1:]
+    first.question = question
+    return first
+
+
+def _route_one(question: str, vocabulary: DataVocabulary | None = None) -> Route | None:
     language = detect_language(question)
     sql = extract_sql(question)
     if sql is not None:

@@ -185,6 +185,11 @@ def score(f: Features) -> Scores:
     if dimension == "coupon" and not _EXPERIMENT.search(f.text):
         scores.add("metric_query", 6, "rule: orders split by coupon use")
 
+    # "新老客的GMV占比", "new vs returning customers": buyers split by whether they had bought before the window,
+    # not the lifecycle stages (a recency rule as of the data's end)
+    if dimension == "buyer_type":
+        scores.add("metric_query", 6, "rule: new vs returning buyers")
+
     # "没付款的订单有多少", "cancelled orders last month": orders in a status are counted, not a funnel step
     if f.filters.get("status") and (f.count or f.metric):
         scores.add("metric_query", 5, "rule: orders in a status")

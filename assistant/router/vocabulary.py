@@ -25,6 +25,9 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "消费金额", "消费额", "消费总额", "累计消费", "花钱",
         "花了多少", "花得最多", "花钱最多", "买得最多", "买的最多",
         "购买金额", "spend", "spending", "spent", "total spend", "amount spent", "biggest spenders", "top spenders",
+        # what was paid for the orders: the pay_amount every export carries (实付金额, 支付金额)
+        "实付金额", "实付", "支付金额", "付款金额", "实际支付金额", "amount paid", "paid amount", "actually paid",
+        "total paid", "payment amount",
     ],
     "net_sales": [
         "净销售额", "净销售", "实收", "实收金额", "实际收入", "扣掉退款", "去掉退款", "刨去退款", "不含退款",
@@ -68,6 +71,12 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "repeat buying", "re-purchase", "repurchse", "came back for more", "came back to buy", "bought again",
         "回头客占比", "回头率", "再来买的比例",
     ],
+    "repeat_buyers": [
+        "复购买家数", "复购买家", "复购人数", "repeat buyers", "repeat purchasers", "repeat customers count",
+    ],
+    "one_time_buyers": [
+        "一次性客户", "一次性买家", "只买一次的", "one-time buyers", "one-time customers", "single-purchase customers",
+    ],
     "refund_rate": [
         "退款率", "退货率", "退款比例", "退货比例", "退款", "退货", "退单率", "refund rate",
         "return rate", "refund", "refunds", "returns rate",
@@ -108,6 +117,12 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
     "age_band": ["年龄", "年龄段", "年龄层", "age", "age band", "age group"],
     "channel": ["渠道", "来源", "获客渠道", "引流渠道", "channel", "acquisition channel", "source"],
     "segment": ["分群", "客群", "人群", "rfm分群", "segment", "rfm segment", "customer segment"],
+    "day_of_week": ["周几", "星期几", "礼拜几", "哪个星期几", "每周哪天", "一周哪天", "一周里哪天", "一周中哪天",
+                    "一周内哪天", "day of week", "day of the week",
+                    "days of the week", "which weekday", "which day of the week", "by weekday"],
+    "buyer_type": ["新老客", "新老客户", "新客和老客", "新客与老客", "新客老客", "新老用户", "新老买家", "老客和新客",
+                   "new vs returning", "new and returning", "new versus returning", "returning vs new", "new vs repeat",
+                   "new or returning", "new and existing"],
     "status": ["订单状态", "各状态", "每种状态", "各个状态", "什么状态", "哪些状态", "按状态", "status", "statuses",
                "order status", "order statuses"],
 }

@@ -1,0 +1,43 @@
+"""A question of several asks: "5月成交了多少单？观看人数合计多少？", "What was GMV? And how many buyers?".
+
+Each ask is routed on its own and answered in turn, so one ask's words never qualify another's measure
+(two counts asked apart are not one count filtered by both). A later ask takes what it leaves unsaid
+from the first: its time window, and, when it points back ("其中", "涉及", "of those"), the first ask's
+filters too. Only ?-marks and semicolons separate asks: a comma joins parts of one ask.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Where one ask ends: a question mark or semicolon with more words after it.
+_ASK_END = re.compile(r"(?<=[？?；;])\s*")
+# A parenthesised note after the asks ("（需要同时导入两个文件）") is context, not an ask.
+_NOTE = re.compile(r"\s*[（(][^（()）]*[)）]\s*[。.]?\s*")
+# An ask that points back to the set the previous ask counted.
+_POINTS_BACK = re.compile(r"^\s*(?:那么|那|并且|而且|另外)?\s*(?:其中|这其中|这些|它们|他们|涉及|其|当中)"
+                          r"|^\s*(?:and\s+)?(?:of|among)\s+(?:those|them|these)\b|^\s*(?:and\s+)?how many of (?:those|them)\b"
+                          r"|\b(?:of|among)\s+(?:those|them|these)\s*[?？]?\s*$", re.IGNORECASE)
+
+
+def split_asks(question: str) -> list[str]:
+    """The asks of a question, in order; one element when it asks one thing."""
+    parts = [p.strip() for p in _ASK_END.split(question.strip()) if p.strip()]
+    asks = [p for p in parts if not _NOTE.fullmatch(p) and re.search(r"\w", p)]
+    return asks if len(asks) > 1 else [question]
+
+
+def points_back(ask: str) -> bool:
+    """Whether an ask refers to what the previous ask counted ("其中整单退的有几笔", "how many of those")."""
+    return bool(_POINTS_BACK.search(ask))
+
+
+# A question word: an ask that has one asks for something of its own.
+_QUESTION_WORD = re.compile(r"几|多少|什么|哪|吗|呢|怎么|如何|为什么|为何|是否|有没有|怎样|啥"
+                            r"|(?<![a-z])(?:how|what|which|who|whom|why|when|where|is|are|does|do|did|can)(?![a-z])",
+                            re.IGNORECASE)
+
+
+def asks_something(ask: str) -> bool:
+    """Whether an ask is a question in its own right, not a note ("按月看", "thanks")."""
+    return bool(_QUESTION_WORD.search(ask))

@@ -1,0 +1,74 @@
+"""A question of several asks: each ask is answered on its own, none is merged into another or lost."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from assistant.router import route
+from assistant.router.asks import asks_something, points_back, split_asks
+
+PAID = ["paid", "refunded"]
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("5月成交了多少单？观看人数合计多少？", ["5月成交了多少单？", "观看人数合计多少？"]),
+    ("What was GMV last month? And how many buyers?", ["What was GMV last month?", "And how many buyers?"]),
+    ("退款金额多少；涉及多少订单", ["退款金额多少；", "涉及多少订单"]),
+    ("上个月GMV多少？", ["上个月GMV多少？"]),  # a mark at the end ends the only ask
+    ("各品类GMV，按月看", ["各品类GMV，按月看"]),  # a comma joins parts of one ask
+    ("6月付款客户里有多少老客？（需要两个文件）", ["6月付款客户里有多少老客？（需要两个文件）"]),  # a note is no ask
+])
+def test_asks_are_split_at_question_marks_and_semicolons(question, asks) -> None:
+    assert split_asks(question) == asks
+
+
+def test_pointing_back_and_asking_are_told_from_their_words() -> None:
+    assert points_back("其中整单退的有几笔？") and points_back("涉及多少订单？") and points_back("How many of those?")
+    assert not points_back("观看人数合计多少？")
+    assert asks_something("其中整单退的有几笔？") and not asks_something("按月看")
+
+
+def test_each_ask_gets_its_own_call_and_shares_the_first_asks_window() -> None:
+    routed = route("5月GMV多少？订单数呢？")
+    calls = [(routed.tool, routed.args)] + [(r.tool, r.args) for r in routed.more]
+    assert calls == [("metric_query", {"metric": "gmv", "period": "month:5"}),
+                     ("metric_query", {"metric": "orders", "period": "month:5"})]
+
+
+def test_an_ask_that_points_back_takes_the_earlier_asks_filters() -> None:
+    routed = route("退款金额一共多少？涉及多少订单？")
+    assert routed.args["filters"]["status"] == "refunded"
+    (second,) = routed.more
+    assert second.args == {"metric": "orders", "filters": {"status": "refunded"}}
+
+
+def test_two_counts_asked_apart_are_never_one_count_filtered_by_both(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    answer = engine.ask("上个月退款成功的订单几笔？0元的订单几笔？")
+    assert [c.args.get("filters") for c in answer.tool_calls] == [{"status": "refunded"}, {"amount": "0"}]
+    assert [c.args.get("period") for c in answer.tool_calls] == ["last_month", "last_month"]
+    end = orders["order_time"].max().normalize()
+    start = (end.replace(day=1) - pd.Timedelta(days=1)).replace(day=1)
+    month = orders[(orders["order_time"] >= start) & (orders["order_time"] < end.replace(day=1))]
+    assert [t.name for t in answer.tables] == ["orders", "orders_2"]  # each call keeps its own table
+    assert int(answer.table("orders").iloc[0]["orders"]) == int((month["status"] == "refunded").sum())
+    zero = month[(month["pay_amount"] == 0) & month["status"].isin(PAID)]
+    assert int(answer.table("orders_2").iloc[0]["orders"]) == len(zero)
+
+
+def test_an_ask_that_cannot_be_placed_is_named_not_dropped(engine) -> None:
+    answer = engine.ask("上个月有多少笔订单退款成功了？其中整单退的有几笔？")
+    assert [c.args.get("filters") for c in answer.tool_calls] == [{"status": "refunded"}]
+    assert {"kind": "ask", "phrase": "其中整单退的有几笔？", "detail": ""} in answer.not_applied
+    assert answer.answer.startswith("⚠️ 这一问我答不了：“其中整单退的有几笔？”")
+    english = engine.ask("How many orders were refunded last month? How many of those were partial?")
+    assert any(d["kind"] == "ask" for d in english.not_applied)
+    assert english.answer.startswith("⚠️ I could not answer “How many of those were partial?”")
+
+
+def test_asks_for_different_tools_are_each_answered(engine) -> None:
+    answer = engine.ask("上个月GMV多少？哪个主播转化率最高？")
+    assert [c.name for c in answer.tool_calls] == ["metric_query", "live_performance"]
+    assert answer.tool_calls[1].args.get("period") == "last_month"
+    assert answer.ok and len(answer.tables) == 2
