@@ -38,9 +38,12 @@ def test_each_ask_gets_its_own_call_and_shares_the_first_asks_window() -> None:
 
 def test_an_ask_that_points_back_takes_the_earlier_asks_filters() -> None:
     routed = route("退款金额一共多少？涉及多少订单？")
-    assert routed.args["filters"]["status"] == "refunded"
-    (second,) = routed.more
+    assert routed.args == {"metric": "refund_amount"}
+    (second,) = routed.more  # the orders a refund amount is about are the refunded ones
     assert second.args == {"metric": "orders", "filters": {"status": "refunded"}}
+    routed = route("上个月的取消订单有几笔？其中多少是直播间下的？")
+    (second,) = routed.more
+    assert second.args["filters"] == {"status": "cancelled", "source": "live"} and second.args["period"] == "last_month"
 
 
 def test_two_counts_asked_apart_are_never_one_count_filtered_by_both(engine, raw_tables) -> None:
@@ -58,13 +61,23 @@ def test_two_counts_asked_apart_are_never_one_count_filtered_by_both(engine, raw
 
 
 def test_an_ask_that_cannot_be_placed_is_named_not_dropped(engine) -> None:
-    answer = engine.ask("上个月有多少笔订单退款成功了？其中整单退的有几笔？")
+    answer = engine.ask("上个月有多少笔订单退款成功了？其中有几笔是晚上下的？")
     assert [c.args.get("filters") for c in answer.tool_calls] == [{"status": "refunded"}]
-    assert {"kind": "ask", "phrase": "其中整单退的有几笔？", "detail": ""} in answer.not_applied
-    assert answer.answer.startswith("⚠️ 这一问我答不了：“其中整单退的有几笔？”")
-    english = engine.ask("How many orders were refunded last month? How many of those were partial?")
+    assert {"kind": "ask", "phrase": "其中有几笔是晚上下的？", "detail": ""} in answer.not_applied
+    assert answer.answer.startswith("⚠️ 这一问我答不了：“其中有几笔是晚上下的？”")
+    english = engine.ask("How many orders were refunded last month? How many of those came in at night?")
     assert any(d["kind"] == "ask" for d in english.not_applied)
-    assert english.answer.startswith("⚠️ I could not answer “How many of those were partial?”")
+    assert english.answer.startswith("⚠️ I could not answer “How many of those came in at night?”")
+
+
+def test_an_ask_about_part_of_the_earlier_set_narrows_it(engine) -> None:
+    routed = route("3到5月有多少笔订单退款成功了？其中整单退的有几笔？")
+    (second,) = routed.more
+    assert second.args == {"metric": "orders", "period": "months:3-5", "filters": {"status": "fully_refunded"}}
+    # the demo records no partial refunds: said, never a zero that reads like none happened
+    answer = engine.ask("How many orders were refunded last month? How many of those were partial?")
+    assert answer.tool_calls[1].args["filters"] == {"status": "partially_refunded"}
+    assert "does not record partial refunds" in answer.answer
 
 
 def test_asks_for_different_tools_are_each_answered(engine) -> None:

@@ -366,7 +366,7 @@ def test_every_documented_example_routes_to_its_tool_with_its_arguments() -> Non
     ("how many orders between 100 and 500 yuan", {"metric": "orders", "filters": {"amount": "100-500"}}),
     ("GMV by host for orders above ¥300", {"metric": "gmv", "dimension": "host", "filters": {"amount": ">300"}}),
     ("付了款后来又退款成功的订单有多少？", {"metric": "orders", "filters": {"status": "refunded"}}),
-    ("上个月退款总额", {"metric": "gmv", "period": "last_month", "filters": {"status": "refunded"}}),
+    ("上个月退款总额", {"metric": "refund_amount", "period": "last_month"}),
     ("How many orders per status?", {"metric": "orders", "dimension": "status"}),
     ("退款订单占比多少", {"metric": "orders", "dimension": "status"}),
     ("女性买家占比", {"metric": "buyers", "dimension": "gender"}),

@@ -16,7 +16,7 @@ from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
-    "one_time_buyers", "refund_rate", "new_customers",
+    "one_time_buyers", "refund_rate", "refund_amount", "new_customers",
 ]
 Compare = Literal["previous_period", "last_year"]
 # The window a comparison needs when the question names none ("环比" alone = the last full month
@@ -39,6 +39,12 @@ class DimensionSpec:
     item_grain: bool = False  # needs order lines (amount = the line's share)
     time: bool = False
 
+
+# An order's status where partial refunds are known: a paid order with a refund amount is partially_refunded.
+_PARTIAL_STATUS = "CASE WHEN o.status = 'paid' AND coalesce(o.refund_amount, 0) > 0 THEN 'partially_refunded' ELSE o.status END"
+
+# The order's day of the week, 0 = Monday (2024-01-01 was one), in SQL both DuckDB and Spark read alike.
+_DAY_OF_WEEK = "(((date_diff('day', DATE '2024-01-01', CAST(o.order_time AS DATE)) % 7) + 7) % 7)"
 
 DIMENSIONS: dict[str, DimensionSpec] = {
     "day": DimensionSpec("CAST(o.order_time AS DATE)", None, "日期", "day", time=True),
@@ -64,10 +70,11 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     # paid / refunded / cancelled as the import read them; see by_status in data/metrics.yaml
     "status": DimensionSpec("o.status", None, "订单状态", "order status"),
     # When in the week the order was placed: weekend (Saturday, Sunday) or weekday; or the day itself.
-    "weekday": DimensionSpec("CASE WHEN isodow(o.order_time) >= 6 THEN 'weekend' ELSE 'weekday' END", None,
+    "weekday": DimensionSpec(f"CASE WHEN {_DAY_OF_WEEK} >= 5 THEN 'weekend' ELSE 'weekday' END", None,
                              "周末/工作日（weekend / weekday）", "weekend or weekday"),
-    "day_of_week": DimensionSpec("list_extract(['Mon 周一', 'Tue 周二', 'Wed 周三', 'Thu 周四', 'Fri 周五', 'Sat 周六', "
-                                 "'Sun 周日'], isodow(o.order_time))", None, "星期几", "day of week"),
+    "day_of_week": DimensionSpec("CASE " + " ".join(f"WHEN {_DAY_OF_WEEK} = {i} THEN '{name}'" for i, name in enumerate(
+        ["Mon 周一", "Tue 周二", "Wed 周三", "Thu 周四", "Fri 周五", "Sat 周六", "Sun 周日"])) + " END", None,
+        "星期几", "day of week"),
     # New or returning in the window: a buyer whose first-ever paid order is before the window is returning
     # (老客); over all data everyone is new. {window_start} is the window's first day, filled in by the builder.
     "buyer_type": DimensionSpec("CASE WHEN fp.first_paid < {window_start} THEN 'returning' ELSE 'new' END", "fp",
@@ -113,9 +120,11 @@ def _window_conditions(window: Window, column: str) -> tuple[list[str], list[Any
 
 
 def build_metric_sql(
-    metric: str, dimension: str | None, window: Window, filters: dict[str, Any]
+    metric: str, dimension: str | None, window: Window, filters: dict[str, Any], refund_column: bool = False
 ) -> tuple[str, list[Any]]:
-    """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters)."""
+    """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters). `refund_column`:
+    the orders carry a refund_amount (an import that read partial refunds), so a paid order may be partly
+    refunded and a refund is its amount, not the whole order."""
     spec = catalog.metric(metric)
     used = [DIMENSIONS[d] for d in [dimension, *filters] if d in DIMENSIONS]
     item_grain = any(d.item_grain for d in used)
@@ -128,6 +137,10 @@ def build_metric_sql(
             params.extend(bounds)
             continue
         values = _filter_values(value)
+        if name == "status" and refund_column and "refunded" in values:
+            values = [*values, "partially_refunded"]  # "退款的订单": any order with a refund, whole or partial
+        if name == "status":  # "整单退款": a whole refunded order (the status 'refunded' itself)
+            values = ["refunded" if v == "fully_refunded" else v for v in values]
         column = "o.session_id" if name == "session" else DIMENSIONS[name].expr  # sessions arrive resolved to ids
         conditions.append(f"CAST({column} AS VARCHAR) IN ({', '.join('?' * len(values))})")
         params.extend(values)
@@ -144,8 +157,15 @@ def build_metric_sql(
         segments_cte = f"rfm_segments AS ({customer_segment_sql(_segment_scheme(dimension, filters))}),\n"
     # By status, every order is in its own status's group and counts there (by_status in data/metrics.yaml).
     status = "'paid'" if "status" in (dimension, *filters) else "o.status"
+    # What each order had refunded: the whole of a refunded order, or the export's refund amount (a partial
+    # refund of a paid order); an order line carries its share of a whole refund only.
+    if refund_column and not item_grain:
+        refund = ("CASE WHEN o.status = 'refunded' THEN coalesce(o.refund_amount, o.pay_amount) "
+                  "WHEN o.status = 'paid' THEN coalesce(o.refund_amount, 0) ELSE 0 END")
+    else:
+        refund = f"CASE WHEN o.status = 'refunded' THEN {amount} ELSE 0 END"
     sql = f"""WITH {segments_cte}fact AS (
-  SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {group} AS grp
+  SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund, {group} AS grp
   FROM {_source_sql(bool(spec.get('first_orders_only')))} o
   {lines}
   {joins}
@@ -162,7 +182,15 @@ FROM per_customer GROUP BY grp"""
     # a date of our own window (never text from a question) marks where "returning" begins
     start = f"TIMESTAMP '{window.start.isoformat()}'" if window.start else "TIMESTAMP '0001-01-01'"
     paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
-    return sql.replace("{window_start}", start).replace("{paid_statuses}", paid), params
+    sql = sql.replace("{window_start}", start).replace("{paid_statuses}", paid)
+    if refund_column:  # a paid order with a refund amount is its own status: 部分退款
+        sql = sql.replace(f"{DIMENSIONS['status'].expr} AS grp", f"{_PARTIAL_STATUS} AS grp").replace(
+            f"CAST({DIMENSIONS['status'].expr} AS VARCHAR) IN", f"CAST({_PARTIAL_STATUS} AS VARCHAR) IN")
+    return sql, params
+
+
+def _refund_column(ctx: Context) -> bool:
+    return "refund_amount" in ctx.warehouse.columns("orders")
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -241,6 +269,13 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
         known = ctx.warehouse.df(
             f"SELECT DISTINCT CAST({column} AS VARCHAR) AS v FROM {table} WHERE {column} IS NOT NULL")
         values = set(known["v"].astype(str))
+        if name == "status":  # kinds of refund the orders' status and refund amount tell apart
+            if "partially_refunded" in _filter_values(value) and not _refund_column(ctx):
+                raise ToolError("value_not_found",
+                                "This data does not record partial refunds (no refund amount or refunded order lines): "
+                                "a refund here is a whole refunded order.",
+                                "这份数据没有记录部分退款（没有退款金额或商品级退款）：这里的退款都是整单退款。")
+            values |= {"fully_refunded", "partially_refunded"}
         missing = [v for v in _filter_values(value) if v not in values]
         if missing:
             near = difflib.get_close_matches(missing[0], sorted(values), n=5, cutoff=0.0)
@@ -307,7 +342,7 @@ def metric_query(
     "N-day repurchase after the first order" is cohort_retention.
     Args:
         metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
-            repeat_buyers | one_time_buyers | refund_rate | new_customers.
+            repeat_buyers | one_time_buyers | refund_rate | refund_amount | new_customers.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week |
             buyer_type (new/returning).
@@ -318,8 +353,7 @@ def metric_query(
         limit: top N groups (time: last N periods); default all (customers 20).
         order: desc (default) | asc.
         compare: previous_period (环比) | last_year (同比): adds the earlier value, % change.
-    Example: "上个月广东女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female",
-        "region": "广东"}};
+    Example: "上个月女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female"}};
         "GMV by host this year, top 5" -> {"dimension": "host", "period": "this_year", "limit": 5}
     """
     filters = filters or {}
@@ -346,7 +380,7 @@ def metric_query(
     if dimension == "customer" and limit is None:
         limit = CUSTOMER_RANKING_DEFAULT  # a ranking of customers, not a table of every one
     window = ctx.window(period)
-    sql, params = build_metric_sql(metric, dimension, window, filters)
+    sql, params = build_metric_sql(metric, dimension, window, filters, _refund_column(ctx))
     frame = ctx.warehouse.df(sql, params)
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0  # shares are of every group, not the top N
     frame = _sort(frame, dimension, order, limit)
@@ -452,7 +486,7 @@ def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: st
     earlier = _comparison_window(window, compare)
     if earlier is None:
         return
-    sql, params = build_metric_sql(metric, dimension, earlier, filters)
+    sql, params = build_metric_sql(metric, dimension, earlier, filters, _refund_column(ctx))
     before = ctx.warehouse.df(sql, params)
     table = result.tables[0].df
     column = f"{metric}_{compare}"

@@ -44,6 +44,7 @@ class ImportReport:
     notes_en: list[str] = field(default_factory=list)
     notes_zh: list[str] = field(default_factory=list)
     refunded_orders: int = 0
+    partially_refunded_orders: int = 0  # paid orders with a refunded line or a refund amount
     zero_amount_orders: int = 0  # rows, kept: free gifts and 0元 orders count as orders and buyers, add no GMV
     # Customers are keyed by a phone number, nickname or name: the stored key becomes a surrogate.
     personal_key: bool = False
@@ -233,11 +234,19 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         frame["status"], bad_status = parsing.parse_status(status)
     if (paid_at := _column(raw, mapping, "pay_time")) is not None:
         _status_from_payment(frame, _text(paid_at), report)
+    refunds = _column(raw, mapping, "refund_amount")
+    frame["refund_amount"] = parsing.parse_numbers(refunds)[0].abs() if refunds is not None else np.nan
     if (after_sale := _column(raw, mapping, "after_sale")) is not None:
-        # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none)
+        # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none); on
+        # one line of a paid order, that line was refunded: a partial refund of the order (_orders_from_lines)
         refunded = after_sale.astype("string").str.strip().str.contains(_REFUND_DONE, na=False)
         frame.loc[refunded.to_numpy(), "status"] = "refunded"
+        frame.loc[refunded.to_numpy(), "refund_amount"] = frame.loc[refunded.to_numpy(), "refund_amount"].fillna(
+            frame.loc[refunded.to_numpy(), "pay_amount"])
         bad_status = bad_status & ~refunded
+    # nothing is given back on an order never paid, and nothing at all is no refund
+    frame.loc[(frame["status"] == "cancelled").to_numpy() | (frame["refund_amount"] == 0).to_numpy(),
+              "refund_amount"] = np.nan
     for role in ("order_id", "coupon_id", "product_id", "product_name", "category", "brand", "host_name",
                  "session_id", "source"):
         series = _column(raw, mapping, role)
@@ -287,14 +296,23 @@ def _assign_order_ids(frame: pd.DataFrame, raw: RawTable, report: ImportReport) 
     return _drop(frame, raw, frame["order_id"].duplicated(keep="first"), "duplicate_order_id", report)
 
 
+def _order_status(statuses: pd.Series) -> str:
+    """One order's status from its lines': paid while any line stays paid (a refunded line is then a partial
+    refund, in refund_amount), refunded when every paid line was, else as the first line says."""
+    values = set(statuses)
+    if "paid" in values:
+        return "paid"
+    return "refunded" if "refunded" in values else str(statuses.iloc[0])
+
+
 def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
     grouped = lines.groupby("order_id", sort=False)
     orders = grouped.agg(
-        customer_id=("customer_id", "first"), order_time=("order_time", "min"), status=("status", "first"),
+        customer_id=("customer_id", "first"), order_time=("order_time", "min"), status=("status", _order_status),
         pay_amount=("pay_amount", "sum"), total_amount=("total_amount", "sum"),
         discount_amount=("discount_amount", "sum"), coupon_amount=("coupon_amount", "sum"),
         coupon_id=("coupon_id", "first"), session_id=("session_id", "first"), host_name=("host_name", "first"),
-        source=("source", "first"),
+        source=("source", "first"), refund_amount=("refund_amount", lambda x: x.sum(min_count=1)),
     ).reset_index()
     for column in ("total_amount", "discount_amount", "coupon_amount"):
         if lines[column].isna().all():
@@ -481,7 +499,11 @@ def build_dataset(
         tables["hosts"] = hosts
     if sessions is not None:
         tables["live_sessions"] = sessions[["session_id", "host_id", "title", "start_time", "end_time"]]
-    tables["orders"] = orders[list(ORDER_COLUMNS)].sort_values(["order_time", "order_id"]).reset_index(drop=True)
+    # a refund amount is kept where the export gave one (a refund column, or refunded lines of a paid order):
+    # a paid order with one was partly refunded; the metrics read it only when the column is there
+    partial = orders["refund_amount"].notna() & (orders["status"] == "paid")
+    columns = list(ORDER_COLUMNS) + (["refund_amount"] if orders["refund_amount"].notna().any() else [])
+    tables["orders"] = orders[columns].sort_values(["order_time", "order_id"]).reset_index(drop=True)
     tables["customers"] = _customers(customer_parts, orders["customer_id"])
     report.rows_loaded = {name: len(frame) for name, frame in tables.items()}
     if report.zero_amount_orders:
@@ -489,6 +511,14 @@ def build_dataset(
                     "as orders and buyers and add nothing to GMV.",
                     f"{report.zero_amount_orders:,} 笔零元订单（"
                     f"赠品、福袋、0元购）已保留：计入订单数和购买人数，不增加GMV。")
+    if partial.any():
+        report.partially_refunded_orders = int(partial.sum())
+        report.note(f"{int(partial.sum()):,} paid orders were partly refunded (a refunded line, or a refund amount "
+                    f"below the order's): they stay paid orders; their refund amount "
+                    f"(¥{orders.loc[partial, 'refund_amount'].sum():,.2f}) counts in refunds, the refund rate and net "
+                    "sales.",
+                    f"{int(partial.sum()):,} 笔已支付订单有部分退款（某个商品退款或退款金额小于订单金额）：仍按已支付订单计，"
+                    f"退款金额（¥{orders.loc[partial, 'refund_amount'].sum():,.2f}）计入退款金额、退款率和净销售额。")
     if report.refunded_orders:
         report.note(f"{report.refunded_orders:,} orders are marked refunded: they count in the refund rate, "
                     "not as completed purchases.",

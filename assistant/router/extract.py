@@ -283,10 +283,15 @@ _CAMPAIGN_ID_BEFORE = re.compile(
     r"(?:campaign|活动|实验|测试|test|experiment|ab)", re.IGNORECASE)
 
 
+# An id whose own name says it is a campaign: "Did coupon_2026_09 lift revenue per customer?"
+_CAMPAIGN_ID_BARE = re.compile(r"(?<![A-Za-z0-9_\-])((?:coupon|campaign|promo|ab|test|exp|experiment)[_\-][A-Za-z0-9_\-]*\d"
+                               r"[A-Za-z0-9_\-]*)", re.IGNORECASE)
+
+
 def find_campaign_id(question: str) -> Hit | None:
     """Campaign ids keep their case, so this reads the question, not the lowercased text."""
     text = normalize(question, lower=False)
-    for pattern in (_CAMPAIGN_ID, _CAMPAIGN_ID_BEFORE):
+    for pattern in (_CAMPAIGN_ID, _CAMPAIGN_ID_BEFORE, _CAMPAIGN_ID_BARE):
         if m := pattern.search(text):
             return Hit(m.group(0), m.group(1), m.start(1), m.end(1))
     return None
@@ -296,8 +301,8 @@ def find_campaign_id(question: str) -> Hit | None:
 # forms are checked first, so "比去年" is not read as "比 + a previous period".
 _COMPARE_LAST_YEAR = re.compile(
     r"同比|去年同期|上年同期|(?:比|跟|和|与|较|相比|对比)\s*(?:起)?去年|(?<![a-z])yoy(?![a-z])|y-o-y"
-    r"|year[\s-]over[\s-]year|same (?:period|time|window) last year"
-    r"|(?:vs\.?|versus|compared? (?:with|to)|comparing|against|than) (?:the same \w+ )?last year")
+    r"|year[\s-]over[\s-]year|same (?:period|time|window|quarter|month|week|day|season) (?:of |in )?last year"
+    r"|(?:vs\.?|versus|compare[sd]? (?:with|to)|comparing|against|than) (?:the same \w+ )?last year")
 _COMPARE_PREVIOUS = re.compile(
     r"环比|(?:比|跟|和|与|较|相比|对比)\s*(?:起)?(?:再)?(?:上|前)(?!年)|上一期|上期"
     r"|(?<![a-z])mom(?![a-z])|m-o-m|(?:month|week|quarter)[\s-]over[\s-](?:month|week|quarter)"
@@ -360,7 +365,8 @@ def find_days_without_purchase(text: str) -> Hit | None:
 
 # Order kinds metric_query can split or filter by: live-room vs shelf orders, coupon vs no coupon.
 _ORDER_KINDS = {
-    "source": (re.compile(r"直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|订单|成交|购买|卖出?了?|的订单)|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
+    "source": (re.compile(r"直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|的订单)"
+                          r"|在直播间(?:里|中|上)?|直播间的(?=gmv|销售|成交|订单|营业|业绩|客单)|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
                           r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-)\s*"
                           r"(?:the\s+)?(?:货架|shelf|store))|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*货架)"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
@@ -401,7 +407,23 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"|orders? (?:that were |were )?refunded")
 
 
+# Kinds of refund where the export tells them apart: a whole order, or part of one (a line, an amount).
+_REFUND_KINDS = {
+    "fully_refunded": re.compile(r"整单退(?:款|货)?|全额退款?|全部退款|(?<![a-z])(?:fully refunded|full refunds?)(?![a-z])"),
+    "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|(?<![a-z])(?:partial(?:ly)? refund(?:ed|s)?"
+                                     r"|(?:were|was|are|is) partial|partial ones)(?![a-z])"),
+}
+
+
 def _order_statuses(text: str, features: Features) -> list[Hit]:
+    for kind, pattern in _REFUND_KINDS.items():
+        if m := pattern.search(text):  # "其中整单退的有几笔": orders refunded that way
+            features.filters["status"] = kind
+            if features.metric is None or features.metric.value == "refund_rate":
+                features.metric = Hit(m.group(0), "orders", m.start(), m.end())
+                features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] \
+                    + [features.metric]
+            return [Hit(m.group(0), kind, m.start(), m.end())]
     found = {status: m for status, pattern in _STATUS_WORDS.items() if (m := pattern.search(text))}
     if len(found) >= 2:
         if features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS:
@@ -414,11 +436,10 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         features.filters["status"] = "cancelled"
         return [Hit(m.group(0), "cancelled", m.start(), m.end())]
     if (m := _REFUND_AMOUNT.search(text)) and (features.metric is None or features.metric.value == "refund_rate"):
-        # "退款金额", "how much was refunded": the amount of the refunded orders, not the refund rate
-        features.metric = Hit(m.group(0), "gmv", m.start(), m.end())
+        # "退款金额", "how much was refunded": the amount refunded (partial refunds too), not the refund rate
+        features.metric = Hit(m.group(0), "refund_amount", m.start(), m.end())
         features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] + [features.metric]
-        features.filters["status"] = "refunded"
-        return [Hit(m.group(0), "refunded", m.start(), m.end())]
+        return []
     if m := _REFUNDED_ORDERS.search(text):  # "退款订单数", "refunded orders": orders in that status
         features.filters["status"] = "refunded"
         if features.metric is None or features.metric.value == "refund_rate":  # "退款成功的订单有多少": a count
@@ -479,6 +500,10 @@ def _buying_frequency(text: str, features: Features) -> None:
     features.metric = Hit(m.group(0), value, m.start(), m.end())
     features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)
                             and h.value not in ("buyers", "orders")] + [features.metric]
+    # "买过两次及以上的老客": 老客 / 复购客户 name the same people the phrase defines, not the lifecycle stage
+    features.segment_hits = [h for h in features.segment_hits if h.value.key != "repeat"]
+    features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start), default=None)
+
 
 
 # 老客 beside a measure of a window ("上个月老客贡献了多少GMV") is a buyer who had bought before the window,
@@ -650,6 +675,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.count = vocab.COUNT_WORDS.first(text)
     features.who = vocab.WHO_WORDS.first(text)
     features.lifecycle_words = vocab.LIFECYCLE_STAGE_WORDS.find(text)
+    if features.metric is not None and features.metric.value in ("repeat_buyers", "one_time_buyers"):
+        features.lifecycle_words = [h for h in features.lifecycle_words if h.value != "repeat"]  # the same people
     features.tool_hits = {tool: _dedupe(lex.find_maximal(text)) for tool, lex in vocab.TOOL_LEXICONS.items()}
     if features.metric is None and features.count and not (features.segment_hits or features.lifecycle_words
                                                             or any(hits for tool, hits in features.tool_hits.items()

@@ -164,6 +164,11 @@ def _changes(f: Features, previous: Route, marker: bool, anchor: date | None) ->
             changes["scheme"] = None  # back to the default scheme
     if marker and f.metric:
         changes["metric"] = f.metric.value
+    if f.compare is not None and not relative:  # "跟去年618比呢", "环比多少": against an earlier window (while
+        # "去年同期呢" moves the window itself)
+        changes["compare"] = f.compare.value
+        if f.period and f.period.start >= f.compare.start - 4 and changes.get("period") == f.period.token:
+            changes.pop("period")  # the window named is the one compared with, not a new one to answer
     return changes
 
 
@@ -238,6 +243,16 @@ def resolve_followup(question: str, previous: Route | None, vocabulary: Any = No
         return None
     followed = _apply(previous, _changes(f, previous, marker, anchor), f.language, "changed")
     return replace(followed, language=f.language) if followed else None
+
+
+def restates(question: str, previous: Route, vocabulary: Any = None) -> bool:
+    """Whether a short ask only repeats what the previous call already applies ("…比上个月涨了还是跌了？环比多少？")."""
+    f = _extract(question, vocabulary)
+    if not (_MARKER.search(normalize(question)) or _is_short(f)):
+        return False
+    accepted = accepted_args(previous.tool)
+    changes = {k: v for k, v in _changes(f, previous, True, None).items() if k in accepted}
+    return bool(changes) and all(previous.args.get(k) == v for k, v in changes.items())
 
 
 def is_followup(routed: Route | None) -> bool:

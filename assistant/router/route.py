@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.router import vocabulary as vocab
-from assistant.router.asks import asks_something, points_back, split_asks
+from assistant.router.asks import asks_something, only_qualifies, points_back, split_asks
 from assistant.router.audit import Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
@@ -468,8 +468,19 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     if len(asks) == 1:
         return _route_one(question, vocabulary)
     routes = [_route_one(ask, vocabulary) for ask in asks]
-    # a later part that asks nothing of its own ("only last year's orders") qualifies the question: read as one
-    if all(r is not None and r.tool != "run_sql" for r in routes) and all(asks_something(a) for a in asks[1:]):
+    for i in range(1, len(asks)):
+        if routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], vocabulary)) is not None:
+            routes[i] = leaning  # "退款率呢？", "按主播拆开看呢？", "How about Chongqing?": the earlier ask, changed
+        elif points_back(asks[i]) and routes[i - 1] is not None:
+            routes[i] = _pointing_back(asks[i - 1], asks[i], routes[i - 1], routes[i], vocabulary)
+        elif routes[i] is not None and routes[i].tool in _NEEDS_A_SUBJECT \
+                and not set(routes[i].args) & _SUBJECTS:  # "…有多少？帮我导出成xlsx": the earlier ask's group
+            joined = _route_one(asks[i - 1].rstrip("？?；; ") + "，" + asks[i].strip(), vocabulary)
+            if joined is not None and joined.tool == routes[i].tool and set(joined.args) & _SUBJECTS:
+                joined.question = asks[i]
+                routes[i] = joined
+    # a later part that only narrows ("only last year's orders") qualifies the question: read as one
+    if all(r is not None and r.tool != "run_sql" for r in routes) and not any(only_qualifies(a) for a in asks[1:]):
         if (first := _join_asks(question, asks, routes)) is not None:  # type: ignore[arg-type]
             return first
     whole = _route_one(question, vocabulary)  # an ask we cannot place alone may qualify another: read as one
@@ -479,6 +490,53 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     return whole
 
 
+def _follows_on(ask: str, before: Route, vocabulary: DataVocabulary | None) -> Route | None:
+    """An ask that leans on the earlier one as a conversation's follow-up does, read the same way."""
+    from assistant.router.followup import resolve_followup, restates  # they route with this module
+
+    leaning = resolve_followup(ask, before, vocabulary)
+    if leaning is None and restates(ask, before, vocabulary):
+        return before  # already answered by the earlier call: the same call, said once
+    if leaning is None or (leaning.tool == before.tool and leaning.args == before.args):
+        return None
+    leaning.question = ask
+    return leaning
+
+
+def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
+                   vocabulary: DataVocabulary | None) -> Route | None:
+    """An ask about the set the earlier one counted ("取消订单有几笔？其中多少是直播间下单的？"). Placed alone as
+    the same kind of call, it takes the earlier one's filters (_join_asks); else it is read with the earlier
+    ask in front of it, and is unplaced (so named) when that adds nothing to the earlier call."""
+    if alone is not None and alone.tool == before.tool:
+        return alone
+    if before.tool == "metric_query" and _MONEY_ASKED.search(ask):
+        # "退款的订单有多少？涉及多少钱？": the amount of those orders (of refunded ones, what was refunded)
+        filters = dict(before.args.get("filters") or {})
+        refunds = filters.get("status") == "refunded"
+        if refunds:
+            filters.pop("status")
+        args = {**before.args, "metric": "refund_amount" if refunds else "gmv"}
+        args.pop("filters", None)
+        if filters:
+            args["filters"] = filters
+        return Route("metric_query", args, before.language, ["points back: the amount of those orders"], [], ask)
+    joined = _route_one(earlier.rstrip("？?；; ") + "，" + ask.strip(), vocabulary)
+    if joined is None or (joined.tool == before.tool and joined.args == before.args):
+        return None
+    joined.question = ask
+    return joined
+
+
+# Money asked of a set an earlier ask counted: "涉及多少钱", "how much money was that".
+_MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多少|(?<![a-z])(?:how much money|how much was that|what amount"
+                          r"|how much did (?:they|those|that) (?:cost|come to))(?![a-z])", re.IGNORECASE)
+# Calls about someone or some group, and the arguments that name who: an ask of one of these that names no one
+# is about whom the earlier ask named.
+_NEEDS_A_SUBJECT = {"export_segment", "recommend_products", "segment_profile", "customer_profile"}
+_SUBJECTS = {"segment", "customer_id", "product", "campaign_id", "host"}
+# The orders a measure is about, for an ask that points back to it ("退款金额多少？涉及多少订单？").
+_IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
 # What a later ask may take from an earlier one: never what it measures, splits by or how it ranks.
 _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
 
@@ -493,6 +551,9 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             later.args["period"] = first.args["period"]  # "5月成交了多少单？观看人数合计多少？": May for both
             later.matched.append(f"period of the first ask→period={first.args['period']}")
         if points_back(ask) and later.tool == previous.tool:  # "退款金额多少？涉及多少订单？": the refunded ones
+            implied = _IMPLIED_FILTERS.get(previous.args.get("metric"))
+            if implied and "filters" in REGISTRY[later.tool].args_model.model_fields:
+                later.args["filters"] = {**implied, **later.args.get("filters", {})}
             for name, value in previous.args.items():
                 if name in _OWN_ARGS or name not in accepted:
                     continue
@@ -500,6 +561,10 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
                     later.args[name] = {**value, **later.args.get(name, {})}
                 else:
                     later.args.setdefault(name, value)
+            if later.args.get("metric") == "refund_amount" and (later.args.get("filters") or {}).get("status"):
+                later.args["filters"].pop("status")  # a refund amount is of refunded orders already
+                if not later.args["filters"]:
+                    later.args.pop("filters")
             later.matched.append("points back to the previous ask")
     distinct: list[Route] = []
     for r in routes:

@@ -81,6 +81,14 @@ class Scores:
         return ranked[0]
 
 
+# Where in the steps people are lost: a funnel's question, whatever metric word sits beside it.
+_WHICH_STEP = re.compile(r"哪一步|哪个环节|哪个步骤|哪步|哪一环|(?<![a-z])(?:which|what) step|drop(?:s|ped)?[\s-]off(?![a-z])")
+
+
+_STRATEGY_NOUN = re.compile(r"策略|打法|玩法|方案|运营|怎么做|(?<![a-z])(?:strateg(?:y|ies)|playbook|tactics?|plan)(?![a-z])")
+_PRODUCT_NOUN = re.compile(r"商品|产品|货|单品|sku|(?<![a-z])(?:products?|items?)(?![a-z])")
+
+
 def score(f: Features) -> Scores:
     scores = Scores()
     for tool, hits in f.tool_hits.items():
@@ -179,6 +187,10 @@ def score(f: Features) -> Scores:
         scores.add("export_segment", 3, f"rule: export {f.segment.phrase}")
     if ref is not None and scores.points["recommend_products"] > 0:
         scores.add("recommend_products", 3, f"rule: recommend for {f.segment.phrase}")
+    # "针对潜在流失用户，应该推什么样的挽留策略": a strategy is pushed, not a product; products only when named
+    if scores.points["segment_strategy"] > 0 and scores.points["recommend_products"] > 0 \
+            and _STRATEGY_NOUN.search(f.text) and not _PRODUCT_NOUN.search(f.text):
+        scores.add("recommend_products", -scores.points["recommend_products"], "rule: a strategy, not products")
 
     # "orders with coupon vs without", "用券和没用券的客单价": a split of orders by coupon use; only words of an
     # experiment (A/B, 实验, 对照, lift, significant) ask for the campaign's test
@@ -197,9 +209,12 @@ def score(f: Features) -> Scores:
     if _ALSO_BUY.search(f.text) and not f.segment and scores.points["recommend_products"] < 6:
         scores.add("product_associations", 7, "rule: buyers of a product, what else they buy")
 
-    # Stage-to-stage wording ("从观看到下单", "from view to purchase") is a funnel.
+    # Stage-to-stage wording ("从观看到下单", "from view to purchase") is a funnel; so is asking at which step
+    # people are lost ("转化咋这么低，看看是哪一步掉得最狠").
     if funnel_path:
         scores.add("funnel", 6, "rule: from one step to another")
+    elif m := _WHICH_STEP.search(f.text):
+        scores.add("funnel", 5, f"rule: which step ({m.group(0)})")
     # "30天复购率 / 90-day retention": repeat purchase measured from the first order.
     if _DAYS_RETENTION.search(f.text):
         scores.add("cohort_retention", 6, "rule: N-day repurchase / retention")

@@ -61,6 +61,9 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     ],
     "spend_per_buyer": [
         "人均消费", "客均消费", "人均花费", "每个客户平均消费", "平均每个客户", "人均贡献", "客户平均消费",
+        "平均每个买家", "平均每位买家", "平均每位客户", "每个买家平均", "每位买家平均", "每位客户平均", "平均每人",
+        "每人平均", "平均每个用户", "每个用户平均", "on average per customer", "per customer on average",
+        "per buyer on average", "average customer spent", "average buyer spent",
         "average spend per customer", "spend per customer", "average spend per buyer", "spend per buyer",
         "revenue per customer", "revenue per buyer", "arpu", "average customer spend", "average revenue per user",
     ],
@@ -80,6 +83,9 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     "refund_rate": [
         "退款率", "退货率", "退款比例", "退货比例", "退款", "退货", "退单率", "refund rate",
         "return rate", "refund", "refunds", "returns rate",
+    ],
+    "refund_amount": [
+        "退款金额", "退款总额", "退款总金额", "退款额", "refund amount", "refunded amount", "amount refunded",
     ],
     "new_customers": [
         "新客数", "新客数量", "新客户数", "新客户数量", "新客", "新用户数", "新用户数量", "新增客户",
@@ -341,7 +347,11 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "association rules": 8, "associations": 6, "also buy": 7, "also bought": 7, "also purchase": 7,
         "paired with": 5, "go together": 6, "bundle": 4, "套餐": 5, "组合套餐": 7, "bundles": 4, "组合装": 5,
         "一起卖": 7, "一起销售": 7, "搭配销售": 7,
-        "经常一起": 6, "goes well with": 7, "go well with": 7, "goes with": 6, "pair with": 5, "关联": 5,
+        "经常一起": 6, "goes well with": 7,
+        # appearing in the same order: "product pairs", "show up together in baskets", "同一单里"
+        "product pairs": 8, "pairs of products": 8, "show up together": 8, "shows up together": 8,
+        "appear together": 8, "appears together": 8, "same basket": 8, "same order": 6, "in baskets": 6,
+        "同一单": 7, "同一个订单": 7, "一起出现": 8, "同时出现": 8, "商品组合": 7, "go well with": 7, "goes with": 6, "pair with": 5, "关联": 5,
     },
     "recommend_products": {
         "推荐什么商品": 9, "推荐什么产品": 9, "推荐商品": 8, "推荐产品": 8, "推荐什么": 6, "推荐": 4,
