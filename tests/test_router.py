@@ -426,6 +426,14 @@ def test_a_host_the_data_lacks_is_named_as_unknown(question: str, name: str) -> 
     ("GMV in the second half of May 2026", {"metric": "gmv", "period": "2026-05:h2"}),
     ("有赞商城3到5月有多少个付款客户", {"metric": "buyers", "period": "months:3-5"}),
     ("Total amount actually paid last month", {"metric": "gmv", "period": "last_month"}),
+    # a measure word inside an amount condition is the condition's; non-zero orders; refunds said as amounts
+    ("实付金额300元及以上的订单有多少单？", {"metric": "orders", "filters": {"amount": ">=300"}}),
+    ("How many distinct buyers placed at least one paid, non-zero order in Q3?",
+     {"metric": "buyers", "filters": {"amount": ">0"}}),
+    ("退款成功的金额一共是多少？", {"metric": "refund_amount"}),
+    ("全额退款和部分退款的订单各有多少单？", {"metric": "orders", "dimension": "status"}),
+    ("Split the quarter's GMV into live-stream orders and all other orders", {"metric": "gmv", "dimension": "source"}),
+    ("三季度卖得最多的3个宝贝是哪几个（按件数）？", {"metric": "units", "dimension": "product", "limit": 3}),
 ])
 def test_kinds_of_order_and_buyer_questions_compose(question: str, args: dict) -> None:
     got = route(question)

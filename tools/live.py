@@ -211,7 +211,8 @@ SELECT g.grp_key, g.grp, {carried} g.sessions,
   coalesce(r.viewers, 0) AS viewers, coalesce(r.views, 0) AS views, r.watch_time,
   coalesce(r.viewers, 0) AS viewer_pairs, coalesce(r.buyers, 0) AS payer_pairs,
   r.buyers / nullif(r.viewers, 0) AS conversion_rate,
-  coalesce(r.gmv, 0) / nullif(r.views, 0) * 1000 AS gpm,
+  -- a report without views (快手's 累计观看人数 only): GMV per thousand viewers, said in the answer
+  coalesce(r.gmv, 0) / nullif(coalesce(nullif(r.views, 0), r.viewers), 0) * 1000 AS gpm,
   coalesce(r.new_followers, 0) AS new_followers,
   CAST(NULL AS DOUBLE) AS refund_rate
 FROM groups g
@@ -279,6 +280,15 @@ def live_performance(
         result = _present(ctx, dimension, metric, window, wh.df(sql, params), sql, limit)
         result.answer = result.answer.replace(DEFINITION[ctx.language], REPORT_DEFINITION[ctx.language])
         return name_one_host(ctx, name_one_session(ctx, result, one), host)
+    if not wh.has_table("live_sessions") and wh.has_table("hosts") and metric in _FROM_ORDERS and dimension == "host":
+        # an order export with a host column but no sessions or viewers: the hosts' sales from their orders
+        from tools.metrics import metric_query
+
+        result = metric_query(ctx, metric=metric, dimension="host", period=period, limit=limit,
+                              filters={"host": host} if host else None)
+        result.answer = ctx.t("（没有直播场次和观看数据：按订单里的主播/带货账号统计。）",
+                              "(No live sessions or viewer data: hosts' figures from their orders.) ") + result.answer
+        return result
     wh.require_tables("orders", "live_sessions", "events")
     wh.require_column("events", "watch_seconds")
     window = ctx.window(period)
@@ -286,6 +296,10 @@ def live_performance(
     frame = wh.df(sql, params)
     return name_one_host(ctx, name_one_session(ctx, _present(ctx, dimension, metric, window, frame, sql, limit), one),
                          host)
+
+
+# What an order export alone can rank hosts by (viewers, watch time, conversion and GPM need sessions).
+_FROM_ORDERS = ("gmv", "orders", "refund_rate")
 
 
 def resolve_host(ctx: Context, host: str | None) -> str | None:
@@ -356,7 +370,8 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
     views = table["views"].sum()
     pairs = table["viewer_pairs"].sum()
     overall_conv = table["payer_pairs"].sum() / pairs if pairs else None
-    overall_gpm = total_gmv / views * 1000 if views else None
+    per_viewer = not views and table["viewers"].sum() > 0  # a report that counts viewers but not views
+    overall_gpm = total_gmv / (views or table["viewers"].sum()) * 1000 if (views or per_viewer) else None
     n_sessions = int(table["sessions"].sum())
     n_orders, n_viewers = int(table["orders"].sum()), int(table["viewers"].sum())
     timed = table[table["watch_time"].notna() & (table["viewers"] > 0)]
@@ -377,12 +392,15 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
     overall = ctx.t(
         f"{window_label}共 {scope_zh}，"
         f"GMV {fmt.exact(total_gmv, 'currency', lang)}，成交 {fmt.exact(n_orders, 'count', lang, False)} 单，"
-        f"观看 {fmt.exact(n_viewers, 'count', lang, False)} 人（{fmt.exact(views, 'count', lang, False)} 次）{watch_zh}，整体转化率 {fmt.percent(overall_conv)}，"
-        f"GPM {fmt.money(overall_gpm, lang)}。",
+        f"观看 {fmt.exact(n_viewers, 'count', lang, False)} 人"
+        + (f"（{fmt.exact(views, 'count', lang, False)} 次）" if views else "") + f"{watch_zh}，"
+        f"整体转化率 {fmt.percent(overall_conv)}，GPM {fmt.money(overall_gpm, lang)}"
+        + ("（报表没有观看次数，GPM 按每千名观看人数计）" if per_viewer else "") + "。",
         f"{window_label}: {scope_en}, GMV "
-        f"{fmt.money(total_gmv, lang)}, {fmt.number(n_orders, lang)} orders, {fmt.number(n_viewers, lang)} viewers "
-        f"({fmt.number(views, lang)} views){watch_en}, overall conversion "
-        f"{fmt.percent(overall_conv)}, GPM {fmt.money(overall_gpm, lang)}.",
+        f"{fmt.money(total_gmv, lang)}, {fmt.number(n_orders, lang)} orders, {fmt.number(n_viewers, lang)} viewers"
+        + (f" ({fmt.number(views, lang)} views)" if views else "") + f"{watch_en}, overall conversion "
+        f"{fmt.percent(overall_conv)}, GPM {fmt.money(overall_gpm, lang)}"
+        + (" (the report has no view counts: GPM is per thousand viewers)" if per_viewer else "") + ".",
     )
     if valid.empty:
         ranking = ctx.t(f"没有可用于比较{name}的数据。", f"No {dim_label} has data for {name}.")
@@ -433,7 +451,7 @@ def _conversion_ratio(table: pd.DataFrame) -> float | None:
 
 
 def _recommendations(ctx: Context, dimension: str, table: pd.DataFrame) -> list[str]:
-    usable = table[table["viewer_pairs"] > 0]
+    usable = table[(table["viewer_pairs"] > 0) & table["conversion_rate"].notna()]  # a report may lack buyers
     if dimension != "host" or len(usable) < 2:
         return []
     recs = []

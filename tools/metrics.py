@@ -16,7 +16,7 @@ from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
-    "one_time_buyers", "refund_rate", "refund_amount", "new_customers",
+    "one_time_buyers", "refund_rate", "refund_amount", "new_customers", "units",
 ]
 Compare = Literal["previous_period", "last_year"]
 # The window a comparison needs when the question names none ("环比" alone = the last full month
@@ -127,7 +127,7 @@ def build_metric_sql(
     refunded and a refund is its amount, not the whole order."""
     spec = catalog.metric(metric)
     used = [DIMENSIONS[d] for d in [dimension, *filters] if d in DIMENSIONS]
-    item_grain = any(d.item_grain for d in used)
+    item_grain = any(d.item_grain for d in used) or bool(spec.get("item_grain"))  # units live on order lines
     aliases = sorted({d.join for d in used if d.join})
     conditions, params = _window_conditions(window, "o.order_time")
     for name, value in filters.items():
@@ -165,7 +165,8 @@ def build_metric_sql(
     else:
         refund = f"CASE WHEN o.status = 'refunded' THEN {amount} ELSE 0 END"
     sql = f"""WITH {segments_cte}fact AS (
-  SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund, {group} AS grp
+  SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund,
+    {"coalesce(i.quantity, 1)" if item_grain else "1"} AS qty, {group} AS grp
   FROM {_source_sql(bool(spec.get('first_orders_only')))} o
   {lines}
   {joins}
@@ -342,7 +343,7 @@ def metric_query(
     "N-day repurchase after the first order" is cohort_retention.
     Args:
         metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
-            repeat_buyers | one_time_buyers | refund_rate | refund_amount | new_customers.
+            repeat_buyers | one_time_buyers | refund_rate | refund_amount | new_customers | units.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week |
             buyer_type (new/returning).
@@ -373,7 +374,8 @@ def metric_query(
                         f"By status: {allowed}.",
                         f"{metric} 只按已支付订单定义，不能按订单状态拆分。按状态可看：{allowed}。")
     _check_filter_values(ctx, filters)
-    ctx.warehouse.require_tables(*_tables_needed(dimension, filters))
+    ctx.warehouse.require_tables(*_tables_needed(dimension, filters),
+                                 *(["order_items"] if catalog.metric(metric).get("item_grain") else []))
     _require_columns(ctx, dimension, filters)
     if compare is not None and period is None:
         period = _COMPARE_DEFAULT_PERIOD[compare]

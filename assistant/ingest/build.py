@@ -296,6 +296,43 @@ def _assign_order_ids(frame: pd.DataFrame, raw: RawTable, report: ImportReport) 
     return _drop(frame, raw, frame["order_id"].duplicated(keep="first"), "duplicate_order_id", report)
 
 
+_ORDER_LEVEL_AMOUNTS = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "refund_amount")
+
+
+def _order_amounts_once(lines: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """An export with a row per product that repeats the order's own amount on each row (视频号小店's
+    订单实际支付金额): the amount is the order's, so each line carries its share, not the whole again.
+
+    Read as repeated when nearly every order of several lines has the same amount on all of them; the
+    share follows the lines' list value (unit price x quantity) where the file gives it, else is equal."""
+    multi = lines[lines.duplicated("order_id", keep=False)]
+    orders = multi.groupby("order_id", sort=False)
+    if orders.ngroups < 5:
+        return lines
+    weight = (lines["unit_price"] * lines["quantity"].fillna(1)).where(lambda w: w > 0)
+    weight = weight.fillna(1.0) if weight.isna().any() else weight
+    share = weight / weight.groupby(lines["order_id"]).transform("sum")
+    repeated = []
+    for column in _ORDER_LEVEL_AMOUNTS:
+        values = multi[column]
+        if values.isna().all():
+            continue
+        same = orders[column].nunique(dropna=False).eq(1)
+        varied = orders[column].sum(min_count=1).fillna(0).ne(0)  # orders of 0 tell nothing
+        if varied.sum() >= 5 and same[varied].mean() >= 0.95:
+            whole = lines[column].groupby(lines["order_id"]).transform("first")
+            parts = (whole * share).round(2)
+            first = ~lines.duplicated("order_id", keep="first")  # the cents rounding leaves go to the first line
+            rest = parts.groupby(lines["order_id"]).transform("sum") - parts
+            lines[column] = parts.where(~first, (whole - rest).round(2))
+            repeated.append(column)
+    if repeated:
+        report.note(f"The file repeats each order's amount ({', '.join(repeated)}) on every product row of the "
+                    "order: it is counted once per order, shared across its lines.",
+                    f"文件在订单的每个商品行上都重复了订单金额（{', '.join(repeated)}）：每笔订单只计一次，按商品行分摊。")
+    return lines
+
+
 def _order_status(statuses: pd.Series) -> str:
     """One order's status from its lines': paid while any line stays paid (a refunded line is then a partial
     refund, in refund_amount), refunded when every paid line was, else as the first line says."""
@@ -318,6 +355,10 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
         if lines[column].isna().all():
             orders[column] = np.nan
     orders["pay_amount"] = orders["pay_amount"].round(2)
+    # refunds that add up to what was paid make a wholly refunded order, whatever its status column said
+    whole = (orders["status"] == "paid") & (orders["pay_amount"] > 0) \
+        & (orders["refund_amount"] >= orders["pay_amount"] * 0.999 - 0.01)
+    orders.loc[whole, "status"] = "refunded"
     return orders
 
 
@@ -357,7 +398,11 @@ def _hosts_and_sessions(orders: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.D
         ).reset_index()
         sessions["title"] = sessions["session_id"]
     live = orders["host_id"].notna() | orders["session_id"].notna()
-    orders["source"] = orders["source"].where(orders["source"].notna(), np.where(live, "live", "shelf"))
+    # The model's source is live or not (docs/data_model.md): a platform's own words (直播 / 短视频 / 商品卡 /
+    # 搜索) become live when they name the live room, shelf (not live) otherwise
+    named = orders["source"].astype("string").str.strip()
+    said = np.where(named.str.contains(r"直播|(?i:live)", regex=True, na=False), "live", "shelf")
+    orders["source"] = np.where(named.notna() & (named != ""), said, np.where(live, "live", "shelf"))
     return hosts, sessions, orders
 
 
@@ -479,6 +524,7 @@ def build_dataset(
                     "只导入了直播场次报表：主播和场次及平台统计（观看、时长、成交额、订单）；客户和订单类问题还需要订单导出。")
         return tables, report
     lines = pd.concat(lines_parts, ignore_index=True)
+    lines = _order_amounts_once(lines, report)
     orders = _orders_from_lines(lines)
     _check_key_plausible(orders, report)
     report.refunded_orders = int((orders["status"] == "refunded").sum())

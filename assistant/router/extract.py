@@ -56,6 +56,9 @@ def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]
     return [h for h in hits if not any(h.start < b.end and b.start < h.end for b in blockers)]
 
 
+# Words of selling well that name no amount: with units asked for, they rank by units.
+_SELLING_WORDS = re.compile(r"卖|销售$|sell|sold|best|top")
+
 # Bare nouns that usually qualify another metric ("新客的客单价", "复购用户的GMV", "退款订单数").
 _QUALIFIER_PHRASES = {"新客", "新客户", "新用户", "新买家", "复购", "回购", "退款", "退货", "订单", "买家", "销售",
                       "refund", "refunds", "repurchase", "repeat purchase", "new customers", "new users"}
@@ -365,12 +368,12 @@ def find_days_without_purchase(text: str) -> Hit | None:
 
 # Order kinds metric_query can split or filter by: live-room vs shelf orders, coupon vs no coupon.
 _ORDER_KINDS = {
-    "source": (re.compile(r"直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|的订单)"
+    "source": (re.compile(r"(?<![a-z])live[\s-]?stream(?:ing)?[\s-]+(?:orders?|sales|gmv|purchases)(?![a-z])|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|的订单)"
                           r"|在直播间(?:里|中|上)?|直播间的(?=gmv|销售|成交|订单|营业|业绩|客单)|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
                           r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-)\s*"
                           r"(?:the\s+)?(?:货架|shelf|store))|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*货架)"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
-               re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"), "live", "shelf"),
+               re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|(?<![a-z])(?:all )?other orders(?![a-z])|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"), "live", "shelf"),
     "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|使用(?:了)?优惠券|券后|(?<!without )(?<!no )"
                           r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"),
                re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"
@@ -394,7 +397,8 @@ _STATUS_WORDS = {
 }
 
 
-_REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱|退款.{0,4}(?:多少钱|多少元)"
+_REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱|退款.{0,4}(?:多少钱|多少元)"
+                            r"|(?:一共|总共|共)?退了(?:多少|几)(?:钱|元|块)"
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
                             r"|how much (?:was |did we |have we )?refund(?:ed)?)(?![a-z])")
 _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?的?(?:订单|单)(?!价)"
@@ -416,6 +420,20 @@ _REFUND_KINDS = {
 
 
 def _order_statuses(text: str, features: Features) -> list[Hit]:
+    kinds = {kind: m for kind, pattern in _REFUND_KINDS.items() if (m := pattern.search(text))}
+    for m in kinds.values():  # 退款 inside 全额退款 names the kind, not the refund rate
+        features.metric_hits = [h for h in features.metric_hits
+                                if not (h.value == "refund_rate" and m.start() <= h.start and h.end <= m.end())]
+    if features.metric is not None and features.metric not in features.metric_hits:
+        features.metric = _main_metric(features.metric_hits, text) if features.metric_hits else None
+    if len(kinds) == 2 and (features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS):
+        # "全额退款和部分退款的订单各有多少单": the orders split by status, both kinds side by side
+        first, last = min(kinds.values(), key=lambda m: m.start()), max(kinds.values(), key=lambda m: m.end())
+        features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
+        if features.metric is None:
+            features.metric = Hit(first.group(0), "orders", first.start(), first.end())
+            features.metric_hits.append(features.metric)
+        return []
     for kind, pattern in _REFUND_KINDS.items():
         if m := pattern.search(text):  # "其中整单退的有几笔": orders refunded that way
             features.filters["status"] = kind
@@ -456,7 +474,8 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
     for kind, (first, second, first_value, second_value) in _ORDER_KINDS.items():
         a, b = first.search(text), second.search(text)
         if a and b and (features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS
-                        or features.dimension.value == kind):
+                        or features.dimension.value == kind
+                        or features.dimension.overlaps(Hit(a.group(0), kind, a.start(), a.end()))):
             features.dimension = Hit(f"{a.group(0)}/{b.group(0)}", kind, min(a.start(), b.start()),
                                      max(a.end(), b.end()))
         elif a or b:
@@ -542,6 +561,10 @@ _LESS = r"(?:低于|小于|少于|不到|<|under|below|less than)"
 # the amount named instead of a currency: "金额大于1000的订单", "orders with an amount over 500"
 _AMOUNT_NOUN = r"(?:金额|实付|付款额|支付额|订单额|(?<![a-z])(?:amount|order value|value|total))\s*(?:是|为|都)?\s*"
 _AMOUNTS: list[tuple[re.Pattern[str], str]] = [
+    # "at least one paid, non-zero order", "不含0元单": every order worth something (checked first: it holds a 0)
+    (re.compile(r"(?<![a-z])non[- ]?zero(?:[- ](?:amount|value))?(?![a-z])|金额大于\s*0|大于\s*0\s*元|不含\s*0\s*元(?:单|订单)?"
+                r"|排除\s*0\s*元(?:单|订单)?|非\s*0\s*元|不算\s*0\s*元(?:单|订单)?|(?<![a-z])excluding (?:zero|0|free)[- ]"
+                r"(?:amount|value|yuan|gift)? ?orders?"), ">0"),
     (re.compile(rf"[¥￥$]?\s*{_NUM}\s*{_MONEY}?\s*(?:-|~|到|至|and)\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}"
                 rf"|between\s+[¥￥$]?\s*{_NUM}\s*{_MONEY}?\s+and\s+[¥￥$]?\s*{_NUM}"), "{}-{}"),
     (re.compile(rf"(?:不低于|不少于|至少|满|>=|at least|no less than)\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}?(?=\D|$)"
@@ -572,7 +595,7 @@ def find_amount(text: str) -> Hit | None:
     for pattern, form in _AMOUNTS:
         for m in pattern.finditer(text):
             near = text[max(0, m.start() - 20):m.end() + 8]
-            if _PEOPLE_AFTER.match(text, m.end()) or not (form == "0" or _ORDER_NOUN.search(near)):
+            if _PEOPLE_AFTER.match(text, m.end()) or not (form in ("0", ">0") or _ORDER_NOUN.search(near)):
                 continue
             numbers = [g for g in m.groups() if g is not None]
             return Hit(m.group(0), form.format(*numbers) if numbers else form, m.start(), m.end())
@@ -608,6 +631,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start), default=None)
 
     metrics = _not_inside(vocab.METRICS.find(text), periods)
+    if any(h.value == "units" for h in metrics):  # "按件数算，卖得最好": the selling words rank by units
+        metrics = [h for h in metrics if not (h.value == "gmv" and _SELLING_WORDS.search(h.phrase))]
     if split_by_buyer_type:  # 新客 inside "新客和老客" names a row of the split, not the new-customer count
         metrics = [h for h in metrics if not split_by_buyer_type.overlaps(h)]
     features.metric = _main_metric(metrics, text)
@@ -659,6 +684,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if amount := find_amount(text):
         features.filters["amount"] = amount.value
         features.filter_hits.append(amount)
+        inside = [h for h in features.metric_hits if h.overlaps(amount) or h.end == amount.start]
+        if inside and features.metric in inside and len(features.metric_hits) > len(inside):
+            features.metric_hits = [h for h in features.metric_hits if h not in inside]
+            features.metric = _main_metric(features.metric_hits, text)
     if features.metric is None and {"amount", "status"} & set(features.filters) and (m := _ORDER_COUNT.search(text)):
         # "0元福袋单几笔？", "取消的有几笔": orders of that kind are what is counted
         features.metric = Hit(m.group(0), "orders", m.start(), m.end())

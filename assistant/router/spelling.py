@@ -31,6 +31,8 @@ today together total toward trade trend trends under until using usual value val
 week weeks well went were what when where whether which while whole whom whose will with within
 without word words work worse worst would year years your yours hello hosts women stage stages
 lasted lapse cells sales lists loyal sleep growth group totally value period periods
+promote promoted promoting promotion promotions promotional account accounts creator creators affiliate
+affiliates partner partners brought bringing paying spending ordering placed placing
 """.split())
 
 _WORD = re.compile(r"(?<![a-z\-'])[a-z][a-z']{2,}[a-z](?![a-z\-])")

@@ -84,6 +84,10 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "退款率", "退货率", "退款比例", "退货比例", "退款", "退货", "退单率", "refund rate",
         "return rate", "refund", "refunds", "returns rate",
     ],
+    "units": [
+        "件数", "按件数", "销售件数", "多少件", "几件", "卖了多少件", "卖出多少件", "销售数量", "商品数量", "售出件数",
+        "units", "units sold", "by units", "unit sales", "quantity sold", "pieces sold", "items sold", "by quantity",
+    ],
     "refund_amount": [
         "退款金额", "退款总额", "退款总金额", "退款额", "refund amount", "refunded amount", "amount refunded",
     ],
@@ -112,7 +116,7 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
     "session": ["场次", "每场直播", "每一场直播", "各场直播", "哪场直播", "那场直播", "这场直播",
                 "每场", "直播场次", "session", "live session", "broadcast", "live stream", "livestream"],
     "category": ["品类", "类目", "商品类别", "商品分类", "category", "categories", "product category"],
-    "product": ["商品", "单品", "产品", "sku", "product", "item"],
+    "product": ["商品", "单品", "产品", "sku", "product", "item", "宝贝", "哪个宝贝", "各宝贝"],
     "region": ["地区", "省份", "区域", "地域", "各省", "哪个省", "分省", "region", "province", "geography",
                "by state", "area",
                # where people live: customers.province is the finest place every export has
