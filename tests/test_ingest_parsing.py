@@ -125,8 +125,9 @@ def test_parse_numbers_percent_flag_and_empties() -> None:
                             "买家已付款，等待卖家发货", "退款关闭", "部分退款"]],
     *[(w, "refunded") for w in ["已退款", "退款成功", "售后完成", "退货退款", "全额退款", "refunded", "returned",
                                 "交易关闭（退款）"]],
-    *[(w, "cancelled") for w in ["已取消", "交易关闭", "未付款", "待付款", "取消", "cancelled", "canceled", "closed",
-                                 "unpaid", "等待买家付款", " Cancelled "]],
+    *[(w, "cancelled") for w in ["已取消", "交易关闭", "取消", "cancelled", "canceled", "closed", " Cancelled "]],
+    # placed and still awaiting payment: not a closed order
+    *[(w, "unpaid") for w in ["未付款", "待付款", "unpaid", "等待买家付款", "Pending payment", "待支付"]],
 ])
 def test_parse_status(raw: str, expected: str) -> None:
     values, bad = P.parse_status(pd.Series([raw]))

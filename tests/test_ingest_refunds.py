@@ -131,3 +131,26 @@ def test_hosts_of_an_order_export_without_sessions_are_ranked_from_their_orders(
     assert answer.ok and answer.answer.startswith("(No live sessions or viewer data")
     got = dict(zip(answer.table()["host"], answer.table()["gmv"]))
     assert got == pytest.approx(frame.groupby("达人昵称")["实付金额"].sum().to_dict())
+
+
+def test_the_buyers_own_phone_keys_customers_not_the_receivers(tmp_path, workspace) -> None:
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    rows = []
+    for i in range(40):  # 8 buyers, each shipping to two receivers; one order of each buyer still awaits payment
+        buyer = i % 8
+        rows.append({"订单号": f"Y{i:03d}", "订单创建时间": f"2025-07-{1 + i % 28:02d} 12:00:00",
+                     "订单状态": "待付款" if i < 8 else "交易成功", "商品实际成交金额": 20.0 + i,
+                     "收货人/提货人": f"收{i % 16}*", "收货人手机号/提货人手机号": f"139****{i % 16:04d}",
+                     "买家昵称": ["安然", "阿福"][buyer % 2], "买家手机号": f"136****{buyer:04d}"})
+    frame = pd.DataFrame(rows)
+    path = tmp_path / "有赞_订单.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    result = import_dataset(path)
+    assert result.report.customer_key[next(iter(result.report.customer_key))] == ["买家手机号"]
+    with Engine(result.dataset.path) as engine:
+        buyers = engine.run_tool("metric_query", {"metric": "buyers"}).table().iloc[0]["buyers"]
+        waiting = engine.run_tool("metric_query", {"metric": "orders", "filters": {"status": "unpaid"}}).table()
+    assert buyers == frame.loc[frame["订单状态"] == "交易成功", "买家手机号"].nunique()
+    assert int(waiting.iloc[0]["orders"]) == 8  # awaiting payment: open, not closed

@@ -434,6 +434,12 @@ def test_a_host_the_data_lacks_is_named_as_unknown(question: str, name: str) -> 
     ("全额退款和部分退款的订单各有多少单？", {"metric": "orders", "dimension": "status"}),
     ("Split the quarter's GMV into live-stream orders and all other orders", {"metric": "gmv", "dimension": "source"}),
     ("三季度卖得最多的3个宝贝是哪几个（按件数）？", {"metric": "units", "dimension": "product", "limit": 3}),
+    # not paid: closed unpaid, still awaiting payment, or both
+    ("有多少订单是没付款就关闭了的？", {"metric": "orders", "filters": {"status": "cancelled"}}),
+    ("现在还有多少单在等买家付款？", {"metric": "orders", "filters": {"status": "unpaid"}}),
+    ("没付款的订单有多少", {"metric": "orders", "filters": {"status": ["cancelled", "unpaid"]}, "dimension": "status"}),
+    ("How many orders were closed without ever being paid, and how many are still awaiting payment?",
+     {"metric": "orders", "dimension": "status"}),
 ])
 def test_kinds_of_order_and_buyer_questions_compose(question: str, args: dict) -> None:
     got = route(question)

@@ -276,7 +276,7 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
                                 "This data does not record partial refunds (no refund amount or refunded order lines): "
                                 "a refund here is a whole refunded order.",
                                 "这份数据没有记录部分退款（没有退款金额或商品级退款）：这里的退款都是整单退款。")
-            values |= {"fully_refunded", "partially_refunded"}
+            values |= {"paid", "refunded", "cancelled", "unpaid", "fully_refunded", "partially_refunded"}
         missing = [v for v in _filter_values(value) if v not in values]
         if missing:
             near = difflib.get_close_matches(missing[0], sorted(values), n=5, cutoff=0.0)

@@ -146,11 +146,25 @@ def _composite_key(raw: RawTable, mapping: TableMapping) -> tuple[pd.Series, lis
     return key.where(parts.ne("").any(axis=1)), columns
 
 
+_BUYER_PHONE = re.compile(r"^(?:买家|下单人|购买人|会员)(?:手机|手机号|手机号码|电话|联系电话)$|^buyer[ _]?(?:phone|mobile)$", re.I)
+
+
 def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) -> pd.Series | None:
     if (series := _column(raw, mapping, "customer_id")) is not None:
         if is_personal_column(mapping.roles["customer_id"].column):
             report.personal_key = True  # 买家会员名, 旺旺, 抖音号: an account name, not an opaque id
         return series.astype("string").str.strip()
+    buyer_phone = next((c for c in raw.df.columns if _BUYER_PHONE.search(str(c))), None)
+    if buyer_phone is not None and raw.df[buyer_phone].notna().mean() >= 0.9:
+        # the buyer's own phone (有赞 买家手机号) names the buyer, masked or not; receiver fields name a parcel
+        # (one buyer ships to several people), so they are no part of this key
+        report.personal_key = True
+        report.customer_key[raw.source] = [buyer_phone]
+        key = _text(raw.df[buyer_phone])
+        report.note(f"No buyer id column: a customer is the buyer's phone {buyer_phone} ({key.nunique():,} customers), "
+                    "not the receiver's fields, stored as a pseudonymous id.",
+                    f"没有买家ID列：按买家本人的手机号 {buyer_phone} 识别客户（{key.nunique():,} 位），不按收货人信息，存为化名ID。")
+        return key
     if (composite := _composite_key(raw, mapping)) is not None:
         key, columns = composite
         report.personal_key = True
@@ -208,7 +222,7 @@ def _status_from_payment(frame: pd.DataFrame, paid_at: pd.Series, report: Import
     and refunded (淘宝 交易关闭 after a refund), a "successful" one without one was never paid."""
     paid = parsing.parse_datetimes(paid_at)[0].notna().to_numpy()
     refunded = (frame["status"].to_numpy() == "cancelled") & paid
-    unpaid = (frame["status"].to_numpy() == "paid") & ~paid
+    unpaid = (frame["status"].to_numpy() == "paid") & ~paid  # (an order awaiting payment keeps saying so)
     frame.loc[refunded, "status"] = "refunded"
     frame.loc[unpaid, "status"] = "cancelled"
     if refunded.any() or unpaid.any():
@@ -245,7 +259,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
             frame.loc[refunded.to_numpy(), "pay_amount"])
         bad_status = bad_status & ~refunded
     # nothing is given back on an order never paid, and nothing at all is no refund
-    frame.loc[(frame["status"] == "cancelled").to_numpy() | (frame["refund_amount"] == 0).to_numpy(),
+    frame.loc[frame["status"].isin(["cancelled", "unpaid"]).to_numpy() | (frame["refund_amount"] == 0).to_numpy(),
               "refund_amount"] = np.nan
     for role in ("order_id", "coupon_id", "product_id", "product_name", "category", "brand", "host_name",
                  "session_id", "source"):
@@ -280,7 +294,7 @@ def _signed_amounts(frame: pd.DataFrame, raw: RawTable, report: ImportReport) ->
     refund = (frame["pay_amount"] < 0) & (frame["status"] == "refunded")
     frame.loc[refund, "pay_amount"] = -frame.loc[refund, "pay_amount"]
     frame = _drop(frame, raw, frame["pay_amount"] < 0, "negative_amount", report)
-    report.zero_amount_orders += int(((frame["pay_amount"] == 0) & (frame["status"] != "cancelled")).sum())
+    report.zero_amount_orders += int(((frame["pay_amount"] == 0) & frame["status"].isin(["paid", "refunded"])).sum())
     return frame
 
 

@@ -203,20 +203,26 @@ STATUS_WORDS: dict[str, str] = {
         "交易关闭(退款)", "交易关闭（退款）", "refunded", "returned", "refund", "return",
     ], "refunded"),
     **dict.fromkeys([
-        "已取消", "交易关闭", "未付款", "待付款", "待支付", "未支付", "等待买家付款",
-        "取消", "订单取消", "已关闭", "关闭",
-        "cancelled", "canceled", "closed", "unpaid", "voided", "void", "pending", "expired",
+        "已取消", "交易关闭", "取消", "订单取消", "已关闭", "关闭",
+        "cancelled", "canceled", "closed", "voided", "void", "expired",
     ], "cancelled"),
+    # placed and not paid yet: neither a purchase nor a closed order (a payment may still come)
+    **dict.fromkeys([
+        "未付款", "待付款", "待支付", "未支付", "等待买家付款", "等待付款", "待买家付款",
+        "unpaid", "pending", "pending payment", "awaiting payment", "payment pending",
+    ], "unpaid"),
 }
 _STATUS_RULES = (  # substring rules for longer labels such as '卖家已发货，等待买家确认'
     ("refunded", re.compile(r"退款|退货|refund|return")),
-    ("cancelled", re.compile(r"取消|关闭|未付|待付|待支付|未支付|等待买家付款|cancel|close|unpaid|void")),
+    ("cancelled", re.compile(r"取消|关闭|cancel|close|void")),
+    ("unpaid", re.compile(r"未付|待付|待支付|未支付|等待买家付款|等待付款|unpaid|awaiting payment|pending")),
     ("paid", re.compile(r"成功|完成|已付|已支付|发货|签收|收货|paid|ship|deliver|complete|fulfil")),
 )
 
 
 def parse_status(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Order statuses (Chinese or English) -> 'paid' | 'refunded' | 'cancelled'; unknown non-empty -> bad."""
+    """Order statuses (Chinese or English) -> 'paid' | 'refunded' | 'cancelled' | 'unpaid' (awaiting payment);
+    unknown non-empty -> bad."""
     text = _text(series)
     empty = _empty(text)
     key = text.str.lower().str.replace(r"\s+", " ", regex=True)

@@ -391,10 +391,15 @@ _ORDER_KINDS = {
 _STATUS_WORDS = {
     "paid": re.compile(r"已支付|已付款|支付成功|(?<![a-z])paid(?![a-z])"),
     "refunded": re.compile(r"已退款|退款成功|(?<![a-z])refunded(?![a-z])"),
-    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|未支付|未付款|待付款|没有?(?:付款|支付|付钱)"
-                            r"|关闭(?:了)?的订单"
-                            r"|(?<![a-z])(?:cancell?ed|unpaid)(?![a-z])"),
+    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|(?:就|被|已)?(?:取消|关闭)(?:了)?|关闭(?:了)?的订单"
+                            r"|(?<![a-z])(?:cancell?ed|closed)(?![a-z])"),
+    # awaiting payment: placed, not paid, not closed
+    "unpaid": re.compile(r"待付款|待支付|等(?:待)?(?:买家)?付款|还没付|(?<![a-z])(?:awaiting payment|pending payment"
+                         r"|waiting (?:for )?payment|still unpaid|not yet paid|yet to (?:be )?pa(?:y|id))(?![a-z])"),
 }
+# Not paid, either way (closed unpaid or awaiting payment): "没付款的订单", "unpaid orders".
+_NOT_PAID = re.compile(r"未支付|未付款|没有?(?:付款|支付|付钱)|(?<![a-z])(?:unpaid|not paid|never paid|without (?:being )?paid"
+                       r"|without (?:ever )?being paid)(?![a-z])")
 
 
 _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱|退款.{0,4}(?:多少钱|多少元)"
@@ -443,16 +448,22 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
                     + [features.metric]
             return [Hit(m.group(0), kind, m.start(), m.end())]
     found = {status: m for status, pattern in _STATUS_WORDS.items() if (m := pattern.search(text))}
+    if (m := _NOT_PAID.search(text)) and "paid" not in found:
+        if not found:  # "没付款的订单有多少": both ways of not paying, side by side
+            features.filters["status"] = ["cancelled", "unpaid"]
+            return [Hit(m.group(0), "cancelled/unpaid", m.start(), m.end())]
+        found.setdefault("cancelled", m)  # "没付款就关闭的", "…还在等付款的": the closed unpaid ones among them
     if len(found) >= 2:
         if features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS:
             first = min(found.values(), key=lambda m: m.start())
             last = max(found.values(), key=lambda m: m.end())
             features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
         return []
-    if "cancelled" in found and (features.dimension is None or features.dimension.value != "status"):
-        m = found["cancelled"]
-        features.filters["status"] = "cancelled"
-        return [Hit(m.group(0), "cancelled", m.start(), m.end())]
+    for status in ("cancelled", "unpaid"):
+        if status in found and (features.dimension is None or features.dimension.value != "status"):
+            m = found[status]
+            features.filters["status"] = status
+            return [Hit(m.group(0), status, m.start(), m.end())]
     if (m := _REFUND_AMOUNT.search(text)) and (features.metric is None or features.metric.value == "refund_rate"):
         # "退款金额", "how much was refunded": the amount refunded (partial refunds too), not the refund rate
         features.metric = Hit(m.group(0), "refund_amount", m.start(), m.end())

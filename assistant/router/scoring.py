@@ -203,7 +203,7 @@ def score(f: Features) -> Scores:
         scores.add("metric_query", 6, "rule: new vs returning buyers")
 
     # "没付款的订单有多少", "cancelled orders last month": orders in a status are counted, not a funnel step
-    if f.filters.get("status") and (f.count or f.metric):
+    if (f.filters.get("status") or dimension == "status") and (f.count or f.metric):
         scores.add("metric_query", 5, "rule: orders in a status")
 
     if _ALSO_BUY.search(f.text) and not f.segment and scores.points["recommend_products"] < 6:
