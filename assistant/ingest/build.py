@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from assistant.ingest import parsing
+from assistant.ingest.companions import join_companions
 from assistant.ingest.mapping import PERSONAL_ROLES
 from assistant.ingest.types import RawTable, TableMapping
 from tools.privacy import is_personal_column, mask_personal, mask_text
@@ -111,6 +112,7 @@ def _column(raw: RawTable, mapping: TableMapping, role: str) -> pd.Series | None
 _REFUND_DONE = re.compile(r"^(?:退款成功|已退款|退款完成|全额退款|售后完成|退货退款成功|已退货退款"
                           r"|refunded|refund completed)$",
                           re.IGNORECASE)
+_REFUND_PART = re.compile(r"^(?:部分退款(?:成功|完成)?|partially refunded|partial refund)$", re.IGNORECASE)
 _MASKED = re.compile(r"[*＊×xX]{2,}|\*")
 # Address parts the mapping leaves unmapped (抖店 splits the address into 省/市/区/街道/详细地址).
 _ADDRESS_PART = re.compile(r"区|县|街道|乡镇|镇|district|street|county", re.IGNORECASE)
@@ -257,6 +259,10 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         frame.loc[refunded.to_numpy(), "status"] = "refunded"
         frame.loc[refunded.to_numpy(), "refund_amount"] = frame.loc[refunded.to_numpy(), "refund_amount"].fillna(
             frame.loc[refunded.to_numpy(), "pay_amount"])
+        # an amount on a request the after-sale status says was refused, closed or still open (退款关闭, 退款中)
+        # was not given back; 部分退款 was, in part (the order stays paid)
+        partial = after_sale.astype("string").str.strip().str.contains(_REFUND_PART, na=False)
+        frame.loc[~(refunded | partial).to_numpy(), "refund_amount"] = np.nan
         bad_status = bad_status & ~refunded
     # nothing is given back on an order never paid, and nothing at all is no refund
     frame.loc[frame["status"].isin(["cancelled", "unpaid"]).to_numpy() | (frame["refund_amount"] == 0).to_numpy(),
@@ -514,6 +520,7 @@ def build_dataset(
         raw.source: set(mapping.personal) | {m.column for role, m in mapping.roles.items() if role in PERSONAL_ROLES}
         for raw, mapping in zip(raws, mappings)}
     now = now or datetime.now()
+    raws, mappings = join_companions(raws, mappings, _BUYER_PHONE, report.note)
     lines_parts, customer_parts, session_parts = [], [], []
     for raw, mapping in zip(raws, mappings):
         if mapping.kind == "live_sessions" and "start_time" in mapping.roles:
