@@ -469,7 +469,8 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
         return _route_one(question, vocabulary)
     routes = [_route_one(ask, vocabulary) for ask in asks]
     for i in range(1, len(asks)):
-        if routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], vocabulary)) is not None:
+        if routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], routes[i],
+                                                                 vocabulary)) is not None:
             routes[i] = leaning  # "退款率呢？", "按主播拆开看呢？", "How about Chongqing?": the earlier ask, changed
         elif points_back(asks[i]) and routes[i - 1] is not None:
             routes[i] = _pointing_back(asks[i - 1], asks[i], routes[i - 1], routes[i], vocabulary)
@@ -490,12 +491,12 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     return whole
 
 
-def _follows_on(ask: str, before: Route, vocabulary: DataVocabulary | None) -> Route | None:
+def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVocabulary | None) -> Route | None:
     """An ask that leans on the earlier one as a conversation's follow-up does, read the same way."""
     from assistant.router.followup import resolve_followup, restates  # they route with this module
 
     leaning = resolve_followup(ask, before, vocabulary)
-    if leaning is None and restates(ask, before, vocabulary):
+    if leaning is None and (alone is None or alone.tool == before.tool) and restates(ask, before, vocabulary):
         return before  # already answered by the earlier call: the same call, said once
     if leaning is None or (leaning.tool == before.tool and leaning.args == before.args):
         return None
