@@ -83,7 +83,7 @@ def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
     answered = bool(calls) and error is None and answer.get("clarification") is None
     if expect == "not_found":
         if unknown or (error and "not_found" in error) or error in ("unknown_segment", "unknown_campaign",
-                                                                                   "unknown_customer"):
+                                                                                   "unknown_customer", "unknown_product"):
             return "right"
         return "wrong" if answered else "refused"
     if expect == "decline":

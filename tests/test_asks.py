@@ -85,3 +85,10 @@ def test_asks_for_different_tools_are_each_answered(engine) -> None:
     assert [c.name for c in answer.tool_calls] == ["metric_query", "live_performance"]
     assert answer.tool_calls[1].args.get("period") == "last_month"
     assert answer.ok and len(answer.tables) == 2
+
+
+def test_a_part_that_only_narrows_is_read_with_the_question() -> None:
+    routed = route("who're the big spenders this year? top 20 pls")
+    assert routed.more == [] and routed.args["dimension"] == "customer" and routed.args["limit"] == 20
+    routed = route("which categories get bought together? only last year's orders")
+    assert routed.more == [] and routed.args["period"] == "last_year"

@@ -467,3 +467,19 @@ def test_an_adverb_is_not_a_hosts_name(engine) -> None:
 
     assert find_unknown_names("4月份一共播了多少场？", engine.vocabulary) == []
     assert find_unknown_names("上个月总共带货多少", engine.vocabulary) == []
+
+
+@pytest.mark.parametrize(("question", "split", "displaced"), [
+    ("周末的场次平均GMV是不是比工作日的高？", "weekday", "场次"),
+    ("用券和没用券的订单的客单价按主播看", "coupon", "主播"),
+    ("直播间和货架的GMV按月看", "source", "按月"),
+])
+def test_a_breakdown_beside_a_two_sided_split_is_named(question: str, split: str, displaced: str) -> None:
+    got = route(question)
+    assert got.args["dimension"] == split
+    assert [(d.kind, d.phrase) for d in got.dropped] == [("breakdown", displaced)]
+
+
+def test_two_named_hosts_and_conversion_compare_their_live_rooms(engine) -> None:
+    got = route("小雅和米粒，谁的转化率更高？", engine.vocabulary)
+    assert got.tool == "live_performance" and got.args.get("metric") == "conversion_rate"

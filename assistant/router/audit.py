@@ -217,6 +217,12 @@ _VERB_BEFORE = re.compile(r"(?:点击|点开|浏览|看了|加购|买了|购买�
 
 
 def _check_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    displaced = [Dropped("breakdown", h.phrase, h.value, h.start, h.end) for h in f.displaced
+                 if not _breakdown_honoured(h.value, tool, args)]
+    return displaced + _check_named_breakdown(f, tool, args)
+
+
+def _check_named_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     hit = f.dimension
     if hit is None or _breakdown_honoured(hit.value, tool, args):
         return []

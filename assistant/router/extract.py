@@ -40,6 +40,7 @@ class Features:
     tool_hits: dict[str, list[Hit]] = field(default_factory=dict)
     data_hits: list[DataHit] = field(default_factory=list)  # host / product / category names in the data
     compare: Hit | None = None  # value: "previous_period" | "last_year"
+    displaced: list[Hit] = field(default_factory=list)  # breakdowns named beside a two-sided split (not applied)
 
     def data(self, *kinds: str) -> list[DataHit]:
         return [h for h in self.data_hits if h.kind in kinds]
@@ -484,11 +485,15 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
     hits = []
     for kind, (first, second, first_value, second_value) in _ORDER_KINDS.items():
         a, b = first.search(text), second.search(text)
-        if a and b and (features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS
-                        or features.dimension.value == kind
-                        or features.dimension.overlaps(Hit(a.group(0), kind, a.start(), a.end()))):
-            features.dimension = Hit(f"{a.group(0)}/{b.group(0)}", kind, min(a.start(), b.start()),
-                                     max(a.end(), b.end()))
+        if a and b:
+            # both sides named ("周末和工作日", "live vs shelf") ask for the two side by side; a breakdown also
+            # named ("周末的场次…比工作日", "…按月看") cannot be kept with it, and the audit names it as not applied
+            split = Hit(f"{a.group(0)}/{b.group(0)}", kind, min(a.start(), b.start()), max(a.end(), b.end()))
+            if features.dimension is not None and features.dimension.value != kind \
+                    and not features.dimension.overlaps(Hit(a.group(0), kind, a.start(), a.end())) \
+                    and not features.dimension.overlaps(Hit(b.group(0), kind, b.start(), b.end())):
+                features.displaced.append(features.dimension)
+            features.dimension = split
         elif a or b:
             m, value = (a, first_value) if a else (b, second_value)
             if features.dimension and features.dimension.overlaps(Hit(m.group(0), value, m.start(), m.end())):

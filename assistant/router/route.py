@@ -480,8 +480,8 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
             if joined is not None and joined.tool == routes[i].tool and set(joined.args) & _SUBJECTS:
                 joined.question = asks[i]
                 routes[i] = joined
-    # a later part that only narrows ("only last year's orders") qualifies the question: read as one
-    if all(r is not None and r.tool != "run_sql" for r in routes) and not any(only_qualifies(a) for a in asks[1:]):
+    # a later part that only narrows ("only last year's orders", "top 20 pls") qualifies the question: read as one
+    if all(r is not None and r.tool != "run_sql" for r in routes) and all(_asks_apart(a) for a in asks[1:]):
         if (first := _join_asks(question, asks, routes)) is not None:  # type: ignore[arg-type]
             return first
     whole = _route_one(question, vocabulary)  # an ask we cannot place alone may qualify another: read as one
@@ -489,6 +489,14 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
         # ...but one that asks a question of its own ("其中整单退的有几笔？") and is not placed is named, never lost
         whole.dropped += [Dropped("ask", ask) for ask, r in zip(asks, routes) if r is None and asks_something(ask)]
     return whole
+
+
+def _asks_apart(ask: str) -> bool:
+    """Whether a later part of a question is an ask of its own: a question or request, or a measure named
+    ("And the refund rate?"), not a part that only narrows the rest ("only last year's orders", "top 20 pls")."""
+    if only_qualifies(ask):
+        return False
+    return asks_something(ask) or extract(ask).metric is not None
 
 
 def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVocabulary | None) -> Route | None:

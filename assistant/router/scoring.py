@@ -110,7 +110,7 @@ def score(f: Features) -> Scores:
         scores.add("metric_query", 1, f"rule: ranking by {f.dimension.phrase}")
 
     # Conversion is a live-room metric when hosts / sessions / the live room are mentioned.
-    live_context = dimension in ("host", "session") or any(
+    live_context = dimension in ("host", "session") or bool(f.data("host")) or any(  # "甜甜酱和米粒谁的转化率高"
         "直播" in h.phrase or "live" in h.phrase or "session" in h.phrase for h in f.hits("live_performance"))
     funnel_path = _FUNNEL_PATH.search(f.text)
     if (f.has("live_performance", "转化率", "转化", "conversion rate", "conversion", "converts") and live_context
