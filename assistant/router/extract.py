@@ -57,6 +57,8 @@ def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]
     return [h for h in hits if not any(h.start < b.end and b.start < h.end for b in blockers)]
 
 
+# "成交了多少" with no unit after it asks for the amount; "成交了多少单 / 件 / 人" count something else.
+_DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场])")
 # Words of selling well that name no amount: with units asked for, they rank by units.
 _SELLING_WORDS = re.compile(r"卖|销售$|sell|sold|best|top")
 
@@ -647,6 +649,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start), default=None)
 
     metrics = _not_inside(vocab.METRICS.find(text), periods)
+    if not metrics and (m := _DEALT_HOW_MUCH.search(text)):  # "今天成交了多少？": the amount, no unit said
+        metrics = [Hit(m.group(0), "gmv", m.start(), m.end())]
     if any(h.value == "units" for h in metrics):  # "按件数算，卖得最好": the selling words rank by units
         metrics = [h for h in metrics if not (h.value == "gmv" and _SELLING_WORDS.search(h.phrase))]
     if split_by_buyer_type:  # 新客 inside "新客和老客" names a row of the split, not the new-customer count

@@ -16,8 +16,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "交易额", "营业额", "营收", "收入",
         "销售", "业绩", "流水", "卖了多少钱", "卖了多少", "卖得最好", "卖得好", "卖得多", "卖的多", "卖得少",
         "卖的少", "卖的好", "卖得最多", "卖得最差",
-        # asked as a verb, or in shop slang: "今天成交了多少", "双十一卖爆了没"
-        "成交了多少", "成交多少", "成交了多少钱", "卖爆", "卖爆了", "爆单", "卖疯了", "卖得咋样", "卖得怎样", "卖了几个钱",
+        # in shop slang: "双十一卖爆了没" ("成交了多少" with no unit is read in extract.py: 成交了多少单 is orders)
+        "成交了多少钱", "卖爆", "卖爆了", "爆单", "卖疯了", "卖得咋样", "卖得怎样", "卖了几个钱",
         "卖得不好", "卖的最好", "卖得怎么样", "卖得如何", "销售情况", "销量额", "revenue", "sales",
         "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most",
         "sells best", "sell best",
