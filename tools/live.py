@@ -17,7 +17,7 @@ Figures (orders are the session's orders, `orders.session_id`; events are `event
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
+import difflib
 
 from typing import Any, Literal
 
@@ -314,7 +314,7 @@ def resolve_host(ctx: Context, host: str | None) -> str | None:
                   "ORDER BY host_name = ? DESC, length(host_name) LIMIT 1", [wanted, f"%{wanted}%", wanted])
     if found.empty:
         names = wh.df("SELECT host_name FROM hosts ORDER BY host_name")["host_name"].astype(str).tolist()
-        near = sorted(names, key=lambda n: -SequenceMatcher(None, n, wanted).ratio())[:3]
+        near = difflib.get_close_matches(wanted, names, n=3, cutoff=0.0)  # as metric_query's filters say it
         raise ToolError("value_not_found", f"There is no host '{wanted}' in the data. Nearest: {', '.join(near)}.",
                         f"数据里没有主播“{wanted}”。最接近的主播：{'、'.join(near)}。")
     return str(found.iloc[0]["host_name"])

@@ -129,6 +129,10 @@ def build_metric_sql(
     used = [DIMENSIONS[d] for d in [dimension, *filters] if d in DIMENSIONS]
     item_grain = any(d.item_grain for d in used) or bool(spec.get("item_grain"))  # units live on order lines
     aliases = sorted({d.join for d in used if d.join})
+
+    def expr(name: str) -> str:  # where partial refunds are known, a paid order with one is its own status: 部分退款
+        return _PARTIAL_STATUS if name == "status" and refund_column else DIMENSIONS[name].expr
+
     conditions, params = _window_conditions(window, "o.order_time")
     for name, value in filters.items():
         if name == "amount":
@@ -141,12 +145,12 @@ def build_metric_sql(
             values = [*values, "partially_refunded"]  # "退款的订单": any order with a refund, whole or partial
         if name == "status":  # "整单退款": a whole refunded order (the status 'refunded' itself)
             values = ["refunded" if v == "fully_refunded" else v for v in values]
-        column = "o.session_id" if name == "session" else DIMENSIONS[name].expr  # sessions arrive resolved to ids
+        column = "o.session_id" if name == "session" else expr(name)  # sessions arrive resolved to ids
         conditions.append(f"CAST({column} AS VARCHAR) IN ({', '.join('?' * len(values))})")
         params.extend(values)
     amount = "i.pay_amount" if item_grain else "o.pay_amount"
     lines = "JOIN order_items i ON i.order_id = o.order_id" if item_grain else ""
-    group = DIMENSIONS[dimension].expr if dimension else "'all'"
+    group = expr(dimension) if dimension else "'all'"
     joins = "\n  ".join(_JOINS[a][1] for a in aliases)
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     measures = ",\n    ".join(f"{sql} AS {name}" for name, sql in catalog.load("metrics")["customer_measures"].items())
@@ -184,10 +188,15 @@ FROM per_customer GROUP BY grp"""
     start = f"TIMESTAMP '{window.start.isoformat()}'" if window.start else "TIMESTAMP '0001-01-01'"
     paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
     sql = sql.replace("{window_start}", start).replace("{paid_statuses}", paid)
-    if refund_column:  # a paid order with a refund amount is its own status: 部分退款
-        sql = sql.replace(f"{DIMENSIONS['status'].expr} AS grp", f"{_PARTIAL_STATUS} AS grp").replace(
-            f"CAST({DIMENSIONS['status'].expr} AS VARCHAR) IN", f"CAST({_PARTIAL_STATUS} AS VARCHAR) IN")
     return sql, params
+
+
+def _add_rule(ctx: Context, result: ToolResult, key: str, zh: str, en: str) -> None:
+    """Say how a split or filter counts (a rule of data/metrics.yaml beside the metric's definition)."""
+    note = catalog.load("metrics")[key]["definition"]
+    result.answer += "\n" + note[ctx.language]
+    result.definitions.append({"name": key, "zh": zh, "en": en, "kind": "metric",
+                               "formula": note[ctx.language], "definition": dict(note)})
 
 
 def _refund_column(ctx: Context) -> bool:
@@ -391,15 +400,9 @@ def metric_query(
     if metric == "buyers" and dimension is None and not filters:
         _note_unpaid_only(ctx, result, window, frame)
     if by_status:
-        note = catalog.load("metrics")["by_status"]["definition"]
-        result.answer += "\n" + note[ctx.language]
-        result.definitions.append({"name": "by_status", "zh": "按订单状态", "en": "By order status", "kind": "metric",
-                                   "formula": note[ctx.language], "definition": dict(note)})
+        _add_rule(ctx, result, "by_status", "按订单状态", "By order status")
     if "buyer_type" in (dimension, *filters):
-        note = catalog.load("metrics")["by_buyer_type"]["definition"]
-        result.answer += "\n" + note[ctx.language]
-        result.definitions.append({"name": "by_buyer_type", "zh": "新客/老客", "en": "New or returning buyer",
-                                   "kind": "metric", "formula": note[ctx.language], "definition": dict(note)})
+        _add_rule(ctx, result, "by_buyer_type", "新客/老客", "New or returning buyer")
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare)
     return result

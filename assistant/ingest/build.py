@@ -15,7 +15,7 @@ import pandas as pd
 
 from assistant.ingest import parsing
 from assistant.ingest.companions import join_companions
-from assistant.ingest.mapping import PERSONAL_ROLES
+from assistant.ingest.mapping import BUYER_PHONE_HEADER, PERSONAL_ROLES
 from assistant.ingest.types import RawTable, TableMapping
 from tools.privacy import is_personal_column, mask_personal, mask_text
 
@@ -109,9 +109,6 @@ def _column(raw: RawTable, mapping: TableMapping, role: str) -> pd.Series | None
     return raw.df[match.column] if match else None
 
 
-_REFUND_DONE = re.compile(r"^(?:退款成功|已退款|退款完成|全额退款|售后完成|退货退款成功|已退货退款"
-                          r"|refunded|refund completed)$",
-                          re.IGNORECASE)
 _REFUND_PART = re.compile(r"^(?:部分退款(?:成功|完成)?|partially refunded|partial refund)$", re.IGNORECASE)
 _MASKED = re.compile(r"[*＊×xX]{2,}|\*")
 # Address parts the mapping leaves unmapped (抖店 splits the address into 省/市/区/街道/详细地址).
@@ -148,15 +145,12 @@ def _composite_key(raw: RawTable, mapping: TableMapping) -> tuple[pd.Series, lis
     return key.where(parts.ne("").any(axis=1)), columns
 
 
-_BUYER_PHONE = re.compile(r"^(?:买家|下单人|购买人|会员)(?:手机|手机号|手机号码|电话|联系电话)$|^buyer[ _]?(?:phone|mobile)$", re.I)
-
-
 def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) -> pd.Series | None:
     if (series := _column(raw, mapping, "customer_id")) is not None:
         if is_personal_column(mapping.roles["customer_id"].column):
             report.personal_key = True  # 买家会员名, 旺旺, 抖音号: an account name, not an opaque id
         return series.astype("string").str.strip()
-    buyer_phone = next((c for c in raw.df.columns if _BUYER_PHONE.search(str(c))), None)
+    buyer_phone = next((c for c in raw.df.columns if BUYER_PHONE_HEADER.search(str(c))), None)
     if buyer_phone is not None and raw.df[buyer_phone].notna().mean() >= 0.9:
         # the buyer's own phone (有赞 买家手机号) names the buyer, masked or not; receiver fields name a parcel
         # (one buyer ships to several people), so they are no part of this key
@@ -255,7 +249,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     if (after_sale := _column(raw, mapping, "after_sale")) is not None:
         # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none); on
         # one line of a paid order, that line was refunded: a partial refund of the order (_orders_from_lines)
-        refunded = after_sale.astype("string").str.strip().str.contains(_REFUND_DONE, na=False)
+        refunded = after_sale.astype("string").str.strip().str.contains(parsing.REFUND_DONE, na=False)
         frame.loc[refunded.to_numpy(), "status"] = "refunded"
         frame.loc[refunded.to_numpy(), "refund_amount"] = frame.loc[refunded.to_numpy(), "refund_amount"].fillna(
             frame.loc[refunded.to_numpy(), "pay_amount"])
@@ -520,7 +514,7 @@ def build_dataset(
         raw.source: set(mapping.personal) | {m.column for role, m in mapping.roles.items() if role in PERSONAL_ROLES}
         for raw, mapping in zip(raws, mappings)}
     now = now or datetime.now()
-    raws, mappings = join_companions(raws, mappings, _BUYER_PHONE, report.note)
+    raws, mappings = join_companions(raws, mappings, report.note)
     lines_parts, customer_parts, session_parts = [], [], []
     for raw, mapping in zip(raws, mappings):
         if mapping.kind == "live_sessions" and "start_time" in mapping.roles:

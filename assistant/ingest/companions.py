@@ -23,16 +23,16 @@ import numpy as np
 import pandas as pd
 
 from assistant.ingest import parsing
+from assistant.ingest.mapping import BUYER_PHONE_HEADER, CUSTOMER_KEY_ROLES
 from assistant.ingest.types import ColumnMatch, RawTable, TableMapping
 
-_CUSTOMER_ROLES = ("customer_id", "phone", "nickname", "customer_name")
 _LINE_ROLES = ("product_id", "product_name", "quantity", "unit_price", "category", "brand")
 _AFTER_SALE_HEADER = re.compile(r"售后单号|售后类型|售后申请|退款申请|售后原因|after[- ]?sale|return request|refund request",
                                 re.IGNORECASE)
 _REFUND_AMOUNT_HEADER = re.compile(r"^(?:退款金额|实际退款金额|退商品金额|退款总额|售后退款金额)|refund(?:ed)? amount",
                                    re.IGNORECASE)
-_DONE = re.compile(r"退款成功|已退款|退款完成|售后完成|退货退款成功|已退货退款|refunded|refund completed", re.IGNORECASE)
 _MIN_OVERLAP = 0.5  # share of a companion's order ids the other file must have
+_ID_HEADER = re.compile(r"单号|编号|(?<![a-z])id(?![a-z])", re.IGNORECASE)
 
 
 def _name(raw: RawTable) -> str:
@@ -43,20 +43,21 @@ def _ids(raw: RawTable, column: str) -> pd.Series:
     return raw.df[column].astype("string").str.strip().str.lstrip("=").str.strip('"\t ')
 
 
-def _has_buyer(raw: RawTable, mapping: TableMapping, buyer_phone: re.Pattern[str]) -> bool:
-    return any(r in mapping.roles for r in _CUSTOMER_ROLES) or any(buyer_phone.search(str(c)) for c in raw.df.columns)
+def _has_buyer(raw: RawTable, mapping: TableMapping) -> bool:
+    return any(r in mapping.roles for r in CUSTOMER_KEY_ROLES) or any(BUYER_PHONE_HEADER.search(str(c))
+                                                                      for c in raw.df.columns)
 
 
 def _line_id_pair(companion: RawTable, primary: RawTable, skip: set[str]) -> tuple[str, str] | None:
     """A line id both files carry (抖店 商品单号 / 子订单编号), found by the values they share."""
     for c_col in companion.df.columns:
-        if c_col in skip or not re.search(r"单号|编号|(?<![a-z])id(?![a-z])", str(c_col), re.IGNORECASE):
+        if c_col in skip or not _ID_HEADER.search(str(c_col)):
             continue
         values = set(_ids(companion, c_col).dropna())
         if len(values) < 3:
             continue
         for p_col in primary.df.columns:
-            if re.search(r"单号|编号|(?<![a-z])id(?![a-z])", str(p_col), re.IGNORECASE):
+            if _ID_HEADER.search(str(p_col)):
                 shared = _ids(primary, p_col).isin(values)
                 if shared.sum() >= 0.5 * len(values) and _ids(primary, p_col).is_unique:
                     return c_col, p_col
@@ -70,7 +71,7 @@ def _add_refunds(companion: RawTable, cmap: TableMapping, primary: RawTable, pma
     if amount_col is None or status is None:
         return None
     amounts = parsing.parse_numbers(companion.df[amount_col])[0].abs()
-    done = companion.df[status.column].astype("string").str.contains(_DONE, na=False)
+    done = companion.df[status.column].astype("string").str.strip().str.contains(parsing.REFUND_DONE, na=False)
     refunds = amounts.where(done.to_numpy(), 0.0)
     c_order, p_order = cmap.roles["order_id"].column, pmap.roles["order_id"].column
     pair = _line_id_pair(companion, primary, {c_order})
@@ -103,10 +104,10 @@ def _add_buyers(companion: RawTable, cmap: TableMapping, primary: RawTable, pmap
     c_order, p_order = cmap.roles["order_id"].column, pmap.roles["order_id"].column
     taken = {role: match for role, match in pmap.roles.items()
              if role not in cmap.roles and role not in _LINE_ROLES and role != "order_id"}
-    if not any(r in taken for r in _CUSTOMER_ROLES) and not any(r in pmap.roles for r in _CUSTOMER_ROLES):
+    if not any(r in taken for r in CUSTOMER_KEY_ROLES) and not any(r in pmap.roles for r in CUSTOMER_KEY_ROLES):
         return None
     # the buyer always comes from the order file: a detail row's own copy of it (if any) is not the buyer's key
-    for role in _CUSTOMER_ROLES:
+    for role in CUSTOMER_KEY_ROLES:
         if role in pmap.roles:
             taken[role] = pmap.roles[role]
     right = primary.df[[p_order, *dict.fromkeys(m.column for m in taken.values())]].copy()
@@ -131,12 +132,12 @@ def _add_buyers(companion: RawTable, cmap: TableMapping, primary: RawTable, pmap
     return joined, TableMapping(cmap.raw_name, "orders", roles, list(cmap.unmapped), list(cmap.personal)), left
 
 
-def join_companions(raws: list[RawTable], mappings: list[TableMapping], buyer_phone: re.Pattern[str],
+def join_companions(raws: list[RawTable], mappings: list[TableMapping],
                     note: Callable[[str, str], None]) -> tuple[list[RawTable], list[TableMapping]]:
     """The tables to import, with each companion joined to the order file it belongs to."""
     tables: list[list[Any]] = [[r, m] for r, m in zip(raws, mappings)]
     orders = [t for t in tables if t[1].kind == "orders" and "order_id" in t[1].roles]
-    primaries = [t for t in orders if _has_buyer(t[0], t[1], buyer_phone)]
+    primaries = [t for t in orders if _has_buyer(t[0], t[1])]
     # a companion may not look like orders on its own (an after-sale file has no order time or amount)
     candidates = [t for t in tables if t[1].kind in ("orders", "unknown") and "order_id" in t[1].roles]
     for companion in [t for t in candidates if t not in primaries]:

@@ -190,6 +190,10 @@ def parse_numbers(series: pd.Series, percent: bool = False) -> tuple[pd.Series, 
 # ----------------------------------------------------------------------------------------------------------------
 # Order status
 
+# An after-sale status (售后状态, 退款状态) saying the refund was completed, read on the stripped cell.
+REFUND_DONE = re.compile(r"^(?:退款成功|已退款|退款完成|全额退款|售后完成|退货退款成功|已退货退款"
+                         r"|refunded|refund completed)$", re.IGNORECASE)
+
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys([
         "已完成", "完成", "交易成功", "交易完成", "已支付", "支付成功", "已付款", "买家已付款",

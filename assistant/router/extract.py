@@ -53,6 +53,17 @@ class Features:
         return any(h.value in phrases for h in self.hits(tool))
 
 
+def _choose_metric(features: Features, phrase: str, value: str, start: int, end: int) -> None:
+    """Make `value` the measure asked for; metric words it covers are its own, not measures beside it."""
+    features.metric = Hit(phrase, value, start, end)
+    features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] + [features.metric]
+
+
+def _main_segment(hits: list[Hit]) -> Hit | None:
+    """The segment a question names: its longest segment phrase, the first of equals."""
+    return max(hits, key=lambda h: (h.end - h.start, -h.start), default=None)
+
+
 def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]:
     return [h for h in hits if not any(h.start < b.end and b.start < h.end for b in blockers)]
 
@@ -439,17 +450,13 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         first, last = min(kinds.values(), key=lambda m: m.start()), max(kinds.values(), key=lambda m: m.end())
         features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
         if features.metric is None:
-            features.metric = Hit(first.group(0), "orders", first.start(), first.end())
-            features.metric_hits.append(features.metric)
+            _choose_metric(features, first.group(0), "orders", first.start(), first.end())
         return []
-    for kind, pattern in _REFUND_KINDS.items():
-        if m := pattern.search(text):  # "其中整单退的有几笔": orders refunded that way
-            features.filters["status"] = kind
-            if features.metric is None or features.metric.value == "refund_rate":
-                features.metric = Hit(m.group(0), "orders", m.start(), m.end())
-                features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] \
-                    + [features.metric]
-            return [Hit(m.group(0), kind, m.start(), m.end())]
+    for kind, m in kinds.items():  # "其中整单退的有几笔": orders refunded that way
+        features.filters["status"] = kind
+        if features.metric is None or features.metric.value == "refund_rate":
+            _choose_metric(features, m.group(0), "orders", m.start(), m.end())
+        return [Hit(m.group(0), kind, m.start(), m.end())]
     found = {status: m for status, pattern in _STATUS_WORDS.items() if (m := pattern.search(text))}
     if (m := _NOT_PAID.search(text)) and "paid" not in found:
         if not found:  # "没付款的订单有多少": both ways of not paying, side by side
@@ -469,15 +476,12 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             return [Hit(m.group(0), status, m.start(), m.end())]
     if (m := _REFUND_AMOUNT.search(text)) and (features.metric is None or features.metric.value == "refund_rate"):
         # "退款金额", "how much was refunded": the amount refunded (partial refunds too), not the refund rate
-        features.metric = Hit(m.group(0), "refund_amount", m.start(), m.end())
-        features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] + [features.metric]
+        _choose_metric(features, m.group(0), "refund_amount", m.start(), m.end())
         return []
     if m := _REFUNDED_ORDERS.search(text):  # "退款订单数", "refunded orders": orders in that status
         features.filters["status"] = "refunded"
         if features.metric is None or features.metric.value == "refund_rate":  # "退款成功的订单有多少": a count
-            features.metric = Hit(m.group(0), "orders", m.start(), m.end())
-            features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] \
-                + [features.metric]
+            _choose_metric(features, m.group(0), "orders", m.start(), m.end())
         return [Hit(m.group(0), "refunded", m.start(), m.end())]
     return []
 
@@ -534,12 +538,11 @@ def _buying_frequency(text: str, features: Features) -> None:
         value = "one_time_buyers"  # a share of them is the rest of the repurchase rate: said as a count
     else:
         return
-    features.metric = Hit(m.group(0), value, m.start(), m.end())
-    features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)
-                            and h.value not in ("buyers", "orders")] + [features.metric]
+    features.metric_hits = [h for h in features.metric_hits if h.value not in ("buyers", "orders")]
+    _choose_metric(features, m.group(0), value, m.start(), m.end())
     # "买过两次及以上的老客": 老客 / 复购客户 name the same people the phrase defines, not the lifecycle stage
     features.segment_hits = [h for h in features.segment_hits if h.value.key != "repeat"]
-    features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start), default=None)
+    features.segment = _main_segment(features.segment_hits)
 
 
 
@@ -640,13 +643,11 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.data_hits = vocabulary.find(text)
 
     features.segment_hits = find_segments(text)
-    if features.segment_hits:
-        features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start))
-    split_by_buyer_type = vocab.DIMENSIONS.find(text)
-    split_by_buyer_type = next((d for d in split_by_buyer_type if d.value == "buyer_type"), None)
+    dimension_words = vocab.DIMENSIONS.find(text)
+    split_by_buyer_type = next((d for d in dimension_words if d.value == "buyer_type"), None)
     if split_by_buyer_type:  # "新客和老客的客单价": the split names them, no segment is meant
         features.segment_hits = [h for h in features.segment_hits if not h.overlaps(split_by_buyer_type)]
-        features.segment = max(features.segment_hits, key=lambda h: (h.end - h.start, -h.start), default=None)
+    features.segment = _main_segment(features.segment_hits)
 
     metrics = _not_inside(vocab.METRICS.find(text), periods)
     if not metrics and (m := _DEALT_HOW_MUCH.search(text)):  # "今天成交了多少？": the amount, no unit said
@@ -659,7 +660,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.metric_hits = metrics
     _buying_frequency(text, features)
 
-    dimensions = _not_within(_not_inside(vocab.DIMENSIONS.find(text), periods), metrics)
+    dimensions = _not_within(_not_inside(dimension_words, periods), metrics)
     if features.compare:
         dimensions = _not_inside(dimensions, [features.compare])
     dimensions = [d for d in dimensions if not _names_a_value(text, d, features.data_hits)]
@@ -696,9 +697,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             features.dimension = None  # "广告渠道的客单价": the channel is a filter, not a breakdown
     if features.dimension is not None and features.dimension.value == "buyer_type" and features.metric is None \
             and (m := _BUYER_NOUN.search(text)):
-        # "new vs returning customers last month": how many of each
-        features.metric = Hit(m.group(0), "buyers", m.start(), m.end())
-        features.metric_hits.append(features.metric)
+        _choose_metric(features, m.group(0), "buyers", m.start(), m.end())  # "new vs returning customers": how many
     features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
                             + _order_statuses(text, features) + _returning_buyers(text, features))
     if amount := find_amount(text):
@@ -709,9 +708,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             features.metric_hits = [h for h in features.metric_hits if h not in inside]
             features.metric = _main_metric(features.metric_hits, text)
     if features.metric is None and {"amount", "status"} & set(features.filters) and (m := _ORDER_COUNT.search(text)):
-        # "0元福袋单几笔？", "取消的有几笔": orders of that kind are what is counted
-        features.metric = Hit(m.group(0), "orders", m.start(), m.end())
-        features.metric_hits.append(features.metric)
+        _choose_metric(features, m.group(0), "orders", m.start(), m.end())  # "0元福袋单几笔？": those orders
 
     features.limit = find_limit(text)
     order_hits = vocab.ORDER_WORDS.find(text)
@@ -731,8 +728,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
                                                             or any(hits for tool, hits in features.tool_hits.items()
                                                                    if tool != "metric_query")):
         if m := _BUYER_NOUN.search(text):  # "周末下单的客户有多少", "客户有多少": a count of buyers, however worded
-            features.metric = Hit(m.group(0), "buyers", m.start(), m.end())
-            features.metric_hits.append(features.metric)
+            _choose_metric(features, m.group(0), "buyers", m.start(), m.end())
     features.domain = bool(
         vocab.DOMAIN_WORDS.first(text) or features.metric or features.segment or features.dimension
     )

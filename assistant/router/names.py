@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from assistant.router.data_vocabulary import DataVocabulary
 
 _HOST_WORD = r"(?:主播|达人|带货主播)"
+# Adverbs of how much or how often that end a phrase before a verb: never a name, nor the end of one.
+_ADVERBS = "一共|总共|累计|合计|总计|一起|已经|一直|分别|先后|共|又|再|还"
 # Words that stand before 主播 without being a name: determiners, qualities, verbs of asking.
 _NOT_A_NAME = re.compile(
     r"^(?:哪个|哪位|哪些|每个|每位|各个|各位|各|所有|全部|这个|那个|这位|那位|这些|那些|我们|我们的|咱们|头部|腰部|尾部|带货|明星"
@@ -23,7 +25,7 @@ _NOT_A_NAME = re.compile(
     r"|排名|排行|表现|转化|成交|销售|业绩|数据|客户|用户|粉丝|观众|新人|资深|合作|外部|内部|本店|我家|每场|场均|当前|目前|现在"
     r"|上个月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|期间|时候|当天|前后|活动|大促|之间|以来|当中|里面"
     # adverbs of how much or how often: "一共播了多少场", "总共带货"
-    r"|一共|总共|共|累计|合计|总计|一起|已经|一直|总|又|再|还|先后|分别|平均|大概|大约|差不多|经常|多次|一般|通常)+$")
+    rf"|{_ADVERBS}|总|平均|大概|大约|差不多|经常|多次|一般|通常)+$")
 # Characters of grammar, not of names: "最高的是哪些主播", "女主播和男主播" hold no name.
 _FUNCTION_CHARS = re.compile(r"[的是哪些最个们有在了吗呢么什谁和与及或、每各这那都也还就很更比率数额量间场]")
 _LEAD = re.compile(r"^(?:帮我|请|麻烦|查一下|查下|查查|查|看一下|看下|看看"
@@ -71,7 +73,7 @@ def _nearest(name: str, known: list[str], k: int = 3) -> tuple[str, ...]:
 
 
 # Words that end a candidate without being part of a name: "4月份一共播了" holds no host.
-_TRAIL = re.compile(r"(?:月份|一共|总共|累计|合计|总计|一起|已经|一直|分别|先后|共|都|又|再|还)+$")
+_TRAIL = re.compile(rf"(?:月份|{_ADVERBS}|都)+$")
 
 
 def _clean(candidate: str) -> str:

@@ -476,9 +476,8 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
             routes[i] = _pointing_back(asks[i - 1], asks[i], routes[i - 1], routes[i], vocabulary)
         elif routes[i] is not None and routes[i].tool in _NEEDS_A_SUBJECT \
                 and not set(routes[i].args) & _SUBJECTS:  # "…有多少？帮我导出成xlsx": the earlier ask's group
-            joined = _route_one(asks[i - 1].rstrip("？?；; ") + "，" + asks[i].strip(), vocabulary)
+            joined = _read_after(asks[i - 1], asks[i], vocabulary)
             if joined is not None and joined.tool == routes[i].tool and set(joined.args) & _SUBJECTS:
-                joined.question = asks[i]
                 routes[i] = joined
     # a later part that only narrows ("only last year's orders", "top 20 pls") qualifies the question: read as one
     if all(r is not None and r.tool != "run_sql" for r in routes) and all(_asks_apart(a) for a in asks[1:]):
@@ -520,20 +519,22 @@ def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
     if alone is not None and alone.tool == before.tool:
         return alone
     if before.tool == "metric_query" and _MONEY_ASKED.search(ask):
-        # "退款的订单有多少？涉及多少钱？": the amount of those orders (of refunded ones, what was refunded)
-        filters = dict(before.args.get("filters") or {})
-        refunds = filters.get("status") == "refunded"
-        if refunds:
-            filters.pop("status")
+        # "退款的订单有多少？涉及多少钱？": the amount of those orders (of refunded ones, what was refunded; the
+        # refunded-status filter it then needs no more is dropped where every pointing ask takes its filters)
+        refunds = (before.args.get("filters") or {}).get("status") == "refunded"
         args = {**before.args, "metric": "refund_amount" if refunds else "gmv"}
-        args.pop("filters", None)
-        if filters:
-            args["filters"] = filters
         return Route("metric_query", args, before.language, ["points back: the amount of those orders"], [], ask)
-    joined = _route_one(earlier.rstrip("？?；; ") + "，" + ask.strip(), vocabulary)
+    joined = _read_after(earlier, ask, vocabulary)
     if joined is None or (joined.tool == before.tool and joined.args == before.args):
         return None
-    joined.question = ask
+    return joined
+
+
+def _read_after(earlier: str, ask: str, vocabulary: DataVocabulary | None) -> Route | None:
+    """An ask read with the earlier one in front of it, as the route of that ask."""
+    joined = _route_one(earlier.rstrip("？?；; ") + "，" + ask.strip(), vocabulary)
+    if joined is not None:
+        joined.question = ask
     return joined
 
 
