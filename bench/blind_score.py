@@ -27,6 +27,7 @@ from assistant.engine import Engine
 from tools.registry import get_tool
 
 DECLINE_CODES = {"declined"}
+_NOT_FOUND_CODES = {"unknown_segment", "unknown_campaign", "unknown_customer", "unknown_product"}
 UNANSWERABLE_CODES = {"unanswerable", "no_data", "missing_table", "missing_column"}
 
 
@@ -82,8 +83,7 @@ def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
     unknown = any(d.get("kind") == "unknown_name" for d in answer.get("not_applied") or [])
     answered = bool(calls) and error is None and answer.get("clarification") is None
     if expect == "not_found":
-        if unknown or (error and "not_found" in error) or error in ("unknown_segment", "unknown_campaign",
-                                                                                   "unknown_customer", "unknown_product"):
+        if unknown or (error and "not_found" in error) or error in _NOT_FOUND_CODES:
             return "right"
         return "wrong" if answered else "refused"
     if expect == "decline":

@@ -29,7 +29,8 @@ def _taobao_pair() -> tuple[pd.DataFrame, pd.DataFrame]:
         for k, (title, qty, price) in enumerate(items):
             status = ["", "退款成功", "退款关闭"][i % 3] if k == 0 else ""
             lines.append({"主订单编号": oid, "子订单编号": f"{oid}{k}", "标题": title, "价格": price, "购买数量": qty,
-                          "买家实际支付金额": qty * price, "订单状态": "交易成功", "订单创建时间": f"2025-07-{1 + i:02d} 10:00:00",
+                          "买家实际支付金额": qty * price, "订单状态": "交易成功",
+                          "订单创建时间": f"2025-07-{1 + i:02d} 10:00:00",
                           "退款状态": status, "退款金额": qty * price if status else 0})
     return pd.DataFrame(orders), pd.DataFrame(lines)
 
@@ -59,9 +60,11 @@ def _douyin_pair() -> tuple[pd.DataFrame, pd.DataFrame]:
         for k in range(1 + i % 2):
             line = f"69{i:04d}{k}"
             rows.append({"主订单编号": f"69{i:04d}", "子订单编号": line, "选购商品": f"茶{k}", "商品数量": 1,
-                         "订单应付金额": 50.0 + k * 10, "订单状态": "已完成", "订单提交时间": f"2025-08-{1 + i:02d} 20:00:00",
+                         "订单应付金额": 50.0 + k * 10, "订单状态": "已完成",
+                         "订单提交时间": f"2025-08-{1 + i:02d} 20:00:00",
                          "支付完成时间": f"2025-08-{1 + i:02d} 20:01:00", "收件人": f"王{i % 7}*",
-                         "收件人手机号": f"138****{i % 7:04d}", "省": "浙江省", "市": "杭州市", "详细地址": f"文{i % 7}路***"})
+                         "收件人手机号": f"138****{i % 7:04d}", "省": "浙江省", "市": "杭州市",
+                         "详细地址": f"文{i % 7}路***"})
             if i % 4 == 0 and k == 0:
                 after.append({"售后单号": f"AS{i}", "订单号": f"69{i:04d}", "商品单号": line, "售后类型": "仅退款",
                               "售后状态": "退款成功" if i % 8 == 0 else "售后关闭", "退款金额": 50.0,

@@ -18,7 +18,6 @@ Figures (orders are the session's orders, `orders.session_id`; events are `event
 from __future__ import annotations
 
 import difflib
-
 from typing import Any, Literal
 
 import pandas as pd

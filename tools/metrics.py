@@ -41,7 +41,8 @@ class DimensionSpec:
 
 
 # An order's status where partial refunds are known: a paid order with a refund amount is partially_refunded.
-_PARTIAL_STATUS = "CASE WHEN o.status = 'paid' AND coalesce(o.refund_amount, 0) > 0 THEN 'partially_refunded' ELSE o.status END"
+_PARTIAL_STATUS = ("CASE WHEN o.status = 'paid' AND coalesce(o.refund_amount, 0) > 0 THEN 'partially_refunded' "
+                   "ELSE o.status END")
 
 # The order's day of the week, 0 = Monday (2024-01-01 was one), in SQL both DuckDB and Spark read alike.
 _DAY_OF_WEEK = "(((date_diff('day', DATE '2024-01-01', CAST(o.order_time AS DATE)) % 7) + 7) % 7)"
@@ -614,7 +615,8 @@ def _params(window: Window) -> dict[str, Any]:
 
 # Filter values that say themselves without their dimension's name: "（周末）", not "（周末/工作日=weekend）".
 _VALUE_NAMES = {("weekday", "weekend"): ("周末", "weekends"), ("weekday", "weekday"): ("工作日", "weekdays"),
-                ("buyer_type", "returning"): ("老客", "returning buyers"), ("buyer_type", "new"): ("新客", "new buyers")}
+                ("buyer_type", "returning"): ("老客", "returning buyers"),
+                ("buyer_type", "new"): ("新客", "new buyers")}
 # (a breakdown by these shows the same names on its rows)
 
 

@@ -33,7 +33,8 @@ VALID_FORMS = (
     "all, today, yesterday, last_N_days, last_N_weeks, last_N_months, "
     "this_week, this_month, this_quarter, this_year (or wtd, mtd, qtd, ytd), "
     "last_week, last_month, last_quarter, last_year, YYYY, YYYY-MM, YYYY-QN, YYYY-MM-DD, "
-    "YYYY-MM-DD..YYYY-MM-DD, month:N, month:N:h1, YYYY-MM:h2, months:A-B, quarter:N, 618, double11, 618_YYYY, double11_YYYY, "
+    "YYYY-MM-DD..YYYY-MM-DD, month:N, month:N:h1, YYYY-MM:h2, months:A-B, quarter:N, 618, double11, 618_YYYY, "
+    "double11_YYYY, "
     "618_last_year, double11_last_year, double11_2_years_ago, N_weeks_ago, N_months_ago, N_quarters_ago, N_years_ago, "
     "last_year_qN, last_year_mN"
 )

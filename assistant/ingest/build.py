@@ -159,7 +159,8 @@ def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) ->
         key = _text(raw.df[buyer_phone])
         report.note(f"No buyer id column: a customer is the buyer's phone {buyer_phone} ({key.nunique():,} customers), "
                     "not the receiver's fields, stored as a pseudonymous id.",
-                    f"没有买家ID列：按买家本人的手机号 {buyer_phone} 识别客户（{key.nunique():,} 位），不按收货人信息，存为化名ID。")
+                    f"没有买家ID列：按买家本人的手机号 {buyer_phone} 识别客户（{key.nunique():,} 位），"
+                    f"不按收货人信息，存为化名ID。")
         return key
     if (composite := _composite_key(raw, mapping)) is not None:
         key, columns = composite
@@ -343,7 +344,8 @@ def _order_amounts_once(lines: pd.DataFrame, report: ImportReport) -> pd.DataFra
     if repeated:
         report.note(f"The file repeats each order's amount ({', '.join(repeated)}) on every product row of the "
                     "order: it is counted once per order, shared across its lines.",
-                    f"文件在订单的每个商品行上都重复了订单金额（{', '.join(repeated)}）：每笔订单只计一次，按商品行分摊。")
+                    f"文件在订单的每个商品行上都重复了订单金额（{', '.join(repeated)}）：每笔订单只计一次，"
+                    f"按商品行分摊。")
     return lines
 
 
@@ -578,7 +580,8 @@ def build_dataset(
                     f"below the order's): they stay paid orders; their refund amount "
                     f"(¥{orders.loc[partial, 'refund_amount'].sum():,.2f}) counts in refunds, the refund rate and net "
                     "sales.",
-                    f"{int(partial.sum()):,} 笔已支付订单有部分退款（某个商品退款或退款金额小于订单金额）：仍按已支付订单计，"
+                    f"{int(partial.sum()):,} 笔已支付订单有部分退款（某个商品退款或退款金额小于订单金额）："
+                    f"仍按已支付订单计，"
                     f"退款金额（¥{orders.loc[partial, 'refund_amount'].sum():,.2f}）计入退款金额、退款率和净销售额。")
     if report.refunded_orders:
         report.note(f"{report.refunded_orders:,} orders are marked refunded: they count in the refund rate, "

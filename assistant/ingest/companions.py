@@ -16,8 +16,9 @@ Anything else is left as it is, and is imported (or rejected) on its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,8 @@ from assistant.ingest.mapping import BUYER_PHONE_HEADER, CUSTOMER_KEY_ROLES
 from assistant.ingest.types import ColumnMatch, RawTable, TableMapping
 
 _LINE_ROLES = ("product_id", "product_name", "quantity", "unit_price", "category", "brand")
-_AFTER_SALE_HEADER = re.compile(r"售后单号|售后类型|售后申请|退款申请|售后原因|after[- ]?sale|return request|refund request",
+_AFTER_SALE_HEADER = re.compile(r"售后单号|售后类型|售后申请|退款申请|售后原因|after[- ]?sale|return request"
+                                r"|refund request",
                                 re.IGNORECASE)
 _REFUND_AMOUNT_HEADER = re.compile(r"^(?:退款金额|实际退款金额|退商品金额|退款总额|售后退款金额)|refund(?:ed)? amount",
                                    re.IGNORECASE)

@@ -16,7 +16,8 @@ _ASK_END = re.compile(r"(?<=[？?；;])\s*")
 _NOTE = re.compile(r"\s*[（(][^（()）]*[)）]\s*[。.]?\s*")
 # An ask that points back to the set the previous ask counted.
 _POINTS_BACK = re.compile(r"^\s*(?:那么|那|并且|而且|另外)?\s*(?:其中|这其中|这些|它们|他们|涉及|其|当中)"
-                          r"|^\s*(?:and\s+)?(?:of|among)\s+(?:those|them|these)\b|^\s*(?:and\s+)?how many of (?:those|them)\b"
+                          r"|^\s*(?:and\s+)?(?:of|among)\s+(?:those|them|these)\b"
+                          r"|^\s*(?:and\s+)?how many of (?:those|them)\b"
                           r"|\b(?:of|among)\s+(?:those|them|these)\s*[?？]?\s*$"
                           # a pronoun for the customer, host or group the earlier ask named: "该给他推荐点啥"
                           r"|[他她]们?|该(?:客户|用户|主播|商品)|这位|这个(?:客户|用户|主播|人)|那位|那个主播"
@@ -41,7 +42,8 @@ def points_back(ask: str) -> bool:
 _QUESTION_WORD = re.compile(r"几|多少|什么|哪|吗|呢|怎么|如何|为什么|为何|是否|有没有|怎样|啥"
                             # a request is an ask too: "帮我导出成xlsx", "export them as Excel"
                             r"|帮我|请|给我|导出|列出|看看|看一下|对比一下|拆一下|分析一下"
-                            r"|(?<![a-z])(?:show|list|export|give me|tell me|compare|break (?:it|that|this) down)(?![a-z])"
+                            r"|(?<![a-z])(?:show|list|export|give me|tell me|compare|break (?:it|that"
+                            r"|this) down)(?![a-z])"
                             r"|(?<![a-z])(?:how|what|which|who|whom|why|when|where|is|are|does|do|did|can)(?![a-z])",
                             re.IGNORECASE)
 
@@ -52,7 +54,8 @@ def asks_something(ask: str) -> bool:
 
 
 # A part that only narrows the question ("only last year's orders", "只看直播间的"): a qualifier, not an ask.
-_QUALIFIER = re.compile(r"^\s*(?:only|just|but only|excluding|except|仅|只看|只要|只算|只统计|不含|不算|限|排除)", re.IGNORECASE)
+_QUALIFIER = re.compile(r"^\s*(?:only|just|but only|excluding|except|仅|只看|只要|只算|只统计|不含|不算|限|排除)",
+                        re.IGNORECASE)
 
 
 def only_qualifies(ask: str) -> bool:

@@ -71,7 +71,8 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
     ("single session", re.compile(r"最近一场|上一场|最后一场|这一场|昨晚那场|昨天那场|那一场|单场|某一场|第\s*\d+\s*场"
                                   r"|(?:last|latest|most recent|previous|yesterday'?s?|one|a single|that)"
                                   r"\s+(?:live\s+)?(?:session|stream|broadcast|show)(?!s)")),
-    ("live vs shelf", re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|直播间下单|直播渠道(?:和|与|vs)|shelf|storefront|non-live"
+    ("live vs shelf", re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|直播间下单"
+                                 r"|直播渠道(?:和|与|vs)|shelf|storefront|non-live"
                                  r"|live (?:vs\.?|versus|or) (?:shelf|store)")),
     ("order count condition", re.compile(
         r"只买(?:过)?一次|仅购买一次|买过一次|一次性|首单后没|没有复购|未复购"
@@ -311,7 +312,8 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
             continue
         if name == "amount threshold" and "amount" in _args_filters(args):
             continue
-        if name == "weekend" and ("weekday" in _args_filters(args) or args.get("dimension") in ("weekday", "day_of_week")):
+        if name == "weekend" and ("weekday" in _args_filters(args)
+                                  or args.get("dimension") in ("weekday", "day_of_week")):
             continue
         if name == "order count condition" and args.get("metric") in ("one_time_buyers", "repeat_buyers",
                                                                        "repurchase_rate"):

@@ -301,7 +301,8 @@ _CAMPAIGN_ID_BEFORE = re.compile(
 
 
 # An id whose own name says it is a campaign: "Did coupon_2026_09 lift revenue per customer?"
-_CAMPAIGN_ID_BARE = re.compile(r"(?<![A-Za-z0-9_\-])((?:coupon|campaign|promo|ab|test|exp|experiment)[_\-][A-Za-z0-9_\-]*\d"
+_CAMPAIGN_ID_BARE = re.compile(r"(?<![A-Za-z0-9_\-])((?:coupon|campaign|promo|ab|test|exp"
+                               r"|experiment)[_\-][A-Za-z0-9_\-]*\d"
                                r"[A-Za-z0-9_\-]*)", re.IGNORECASE)
 
 
@@ -382,19 +383,24 @@ def find_days_without_purchase(text: str) -> Hit | None:
 
 # Order kinds metric_query can split or filter by: live-room vs shelf orders, coupon vs no coupon.
 _ORDER_KINDS = {
-    "source": (re.compile(r"(?<![a-z])live[\s-]?stream(?:ing)?[\s-]+(?:orders?|sales|gmv|purchases)(?![a-z])|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|的订单)"
+    "source": (re.compile(r"(?<![a-z])live[\s-]?stream(?:ing)?[\s-]+(?:orders?|sales|gmv|purchases)(?![a-z])"
+                          r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|的订单)"
                           r"|在直播间(?:里|中|上)?|直播间的(?=gmv|销售|成交|订单|营业|业绩|客单)|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
                           r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-)\s*"
                           r"(?:the\s+)?(?:货架|shelf|store))|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*货架)"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
-               re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|(?<![a-z])(?:all )?other orders(?![a-z])|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"), "live", "shelf"),
+               re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播"
+                          r"|(?<![a-z])(?:all )?other orders(?![a-z])"
+                          r"|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"),
+               "live", "shelf"),
     "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|使用(?:了)?优惠券|券后|(?<!without )(?<!no )"
                           r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"),
                re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"
                           r"|(?:vs\.?|versus|or|and|compared to)\s+(?:those\s+|ones\s+)?without(?![a-z])"),
                "coupon", "no_coupon"),
     "weekday": (re.compile(r"周末|双休日?|周六日|周六周日|星期六和?星期[日天]|(?<![a-z])weekends?(?![a-z])"),
-                re.compile(r"工作日|平日|周一到周五|星期一到星期五|(?<![a-z])(?:weekdays?|monday to friday|mon-fri)(?![a-z])"),
+                re.compile(r"工作日|平日|周一到周五|星期一到星期五|(?<![a-z])(?:weekdays?|monday to friday"
+                           r"|mon-fri)(?![a-z])"),
                 "weekend", "weekday"),
 }
 
@@ -412,11 +418,13 @@ _STATUS_WORDS = {
                          r"|waiting (?:for )?payment|still unpaid|not yet paid|yet to (?:be )?pa(?:y|id))(?![a-z])"),
 }
 # Not paid, either way (closed unpaid or awaiting payment): "没付款的订单", "unpaid orders".
-_NOT_PAID = re.compile(r"未支付|未付款|没有?(?:付款|支付|付钱)|(?<![a-z])(?:unpaid|not paid|never paid|without (?:being )?paid"
+_NOT_PAID = re.compile(r"未支付|未付款|没有?(?:付款|支付|付钱)|(?<![a-z])(?:unpaid|not paid|never paid"
+                       r"|without (?:being )?paid"
                        r"|without (?:ever )?being paid)(?![a-z])")
 
 
-_REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱|退款.{0,4}(?:多少钱|多少元)"
+_REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱"
+                            r"|退款.{0,4}(?:多少钱|多少元)"
                             r"|(?:一共|总共|共)?退了(?:多少|几)(?:钱|元|块)"
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
                             r"|how much (?:was |did we |have we )?refund(?:ed)?)(?![a-z])")
@@ -425,14 +433,16 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"|(?:订单|单)(?:是|被|都)?(?:发生|产生|出现|有|申请)?(?:了|过)?(?:退款|退货)(?:成功|完成|了)?"
                               r"(?![率比额金])"
                               r"|(?:发生|产生|出现|有)(?:了|过)?(?:退款|退货)的?(?:订单|单)"
-                              r"|(?<![a-z])orders? (?:had|have|has|got|with|that had) (?:a )?(?:refunds?|returns?)(?![a-z])"
+                              r"|(?<![a-z])orders? (?:had|have|has|got|with|that had) (?:a )?(?:refunds?"
+                              r"|returns?)(?![a-z])"
                               r"|(?<![a-z])(?:refunded|returned) orders?(?![a-z])"
                               r"|orders? (?:that were |were )?refunded")
 
 
 # Kinds of refund where the export tells them apart: a whole order, or part of one (a line, an amount).
 _REFUND_KINDS = {
-    "fully_refunded": re.compile(r"整单退(?:款|货)?|全额退款?|全部退款|(?<![a-z])(?:fully refunded|full refunds?)(?![a-z])"),
+    "fully_refunded": re.compile(r"整单退(?:款|货)?|全额退款?|全部退款|(?<![a-z])(?:fully refunded"
+                                 r"|full refunds?)(?![a-z])"),
     "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|(?<![a-z])(?:partial(?:ly)? refund(?:ed|s)?"
                                      r"|(?:were|was|are|is) partial|partial ones)(?![a-z])"),
 }
@@ -522,9 +532,11 @@ _REPEAT_BUYING = re.compile(
 _ONCE_ONLY = re.compile(r"只(?:买|购买|下单|下)(?:过|了)?一(?:次|单)|仅(?:购买|买|下单)(?:过|了)?一(?:次|单)"
                         r"|(?<![a-z])(?:" + _BUY_VERB + r"\w*\s+(?:only\s+|just\s+)?once"
                         r"|(?:only|just)\s+(?:ever\s+)?" + _BUY_VERB + r"\w*\s+once"
-                        r"|(?:only|just|exactly) one (?:paid )?(?:order|purchase)|one-time (?:buyers|customers|purchasers))"
+                        r"|(?:only|just|exactly) one (?:paid )?(?:order|purchase)|one-time (?:buyers|customers"
+                        r"|purchasers))"
                         r"(?![a-z])")
-_RATE_ASKED = re.compile(r"比例|占比|占多少|百分之|多少成|率|(?<![a-z])(?:share|percentage|percent|proportion|rate|fraction)"
+_RATE_ASKED = re.compile(r"比例|占比|占多少|百分之|多少成|率|(?<![a-z])(?:share|percentage|percent|proportion"
+                         r"|rate|fraction)"
                          r"(?![a-z])")
 
 
@@ -548,7 +560,8 @@ def _buying_frequency(text: str, features: Features) -> None:
 
 # 老客 beside a measure of a window ("上个月老客贡献了多少GMV") is a buyer who had bought before the window,
 # not the lifecycle stage 复购期 (a recency rule as of the data's end): a filter of metric_query's buyer_type.
-_RETURNING = re.compile(r"老客户?|老买家|老用户|老顾客|回头客|(?<![a-z])(?:returning|existing|old) (?:customers|buyers|shoppers)"
+_RETURNING = re.compile(r"老客户?|老买家|老用户|老顾客|回头客|(?<![a-z])(?:returning|existing|old) (?:customers"
+                        r"|buyers|shoppers)"
                         r"(?![a-z])")
 
 
@@ -583,8 +596,10 @@ _LESS = r"(?:低于|小于|少于|不到|<|under|below|less than)"
 _AMOUNT_NOUN = r"(?:金额|实付|付款额|支付额|订单额|(?<![a-z])(?:amount|order value|value|total))\s*(?:是|为|都)?\s*"
 _AMOUNTS: list[tuple[re.Pattern[str], str]] = [
     # "at least one paid, non-zero order", "不含0元单": every order worth something (checked first: it holds a 0)
-    (re.compile(r"(?<![a-z])non[- ]?zero(?:[- ](?:amount|value))?(?![a-z])|金额大于\s*0|大于\s*0\s*元|不含\s*0\s*元(?:单|订单)?"
-                r"|排除\s*0\s*元(?:单|订单)?|非\s*0\s*元|不算\s*0\s*元(?:单|订单)?|(?<![a-z])excluding (?:zero|0|free)[- ]"
+    (re.compile(r"(?<![a-z])non[- ]?zero(?:[- ](?:amount|value))?(?![a-z])|金额大于\s*0|大于\s*0\s*元"
+                r"|不含\s*0\s*元(?:单|订单)?"
+                r"|排除\s*0\s*元(?:单|订单)?|非\s*0\s*元|不算\s*0\s*元(?:单|订单)?|(?<![a-z])excluding (?:zero|0"
+                r"|free)[- ]"
                 r"(?:amount|value|yuan|gift)? ?orders?"), ">0"),
     (re.compile(rf"[¥￥$]?\s*{_NUM}\s*{_MONEY}?\s*(?:-|~|到|至|and)\s*[¥￥$]?\s*{_NUM}\s*{_MONEY}"
                 rf"|between\s+[¥￥$]?\s*{_NUM}\s*{_MONEY}?\s+and\s+[¥￥$]?\s*{_NUM}"), "{}-{}"),

@@ -539,7 +539,8 @@ def _read_after(earlier: str, ask: str, vocabulary: DataVocabulary | None) -> Ro
 
 
 # Money asked of a set an earlier ask counted: "涉及多少钱", "how much money was that".
-_MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多少|(?<![a-z])(?:how much money|how much was that|what amount"
+_MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多少|(?<![a-z])(?:how much money|how much was that"
+                          r"|what amount"
                           r"|how much did (?:they|those|that) (?:cost|come to))(?![a-z])", re.IGNORECASE)
 # Calls about someone or some group, and the arguments that name who: an ask of one of these that names no one
 # is about whom the earlier ask named.

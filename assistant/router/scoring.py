@@ -82,10 +82,12 @@ class Scores:
 
 
 # Where in the steps people are lost: a funnel's question, whatever metric word sits beside it.
-_WHICH_STEP = re.compile(r"哪一步|哪个环节|哪个步骤|哪步|哪一环|(?<![a-z])(?:which|what) step|drop(?:s|ped)?[\s-]off(?![a-z])")
+_WHICH_STEP = re.compile(r"哪一步|哪个环节|哪个步骤|哪步|哪一环|(?<![a-z])(?:which|what) step|drop(?:s"
+                         r"|ped)?[\s-]off(?![a-z])")
 
 
-_STRATEGY_NOUN = re.compile(r"策略|打法|玩法|方案|运营|怎么做|(?<![a-z])(?:strateg(?:y|ies)|playbook|tactics?|plan)(?![a-z])")
+_STRATEGY_NOUN = re.compile(r"策略|打法|玩法|方案|运营|怎么做|(?<![a-z])(?:strateg(?:y|ies)|playbook|tactics?"
+                            r"|plan)(?![a-z])")
 _PRODUCT_NOUN = re.compile(r"商品|产品|货|单品|sku|(?<![a-z])(?:products?|items?)(?![a-z])")
 
 

@@ -317,7 +317,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "at risk of churning": 8, "churn prediction": 8, "predict churn": 8, "churn probability": 8,
         "likely to leave": 7, "about to leave": 6, "at risk of leaving": 8, "who will churn": 8,
         "going to churn": 8, "risk of churn": 8, "stop buying": 6, "stop purchasing": 6, "不再购买": 6,
-        "快要跑掉": 7, "要跑掉": 6, "跑掉": 4, "快要跑了": 7, "要跑了": 6, "快跑了": 6, "要流走": 6, "流走": 4, "留不住": 5, "要走了": 5, "slipping away": 7,
+        "快要跑掉": 7, "要跑掉": 6, "跑掉": 4, "快要跑了": 7, "要跑了": 6, "快跑了": 6,
+        "要流走": 6, "流走": 4, "留不住": 5, "要走了": 5, "slipping away": 7,
         "drifting away": 6, "might leave": 6, "may leave": 6,
         "不买了": 5, "不再回购": 7, "不再复购": 7, "不再下单": 7, "不会再买": 7, "不再买": 6, "很久没来": 5,
         "好久没来": 5, "没回来": 4,
@@ -359,7 +360,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         # appearing in the same order: "product pairs", "show up together in baskets", "同一单里"
         "product pairs": 8, "pairs of products": 8, "show up together": 8, "shows up together": 8,
         "appear together": 8, "appears together": 8, "same basket": 8, "same order": 6, "in baskets": 6,
-        "同一单": 7, "同一个订单": 7, "一起出现": 8, "同时出现": 8, "商品组合": 7, "go well with": 7, "goes with": 6, "pair with": 5, "关联": 5,
+        "同一单": 7, "同一个订单": 7, "一起出现": 8, "同时出现": 8, "商品组合": 7,
+        "go well with": 7, "goes with": 6, "pair with": 5, "关联": 5,
     },
     "recommend_products": {
         "推荐什么商品": 9, "推荐什么产品": 9, "推荐商品": 8, "推荐产品": 8, "推荐什么": 6, "推荐": 4,
