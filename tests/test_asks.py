@@ -92,3 +92,10 @@ def test_a_part_that_only_narrows_is_read_with_the_question() -> None:
     assert routed.more == [] and routed.args["dimension"] == "customer" and routed.args["limit"] == 20
     routed = route("which categories get bought together? only last year's orders")
     assert routed.more == [] and routed.args["period"] == "last_year"
+
+
+def test_an_ask_naming_no_one_is_about_whom_the_one_before_named() -> None:
+    routed = route("广东上个月GMV多少？订单数多少？")
+    assert routed.more[0].args == {"metric": "orders", "period": "last_month", "filters": {"region": "广东"}}
+    routed = route("退款的订单有多少？GMV多少？")  # the kind of order counted first is not carried
+    assert "filters" not in routed.more[0].args

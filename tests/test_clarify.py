@@ -136,3 +136,11 @@ def test_served_chat_offers_the_other_reading_of_a_default_as_buttons(app_url: s
     answer = [m for m in history if m["role"] == "assistant" and not (m.get("metadata") or {}).get("title")][0]
     values = [o["value"] for o in answer.get("options") or []]
     assert len(values) == 2 and route(values[1]).tool == "cohort_retention"
+
+
+def test_conversion_of_a_named_host_is_their_live_room_not_a_question(engine) -> None:
+    """A host named makes the live-room reading; the other parts of the question are answered too."""
+    answer = engine.ask("小雅上个月播了几场？转化率多少？")
+    assert answer.clarification is None
+    assert [(c.name, c.args.get("host")) for c in answer.tool_calls] == [("live_performance", "小雅")] * 2
+    assert answer.tool_calls[1].args["metric"] == "conversion_rate"

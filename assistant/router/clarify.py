@@ -113,6 +113,8 @@ def _conversion(question: str, routed: Route) -> Clarification | None:
         return None
     if _LIVE_WORDS.search(text) or _FUNNEL_WORDS.search(text) or routed.args.get("dimension"):
         return None
+    if routed.args.get("host") or routed.args.get("session"):
+        return None  # "小雅上个月播了几场？转化率多少？": one host's or session's live room is already the reading
     period = extract(question).period
     when = period.phrase if period else ""
     if _zh(routed.language):

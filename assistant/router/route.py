@@ -561,6 +561,16 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
         if "period" in first.args and "period" in accepted and "period" not in later.args:
             later.args["period"] = first.args["period"]  # "5月成交了多少单？观看人数合计多少？": May for both
             later.matched.append(f"period of the first ask→period={first.args['period']}")
+        scope = _SUBJECTS | {"filters", "session"}
+        if later.tool == previous.tool and not set(later.args) & scope:
+            # "小雅上个月播了几场？转化率多少？": an ask naming no one of its own is about whom the one before named
+            for name in sorted(set(previous.args) & scope & accepted):
+                value = previous.args[name]
+                if name == "filters":  # who and where carry over; what kind of order was counted does not
+                    value = {k: v for k, v in value.items() if k not in ("status", "amount")}
+                if value:
+                    later.args[name] = value
+                    later.matched.append(f"{name} of the previous ask")
         if points_back(ask) and later.tool == previous.tool:  # "退款金额多少？涉及多少订单？": the refunded ones
             implied = _IMPLIED_FILTERS.get(previous.args.get("metric"))
             if implied and "filters" in REGISTRY[later.tool].args_model.model_fields:
