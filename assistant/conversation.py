@@ -70,12 +70,13 @@ class OfflineStrategy:
         engine = conversation.engine
         language = conversation.language_of(question)
         previous = previous_route(conversation)
+        steps: list[Answer] = []  # each call's own answer: a question of several asks shows each as a step
         followed = None
         if len(question) <= MAX_QUESTION_CHARS:
             followed = resolve_followup(question, previous, _vocabulary(engine), anchor=_anchor(engine))
         if followed is not None and previous is not None:
             yield ToolStarted(followed.tool, followed.args)
-            answer = engine.answer_route(followed, language)
+            answer = engine.answer_route(followed, language, steps)
             answer.answer = reused_prefix(previous, followed, question, language) + answer.answer
         else:
             if find_limit(question) is not None:  # declined or not in the data: no tool, no clarification
@@ -87,14 +88,21 @@ class OfflineStrategy:
                 return
             if routed is not None and routed.tool in engine.tool_names() and not routed.unknown:
                 yield ToolStarted(routed.tool, routed.args)
-            answer = engine.ask(question, language)
+            answer = engine.ask(question, language, steps)
         if answer.tool_calls and answer.tool_calls[0].name in engine.tool_names():
             call = answer.tool_calls[0]
             if answer.ok:
                 answer.assumptions = assumptions(question, Route(call.name, call.args, language))
                 if not answer.options and followed is None:
                     answer.options = alternatives(question, Route(call.name, call.args, language))
-            yield ToolFinished(call.name, call.args, answer)
+            if len(steps) > 1:  # several calls: each its own step, with its own SQL, table and chart
+                for i, step in enumerate(steps):
+                    own = step.tool_calls[0]
+                    if i:
+                        yield ToolStarted(own.name, own.args)
+                    yield ToolFinished(own.name, own.args, step)
+            else:
+                yield ToolFinished(call.name, call.args, answer)
         yield Final(answer)
 
 

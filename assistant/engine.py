@@ -71,7 +71,9 @@ class Engine:
             self._vocabulary = DataVocabulary.from_warehouse(self.warehouse)
         return self._vocabulary
 
-    def ask(self, question: str, language: str | None = None) -> Answer:
+    def ask(self, question: str, language: str | None = None, steps: list[Answer] | None = None) -> Answer:
+        """`steps`, when given, receives each tool call's own answer before they are merged into one
+        (a front end shows each call as its own step, with its own SQL and chart)."""
         language = language or detect_language(question)
         if len(question) > MAX_QUESTION_CHARS:
             return _error_answer(
@@ -92,9 +94,9 @@ class Engine:
             if unknown:
                 return not_found(Route("", {}, language, question=question, unknown=unknown), language)
             return not_understood(question, language)
-        return self.answer_route(routed, language)
+        return self.answer_route(routed, language, steps)
 
-    def answer_route(self, routed: Route, language: str | None = None) -> Answer:
+    def answer_route(self, routed: Route, language: str | None = None, steps: list[Answer] | None = None) -> Answer:
         """Answer an already-routed question (a follow-up, an option picked): no routing again."""
         language = language or routed.language
         if routed.tool not in REGISTRY:
@@ -104,14 +106,14 @@ class Engine:
             return answer
         if routed.unknown:
             return not_found(routed, language)
-        answer = self.run_tool(routed.tool, routed.args, language)
+        answer = _kept(self.run_tool(routed.tool, routed.args, language), steps)
         for args in routed.also:  # "GMV、订单数和客单价": each listed measure, one answer
             if answer.ok:
-                answer = merge_answers(answer, self.run_tool(routed.tool, args, language))
+                answer = merge_answers(answer, _kept(self.run_tool(routed.tool, args, language), steps))
         if routed.dropped:
             name_the_dropped(answer, routed, language)
         for ask in routed.more:  # "…多少单？观看人数合计多少？": each further ask answered in turn
-            answer = merge_answers(answer, self.answer_route(ask, language))
+            answer = merge_answers(answer, self.answer_route(ask, language, steps))
         return answer
 
     def run_tool(self, name: str, args: dict[str, Any] | None = None, language: str = "en",
@@ -211,6 +213,15 @@ def not_found(routed: Route, language: str) -> Answer:
     answer = Answer("\n".join(lines), language)
     answer.options = [{"label": q, "question": q} for q in dict.fromkeys(options)]
     answer.not_applied = [{"kind": "unknown_name", "phrase": n.name, "detail": n.kind} for n in routed.unknown]
+    return answer
+
+
+def _kept(answer: Answer, steps: list[Answer] | None) -> Answer:
+    """Record one call's own answer as it was before merging (merge_answers extends the first in place)."""
+    if steps is not None:
+        lists = {f.name: list(getattr(answer, f.name)) for f in dataclasses.fields(answer)
+                 if isinstance(getattr(answer, f.name), list)}
+        steps.append(dataclasses.replace(answer, **lists))
     return answer
 
 

@@ -99,3 +99,24 @@ def test_an_ask_naming_no_one_is_about_whom_the_one_before_named() -> None:
     assert routed.more[0].args == {"metric": "orders", "period": "last_month", "filters": {"region": "广东"}}
     routed = route("退款的订单有多少？GMV多少？")  # the kind of order counted first is not carried
     assert "filters" not in routed.more[0].args
+
+
+def test_each_call_of_a_several_part_answer_streams_as_its_own_step(engine) -> None:
+    # The front ends show a step per call: each with its own arguments and SQL, not the first call's twice.
+    from assistant.conversation import Conversation, Final, ToolFinished, ToolStarted
+
+    events = list(Conversation(engine).stream("上个月GMV是多少？订单数呢？"))
+    kinds = [type(e).__name__ for e in events]
+    assert kinds == ["ToolStarted", "ToolFinished", "ToolStarted", "ToolFinished", "Final"]
+    finished = [e for e in events if isinstance(e, ToolFinished)]
+    final = events[-1].answer
+    assert isinstance(events[-1], Final) and [(c.name, c.args) for c in final.tool_calls] == \
+        [(e.tool, e.args) for e in finished]
+    assert [e.args["metric"] for e in finished] == ["gmv", "orders"]
+    assert [e.answer.sql for e in finished] == [final.sql[:1], final.sql[1:]]  # each step its own query
+    assert [t.name for e in finished for t in e.answer.tables] == [t.name for t in final.tables]
+    assert all(isinstance(e, ToolStarted) for e in events[0:3:2])
+    # one call: one step, the whole answer (as before)
+    single = list(Conversation(engine).stream("上个月GMV是多少？"))
+    assert [type(e).__name__ for e in single] == ["ToolStarted", "ToolFinished", "Final"]
+    assert single[1].answer is single[2].answer

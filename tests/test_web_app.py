@@ -41,7 +41,7 @@ def user_questions(history: list[dict]) -> list[str]:
 
 
 def test_chat_in_chinese_shows_tool_step_and_real_numbers(app_url: str, engine) -> None:
-    history, box, table, download = client(app_url).predict("各个RFM分群分别有多少用户？", api_name="/chat")
+    history, box, table, download, pick = client(app_url).predict("各个RFM分群分别有多少用户？", api_name="/chat")
     assert box == ""
     steps = [m for m in history if (m.get("metadata") or {}).get("title")]
     assert steps and steps[0]["metadata"]["title"] == "🔧 rfm_segments"
@@ -57,6 +57,25 @@ def test_chat_in_chinese_shows_tool_step_and_real_numbers(app_url: str, engine) 
     assert table["headers"][:3] == ["segment", "name", "customers"]  # the sortable table beside it
     assert [int(biggest["customers"])] == [row[2] for row in table["data"] if row[0] == biggest["segment"]]
     assert download["value"] and str(download["value"]).endswith(".csv")
+
+
+def test_an_answer_of_several_calls_shows_each_call_its_chart_and_every_table(app_url: str, engine) -> None:
+    # Each call is its own step with its own SQL; the side panel offers every table, not only the first.
+    question = "小雅上个月播了几场？GMV按主播排呢？"
+    history, _, table, _, pick = client(app_url).predict(question, api_name="/chat")
+    expected = engine.ask(question, "zh")
+    assert len(expected.tool_calls) == 2 and len(expected.tables) >= 2
+    steps = [m for m in history if (m.get("metadata") or {}).get("title")]
+    assert [s["metadata"]["title"] for s in steps] == [f"🔧 {c.name}" for c in expected.tool_calls]
+    for step, sql in zip(steps, (expected.sql[0], expected.sql[-1])):  # each step shows its own query
+        assert step["metadata"]["status"] == "done"
+        assert sql.split()[0] in step["content"][0]["text"]
+    assert steps[0]["content"][0]["text"] != steps[1]["content"][0]["text"]
+    assert [value for _, value in pick["choices"]] == [t.name for t in expected.tables]
+    assert pick["value"] == expected.tables[0].name
+    plots = [p for m in history for p in (m["content"] if isinstance(m["content"], list) else [m["content"]])
+             if isinstance(p, dict) and p.get("component") == "plot"]
+    assert len(expected.charts) == 2 and len(plots) == 2  # a chart per call, not the first call's only
 
 
 def test_streaming_shows_the_step_before_the_answer(app_url: str) -> None:
@@ -212,7 +231,7 @@ def test_every_tool_renders_in_the_chat(app_url: str, engine) -> None:
     assert set(TOOL_QUESTIONS) == set(REGISTRY), "a registered tool has no chat question here"
     c = client(app_url)
     for name, question in TOOL_QUESTIONS.items():
-        history, _, table, _ = c.predict(question, api_name="/chat")
+        history, _, table, *_ = c.predict(question, api_name="/chat")
         last_turn = history[[i for i, m in enumerate(history) if m["role"] == "user"][-1]:]
         steps = [m["metadata"]["title"] for m in last_turn if (m.get("metadata") or {}).get("title")]
         assert steps and steps[0] == f"🔧 {name}", (question, steps)

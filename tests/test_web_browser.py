@@ -130,3 +130,35 @@ def test_clarification_options_are_clickable(app_url: str, browser) -> None:
     chatbot.get_by_text("新客首购后30天、60天、90天的复购率").first.wait_for(state="visible", timeout=30_000)
     chatbot.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=60_000)
     context.close()
+
+
+def test_every_table_of_a_several_part_answer_can_be_shown(app_url: str, browser, engine) -> None:
+    """A question of several asks: each call is a step, and the side panel's picker shows any of its tables."""
+    from playwright.sync_api import expect
+
+    question = "小雅上个月播了几场？GMV按主播排呢？"
+    expected = engine.ask(question, "zh")
+    second = expected.tables[1]
+    context = browser.new_context(viewport={"width": 1400, "height": 1100},
+                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    page = context.new_page()
+    page.goto(app_url)
+    box = page.locator("#question textarea")
+    box.wait_for(state="visible", timeout=60_000)
+    box.fill(question)
+    box.press("Enter")
+    chatbot = page.locator("#chatbot")
+    chatbot.get_by_text("metric_query").first.wait_for(state="visible", timeout=60_000)
+    assert chatbot.get_by_text("live_performance").first.is_visible()
+    pick = page.locator("#table-pick input")
+    pick.wait_for(state="visible", timeout=30_000)
+    table = page.locator("#answer-table")
+    shown_first = {str(v) for v in expected.tables[0].df.to_numpy().ravel()}
+    top_host = next(str(h) for h in second.df.iloc[:, 0] if str(h) not in shown_first and str(h)[0] != "(")
+    expect(table).to_contain_text(str(expected.tables[0].df.iloc[0, 0]), timeout=30_000)
+    assert top_host not in table.inner_text()  # the first table (one host's sessions) is shown first
+    pick.click()
+    page.get_by_role("option", name=f"2. {second.name}", exact=False).first.click()
+    expect(table).to_contain_text(top_host, timeout=30_000)
+    assert page.locator("#chat-download").first.is_enabled()  # the picked table's CSV
+    context.close()

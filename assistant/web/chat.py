@@ -47,7 +47,11 @@ def _step(tool: str, body: str, status: str, step_id: str, duration: float | Non
     return gr.ChatMessage(role="assistant", content=body, metadata=metadata)
 
 
-def _final_messages(answer: Answer, lang: str) -> list[gr.ChatMessage]:
+MAX_FIGURES = 4  # a question of several asks charts each call; more than this would bury the text
+
+
+def _final_messages(answer: Answer, lang: str, steps: list[Answer] | None = None) -> list[gr.ChatMessage]:
+    """The answer's text, then a chart per call (each call's first chart: what a single question shows)."""
     if answer.clarification is not None:
         return [clarification_message(answer, lang)]
     text = answer_markdown(answer, lang)
@@ -55,14 +59,17 @@ def _final_messages(answer: Answer, lang: str) -> list[gr.ChatMessage]:
         text = "⚠️ " + text
     if answer.assumptions:
         text += f"\n\n_{t('assumptions', lang)}_:\n" + "\n".join(f"- _{escape_md(a)}_" for a in answer.assumptions)
-    if answer.tables:
+    if len(answer.tables) > 1:
+        text += f"\n\n_📋 {t('tables_beside', lang, n=len(answer.tables))}_"
+    elif answer.tables:
         text += f"\n\n_📋 {t('table_beside', lang)}_"
     # Questions offered next (the nearest understood ones, or ones that apply what this answer could not):
     # one click asks them, like a clarification's options.
     options = [{"value": o["question"], "label": o["label"]} for o in answer.options]
     messages = [gr.ChatMessage(role="assistant", content=text, options=options)]
-    figure = first_figure(answer)
-    if figure is not None:
+    figures = [first_figure(step) for step in steps or [] if step.ok] if steps and len(steps) > 1 else \
+        [first_figure(answer)]
+    for figure in [f for f in figures if f is not None][:MAX_FIGURES]:
         messages.append(gr.ChatMessage(role="assistant", content=gr.Plot(value=figure, show_label=False)))
     return messages
 
@@ -88,6 +95,7 @@ def stream_reply(ctx: WebContext, session: Session, question: str) -> Iterator[t
     yield history, None
     pending: dict[str, tuple[int, float]] = {}  # tool -> (index in history, start time)
     final: Answer | None = None
+    steps: list[Answer] = []  # each finished call's own answer, for a chart per call
     try:
         for event in session.conversation.stream(question):
             if isinstance(event, ToolStarted):
@@ -96,6 +104,7 @@ def stream_reply(ctx: WebContext, session: Session, question: str) -> Iterator[t
                 pending[event.tool] = (len(history), time.monotonic())
                 history.append(_step(event.tool, body, "pending", f"step-{session.step}"))
             elif isinstance(event, ToolFinished):
+                steps.append(event.answer)
                 index, started = pending.pop(event.tool, (None, time.monotonic()))
                 step_id = history[index].metadata["id"] if index is not None else f"step-{session.step + 1}"
                 if index is None:
@@ -117,7 +126,7 @@ def stream_reply(ctx: WebContext, session: Session, question: str) -> Iterator[t
                     history[index] = _step(tool, old.content, "done", old.metadata["id"],
                                            time.monotonic() - started)
                 pending.clear()
-                history.extend(_final_messages(final, final.language or lang))
+                history.extend(_final_messages(final, final.language or lang, steps))
             yield history, final
     except Exception:
         log.exception("chat turn failed")
@@ -157,6 +166,9 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
                 samples_per_page=12, elem_id="examples", layout="gallery",
             )
         with gr.Column(scale=3, min_width=360):
+            # An answer of several calls has several tables: the picker shows only then.
+            table_pick = gr.Dropdown(choices=[], value=None, label=t("pick_table", "zh"), visible=False,
+                                     interactive=True, elem_id="table-pick")
             table = gr.DataFrame(value=TABLE_HINT, label=t("answer_table", "zh"), interactive=False, max_height=430,
                                  elem_id="answer-table", show_search="search", wrap=False)
             download = DownloadLink(t("download_csv", "zh"), value=None, size="sm", interactive=False,
@@ -166,7 +178,7 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
     labels += [(chatbot, "label", "chatbot"), (question, "placeholder", "placeholder"),
                (send, "value", "send"), (clear, "value", "clear"), (download, "label", "download_csv"),
                (examples, "label", "examples"), (data_acc, "label", "data_panel"),
-               (table, "label", "answer_table")]
+               (table, "label", "answer_table"), (table_pick, "label", "pick_table")]
 
     def respond(text: str, session: Session | None, key: str | None,
                 request: gr.Request) -> Iterator[tuple[Any, ...]]:
@@ -181,27 +193,30 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
             log.exception("could not start a conversation")
             lang = detect_language(text) if text else "zh"
             failed = [gr.ChatMessage(role="assistant", content=t("error_friendly", lang))]
-            yield failed, "", gr.skip(), gr.skip(), session
+            yield failed, "", gr.skip(), gr.skip(), gr.skip(), session
             return
         if not text:
-            yield session.history, "", gr.skip(), gr.skip(), session
+            yield session.history, "", gr.skip(), gr.skip(), gr.skip(), session
             return
         for history, final in stream_reply(ctx, session, text):
             if final is None:
-                yield history, "", gr.skip(), gr.skip(), session
+                yield history, "", gr.skip(), gr.skip(), gr.skip(), session
                 continue
-            frame = final.tables[0].df if final.tables else None
-            if final.files:  # an export: hand over the file itself (formula-safe, personal data as decided)
-                path = file_download(request, final.files[0])
-            else:
-                path = csv_download(request, frame, final.tables[0].name) if frame is not None else None
-            shown = display_frame(frame) if frame is not None else TABLE_HINT
-            yield history, "", shown, gr.DownloadButton(value=path, interactive=path is not None), session
+            session.tables = list(final.tables)
+            shown, button = _table_view(request, session.tables, None, final.files[0] if final.files else None)
+            lang = final.language or detect_language(text)
+            yield history, "", shown, button, _picker(session.tables, lang), session
+
+    def picked_table(name: str | None, session: Session | None, request: gr.Request) -> tuple[Any, ...]:
+        if session is None or not session.tables:
+            return gr.skip(), gr.skip()
+        return _table_view(request, session.tables, name)
 
     def reset() -> tuple[Any, ...]:
-        return [], None, TABLE_HINT, gr.DownloadButton(value=None, interactive=False)
+        return [], None, TABLE_HINT, gr.DownloadButton(value=None, interactive=False), \
+            gr.Dropdown(choices=[], value=None, visible=False)
 
-    outputs = [chatbot, question, table, download, session_state]
+    outputs = [chatbot, question, table, download, table_pick, session_state]
     inputs = [question, session_state, active]
     question.submit(respond, inputs, outputs, api_name="chat")
     send.click(respond, inputs, outputs, api_name=False)
@@ -209,9 +224,30 @@ def build_chat_tab(cache: ContextCache, lang_state: gr.State, active: gr.State, 
         respond, inputs, outputs, api_name=False)
     chatbot.option_select(picked_question, None, question, api_name=False).then(
         respond, inputs, outputs, api_name=False)
-    clear.click(reset, None, [chatbot, session_state, table, download], api_name=False)
+    table_pick.input(picked_table, [table_pick, session_state], [table, download], api_name=False)
+    clear.click(reset, None, [chatbot, session_state, table, download, table_pick], api_name=False)
     return {"examples": examples, "data_panel": data_panel, "chatbot": chatbot, "session": session_state,
-            "table": table, "download": download}
+            "table": table, "download": download, "table_pick": table_pick}
+
+
+def _table_view(request: Any, tables: list[Any], name: str | None, exported: Any = None) -> tuple[Any, Any]:
+    """The named table (the first when none) for the side panel, with its CSV download; an export's
+    download is the exported file itself (formula-safe, personal data as decided)."""
+    table = next((t for t in tables if t.name == name), tables[0] if tables else None)
+    if exported is not None:
+        path = file_download(request, exported)
+    else:
+        path = csv_download(request, table.df, table.name) if table is not None else None
+    shown = display_frame(table.df) if table is not None else TABLE_HINT
+    return shown, gr.DownloadButton(value=path, interactive=path is not None)
+
+
+def _picker(tables: list[Any], lang: str) -> Any:
+    """One choice per table of the answer ("2. orders · 1 行"), shown only when there is a choice to make."""
+    choices = [(f"{i}. {table.name} · {len(table.df):,} {t('rows_short', lang)}", table.name)
+               for i, table in enumerate(tables, 1)]
+    return gr.Dropdown(choices=choices, value=choices[0][1] if choices else None, visible=len(choices) > 1,
+                       label=t("pick_table", lang))
 
 
 def data_panel_markdown(ctx: WebContext, lang: str) -> str:

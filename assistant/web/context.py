@@ -123,6 +123,7 @@ class Session:
     history: list[Any] = field(default_factory=list)
     step: int = 0
     key: str = ""  # the dataset this conversation talks about (a ContextCache key)
+    tables: list[Any] = field(default_factory=list)  # the last answer's tables, for the table picker
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Whoever replaces the history (the chat tab after each answer), it keeps the last turns only.
