@@ -102,8 +102,11 @@ def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
         return "refused"
     if case.get("calls"):  # a question of several asks: every call it needs is among the answer's calls
         needed = case["calls"]
-        found = all(any(c["name"] == want["tool"] and args_match(c["name"], want.get("args") or {}, c["args"])
-                        for c in calls) for want in needed)
+        def wanted(want: dict[str, Any], call: dict[str, Any]) -> bool:  # a call may name several right tools
+            tools = want["tool"] if isinstance(want["tool"], list) else [want["tool"]]
+            return call["name"] in tools and args_match(call["name"], want.get("args") or {} if call["name"] == tools[0]
+                                                        else {}, call["args"])
+        found = all(any(wanted(want, c) for c in calls) for want in needed)
         return ("honest" if named else "right") if found else ("honest" if named else "wrong")
     tools = case["tool"] if isinstance(case["tool"], list) else [case["tool"]]
     call = calls[0]

@@ -3,15 +3,23 @@
 Each ask is routed on its own and answered in turn, so one ask's words never qualify another's measure
 (two counts asked apart are not one count filtered by both). A later ask takes what it leaves unsaid
 from the first: its time window, and, when it points back ("其中", "涉及", "of those"), the first ask's
-filters too. Only ?-marks and semicolons separate asks: a comma joins parts of one ask.
+filters too. ?-marks and semicolons separate asks, and so does a comma before a word that opens a new ask
+("，再…", "，顺便…", ", and which…", ", then…"); any other comma joins parts of one ask.
 """
 
 from __future__ import annotations
 
 import re
 
-# Where one ask ends: a question mark or semicolon with more words after it.
-_ASK_END = re.compile(r"(?<=[？?；;])\s*")
+# Where one ask ends: a question mark or semicolon with more words after it, or a comma (or dash) before a word
+# that starts another ask: "GMV多少，再给他推荐几个商品", "What was GMV, and which host led it?", "…, then by month".
+_ASK_END = re.compile(r"(?<=[？?；;])\s*"
+                      r"|\s*[，,—–]+\s*(?=(?:然后|接着|再(?!次|来|买|购)|顺便|另外|同时|并且|以及|还有(?!多少|几)"
+                      r"|(?:and\s+)?then\b|and\s+(?:also\s+)?(?:which|who|what|how|where|when|why|tell|show|give|list"
+                      r"|export|among|of\s+(?:those|them)|is|are|did|does|do|can)\b))", re.IGNORECASE)
+# A part that starts by putting itself after the one before: "then only the live_room channel", "顺便orders也预测一下".
+_SEQUENCE = re.compile(r"^\s*(?:然后|接着|再|顺便|另外|同时|并且|以及|还有|(?:and\s+)?then\b|and\s+also\b)",
+                       re.IGNORECASE)
 # A parenthesised note after the asks ("（需要同时导入两个文件）") is context, not an ask.
 _NOTE = re.compile(r"\s*[（(][^（()）]*[)）]\s*[。.]?\s*")
 # An ask that points back to the set the previous ask counted.
@@ -31,6 +39,12 @@ def split_asks(question: str) -> list[str]:
     parts = [p.strip() for p in _ASK_END.split(question.strip()) if p.strip()]
     asks = [p for p in parts if not _NOTE.fullmatch(p) and re.search(r"\w", p)]
     return asks if len(asks) > 1 else [question]
+
+
+def follows_in_sequence(ask: str) -> bool:
+    """Whether a part opens with a word that sets it after the one before ("然后…", "then…", "顺便…"): an ask of
+    its own even when it only changes the earlier one."""
+    return bool(_SEQUENCE.search(ask))
 
 
 def points_back(ask: str) -> bool:

@@ -59,7 +59,7 @@ def _choose_metric(features: Features, phrase: str, value: str, start: int, end:
     features.metric_hits = [h for h in features.metric_hits if not h.overlaps(features.metric)] + [features.metric]
 
 
-def _main_segment(hits: list[Hit]) -> Hit | None:
+def main_segment(hits: list[Hit]) -> Hit | None:
     """The segment a question names: its longest segment phrase, the first of equals."""
     return max(hits, key=lambda h: (h.end - h.start, -h.start), default=None)
 
@@ -69,7 +69,10 @@ def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]
 
 
 # "成交了多少" with no unit after it asks for the amount; "成交了多少单 / 件 / 人" count something else.
-_DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场])")
+_DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场])"
+                             # "how much did 玻尿酸精华 make", "what did 小雅 sell": money a subject brought in
+                             r"|(?<![a-z])(?:how much|what)\s+(?:money\s+)?(?:did|does|has|have)\s+.{1,40}?\s+"
+                             r"(?:make|made|earn|earned|bring in|brought in|take in|gross|sell|sold)(?![a-z])")
 # Words of selling well that name no amount: with units asked for, they rank by units.
 _SELLING_WORDS = re.compile(r"卖|销售$|sell|sold|best|top")
 
@@ -144,7 +147,9 @@ _CHANNEL_NAMES = "|".join(sorted((re.escape(w) for ws in vocab.CHANNEL_WORDS.val
 _CHANNEL = re.compile(
     rf"(?:来自|从|通过)\s*({_CHANNEL_NAMES})|({_CHANNEL_NAMES})\s*(?:渠道|来源|来的|进来的|引流|拉新|获客)"
     rf"|(?<![a-z])(?:from|via|through)\s+(?:the\s+)?({_CHANNEL_NAMES})(?![a-z])"
-    rf"|(?<![a-z])({_CHANNEL_NAMES})\s+(?:channel|traffic|acquisition)")
+    rf"|(?<![a-z])({_CHANNEL_NAMES})\s+(?:channel|traffic|acquisition)"
+    # the data's own codes mean nothing else: taken alone
+    r"|(?<![a-z_])(live_room|short_video)(?![a-z_])")
 _CHANNEL_OF = {w: key for key, ws in vocab.CHANNEL_WORDS.items() for w in ws}
 
 
@@ -182,6 +187,10 @@ _LIMIT_PATTERNS = [
     re.compile(r"(?<![\d.])(\d{1,4})\s*(?:个|位|名|款|件|场)\s*(?:客户|用户|顾客|买家|人|会员|商品|产品|单品|主播|场次|直播)"),
     re.compile(r"(?<![a-z0-9])(?:the|list|show|give me|just)\s+(\d{1,4})\s+(?:riskiest|most likely|most valuable"
                r"|customers|buyers|products|hosts|sessions)(?![a-z])"),
+    # "which 3 provinces had the lowest AOV", "which 50 重要价值客户 are most at risk": a count of the ones asked for
+    re.compile(r"(?<![a-z])(?:which|what)\s+(\d{1,4})\s+(?!days?\b|weeks?\b|months?\b|years?\b|hours?\b)"
+               r"(?:[a-z]+|[\u4e00-\u9fff]+)"),
+    re.compile(rf"哪\s*({NUMBER})\s*(?:个|位|名|款|件|家|场|种|类)(?!\s*(?:天|日|周|星期|月|年|季|小时))"),
 ]
 
 
@@ -297,6 +306,8 @@ def find_customer_id(text: str) -> Hit | None:
 # An id written before its noun: "coupon_2025_618那个活动", "spring-ab-2 experiment".
 _CAMPAIGN_ID_BEFORE = re.compile(
     r"(?<![A-Za-z0-9_\-])([A-Za-z][A-Za-z0-9]*[_\-][A-Za-z0-9_\-]*\d[A-Za-z0-9_\-]*)\s*(?:这个|那个|这次|那次|的)?\s*"
+    # a kind of campaign may stand between: "the double11_2026 coupon campaign", "spring_2026发券活动"
+    r"(?:(?:coupon|voucher|discount|email|sms|a/b|优惠券|发券|满减|短信)\s*)?"
     r"(?:campaign|活动|实验|测试|test|experiment|ab)", re.IGNORECASE)
 
 
@@ -436,7 +447,8 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"|(?<![a-z])orders? (?:had|have|has|got|with|that had) (?:a )?(?:refunds?"
                               r"|returns?)(?![a-z])"
                               r"|(?<![a-z])(?:refunded|returned) orders?(?![a-z])"
-                              r"|orders? (?:that were |were )?refunded")
+                              r"|orders? (?:that (?:were|got|have been) |were |got |have been |had been )?(?:refunded"
+                              r"|returned)(?![a-z])")
 
 
 # Kinds of refund where the export tells them apart: a whole order, or part of one (a line, an amount).
@@ -446,6 +458,10 @@ _REFUND_KINDS = {
     "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|(?<![a-z])(?:partial(?:ly)? refund(?:ed|s)?"
                                      r"|(?:were|was|are|is) partial|partial ones)(?![a-z])"),
 }
+
+
+_CARTED = re.compile(r"加购|加了购物车|加入购物车|加进购物车|加到购物车|放进购物车|购物车里|(?<![a-z])(?:carted|add(?:ed)? to"
+                     r" (?:the )?cart|in (?:the|their) carts?)(?![a-z])")
 
 
 def _order_statuses(text: str, features: Features) -> list[Hit]:
@@ -468,7 +484,8 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             _choose_metric(features, m.group(0), "orders", m.start(), m.end())
         return [Hit(m.group(0), kind, m.start(), m.end())]
     found = {status: m for status, pattern in _STATUS_WORDS.items() if (m := pattern.search(text))}
-    if (m := _NOT_PAID.search(text)) and "paid" not in found:
+    if (m := _NOT_PAID.search(text)) and "paid" not in found and not _CARTED.search(text):
+        # (carted and then not paid is the live-room funnel's last step, not an order's status)
         if not found:  # "没付款的订单有多少": both ways of not paying, side by side
             features.filters["status"] = ["cancelled", "unpaid"]
             return [Hit(m.group(0), "cancelled/unpaid", m.start(), m.end())]
@@ -540,6 +557,30 @@ _RATE_ASKED = re.compile(r"比例|占比|占多少|百分之|多少成|率|(?<![
                          r"(?![a-z])")
 
 
+# An amount averaged over a unit: "how much does each buyer spend" is spend per buyer, "avg spend per order" the AOV.
+_AVERAGED = re.compile(r"平均|人均|均摊|(?<![a-z])(?:average|avg|on average|mean|each|per|apiece)(?![a-z])")
+_PER_ORDER = re.compile(r"每一?[单笔]|一[单笔]|单均|(?<![a-z])(?:per|each|an?|every|the average)\s+(?:order|basket|purchase"
+                        r"|transaction)(?![a-z])")
+_PER_BUYER = re.compile(r"人均|每一?(?:个|位)?(?:人|客户|买家|用户|顾客)|(?<![a-z])(?:per|each|an?|every)\s+(?:buyer|customer"
+                        r"|person|head|user|shopper)(?![a-z])|(?:buyers|customers|shoppers|users)\b.{0,30}\beach\b")
+_AMOUNT_WORDS = re.compile(r"花|消费|spend|spent|spending|pay|paid|revenue|money|worth")
+
+
+def _averaged_amount(text: str, features: Features) -> None:
+    """A money amount averaged over orders or buyers is the AOV or spend per buyer, not the total."""
+    spent = [h for h in features.metric_hits if h.value == "gmv" and _AMOUNT_WORDS.search(h.phrase)]
+    if not spent or not _AVERAGED.search(text) or (
+            features.metric is not None and features.metric.value not in ("gmv", "buyers", "orders")):
+        return
+    hit = spent[0]
+    if m := _PER_ORDER.search(text):
+        _choose_metric(features, hit.phrase, "aov", hit.start, hit.end)
+    elif (m := _PER_BUYER.search(text)) or any(h.value == "buyers" for h in features.metric_hits):
+        _choose_metric(features, hit.phrase, "spend_per_buyer", hit.start, hit.end)
+    features.metric_hits = [h for h in features.metric_hits if h.value not in ("buyers", "orders", "gmv")
+                            or h is features.metric]
+
+
 def _buying_frequency(text: str, features: Features) -> None:
     """A count of buyers by how often they bought: the repurchase rate, repeat or one-time buyers."""
     if features.metric is not None and features.metric.value not in ("buyers", "orders", "repurchase_rate"):
@@ -554,7 +595,7 @@ def _buying_frequency(text: str, features: Features) -> None:
     _choose_metric(features, m.group(0), value, m.start(), m.end())
     # "买过两次及以上的老客": 老客 / 复购客户 name the same people the phrase defines, not the lifecycle stage
     features.segment_hits = [h for h in features.segment_hits if h.value.key != "repeat"]
-    features.segment = _main_segment(features.segment_hits)
+    features.segment = main_segment(features.segment_hits)
 
 
 
@@ -662,7 +703,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     split_by_buyer_type = next((d for d in dimension_words if d.value == "buyer_type"), None)
     if split_by_buyer_type:  # "新客和老客的客单价": the split names them, no segment is meant
         features.segment_hits = [h for h in features.segment_hits if not h.overlaps(split_by_buyer_type)]
-    features.segment = _main_segment(features.segment_hits)
+    features.segment = main_segment(features.segment_hits)
 
     metrics = _not_inside(vocab.METRICS.find(text), periods)
     if not metrics and (m := _DEALT_HOW_MUCH.search(text)):  # "今天成交了多少？": the amount, no unit said
@@ -673,6 +714,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         metrics = [h for h in metrics if not split_by_buyer_type.overlaps(h)]
     features.metric = _main_metric(metrics, text)
     features.metric_hits = metrics
+    _averaged_amount(text, features)
     _buying_frequency(text, features)
 
     dimensions = _not_within(_not_inside(dimension_words, periods), metrics)
@@ -709,7 +751,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.filters["channel"] = values[0] if len(values) == 1 else values
         if features.dimension and features.dimension.value == "channel" and any(
                 features.dimension.overlaps(h) for h in channels):
-            features.dimension = None  # "广告渠道的客单价": the channel is a filter, not a breakdown
+            # "广告渠道的客单价": the channel is a filter, not a breakdown; another breakdown named stays
+            # ("only the live_room channel, month by month")
+            rest = [d for d in dimensions if not any(d.overlaps(h) for h in channels)]
+            features.dimension = _choose_dimension(text, rest)
     if features.dimension is not None and features.dimension.value == "buyer_type" and features.metric is None \
             and (m := _BUYER_NOUN.search(text)):
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())  # "new vs returning customers": how many

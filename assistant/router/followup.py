@@ -245,6 +245,11 @@ def resolve_followup(question: str, previous: Route | None, vocabulary: Any = No
     return replace(followed, language=f.language) if followed else None
 
 
+def elliptical(question: str) -> bool:
+    """Whether a question leans on the one before by its form ("funnel呢？", "what about buyers?", "那女生呢")."""
+    return bool(_MARKER.search(normalize(question)))
+
+
 def restates(question: str, previous: Route, vocabulary: Any = None) -> bool:
     """Whether a short ask only repeats what the previous call already applies ("…比上个月涨了还是跌了？环比多少？")."""
     f = _extract(question, vocabulary)

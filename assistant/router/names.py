@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.router.data_vocabulary import DataVocabulary
+from assistant.router.vocabulary import CHANNEL_WORDS
 
 _HOST_WORD = r"(?:主播|达人|带货主播)"
 # Adverbs of how much or how often that end a phrase before a verb: never a name, nor the end of one.
@@ -53,8 +54,14 @@ _CATEGORY_MARK = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s*(?:这个|这一"
 _HOST_NICKNAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}(?:老师|姐姐|哥哥|姐|哥|妹妹|酱))"
                             r"(?=的|上|这|在|带|直播|本|近|最|今|去|昨|和|与|跟|vs|\s|$)")
 _SELLS_LIVE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上个?月|本月|这个月"
-                         r"|今年|去年|最近|昨天|今天|上周|本周)?(?:在(?:我们|咱们|店里|这里|这儿)这?里?)?"
-                         r"(?:带货|开播|直播带货|播了|直播了)")
+                         r"|今年|去年|最近|昨天|今天|上周|本周)?(?:在(?:我们|咱们|店里|这里|这儿)这?里?的?(直播间)?)?"
+                         r"(?:带货|开播|直播带货|播了|直播了|(?<=直播间)卖)")
+# A person named in an English question by what they sold: "what did 小雪 sell this month?"
+_SOLD_BY = re.compile(r"(?:what|how much)\s+(?:did|does|has|have)\s+([\u4e00-\u9fff]{2,4})\s+"
+                      r"(?:sell|sold|bring in|make|move)(?![a-z])", re.IGNORECASE)
+# A channel named by the word channel that the shop's customers never came from: "the email channel", "微信渠道"
+_CHANNEL_NAMED = re.compile(r"(?:the\s+|from\s+|via\s+)([a-z][a-z\-]{1,20})\s+channel(?![a-z])"
+                            r"|(?:从|来自|通过)?([\u4e00-\u9fff]{2,4}?)渠道", re.IGNORECASE)
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}|[A-Z][a-z]+)\s*(?:和|与|跟"
                    r"|vs\.?|VS|对比|比)\s*([\u4e00-\u9fff]{2,4}|[A-Z][a-z]+)")
 _SESSION_ID = re.compile(r"(?:session|场次|场次号|场次id|直播间?id)\s*(?:id)?\s*[#:：=]?\s*(\d{2,})", re.IGNORECASE)
@@ -62,7 +69,7 @@ _SESSION_ID = re.compile(r"(?:session|场次|场次号|场次id|直播间?id)\s*
 
 @dataclass(frozen=True)
 class UnknownName:
-    kind: str  # host | product | category | session
+    kind: str  # host | product | category | session | channel
     name: str
     nearest: tuple[str, ...]  # the data's closest names, best first
 
@@ -103,7 +110,10 @@ _GENERIC_PEOPLE = re.compile(r"客户|用户|顾客|买家|粉丝|会员|观众|
                              r"|新客|大家|我们|他们|她们|主播|商品|产品|直播")
 _GENERIC_CATEGORY = re.compile(r"各|每|哪|所有|全部|不同|这些|商品|产品|按|分|top|each|every|which|all|by|per|product"
                                r"|(?<![a-z])(?:on|and|or|the|of|for|with|customers?|buyers?|users?|breadth|share|mix"
-                               r"|cluster|clusters|segments?)(?![a-z])")
+                               r"|cluster|clusters|segments?)(?![a-z])"
+                               # what is said of a category, not its name: "our best-selling category"
+                               r"|sell|popular|favou?rite|best|worst|top|biggest|largest|main|leading|strongest"
+                               r"|weakest|our|your|their|fastest|growing|slowest")
 
 
 def _product_words(vocabulary: DataVocabulary) -> list[str]:
@@ -126,7 +136,7 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                 unknown.append(UnknownName("host", name, _nearest(name, vocabulary.hosts)))
     hosts = vocabulary.hosts
     if hosts:
-        for pattern in (_HOST_NICKNAME, _SELLS_LIVE):
+        for pattern in (_HOST_NICKNAME, _SELLS_LIVE, _SOLD_BY):
             for m in pattern.finditer(question):
                 name = _clean(m.group(1))
                 if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
@@ -157,6 +167,14 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
+    known_channels = {w.lower() for words in CHANNEL_WORDS.values() for w in words} | set(CHANNEL_WORDS)
+    for m in _CHANNEL_NAMED.finditer(question):
+        name = _clean(m.group(1) or m.group(2) or "")
+        if len(name) >= 2 and name.lower() not in known_channels and not _FUNCTION_CHARS.search(name) \
+                and not _NOT_A_NAME.match(name) and not _GENERIC_CATEGORY.search(name.lower()) \
+                and not re.search(r"各|每|哪|不同|所有|获客|来源|引流|拉新|acquisition|which|each|every|all|by|per"
+                                  r"|what|the", name.lower()):
+            unknown.append(UnknownName("channel", name, tuple(CHANNEL_WORDS)))
     if vocabulary.session_ids:
         for m in _SESSION_ID.finditer(question):
             if m.group(1) not in vocabulary.session_ids:

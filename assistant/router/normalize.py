@@ -32,13 +32,23 @@ _TRADITIONAL = str.maketrans({
 })
 
 _SPACES = re.compile(r"\s+")
+# 的 typed for the complement 得 after a verb ("卖的咋样", "播的最好"): one form for both, one character for one
+# "休眠的那批老客", "高价值的那些用户": a group pointed at is the group named ("休眠的老客")
+_POINTED_GROUP = re.compile(r"(?<=[\u4e00-\u9fff])的?(?:那批|那些|这批|这些|那群|这群|那帮|这帮)"
+                            r"(?=老客|客户|用户|顾客|买家|粉丝|人群)")
+# 儿 after a measure word is spoken form only: 一块儿 = 一块, 一点儿 = 一点, 一会儿 = 一会
+_ERHUA = re.compile(r"(?<=[块点会])儿")
+# "哪一类客户", "哪一个品类": the 一 adds nothing to which
+_WHICH_ONE = re.compile(r"(?<=哪)一(?=[类个位款种家])")
+_VERB_DE = re.compile(r"(?<=[卖买花赚播聊带])的(?=咋|怎|如何|好|最|不错|还行|差|快|慢|多(?!少)|少)")
 
 
 def normalize(text: str, lower: bool = True) -> str:
     """NFKC (full-width -> half-width), Chinese punctuation -> ASCII, a few traditional
     characters -> simplified, lowercase (unless lower=False), trimmed, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = text.translate(_PUNCTUATION).translate(_TRADITIONAL)
+    text = _VERB_DE.sub("得", text.translate(_PUNCTUATION).translate(_TRADITIONAL))
+    text = _WHICH_ONE.sub("", _ERHUA.sub("", _POINTED_GROUP.sub("的", text)))
     if lower:
         text = text.lower()
     return _SPACES.sub(" ", text).strip()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.router import vocabulary as vocab
-from assistant.router.asks import asks_something, only_qualifies, points_back, split_asks
+from assistant.router.asks import asks_something, follows_in_sequence, only_qualifies, points_back, split_asks
 from assistant.router.audit import Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
@@ -22,6 +22,7 @@ from assistant.router.extract import (
     find_days_without_purchase,
     find_future,
     find_product,
+    main_segment,
 )
 from assistant.router.language import detect_language
 from assistant.router.matching import Hit
@@ -191,8 +192,19 @@ def _live_performance(f: Features, out: _Args) -> None:
     _limit(f, out)
 
 
+# "首单后30天内的回购率", "30天内复购": a window counted from each first order, not the calendar period asked
+_FIRST_ORDER_BEFORE = re.compile(r"(?:首单|首购|第一单|first (?:order|purchase))\s*(?:后|之后|以后|after)?\s*$")
+_REPURCHASE_AFTER = re.compile(r"^\s*(?:的)?\s*(?:复购|回购|留存|再买|再次购买|repurchase|retention|repeat)")
+
+
+def _counted_from_first_order(f: Features) -> bool:
+    return f.period is not None and bool(_FIRST_ORDER_BEFORE.search(f.text[:f.period.start])
+                                         or _REPURCHASE_AFTER.search(f.text[f.period.end:]))
+
+
 def _cohort_retention(f: Features, out: _Args) -> None:
-    _period(f, out)
+    if not _counted_from_first_order(f):  # else the days argument takes it (in _compose)
+        _period(f, out)
     if grain := vocab.GRAIN_WORDS.first(f.text):
         out.set("grain", grain.value, grain.phrase)
 
@@ -206,6 +218,11 @@ def _own_segment(f: Features, out: _Args, tool: str) -> None:
     """The segment a list is restricted to, unless its words are what chose the tool (流失风险 -> churn_risk)."""
     if f.segment and not any(f.segment.overlaps(h) for h in f.hits(tool)):
         _segment(f, out, with_scheme=False)
+    elif f.segment and (other := main_segment([s for s in f.segment_hits if not any(s.overlaps(h)
+                                                                                    for h in f.hits(tool))])):
+        # "冠军客户里有流失风险的吗": 有流失风险 chose the tool; the group it is asked of is the other one named
+        ref = other.value
+        out.set("segment", ref.key, other.phrase)
 
 
 def _churn_risk(f: Features, out: _Args) -> None:
@@ -335,7 +352,7 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
     builders above decide what is special; this pass makes the common arguments compose with any tool."""
     fields = REGISTRY[tool].args_model.model_fields if tool in REGISTRY else {}
     has = lambda name: name in fields and name not in out.args  # noqa: E731
-    if f.period and has("period"):
+    if f.period and has("period") and not (tool == "cohort_retention" and _counted_from_first_order(f)):
         _period(f, out)
     elif f.period and has("as_of") and "period" not in fields:
         out.set("as_of", f.period.token, f.period.phrase)  # a stage count "at the end of September"
@@ -432,7 +449,10 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
             if has(name) and (m := re.search(pattern, f.text)):
                 out.set(name, int(next(g for g in m.groups() if g)), m.group(0))
     if tool == "cohort_retention" and has("days"):
-        days = [int(d) for d in re.findall(r"(\d{1,3})\s*(?:天|日|[\s-]*days?)", f.text) if 1 <= int(d) <= 365]
+        # "30/60/90天", "30、60、90 days", "30 and 90-day": every number of a list the unit closes
+        lists = re.findall(r"((?:\d{1,3}\s*(?:天|日|days?)?\s*(?:/|、|,|，|和|及|与|or|and)\s*)*\d{1,3})\s*(?:天|日|[\s-]*days?)",
+                           f.text)
+        days = [int(d) for group in lists for d in re.findall(r"\d{1,3}", group) if 1 <= int(d) <= 365]
         if days:
             out.set("days", sorted(set(days)), "/".join(map(str, days)))
 
@@ -495,20 +515,45 @@ def _asks_apart(ask: str) -> bool:
     ("And the refund rate?"), not a part that only narrows the rest ("only last year's orders", "top 20 pls")."""
     if only_qualifies(ask):
         return False
-    return asks_something(ask) or extract(ask).metric is not None
+    return asks_something(ask) or follows_in_sequence(ask) or extract(ask).metric is not None
 
 
 def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVocabulary | None) -> Route | None:
     """An ask that leans on the earlier one as a conversation's follow-up does, read the same way."""
-    from assistant.router.followup import resolve_followup, restates  # they route with this module
+    from assistant.router.followup import elliptical, resolve_followup, restates  # they route with this module
 
     leaning = resolve_followup(ask, before, vocabulary)
     if leaning is None and (alone is None or alone.tool == before.tool) and restates(ask, before, vocabulary):
         return before  # already answered by the earlier call: the same call, said once
+    if leaning is None and elliptical(ask):
+        leaning = _elided(ask, before, alone)
     if leaning is None or (leaning.tool == before.tool and leaning.args == before.args):
         return None
     leaning.question = ask
     return leaning
+
+
+def _elided(ask: str, before: Route, alone: Route | None) -> Route | None:
+    """An elliptical ask ("funnel呢？", "what about revenue per customer?") keeps what the earlier ask named and
+    it leaves unsaid: the A/B test's other measure; another tool's call about the same session, host, group or
+    customer, and window."""
+    if before.tool == "ab_test" and (metric := next((m for m, words in _AB_METRICS if words.search(ask.lower())
+                                                     and m != before.args.get("metric")), None)):
+        return Route("ab_test", {**before.args, "metric": metric}, before.language,
+                     [f"the earlier ask's test, measured by {metric}"], [], ask)
+    if alone is None or alone.tool == before.tool:
+        return None
+    accepted = set(REGISTRY[alone.tool].args_model.model_fields)
+    whom = {**(before.args.get("filters") or {}), **before.args}
+    carried = {k: v for k, v in whom.items()
+               if k in {"session", "host", "segment", "customer_id", "period"} & accepted and k not in alone.args}
+    # whom the earlier ask named and this tool cannot narrow to is said, never silently widened to everyone
+    lost = [Dropped("name", str(whom[k]), f"{k}={whom[k]}") for k in ("host", "segment", "customer_id", "product")
+            if whom.get(k) and k not in accepted and k not in (alone.args.get("filters") or {})]
+    if not carried and not lost:
+        return None
+    return Route(alone.tool, {**alone.args, **carried}, alone.language,
+                 alone.matched + [f"{k} of the earlier ask" for k in carried], alone.dropped + lost, ask)
 
 
 def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
@@ -526,6 +571,13 @@ def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
         return Route("metric_query", args, before.language, ["points back: the amount of those orders"], [], ask)
     joined = _read_after(earlier, ask, vocabulary)
     if joined is None or (joined.tool == before.tool and joined.args == before.args):
+        # "export the champions list, and tell me how we should look after them": the earlier ask's own words
+        # pull the reading back to its own tool; the ask with whom it names put in place of the pronoun is not
+        named = [str(before.args[k]) for k in ("segment", "customer_id", "host", "product") if before.args.get(k)]
+        if named and (mine := _route_one(f"{ask.rstrip('？?。. ')} ({named[0]})", vocabulary)) is not None \
+                and mine.tool != before.tool:
+            mine.question = ask
+            return mine
         return None
     return joined
 
@@ -562,6 +614,11 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             later.args["period"] = first.args["period"]  # "5月成交了多少单？观看人数合计多少？": May for both
             later.matched.append(f"period of the first ask→period={first.args['period']}")
         scope = _SUBJECTS | {"filters", "session"}
+        if later.tool == previous.tool:  # "未来30天的GMV，顺便orders也预测一下": the same horizon, grain, window
+            for name, value in previous.args.items():
+                if name not in _OWN_ARGS | scope | {"period"} and name in accepted and name not in later.args:
+                    later.args[name] = value
+                    later.matched.append(f"{name} of the previous ask")
         if later.tool == previous.tool and not set(later.args) & scope:
             # "小雅上个月播了几场？转化率多少？": an ask naming no one of its own is about whom the one before named
             for name in sorted(set(previous.args) & scope & accepted):

@@ -54,6 +54,8 @@ _EXPERIMENT = re.compile(r"a/?b|实验|对照|显著|significan|lift|uplift|cont
 # Tools that do something with one named segment.
 _SEGMENT_TASKS = ("export_segment", "segment_strategy", "segment_profile", "recommend_products", "churn_risk",
                   "customer_lifetime_value")
+# A churn word that forecasts (who will leave) rather than names a stage already reached.
+_PREDICTED = re.compile(r"可能|概率|预测|预警|会流失|将会|风险|likel|predict|probab|risk of|will|going to")
 _SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|赚|进账|流水|sales|sell|revenue|gmv|orders?\b"
                           r"|(?<![a-z])(?:make|earn|bring in|take in)(?![a-z])")
 # "买防晒霜的人一般还会顺手带点啥": buyers of one product, what else they take
@@ -134,9 +136,13 @@ def score(f: Features) -> Scores:
     stages = {h.value for h in f.lifecycle_words}
     segment_is_metric = f.segment is not None and f.metric is not None and (
         f.segment.start < f.metric.end and f.metric.start < f.segment.end)
+    # "…的回购率有多少": how many asks the measure's value, not the segment's size
+    count_of_metric = f.count is not None and f.metric is not None and 0 <= f.count.start - f.metric.end <= 2
     if f.count and len(stages) >= 2:
         scores.add("lifecycle_stages", 7, f"rule: {f.count.phrase} + stages {'/'.join(sorted(stages))}")
-    elif f.count and ref is not None and not segment_is_metric:
+        if not _PREDICTED.search(f.text):  # "新客、活跃、快流失、已经流失的各有多少人": 流失 names stages, no forecast
+            scores.add("churn_risk", -scores.points["churn_risk"], "rule: churn words name stages in a list")
+    elif f.count and ref is not None and not segment_is_metric and not count_of_metric:
         target = "rfm_segments" if ref.scheme in _COUNT_RULE_SCHEMES else "lifecycle_stages"
         scores.add(target, 9, f"rule: {f.count.phrase} + segment {f.segment.phrase}")
 

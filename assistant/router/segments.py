@@ -86,7 +86,7 @@ def _spoken_variants(phrase: str) -> list[str]:
         stem = phrase[: -len(tail)]
         if phrase.endswith(tail) and len(stem) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", stem):
             stem = stem.removesuffix("的")
-            return [f"{stem}{middle}{other}" for other in _PEOPLE for middle in ("", "的")]
+            return [f"{stem}{middle}{other}" for other in _PEOPLE + ("老客",) for middle in ("", "的")]
     return []
 
 

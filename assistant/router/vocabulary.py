@@ -17,7 +17,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "销售", "业绩", "流水", "卖了多少钱", "卖了多少", "卖得最好", "卖得好", "卖得多", "卖的多", "卖得少",
         "卖的少", "卖的好", "卖得最多", "卖得最差",
         # in shop slang: "双十一卖爆了没" ("成交了多少" with no unit is read in extract.py: 成交了多少单 is orders)
-        "成交了多少钱", "卖爆", "卖爆了", "爆单", "卖疯了", "卖得咋样", "卖得怎样", "卖了几个钱",
+        "成交了多少钱", "带了多少货", "带了多少钱的货", "带货金额", "带货额", "带货gmv", "卖爆", "卖爆了", "爆单", "卖疯了", "卖得咋样", "卖得怎样", "卖了几个钱",
         "卖得不好", "卖的最好", "卖得怎么样", "卖得如何", "销售情况", "销量额", "revenue", "sales",
         "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most",
         "sells best", "sell best",
@@ -25,7 +25,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "how much did we sell", "how much have we sold", "how much we sold", "how much revenue",
         # what a customer spent is the same sum seen from the buyer's side
         "消费金额", "消费额", "消费总额", "累计消费", "花钱",
-        "花了多少", "花得最多", "花钱最多", "买得最多", "买的最多",
+        "花了多少", "花得最多", "花钱最多", "买得最多", "买的最多", "最爱买", "最喜欢买", "买最多",
         "购买金额", "spend", "spending", "spent", "total spend", "amount spent", "biggest spenders", "top spenders",
         "big spenders", "high spenders", "heavy spenders", "largest spenders",
         # what was paid for the orders: the pay_amount every export carries (实付金额, 支付金额)
@@ -185,8 +185,8 @@ REGIONS = Lexicon.from_mapping(PROVINCES, plural=False)
 # Acquisition channels as stored in customers.channel; only taken with a "from / channel" word
 # around them, since 直播间 and 搜索 alone mean other things.
 CHANNEL_WORDS: dict[str, list[str]] = {
-    "live_room": ["直播间", "直播", "live room", "live-room", "livestream"],
-    "short_video": ["短视频", "视频", "short video", "short-video", "video"],
+    "live_room": ["直播间", "直播", "live room", "live-room", "livestream", "live_room"],
+    "short_video": ["短视频", "视频", "short video", "short-video", "video", "short_video"],
     "ads": ["广告", "投流", "付费推广", "信息流", "ads", "ad", "paid ads", "advertising"],
     "referral": ["老带新", "推荐", "分享", "转介绍", "referral", "referrals"],
     "search": ["搜索", "search"],
@@ -218,6 +218,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "有哪些表": 8, "哪些表": 7, "什么表": 6, "哪些字段": 8, "什么字段": 8, "表和字段": 8, "字段": 4,
         "表结构": 8, "数据结构": 7, "数据字典": 8, "有什么数据": 8, "有哪些数据": 8, "什么数据": 5,
         "数据有哪些": 8, "数据范围": 6, "什么时候到什么时候": 6, "数据是从什么时候": 8, "时间跨度": 6,
+        "啥数据": 8, "有些什么数据": 8, "数据里有什么": 7, "数据里都有": 7, "数据里有啥": 8, "数据都有啥": 8,
         "数据覆盖": 6, "数据时间范围": 7, "数据从什么时候": 7, "数据概况": 7,
         "从哪天到哪天": 8, "哪天到哪天": 8, "时间范围": 6, "日期范围": 7, "最早一笔": 6, "最晚一笔": 6, "覆盖多久": 7,
         "date range": 7, "time span": 6, "how far back": 7, "earliest order": 6, "latest order": 5,
@@ -244,6 +245,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "eight classes": 6, "eight segments": 6, "8 segments": 6, "customer segments": 6,
         "segment sizes": 7, "segment size": 7, "哪个分群": 5, "哪类客户": 3, "哪类用户": 3,
         "各类客户": 3, "各类用户": 3, "客户价值分层": 7, "value tiers": 5,
+        "哪类客户群": 5, "哪个客户群": 5, "哪类人群": 4, "which customer group": 5, "which group of customers": 5,
     },
     "segment_strategy": {
         "怎么运营": 7, "如何运营": 7, "运营策略": 7, "运营方案": 7, "运营建议": 7, "怎么办": 4, "策略": 5,
@@ -267,6 +269,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "marketing plan": 6, "recommendations for": 3, "suggestions": 4, "suggest": 3,
         "what actions": 6, "treat": 3, "approach": 3, "how can we": 5, "how do we": 4, "how to": 2,
         "how could we": 5, "ways to": 4, "ideas": 3, "improve": 3, "boost": 3, "increase": 2, "grow": 2,
+        # caring for / reaching a group: "how should we look after them", "how to market to new buyers"
+        "look after": 5, "take care of": 5, "care for": 4, "market to": 5, "reach out to": 4, "照顾": 4, "维系": 5,
     },
     "funnel": {
         "漏斗": 10, "转化漏斗": 10, "funnel": 10, "drop off": 7, "drop-off": 7, "drop out": 6,
@@ -289,6 +293,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "场观": 7, "gpm": 8, "千次观看成交": 8, "千次观看成交额": 8, "uv价值": 7, "观看人数": 5,
         "在线人数": 5, "观看时长": 5, "停留时长": 5, "观众": 3, "观看": 2, "互动率": 5, "直播表现": 7,
         "直播效果": 7, "直播数据": 5, "主播表现": 7, "主播排名": 6, "主播排行": 6, "场次排名": 6,
+        "主播排个名": 6, "主播排一下": 6, "主播排排名": 6, "给主播排": 6, "rank the hosts": 6, "rank our hosts": 6,
         "直播间": 2, "直播": 2, "带货": 4, "最能卖": 3, "那场直播": 5, "这场直播": 5, "哪场直播": 5, "哪几场直播": 5,
         "每场直播": 4, "转化率": 2, "转化": 2, "带货能力": 6, "带货效果": 6,
         "看得最久": 6, "看得久": 5, "停留最久": 6, "留得住观众": 6, "留住观众": 6, "变成买家": 5, "转成买家": 5,
@@ -321,7 +326,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "要流走": 6, "流走": 4, "留不住": 5, "要走了": 5, "slipping away": 7,
         "drifting away": 6, "might leave": 6, "may leave": 6,
         "不买了": 5, "不再回购": 7, "不再复购": 7, "不再下单": 7, "不会再买": 7, "不再买": 6, "很久没来": 5,
-        "好久没来": 5, "没回来": 4,
+        "好久没来": 5, "没回来": 4, "不再回来": 6, "不会再回来": 6, "不再回来买": 8, "不会再回来买": 8, "不回来买了": 8, "不回来了": 5, "不会回来": 5,
+        "riskiest": 7, "most at risk": 7, "highest risk": 6, "高风险客户": 6, "最危险": 5,
         "haven't come back": 5, "haven't bought": 5,
         "haven't purchased": 5,
     },
@@ -348,6 +354,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "一起购买": 8, "一起买": 8, "同时购买": 8, "同时买": 7, "搭配购买": 8, "连带购买": 8,
         "连带率": 6, "关联购买": 8, "关联商品": 7, "关联分析": 7, "关联规则": 8, "购物篮": 8,
         "还会买什么": 8, "还买了什么": 8, "还会买": 6, "还买了": 6, "经常搭配": 7, "搭配": 4, "组合购买": 8,
+        "搭着买": 7, "搭配着买": 7, "搭着一块买": 8, "凑单": 4,
         "还买什么": 8, "还买啥": 8, "还会买啥": 8, "还买了啥": 8, "还会买哪些": 8, "还购买了": 8, "也购买了": 7,
         "也买了": 6, "还购买": 7, "bought together": 8,
         "buy together": 8, "purchased together": 8, "frequently bought": 7, "sell together": 8, "sold together": 8,
@@ -448,7 +455,7 @@ LIFECYCLE_STAGE_WORDS = Lexicon.from_mapping({
     "new": ["新客", "新用户", "新客户", "new"],
     "active": ["活跃", "active"],
     "repeat": ["复购", "老客", "repeat", "returning"],
-    "at_risk": ["沉默", "预警", "流失风险", "at risk", "at-risk", "lapsing"],
+    "at_risk": ["沉默", "预警", "流失风险", "快流失", "快要流失", "即将流失", "at risk", "at-risk", "lapsing"],
     "churned": ["已流失", "流失", "churned", "lost"],
     "reactivated": ["回流", "召回", "reactivated", "won back"],
 })
