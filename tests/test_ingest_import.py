@@ -206,3 +206,21 @@ def test_identical_rows_without_an_order_id_are_separate_orders(tmp_path, worksp
     result = import_dataset(csv)
     assert result.report.rows_loaded["orders"] == 3 and result.report.rejected.empty
     assert "repeat an earlier row" in result.report.summary("en")
+
+
+def test_a_customer_list_is_never_read_as_orders(tmp_path, workspace) -> None:
+    # One row per customer with lifetime totals (有赞 / 微店 客户列表): its dates are the customer's own and its
+    # amounts are totals, so taking them for orders would make every customer one "order". Refused, and said why.
+    from assistant.ingest.workspace import import_dataset
+    from tools.result import ToolError
+
+    path = tmp_path / "客户列表.csv"
+    path.write_text(
+        "客户编号,客户姓名,性别,客户渠道,成为客户时间,最近消费时间,最近消费金额,累计消费次数,累计消费金额,积分\n"
+        "8001,张*,女,小程序,2025-03-01 10:00:00,2025-06-01 12:00:00,199.00,3,520.00,520\n"
+        "8002,李*,男,直播,2025-04-02 11:00:00,2025-05-20 09:30:00,89.00,1,89.00,89\n"
+        "8003,王*,女,企业微信,2025-05-03 12:00:00,,0.00,0,0.00,0\n", encoding="utf-8")
+    with pytest.raises(ToolError) as caught:
+        import_dataset(path, name="customers_only")
+    assert caught.value.code == "no_orders_table"
+    assert "customer list" in caught.value.message("en") and "客户列表" in caught.value.message("zh")

@@ -144,6 +144,22 @@ def _require_orders(mappings: list[TableMapping]) -> None:
     if orders:
         return
     gaps = "; ".join(f"{m.raw_name}: {', '.join(missing_required(m)) or m.kind}" for m in mappings)
+    kinds = {m.kind for m in mappings}
+    if kinds and kinds <= {"customers", "products"}:
+        # a customer list (one row per customer, lifetime totals) or a product report is read as what it is,
+        # never as orders: its totals are not purchases, so alone it cannot answer a question about buying
+        what_en = " and ".join({"customers": "a customer list (one row per customer)",
+                                "products": "a product list or report (one row per product)"}[k] for k in sorted(kinds))
+        what_zh = "和".join({"customers": "客户列表（每行一位客户）",
+                             "products": "商品列表或商品报表（每行一个商品）"}[k] for k in sorted(kinds))
+        raise ToolError(
+            "no_orders_table",
+            f"This file is {what_en}, not an order export ({gaps}): its totals per customer or product are not "
+            "orders, so they are not imported as purchases. Upload it together with the shop's order export "
+            "(one row per order), or correct the column mapping if it does hold one row per order.",
+            f"这个文件是{what_zh}，不是订单导出（{gaps}）：其中按客户或商品汇总的数字不是一笔笔订单，不会当作购买导入。"
+            "请与店铺的订单导出（每行一笔订单）一起上传；如果它确实是每行一笔订单，请修正列映射。",
+        )
     raise ToolError(
         "no_orders_table",
         "No orders table found: an orders table needs a customer, an order time and an amount column "

@@ -34,10 +34,18 @@ _POINTS_BACK = re.compile(r"^\s*(?:那么|那|并且|而且|另外)?\s*(?:其中
                           r"|of (?:that|it))\b|\bthat\s*[?？]?\s*$|这(?:个|些)?(?:占|是|里)", re.IGNORECASE)
 
 
+# An ask that only weighs the earlier asks' answers against each other ("哪个多？", "which is higher?"): the
+# answers side by side answer it.
+_WEIGHS_EARLIER = re.compile(r"^\s*(?:那|所以)?(?:哪个|哪一个|哪边|谁)(?:更|比较)?(?:多|高|大|好|强|少|低|小|差)"
+                             r"(?:一些|一点)?\s*[?？]?\s*$|^\s*(?:so\s+)?which\s+(?:one\s+)?(?:is|was|did)\s+(?:higher|bigger|more|better"
+                             r"|larger|lower|smaller|worse|best)\s*[?？]?\s*$", re.IGNORECASE)
+
+
 def split_asks(question: str) -> list[str]:
     """The asks of a question, in order; one element when it asks one thing."""
     parts = [p.strip() for p in _ASK_END.split(question.strip()) if p.strip()]
     asks = [p for p in parts if not _NOTE.fullmatch(p) and re.search(r"\w", p)]
+    asks = [a for i, a in enumerate(asks) if not (i >= 2 and _WEIGHS_EARLIER.match(a))]
     return asks if len(asks) > 1 else [question]
 
 

@@ -37,6 +37,7 @@ class Features:
     who: Hit | None = None
     domain: bool = False
     lifecycle_words: list[Hit] = field(default_factory=list)
+    periods: list[PeriodMatch] = field(default_factory=list)  # every time phrase, in text order
     tool_hits: dict[str, list[Hit]] = field(default_factory=dict)
     data_hits: list[DataHit] = field(default_factory=list)  # host / product / category names in the data
     compare: Hit | None = None  # value: "previous_period" | "last_year"
@@ -51,6 +52,10 @@ class Features:
     def has(self, tool: str, *phrases: str) -> bool:
         """Whether any of `phrases` (vocabulary entries) was found for `tool`."""
         return any(h.value in phrases for h in self.hits(tool))
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PROMO_TOKEN = re.compile(r"(?:double11|618)")
 
 
 def _choose_metric(features: Features, phrase: str, value: str, start: int, end: int) -> None:
@@ -121,16 +126,23 @@ def _names_a_value(text: str, dimension: Hit, data_hits: list[DataHit]) -> bool:
         for hit in data_hits)
 
 
+def _marked(text: str, hit: Hit) -> bool:
+    """A dimension named after a breakdown marker (按/各/by/per ...)."""
+    before = text[: hit.start].rstrip()
+    return hit.phrase.startswith(vocab.BREAKDOWN_MARKERS) or before.endswith(vocab.BREAKDOWN_MARKERS)
+
+
 def _choose_dimension(text: str, hits: list[Hit]) -> Hit | None:
     """The dimension named after a breakdown marker (按/各/by/per ...), else the first non-time one."""
     if not hits:
         return None
 
     def marked(hit: Hit) -> bool:
-        before = text[: hit.start].rstrip()
-        return hit.phrase.startswith(vocab.BREAKDOWN_MARKERS) or before.endswith(vocab.BREAKDOWN_MARKERS)
+        return _marked(text, hit)
 
-    for candidates in ([h for h in hits if marked(h)], [h for h in hits if h.value not in vocab.TIME_DIMENSIONS],
+    # of two marked, the one that is not time: a table by category can be read by month, a trend not by category
+    for candidates in (sorted((h for h in hits if marked(h)), key=lambda h: h.value in vocab.TIME_DIMENSIONS),
+                       [h for h in hits if h.value not in vocab.TIME_DIMENSIONS],
                        hits):
         if candidates:
             return candidates[0]
@@ -396,7 +408,9 @@ def find_days_without_purchase(text: str) -> Hit | None:
 _ORDER_KINDS = {
     "source": (re.compile(r"(?<![a-z])live[\s-]?stream(?:ing)?[\s-]+(?:orders?|sales|gmv|purchases)(?![a-z])"
                           r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|的订单)"
-                          r"|在直播间(?:里|中|上)?|直播间的(?=gmv|销售|成交|订单|营业|业绩|客单)|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
+                          r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付))"
+                          r"|(?:只看|仅看|只算|只要|只统计)直播间?(?:里|的|里的)?"
+                          r"|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
                           r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-)\s*"
                           r"(?:the\s+)?(?:货架|shelf|store))|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*货架)"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
@@ -460,8 +474,8 @@ _REFUND_KINDS = {
 }
 
 
-_CARTED = re.compile(r"加购|加了购物车|加入购物车|加进购物车|加到购物车|放进购物车|购物车里|(?<![a-z])(?:carted|add(?:ed)? to"
-                     r" (?:the )?cart|in (?:the|their) carts?)(?![a-z])")
+_CARTED = re.compile(r"加购|加了购物车|加入购物车|加进购物车|加到购物车|放进购物车|购物车里"
+                     r"|(?<![a-z])(?:carted|add(?:ed)? to (?:the )?cart|in (?:the|their) carts?)(?![a-z])")
 
 
 def _order_statuses(text: str, features: Features) -> list[Hit]:
@@ -559,10 +573,10 @@ _RATE_ASKED = re.compile(r"比例|占比|占多少|百分之|多少成|率|(?<![
 
 # An amount averaged over a unit: "how much does each buyer spend" is spend per buyer, "avg spend per order" the AOV.
 _AVERAGED = re.compile(r"平均|人均|均摊|(?<![a-z])(?:average|avg|on average|mean|each|per|apiece)(?![a-z])")
-_PER_ORDER = re.compile(r"每一?[单笔]|一[单笔]|单均|(?<![a-z])(?:per|each|an?|every|the average)\s+(?:order|basket|purchase"
-                        r"|transaction)(?![a-z])")
-_PER_BUYER = re.compile(r"人均|每一?(?:个|位)?(?:人|客户|买家|用户|顾客)|(?<![a-z])(?:per|each|an?|every)\s+(?:buyer|customer"
-                        r"|person|head|user|shopper)(?![a-z])|(?:buyers|customers|shoppers|users)\b.{0,30}\beach\b")
+_PER_ORDER = re.compile(r"每一?[单笔]|一[单笔]|单均|(?<![a-z])(?:per|each|an?|every|the average)\s+"
+                        r"(?:order|basket|purchase|transaction)(?![a-z])")
+_PER_BUYER = re.compile(r"人均|(?:每|平均)一?(?:个|位|名)?(?:人|客户|买家|用户|顾客)"
+                        r"|一(?:个|位|名)(?:客户|买家|用户|顾客)|(?<![a-z])(?:per|each|an?|every)\s+(?:buyer|customer|person|head|user|shopper)(?![a-z])|(?:buyers|customers|shoppers|users)\b.{0,30}\beach\b")
 _AMOUNT_WORDS = re.compile(r"花|消费|spend|spent|spending|pay|paid|revenue|money|worth")
 
 
@@ -573,9 +587,9 @@ def _averaged_amount(text: str, features: Features) -> None:
             features.metric is not None and features.metric.value not in ("gmv", "buyers", "orders")):
         return
     hit = spent[0]
-    if m := _PER_ORDER.search(text):
+    if _PER_ORDER.search(text):
         _choose_metric(features, hit.phrase, "aov", hit.start, hit.end)
-    elif (m := _PER_BUYER.search(text)) or any(h.value == "buyers" for h in features.metric_hits):
+    elif _PER_BUYER.search(text) or any(h.value == "buyers" for h in features.metric_hits):
         _choose_metric(features, hit.phrase, "spend_per_buyer", hit.start, hit.end)
     features.metric_hits = [h for h in features.metric_hits if h.value not in ("buyers", "orders", "gmv")
                             or h is features.metric]
@@ -692,6 +706,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
                         corrections=corrections)
     periods = find_periods(text)
     features.period = periods[0] if periods else None
+    features.periods = periods
+    dated = [p for p in periods if _ISO_DAY.fullmatch(p.token)]
+    if features.period is not None and dated and _PROMO_TOKEN.match(features.period.token):
+        features.period = dated[0]  # "Double 11 (2025-11-11)": the day written out, not the promotion's window
     features.compare = find_compare(text)
     if features.compare:
         features.period = _compared_period(text, periods, features.compare)
@@ -722,6 +740,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         dimensions = _not_inside(dimensions, [features.compare])
     dimensions = [d for d in dimensions if not _names_a_value(text, d, features.data_hits)]
     features.dimension = _choose_dimension(text, dimensions)
+    if features.dimension is not None and _marked(text, features.dimension):
+        # "各品类的GMV，按周看": one breakdown is applied; the other one marked as a breakdown is named, not lost
+        features.displaced += [d for d in dimensions if _marked(text, d) and d.value != features.dimension.value
+                               and not d.overlaps(features.dimension)]
     if features.dimension is None and (trend := vocab.TREND_WORDS.first(text)):
         # a trend is by month unless the comparison names its grain ("week over week 趋势", "日环比走势")
         compare = features.compare

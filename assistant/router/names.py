@@ -25,6 +25,7 @@ _NOT_A_NAME = re.compile(
     r"|金牌|王牌|主力|当家|top|各家|多个|两个|两位|三个|三位|不同|对比|比较|看看|看下|查下|查查|帮我|统计|分析|请问"
     r"|排名|排行|表现|转化|成交|销售|业绩|数据|客户|用户|粉丝|观众|新人|资深|合作|外部|内部|本店|我家|每场|场均|当前|目前|现在"
     r"|上个月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|期间|时候|当天|前后|活动|大促|之间|以来|当中|里面"
+    r"|账号|账户|号|带来|带出|带动"
     # adverbs of how much or how often: "一共播了多少场", "总共带货"
     rf"|{_ADVERBS}|总|平均|大概|大约|差不多|经常|多次|一般|通常)+$")
 # Characters of grammar, not of names: "最高的是哪些主播", "女主播和男主播" hold no name.
@@ -54,8 +55,9 @@ _CATEGORY_MARK = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s*(?:这个|这一"
 _HOST_NICKNAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}(?:老师|姐姐|哥哥|姐|哥|妹妹|酱))"
                             r"(?=的|上|这|在|带|直播|本|近|最|今|去|昨|和|与|跟|vs|\s|$)")
 _SELLS_LIVE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上个?月|本月|这个月"
-                         r"|今年|去年|最近|昨天|今天|上周|本周)?(?:在(?:我们|咱们|店里|这里|这儿)这?里?的?(直播间)?)?"
-                         r"(?:带货|开播|直播带货|播了|直播了|(?<=直播间)卖)")
+                         r"|今年|去年|最近|昨天|今天|上周|本周)?(?:在(?:我们|咱们|我家)?的?(?:店铺|店里|店|这里|这儿)?"
+                         r"这?里?的?(直播间)?里?)?"
+                         r"(?:带货|带了|开播|直播带货|播了|直播了|(?<=直播间)卖|(?<=[店里])卖)")
 # A person named in an English question by what they sold: "what did 小雪 sell this month?"
 _SOLD_BY = re.compile(r"(?:what|how much)\s+(?:did|does|has|have)\s+([\u4e00-\u9fff]{2,4})\s+"
                       r"(?:sell|sold|bring in|make|move)(?![a-z])", re.IGNORECASE)

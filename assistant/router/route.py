@@ -28,6 +28,7 @@ from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.names import UnknownName, find_unknown_names
 from assistant.router.numbers import to_int
+from assistant.router.periods import PeriodMatch
 from assistant.router.scoring import score
 from assistant.router.sql import extract_sql
 from tools.registry import REGISTRY, load_builtin_tools
@@ -450,8 +451,8 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
                 out.set(name, int(next(g for g in m.groups() if g)), m.group(0))
     if tool == "cohort_retention" and has("days"):
         # "30/60/90天", "30、60、90 days", "30 and 90-day": every number of a list the unit closes
-        lists = re.findall(r"((?:\d{1,3}\s*(?:天|日|days?)?\s*(?:/|、|,|，|和|及|与|or|and)\s*)*\d{1,3})\s*(?:天|日|[\s-]*days?)",
-                           f.text)
+        lists = re.findall(r"((?:\d{1,3}\s*(?:天|日|days?)?\s*(?:/|、|,|，|和|及|与|or|and)\s*)*\d{1,3})"
+                           r"\s*(?:天|日|[\s-]*days?)", f.text)
         days = [int(d) for group in lists for d in re.findall(r"\d{1,3}", group) if 1 <= int(d) <= 365]
         if days:
             out.set("days", sorted(set(days)), "/".join(map(str, days)))
@@ -488,10 +489,12 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     if len(asks) == 1:
         return _route_one(question, vocabulary)
     routes = [_route_one(ask, vocabulary) for ask in asks]
+    leaned: set[int] = set()
     for i in range(1, len(asks)):
         if routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], routes[i],
                                                                  vocabulary)) is not None:
             routes[i] = leaning  # "退款率呢？", "按主播拆开看呢？", "How about Chongqing?": the earlier ask, changed
+            leaned.add(i)
         elif points_back(asks[i]) and routes[i - 1] is not None:
             routes[i] = _pointing_back(asks[i - 1], asks[i], routes[i - 1], routes[i], vocabulary)
         elif routes[i] is not None and routes[i].tool in _NEEDS_A_SUBJECT \
@@ -500,7 +503,10 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
             if joined is not None and joined.tool == routes[i].tool and set(joined.args) & _SUBJECTS:
                 routes[i] = joined
     # a later part that only narrows ("only last year's orders", "top 20 pls") qualifies the question: read as one
-    if all(r is not None and r.tool != "run_sql" for r in routes) and all(_asks_apart(a) for a in asks[1:]):
+    # an ask read as the earlier one changed ("and this month?") is one of its own, though it names no measure
+    if all(r is not None and r.tool != "run_sql" for r in routes) and all(
+            i in leaned and asks[i].rstrip().endswith(("?", "？")) or _asks_apart(a)
+            for i, a in enumerate(asks) if i):
         if (first := _join_asks(question, asks, routes)) is not None:  # type: ignore[arg-type]
             return first
     whole = _route_one(question, vocabulary)  # an ask we cannot place alone may qualify another: read as one
@@ -533,6 +539,18 @@ def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVo
     return leaning
 
 
+_TOO = re.compile(r"也|同样|一样|(?<![a-z])(?:too|also|as well|likewise)(?![a-z])", re.IGNORECASE)
+
+
+def _takes(tool: str, args: dict[str, Any]) -> bool:
+    """Whether the tool accepts these arguments (its own schema says: a measure it has, a valid window)."""
+    try:
+        REGISTRY[tool].args_model.model_validate(args)
+    except Exception:  # noqa: BLE001 - any validation error means no
+        return False
+    return True
+
+
 def _elided(ask: str, before: Route, alone: Route | None) -> Route | None:
     """An elliptical ask ("funnel呢？", "what about revenue per customer?") keeps what the earlier ask named and
     it leaves unsaid: the A/B test's other measure; another tool's call about the same session, host, group or
@@ -543,6 +561,11 @@ def _elided(ask: str, before: Route, alone: Route | None) -> Route | None:
                      [f"the earlier ask's test, measured by {metric}"], [], ask)
     if alone is None or alone.tool == before.tool:
         return None
+    if _TOO.search(ask) and (metric := alone.args.get("metric")) and _takes(before.tool, {**before.args,
+                                                                                        "metric": metric}):
+        # "forecast orders for two weeks, then buyers too": the same call again, for the other measure
+        return Route(before.tool, {**before.args, "metric": metric}, before.language,
+                     [f"the earlier ask's call, for {metric}"], [], ask)
     accepted = set(REGISTRY[alone.tool].args_model.model_fields)
     whom = {**(before.args.get("filters") or {}), **before.args}
     carried = {k: v for k, v in whom.items()
@@ -646,14 +669,20 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             later.matched.append("points back to the previous ask")
     distinct: list[Route] = []
     for r in routes:
-        if not any(r.tool == d.tool and r.args == d.args for d in distinct):
+        compared = next((i for i, d in enumerate(distinct) if r.tool == d.tool and "compare" in r.args
+                         and {k: v for k, v in r.args.items() if k != "compare"} == d.args), None)
+        if compared is not None:  # "…, and how that compares to the month before": the comparison shows both
+            r.more = distinct[compared].more
+            distinct[compared] = r
+        elif not any(r.tool == d.tool and r.args == d.args for d in distinct):
             distinct.append(r)
     if len(distinct) == 1:
         return None
     language = detect_language(question)
     for r in distinct:
         r.language = language
-    first.more = distinct[1:]
+    first = distinct[0]  # the first ask's call, or the comparison that took its place
+    first.more = first.more + distinct[1:]
     first.question = question
     return first
 
@@ -676,14 +705,39 @@ def _route_one(question: str, vocabulary: DataVocabulary | None = None) -> Route
     matched = list(dict.fromkeys(scores.reasons[tool] + out.matched))
     matched += [f"typo: {c}" for c in features.corrections]
     dropped = unhonoured(features, tool, out.args)
+    windows = _listed_periods(features, tool, out.args)
+    if windows:  # "10月和11月的GMV分别是多少": the same call for each window listed
+        dropped = [d for d in dropped if not any(p.start <= d.start < p.end for p in windows)]
     also: list[dict] = []
     if tool == "metric_query":
         listed = _listed_measures(features, out.args.get("metric", "gmv"))
         also = [{**out.args, "metric": h.value} for h in listed]
         dropped = [d for d in dropped if not (d.kind == "metric" and any(d.start == h.start for h in listed))]
         matched += [f"{h.phrase}→also metric={h.value}" for h in listed]
-    return Route(tool, out.args, language, matched, dropped, question,
-                 find_unknown_names(features.question, vocabulary), also)
+    routed = Route(tool, out.args, language, matched, dropped, question,
+                   find_unknown_names(features.question, vocabulary), also)
+    routed.more = [Route(tool, {**out.args, "period": p.token}, language, matched + [f"{p.phrase}→listed period"],
+                         [], question) for p in windows]
+    return routed
+
+
+# Windows listed side by side: "10月和11月", "10月、11月", "上个月和这个月", "Q1 and Q2".
+_PERIOD_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|、|,|，|/|and|&)\s*")
+
+
+def _listed_periods(f: Features, tool: str, args: dict[str, Any]) -> list[PeriodMatch]:
+    """The windows listed after the one a call takes, each joined to the one before by a list word; none
+    when the question compares them (a comparison is one call) or the tool takes no window."""
+    if "period" not in args or "compare" in args or f.compare is not None \
+            or "period" not in REGISTRY[tool].args_model.model_fields or len(f.periods) < 2:
+        return []
+    chain = [f.periods[0]]
+    for before, after in zip(f.periods, f.periods[1:]):
+        if before is chain[-1] and _PERIOD_JOINER.fullmatch(f.text[before.end:after.start]):
+            chain.append(after)
+    if len(chain) < 2 or args["period"] != chain[0].token:
+        return []
+    return [p for p in chain[1:] if p.token != chain[0].token]
 
 
 # Words that join the measures of a list: "GMV、订单数和客单价", "GMV, orders and AOV", "GMV跟买家数".

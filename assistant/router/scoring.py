@@ -55,7 +55,7 @@ _EXPERIMENT = re.compile(r"a/?b|实验|对照|显著|significan|lift|uplift|cont
 _SEGMENT_TASKS = ("export_segment", "segment_strategy", "segment_profile", "recommend_products", "churn_risk",
                   "customer_lifetime_value")
 # A churn word that forecasts (who will leave) rather than names a stage already reached.
-_PREDICTED = re.compile(r"可能|概率|预测|预警|会流失|将会|风险|likel|predict|probab|risk of|will|going to")
+_PREDICTED = re.compile(r"可能|概率|预测|会流失|将会|风险|likel|predict|probab|risk of|will|going to")
 _SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|赚|进账|流水|sales|sell|revenue|gmv|orders?\b"
                           r"|(?<![a-z])(?:make|earn|bring in|take in)(?![a-z])")
 # "买防晒霜的人一般还会顺手带点啥": buyers of one product, what else they take

@@ -17,7 +17,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "销售", "业绩", "流水", "卖了多少钱", "卖了多少", "卖得最好", "卖得好", "卖得多", "卖的多", "卖得少",
         "卖的少", "卖的好", "卖得最多", "卖得最差",
         # in shop slang: "双十一卖爆了没" ("成交了多少" with no unit is read in extract.py: 成交了多少单 is orders)
-        "成交了多少钱", "带了多少货", "带了多少钱的货", "带货金额", "带货额", "带货gmv", "卖爆", "卖爆了", "爆单", "卖疯了", "卖得咋样", "卖得怎样", "卖了几个钱",
+        "成交了多少钱", "带了多少货", "带了多少钱的货", "带货金额", "带货额", "带货gmv",
+        "卖爆", "卖爆了", "爆单", "卖疯了", "卖得咋样", "卖得怎样", "卖了几个钱",
         "卖得不好", "卖的最好", "卖得怎么样", "卖得如何", "销售情况", "销量额", "revenue", "sales",
         "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most",
         "sells best", "sell best",
@@ -25,7 +26,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "how much did we sell", "how much have we sold", "how much we sold", "how much revenue",
         # what a customer spent is the same sum seen from the buyer's side
         "消费金额", "消费额", "消费总额", "累计消费", "花钱",
-        "花了多少", "花得最多", "花钱最多", "买得最多", "买的最多", "最爱买", "最喜欢买", "买最多",
+        "花了多少", "花多少", "花多少钱", "花得最多", "花钱最多", "买得最多", "买的最多",
+        "最爱买", "最喜欢买", "买最多",
         "购买金额", "spend", "spending", "spent", "total spend", "amount spent", "biggest spenders", "top spenders",
         "big spenders", "high spenders", "heavy spenders", "largest spenders",
         # what was paid for the orders: the pay_amount every export carries (实付金额, 支付金额)
@@ -293,7 +295,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "场观": 7, "gpm": 8, "千次观看成交": 8, "千次观看成交额": 8, "uv价值": 7, "观看人数": 5,
         "在线人数": 5, "观看时长": 5, "停留时长": 5, "观众": 3, "观看": 2, "互动率": 5, "直播表现": 7,
         "直播效果": 7, "直播数据": 5, "主播表现": 7, "主播排名": 6, "主播排行": 6, "场次排名": 6,
-        "主播排个名": 6, "主播排一下": 6, "主播排排名": 6, "给主播排": 6, "rank the hosts": 6, "rank our hosts": 6,
+        "主播排个名": 6, "主播排一下": 6, "主播排排名": 6, "给主播排": 6, "rank our hosts": 6,
         "直播间": 2, "直播": 2, "带货": 4, "最能卖": 3, "那场直播": 5, "这场直播": 5, "哪场直播": 5, "哪几场直播": 5,
         "每场直播": 4, "转化率": 2, "转化": 2, "带货能力": 6, "带货效果": 6,
         "看得最久": 6, "看得久": 5, "停留最久": 6, "留得住观众": 6, "留住观众": 6, "变成买家": 5, "转成买家": 5,
@@ -326,7 +328,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "要流走": 6, "流走": 4, "留不住": 5, "要走了": 5, "slipping away": 7,
         "drifting away": 6, "might leave": 6, "may leave": 6,
         "不买了": 5, "不再回购": 7, "不再复购": 7, "不再下单": 7, "不会再买": 7, "不再买": 6, "很久没来": 5,
-        "好久没来": 5, "没回来": 4, "不再回来": 6, "不会再回来": 6, "不再回来买": 8, "不会再回来买": 8, "不回来买了": 8, "不回来了": 5, "不会回来": 5,
+        "好久没来": 5, "没回来": 4, "不再回来": 6, "不会再回来": 6, "不再回来买": 8, "不会再回来买": 8,
+        "不回来买了": 8, "不回来了": 5, "不会回来": 5,
         "riskiest": 7, "most at risk": 7, "highest risk": 6, "高风险客户": 6, "最危险": 5,
         "haven't come back": 5, "haven't bought": 5,
         "haven't purchased": 5,
@@ -442,6 +445,7 @@ TOOL_LEXICONS: dict[str, Lexicon] = {
 # "How many / how big": a segment / stage mentioned with these asks for sizes.
 COUNT_WORDS = Lexicon.from_mapping({"count": [
     "有多少", "多少人", "多少个", "多少位", "几个人", "占比", "比例", "人数", "规模", "分别有多少", "有几个",
+    "一共多少", "总共多少", "共多少", "一共有几", "总共有几",
     "how many", "how big", "size", "sizes", "share", "proportion", "percentage", "count",
 ]}, plural=False)
 # Strategy words that only count when the question is about customers or the business.
