@@ -141,3 +141,17 @@ def test_dataset_without_events_names_the_missing_table(tmp_path: Path, raw_tabl
         assert not bad.ok and bad.error["code"] == "bad_arguments"
     finally:
         eng.close()
+
+
+def test_hours_on_air_are_each_sessions_end_minus_start(engine, raw_tables) -> None:
+    # "累计直播多少小时": each group's hours equal pandas over the same sessions (picked by start date)
+    answer = engine.ask("各主播上个月直播了多少小时", "zh")
+    assert answer.tool_calls[0].name == "live_performance"
+    table = answer.table("live_performance").set_index("host")
+    sessions = raw_tables["live_sessions"].merge(raw_tables["hosts"], on="host_id")
+    start = pd.Timestamp("2026-10-01")
+    month = sessions[(sessions["start_time"] >= start) & (sessions["start_time"] < pd.Timestamp("2026-11-01"))]
+    expected = ((month["end_time"] - month["start_time"]).dt.total_seconds() / 3600).groupby(month["host_name"]).sum()
+    assert table["hours"].to_dict() == pytest.approx(expected.round(2).to_dict(), abs=0.006)
+    total = round(float(expected.sum()), 2)
+    assert f"累计直播 {total:,.2f} 小时" in answer.answer

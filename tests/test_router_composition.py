@@ -128,3 +128,25 @@ def test_spoken_forms_read_as_written() -> None:
     assert normalize("哪一类客户") == normalize("哪类客户")
     assert normalize("沉睡的那些客户") == normalize("沉睡的客户")
     assert calls("高价值的那批老客怎么维护")[0] == ("segment_strategy", {"segment": "champions"})
+
+
+def test_measures_asked_of_a_group_the_scheme_names_and_counts_in_a_status() -> None:
+    assert calls("what is the repurchase rate of the RFM champions segment?")[0] == (
+        "metric_query", {"metric": "repurchase_rate", "filters": {"segment": "champions"}})
+    tool, args = calls("上周退款成功最多的三个品类")[0]
+    assert tool == "metric_query" and args["metric"] == "orders" and args["filters"] == {"status": "refunded"} \
+        and args["dimension"] == "category" and args["limit"] == 3
+
+
+def test_typed_and_spoken_live_measures() -> None:
+    assert calls("which streamer convertted best last week")[0][1]["metric"] == "conversion_rate"
+    assert calls("哪位主播的直播观众待的时间最长")[0][1]["metric"] == "watch_time"
+
+
+def test_messages_through_chat_tools_are_declined() -> None:
+    from assistant.router.limits import find_limit
+
+    for question in ("ping 阿杰 on WeChat with a reminder about tonight", "用飞书通知运营同学今天的退款率"):
+        assert find_limit(question) is not None and find_limit(question).kind == "decline", question
+    for question in ("email marketing tips for hibernating customers", "企业微信触达沉睡客户有什么建议"):
+        assert find_limit(question) is None, question

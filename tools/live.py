@@ -126,13 +126,14 @@ def _session_groups(dimension: str, window: Window, session_id: int | None,
         where, params = f"{where} AND h.host_name = ?", [*params, host]
     key, label, extra, keep = _grouping(dimension)
     sess = f"""sess AS (
-  SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one
+  SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one,
+    date_diff('second', s.start_time, s.end_time) AS live_seconds
   FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id
   WHERE {where}
 )"""
     groups = f"""groups AS (
   SELECT grp_key, any_value(grp) AS grp, {keep}
-    count(*) AS sessions
+    count(*) AS sessions, sum(live_seconds) / 3600.0 AS hours
   FROM sess GROUP BY grp_key
 )"""
     return sess, groups, "g.host_name, g.start_time," if extra else "", params
@@ -174,7 +175,7 @@ audience AS (
   GROUP BY x.grp_key
 ),
 {groups}
-SELECT g.grp_key, g.grp, {carried} g.sessions,
+SELECT g.grp_key, g.grp, {carried} g.sessions, g.hours,
   coalesce(a.gmv, 0) AS gmv, coalesce(a.orders, 0) AS orders, coalesce(a.buyers, 0) AS buyers,
   coalesce(v.viewers, 0) AS viewers, coalesce(v.views, 0) AS views, v.watch_time,
   coalesce(v.viewer_pairs, 0) AS viewer_pairs, coalesce(v.payer_pairs, 0) AS payer_pairs,
@@ -205,7 +206,7 @@ reported AS (
   GROUP BY x.grp_key
 ),
 {groups}
-SELECT g.grp_key, g.grp, {carried} g.sessions,
+SELECT g.grp_key, g.grp, {carried} g.sessions, g.hours,
   coalesce(r.gmv, 0) AS gmv, coalesce(r.orders, 0) AS orders, coalesce(r.buyers, 0) AS buyers,
   coalesce(r.viewers, 0) AS viewers, coalesce(r.views, 0) AS views, r.watch_time,
   coalesce(r.viewers, 0) AS viewer_pairs, coalesce(r.buyers, 0) AS payer_pairs,
@@ -354,6 +355,9 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
                 "new_followers"):
         table[col] = table[col].fillna(0).astype("int64")
     table["gmv"] = table["gmv"].astype(float).round(2)
+    on_air = pd.to_numeric(table["hours"], errors="coerce")  # hours on air: each session's end minus start
+    hours = float(on_air.sum()) if on_air.notna().any() else None  # summed before rounding
+    table["hours"] = on_air.round(2)
     table[dimension] = table[dimension].astype(str)
     # stable on rows already in key order: ties (many sessions at GMV 0) rank the same on every engine
     ranked = table.sort_values(metric, ascending=False, na_position="last", kind="stable").reset_index(drop=True)
@@ -377,15 +381,20 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
     # the sessions' average watch time, weighted by their viewers ("人均观看时长" over every session)
     watch = float((timed["watch_time"] * timed["viewers"]).sum() / timed["viewers"].sum()) if len(timed) else None
     # the overall figures the answer cites, kept in the params so each one is traceable
-    params["overall"] = {"sessions": n_sessions, "gmv": round(float(total_gmv), 2), "views": int(views),
+    params["overall"] = {"sessions": n_sessions, "hours": round(hours, 2) if hours is not None else None,
+                         "gmv": round(float(total_gmv), 2), "views": int(views),
                          "orders": n_orders, "viewers": n_viewers,
                          "watch_time": round(watch, 2) if watch is not None else None,
                          "conversion_rate": round(float(overall_conv), 4) if overall_conv is not None else None,
                          "gpm": round(float(overall_gpm), 2) if overall_gpm is not None else None,
                          "gpm_per_views": 1000}
     sessions = fmt.number(n_sessions, lang)
-    scope_zh = f"{sessions} 场直播" if dimension == "session" else f"{len(table)} 个主播（{sessions} 场直播）"
-    scope_en = f"{sessions} sessions" if dimension == "session" else f"{len(table)} hosts ({sessions} sessions)"
+    on_air_zh = f"，累计直播 {hours:,.2f} 小时" if hours is not None else ""
+    on_air_en = f", {hours:,.2f} hours on air" if hours is not None else ""
+    scope_zh = (f"{sessions} 场直播" if dimension == "session"
+                else f"{len(table)} 个主播（{sessions} 场直播）") + on_air_zh
+    scope_en = (f"{sessions} sessions" if dimension == "session" else f"{len(table)} hosts ({sessions} sessions)") \
+        + on_air_en
     watch_zh = f"，人均观看 {watch:.2f} 分钟" if watch is not None else ""
     watch_en = f", {watch:.2f} minutes watched per viewer" if watch is not None else ""
     overall = ctx.t(

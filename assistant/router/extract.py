@@ -461,6 +461,9 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"|(?<![a-z])orders? (?:had|have|has|got|with|that had) (?:a )?(?:refunds?"
                               r"|returns?)(?![a-z])"
                               r"|(?<![a-z])(?:refunded|returned) orders?(?![a-z])"
+                              # "退款成功最多的品类", "most refunds": refunded orders counted
+                              r"|(?:退款|退货)(?:成功)?的?(?=最多|最少)"
+                              r"|(?<![a-z])(?:most|fewest) (?:refunds|returns)(?![a-z])"
                               r"|orders? (?:that (?:were|got|have been) |were |got |have been |had been )?(?:refunded"
                               r"|returned)(?![a-z])")
 
@@ -636,6 +639,7 @@ def _returning_buyers(text: str, features: Features) -> list[Hit]:
 
 
 # Counting orders without naming them: "几笔", "多少单", "how many".
+_MOST_OF = re.compile(r"最多|最少|(?<![a-z])(?:most|fewest|least)(?![a-z])")
 _ORDER_COUNT = re.compile(r"[几多少]+\s*[笔单]|[笔单]数|有几|有多少|(?<![a-z])how many(?![a-z])")
 
 
@@ -789,7 +793,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         if inside and features.metric in inside and len(features.metric_hits) > len(inside):
             features.metric_hits = [h for h in features.metric_hits if h not in inside]
             features.metric = _main_metric(features.metric_hits, text)
-    if features.metric is None and {"amount", "status"} & set(features.filters) and (m := _ORDER_COUNT.search(text)):
+    if features.metric is None and {"amount", "status"} & set(features.filters) and (
+            (m := _ORDER_COUNT.search(text)) or (m := _MOST_OF.search(text))):  # "cancelled最多的商品": a count
         _choose_metric(features, m.group(0), "orders", m.start(), m.end())  # "0元福袋单几笔？": those orders
 
     features.limit = find_limit(text)

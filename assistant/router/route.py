@@ -184,8 +184,11 @@ def _live_performance(f: Features, out: _Args) -> None:
         out.set("dimension", dim.value, dim.phrase)
     elif not count and (counter := _SESSION_COUNTER.search(f.text)):
         out.set("dimension", "session", counter.group(0))
-    if metric := vocab.LIVE_METRICS.first(f.text):
-        out.set("metric", metric.value, metric.phrase)
+    measures = vocab.LIVE_METRICS.find(f.text)
+    if measures and f.order is not None:  # "观众待的时间最长": the measure ranked is the one beside the ranking word
+        measures.sort(key=lambda h: min(abs(f.order.start - h.end), abs(h.start - f.order.end)))
+    if measures:
+        out.set("metric", measures[0].value, measures[0].phrase)
     hosts = data_filters(f.data("host")).get("host")
     if isinstance(hosts, str):  # "小雅4月播了多少场": that host's sessions (two hosts: the table compares them)
         out.set("host", hosts, next(h.phrase for h in f.data("host")))

@@ -54,6 +54,7 @@ _EXPERIMENT = re.compile(r"a/?b|实验|对照|显著|significan|lift|uplift|cont
 # Tools that do something with one named segment.
 _SEGMENT_TASKS = ("export_segment", "segment_strategy", "segment_profile", "recommend_products", "churn_risk",
                   "customer_lifetime_value")
+_GROUP_NOUNS = {"segment", "segments", "group", "分群", "人群", "群体", "tier"}
 # A churn word that forecasts (who will leave) rather than names a stage already reached.
 _PREDICTED = re.compile(r"可能|概率|预测|会流失|将会|风险|likel|predict|probab|risk of|will|going to")
 _SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|赚|进账|流水|sales|sell|revenue|gmv|orders?\b"
@@ -175,9 +176,14 @@ def score(f: Features) -> Scores:
     # A scheme word beside a named segment ("the lifecycle 'churned' customers", "RFM里的重要价值客户")
     # says which segment is meant; when something is asked of that segment (a list, a strategy, a profile),
     # the scheme word does not ask for the scheme's report.
-    if ref is not None and any(scores.points[t] > 0 for t in _SEGMENT_TASKS):
+    # A measure asked of it ("for the RFM at-risk group, what's their AOV?") is such a task too.
+    measured = f.metric is not None and f.segment is not None and not f.metric.overlaps(f.segment) \
+        and f.metric.value != "buyers"
+    if ref is not None and (measured or any(scores.points[t] > 0 for t in _SEGMENT_TASKS)):
         for tool in ("lifecycle_stages", "rfm_segments"):
-            scheme_hits = [h for h in f.hits(tool) if vocab.SCHEME_WORDS.first(h.phrase) or h.phrase == "rfm"]
+            # the scheme's name, or its noun beside the segment's name ("the RFM champions segment")
+            scheme_hits = [h for h in f.hits(tool) if vocab.SCHEME_WORDS.first(h.phrase) or h.phrase == "rfm"
+                           or (h.phrase in _GROUP_NOUNS and 0 <= h.start - f.segment.end <= 2)]
             if scheme_hits and len(scheme_hits) == len(f.hits(tool)):
                 scores.add(tool, -sum(h.weight for h in scheme_hits), "rule: scheme word qualifies the segment")
     # The eight-class scheme named without a segment of it: the segmentation itself.

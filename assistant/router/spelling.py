@@ -51,7 +51,8 @@ def _vocabulary() -> frozenset[str]:
     lexicon_phrases += ["customers", "customer", "users", "segment", "segments", "champions",
                         "loyalists", "hibernating", "dormant", "potential", "promising", "retention",
                         "cohort", "repurchase", "revenue", "average", "category", "categories",
-                        "products", "region", "regions", "channel", "channels", "gender"]
+                        "products", "region", "regions", "channel", "channels", "gender", "converted", "converting",
+                        "conversion", "watched", "refunded", "cancelled"]
     for phrase in lexicon_phrases:
         words.update(w for w in re.findall(r"[a-z]+", phrase) if len(w) >= 5)
     return frozenset(words)

@@ -201,12 +201,14 @@ AGE_BANDS = ("18-24", "25-30", "31-40", "41-50", "50+")
 # Ranking direction
 
 ORDER_WORDS = Lexicon.from_mapping({
-    "asc": ["最低", "最少", "最差", "垫底", "倒数", "最小", "最不", "卖得最差", "最弱", "worst", "lowest",
+    "asc": ["最低", "最少", "最差", "垫底", "倒数", "最小", "最不", "最短", "卖得最差", "最弱", "worst", "lowest",
+            "shortest",
             "least", "bottom", "smallest", "fewest", "weakest",
             # a sort direction said outright
             "从低到高", "从低往高", "由低到高", "从小到大", "由小到大", "从少到多", "升序", "ascending",
             "low to high", "lowest first", "smallest first", "low-to-high"],
-    "desc": ["最高", "最多", "最好", "最大", "最强", "卖得最好", "排名靠前", "best", "highest", "most",
+    "desc": ["最高", "最多", "最好", "最大", "最强", "最长", "最久", "卖得最好", "排名靠前", "best", "highest", "most",
+             "longest",
              "top", "biggest", "largest", "strongest",
              "从高到低", "从高往低", "由高到低", "从大到小", "由大到小", "从多到少", "降序", "descending",
              "high to low", "highest first", "largest first", "high-to-low"],
@@ -290,6 +292,9 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         # how many broadcasts: the sessions column of the host or session table
         "播了多少场": 7, "播了几场": 7, "开了几场": 7, "开了多少场": 7, "多少场直播": 7, "几场直播": 6,
         "直播了多少场": 7,
+        # hours on air: the sessions' end minus start, summed ("累计直播多少小时", "hours streamed")
+        "直播多少小时": 7, "直播了多少小时": 7, "播了多少小时": 7, "播了几个小时": 7, "直播时长": 6, "累计直播": 5,
+        "开播时长": 6, "hours on air": 7, "hours streamed": 7, "hours live": 6, "streamed for": 5, "how many hours": 4,
         "how many sessions": 7, "how many live sessions": 7, "how many broadcasts": 7, "how many streams": 7,
         "how many lives": 6, "人均观看时长": 6, "平均观看时长": 6, "average watch time": 6,
         "场观": 7, "gpm": 8, "千次观看成交": 8, "千次观看成交额": 8, "uv价值": 7, "观看人数": 5,
@@ -302,7 +307,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "watching the longest": 6, "watch the longest": 6, "stay the longest": 6, "keeps viewers": 5,
         "viewers into buyers": 7, "viewers into customers": 7, "turn viewers": 5, "turning viewers": 5,
         "viewers": 3, "views": 3, "viewer": 3, "watch time": 5, "conversion rate": 2,
-        "conversion": 2, "converts": 2, "rank hosts": 4, "rank the hosts": 4, "host performance": 7,
+        "conversion": 2, "converts": 2, "converted": 3, "converting": 3, "rank hosts": 4, "rank the hosts": 4,
+        "host performance": 7,
         "streamer performance": 7, "live performance": 7, "session performance": 7,
         "live sessions": 4, "live session": 4, "livestreams": 3, "broadcasts": 3,
         "best sessions": 5, "best hosts": 3, "top hosts": 3, "engagement rate": 5, "表现": 1,
@@ -490,12 +496,14 @@ GRAIN_WORDS = Lexicon.from_mapping({
     "week": ["按周", "周度", "每周", "weekly", "by week", "per week", "week"],
 }, plural=False)
 LIVE_METRICS = Lexicon.from_mapping({
-    "conversion_rate": ["转化率", "转化", "conversion rate", "conversion", "converts", "cvr", "变成买家", "转成买家",
+    "conversion_rate": ["转化率", "转化", "conversion rate", "conversion", "converts", "converted", "converting",
+                        "cvr", "变成买家", "转成买家",
                         "看客变成买家", "观众变成买家", "viewers into buyers", "viewers into customers",
                         "turning viewers", "turn viewers", "turns viewers"],
     "gpm": ["gpm", "千次观看成交", "千次观看成交额", "uv价值"],
     "viewers": ["场观", "观看人数", "在线人数", "观众", "viewers", "views", "viewer", "audience", "uv"],
-    "watch_time": ["观看时长", "停留时长", "看得最久", "看得久", "停留最久", "留得住观众", "watch time",
+    "watch_time": ["观看时长", "停留时长", "停留时间", "观看时间", "待的时间", "待得最久", "看得最久", "看得久",
+                   "停留最久", "留得住观众", "watch time",
                    "看多久", "看了多久", "观看多久", "停留多久", "how long people watch", "how long viewers watch",
                    "how long they watch", "how long people stay", "how long viewers stay", "watch longest",
                    "watch seconds", "watching the longest", "watch the longest", "stay the longest",
