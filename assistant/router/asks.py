@@ -16,7 +16,9 @@ import re
 _ASK_END = re.compile(r"(?<=[？?；;])\s*"
                       r"|\s*[，,—–]+\s*(?=(?:然后|接着|再(?!次|来|买|购)|顺便|另外|同时|并且|以及|还有(?!多少|几)"
                       r"|(?:and\s+)?then\b|and\s+(?:also\s+)?(?:which|who|what|how|where|when|why|tell|show|give|list"
-                      r"|export|among|of\s+(?:those|them)|is|are|did|does|do|can)\b))", re.IGNORECASE)
+                      r"|export|among|of\s+(?:those|them)|is|are|did|does|do|can)\b"
+                      # "How many 0元 orders were there, how many were cancelled unpaid, …": a count after a count
+                      r"|how\s+(?:many|much)\b))", re.IGNORECASE)
 # A part that starts by putting itself after the one before: "then only the live_room channel", "顺便orders也预测一下".
 _SEQUENCE = re.compile(r"^\s*(?:然后|接着|再|顺便|另外|同时|并且|以及|还有|(?:and\s+)?then\b|and\s+also\b)",
                        re.IGNORECASE)

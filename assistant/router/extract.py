@@ -711,6 +711,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     periods = find_periods(text)
     features.period = periods[0] if periods else None
     features.periods = periods
+    if features.period is not None and features.period.token == "all" and (
+            named := [p for p in periods if p.token != "all"]):
+        features.period = named[0]  # "the overall GPM in November", "11月整体转化率": overall over the window named
     dated = [p for p in periods if _ISO_DAY.fullmatch(p.token)]
     if features.period is not None and dated and _PROMO_TOKEN.match(features.period.token):
         features.period = dated[0]  # "Double 11 (2025-11-11)": the day written out, not the promotion's window

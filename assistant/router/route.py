@@ -744,7 +744,9 @@ def _listed_periods(f: Features, tool: str, args: dict[str, Any]) -> list[Period
 
 
 # Words that join the measures of a list: "GMV、订单数和客单价", "GMV, orders and AOV", "GMV跟买家数".
-_LIST_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|还有|、|,|，|/|and|&|plus|as well as)\s*(?:the\s+|their\s+)?")
+_LIST_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|还有|、|,|，|/|and|&|plus|as well as)\s*"
+                          # the next measure's own words of counting: "GMV and number of paid orders", "GMV和总订单数"
+                          r"(?:the\s+|their\s+|number\s+of\s+|count\s+of\s+|total\s+|paid\s+|已支付的?|总)*")
 
 
 def _listed_measures(f: Features, chosen: str) -> list[Hit]:
