@@ -150,3 +150,16 @@ def test_messages_through_chat_tools_are_declined() -> None:
         assert find_limit(question) is not None and find_limit(question).kind == "decline", question
     for question in ("email marketing tips for hibernating customers", "企业微信触达沉睡客户有什么建议"):
         assert find_limit(question) is None, question
+
+
+def test_paraphrased_kinds_of_the_dev_questions() -> None:
+    # buyers of a product, named without 买 before it, and what else they take
+    assert calls("口红的顾客通常还会顺便拿点什么")[0][0] == "product_associations"
+    # the live-room funnel is the funnel's own name, not a filter of customers by channel
+    routed = route("show me the live-room funnel for last week")
+    assert routed.tool == "funnel" and not routed.dropped and "filters" not in routed.args
+    # new customers brought in, per channel: the acquisition count, not the RFM segment's buyers
+    assert calls("各个渠道带来了多少新顾客")[0] == ("metric_query", {"metric": "new_customers", "dimension": "channel"})
+    assert calls("any tips for customers who recently started buying from us?")[0] == (
+        "segment_strategy", {"segment": "new_customers"})
+    assert calls("could you segment our customers for me")[0][0] == "rfm_segments"

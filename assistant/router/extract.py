@@ -158,7 +158,8 @@ _CHANNEL_NAMES = "|".join(sorted((re.escape(w) for ws in vocab.CHANNEL_WORDS.val
                                  key=len, reverse=True))
 _CHANNEL = re.compile(
     rf"(?:来自|从|通过)\s*({_CHANNEL_NAMES})|({_CHANNEL_NAMES})\s*(?:渠道|来源|来的|进来的|引流|拉新|获客)"
-    rf"|(?<![a-z])(?:from|via|through)\s+(?:the\s+)?({_CHANNEL_NAMES})(?![a-z])"
+    # (the live-room funnel is the funnel's own name, not customers from a channel)
+    rf"|(?<![a-z])(?:from|via|through)\s+(?:the\s+)?({_CHANNEL_NAMES})(?![a-z])(?!\s*(?:funnel|漏斗))"
     rf"|(?<![a-z])({_CHANNEL_NAMES})\s+(?:channel|traffic|acquisition)"
     # the data's own codes mean nothing else: taken alone
     r"|(?<![a-z_])(live_room|short_video)(?![a-z_])")

@@ -60,7 +60,8 @@ _PREDICTED = re.compile(r"可能|概率|预测|会流失|将会|风险|likel|pre
 _SALES_WORDS = re.compile(r"卖|销售|销量|成交|营收|收入|生意|赚|进账|流水|sales|sell|revenue|gmv|orders?\b"
                           r"|(?<![a-z])(?:make|earn|bring in|take in)(?![a-z])")
 # "买防晒霜的人一般还会顺手带点啥": buyers of one product, what else they take
-_ALSO_BUY = re.compile(r"买(?:了|过)?\S{1,12}?的(?:人|用户|客户|顾客|买家)?.{0,6}?还(?:会|要|经常|常|一般)?"
+_ALSO_BUY = re.compile(r"(?:买(?:了|过)?\S{1,12}?的(?:人|用户|客户|顾客|买家)?|\S{1,12}?的(?:人|用户|客户|顾客|买家))"
+                       r".{0,6}?还(?:会|要|经常|常|一般)?"
                        r"(?:搭着|顺手|顺便|一起|另外)?(?:买|带|拿|入|加购)")
 
 

@@ -98,7 +98,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     ],
     "new_customers": [
         "新客数", "新客数量", "新客户数", "新客户数量", "新客", "新用户数", "新用户数量", "新增客户",
-        "新增用户", "新增买家", "新买家数", "拉新", "拉新人数", "new customers", "new customer count",
+        "新增用户", "新增买家", "新买家数", "拉新", "拉新人数", "新顾客", "新顾客数", "new customers", "new customer count",
         "new buyers", "new users", "customer acquisition", "acquired customers", "first-time buyers",
     ],
 }
@@ -249,6 +249,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "eight classes": 6, "eight segments": 6, "8 segments": 6, "customer segments": 6,
         "segment sizes": 7, "segment size": 7, "哪个分群": 5, "哪类客户": 3, "哪类用户": 3,
         "各类客户": 3, "各类用户": 3, "客户价值分层": 7, "value tiers": 5,
+        "split our customers": 6, "split customers": 6, "split the customers": 6, "group our customers": 6,
+        "segment our customers": 7, "segment customers": 6, "into groups": 4, "bucket our customers": 6,
         "哪类客户群": 5, "哪个客户群": 5, "哪类人群": 4, "which customer group": 5, "which group of customers": 5,
     },
     "segment_strategy": {
