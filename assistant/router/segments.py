@@ -26,8 +26,8 @@ _GENERIC_DISPLAY_NAMES = {"new", "active", "repeat", "promising", "churned", "re
 
 # Router-only extra phrases, used when the key exists in the file.
 EXTRA_ALIASES: dict[tuple[str, str], list[str]] = {
-    ("rfm", "new_customers"): ["new users", "新来的客户", "新来的用户", "just started buying", "recently started buying",
-                               "started buying from us", "刚开始买", "刚开始在我们这买"],
+    ("rfm", "new_customers"): ["new users", "新来的客户", "新来的用户", "just started buying",
+                               "recently started buying", "started buying from us", "刚开始买", "刚开始在我们这买"],
     ("rfm", "at_risk"): ["流失风险用户", "有流失风险的客户", "有流失风险的用户", "at risk users"],
     ("rfm", "hibernating"): ["沉睡", "睡着的客户", "好久没买", "很久没买", "好久没来", "很久没来", "好久没下单",
                              "long time no buy", "haven't bought in ages", "not bought for ages", "gone quiet"],

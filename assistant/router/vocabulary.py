@@ -98,7 +98,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     ],
     "new_customers": [
         "新客数", "新客数量", "新客户数", "新客户数量", "新客", "新用户数", "新用户数量", "新增客户",
-        "新增用户", "新增买家", "新买家数", "拉新", "拉新人数", "新顾客", "新顾客数", "new customers", "new customer count",
+        "新增用户", "新增买家", "新买家数", "拉新", "拉新人数", "新顾客", "新顾客数", "new customers",
+        "new customer count",
         "new buyers", "new users", "customer acquisition", "acquired customers", "first-time buyers",
     ],
 }
