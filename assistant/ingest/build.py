@@ -229,6 +229,34 @@ def _status_from_payment(frame: pd.DataFrame, paid_at: pd.Series, report: Import
                     f"{int(unpaid.sum()):,} 笔没有付款时间的订单从未付款（按已取消处理）。")
 
 
+# 拼多多 order numbers begin with the day the order was placed ("251001-624121397688396"); an order closed before
+# payment has no time in that export at all.
+_ID_DAY = re.compile(r"^(\d{2})(\d{2})(\d{2})-\d{6,}$")
+
+
+def _dated_by_order_id(frame: pd.DataFrame, bad_times: pd.Series, report: ImportReport) -> None:
+    """Orders with no time at all are dated by their order number when the number says the day: its first six
+    digits are yymmdd and equal the order's date on at least 95% of the orders that do have a time. Otherwise
+    they stay undated (and are rejected, as before)."""
+    missing = frame["order_time"].isna() & ~bad_times
+    if not missing.any() or frame["order_id"].isna().all():
+        return
+    parts = frame["order_id"].astype("string").str.extract(_ID_DAY)
+    days = pd.to_datetime("20" + parts[0] + "-" + parts[1] + "-" + parts[2], errors="coerce", format="%Y-%m-%d")
+    timed = frame["order_time"].notna() & days.notna()
+    if timed.sum() < 20 or (days[timed] == frame.loc[timed, "order_time"].dt.normalize()).mean() < 0.95:
+        return
+    dated = missing & days.notna()
+    if not dated.any():
+        return
+    frame.loc[dated, "order_time"] = days[dated]
+    n = int(dated.sum())
+    report.note(f"{n:,} orders with no time at all (closed or awaiting payment) are dated by their order number, "
+                "whose first six digits are the order day on the orders that have a time.",
+                f"{n:,} 笔没有任何时间的订单（未付款关闭或待付款）按订单号开头的日期记日期"
+                "（其余订单的订单号开头六位就是下单日期）。")
+
+
 def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport, now: datetime) -> pd.DataFrame:
     """One typed row per raw row; rows that cannot be typed go to the report."""
     frame = pd.DataFrame(index=raw.df.index)
@@ -270,6 +298,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         series = _column(raw, mapping, role)
         frame[role] = parsing.parse_numbers(series)[0] if series is not None else np.nan
     duplicate_rows = raw.df.duplicated(keep="first")
+    _dated_by_order_id(frame, bad_times, report)
     frame = _drop(frame, raw, bad_times | frame["order_time"].isna(), "bad_date", report)
     frame = _drop(frame, raw, frame["order_time"] > pd.Timestamp(now), "future_date", report)
     frame = _drop(frame, raw, bad_amounts.loc[frame.index] | frame["pay_amount"].isna(), "bad_amount", report)
