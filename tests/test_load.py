@@ -147,7 +147,7 @@ class Client:
         requests = 1
         for unit in self.units:
             for question in unit:
-                history, box, table, _ = self.api.predict(question, api_name="/chat")
+                history, box, table, *_ = self.api.predict(question, api_name="/chat")
                 requests += 1
                 self.asked.append(question)
                 self.check(history, box, table, expected[(self.dataset, question)], question)

@@ -230,7 +230,7 @@ def ask_web(app: ServedApp, question: str = QUESTION) -> tuple[str, str]:
     import gradio_client
 
     client = gradio_client.Client(app.url, verbose=False)
-    history, _, table, _ = client.predict(question, api_name="/chat")
+    history, _, table, *_ = client.predict(question, api_name="/chat")
     users = [i for i, m in enumerate(history) if m.get("role") == "user"]
     last = history[users[-1] + 1:] if users else history
     return history_text(last), json.dumps([history, table], ensure_ascii=False, default=str)
