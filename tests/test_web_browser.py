@@ -110,18 +110,23 @@ def test_sql_workbench_in_the_browser(app_url: str, browser) -> None:
     context.close()
 
 
-def test_clarification_options_are_clickable(app_url: str, browser) -> None:
-    """A question answered with its standard default offers the other reading as a button; clicking it
-    asks that fully specified question."""
+def _ask_in_chinese(browser, app_url: str, question: str):
+    """A fresh Chinese-language page with `question` asked: (context, page, chatbot)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1100},
                                   extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     page = context.new_page()
     page.goto(app_url)
     box = page.locator("#question textarea")
     box.wait_for(state="visible", timeout=60_000)
-    box.fill("复购率是多少？")
+    box.fill(question)
     box.press("Enter")
-    chatbot = page.locator("#chatbot")
+    return context, page, page.locator("#chatbot")
+
+
+def test_clarification_options_are_clickable(app_url: str, browser) -> None:
+    """A question answered with its standard default offers the other reading as a button; clicking it
+    asks that fully specified question."""
+    context, page, chatbot = _ask_in_chinese(browser, app_url, "复购率是多少？")
     option = chatbot.get_by_role("button", name="首购后复购率", exact=False).first
     option.wait_for(state="visible", timeout=60_000)
     assert chatbot.get_by_text("metric_query").first.is_visible()  # answered with the period rate first
@@ -139,15 +144,7 @@ def test_every_table_of_a_several_part_answer_can_be_shown(app_url: str, browser
     question = "小雅上个月播了几场？GMV按主播排呢？"
     expected = engine.ask(question, "zh")
     second = expected.tables[1]
-    context = browser.new_context(viewport={"width": 1400, "height": 1100},
-                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
-    page = context.new_page()
-    page.goto(app_url)
-    box = page.locator("#question textarea")
-    box.wait_for(state="visible", timeout=60_000)
-    box.fill(question)
-    box.press("Enter")
-    chatbot = page.locator("#chatbot")
+    context, page, chatbot = _ask_in_chinese(browser, app_url, question)
     chatbot.get_by_text("metric_query").first.wait_for(state="visible", timeout=60_000)
     assert chatbot.get_by_text("live_performance").first.is_visible()
     pick = page.locator("#table-pick input")
