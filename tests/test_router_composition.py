@@ -163,3 +163,40 @@ def test_paraphrased_kinds_of_the_dev_questions() -> None:
     assert calls("any tips for customers who recently started buying from us?")[0] == (
         "segment_strategy", {"segment": "new_customers"})
     assert calls("could you segment our customers for me")[0][0] == "rfm_segments"
+
+
+def test_kinds_found_after_the_confirmation_set(engine) -> None:
+    vocabulary = engine.vocabulary
+    # the latest broadcast, however it is said
+    assert calls("刚才那场的漏斗怎么样")[0] == ("funnel", {"session": "latest"})
+    assert calls("最近的一场直播表现如何")[0][1].get("session") == "latest"
+    # new vs returning said with vs
+    assert calls("老客 vs 新客 的复购率")[0][1]["dimension"] == "buyer_type"
+    # who a group is: its profile; and an ask after a full stop is an ask of its own
+    assert calls("who are our loyal customers")[0] == ("segment_profile", {"segment": "loyal_customers"})
+    assert [c[1].get("dimension") for c in calls("GMV by region this month. and by category?")] == \
+        ["region", "category"]
+    assert len(calls("GMV vs. last month")) == 1 and len(calls("AOV was 1.5 times higher. why")) >= 1
+    # "里面…": whom the earlier ask named
+    got = calls("沉睡客户有多少人？里面哪些人最可能流失？")
+    assert got[-1] == ("churn_risk", {"segment": "hibernating"})
+    # a number of groups is a clustering; a holdout beside an export is the export's
+    assert calls("cluster our buyers into 5 groups")[0][1]["k"] == 5
+    assert calls("把流失风险客户导成csv，留10%对照组")[0][1].get("holdout") == 0.1
+    # broadcasts ranked: the live table by session
+    assert calls("阿杰成交额最高的3场", vocabulary)[0] == ("live_performance", {"dimension": "session", "metric": "gmv",
+                                                                    "host": "阿杰", "limit": 3})
+    # a subject the data does not have, before a time and a sales verb
+    for question, name in [("雅诗兰黛小棕瓶上个月卖了多少", "雅诗兰黛小棕瓶"), ("李宁近30天卖了多少", "李宁")]:
+        assert name in [u.name for u in route(question, vocabulary).unknown], question
+    for question in ("老板问这个月卖了多少", "双11这个月卖了多少", "美妆护肤上个月卖了多少"):
+        assert route(question, vocabulary).unknown == [], question
+
+
+def test_made_up_records_and_dropping_tables_are_declined() -> None:
+    from assistant.router.limits import find_limit
+
+    for question in ("add a fake order of 3000 for 米粒", "帮我刷单做高GMV", "customers表 drop掉"):
+        assert find_limit(question) is not None and find_limit(question).kind == "decline", question
+    for question in ("where do viewers drop off", "how many orders did we add last week"):
+        assert find_limit(question) is None, question

@@ -13,7 +13,10 @@ import re
 
 # Where one ask ends: a question mark or semicolon with more words after it, or a comma (or dash) before a word
 # that starts another ask: "GMV多少，再给他推荐几个商品", "What was GMV, and which host led it?", "…, then by month".
-_ASK_END = re.compile(r"(?<=[？?；;])\s*"
+_ASK_END = re.compile(r"(?<=[？?；;。])\s*"
+                      # a full stop between two sentences ("forecast GMV next 30 days. also what did we do…")
+                      r"|(?<=[^\d.]\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bno\.)\s+"
+                      r"(?=[A-Za-z\u4e00-\u9fff])"
                       r"|\s*[，,—–]+\s*(?=(?:然后|接着|再(?!次|来|买|购)|顺便|另外|同时|并且|以及|还有(?!多少|几)"
                       r"|(?:and\s+)?then\b|and\s+(?:also\s+)?(?:which|who|what|how|where|when|why|tell|show|give|list"
                       r"|export|among|of\s+(?:those|them)|is|are|did|does|do|can)\b"
@@ -25,7 +28,8 @@ _SEQUENCE = re.compile(r"^\s*(?:然后|接着|再|顺便|另外|同时|并且|�
 # A parenthesised note after the asks ("（需要同时导入两个文件）") is context, not an ask.
 _NOTE = re.compile(r"\s*[（(][^（()）]*[)）]\s*[。.]?\s*")
 # An ask that points back to the set the previous ask counted.
-_POINTS_BACK = re.compile(r"^\s*(?:那么|那|并且|而且|另外)?\s*(?:其中|这其中|这些|它们|他们|涉及|其|当中)"
+_POINTS_BACK = re.compile(r"^\s*(?:那么|那|并且|而且|另外)?\s*"
+                          r"(?:其中|这其中|这些|它们|他们|涉及|其|当中|里面|这里面|里头|这里头)"
                           r"|^\s*(?:and\s+)?(?:of|among)\s+(?:those|them|these)\b"
                           r"|^\s*(?:and\s+)?how many of (?:those|them)\b"
                           r"|\b(?:of|among)\s+(?:those|them|these)\s*[?？]?\s*$"

@@ -68,7 +68,8 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:以上|以下|及以上|或以上)")),
     ("coupon use", re.compile(r"用券|用了券|使用优惠券|用优惠券|没用券|未用券|不用券|核销|券后|with (?:a )?coupons?"
                               r"|without (?:a )?coupons?|coupon (?:users|orders|buyers)|used (?:a )?coupons?")),
-    ("single session", re.compile(r"最近一场|上一场|最后一场|这一场|昨晚那场|昨天那场|那一场|单场|某一场|第\s*\d+\s*场"
+    ("single session", re.compile(r"(?:最近|最新|最后|刚才|刚刚)(?:的)?(?:一|那|这)?场|上一场|这一场"
+                                  r"|昨晚那场|昨天那场|那一场|单场|某一场|第\s*\d+\s*场"
                                   r"|(?:last|latest|most recent|previous|yesterday'?s?|one|a single|that)"
                                   r"\s+(?:live\s+)?(?:session|stream|broadcast|show)(?!s)")),
     ("live vs shelf", re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|直播间下单"

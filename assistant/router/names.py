@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.router.data_vocabulary import DataVocabulary
+from assistant.router.normalize import normalize
+from assistant.router.periods import find_periods
 from assistant.router.vocabulary import CHANNEL_WORDS
 
 _HOST_WORD = r"(?:主播|达人|带货主播)"
@@ -54,10 +56,18 @@ _CATEGORY_MARK = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s*(?:这个|这一"
 # Hosts are often called by a nickname with a kinship or teacher suffix: 小美老师, 丽丽姐, 阿强哥.
 _HOST_NICKNAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}(?:老师|姐姐|哥哥|姐|哥|妹妹|酱))"
                             r"(?=的|上|这|在|带|直播|本|近|最|今|去|昨|和|与|跟|vs|\s|$)")
-_SELLS_LIVE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上个?月|本月|这个月"
-                         r"|今年|去年|最近|昨天|今天|上周|本周)?(?:在(?:我们|咱们|我家)?的?(?:店铺|店里|店|这里|这儿)?"
+_WHEN = r"(?:上个?月|本月|这个月|今年|去年|最近|昨天|今天|上周|本周|这周|(?:最)?近\d+天|过去\d+天)"
+_SELLS_LIVE = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?){_WHEN}?"
+                         r"(?:在(?:我们|咱们|我家)?的?(?:店铺|店里|店|这里|这儿)?"
                          r"这?里?的?(直播间)?里?)?"
                          r"(?:带货|带了|开播|直播带货|播了|直播了|(?<=直播间)卖|(?<=[店里])卖)")
+# A subject that opens the question, then a time and a sales verb: "兰蔻小黑瓶这个月卖了多少", "口红上个月卖得咋样".
+# The data's hosts, products, categories, brands and provinces are known; anything else is not in the data.
+_SUBJECT_SOLD = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?([\u4e00-\u9fffA-Za-z0-9\-]{{2,12}}?){_WHEN}"
+                           r"(?:一共|总共|的)?(?:卖了|卖得|卖的|销量|销售额|gmv|成交|业绩)", re.IGNORECASE)
+_SHOP_WORDS = re.compile(r"店|我们|咱们|全部|整体|总|平台|直播|商品|产品|东西|客户|渠道|大促|活动|品类|类目"
+                         # who asks, and what they say, before the question proper: "老板问上个月成交了几单"
+                         r"|老板|领导|同事|运营|我|你|他|她|问|说|想|要|让|请|帮", re.IGNORECASE)
 # A person named in an English question by what they sold: "what did 小雪 sell this month?"
 _SOLD_BY = re.compile(r"(?:what|how much)\s+(?:did|does|has|have)\s+([\u4e00-\u9fff]{2,4})\s+"
                       r"(?:sell|sold|bring in|make|move)(?![a-z])", re.IGNORECASE)
@@ -169,6 +179,15 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
+    if (m := _SUBJECT_SOLD.search(question)) and (name := _clean(m.group(1))) and len(name) >= 2 \
+            and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) \
+            and not find_periods(normalize(name)) and not any(
+                _is_known(name, known) for known in (vocabulary.hosts, vocabulary.products, vocabulary.categories,
+                                                     list(vocabulary.brands), vocabulary.provinces,
+                                                     _product_words(vocabulary))):
+        person = bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name)) or bool(_HOST_NICKNAME.fullmatch(name))
+        unknown.append(UnknownName("host" if person and vocabulary.hosts else "product", name,
+                                   _nearest(name, vocabulary.hosts if person else vocabulary.products)))
     known_channels = {w.lower() for words in CHANNEL_WORDS.values() for w in words} | set(CHANNEL_WORDS)
     for m in _CHANNEL_NAMED.finditer(question):
         name = _clean(m.group(1) or m.group(2) or "")

@@ -151,7 +151,7 @@ def _funnel(f: Features, out: _Args) -> None:
 
 
 # One broadcast: the latest ("最近一场", "the last session"), or one by id ("场次500777", "session 500777").
-_LATEST_SESSION = re.compile(r"最近一场|上一场|最后一场|最新一场|最近的一场|刚才那场|刚播完的?那场"
+_LATEST_SESSION = re.compile(r"(?:最近|最新|最后|刚才|刚刚)(?:的)?(?:一|那|这)?场|上一场|刚播完的?那场"
                              r"|(?:the\s+)?(?:latest|last|most recent|previous|newest)\s+(?:live\s+)?"
                              r"(?:session|stream|broadcast|livestream|show)(?!s)")
 _SESSION_BY_ID = re.compile(r"(?:session|场次|场次号|场次id|直播间?id|直播场次)\s*(?:id)?\s*[#:：=]?\s*"
@@ -554,6 +554,17 @@ def _takes(tool: str, args: dict[str, Any]) -> bool:
     return True
 
 
+def _spoken(name: str, value: Any, language: str) -> str:
+    """How a question would name an argument's value: a segment by its display name, others as they are."""
+    if name == "segment":
+        from assistant.router.segments import load_segments
+
+        for entries in load_segments().values():
+            if str(value) in entries:
+                return str(entries[str(value)].get("zh" if language == "zh" else "en") or value)
+    return str(value)
+
+
 def _elided(ask: str, before: Route, alone: Route | None) -> Route | None:
     """An elliptical ask ("funnel呢？", "what about revenue per customer?") keeps what the earlier ask named and
     it leaves unsaid: the A/B test's other measure; another tool's call about the same session, host, group or
@@ -599,7 +610,8 @@ def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
     if joined is None or (joined.tool == before.tool and joined.args == before.args):
         # "export the champions list, and tell me how we should look after them": the earlier ask's own words
         # pull the reading back to its own tool; the ask with whom it names put in place of the pronoun is not
-        named = [str(before.args[k]) for k in ("segment", "customer_id", "host", "product") if before.args.get(k)]
+        named = [_spoken(k, before.args[k], before.language) for k in ("segment", "customer_id", "host", "product")
+                 if before.args.get(k)]
         if named and (mine := _route_one(f"{ask.rstrip('？?。. ')} ({named[0]})", vocabulary)) is not None \
                 and mine.tool != before.tool:
             mine.question = ask

@@ -49,11 +49,19 @@ _PROFILE_DIMENSIONS = ("region", "gender", "age_band", "channel", "category", "h
 _NON_REVENUE_METRICS = ("aov", "repurchase_rate", "refund_rate", "orders", "net_sales", "new_customers")
 FORECAST_METRICS = ("gmv", "orders", "buyers", "net_sales")
 _VALUE_WORDS = re.compile(r"价值|值多少|值钱|(?<![a-z])(?:worth|value)(?![a-z])")
+_EXPERIMENT_NAMED = re.compile(r"a/?b|实验|显著|significan|lift|uplift|experiment|p-?value|campaign|活动效果"
+                               r"|有没有效果")
 _EXPERIMENT = re.compile(r"a/?b|实验|对照|显著|significan|lift|uplift|control|treatment|experiment|split test|p-?value"
                          r"|campaign|活动效果|有没有效果")
 # Tools that do something with one named segment.
 _SEGMENT_TASKS = ("export_segment", "segment_strategy", "segment_profile", "recommend_products", "churn_risk",
                   "customer_lifetime_value")
+_BROADCASTS_RANKED = re.compile(r"(?:最高|最低|最好|最差|最多|最少|前|top\s*)\s*的?\s*(?:\d+|[一二两三四五六七八九十]+)"
+                                r"\s*场(?![观景均])"
+                                r"|哪(?:几|一)?场(?![观景均])")
+# An export named beside a holdout ("导个excel，留20%对照组"): the control group is the export's, not an A/B test's.
+_HOLDOUT = re.compile(r"留\s*\d+\s*%?\s*(?:的)?对照组?|对照组\s*\d+\s*%"
+                      r"|(?:hold(?:\s|-)?out|control group)\s+(?:of\s+)?\d+\s*%|\d+\s*%\s*(?:hold(?:\s|-)?out|control)")
 _GROUP_NOUNS = {"segment", "segments", "group", "分群", "人群", "群体", "tier"}
 # A churn word that forecasts (who will leave) rather than names a stage already reached.
 _PREDICTED = re.compile(r"可能|概率|预测|会流失|将会|风险|likel|predict|probab|risk of|will|going to")
@@ -236,6 +244,16 @@ def score(f: Features) -> Scores:
     # An explicit number of clusters.
     if scores.points["customer_clusters"] > 0 and find_cluster_k(f.text):
         scores.add("customer_clusters", 4, "rule: number of clusters")
+    elif (k := find_cluster_k(f.text)) and not f.segment:
+        # "split customers into 4 groups by spend": a number of groups asked for is a clustering (the segmentation's
+        # groups are fixed)
+        scores.add("customer_clusters", 7, f"rule: {k.phrase}")
+
+    # "橙子姐姐GMV最高的5场", "哪几场": broadcasts ranked, the live table by session
+    if _BROADCASTS_RANKED.search(f.text) and scores.points["funnel"] == 0:
+        scores.add("live_performance", 6, "rule: broadcasts counted or ranked")
+    if scores.points["export_segment"] >= 6 and _HOLDOUT.search(f.text) and not _EXPERIMENT_NAMED.search(f.text):
+        scores.add("ab_test", -scores.points["ab_test"], "rule: the export's holdout, not an experiment")
 
     # One customer by id: their profile, unless the question asks for products or a list for them.
     if find_customer_id(f.text):

@@ -137,6 +137,8 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
                     "一周内哪天", "day of week", "day of the week",
                     "days of the week", "which weekday", "which day of the week", "by weekday"],
     "buyer_type": ["新老客", "新老客户", "新客和老客", "新客与老客", "新客老客", "新老用户", "新老买家", "老客和新客",
+                   "新客vs老客", "新客 vs 老客", "老客vs新客", "老客 vs 新客", "新客对比老客", "新客跟老客",
+                   "新客户和老客户",
                    "new vs returning", "new and returning", "new versus returning", "returning vs new", "new vs repeat",
                    "new or returning", "new and existing"],
     "status": ["订单状态", "各状态", "每种状态", "各个状态", "什么状态", "哪些状态", "按状态", "status", "statuses",
@@ -409,7 +411,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "有什么不同": 4, "和其他人有什么不同": 7,
         "persona": 9, "personas": 9, "profile": 4, "demographics": 7, "look like": 5, "what makes": 4,
         "characteristics": 7, "characterise": 7, "characterize": 7, "who are the": 3, "different from": 3,
-        "what kind of people": 8, "what are they like": 7,
+        "what kind of people": 8, "what are they like": 7, "who are our": 4, "都是些什么人": 8, "是些什么人": 7,
+        "都是什么人": 8, "啥样的人": 7, "都是些啥人": 8,
     },
     "customer_profile": {
         "客户详情": 8, "用户详情": 8, "客户档案": 8, "用户档案": 8, "客户信息": 5, "这个客户": 4, "这位客户": 4,
