@@ -200,3 +200,10 @@ def test_made_up_records_and_dropping_tables_are_declined() -> None:
         assert find_limit(question) is not None and find_limit(question).kind == "decline", question
     for question in ("where do viewers drop off", "how many orders did we add last week"):
         assert find_limit(question) is None, question
+
+
+def test_a_bound_on_a_count_is_no_ranking_and_distinct_people_are_buyers() -> None:
+    tool, args = calls("how many unique customers placed at least two orders last month")[0]
+    assert tool == "metric_query" and "order" not in args
+    assert calls("上个月有多少不同的客户下单")[0][1]["metric"] == "buyers"
+    assert calls("which category sold the least last month")[0][1]["order"] == "asc"

@@ -802,7 +802,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         _choose_metric(features, m.group(0), "orders", m.start(), m.end())  # "0元福袋单几笔？": those orders
 
     features.limit = find_limit(text)
-    order_hits = vocab.ORDER_WORDS.find(text)
+    # "at least one order", "at most 3", "至少", "最少要": a bound on a count, not a ranking
+    order_hits = [h for h in vocab.ORDER_WORDS.find(text) if not re.search(r"(?:at|not)\s+$", text[:h.start])]
     features.order = order_hits[0] if order_hits else None
     if features.dimension is None and (features.limit or features.order) and features.metric is not None \
             and features.metric.value in _PER_CUSTOMER_METRICS and not features.segment_hits:

@@ -57,6 +57,9 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "most customers", "most buyers", "fewest customers", "至少下过一单", "下过单的客户", "有过购买的客户",
         "购买客户", "购买的客户", "买过的客户", "下单客户", "付费客户", "付费用户", "buying customers",
         "customers who bought", "customers bought", "customers have bought", "customers purchased",
+        # counted once each: "how many distinct customers paid", "不同的客户有多少"
+        "distinct customers", "unique customers", "different customers", "distinct buyers", "unique buyers",
+        "不同的客户", "不同客户", "去重客户", "去重买家", "不同的买家", "不同的付款顾客", "不同的顾客",
     ],
     "aov": [
         "客单价", "客单", "平均客单价", "平均订单金额", "平均订单价值", "笔单价", "平均每单", "单均价",
