@@ -207,3 +207,11 @@ def test_a_bound_on_a_count_is_no_ranking_and_distinct_people_are_buyers() -> No
     assert tool == "metric_query" and "order" not in args
     assert calls("上个月有多少不同的客户下单")[0][1]["metric"] == "buyers"
     assert calls("which category sold the least last month")[0][1]["order"] == "asc"
+
+
+def test_an_ask_with_too_leans_on_the_one_before_and_none_is_lost() -> None:
+    got = calls("上一场直播数据怎么样？转化漏斗也顺便瞧瞧")
+    assert got[-1] == ("funnel", {"session": "latest"})
+    # a later part that only narrows is applied, and not named as an ask of its own
+    routed = route("本月订单数多少？只看直播")
+    assert routed.args["filters"] == {"source": "live"} and not routed.dropped

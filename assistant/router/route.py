@@ -515,7 +515,10 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     whole = _route_one(question, vocabulary)  # an ask we cannot place alone may qualify another: read as one
     if whole is not None:
         # ...but one that asks a question of its own ("其中整单退的有几笔？") and is not placed is named, never lost
-        whole.dropped += [Dropped("ask", ask) for ask, r in zip(asks, routes) if r is None and asks_something(ask)]
+        # (so is one placed for another tool that the whole reading does not call)
+        whole.dropped += [Dropped("ask", ask) for i, (ask, r) in enumerate(zip(asks, routes))
+                          if (r is None and asks_something(ask))
+                          or (i and r is not None and r.tool != whole.tool and not only_qualifies(ask))]
     return whole
 
 
@@ -534,7 +537,7 @@ def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVo
     leaning = resolve_followup(ask, before, vocabulary)
     if leaning is None and (alone is None or alone.tool == before.tool) and restates(ask, before, vocabulary):
         return before  # already answered by the earlier call: the same call, said once
-    if leaning is None and elliptical(ask):
+    if leaning is None and (elliptical(ask) or _TOO.search(ask)):  # "漏斗也顺便看下": the same one, too
         leaning = _elided(ask, before, alone)
     if leaning is None or (leaning.tool == before.tool and leaning.args == before.args):
         return None
