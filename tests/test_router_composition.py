@@ -207,6 +207,9 @@ def test_a_bound_on_a_count_is_no_ranking_and_distinct_people_are_buyers() -> No
     assert tool == "metric_query" and "order" not in args
     assert calls("上个月有多少不同的客户下单")[0][1]["metric"] == "buyers"
     assert calls("which category sold the least last month")[0][1]["order"] == "asc"
+    # a group's share of revenue is the segmentation's table; a rate's own 比例 is the rate
+    assert calls("沉睡客户贡献的销售额占比多少")[0][0] == "rfm_segments"
+    assert calls("首购之后45天内复购的比例")[0][0] == "cohort_retention"
 
 
 def test_an_ask_with_too_leans_on_the_one_before_and_none_is_lost() -> None:

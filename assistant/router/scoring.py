@@ -147,7 +147,10 @@ def score(f: Features) -> Scores:
     segment_is_metric = f.segment is not None and f.metric is not None and (
         f.segment.start < f.metric.end and f.metric.start < f.segment.end)
     # "…的回购率有多少": how many asks the measure's value, not the segment's size
-    count_of_metric = f.count is not None and f.metric is not None and 0 <= f.count.start - f.metric.end <= 2
+    # (a share after it, "收入占比", is the segment's share of the whole: the segmentation's table)
+    count_of_metric = f.count is not None and f.metric is not None and 0 <= f.count.start - f.metric.end <= 2 \
+        and not (f.count.phrase in ("占比", "比例", "share", "proportion", "percentage")
+                 and f.metric.value in ("gmv", "net_sales", "orders"))
     if f.count and len(stages) >= 2:
         scores.add("lifecycle_stages", 7, f"rule: {f.count.phrase} + stages {'/'.join(sorted(stages))}")
         if not _PREDICTED.search(f.text):  # "新客、活跃、快流失、已经流失的各有多少人": 流失 names stages, no forecast
