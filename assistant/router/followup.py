@@ -281,7 +281,7 @@ def _dimension_label(dimension: str, language: str) -> str:
 _VALUE_LABELS = {"female": ("女性", "women"), "male": ("男性", "men")}
 
 
-def _value_label(value: Any, zh: bool) -> str:
+def value_label(value: Any, zh: bool) -> str:
     """女性 / women, 冠军客户 / Champions, else the value as given (provinces are already names)."""
     if str(value) in _VALUE_LABELS:
         return _VALUE_LABELS[str(value)][0 if zh else 1]
@@ -331,7 +331,7 @@ def _describe_arg(name: str, value: Any, f: Features, zh: bool) -> str:
         label = _dimension_label(str(value), language)
         return f"按{label}拆分" if zh else f"broken down by {label}"
     if name == "filters":
-        shown = "、".join(_value_label(v, zh) for values in value.values()
+        shown = "、".join(value_label(v, zh) for values in value.values()
                          for v in (values if isinstance(values, list) else [values]))
         return f"只看{shown}" if zh else f"only {shown}"
     if name == "metric":
@@ -340,7 +340,7 @@ def _describe_arg(name: str, value: Any, f: Features, zh: bool) -> str:
     if name == "limit":
         return f"取前{value}" if zh else f"top {value}"
     if name == "segment":
-        return f"分群改为{_value_label(value, zh)}" if zh else f"segment changed to {_value_label(value, zh)}"
+        return f"分群改为{value_label(value, zh)}" if zh else f"segment changed to {value_label(value, zh)}"
     return f"{name}改为{value}" if zh else f"{name} changed to {value}"
 
 

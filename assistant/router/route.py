@@ -557,17 +557,6 @@ def _takes(tool: str, args: dict[str, Any]) -> bool:
     return True
 
 
-def _spoken(name: str, value: Any, language: str) -> str:
-    """How a question would name an argument's value: a segment by its display name, others as they are."""
-    if name == "segment":
-        from assistant.router.segments import load_segments
-
-        for entries in load_segments().values():
-            if str(value) in entries:
-                return str(entries[str(value)].get("zh" if language == "zh" else "en") or value)
-    return str(value)
-
-
 def _elided(ask: str, before: Route, alone: Route | None) -> Route | None:
     """An elliptical ask ("funnel呢？", "what about revenue per customer?") keeps what the earlier ask named and
     it leaves unsaid: the A/B test's other measure; another tool's call about the same session, host, group or
@@ -613,8 +602,10 @@ def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
     if joined is None or (joined.tool == before.tool and joined.args == before.args):
         # "export the champions list, and tell me how we should look after them": the earlier ask's own words
         # pull the reading back to its own tool; the ask with whom it names put in place of the pronoun is not
-        named = [_spoken(k, before.args[k], before.language) for k in ("segment", "customer_id", "host", "product")
-                 if before.args.get(k)]
+        from assistant.router.followup import value_label  # it routes with this module
+
+        named = [value_label(before.args[k], before.language == "zh") for k in ("segment", "customer_id", "host",
+                                                                                   "product") if before.args.get(k)]
         if named and (mine := _route_one(f"{ask.rstrip('？?。. ')} ({named[0]})", vocabulary)) is not None \
                 and mine.tool != before.tool:
             mine.question = ask
