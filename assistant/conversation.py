@@ -79,7 +79,9 @@ class OfflineStrategy:
             answer = engine.answer_route(followed, language, steps)
             answer.answer = reused_prefix(previous, followed, question, language) + answer.answer
         else:
-            if find_limit(question) is not None:  # declined or not in the data: no tool, no clarification
+            vocabulary = _vocabulary(engine)
+            figures = vocabulary.figures if vocabulary is not None else frozenset()
+            if find_limit(question, figures) is not None:  # declined or not in the data: no tool, no clarification
                 yield Final(engine.ask(question, language))
                 return
             routed = _route(question, engine)

@@ -86,7 +86,7 @@ class Engine:
             )
         if not question.strip():
             return Answer(examples_reply(language, empty=True), language)
-        if (limit := find_limit(question)) is not None:
+        if (limit := find_limit(question, self.vocabulary.figures)) is not None:
             return limit_answer(limit, language)
         routed = route(question, self.vocabulary)
         if routed is None:

@@ -31,7 +31,7 @@ def _numbers(answer: Any) -> list[float]:
         for value in table.df.select_dtypes("number").to_numpy().ravel().tolist():
             found.append(float(value))
         for value in table.df.select_dtypes(exclude="number").astype(str).to_numpy().ravel().tolist():
-            if re.fullmatch(r"-?\d+(?:\.\d+)?", value):  # ids shown as text ("19339") are read as they are seen
+            if re.fullmatch(r"-?\d+(?:\.\d+)?", str(value)):  # ids shown as text ("19339") are read as they are seen
                 found.append(float(value))
     return found
 

@@ -13,9 +13,9 @@ import pandas as pd
 
 from tools import definitions, fmt
 from tools.context import Context
-from tools.live import name_one_session, resolve_session, session_filter, window_params
+from tools.live import name_one_host, name_one_session, resolve_hosts, resolve_session, session_filter, window_params
 from tools.registry import tool
-from tools.result import ChartSpec, Table, ToolResult
+from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window
 
 STEPS: list[tuple[str, str, str, str]] = [
@@ -42,8 +42,17 @@ GROUPS: dict[str, tuple[str, bool, str, str, bool]] = {
 FunnelDimension = Literal["host", "session", "day", "week", "month", "region", "gender", "age_band", "channel"]
 
 
-def build_funnel_sql(dimension: str | None, window: Window, session_id: int | None = None) -> tuple[str, list[Any]]:
-    where, params = session_filter(window, session_id)
+def _host_condition(where: str, params: list[Any], host: str | list[str] | None) -> tuple[str, list[Any]]:
+    """These hosts' broadcasts only (names as resolve_hosts found them)."""
+    if host is None:
+        return where, params
+    hosts = [host] if isinstance(host, str) else list(host)
+    return f"{where} AND h.host_name IN ({', '.join('?' * len(hosts))})", [*params, *hosts]
+
+
+def build_funnel_sql(dimension: str | None, window: Window, session_id: int | None = None,
+                     host: str | list[str] | None = None) -> tuple[str, list[Any]]:
+    where, params = _host_condition(*session_filter(window, session_id), host)
     expr, needs_customers = (GROUPS[dimension][0], GROUPS[dimension][1]) if dimension else ("'all'", False)
     customers = "LEFT JOIN customers c ON c.customer_id = p.customer_id" if needs_customers else ""
     flags = ",\n    ".join(f"bool_or(e.event_type = '{event}') AS {key}" for key, event, _, _ in STEPS)
@@ -82,28 +91,34 @@ def funnel(
     period: str | None = None,
     limit: int | None = None,
     session: str | None = None,
+    host: str | list[str] | None = None,
 ) -> ToolResult:
     """Where do live-room viewers drop off? Entered -> clicked -> carted -> paid, step conversion, biggest drop.
 
-    Also carted but unpaid. Counts (customer, session) pairs. Host/session rankings are live_performance.
+    Also carted but unpaid. Host/session rankings are live_performance.
     Args:
         dimension: host | session | day | week | month | region | gender | age_band | channel; default overall.
         period: period token by session start (e.g. "last_30_days", "last_month", "double11"); default all.
         limit: groups shown (default all; 20 sessions; latest periods).
         session: one broadcast: "latest", id or title.
+        host: a host's sessions.
     Example: "上个月各主播的转化漏斗" -> {"dimension": "host", "period": "last_month"};
         "How many added to cart but didn't pay?" -> {}
     """
     wh = ctx.warehouse
+    host = resolve_hosts(ctx, host)
+    if not wh.has_table("events") and wh.has_table("session_stats"):
+        # an imported session report: its people counts per broadcast are the funnel (罗盘's 五维四率)
+        return name_one_host(ctx, report_funnel(ctx, dimension, period, limit, session, host), host)
     wh.require_tables("live_sessions", "events")
     wh.require_column("events", "event_type")
     if dimension and GROUPS[dimension][1]:
         wh.require_tables("customers")
     window = ctx.window(period)
     one = resolve_session(ctx, session)
-    sql, params = build_funnel_sql(dimension, window, one[0] if one else None)
+    sql, params = build_funnel_sql(dimension, window, one[0] if one else None, host)
     frame = wh.df(sql, params)
-    return name_one_session(ctx, _present(ctx, dimension, window, frame, sql, limit), one)
+    return name_one_host(ctx, name_one_session(ctx, _present(ctx, dimension, window, frame, sql, limit), one), host)
 
 
 def _steps_table(ctx: Context, row: pd.Series) -> pd.DataFrame:
@@ -220,3 +235,122 @@ def _breakdown_summary(ctx: Context, dimension: str, table: pd.DataFrame) -> str
         f"{fmt.number(best['entered'], lang)} pairs) and the worst is {worst[dimension]} "
         f"({fmt.percent(worst['conversion'])} of {fmt.number(worst['entered'], lang)} pairs).",
     )
+
+
+# A session report's funnel: the people counts the platform gives per broadcast, in funnel order. A step
+# the report lacks is left out; viewers and buyers are the ones every report has.
+REPORT_STEPS: list[tuple[str, str, str]] = [
+    # session_stats column, zh, en
+    ("impressions", "直播间曝光", "shown the room"),
+    ("viewers", "进入直播间", "entered the room"),
+    ("product_impressions", "商品曝光", "shown a product"),
+    ("product_clickers", "商品点击", "clicked a product"),
+    ("buyers", "成交", "bought"),
+]
+_REPORT_GROUPS = ("host", "session", "day", "week", "month")
+
+
+def build_report_funnel_sql(dimension: str | None, window: Window, session_id: int | None,
+                            columns: list[str], host: str | list[str] | None = None) -> tuple[str, list[Any]]:
+    where, params = _host_condition(*session_filter(window, session_id), host)
+    expr = GROUPS[dimension][0] if dimension else "'all'"
+    sums = ", ".join(f"sum(t.{c}) AS {c}" for c in columns)
+    sql = f"""WITH sess AS (
+  SELECT s.session_id, s.host_id, s.title, s.start_time, h.host_name
+  FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id
+  WHERE {where}
+)
+SELECT CAST({expr} AS VARCHAR) AS grp, grouping({expr}) AS is_total, {sums}
+FROM session_stats t JOIN sess x ON x.session_id = t.session_id
+GROUP BY GROUPING SETS (({expr}), ())"""
+    return sql, params
+
+
+def report_funnel(ctx: Context, dimension: str | None, period: str | None, limit: int | None,
+                  session: str | None, host: str | list[str] | None = None) -> ToolResult:
+    """The funnel of a live-session report: people shown the room -> entering -> shown a product -> clicking
+    -> buying, summed over the broadcasts in the window; each step rate is a ratio of sums (weighted by the
+    sessions' sizes), never an average of the sessions' own rates."""
+    wh = ctx.warehouse
+    wh.require_tables("live_sessions", "session_stats")
+    lang = ctx.language
+    if dimension and dimension not in _REPORT_GROUPS:
+        raise ToolError("needs_events",
+                        f"A live-session report counts people per broadcast, not per {dimension}: its funnel can "
+                        "be broken down by host, session, day, week or month.",
+                        f"直播场次报表只按场次统计人数，不能按{GROUPS[dimension][2]}拆分漏斗；可以按主播、场次、日、周或月看。")
+    present = wh.columns("session_stats")
+    have = [c for c, _, _ in REPORT_STEPS
+            if c in present and wh.scalar(f"SELECT count({c}) FROM session_stats")]
+    window = ctx.window(period)
+    one = resolve_session(ctx, session)
+    sql, params = build_report_funnel_sql(dimension, window, one[0] if one else None, have, host)
+    frame = wh.df(sql, params)
+    labels = {c: ctx.t(zh, en) for c, zh, en in REPORT_STEPS}
+    definition = ctx.t(
+        "口径：来自直播场次报表，各步人数为所选场次的报表人数之和（同一人看了几场就计几次）；"
+        "各步转化 = 下一步人数之和 ÷ "
+        "上一步人数之和（按场次规模加权，不是各场比率的平均）；按开播日期筛选场次。",
+        "Definition: from the live-session report; each step is the sum of the report's people counts over the "
+        "sessions (a person watching several sessions counts in each); a step rate is the next step's sum / this "
+        "step's sum (weighted by the sessions' sizes, not an average of their rates); sessions by start date.")
+    window_label = window.label_zh if lang == "zh" else window.label_en
+    params_out = {**window_params(window), "dimension": dimension, "source": "session_report",
+                  "steps": have}
+    total = frame[frame["is_total"] == 1]
+    if total.empty or len(have) < 2 or not float(total[have[0]].fillna(0).iat[0]):
+        answer = ctx.t(f"{window_label}没有可用的直播场次报表人数，无法计算漏斗。可以换一个时间范围。",
+                       f"There are no session-report counts in {window_label} to build a funnel from. "
+                       "Try a wider window.")
+        return ToolResult(f"{answer}\n{definition}", [], [], [sql], params_out)
+    row = total.iloc[0]
+    records, first, previous = [], None, None
+    for column in have:
+        count = float(row[column]) if pd.notna(row[column]) else 0.0
+        first = count if first is None else first
+        records.append({"step": labels[column], "figure": column, "people": int(round(count)),
+                        "step_conversion": 1.0 if previous is None else (count / previous if previous else None),
+                        "overall_conversion": count / first if first else None,
+                        "drop_off": int(round(previous - count)) if previous is not None else 0})
+        previous = count
+    steps = pd.DataFrame(records).astype({"step_conversion": float, "overall_conversion": float})
+    n = lambda v: fmt.number(v, lang)  # noqa: E731
+    path = " → ".join(f"{r.step} {n(r.people)}" for r in steps.itertuples())
+    sep, arrow = ctx.t("；", "; "), ctx.t("→", " → ")
+    names, conv = steps["step"].tolist(), steps["step_conversion"].tolist()
+    rates = sep.join(f"{names[i - 1]}{arrow}{names[i]} {fmt.percent(conv[i])}" for i in range(1, len(steps)))
+    transitions = steps.iloc[1:]
+    worst = transitions.loc[transitions["step_conversion"].astype(float).idxmin()]
+    prev_step = steps.iloc[int(worst.name) - 1]["step"]
+    viewers = float(row["viewers"]) if "viewers" in have else None
+    watch_to_buy = float(row["buyers"]) / viewers if viewers and "buyers" in have else None
+    params_out["watch_to_buy"] = round(watch_to_buy, 4) if watch_to_buy is not None else None
+    answer = ctx.t(
+        f"{window_label}直播间漏斗（直播场次报表人数之和）：{path}。各步转化：{rates}"
+        + (f"；观看-成交率 {fmt.percent(watch_to_buy)}" if watch_to_buy is not None else "") + "。"
+        f"流失最大的一步是 {prev_step}→{worst['step']}（只有 {fmt.percent(worst['step_conversion'])} 继续）。",
+        f"Live-room funnel for {window_label} (people counts summed from the session report): {path}. "
+        f"Step conversion: {rates}"
+        + (f"; watch-to-buy {fmt.percent(watch_to_buy)}" if watch_to_buy is not None else "") + ". "
+        f"The biggest drop-off is {prev_step} → {worst['step']} (only {fmt.percent(worst['step_conversion'])} "
+        "continue).")
+    tables = [Table("funnel", steps)]
+    if dimension:
+        table = frame[frame["is_total"] == 0].drop(columns=["is_total"]).rename(columns={"grp": dimension})
+        for a, b in zip(have, have[1:]):
+            table[f"{a}_to_{b}"] = table[b] / table[a].where(table[a] > 0)
+        if "viewers" in have and "buyers" in have:
+            table["conversion"] = table["buyers"] / table["viewers"].where(table["viewers"] > 0)
+        if GROUPS[dimension][4]:
+            table = table.sort_values(dimension)
+            shown = table.tail(limit) if limit else table
+        else:
+            table = table.sort_values(have[0], ascending=False, kind="stable")
+            shown = table.head(limit if limit else (20 if dimension == "session" else len(table)))
+        tables.append(Table("funnel_breakdown", shown.reset_index(drop=True), truncated=len(shown) < len(table)))
+    chart = ChartSpec("bar", ctx.t("直播间转化漏斗", "Live-room funnel"), "funnel", "step", "people")
+    result = ToolResult(f"{answer}\n{definition}", tables, [chart], [sql], params_out)
+    result.definitions = [definitions.custom("live_funnel_report", "直播间漏斗（场次报表）",
+                                             "Live-room funnel (report)",
+                                             definition.split("：", 1)[-1].split(": ", 1)[-1])]
+    return name_one_session(ctx, result, one)

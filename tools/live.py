@@ -13,6 +13,10 @@ Figures (orders are the session's orders, `orders.session_id`; events are `event
                           distinct (customer, session) pairs with an enter_live event
   gpm                     GMV per thousand views = GMV / enter_live events * 1000
   new_followers           follow events
+From a platform's session report (session_stats) the figures are the report's own, and where it has them:
+  refund_rate             refunded orders / orders (the report's 退款订单数 / 成交订单数)
+  ad_spend                the report's ad spend (投放消耗)
+  roi                     what users paid (用户支付金额; GMV where the report lacks it) / ad spend
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window
 
-LiveMetric = Literal["conversion_rate", "gpm", "viewers", "watch_time", "gmv", "orders", "refund_rate"]
+LiveMetric = Literal["conversion_rate", "gpm", "viewers", "watch_time", "gmv", "orders", "refund_rate", "ad_spend",
+                     "roi"]
 
 # metric -> (zh, en, unit for fmt.by_unit or 'minutes')
 METRIC_LABELS: dict[str, tuple[str, str, str]] = {
@@ -41,7 +46,11 @@ METRIC_LABELS: dict[str, tuple[str, str, str]] = {
     "gpm": ("GPM（千次观看成交额）", "GPM (GMV per 1,000 views)", "currency"),
     "new_followers": ("新增关注", "new followers", "count"),
     "refund_rate": ("退款率", "refund rate", "rate"),
+    "ad_spend": ("投放消耗", "ad spend", "currency"),
+    "roi": ("投产比（ROI）", "ROI", "ratio"),
 }
+# figures only a session report can have (the events hold no refunds of their own, no spend)
+REPORT_ONLY = ("ad_spend", "roi")
 
 DEFINITION = {
     "zh": "口径：按开播日期筛选场次；GMV/订单/买家只计已支付与已退款订单；观看人数 = 有进入直播间事件的去重客户数；"
@@ -118,15 +127,16 @@ def _grouping(dimension: str) -> tuple[str, str, str, str]:
 
 
 def _session_groups(dimension: str, window: Window, session_id: int | None,
-                    host: str | None = None) -> tuple[str, str, str, list[Any]]:
+                    host: str | list[str] | None = None) -> tuple[str, str, str, list[Any]]:
     """What both live builders share: the sessions in scope keyed by host or session (`sess`), one row per group
     (`groups`), the columns a session row carries into the SELECT, and the parameters."""
     where, params = session_filter(window, session_id)
-    if host is not None:  # one host's broadcasts (the name as resolve_host found it in the data)
-        where, params = f"{where} AND h.host_name = ?", [*params, host]
+    if host is not None:  # these hosts' broadcasts (the names as resolve_host found them in the data)
+        hosts = [host] if isinstance(host, str) else list(host)
+        where, params = f"{where} AND h.host_name IN ({', '.join('?' * len(hosts))})", [*params, *hosts]
     key, label, extra, keep = _grouping(dimension)
     sess = f"""sess AS (
-  SELECT s.session_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one,
+  SELECT s.session_id, s.host_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one,
     date_diff('second', s.start_time, s.end_time) AS live_seconds
   FROM live_sessions s LEFT JOIN hosts h ON h.host_id = s.host_id
   WHERE {where}
@@ -140,7 +150,7 @@ def _session_groups(dimension: str, window: Window, session_id: int | None,
 
 
 def build_live_sql(dimension: str, window: Window, session_id: int | None = None,
-                   host: str | None = None) -> tuple[str, list[Any]]:
+                   host: str | list[str] | None = None) -> tuple[str, list[Any]]:
     sess, groups, carried, params = _session_groups(dimension, window, session_id, host)
     paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
     refunded = catalog.load("metrics")["refunded_status"]
@@ -191,22 +201,39 @@ ORDER BY g.grp_key"""
 
 
 def build_report_sql(dimension: str, window: Window, session_id: int | None = None,
-                   host: str | None = None) -> tuple[str, list[Any]]:
+                     host: str | list[str] | None = None, columns: set[str] | None = None) -> tuple[str, list[Any]]:
     """The same columns from a platform's session report (session_stats) when there are no viewer events:
-    viewers, views, watch time, GMV, orders and buyers as the platform counted them per broadcast."""
+    viewers, views, watch time, GMV, orders and buyers as the platform counted them per broadcast, and its
+    refunds and ad spend. `columns`: session_stats' columns (a dataset imported before a figure was read
+    lacks it, and the figure is NULL)."""
     sess, groups, carried, params = _session_groups(dimension, window, session_id, host)
+    t = {c: (f"t.{c}" if columns is None or c in columns else "CAST(NULL AS DOUBLE)")
+         for c in ("refund_orders", "refund_amount", "ad_spend", "user_paid", "live_minutes")}
     sql = f"""WITH {sess},
+spenders AS (
+  SELECT x.host_id FROM session_stats t JOIN sess x ON x.session_id = t.session_id
+  GROUP BY x.host_id HAVING sum({t['ad_spend']}) > 0
+),
 reported AS (
   SELECT x.grp_key, sum(t.gmv) AS gmv, sum(t.orders) AS orders, sum(t.buyers) AS buyers,
     sum(t.viewers) AS viewers, sum(t.views) AS views,
     sum(t.avg_watch_minutes * t.viewers) / nullif(sum(t.viewers) FILTER (WHERE t.avg_watch_minutes IS NOT NULL), 0)
       AS watch_time,
-    sum(t.new_followers) AS new_followers
+    sum(t.new_followers) AS new_followers,
+    sum({t['live_minutes']}) / 60.0 AS reported_hours, sum({t['refund_orders']}) AS refund_orders,
+    sum({t['refund_amount']}) AS refund_amount,
+    sum({t['ad_spend']}) AS ad_spend,
+    -- ROI is on what users paid (千川's 支付ROI; a report without that figure has only its GMV), of the
+    -- accounts that spent in the window: a host who never bought traffic brings no return on it
+    sum(coalesce({t['user_paid']}, t.gmv)) FILTER (WHERE x.host_id IN (SELECT host_id FROM spenders))
+      AS paid_for_roi
   FROM session_stats t JOIN sess x ON x.session_id = t.session_id
   GROUP BY x.grp_key
 ),
 {groups}
-SELECT g.grp_key, g.grp, {carried} g.sessions, g.hours,
+SELECT g.grp_key, g.grp, {carried} g.sessions,
+  -- the platform's own time on air where the report gives it, else each session's end minus start
+  coalesce(r.reported_hours, g.hours) AS hours,
   coalesce(r.gmv, 0) AS gmv, coalesce(r.orders, 0) AS orders, coalesce(r.buyers, 0) AS buyers,
   coalesce(r.viewers, 0) AS viewers, coalesce(r.views, 0) AS views, r.watch_time,
   coalesce(r.viewers, 0) AS viewer_pairs, coalesce(r.buyers, 0) AS payer_pairs,
@@ -214,7 +241,9 @@ SELECT g.grp_key, g.grp, {carried} g.sessions, g.hours,
   -- a report without views (快手's 累计观看人数 only): GMV per thousand viewers, said in the answer
   coalesce(r.gmv, 0) / nullif(coalesce(nullif(r.views, 0), r.viewers), 0) * 1000 AS gpm,
   coalesce(r.new_followers, 0) AS new_followers,
-  CAST(NULL AS DOUBLE) AS refund_rate
+  r.refund_orders, r.refund_amount,
+  r.refund_orders / nullif(r.orders, 0) AS refund_rate,
+  r.ad_spend, r.paid_for_roi, r.paid_for_roi / nullif(r.ad_spend, 0) AS roi
 FROM groups g
 LEFT JOIN reported r ON r.grp_key = g.grp_key
 ORDER BY g.grp_key"""
@@ -233,6 +262,8 @@ REPORT_DEFINITION = {
 
 def _show(value: Any, metric: str, lang: str) -> str:
     unit = METRIC_LABELS[metric][2]
+    if unit == "ratio":
+        return "—" if pd.isna(value) else f"{float(value):.2f}"
     if unit == "minutes":
         return "—" if pd.isna(value) else (f"{float(value):.1f} 分钟" if lang == "zh" else f"{float(value):.1f} min")
     return fmt.by_unit(value, unit, lang)
@@ -251,18 +282,19 @@ def live_performance(
     period: str | None = None,
     limit: int | None = None,
     session: str | None = None,
-    host: str | None = None,
+    host: str | list[str] | None = None,
 ) -> ToolResult:
-    """How do hosts (主播) or live sessions (场次) perform? GMV, viewers, watch time, conversion, GPM, refunds, ranked.
+    """How do hosts (主播) or live sessions (场次) perform? GMV, viewers, watch time, conversion, GPM, ROI, ranked.
 
-    Other metrics by host or trends: metric_query dimension=host; step drop-off: funnel.
+    Other metrics by host or trends: metric_query; step drop-off: funnel.
     Args:
         dimension: host (default) | session.
-        metric: ranking: gmv (default) | orders | viewers | watch_time | conversion_rate | gpm | refund_rate.
+        metric: ranking: gmv (default) | orders | viewers | watch_time | conversion_rate | gpm | refund_rate |
+            ad_spend | roi (投产比).
         period: by session start (e.g. "last_30_days", "618"); default all.
         limit: rows (default all hosts / top 20 sessions).
         session: one broadcast: "latest", id or title.
-        host: one host's sessions (name).
+        host: name or list.
     Example: "上个月哪个主播转化率最高？" -> {"metric": "conversion_rate", "period": "last_month"};
         "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
@@ -271,15 +303,26 @@ def live_performance(
     session_id = one[0] if one else None
     if one:
         dimension = "session"  # the one broadcast's own row
-    host = resolve_host(ctx, host)
+    host = resolve_hosts(ctx, host)
     if not wh.has_table("events") and wh.has_table("session_stats"):
         # an imported session report: the platform's per-broadcast figures stand in for viewer events
         wh.require_tables("live_sessions", "session_stats")
         window = ctx.window(period)
-        sql, params = build_report_sql(dimension, window, session_id, host)
-        result = _present(ctx, dimension, metric, window, wh.df(sql, params), sql, limit)
-        result.answer = result.answer.replace(DEFINITION[ctx.language], REPORT_DEFINITION[ctx.language])
+        sql, params = build_report_sql(dimension, window, session_id, host, wh.columns("session_stats"))
+        frame = wh.df(sql, params)
+        _require_reported(ctx, metric, frame)
+        result = _present(ctx, dimension, metric, window, frame, sql, limit)
+        definition = _report_definition(ctx, frame)
+        result.answer = result.answer.replace(DEFINITION[ctx.language], definition)
         return name_one_host(ctx, name_one_session(ctx, result, one), host)
+    if metric in REPORT_ONLY:
+        raise ToolError("needs_column",
+                        f"{_name(metric, 'en')} needs ad spend, which only a live-session report with a spend column "
+                        "(投放消耗/千川消耗) has; this dataset has none. GMV, conversion and GPM by host are "
+                        "available.",
+                        f"{_name(metric, 'zh')}需要投放消耗，只有带投放消耗（千川/投流）列的直播场次报表才有；"
+                        "当前数据没有。"
+                        "可以看各主播的成交额、转化率和GPM。")
     if not wh.has_table("live_sessions") and wh.has_table("hosts") and metric in _FROM_ORDERS and dimension == "host":
         # an order export with a host column but no sessions or viewers: the hosts' sales from their orders
         from tools.metrics import metric_query
@@ -302,6 +345,45 @@ def live_performance(
 _FROM_ORDERS = ("gmv", "orders", "refund_rate")
 
 
+def resolve_hosts(ctx: Context, host: str | list[str] | None) -> str | list[str] | None:
+    """resolve_host for one name or each of a list (the list stays a list, in its order, without repeats)."""
+    if isinstance(host, (list, tuple)):
+        names = list(dict.fromkeys(n for n in (resolve_host(ctx, h) for h in host) if n is not None))
+        return None if not names else names[0] if len(names) == 1 else names
+    return resolve_host(ctx, host)
+
+
+def _require_reported(ctx: Context, metric: str, frame: pd.DataFrame) -> None:
+    """A figure the report does not carry (no spend column, no refund column) is said, not shown as blanks."""
+    needs = {"ad_spend": "ad_spend", "roi": "ad_spend", "refund_rate": "refund_orders"}.get(metric)
+    if needs is None or (needs in frame and frame[needs].notna().any()):
+        return
+    what_en, what_zh = (("ad spend (投放消耗)", "投放消耗") if needs == "ad_spend" else ("refunds", "退款订单数"))
+    raise ToolError("needs_column",
+                    f"The live-session report has no {what_en} column, so {_name(metric, 'en')} cannot be computed. "
+                    "GMV, viewers, conversion and GPM by host or session are available.",
+                    f"直播场次报表里没有{what_zh}，无法计算{_name(metric, 'zh')}。"
+                    "可以看各主播或场次的成交额、观看、转化率和GPM。")
+
+
+def _report_definition(ctx: Context, frame: pd.DataFrame) -> str:
+    """The session report's definition, with its refund and spend figures where the report has them."""
+    terms = []
+    if "reported_hours" in frame and frame["reported_hours"].notna().any():
+        terms.append(ctx.t("直播时长取报表的直播时长", "hours on air are the report's durations"))
+    if "refund_orders" in frame and frame["refund_orders"].notna().any():
+        terms.append(ctx.t("退款率 = 退款订单数 ÷ 成交订单数（按金额：退款金额 ÷ 成交额）",
+                           "refund rate = refunded orders / orders (by amount: refunded / GMV)"))
+    if "ad_spend" in frame and frame["ad_spend"].notna().any():
+        terms.append(ctx.t("投产比 = 有投放的账号的用户支付金额（报表没有时用成交额）÷ 投放消耗",
+                           "ROI = what users paid (the GMV where the report lacks it) in the accounts that spent / "
+                           "ad spend"))
+    base = REPORT_DEFINITION[ctx.language]
+    if not terms:
+        return base
+    return base[:-1] + ctx.t("；" + "；".join(terms) + "。", "; " + "; ".join(terms) + ".")
+
+
 def resolve_host(ctx: Context, host: str | None) -> str | None:
     """The host a question names, as the data spells it (exact, else the one name containing it); a host the
     data does not have is "not found" with the nearest names, never another host's figures."""
@@ -320,10 +402,11 @@ def resolve_host(ctx: Context, host: str | None) -> str | None:
     return str(found.iloc[0]["host_name"])
 
 
-def name_one_host(ctx: Context, result: ToolResult, host: str | None) -> ToolResult:
-    """Name the host a one-host answer is about, first."""
+def name_one_host(ctx: Context, result: ToolResult, host: str | list[str] | None) -> ToolResult:
+    """Name the host (or hosts) an answer is limited to, first."""
     if host is not None:
-        result.answer = ctx.t(f"主播：{host}。", f"Host: {host}.") + "\n" + result.answer
+        names = [host] if isinstance(host, str) else host
+        result.answer = ctx.t(f"主播：{'、'.join(names)}。", f"Host: {', '.join(names)}.") + "\n" + result.answer
         result.params["host"] = host
     return result
 
@@ -388,6 +471,7 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
                          "conversion_rate": round(float(overall_conv), 4) if overall_conv is not None else None,
                          "gpm": round(float(overall_gpm), 2) if overall_gpm is not None else None,
                          "gpm_per_views": 1000}
+    reported_zh, reported_en = _reported_overall(ctx, table, params["overall"])
     sessions = fmt.number(n_sessions, lang)
     on_air_zh = f"，累计直播 {hours:,.2f} 小时" if hours is not None else ""
     on_air_en = f", {hours:,.2f} hours on air" if hours is not None else ""
@@ -402,13 +486,13 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
         f"GMV {fmt.exact(total_gmv, 'currency', lang)}，成交 {fmt.exact(n_orders, 'count', lang, False)} 单，"
         f"观看 {fmt.exact(n_viewers, 'count', lang, False)} 人"
         + (f"（{fmt.exact(views, 'count', lang, False)} 次）" if views else "") + f"{watch_zh}，"
-        f"整体转化率 {fmt.percent(overall_conv)}，GPM {fmt.money(overall_gpm, lang)}"
-        + ("（报表没有观看次数，GPM 按每千名观看人数计）" if per_viewer else "") + "。",
+        f"整体转化率 {fmt.percent(overall_conv)}，GPM {fmt.exact(overall_gpm, 'currency', lang, False)}"
+        + ("（报表没有观看次数，GPM 按每千名观看人数计）" if per_viewer else "") + reported_zh + "。",
         f"{window_label}: {scope_en}, GMV "
         f"{fmt.money(total_gmv, lang)}, {fmt.number(n_orders, lang)} orders, {fmt.number(n_viewers, lang)} viewers"
         + (f" ({fmt.number(views, lang)} views)" if views else "") + f"{watch_en}, overall conversion "
-        f"{fmt.percent(overall_conv)}, GPM {fmt.money(overall_gpm, lang)}"
-        + (" (the report has no view counts: GPM is per thousand viewers)" if per_viewer else "") + ".",
+        f"{fmt.percent(overall_conv)}, GPM {fmt.exact(overall_gpm, 'currency', lang, False)}"
+        + (" (the report has no view counts: GPM is per thousand viewers)" if per_viewer else "") + reported_en + ".",
     )
     if valid.empty:
         ranking = ctx.t(f"没有可用于比较{name}的数据。", f"No {dim_label} has data for {name}.")
@@ -438,6 +522,38 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
                                              DEFINITION[lang].split("：", 1)[-1].split(": ", 1)[-1]),
                           definitions.metric("gmv", lang)]
     return result
+
+
+def _reported_overall(ctx: Context, table: pd.DataFrame, overall: dict[str, Any]) -> tuple[str, str]:
+    """The session report's refunds and ad spend over every row, as clauses of the overall sentence (zh, en);
+    the figures go into `overall` so each one the answer says is traceable. Empty where the report lacks them."""
+    lang, zh, en = ctx.language, "", ""
+    if "refund_orders" in table and table["refund_orders"].notna().any():
+        refunds = int(table["refund_orders"].sum())
+        amount = float(table["refund_amount"].sum()) if table["refund_amount"].notna().any() else None
+        orders = int(table["orders"].sum())
+        rate = refunds / orders if orders else None
+        gmv = float(table["gmv"].sum())
+        by_amount = amount / gmv if amount is not None and gmv else None  # reports state either rate
+        overall.update(refund_orders=refunds, refund_amount=round(amount, 2) if amount is not None else None,
+                       refund_rate=round(rate, 4) if rate is not None else None,
+                       refund_amount_rate=round(by_amount, 4) if by_amount is not None else None)
+        money = fmt.exact(amount, "currency", lang, False) if amount is not None else None
+        zh += f"，退款 {fmt.number(refunds, lang)} 单" + (f"（{money}）" if money else "") \
+            + f"，退款率 {fmt.percent(rate)}" \
+            + (f"（按金额 {fmt.percent(by_amount)}）" if by_amount is not None else "")
+        en += f", {fmt.number(refunds, lang)} refunded orders" + (f" ({money})" if money else "") \
+            + f", refund rate {fmt.percent(rate)}" + (f" ({fmt.percent(by_amount)} by amount)" if by_amount is not None
+                                                      else "")
+    if "ad_spend" in table and table["ad_spend"].notna().any():
+        spend, paid = float(table["ad_spend"].sum()), float(table["paid_for_roi"].sum())
+        roi = paid / spend if spend else None
+        overall.update(ad_spend=round(spend, 2), paid_for_roi=round(paid, 2),
+                       roi=round(roi, 4) if roi is not None else None)
+        shown = f"{roi:.2f}" if roi is not None else "—"
+        zh += f"，投放消耗 {fmt.exact(spend, 'currency', lang, False)}，投产比 {shown}"
+        en += f", ad spend {fmt.exact(spend, 'currency', lang, False)}, ROI {shown}"
+    return zh, en
 
 
 def _row_detail(ctx: Context, row: pd.Series) -> str:

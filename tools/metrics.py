@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -370,7 +371,7 @@ def metric_query(
     filters = filters or {}
     _validate_filters(filters)
     if not ctx.warehouse.has_table("orders") and ctx.warehouse.has_table("session_stats"):
-        return _from_session_report(ctx, metric, dimension, period, filters, limit, order)
+        return _from_session_report(ctx, metric, dimension, period, filters, limit, order, compare)
     filters = _segment_keys(filters)
     if "session" in filters:  # one broadcast by id, title or "latest": its orders, by session id
         from tools.live import resolve_session
@@ -433,7 +434,11 @@ def _note_unpaid_only(ctx: Context, result: ToolResult, window: Window, frame: p
 
 
 # What a platform's session report (session_stats, one row per broadcast) can answer without orders.
-_REPORT_METRICS = {"gmv": "sum(t.gmv)", "orders": "sum(t.orders)", "buyers": "sum(t.buyers)"}
+_REPORT_METRICS = {"gmv": "sum(t.gmv)", "orders": "sum(t.orders)", "buyers": "sum(t.buyers)",
+                   # the report's own refund figures (罗盘 直播间退款订单数 / 退款金额), where it has them
+                   "refund_rate": "sum(t.refund_orders) / nullif(sum(t.orders), 0)",
+                   "refund_amount": "sum(t.refund_amount)"}
+_REPORT_NEEDS = {"refund_rate": "refund_orders", "refund_amount": "refund_amount"}
 _REPORT_DIMENSIONS = {"host": "coalesce(h.host_name, '(unknown host)')",
                       "session": "s.title || ' #' || CAST(s.session_id AS VARCHAR)",
                       "day": "CAST(s.start_time AS DATE)", "week": "CAST(date_trunc('week', s.start_time) AS DATE)",
@@ -441,13 +446,17 @@ _REPORT_DIMENSIONS = {"host": "coalesce(h.host_name, '(unknown host)')",
 
 
 def _from_session_report(ctx: Context, metric: str, dimension: str | None, period: str | None,
-                         filters: dict[str, Any], limit: int | None, order: str) -> ToolResult:
+                         filters: dict[str, Any], limit: int | None, order: str,
+                         compare: str | None = None) -> ToolResult:
     """GMV, orders and buyers summed over the report's sessions (by session start), when the dataset is a
     live-session report without an order export. Anything else needs the orders and says so."""
     if filters.get("source") == "live":  # every figure of a live-session report is the live room's
         filters = {k: v for k, v in filters.items() if k != "source"}
-    if metric not in _REPORT_METRICS or (dimension and dimension not in _REPORT_DIMENSIONS) \
-            or set(filters) - {"host"}:
+    needs = _REPORT_NEEDS.get(metric)
+    has_figure = needs is None or (needs in ctx.warehouse.columns("session_stats")
+                                   and bool(ctx.warehouse.scalar(f"SELECT count({needs}) FROM session_stats")))
+    if metric not in _REPORT_METRICS or not has_figure or (dimension and dimension not in _REPORT_DIMENSIONS) \
+            or set(filters) - {"host", "session"}:
         raise ToolError(
             "needs_orders",
             f"This dataset is a live-session report without orders: it can give GMV, orders and buyers by host, "
@@ -455,22 +464,37 @@ def _from_session_report(ctx: Context, metric: str, dimension: str | None, perio
             + (f" by {dimension}" if dimension else "") + ". Import the order export too.",
             f"这个数据集只有直播场次报表、没有订单：可以按主播、场次或时间看成交额、订单数和成交人数，"
             f"不能计算 {metric}" + (f"（按 {dimension}）" if dimension else "") + "。请同时导入订单导出。")
-    from tools.live import session_filter
+    from tools.live import resolve_hosts, resolve_session, session_filter
 
+    if "session" in filters:  # one broadcast ("latest", an id or a title): its own row of the report
+        filters = {**filters, "session": [resolve_session(ctx, v)[0] for v in _filter_values(filters["session"])]}
+    if "host" in filters:  # a host named by part of its name, as live_performance reads it
+        filters = {**filters, "host": resolve_hosts(ctx, _filter_values(filters["host"]))}
+    if compare is not None and period is None:
+        period = _COMPARE_DEFAULT_PERIOD[compare]
     window = ctx.window(period)
-    where, params = session_filter(window)
-    conditions = [where]
-    if "host" in filters:
-        values = _filter_values(filters["host"])
-        conditions.append(f"h.host_name IN ({', '.join('?' * len(values))})")
-        params.extend(values)
-    group = _REPORT_DIMENSIONS[dimension] if dimension else "'all'"
-    sql = f"""SELECT {group} AS grp, {_REPORT_METRICS[metric]} AS value,
-  sum(t.orders) AS base_orders, sum(t.buyers) AS base_buyers
+    refunds = "refund_amount" in ctx.warehouse.columns("session_stats")
+    amount_rate = "sum(t.refund_amount) / nullif(sum(t.gmv), 0)" if refunds else "CAST(NULL AS DOUBLE)"
+
+    def report_sql(w: Window) -> tuple[str, list[Any]]:
+        where, params = session_filter(w)
+        conditions = [where]
+        for key, column in (("host", "h.host_name"), ("session", "s.session_id")):
+            if key in filters:
+                values = _filter_values(filters[key])
+                conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        group = _REPORT_DIMENSIONS[dimension] if dimension else "'all'"
+        # the refund rate by amount beside the one by orders: reports state either, and an answer gives both
+        extra = f",\n  {amount_rate} AS refund_amount_rate" if metric == "refund_rate" else ""
+        return f"""SELECT {group} AS grp, {_REPORT_METRICS[metric]} AS value,
+  sum(t.orders) AS base_orders, sum(t.buyers) AS base_buyers{extra}
 FROM session_stats t JOIN live_sessions s ON s.session_id = t.session_id
 LEFT JOIN hosts h ON h.host_id = s.host_id
 WHERE {' AND '.join(conditions)}
-GROUP BY 1"""
+GROUP BY 1""", params
+
+    sql, params = report_sql(window)
     frame = ctx.warehouse.df(sql, params)
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0
     frame = _sort(frame, dimension if dimension in DIMENSIONS else None, order, limit)
@@ -479,7 +503,30 @@ GROUP BY 1"""
                  " (From the live-session report: the platform's per-session figures, by session start.)")
     result.answer = result.answer.replace("\n", note + "\n", 1)
     result.definitions = [definitions.metric(metric, ctx.language)]
+    if metric == "refund_rate" and "refund_amount_rate" in frame and frame["refund_amount_rate"].notna().any():
+        _say_refund_amount_rate(ctx, result, frame, dimension)
+    if compare is not None:
+        _add_comparison(ctx, result, metric, dimension, window, filters, compare,
+                        fetch=lambda w: (lambda q: (q[0], ctx.warehouse.df(*q)))(report_sql(w)))
     return result
+
+
+def _say_refund_amount_rate(ctx: Context, result: ToolResult, frame: pd.DataFrame, dimension: str | None) -> None:
+    """A session report's refund rate by amount (refunded ÷ GMV) beside the one by orders, in the table and
+    the answer: platforms and people state it either way."""
+    table = result.tables[0].df
+    by_group = dict(zip(frame["grp"].astype(str), frame["refund_amount_rate"]))
+    table["refund_amount_rate"] = (table[dimension].astype(str).map(by_group) if dimension
+                                   else frame["refund_amount_rate"].iat[0])
+    if dimension is None:
+        rate = fmt.percent(frame["refund_amount_rate"].iat[0])
+        result.answer += ctx.t(f"\n按金额算（退款金额 ÷ 成交额）的退款率为 {rate}。",
+                               f"\nBy amount (refunded ÷ GMV) the refund rate is {rate}.")
+    else:
+        top = frame.sort_values("refund_amount_rate", ascending=False).iloc[0]
+        result.answer += ctx.t(
+            f"\n按金额算（退款金额 ÷ 成交额），最高的是 {top['grp']}（{fmt.percent(top['refund_amount_rate'])}）。",
+            f"\nBy amount (refunded ÷ GMV), the highest is {top['grp']} ({fmt.percent(top['refund_amount_rate'])}).")
 
 
 def _comparison_window(window: Window, compare: str) -> Window | None:
@@ -487,13 +534,18 @@ def _comparison_window(window: Window, compare: str) -> Window | None:
 
 
 def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: str | None, window: Window,
-                    filters: dict[str, Any], compare: str) -> None:
-    """Add the comparison window's value, the change and the % change to the table and the answer."""
+                    filters: dict[str, Any], compare: str,
+                    fetch: Callable[[Window], tuple[str, pd.DataFrame]] | None = None) -> None:
+    """Add the comparison window's value, the change and the % change to the table and the answer.
+    `fetch`: the earlier window's (sql, frame) where the figures come from elsewhere than the orders."""
     earlier = _comparison_window(window, compare)
     if earlier is None:
         return
-    sql, params = build_metric_sql(metric, dimension, earlier, filters, _refund_column(ctx))
-    before = ctx.warehouse.df(sql, params)
+    if fetch is not None:
+        sql, before = fetch(earlier)
+    else:
+        sql, params = build_metric_sql(metric, dimension, earlier, filters, _refund_column(ctx))
+        before = ctx.warehouse.df(sql, params)
     table = result.tables[0].df
     column = f"{metric}_{compare}"
     if dimension is None:

@@ -451,11 +451,15 @@ def _hosts_and_sessions(orders: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.D
     return hosts, sessions, orders
 
 
-_SESSION_FIGURES = (("viewers", "viewers"), ("views", "views"), ("avg_watch", "avg_watch_minutes"),
+_SESSION_FIGURES = (("viewers", "viewers"), ("views", "views"),
                     ("session_orders", "orders"), ("session_buyers", "buyers"), ("new_followers", "new_followers"),
-                    ("pay_amount", "gmv"))
+                    ("pay_amount", "gmv"), ("impressions", "impressions"),
+                    ("product_impressions", "product_impressions"), ("product_clickers", "product_clickers"),
+                    ("session_refunds", "refund_orders"), ("refund_amount", "refund_amount"),
+                    ("user_paid", "user_paid"), ("ad_spend", "ad_spend"))
 SESSION_STATS_COLUMNS = ("session_id", "viewers", "views", "avg_watch_minutes", "gmv", "orders", "buyers",
-                         "new_followers")
+                         "new_followers", "impressions", "product_impressions", "product_clickers", "refund_orders",
+                         "refund_amount", "user_paid", "ad_spend", "live_minutes")
 
 
 def _session_rows(raw: RawTable, mapping: TableMapping, report: ImportReport) -> pd.DataFrame:
@@ -471,9 +475,18 @@ def _session_rows(raw: RawTable, mapping: TableMapping, report: ImportReport) ->
     for role, column in _SESSION_FIGURES:
         series = _column(raw, mapping, role)
         frame[column] = parsing.parse_numbers(series)[0] if series is not None else np.nan
-    watch = mapping.roles.get("avg_watch")
-    if watch is not None and re.search(r"秒|sec", str(watch.column), re.IGNORECASE):
-        frame["avg_watch_minutes"] = frame["avg_watch_minutes"] / 60  # the table holds minutes
+    for role, column, short in (("avg_watch", "avg_watch_minutes", True), ("live_minutes", "live_minutes", False)):
+        series = _column(raw, mapping, role)  # the table holds minutes, whatever unit the export wrote
+        header = str(mapping.roles[role].column) if role in mapping.roles else ""
+        frame[column] = parsing.parse_minutes(series, header, short)[0] if series is not None else np.nan
+    unit = str(mapping.roles["live_minutes"].column) if "live_minutes" in mapping.roles else "分钟"
+    bare = not re.search(r"分钟|[(（]分|秒|小时|min|sec|hour", unit, re.IGNORECASE)
+    if bare and frame["live_minutes"].median() > 720:
+        # a bare duration whose typical broadcast would be over twelve hours is in seconds (视频号's 直播时长)
+        frame["live_minutes"] = frame["live_minutes"] / 60
+    # a report with the time on air but no end: the end is the start plus it (orders are linked by it)
+    ends = frame["start_time"] + pd.to_timedelta(frame["live_minutes"] * 60, "s").dt.round("s")
+    frame["end_time"] = pd.to_datetime(frame["end_time"]).fillna(ends).astype(frame["start_time"].dtype)
     return _drop(frame, raw, bad | frame["start_time"].isna(), "bad_date", report)
 
 

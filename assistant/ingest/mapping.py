@@ -33,6 +33,8 @@ ROLES: tuple[str, ...] = (
     "signup_time", "phone", "customer_name", "nickname", "address", "after_sale", "pay_time", "refund_amount",
     # a live-session report (罗盘/百应/快手直播数据): one row per broadcast with the platform's figures
     "start_time", "end_time", "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers",
+    "impressions", "product_impressions", "product_clickers", "session_refunds", "user_paid", "ad_spend",
+    "live_minutes",
 )
 PERSONAL_ROLES: tuple[str, ...] = ("phone", "customer_name", "nickname", "address")
 CUSTOMER_KEY_ROLES: tuple[str, ...] = ("customer_id", "phone", "nickname", "customer_name")
@@ -48,7 +50,9 @@ EXACT, WEAK_EXACT = 0.95, 0.7
 
 _TIME_ROLES = ("order_time", "signup_time", "start_time", "end_time", "pay_time")
 _NUMBER_ROLES = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity", "age",
-                 "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers")
+                 "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers",
+                 "impressions", "product_impressions", "product_clickers", "session_refunds", "user_paid", "ad_spend",
+                 "live_minutes")
 
 # table-name hints: first hit wins
 _NAME_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (

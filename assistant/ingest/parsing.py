@@ -187,6 +187,36 @@ def parse_numbers(series: pd.Series, percent: bool = False) -> tuple[pd.Series, 
     return values.astype("float64"), bad
 
 
+_CLOCK = re.compile(r"^(\d{1,3}):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?$")
+_SPELLED = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h|hours?|hrs?))?"
+                      r"\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|m|min|mins|minutes?))?"
+                      r"\s*(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec|secs|seconds?))?$", re.IGNORECASE)
+
+
+def parse_minutes(series: pd.Series, header: str = "", short: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Durations -> minutes (float64): '2小时13分', '1分23秒', '01:05:30' (h:m:s), '3h 20min', or a bare number
+    in the header's unit (秒/sec, 小时/hour, else minutes). Two parts ('1:23') are m:s for a short duration
+    (a watch time, or a header in seconds) and h:m for a broadcast."""
+    text = _text(series)
+    empty = _empty(text)
+    numbers, _ = parse_numbers(series)
+    unit = 1 / 60 if re.search(r"秒|sec", header, re.IGNORECASE) else 60 if re.search(r"小时|hour|hrs?\b", header,
+                                                                                    re.IGNORECASE) else 1
+    values = numbers * unit
+    compact = text.str.strip().str.replace(r"\s+", " ", regex=True)
+    for index in compact[values.isna() & ~empty].index:
+        cell = compact[index]
+        if m := _CLOCK.fullmatch(cell):
+            a, b, c = float(m.group(1)), float(m.group(2)), float(m.group(3) or 0)
+            two_part_ms = m.group(3) is None and (short or unit == 1 / 60)
+            values[index] = a + b / 60 if two_part_ms else a * 60 + b + c / 60
+        elif (m := _SPELLED.fullmatch(cell)) and any(m.groups()):
+            h, mi, se = (float(g) if g else 0.0 for g in m.groups())
+            values[index] = h * 60 + mi + se / 60
+    values = values.where(~empty, np.nan)
+    return values.astype("float64"), ~empty & values.isna()
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Order status
 

@@ -216,6 +216,8 @@ def _check_customer(f: Features, tool: str, args: dict[str, Any]) -> list[Droppe
 
 _VERB_BEFORE = re.compile(r"(?:点击|点开|浏览|看了|加购|买了|购买了?|买过|下单了?|clicked"
                           r"|viewed|bought|carted)\s*(?:了|过|the|a)?\s*$")
+# "商品点击到成交", "product click-through": the product word names a funnel step's action, not a breakdown
+_ACTION_AFTER = re.compile(r"^\s*(?:点击|曝光|浏览|加购|clicks?|impressions?|views?)")
 
 
 def _check_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
@@ -228,8 +230,8 @@ def _check_named_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list
     hit = f.dimension
     if hit is None or _breakdown_honoured(hit.value, tool, args):
         return []
-    if _VERB_BEFORE.search(f.text[:hit.start]):
-        return []  # "点击了商品": the object of an action, not a breakdown
+    if _VERB_BEFORE.search(f.text[:hit.start]) or _ACTION_AFTER.search(f.text[hit.end:]):
+        return []  # "点击了商品", "商品点击": the object of an action, not a breakdown
     if hit.value in vocab.TIME_DIMENSIONS and tool in _TIMELESS | {"customer_profile"}:
         return []
     if tool == "customer_clusters" and args.get("features"):

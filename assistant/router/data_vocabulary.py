@@ -45,6 +45,8 @@ class DataVocabulary:
     brands: dict[str, list[str]] = field(default_factory=dict)  # brand -> its product names
     provinces: list[str] = field(default_factory=list)
     session_ids: frozenset[str] | None = None  # None: unknown (no table, or too many to hold)
+    # figures only some datasets have, which questions may need (a session report's ad spend: ROI)
+    figures: frozenset[str] = frozenset()
     _phrases: list[tuple[str, str, tuple[str, ...], int]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -78,8 +80,16 @@ class DataVocabulary:
                 sessions = frozenset(ids) if len(ids) <= MAX_SESSION_IDS else None
             except Exception:  # noqa: BLE001 - an imported dataset may lack the column
                 sessions = None
+        figures = frozenset()
+        if warehouse.has_table("session_stats") and "ad_spend" in warehouse.columns("session_stats"):
+            try:
+                if warehouse.scalar("SELECT count(ad_spend) FROM session_stats"):
+                    figures = frozenset({"ad_spend"})
+            except Exception:  # noqa: BLE001 - read as "not there"
+                figures = frozenset()
         return cls(distinct("hosts", "host_name"), distinct("products", "product_name"),
-                   distinct("products", "category"), brands, distinct("customers", "province"), sessions)
+                   distinct("products", "category"), brands, distinct("customers", "province"), sessions,
+                   figures)
 
     def _table(self) -> list[tuple[str, str, tuple[str, ...], int]]:
         """(phrase, kind, values, rank): rank breaks ties between equally long phrases (lower wins)."""
@@ -87,6 +97,7 @@ class DataVocabulary:
             return self._phrases
         rows: list[tuple[str, str, tuple[str, ...], int]] = []
         rows += [(h, "host", (h,), 0) for h in self.hosts]
+        rows += [(part, "host", (h,), 0) for h, part in _host_parts(self.hosts)]
         rows += [(p, "product", (p,), 1) for p in self.products]
         rows += [(c, "category", (c,), 2) for c in self.categories]
         rows += [(b, "product", tuple(ps), 3) for b, ps in self.brands.items() if len(b) >= 2]
@@ -124,6 +135,36 @@ class DataVocabulary:
         # Equally long phrases: the lower rank wins (a host name before a product ending).
         ranked = sorted(hits, key=lambda h: h.value[2])
         return [DataHit(h.value[0], h.phrase, h.value[1], h.start, h.end) for h in select_longest(ranked)]
+
+
+# Words that make up many account names without telling one from another ("直播间", "官方"), so a part made
+# only of them, or a part that is a usual question word, does not name a host.
+_ACCOUNT_WORDS = re.compile(r"^(?:直播间?|官方|店铺|小店|主播|达人|账号|频道|live|official|shop|store|channel)+$")
+
+
+def _host_parts(hosts: list[str]) -> list[tuple[str, str]]:
+    """(host, part): the distinctive end or start of a host's name that people say alone: "官方旗舰店" or
+    "工厂店" for 暖屿羊绒官方旗舰店 / 暖屿羊绒工厂店, "Lily" for 穿搭师Lily, "小周" for 营养师小周. A part is at
+    least three characters (or a nickname such as 小周),
+    belongs to one host only (the brand the shop's accounts share names none of them), and is not made of
+    account words alone."""
+    names = [normalize(h) for h in hosts]
+    parts: list[tuple[str, str]] = []
+    for host, name in zip(hosts, names):
+        candidates: set[str] = set()
+        for run in re.findall(r"[\u4e00-\u9fff]+|[a-z][a-z0-9]+", name):
+            if run != name and len(run) >= 3:
+                candidates.add(run)  # the Latin or Chinese half of a mixed name
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,}[小老阿][\u4e00-\u9fff]", name):
+            candidates.add(name[-2:])  # 营养师小周 -> 小周: a nickname at the end of an account's name
+        if re.fullmatch(r"[\u4e00-\u9fff]{5,}", name):
+            candidates |= {name[i:] for i in range(1, len(name) - 2)}  # ends: 官方旗舰店, 旗舰店
+            candidates |= {name[:i] for i in range(3, len(name))}  # starts
+        for part in sorted(candidates):
+            if _ACCOUNT_WORDS.match(part) or any(part in other for other in names if other != name):
+                continue
+            parts.append((host, part))
+    return parts
 
 
 def data_filters(hits: list[DataHit]) -> dict[str, str | list[str]]:

@@ -33,12 +33,15 @@ def _rules() -> tuple[tuple[str, str, tuple[re.Pattern[str], ...], dict], ...]:
     return tuple(rules)
 
 
-def find_limit(question: str) -> Limit | None:
-    """The first rule the question meets; a SQL statement is left to the SQL guard."""
+def find_limit(question: str, figures: frozenset[str] = frozenset()) -> Limit | None:
+    """The first rule the question meets; a SQL statement is left to the SQL guard. `figures`: the optional
+    figures this dataset has (DataVocabulary.figures): a rule `unless_data` one of them does not apply."""
     if not isinstance(question, str) or extract_sql(question) is not None:
         return None
     text = normalize(question)
     for kind, name, patterns, entry in _rules():
+        if entry.get("unless_data") in figures:
+            continue  # e.g. ROI on a session report that has its ad spend
         for pattern in patterns:
             m = pattern.search(text)
             before = text[max(0, m.start() - 6):m.start()] if m else ""

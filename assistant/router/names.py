@@ -92,7 +92,7 @@ def _nearest(name: str, known: list[str], k: int = 3) -> tuple[str, ...]:
 
 
 # Words that end a candidate without being part of a name: "4月份一共播了" holds no host.
-_TRAIL = re.compile(rf"(?:月份|{_ADVERBS}|都)+$")
+_TRAIL = re.compile(rf"(?:月份|{_ADVERBS}|都)+$|[两俩几]$")  # "工厂店两(个号)": a count begins after the name
 
 
 def _clean(candidate: str) -> str:
@@ -137,10 +137,15 @@ def _product_words(vocabulary: DataVocabulary) -> list[str]:
     return [w for w in words if len(w) >= 2]
 
 
+# The platforms a shop sells on: "在小红书一共播了几场" names where, not who ("红书" is no host).
+_PLATFORMS = re.compile(r"小红书|抖音|抖店|快手|视频号|微信|淘宝|天猫|拼多多|有赞|京东|千帆|罗盘|百应|生意参谋|生意通")
+
+
 def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list[UnknownName]:
     """Hosts and products the question names that the data does not have (needs the data's names)."""
     if vocabulary is None:
         return []
+    question = _PLATFORMS.sub("，", question)
     unknown: list[UnknownName] = []
     if vocabulary.hosts:
         for name in _host_candidates(question):
@@ -156,7 +161,7 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                         and not _is_known(name, vocabulary.products) and not _GENERIC_PEOPLE.search(name):
                     unknown.append(UnknownName("host", name, _nearest(name, hosts)))
         for m in _PAIR.finditer(question):  # "薇娅和橙子姐姐": a pair with a known host is a pair of hosts
-            left, right = m.group(1), m.group(2)
+            left, right = _clean(m.group(1)), _clean(m.group(2))
             for name, other in ((left, right), (right, left)):
                 if _is_known(other, hosts) and not _is_known(name, hosts) and not _FUNCTION_CHARS.search(name) \
                         and not _is_known(name, vocabulary.categories) and not _GENERIC_PEOPLE.search(name):

@@ -147,7 +147,14 @@ FUNNEL_DIMENSIONS = ("host", "session", "day", "week", "month", "region", "gende
 def _funnel(f: Features, out: _Args) -> None:
     if f.dimension and f.dimension.value in FUNNEL_DIMENSIONS:
         out.set("dimension", f.dimension.value, f.dimension.phrase)
+    _hosts(f, out)
     _period(f, out)
+
+
+def _hosts(f: Features, out: _Args) -> None:
+    """The hosts a question names ("小雅的漏斗"; two: theirs, side by side and summed)."""
+    if hosts := data_filters(f.data("host")).get("host"):
+        out.set("host", hosts, "、".join(h.phrase for h in f.data("host")))
 
 
 # One broadcast: the latest ("最近一场", "the last session"), or one by id ("场次500777", "session 500777").
@@ -189,9 +196,7 @@ def _live_performance(f: Features, out: _Args) -> None:
         measures.sort(key=lambda h: min(abs(f.order.start - h.end), abs(h.start - f.order.end)))
     if measures:
         out.set("metric", measures[0].value, measures[0].phrase)
-    hosts = data_filters(f.data("host")).get("host")
-    if isinstance(hosts, str):  # "小雅4月播了多少场": that host's sessions (two hosts: the table compares them)
-        out.set("host", hosts, next(h.phrase for h in f.data("host")))
+    _hosts(f, out)  # "小雅4月播了多少场": that host's sessions
     _period(f, out)
     _limit(f, out)
 

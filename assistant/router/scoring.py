@@ -100,6 +100,12 @@ _WHICH_STEP = re.compile(r"哪一步|哪个环节|哪个步骤|哪步|哪一环|
 
 _STRATEGY_NOUN = re.compile(r"策略|打法|玩法|方案|运营|怎么做|(?<![a-z])(?:strateg(?:y|ies)|playbook|tactics?"
                             r"|plan)(?![a-z])")
+# "Do you have event-level data like product clicks?", "有没有点击数据": whether the data holds something,
+# a question about the dataset, not the figure itself
+_HAS_DATA = re.compile(r"(?<![a-z])(?:do|does)\s+(?:you|we|the data(?:set)?|it)\s+(?:have|hold|contain|include|track"
+                       r"|record)\b[^?？]{0,40}?(?<![a-z])(?:data|fields?|columns?)(?![a-z])"
+                       r"|(?<![a-z])(?:is|are)\s+there\s+(?:any\s+)?[^?？]{0,30}?(?<![a-z])(?:data|fields?|columns?)(?![a-z])"
+                       r"|(?:有没有|是否有|有无)\S{0,12}?(?:数据|字段)|数据里?(?:有没有|是否有|包不包含|包含不包含)")
 _PRODUCT_NOUN = re.compile(r"商品|产品|货|单品|sku|(?<![a-z])(?:products?|items?)(?![a-z])")
 
 
@@ -122,6 +128,9 @@ def score(f: Features) -> Scores:
         scores.add("metric_query", 1.5, f.dimension.phrase)
     if f.dimension and (f.limit or f.order):
         scores.add("metric_query", 1, f"rule: ranking by {f.dimension.phrase}")
+
+    if m := _HAS_DATA.search(f.text):
+        scores.add("describe_data", 12, f"rule: whether the data has it ({m.group(0)})")
 
     # Conversion is a live-room metric when hosts / sessions / the live room are mentioned.
     live_context = dimension in ("host", "session") or bool(f.data("host")) or any(  # "甜甜酱和米粒谁的转化率高"

@@ -121,7 +121,10 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
     "month": ["哪个月", "哪一个月", "哪月", "which month", "按月", "每月", "月度", "逐月", "分月", "每个月", "月趋势",
               "各月", "各个月", "各月份", "每个月份", "按月份", "monthly", "by month",
               "per month", "each month", "month by month", "month over month"],
-    "host": ["主播", "达人", "带货主播", "host", "hosts", "streamer", "streamers", "anchor", "kol"],
+    # a live account (直播账号, a shop's own 官方号) is ranked as a host is
+    "host": ["主播", "达人", "带货主播", "host", "hosts", "streamer", "streamers", "anchor", "kol", "直播账号",
+             "带货账号", "达人账号", "直播号", "live account", "live accounts", "streaming account",
+             "streaming accounts", "视频号 accounts", "视频号 account", "视频号账号", "抖音号", "快手号", "小红书账号"],
     "session": ["场次", "每场直播", "每一场直播", "各场直播", "哪场直播", "那场直播", "这场直播",
                 "每场", "直播场次", "session", "live session", "broadcast", "live stream", "livestream"],
     "category": ["品类", "类目", "商品类别", "商品分类", "category", "categories", "product category"],
@@ -321,6 +324,10 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "live sessions": 4, "live session": 4, "livestreams": 3, "broadcasts": 3,
         "best sessions": 5, "best hosts": 3, "top hosts": 3, "engagement rate": 5, "表现": 1,
         "perform": 1, "performing": 1, "performance": 1, "performed": 1,
+        # spend and its return per account or session: a session report's 投放消耗 (when the data has none,
+        # limits.yaml says so before routing)
+        "投产比": 9, "投入产出比": 9, "roi": 9, "roas": 9, "投流": 8, "千川": 8, "投放消耗": 9, "投放花费": 9,
+        "广告费": 8, "广告花费": 8, "推广费": 8, "ad spend": 9, "advertising spend": 9, "磁力金牛": 8, "加热": 6,
     },
     "cohort_retention": {
         "留存": 7, "留存率": 8, "同期群": 9, "群组分析": 8, "cohort": 9, "cohorts": 9, "retention": 6,
@@ -519,9 +526,15 @@ LIVE_METRICS = Lexicon.from_mapping({
                    "keeps viewers watching"],
     "gmv": ["gmv", "销售额", "成交额", "revenue", "sales"],
     "orders": ["订单数", "单量", "orders"],
+    # a session report's spend (投放消耗) and its return: only asked when the data has them (limits.yaml)
+    "roi": ["投产比", "投入产出比", "roi", "roas", "return on ad spend"],
+    "ad_spend": ["投流", "千川", "磁力金牛", "加热", "投放消耗", "投放花费", "投放费用", "广告费", "广告花费", "推广费",
+                 "ad spend", "advertising spend", "ads cost", "ad cost"],
+    "refund_rate": ["退款率", "退货率", "refund rate", "return rate"],
 })
 LIVE_DIMENSIONS = Lexicon.from_mapping({
-    "host": ["主播", "达人", "host", "streamer", "anchor", "kol"],
+    "host": ["主播", "达人", "host", "streamer", "anchor", "kol", "直播账号", "带货账号", "达人账号", "直播号",
+             "live account", "streaming account"],
     "session": ["场次", "那场", "这场", "哪场", "每场", "场直播", "session", "broadcast", "livestream",
                 "live stream"],
 })
