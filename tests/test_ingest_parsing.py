@@ -215,3 +215,16 @@ def test_looks_like_distinguishes() -> None:
     repeated = P.looks_like(pd.Series(["100001"] * 10))
     assert repeated["id"] < 0.5
     assert P.looks_like(pd.Series([None, ""]))["phone"] == 0.0
+
+
+def test_durations_are_minutes_whatever_the_export_wrote() -> None:
+    from assistant.ingest.parsing import parse_minutes
+
+    spelled = pd.Series(["2小时13分", "1分23秒", "01:05:30", "3h 20min", "95", "-", "45秒"])
+    minutes, bad = parse_minutes(spelled, "直播时长")
+    assert minutes.round(3).tolist()[:5] == [133.0, 1.383, 65.5, 200.0, 95.0]
+    assert pd.isna(minutes[5]) and minutes[6] == 0.75 and not bad.any()
+    assert parse_minutes(pd.Series(["95", "1:30"]), "人均观看时长(秒)")[0].round(3).tolist() == [1.583, 1.5]
+    assert parse_minutes(pd.Series(["2.5"]), "直播时长(小时)")[0].tolist() == [150.0]
+    assert parse_minutes(pd.Series(["1:30"]), "直播时长")[0].tolist() == [90.0]  # a broadcast's h:m
+    assert parse_minutes(pd.Series(["1:30"]), "人均观看时长", short=True)[0].tolist() == [1.5]

@@ -218,3 +218,10 @@ def test_an_ask_with_too_leans_on_the_one_before_and_none_is_lost() -> None:
     # a later part that only narrows is applied, and not named as an ask of its own
     routed = route("本月订单数多少？只看直播")
     assert routed.args["filters"] == {"source": "live"} and not routed.dropped
+
+
+def test_whether_the_data_holds_something_is_a_question_about_the_data() -> None:
+    for question in ("Do you have event-level data like product clicks and add-to-cart?", "有没有加购数据？",
+                     "数据里有没有退款记录", "is there any refund data"):
+        assert route(question).tool == "describe_data", question
+    assert route("How many people added to cart but did not pay?").tool == "funnel"  # the figure itself

@@ -158,3 +158,53 @@ def test_a_report_figure_the_dataset_lacks_is_null_not_an_error() -> None:
 
     sql, _ = build_report_sql("host", Window(None, None, "all", "全部", "all"), columns={"session_id", "gmv"})
     assert "t.ad_spend" not in sql and "t.refund_orders" not in sql and "CAST(NULL AS DOUBLE)" in sql
+
+
+def test_weekend_sessions_their_share_and_the_month_before(report) -> None:
+    engine, frame, _ = report
+    starts = pd.to_datetime(frame["直播开始时间"])
+    weekend = frame[starts.dt.dayofweek >= 5]["直播间成交金额"].sum()
+    answer = engine.ask("周末开播的场次一共卖了多少？占总成交额的比例是多少？")
+    first, second = answer.tool_calls
+    assert first.args["filters"] == {"weekday": "weekend"} and second.args["dimension"] == "weekday"
+    assert "注意" not in answer.answer  # the share is answered by the split, not named as dropped
+    shares = answer.tables[-1].df.set_index("weekday")  # the groups as the answer names them
+    assert shares.loc["周末", "gmv"] == pytest.approx(weekend, abs=0.01)
+    compared = engine.ask("最近7天的成交额环比变化多少？")  # compare was dropped silently on a report before
+    window = compared.tool_calls[0].resolved["compare"]
+    earlier = frame[(starts.dt.date >= pd.Timestamp(window["start"]).date())
+                    & (starts.dt.date <= pd.Timestamp(window["end"]).date())]["直播间成交金额"].sum()
+    assert compared.table()["gmv_previous_period"].iat[0] == pytest.approx(earlier, abs=0.01)
+
+
+def test_a_hosts_funnel_and_minutes_per_session(report) -> None:
+    engine, frame, _ = report
+    lily = frame[frame["主播昵称"] == "穿搭师Lily"]
+    funnel = engine.ask("Lily的转化漏斗")
+    assert funnel.tool_calls[0].args["host"] == "穿搭师Lily"
+    steps = funnel.tables[0].df.set_index("figure")
+    assert steps.loc["buyers", "people"] == lily["直播间成交人数"].sum()
+    sessions = engine.ask("工厂店平均每场播多久？")
+    minutes = frame[frame["主播昵称"] == "暖屿羊绒工厂店"]["直播时长"].str.extract(r"(\d+)小时(\d+)分").astype(int)
+    per_session = (minutes[0] * 60 + minutes[1]).mean()
+    assert sessions.tool_calls[0].resolved["overall"]["minutes_per_session"] == pytest.approx(per_session, abs=0.01)
+    assert f"平均每场 {per_session:,.2f} 分钟" in sessions.answer
+
+
+def test_a_host_is_named_by_any_part_only_it_has() -> None:
+    from assistant.router.data_vocabulary import DataVocabulary
+    from assistant.router.normalize import normalize
+
+    hosts = ["暖屿羊绒官方旗舰店", "暖屿羊绒工厂店", "东北虎妞爱分享", "May姐好物推荐", "营养师小周", "穿搭师Lily",
+             "Lily的护肤日记"]
+    vocabulary = DataVocabulary(hosts=hosts)
+
+    def named(question: str) -> list[str]:
+        return [v for h in vocabulary.find(normalize(question)) if h.kind == "host" for v in h.values]
+
+    assert named("10月虎妞直播间有多少买家") == ["东北虎妞爱分享"]  # a part from the middle
+    assert named("May姐那场卖了多少") == ["May姐好物推荐"]  # across the Latin and Chinese halves
+    assert named("小周的直播") == ["营养师小周"] and named("工厂店两个号") == ["暖屿羊绒工厂店"]
+    assert named("Lily的GMV") == []  # two hosts have it: not one host's name
+    assert named("暖屿羊绒的GMV") == []  # the brand every account shares
+    assert named("分享率是多少") == []  # a word the router reads, not the host's

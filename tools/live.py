@@ -473,8 +473,11 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
                          "gpm_per_views": 1000}
     reported_zh, reported_en = _reported_overall(ctx, table, params["overall"])
     sessions = fmt.number(n_sessions, lang)
-    on_air_zh = f"，累计直播 {hours:,.2f} 小时" if hours is not None else ""
-    on_air_en = f", {hours:,.2f} hours on air" if hours is not None else ""
+    per_session = hours * 60 / n_sessions if hours is not None and n_sessions else None  # minutes a broadcast
+    params["overall"]["minutes_per_session"] = round(per_session, 2) if per_session is not None else None
+    on_air_zh = f"，累计直播 {hours:,.2f} 小时（平均每场 {per_session:,.2f} 分钟）" if per_session is not None else ""
+    on_air_en = f", {hours:,.2f} hours on air ({per_session:,.2f} minutes a session)" if per_session is not None \
+        else ""
     scope_zh = (f"{sessions} 场直播" if dimension == "session"
                 else f"{len(table)} 个主播（{sessions} 场直播）") + on_air_zh
     scope_en = (f"{sessions} sessions" if dimension == "session" else f"{len(table)} hosts ({sessions} sessions)") \

@@ -442,7 +442,11 @@ _REPORT_NEEDS = {"refund_rate": "refund_orders", "refund_amount": "refund_amount
 _REPORT_DIMENSIONS = {"host": "coalesce(h.host_name, '(unknown host)')",
                       "session": "s.title || ' #' || CAST(s.session_id AS VARCHAR)",
                       "day": "CAST(s.start_time AS DATE)", "week": "CAST(date_trunc('week', s.start_time) AS DATE)",
-                      "month": "strftime(s.start_time, '%Y-%m')"}
+                      "month": "strftime(s.start_time, '%Y-%m')",
+                      # a broadcast's day is the day it started ("周末开播的场次"), named as for orders
+                      "weekday": DIMENSIONS["weekday"].expr.replace("o.order_time", "s.start_time"),
+                      "day_of_week": DIMENSIONS["day_of_week"].expr.replace("o.order_time", "s.start_time")}
+_REPORT_FILTERS = ("weekday", "day_of_week")
 
 
 def _from_session_report(ctx: Context, metric: str, dimension: str | None, period: str | None,
@@ -456,7 +460,7 @@ def _from_session_report(ctx: Context, metric: str, dimension: str | None, perio
     has_figure = needs is None or (needs in ctx.warehouse.columns("session_stats")
                                    and bool(ctx.warehouse.scalar(f"SELECT count({needs}) FROM session_stats")))
     if metric not in _REPORT_METRICS or not has_figure or (dimension and dimension not in _REPORT_DIMENSIONS) \
-            or set(filters) - {"host", "session"}:
+            or set(filters) - {"host", "session", *_REPORT_FILTERS}:
         raise ToolError(
             "needs_orders",
             f"This dataset is a live-session report without orders: it can give GMV, orders and buyers by host, "
@@ -479,7 +483,9 @@ def _from_session_report(ctx: Context, metric: str, dimension: str | None, perio
     def report_sql(w: Window) -> tuple[str, list[Any]]:
         where, params = session_filter(w)
         conditions = [where]
-        for key, column in (("host", "h.host_name"), ("session", "s.session_id")):
+        keyed = [("host", "h.host_name"), ("session", "s.session_id"),
+                 *((key, _REPORT_DIMENSIONS[key]) for key in _REPORT_FILTERS)]
+        for key, column in keyed:
             if key in filters:
                 values = _filter_values(filters[key])
                 conditions.append(f"{column} IN ({', '.join('?' * len(values))})")

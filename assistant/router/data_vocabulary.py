@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.router.matching import Hit, select_longest
@@ -97,7 +98,6 @@ class DataVocabulary:
             return self._phrases
         rows: list[tuple[str, str, tuple[str, ...], int]] = []
         rows += [(h, "host", (h,), 0) for h in self.hosts]
-        rows += [(part, "host", (h,), 0) for h, part in _host_parts(self.hosts)]
         rows += [(p, "product", (p,), 1) for p in self.products]
         rows += [(c, "category", (c,), 2) for c in self.categories]
         rows += [(b, "product", tuple(ps), 3) for b, ps in self.brands.items() if len(b) >= 2]
@@ -132,39 +132,76 @@ class DataVocabulary:
                 pattern += r"(?![a-z0-9])"
             for m in re.finditer(pattern, text):
                 hits.append(Hit(m.group(0), (kind, values, rank), m.start(), m.end()))
+        hits += _host_part_hits(self.hosts, text)
         # Equally long phrases: the lower rank wins (a host name before a product ending).
         ranked = sorted(hits, key=lambda h: h.value[2])
         return [DataHit(h.value[0], h.phrase, h.value[1], h.start, h.end) for h in select_longest(ranked)]
 
 
 # Words that make up many account names without telling one from another ("直播间", "官方"), so a part made
-# only of them, or a part that is a usual question word, does not name a host.
-_ACCOUNT_WORDS = re.compile(r"^(?:直播间?|官方|店铺|小店|主播|达人|账号|频道|live|official|shop|store|channel)+$")
+# only of them does not name a host.
+_ACCOUNT_WORDS = re.compile(r"^(?:直播间?|官方|店铺|小店|主播|达人|账号|频道|旗舰|live|official|shop|store|channel)+$")
+# A part that starts or ends on a particle ("lily的") is the name and the grammar around it, not a part of it.
+_EDGE_WORDS = re.compile(r"^[的了和与跟在是那这]|[的了和与跟在是那这]$")
+MAX_PART_HOSTS = 300  # hosts whose names are searched part by part (a shop has a handful; a platform has more)
 
 
-def _host_parts(hosts: list[str]) -> list[tuple[str, str]]:
-    """(host, part): the distinctive end or start of a host's name that people say alone: "官方旗舰店" or
-    "工厂店" for 暖屿羊绒官方旗舰店 / 暖屿羊绒工厂店, "Lily" for 穿搭师Lily, "小周" for 营养师小周. A part is at
-    least three characters (or a nickname such as 小周),
-    belongs to one host only (the brand the shop's accounts share names none of them), and is not made of
-    account words alone."""
-    names = [normalize(h) for h in hosts]
-    parts: list[tuple[str, str]] = []
+@lru_cache(maxsize=1)
+def _router_words() -> frozenset[str]:
+    """The words the router reads as measures, breakdowns and asks (分享, 推荐, 复购 ...): a part of a host's name
+    that is one of them, or inside one, is the word, not the host."""
+    from assistant.router import vocabulary as vocab
+
+    words: set[str] = set()
+    for mapping in (vocab.METRIC_SYNONYMS, vocab.DIMENSION_SYNONYMS, vocab.CHANNEL_WORDS):
+        for phrases in mapping.values():
+            words |= {normalize(p) for p in phrases}
+    for keywords in vocab.TOOL_KEYWORDS.values():
+        words |= {normalize(p) for p in keywords}
+    return frozenset(w for w in words if w)
+
+
+def _crosses_whole(name: str, i: int, j: int) -> bool:
+    """Whether name[i:j] holds both Chinese and Latin letters and cuts no Latin word ("may姐", not "ay姐")."""
+    part = name[i:j]
+    latin = lambda k: 0 <= k < len(name) and name[k].isascii() and name[k].isalnum()  # noqa: E731
+    return bool(re.search(r"[\u4e00-\u9fff]", part) and re.search(r"[a-z]", part)) \
+        and not (latin(i - 1) and latin(i)) and not (latin(j - 1) and latin(j))
+
+
+def _host_part_hits(hosts: list[str], text: str) -> list[Hit]:
+    """Hosts named by a part of their account name: "官方旗舰店" or "工厂店" for 暖屿羊绒官方旗舰店 / 暖屿羊绒工厂店,
+    "Lily" for 穿搭师Lily, "虎妞" for 东北虎妞爱分享. A part is at least two Chinese characters (three Latin
+    letters), found in this one host's name only (the brand the shop's accounts share names none of them), not
+    made of account words alone and not a word the router reads. The longest part of each host in the text."""
+    names = [normalize(h) for h in hosts[:MAX_PART_HOSTS]]
+    words = _router_words()
+    hits: list[Hit] = []
     for host, name in zip(hosts, names):
-        candidates: set[str] = set()
-        for run in re.findall(r"[\u4e00-\u9fff]+|[a-z][a-z0-9]+", name):
-            if run != name and len(run) >= 3:
-                candidates.add(run)  # the Latin or Chinese half of a mixed name
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,}[小老阿][\u4e00-\u9fff]", name):
-            candidates.add(name[-2:])  # 营养师小周 -> 小周: a nickname at the end of an account's name
-        if re.fullmatch(r"[\u4e00-\u9fff]{5,}", name):
-            candidates |= {name[i:] for i in range(1, len(name) - 2)}  # ends: 官方旗舰店, 旗舰店
-            candidates |= {name[:i] for i in range(3, len(name))}  # starts
-        for part in sorted(candidates):
-            if _ACCOUNT_WORDS.match(part) or any(part in other for other in names if other != name):
-                continue
-            parts.append((host, part))
-    return parts
+        best: tuple[int, int] | None = None
+        pieces = [run.group(0) for run in re.finditer(r"[\u4e00-\u9fff]+|[a-z][a-z0-9]*", name)]
+        mixed = len(pieces) > 1  # "may姐好物推荐": a part may also cross from the Latin word into the Chinese
+        for k, piece in enumerate(pieces + ([name] if mixed else [])):
+            crossing = k == len(pieces)
+            short = 2 if crossing or re.match(r"[\u4e00-\u9fff]", piece) else 3
+            for i in range(len(piece)):
+                for j in range(len(piece), i + short - 1, -1):
+                    part = piece[i:j]
+                    if part == name or (best and j - i <= best[1] - best[0]):
+                        continue
+                    if (crossing and not _crosses_whole(name, i, j)) or _EDGE_WORDS.search(part):
+                        continue
+                    latin = short == 3
+                    found = re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])" if latin else re.escape(part), text)
+                    if found is None or _ACCOUNT_WORDS.match(part) or part in words \
+                            or any(part in w for w in words if len(w) > 1) \
+                            or any(part in other for other in names if other != name):
+                        continue
+                    at = found.start()
+                    best = (at, at + len(part))
+        if best:
+            hits.append(Hit(text[best[0]:best[1]], ("host", (host,), 0), best[0], best[1]))
+    return hits
 
 
 def data_filters(hits: list[DataHit]) -> dict[str, str | list[str]]:

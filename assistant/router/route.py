@@ -27,6 +27,7 @@ from assistant.router.extract import (
 from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.names import UnknownName, find_unknown_names
+from assistant.router.normalize import normalize
 from assistant.router.numbers import to_int
 from assistant.router.periods import PeriodMatch
 from assistant.router.scoring import score
@@ -408,15 +409,8 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
         elif (m := _YESTERDAY_SESSION.search(f.text)) and "period" not in out.args:
             out.set("period", "yesterday", m.group(0))  # yesterday's broadcasts, each on its row
             out.set("dimension", "session", m.group(0))
-    if tool == "metric_query" and "dimension" not in out.args and (share := SHARE.search(f.text)):
-        # "退款订单占比", "share of orders from the live room": the filtered group beside the others, each with its
-        # share of the total, is the answer; one figure for the group alone is not
-        kinds = [k for k in (out.args.get("filters") or {}) if k not in ("segment", "amount")]
-        if len(kinds) == 1:
-            out.args["filters"].pop(kinds[0])
-            if not out.args["filters"]:
-                out.args.pop("filters")
-            out.set("dimension", kinds[0], share.group(0))
+    if tool == "metric_query" and (phrase := _share_by_breakdown(out.args, f.text)):
+        out.matched.append(f"{phrase}→dimension={out.args['dimension']}")
     if tool == "metric_query" and "dimension" not in out.args:
         lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"]
         if len(lists) == 1:  # "short video vs ads": those values side by side
@@ -641,6 +635,22 @@ _IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
 _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
 
 
+def _share_by_breakdown(args: dict[str, Any], text: str) -> str | None:
+    """"退款订单占比", "share of orders from the live room": the filtered group beside the others, each with its
+    share of the total, is the answer; one figure for the group alone is not. Moves the one filter to the
+    breakdown in `args` and returns the share's words (None when the call stays as it is)."""
+    if "dimension" in args or not (share := SHARE.search(text)):
+        return None
+    kinds = [k for k in (args.get("filters") or {}) if k not in ("segment", "amount")]
+    if len(kinds) != 1:
+        return None
+    args["filters"].pop(kinds[0])
+    if not args["filters"]:
+        args.pop("filters")
+    args["dimension"] = kinds[0]
+    return share.group(0)
+
+
 def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | None:
     """One route for the asks, each placed on its own: the first, with the rest in `more`, each taking what it
     leaves unsaid from the asks before it; None when they all make the same call."""
@@ -665,6 +675,10 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
                 if value:
                     later.args[name] = value
                     later.matched.append(f"{name} of the previous ask")
+            # "周末场次卖了多少？占总数的比例是多少？": the share of the group the earlier ask named
+            if later.tool == "metric_query" and (phrase := _share_by_breakdown(later.args, normalize(ask))):
+                later.matched.append(f"{phrase}→dimension={later.args['dimension']}")
+                later.dropped = [d for d in later.dropped if d.detail != "share of the total"]
         if points_back(ask) and later.tool == previous.tool:  # "退款金额多少？涉及多少订单？": the refunded ones
             implied = _IMPLIED_FILTERS.get(previous.args.get("metric"))
             if implied and "filters" in REGISTRY[later.tool].args_model.model_fields:

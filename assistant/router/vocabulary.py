@@ -297,6 +297,10 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "cart abandonment": 8, "abandon": 5, "abandoned cart": 8, "add to cart": 5,
         "added to cart": 5, "add-to-cart": 5, "checkout": 4, "click to pay": 6, "click-through": 3,
         "点击率": 3, "click rate": 3, "ctr": 3,
+        # a step's own rate: from clicking a product to buying it (a session report's 商品点击-成交率)
+        "点击到成交": 9, "点击-成交": 9, "点击成交率": 9, "click-to-purchase": 9, "click to purchase": 9,
+        "click-to-buy": 9, "click to buy": 9, "click-to-order": 9, "clicks to purchases": 9, "曝光到观看": 8,
+        "曝光-观看": 8,
         "conversion steps": 6, "step by step conversion": 6, "didn't pay": 5, "did not pay": 5,
     },
     "live_performance": {
@@ -305,7 +309,9 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "直播了多少场": 7,
         # hours on air: the sessions' end minus start, summed ("累计直播多少小时", "hours streamed")
         "直播多少小时": 7, "直播了多少小时": 7, "播了多少小时": 7, "播了几个小时": 7, "直播时长": 6, "累计直播": 5,
-        "开播时长": 6, "hours on air": 7, "hours streamed": 7, "hours live": 6, "streamed for": 5, "how many hours": 4,
+        "开播时长": 6, "每场播多久": 7, "平均每场播": 7, "每场多久": 6, "场均时长": 7, "场均直播时长": 7,
+        "average session length": 7, "average broadcast length": 7, "how long each session": 6, "hours on air": 7,
+        "hours streamed": 7, "hours live": 6, "streamed for": 5, "how many hours": 4,
         "how many sessions": 7, "how many live sessions": 7, "how many broadcasts": 7, "how many streams": 7,
         "how many lives": 6, "人均观看时长": 6, "平均观看时长": 6, "average watch time": 6,
         "场观": 7, "gpm": 8, "千次观看成交": 8, "千次观看成交额": 8, "uv价值": 7, "观看人数": 5,
