@@ -205,6 +205,8 @@ def test_a_host_is_named_by_any_part_only_it_has() -> None:
     assert named("10月虎妞直播间有多少买家") == ["东北虎妞爱分享"]  # a part from the middle
     assert named("May姐那场卖了多少") == ["May姐好物推荐"]  # across the Latin and Chinese halves
     assert named("小周的直播") == ["营养师小周"] and named("工厂店两个号") == ["暖屿羊绒工厂店"]
-    assert named("Lily的GMV") == []  # two hosts have it: not one host's name
-    assert named("暖屿羊绒的GMV") == []  # the brand every account shares
+    # a part two hosts share names both, so the answer says whom it covers (never everyone, silently)
+    assert named("Lily的GMV") == ["穿搭师Lily", "Lily的护肤日记"]
+    assert named("暖屿羊绒的GMV") == ["暖屿羊绒官方旗舰店", "暖屿羊绒工厂店"]  # the brand the accounts share
+    assert named("护肤品卖了多少") == []  # two characters shared: a word, not a name
     assert named("分享率是多少") == []  # a word the router reads, not the host's

@@ -143,6 +143,10 @@ class DataVocabulary:
 _ACCOUNT_WORDS = re.compile(r"^(?:直播间?|官方|店铺|小店|主播|达人|账号|频道|旗舰|live|official|shop|store|channel)+$")
 # A part that starts or ends on a particle ("lily的") is the name and the grammar around it, not a part of it.
 _EDGE_WORDS = re.compile(r"^[的了和与跟在是那这]|[的了和与跟在是那这]$")
+# What follows a short name said alone: grammar, an action, 直播/场/号, or no more Chinese ("小周的", "虎妞直播间",
+# "阿强卖了"), not the rest of a word ("护肤品").
+_NAME_FOLLOWER = re.compile(r"$|[^\u4e00-\u9fff]|[的和与跟及或在上本这那最一共都也还卖播带说做开是有今昨前下近]"
+                            r"|直播|场|号|老师|姐|哥")
 MAX_PART_HOSTS = 300  # hosts whose names are searched part by part (a shop has a handful; a platform has more)
 
 
@@ -198,9 +202,37 @@ def _host_part_hits(hosts: list[str], text: str) -> list[Hit]:
                             or any(part in other for other in names if other != name):
                         continue
                     at = found.start()
+                    if len(part) == 2 and not _NAME_FOLLOWER.match(text[at + 2:]):
+                        continue  # "护肤品", "老铁们": two characters running on into a word are that word
                     best = (at, at + len(part))
         if best:
             hits.append(Hit(text[best[0]:best[1]], ("host", (host,), 0), best[0], best[1]))
+    return hits + _shared_part_hits(hosts[:MAX_PART_HOSTS], names, text, words, hits)
+
+
+def _shared_part_hits(hosts: list[str], names: list[str], text: str, words: frozenset[str],
+                      taken: list[Hit]) -> list[Hit]:
+    """A part several hosts' names share ("Lily" of 穿搭师Lily and Lily的护肤日记, the brand 暖屿羊绒 of a shop's
+    accounts) names them all: the answer lists whom it covers, rather than silently covering everyone. At least
+    three letters, a whole Latin word or three Chinese characters, and not a word the router reads."""
+    hits: list[Hit] = []
+    for m in re.finditer(r"[a-z][a-z0-9]{2,}|[\u4e00-\u9fff]{3,}", text):
+        run = m.group(0)
+        latin = run[0].isascii()
+        spans = [(0, len(run))] if latin else [(i, j) for i in range(len(run)) for j in range(len(run), i + 2, -1)]
+        for i, j in spans:
+            part = run[i:j]
+            start, end = m.start() + i, m.start() + j
+            owners = tuple(h for h, n in zip(hosts, names) if part in n)
+            if len(owners) < 2 or part in words or _ACCOUNT_WORDS.match(part) or _EDGE_WORDS.search(part) \
+                    or any(part in w for w in words if len(w) > 1) \
+                    or any(h.start < end and start < h.end for h in taken + hits):
+                continue
+            if latin and not all(re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])", n) for n in
+                                 (names[hosts.index(o)] for o in owners)):
+                continue  # "lily" in "lilyshop" is not the word Lily
+            hits.append(Hit(part, ("host", owners, 0), start, end))
+            break
     return hits
 
 

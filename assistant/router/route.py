@@ -635,6 +635,10 @@ _IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
 _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
 
 
+# Measures of the customers who bought (a filter on their orders says who they are, for each of these alike).
+_CUSTOMER_MEASURES = {"buyers", "repeat_buyers", "one_time_buyers", "repurchase_rate", "spend_per_buyer"}
+
+
 def _share_by_breakdown(args: dict[str, Any], text: str) -> str | None:
     """"退款订单占比", "share of orders from the live room": the filtered group beside the others, each with its
     share of the total, is the answer; one figure for the group alone is not. Moves the one filter to the
@@ -670,8 +674,11 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             # "小雅上个月播了几场？转化率多少？": an ask naming no one of its own is about whom the one before named
             for name in sorted(set(previous.args) & scope & accepted):
                 value = previous.args[name]
-                if name == "filters":  # who and where carry over; what kind of order was counted does not
-                    value = {k: v for k, v in value.items() if k not in ("status", "amount")}
+                if name == "filters":  # who and where carry over; what kind of order was counted does not,
+                    # unless both asks count the same customers ("paid a non-zero order … their repurchase rate")
+                    same_people = {previous.args.get("metric"), later.args.get("metric")} <= _CUSTOMER_MEASURES
+                    value = {k: v for k, v in value.items()
+                             if k != "status" and (k != "amount" or same_people)}
                 if value:
                     later.args[name] = value
                     later.matched.append(f"{name} of the previous ask")
