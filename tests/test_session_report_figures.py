@@ -210,3 +210,5 @@ def test_a_host_is_named_by_any_part_only_it_has() -> None:
     assert named("暖屿羊绒的GMV") == ["暖屿羊绒官方旗舰店", "暖屿羊绒工厂店"]  # the brand the accounts share
     assert named("护肤品卖了多少") == []  # two characters shared: a word, not a name
     assert named("分享率是多少") == []  # a word the router reads, not the host's
+    shop = DataVocabulary(hosts=["山野小馆快手店", "小雅"])
+    assert not shop.find(normalize("快手店一共有多少个不同的买家？"))  # the platform's shop: all the data

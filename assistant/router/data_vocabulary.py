@@ -147,6 +147,8 @@ _EDGE_WORDS = re.compile(r"^[的了和与跟在是那这]|[的了和与跟在是
 # "阿强卖了"), not the rest of a word ("护肤品").
 _NAME_FOLLOWER = re.compile(r"$|[^\u4e00-\u9fff]|[的和与跟及或在上本这那最一共都也还卖播带说做开是有今昨前下近]"
                             r"|直播|场|号|老师|姐|哥")
+# A platform's name in a part ("快手店" of 山野小馆快手店) names the shop on that platform, the whole data.
+_PLATFORM_WORDS = re.compile(r"快手|抖音|抖店|视频号|小红书|淘宝|天猫|拼多多|有赞|京东|微信|kuaishou|douyin|taobao")
 MAX_PART_HOSTS = 300  # hosts whose names are searched part by part (a shop has a handful; a platform has more)
 
 
@@ -180,6 +182,7 @@ def _host_part_hits(hosts: list[str], text: str) -> list[Hit]:
     made of account words alone and not a word the router reads. The longest part of each host in the text."""
     names = [normalize(h) for h in hosts[:MAX_PART_HOSTS]]
     words = _router_words()
+    platforms = [m.span() for m in _PLATFORM_WORDS.finditer(text)]
     hits: list[Hit] = []
     for host, name in zip(hosts, names):
         best: tuple[int, int] | None = None
@@ -197,11 +200,13 @@ def _host_part_hits(hosts: list[str], text: str) -> list[Hit]:
                         continue
                     latin = short == 3
                     found = re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])" if latin else re.escape(part), text)
-                    if found is None or _ACCOUNT_WORDS.match(part) or part in words \
+                    if found is None or _ACCOUNT_WORDS.match(part) or _PLATFORM_WORDS.search(part) or part in words \
                             or any(part in w for w in words if len(w) > 1) \
                             or any(part in other for other in names if other != name):
                         continue
                     at = found.start()
+                    if any(a < at + len(part) and at < b for a, b in platforms):
+                        continue  # "手店" inside the text's "快手店": the platform's shop, not a host
                     if len(part) == 2 and not _NAME_FOLLOWER.match(text[at + 2:]):
                         continue  # "护肤品", "老铁们": two characters running on into a word are that word
                     best = (at, at + len(part))
@@ -225,6 +230,7 @@ def _shared_part_hits(hosts: list[str], names: list[str], text: str, words: froz
             start, end = m.start() + i, m.start() + j
             owners = tuple(h for h, n in zip(hosts, names) if part in n)
             if len(owners) < 2 or part in words or _ACCOUNT_WORDS.match(part) or _EDGE_WORDS.search(part) \
+                    or _PLATFORM_WORDS.search(part) \
                     or any(part in w for w in words if len(w) > 1) \
                     or any(h.start < end and start < h.end for h in taken + hits):
                 continue
