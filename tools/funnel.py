@@ -13,7 +13,15 @@ import pandas as pd
 
 from tools import definitions, fmt
 from tools.context import Context
-from tools.live import name_one_host, name_one_session, resolve_hosts, resolve_session, session_filter, window_params
+from tools.live import (
+    host_condition,
+    name_one_host,
+    name_one_session,
+    resolve_hosts,
+    resolve_session,
+    session_filter,
+    window_params,
+)
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window
@@ -42,17 +50,9 @@ GROUPS: dict[str, tuple[str, bool, str, str, bool]] = {
 FunnelDimension = Literal["host", "session", "day", "week", "month", "region", "gender", "age_band", "channel"]
 
 
-def _host_condition(where: str, params: list[Any], host: str | list[str] | None) -> tuple[str, list[Any]]:
-    """These hosts' broadcasts only (names as resolve_hosts found them)."""
-    if host is None:
-        return where, params
-    hosts = [host] if isinstance(host, str) else list(host)
-    return f"{where} AND h.host_name IN ({', '.join('?' * len(hosts))})", [*params, *hosts]
-
-
 def build_funnel_sql(dimension: str | None, window: Window, session_id: int | None = None,
                      host: str | list[str] | None = None) -> tuple[str, list[Any]]:
-    where, params = _host_condition(*session_filter(window, session_id), host)
+    where, params = host_condition(*session_filter(window, session_id), host)
     expr, needs_customers = (GROUPS[dimension][0], GROUPS[dimension][1]) if dimension else ("'all'", False)
     customers = "LEFT JOIN customers c ON c.customer_id = p.customer_id" if needs_customers else ""
     flags = ",\n    ".join(f"bool_or(e.event_type = '{event}') AS {key}" for key, event, _, _ in STEPS)
@@ -252,7 +252,7 @@ _REPORT_GROUPS = ("host", "session", "day", "week", "month")
 
 def build_report_funnel_sql(dimension: str | None, window: Window, session_id: int | None,
                             columns: list[str], host: str | list[str] | None = None) -> tuple[str, list[Any]]:
-    where, params = _host_condition(*session_filter(window, session_id), host)
+    where, params = host_condition(*session_filter(window, session_id), host)
     expr = GROUPS[dimension][0] if dimension else "'all'"
     sums = ", ".join(f"sum(t.{c}) AS {c}" for c in columns)
     sql = f"""WITH sess AS (

@@ -111,6 +111,15 @@ def resolve_session(ctx: Context, session: str | int | None) -> tuple[int, str] 
     return int(found.iloc[0]["session_id"]), str(found.iloc[0]["label"])
 
 
+def host_condition(where: str, params: list[Any], host: str | list[str] | None) -> tuple[str, list[Any]]:
+    """`where` on live_sessions `s` / hosts `h` narrowed to these hosts' broadcasts (names as resolve_hosts found
+    them), and its parameters."""
+    if host is None:
+        return where, params
+    hosts = [host] if isinstance(host, str) else list(host)
+    return f"{where} AND h.host_name IN ({', '.join('?' * len(hosts))})", [*params, *hosts]
+
+
 def window_params(window: Window) -> dict[str, Any]:
     return {"window": {"start": str(window.start) if window.start else None,
                        "end": str(window.end) if window.end else None,
@@ -130,10 +139,7 @@ def _session_groups(dimension: str, window: Window, session_id: int | None,
                     host: str | list[str] | None = None) -> tuple[str, str, str, list[Any]]:
     """What both live builders share: the sessions in scope keyed by host or session (`sess`), one row per group
     (`groups`), the columns a session row carries into the SELECT, and the parameters."""
-    where, params = session_filter(window, session_id)
-    if host is not None:  # these hosts' broadcasts (the names as resolve_host found them in the data)
-        hosts = [host] if isinstance(host, str) else list(host)
-        where, params = f"{where} AND h.host_name IN ({', '.join('?' * len(hosts))})", [*params, *hosts]
+    where, params = host_condition(*session_filter(window, session_id), host)
     key, label, extra, keep = _grouping(dimension)
     sess = f"""sess AS (
   SELECT s.session_id, s.host_id, {key} AS grp_key, {label} AS grp, {extra} 1 AS one,

@@ -167,6 +167,13 @@ def _router_words() -> frozenset[str]:
     return frozenset(w for w in words if w)
 
 
+def _names_nothing(part: str, words: frozenset[str]) -> bool:
+    """A part of a host's name that stands for no host: account words alone, a platform, a word the router reads
+    (or one inside such a word)."""
+    return bool(_ACCOUNT_WORDS.match(part) or _PLATFORM_WORDS.search(part)) or part in words \
+        or any(part in w for w in words if len(w) > 1)
+
+
 def _crosses_whole(name: str, i: int, j: int) -> bool:
     """Whether name[i:j] holds both Chinese and Latin letters and cuts no Latin word ("may姐", not "ay姐")."""
     part = name[i:j]
@@ -200,8 +207,7 @@ def _host_part_hits(hosts: list[str], text: str) -> list[Hit]:
                         continue
                     latin = short == 3
                     found = re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])" if latin else re.escape(part), text)
-                    if found is None or _ACCOUNT_WORDS.match(part) or _PLATFORM_WORDS.search(part) or part in words \
-                            or any(part in w for w in words if len(w) > 1) \
+                    if found is None or _names_nothing(part, words) \
                             or any(part in other for other in names if other != name):
                         continue
                     at = found.start()
@@ -229,9 +235,7 @@ def _shared_part_hits(hosts: list[str], names: list[str], text: str, words: froz
             part = run[i:j]
             start, end = m.start() + i, m.start() + j
             owners = tuple(h for h, n in zip(hosts, names) if part in n)
-            if len(owners) < 2 or part in words or _ACCOUNT_WORDS.match(part) or _EDGE_WORDS.search(part) \
-                    or _PLATFORM_WORDS.search(part) \
-                    or any(part in w for w in words if len(w) > 1) \
+            if len(owners) < 2 or _names_nothing(part, words) or _EDGE_WORDS.search(part) \
                     or any(h.start < end and start < h.end for h in taken + hits):
                 continue
             if latin and not all(re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])", n) for n in
