@@ -20,6 +20,21 @@ Grammar (case-insensitive, surrounding whitespace ignored):
     N_weeks_ago | N_months_ago | N_quarters_ago | N_years_ago   the full calendar period N back
         (1_months_ago = last_month; 2_months_ago = 上上个月; 2_years_ago = 前年)
     last_year_qN | last_year_mN          quarter N / month N of the previous calendar year
+    N_days_ago                            one day, N days before the anchor (2_days_ago = 前天)
+    day:M-D | day:D | days:M-D..M-D       a day / span of days named without a year (or month): the latest started
+    national_day | double12 | 520 | qixi | mid_autumn | spring_festival | new_year | black_friday |
+        cyber_monday | christmas | valentines | womens_day
+        (with _YYYY / _last_year like the promotions)  named days and holidays; lunar ones from a table
+    <promotion or holiday>:day            its main day (double11:day = Nov 11, 618:day = Jun 18)
+    <month>:h1 | :h2 | :early | :mid | :late | :wN | :first_N_days   part of a month token (上旬 = 1st-10th,
+        中旬 = 11th-20th, 下旬 = 21st-end; wN = days 7N-6..7N; first_10_days = 1st-10th)
+    <week>:dN | <week>:weekend            day N (1 = Monday) or Sat-Sun of this_week / last_week / N_weeks_ago
+    weekday:N                             the latest weekday N (1 = Monday) before the anchor ("last Wednesday")
+    <token>..<token>                      from the first window's start to the second's end ("9月1日到10月")
+    first_day:<token> | last_day:<token>  the window's first / last day (国庆第一天)
+    from:<token> | after:<token>          from the window's first day (after: the day after its last) to the anchor
+    until:<token> | before:<token>        from the data's first day to the window's last day (before: the day
+        before its first)
 """
 
 from __future__ import annotations
@@ -36,7 +51,10 @@ VALID_FORMS = (
     "YYYY-MM-DD..YYYY-MM-DD, month:N, month:N:h1, YYYY-MM:h2, months:A-B, quarter:N, 618, double11, 618_YYYY, "
     "double11_YYYY, "
     "618_last_year, double11_last_year, double11_2_years_ago, N_weeks_ago, N_months_ago, N_quarters_ago, N_years_ago, "
-    "last_year_qN, last_year_mN"
+    "last_year_qN, last_year_mN, N_days_ago, day:M-D, day:D, days:M-D..M-D, national_day, double12, 520, qixi, "
+    "mid_autumn, spring_festival, new_year, black_friday, cyber_monday, christmas, valentines, womens_day, "
+    "first_day:<token>, last_day:<token>, <promotion>:day, <month>:early|mid|late|wN|first_N_days, "
+    "<week>:dN|weekend, weekday:N, <token>..<token>, from:<token>, after:<token>, until:<token>, before:<token>"
 )
 
 _MONTHS_EN = [
@@ -49,6 +67,30 @@ _PROMOTIONS = {
     "618": (6, 1, 6, 18, "618大促", "618 festival"),
     "double11": (11, 1, 11, 11, "双11", "Double 11"),
 }
+
+# Named days and holidays that are not promotions (so not in the promotion features): (month, day, last month,
+# last day, zh, en) for fixed dates; lunar holidays and Black Friday move, and are looked up or computed per year.
+_HOLIDAYS = {
+    "national_day": (10, 1, 10, 7, "国庆", "National Day holiday"),
+    "double12": (12, 12, 12, 12, "双12", "Double 12"),
+    "520": (5, 20, 5, 20, "520", "520 (May 20)"),
+    "new_year": (1, 1, 1, 1, "元旦", "New Year's Day"),
+    "christmas": (12, 25, 12, 25, "圣诞节", "Christmas"),
+    "valentines": (2, 14, 2, 14, "情人节", "Valentine's Day"),
+    "womens_day": (3, 8, 3, 8, "三八节", "Women's Day (3.8)"),
+}
+# Lunar holidays by Gregorian date (七夕 = 7th of the 7th lunar month; 中秋 = 15th of the 8th; 春节 = 1st of the 1st).
+_LUNAR = {
+    "qixi": ("七夕", "Qixi", {2019: (8, 7), 2020: (8, 25), 2021: (8, 14), 2022: (8, 4), 2023: (8, 22),
+                              2024: (8, 10), 2025: (8, 29), 2026: (8, 19), 2027: (8, 8), 2028: (8, 26)}),
+    "mid_autumn": ("中秋", "Mid-Autumn Festival", {2019: (9, 13), 2020: (10, 1), 2021: (9, 21), 2022: (9, 10),
+                                                  2023: (9, 29), 2024: (9, 17), 2025: (10, 6), 2026: (9, 25),
+                                                  2027: (9, 15), 2028: (10, 3)}),
+    "spring_festival": ("春节", "Spring Festival", {2019: (2, 5), 2020: (1, 25), 2021: (2, 12), 2022: (2, 1),
+                                                   2023: (1, 22), 2024: (2, 10), 2025: (1, 29), 2026: (2, 17),
+                                                   2027: (2, 6), 2028: (1, 26)}),
+}
+_NAMED_DAYS = (*_PROMOTIONS, *_HOLIDAYS, *_LUNAR, "black_friday", "cyber_monday")
 
 _TO_DATE_ALIASES = {"wtd": "this_week", "mtd": "this_month", "qtd": "this_quarter", "ytd": "this_year"}
 
@@ -141,8 +183,16 @@ _MONTH_N = re.compile(r"month:\s*(\d{1,2})")
 _HALF_MONTH = re.compile(r"(month:\s*\d{1,2}|\d{4}-\d{1,2}):h([12])")
 _MONTH_SPAN = re.compile(r"months:\s*(\d{1,2})-(\d{1,2})")
 _QUARTER_N = re.compile(r"quarter:\s*q?(\d)")
-_PROMO = re.compile(r"(618|double11)(?:_(\d{4}|last_year|this_year|2_years_ago))?")
-_AGO = re.compile(r"(\d+)_(week|month|quarter|year)s?_ago")
+_PROMO = re.compile(rf"({'|'.join(_NAMED_DAYS)})(?:_(\d{{4}}|last_year|this_year|2_years_ago))?(:day)?")
+_AGO = re.compile(r"(\d+)_(day|week|month|quarter|year)s?_ago")
+_YEARLESS_DAY = re.compile(r"day:\s*(?:(\d{1,2})-)?(\d{1,2})")
+_YEARLESS_SPAN = re.compile(r"days:\s*(\d{1,2})-(\d{1,2})\s*\.\.\s*(\d{1,2})-(\d{1,2})")
+_OPEN = re.compile(r"(from|after|until|before|first_day|last_day):(.+)")
+_MONTH_PART = re.compile(r"(.+):(early|mid|late|w[1-5]|first_(\d{1,2})_days)")
+_WEEK_PART = re.compile(r"(this_week|last_week|\d+_weeks_ago):(d[1-7]|weekend)")
+_WEEKDAY = re.compile(r"weekday:([1-7])")
+_WEEKDAYS_ZH = "一二三四五六日"
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _LAST_YEAR_PART = re.compile(r"last_year_(q|m)(\d{1,2})")
 
 
@@ -236,10 +286,26 @@ def _quarter_window(token: str, year: int, quarter: int, anchor: date) -> Window
     )
 
 
-def _promotion(token: str, name: str, which: str | None, anchor: date) -> Window:
-    m1, d1, m2, d2, zh, en = _PROMOTIONS[name]
+def _named_dates(token: str, name: str, year: int) -> tuple[date, date, str, str]:
+    """The first and last day of a promotion or holiday in one year, and its names."""
+    if name in _PROMOTIONS or name in _HOLIDAYS:
+        m1, d1, m2, d2, zh, en = _PROMOTIONS.get(name) or _HOLIDAYS[name]
+        return date(year, m1, d1), date(year, m2, d2), zh, en
+    if name in ("black_friday", "cyber_monday"):  # the day after the fourth Thursday of November; its Monday
+        first = date(year, 11, 1)
+        day = first + timedelta(days=(3 - first.weekday()) % 7 + 21 + (1 if name == "black_friday" else 4))
+        return day, day, *(("黑五", "Black Friday") if name == "black_friday" else ("网络星期一", "Cyber Monday"))
+    zh, en, table = _LUNAR[name]
+    if year not in table:
+        raise PeriodError(f"'{token}': the date of {en} in {year} is not in the calendar this tool knows "
+                          f"({min(table)}-{max(table)}); give the dates instead (YYYY-MM-DD..YYYY-MM-DD).")
+    day = date(year, *table[year])
+    return day, day, zh, en
+
+
+def _promotion(token: str, name: str, which: str | None, anchor: date, main_day: bool = False) -> Window:
     if which is None:
-        year = anchor.year if date(anchor.year, m1, d1) <= anchor else anchor.year - 1
+        year = anchor.year if _named_dates(token, name, anchor.year)[0] <= anchor else anchor.year - 1
     elif which == "last_year":
         year = anchor.year - 1
     elif which == "this_year":
@@ -248,7 +314,105 @@ def _promotion(token: str, name: str, which: str | None, anchor: date) -> Window
         year = anchor.year - 2
     else:
         year = int(which)
-    return _make(token, date(year, m1, d1), date(year, m2, d2), anchor, f"{year}年{zh}", f"{en} {year}")
+    start, end, zh, en = _named_dates(token, name, year)
+    if main_day:  # 双11当天 = Nov 11, 618当天 = Jun 18, 国庆当天 = Oct 1: the day the name is
+        day = start if name in _HOLIDAYS else end
+        return _make(token, day, day, anchor, f"{year}年{zh}当天", f"{en} {year} (the day)")
+    return _make(token, start, end, anchor, f"{year}年{zh}", f"{en} {year}")
+
+
+def _latest_day(month: int, day: int, anchor: date, token: str) -> date:
+    """The latest month-day on or before the anchor (Feb 29 only in a leap year)."""
+    for year in range(anchor.year, anchor.year - 9, -1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= anchor:
+            return candidate
+    raise PeriodError(f"'{token}' is not a calendar day. Valid forms: {VALID_FORMS}.")
+
+
+def _day_in_month(month: date, day: int) -> date | None:
+    try:
+        return month.replace(day=day)
+    except ValueError:
+        return None
+
+
+def _yearless_span(token: str, m1: int, d1: int, m2: int, d2: int, anchor: date) -> Window:
+    """A span of days named without a year: the latest one that has started (it may run up to the anchor)."""
+    start = _latest_day(m1, d1, anchor, token)
+    try:
+        end = date(start.year + (1 if (m2, d2) < (m1, d1) else 0), m2, d2)
+    except ValueError:
+        raise PeriodError(f"'{token}' contains an invalid date. Valid forms: {VALID_FORMS}.") from None
+    return _make(token, start, end, anchor, None, None)
+
+
+def _month_part(token: str, whole: Window, part: str, anchor: date) -> Window:
+    """上旬 / 中旬 / 下旬, the Nth week (days 7N-6..7N) or the first N days of a month window."""
+    if whole.start is None or whole.start.day != 1 or whole.start.month != (whole.end or whole.start).month:
+        raise PeriodError(f"'{token}': a part of a month needs a month before it (e.g. month:11:early).")
+    first = whole.start
+    last = _month_end(first.year, first.month)
+    month_zh, month_en = f"{first.year}年{first.month}月", f"{_MONTHS_EN[first.month]} {first.year}"
+    if part in ("early", "mid", "late"):
+        index = ("early", "mid", "late").index(part)
+        start, end = first.replace(day=1 + 10 * index), (last if part == "late" else first.replace(day=10 + 10 * index))
+        zh, en = month_zh + "上中下"[index] + "旬", f"{part} {month_en}"
+    elif part.startswith("w"):
+        week = int(part[1:])
+        start = first + timedelta(days=7 * (week - 1))
+        if start > last:
+            raise PeriodError(f"'{token}': {month_en} has no week {week}.")
+        end = min(start + timedelta(days=6), last)
+        zh, en = f"{month_zh}第{week}周", f"week {week} of {month_en}"
+    else:
+        count = int(part.split("_")[1])
+        if not 1 <= count <= last.day:
+            raise PeriodError(f"'{token}': the number of days must be 1-{last.day}.")
+        start, end = first, first + timedelta(days=count - 1)
+        zh, en = f"{month_zh}前{count}天", f"first {count} days of {month_en}"
+    return _make(token, start, end, anchor, zh, en)
+
+
+def _week_part(token: str, week: Window, part: str, anchor: date) -> Window:
+    """One weekday (d1 = Monday .. d7 = Sunday) or the weekend of a calendar-week window."""
+    monday = week.start
+    assert monday is not None
+    if part == "weekend":
+        start, end = monday + timedelta(days=5), monday + timedelta(days=6)
+        return _make(token, start, end, anchor, f"{week.label_zh.split('（')[0]}周末",
+                     f"the weekend of {week.label_en.split(' (')[0]}")
+    day = monday + timedelta(days=int(part[1:]) - 1)
+    return _make(token, day, day, anchor, f"{week.label_zh.split('（')[0]}{_WEEKDAYS_ZH[day.weekday()]}",
+                 f"{_WEEKDAYS_EN[day.weekday()]} of {week.label_en.split(' (')[0]}")
+
+
+def _open_window(token: str, kind: str, inner: Window, anchor: date, data_start: date | None) -> Window:
+    """A window open at one end: from / after a period to the anchor, or until / before it from the first day."""
+    if inner.start is None or inner.end is None:
+        raise PeriodError(f"'{token}': an open window needs a bounded period after '{kind}:'.")
+    first = data_start or date(1900, 1, 1)
+    name_zh, name_en = inner.label_zh.split("（")[0], inner.label_en.split(" (")[0]  # the name, not its dates
+    if kind in ("first_day", "last_day"):
+        day = inner.start if kind == "first_day" else inner.end
+        return _make(token, day, day, anchor, f"{name_zh}{'第一天' if kind == 'first_day' else '最后一天'}",
+                     f"the {'first' if kind == 'first_day' else 'last'} day of {name_en}")
+    if kind == "from":
+        start, end = inner.start, anchor
+        zh, en = f"{name_zh}以来", f"{name_en} onwards"
+    elif kind == "after":
+        start, end = inner.end + timedelta(days=1), anchor
+        zh, en = f"{name_zh}之后", f"the days after {name_en}"
+    elif kind == "until":
+        start, end = first, inner.end
+        zh, en = f"截至{name_zh}", f"all data up to {name_en}"
+    else:
+        start, end = first, inner.start - timedelta(days=1)
+        zh, en = f"{name_zh}之前", f"all data before {name_en}"
+    return _make(token, start, end, anchor, zh, en)
 
 
 def _all(anchor: date, data_start: date | None) -> Window:
@@ -288,9 +452,37 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
         return _to_date(text, text[5:], anchor)
     if text.startswith("last_") and text[5:] in ("week", "month", "quarter", "year"):
         return _previous_full(text, text[5:], anchor)
+    if m := _OPEN.fullmatch(text):
+        return _open_window(text, m.group(1), resolve_period(m.group(2), anchor, data_start), anchor, data_start)
     if m := _PROMO.fullmatch(text):
-        return _promotion(text, m.group(1), m.group(2), anchor)
+        return _promotion(text, m.group(1), m.group(2), anchor, main_day=bool(m.group(3)))
+    if m := _WEEK_PART.fullmatch(text):
+        return _week_part(text, resolve_period(m.group(1), anchor, data_start), m.group(2), anchor)
+    if m := _MONTH_PART.fullmatch(text):
+        return _month_part(text, resolve_period(m.group(1), anchor, data_start), m.group(2), anchor)
+    if m := _WEEKDAY.fullmatch(text):
+        back = (anchor.weekday() - (int(m.group(1)) - 1)) % 7 or 7  # strictly before the anchor
+        day = anchor - timedelta(days=back)
+        return _make(text, day, day, anchor, f"上一个星期{_WEEKDAYS_ZH[day.weekday()]}",
+                     f"last {_WEEKDAYS_EN[day.weekday()]}")
+    if m := _YEARLESS_DAY.fullmatch(text):
+        if m.group(1) is None:  # "3号那天": the latest 3rd of a month
+            day = next((d for k in range(12) if (d := _day_in_month(add_months(anchor, -k), int(m.group(2))))
+                        and d <= anchor), None)
+            if day is None:
+                raise PeriodError(f"'{token}': a day of the month must be 1-31. Valid forms: {VALID_FORMS}.")
+        else:
+            day = _latest_day(int(m.group(1)), int(m.group(2)), anchor, token)
+        return _make(text, day, day, anchor, None, None)
+    if m := _YEARLESS_SPAN.fullmatch(text):
+        return _yearless_span(text, *(int(g) for g in m.groups()), anchor)
     if m := _AGO.fullmatch(text):
+        if m.group(2) == "day":
+            count = int(m.group(1))
+            if count < 1:
+                raise PeriodError(f"'{token}': the number of days must be at least 1. Valid forms: {VALID_FORMS}.")
+            day = anchor - timedelta(days=count)
+            return _make(text, day, day, anchor, f"{count}天前", f"{count} day{'s' if count > 1 else ''} ago")
         return _periods_ago(text, int(m.group(1)), m.group(2), anchor)
     if m := _LAST_YEAR_PART.fullmatch(text):
         number, year = int(m.group(2)), anchor.year - 1
@@ -345,6 +537,15 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
             raise PeriodError(f"'{token}': quarter must be 1-4. Valid forms: {VALID_FORMS}.")
         year = anchor.year if quarter <= _quarter_of(anchor) else anchor.year - 1
         return _quarter_window(f"quarter:{quarter}", year, quarter, anchor)
+    if ".." in text:  # "9月1日到10月", "上周一到今天": from the first window's start to the second's end
+        first, _, last = text.partition("..")
+        end = resolve_period(last, anchor, data_start)
+        if end.end is None:
+            raise PeriodError(f"'{token}': a span needs a bounded period after '..'.")
+        start = resolve_period(first, end.end, data_start)  # the latest such start on or before the span's end
+        if start.start is None:
+            raise PeriodError(f"'{token}': a span needs a bounded period before '..'.")
+        return _make(text, start.start, end.end, anchor, None, None)
     raise PeriodError(f"Unknown period '{token}'. Valid forms: {VALID_FORMS}.")
 
 

@@ -264,10 +264,15 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     are each an instruction, and a number no argument took is the surest sign of one dropped."""
     used = _numbers_in(args)
     names = [(h.start, h.end) for h in f.data_hits] + [(h.start, h.end) for h in f.segment_hits]
+    # the words of a window the call took ("11.3-11.9", "24年双11") are that window, whatever its token spells
+    taken = {args.get("period"), args.get("as_of")} - {None}
+    windows = [(p.start, p.end) for p in f.periods if p.token in taken]
     dropped = []
     for m in _NUMBER.finditer(f.text):
         if any(a <= m.start() < b for a, b in names):
             continue  # part of a product or segment name (防晒霜SPF50, 中国8类)
+        if any(a <= m.start() < b for a, b in windows):
+            continue
         value, unit = float(m.group(1)), (m.group(2) or "").strip()
         candidates = {value}
         if unit in ("%", "％"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from assistant.router import vocabulary as vocab
 from assistant.router.data_vocabulary import DataHit, DataVocabulary
@@ -12,7 +13,7 @@ from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.normalize import normalize
 from assistant.router.numbers import CN_NUMERAL, NUMBER, to_int
-from assistant.router.periods import PeriodMatch, find_periods
+from assistant.router.periods import NAMED_DAYS, PeriodMatch, find_periods
 from assistant.router.segments import find_segments
 from assistant.router.spelling import correct_spelling
 
@@ -55,7 +56,7 @@ class Features:
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PROMO_TOKEN = re.compile(r"(?:double11|618)")
+_PROMO_TOKEN = re.compile(rf"(?:{'|'.join(NAMED_DAYS)})(?:_\w+)?")
 
 
 def _choose_metric(features: Features, phrase: str, value: str, start: int, end: int) -> None:
@@ -380,6 +381,28 @@ def _compared_period(text: str, periods: list[PeriodMatch], compare: Hit) -> Per
     if base is None or base.token not in _SUCCESSOR:
         return None
     return PeriodMatch(_SUCCESSOR[base.token], base.phrase, base.start, base.end)
+
+
+def _explicit_pair(text: str, periods: list[PeriodMatch], compare: Hit) -> bool:
+    """The comparison names its base window, and that base is not the window just before (or a year before)
+    the one asked about: "上周三和上周四" compares two named days, not Wednesday with the Tuesday before it."""
+    from tools.timewindow import PeriodError, resolve_period, year_earlier_window
+
+    base = next((p for p in periods if compare.start <= p.start and not text[compare.end:p.start].strip()), None)
+    own = next((p for p in periods if p is not base and p.end <= compare.start), None)
+    if base is None or own is None:
+        return False
+    anchor = date.today()
+    try:
+        mine, theirs = resolve_period(own.token, anchor), resolve_period(base.token, anchor)
+    except PeriodError:
+        return False
+    if theirs.days != 1 or mine.days != 1:
+        return False  # a coarser base ("跟前一个月比", "同比去年") is the comparison's own window
+    if compare.value == "last_year":
+        natural = year_earlier_window(mine)
+        return natural is not None and (natural.start, natural.end) != (theirs.start, theirs.end)
+    return theirs.end + timedelta(days=1) != mine.start  # the day before is the comparison's own
 
 
 # "超过180天没买", "no purchase in 90 days", "silent for 6 months": a recency threshold, the churn rule of
@@ -719,10 +742,12 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if features.period is not None and features.period.token == "all" and (
             named := [p for p in periods if p.token != "all"]):
         features.period = named[0]  # "the overall GPM in November", "11月整体转化率": overall over the window named
-    dated = [p for p in periods if _ISO_DAY.fullmatch(p.token)]
-    if features.period is not None and dated and _PROMO_TOKEN.match(features.period.token):
+    dated = [p for p in periods if _ISO_DAY.fullmatch(p.token) or p.token.startswith("day:")]
+    if features.period is not None and dated and _PROMO_TOKEN.fullmatch(features.period.token):
         features.period = dated[0]  # "Double 11 (2025-11-11)": the day written out, not the promotion's window
     features.compare = find_compare(text)
+    if features.compare and _explicit_pair(text, periods, features.compare):
+        features.compare = None  # "上周三和上周四对比": two windows named side by side, each answered
     if features.compare:
         features.period = _compared_period(text, periods, features.compare)
     if vocabulary is not None:

@@ -36,9 +36,27 @@ _ORDINAL_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3
                      "4th": 4, "last": 4}
 
 _YEAR4 = r"(?<!\d)((?:19|20)\d{2})(?!\d)"
-_DOUBLE11 = r"(?:双\s*(?:11|十一)|11\.11|11/11|double\s*(?:11|eleven)|singles'?\s*day)"
+# "11.11" written as a date is the day; as the festival's name it comes with a festival word ("11.11大促")
+_DOUBLE11 = (r"(?:双\s*(?:11|十一)|(?:11\.11|11/11)(?=\s*(?:大促|活动|期间|预售|狂欢|购物节|促销|promo|sale|campaign))"
+             r"|double\s*(?:11|eleven)|singles'?\s*day)")
 _SIX18 = r"(?:(?<!\d)618(?!\d)|六一八|年中大促)"
-_PROMOS = {"double11": _DOUBLE11, "618": _SIX18}
+_PROMOS = {
+    "double11": _DOUBLE11, "618": _SIX18,
+    # named days and holidays (tools/timewindow.py holds their dates)
+    "national_day": r"(?:国庆(?:节|假期|黄金周|长假|七天乐?)?|十一(?:假期|黄金周|长假)"
+                    r"|national\s+day(?:\s+(?:holiday|week))?|golden\s+week)",
+    "double12": r"(?:双\s*(?:12|十二)|(?<![\d.])12\.12(?![\d.])|double\s*(?:12|twelve))",
+    "520": r"(?:(?<![\d.])520(?=\s*(?:节|当天|那天|期间|活动|大促|表白|情人节))|网络情人节)",
+    "qixi": r"(?:七夕(?:节|情人节)?|qixi(?:\s+festival)?)",
+    "mid_autumn": r"(?:中秋(?:节)?|mid[\s-]?autumn(?:\s+festival)?)",
+    "spring_festival": r"(?:春节|过年期间|chinese\s+new\s+year|spring\s+festival|lunar\s+new\s+year)",
+    "new_year": r"(?:元旦|new\s+year'?s(?:\s+day)?)",
+    "black_friday": r"(?:黑五|黑色星期五|black\s+friday)",
+    "cyber_monday": r"(?:网络星期一|cyber\s+monday)",
+    "christmas": r"(?:圣诞(?:节)?|christmas|xmas)",
+    "valentines": r"(?:(?<!网络)情人节|valentine'?s(?:\s+day)?)",
+    "womens_day": r"(?:三八节|38节|女神节|女王节|妇女节|(?<![\d.])3\.8(?:节|女王节|大促)|women'?s\s+day)",
+}
 _FIXED: dict[str, list[str]] = {
     # An explicit "all time" is a chosen window (so 复购率 needs no clarifying question).
     "all": ["全部时间", "所有时间", "全部历史", "历史上", "历史累计", "历史", "有史以来", "一直以来", "开店以来",
@@ -249,6 +267,161 @@ def _month_span(year: str | None, first: int | None, last: int | None) -> str | 
     return f"{int(year)}-{first:02d}-01..{last_day}"
 
 
+# Days named without a year ("11月3日", "Nov 3", "11/3 那天") resolve to their latest occurrence in the data
+# (tools/timewindow.py day:M-D); with a year they are ISO days.
+def _day_token(year: str | None, month: int | None, day: int | None) -> str | None:
+    if not month or not day or not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    if year:
+        found = _valid_date(int(year), month, day)
+        return found.isoformat() if found else None
+    return f"day:{month}-{day}" if _valid_date(2000, month, day) else None  # 2000: Feb 29 exists
+
+
+def _span_token(year: str | None, m1: int | None, d1: int | None, m2: int | None, d2: int | None) -> str | None:
+    first, last = _day_token(year, m1, d1), _day_token(year, m2, d2)
+    if not first or not last or (m1, d1) == (m2, d2):
+        return None
+    if year:
+        if (m2, d2) < (m1, d1):  # "2025年12月28日到1月3日": the span crosses into the next year
+            last = _day_token(str(int(year) + 1), m2, d2)
+        return f"{first}..{last}" if last else None
+    return f"days:{m1}-{d1}..{m2}-{d2}"
+
+
+_DAY_NUMBER = rf"(\d{{1,2}}|{CN_NUMERAL})"
+_SPAN_TO = r"(?:到|至|~|-|—|–|to|through|thru|until|till)"
+# a number followed by one of these is a quantity, not a day ("1.5-2.5倍", "11.9元", "3/4的客户")
+_NOT_A_DAY_AFTER = r"(?!\s*(?:[\d.%月天个元块倍折分万千百星次周年小人单件岁]|k\b|w\b|x\b|rmb|yuan|of\b|times))"
+
+
+@_rule(rf"(?<![\d.年/-])(?:(\d{{4}})\s*年\s*)?{_DAY_NUMBER}\s*月\s*{_DAY_NUMBER}\s*[日号]?\s*{_SPAN_TO}\s*"
+       rf"(?:{_DAY_NUMBER}\s*月\s*)?{_DAY_NUMBER}\s*(?:[日号]|{_NOT_A_DAY_AFTER})")
+def _day_span_zh(m: re.Match[str]) -> str | None:
+    """"11月1日到7日", "10月28日至11月3日", "2026年11月1-7号"."""
+    month = to_int(m.group(2))
+    end_month = to_int(m.group(4)) if m.group(4) else month
+    return _span_token(m.group(1), month, to_int(m.group(3)), end_month, to_int(m.group(5)))
+
+
+@_rule(rf"(?<![\d.年/-])(?:(\d{{4}})\s*年\s*)?{_DAY_NUMBER}\s*月\s*{_DAY_NUMBER}\s*[日号]")
+def _day_zh(m: re.Match[str]) -> str | None:
+    return _day_token(m.group(1), to_int(m.group(2)), to_int(m.group(3)))
+
+
+@_rule(rf"(?<![\d./¥$])(\d{{1,2}})\s*([./])\s*(\d{{1,2}})\s*{_SPAN_TO}\s*(?:(\d{{1,2}})\s*[./]\s*)?(\d{{1,2}})(?![\d./])"
+       rf"{_NOT_A_DAY_AFTER}\s*[日号]?")
+def _day_span_numeric(m: re.Match[str]) -> str | None:
+    """"11.1-11.7", "11/1~11/7", "11/1-7" (a dotted span names its month on both ends: "1.5-8" is a quantity)."""
+    if m.group(4) is None and m.group(2) == ".":
+        return None
+    first, day, last = int(m.group(1)), int(m.group(3)), int(m.group(5))
+    end_month = int(m.group(4)) if m.group(4) else first
+    if (end_month, last) <= (first, day) and end_month >= first:
+        return None  # an empty or backward span is not a date span
+    return _span_token(None, first, day, end_month, last)
+
+
+# A lone "11/3" or "11.3" is a day only where the words around it say so: "on 11/3", "11.3那天", "11/3号".
+_DAY_BEFORE_WORDS = r"(?:\bon|\bsince|\bbefore|\bafter|\buntil|\btill|从|自|截至|截止到?)"
+_DAY_AFTER_WORDS = r"(?:[日号]|当天|那天|这天|当日|那一天|这一天|这日|那日)"
+
+
+@_rule(r"(?<![\d./¥$])11\s*[./]\s*11(?![\d./%])")
+def _day_11_11(m: re.Match[str]) -> str | None:
+    """"11.11各省GMV": the day (Double 11 itself, not the festival's Nov 1-11 window)."""
+    return "day:11-11"
+
+
+@_rule(rf"(?<![\d./¥$])(\d{{1,2}})\s*[./]\s*(\d{{1,2}})(?![\d./])(\s*{_DAY_AFTER_WORDS})?")
+def _day_numeric(m: re.Match[str]) -> str | None:
+    if not m.group(3) and (not re.search(rf"{_DAY_BEFORE_WORDS}\s*$", m.string[:m.start()])
+                           or re.match(_NOT_A_DAY_AFTER.replace("(?!", "(?:", 1), m.string[m.end():])):
+        return None
+    return _day_token(None, int(m.group(1)), int(m.group(2)))
+
+
+# what a numbered thing is when "3号" names it, not a day: 3号链接, 2号直播间, 1号主播, 5号仓
+_NUMBERED_THING = r"(?:链接|商品|宝贝|品|款|主播|直播间|店|仓|车|位|客服|线|楼|群|机|卡|码|包|色|场|窗口|小店)"
+
+
+# (日 is a day only before words that end the date: "30日复购率" is a 30-day window read elsewhere)
+@_rule(rf"(?<![\d月./第#近前后])(\d{{1,2}}|{CN_NUMERAL})\s*(?:号(?!\s*{_NUMBERED_THING})|日(?=\s*(?:的|当天|那天|这天|那场"
+       rf"|[,?.!;:]|\s|$|到|至|-|~)))")
+def _day_of_month(m: re.Match[str]) -> str | None:
+    """"3号成交额", "20号那天": the latest 3rd / 20th of a month (on or before the data's last day)."""
+    day = to_int(m.group(1))
+    return f"day:{day}" if day and 1 <= day <= 31 else None
+
+
+_ORDINAL = r"(?:st|nd|rd|th)?"
+# "top 5 november", "best 3 of May": a rank before a month is not a day
+_RANK_BEFORE = re.compile(r"(?:top|bottom|best|worst|first|last|highest|lowest|前|后)\s*$")
+
+
+@_rule(rf"\b(?:(between|from)\s+)?({_MONTH_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}\s*(-|to|through|thru|until|till|and)\s*"
+       rf"(?:({_MONTH_NAME})\.?\s+)?(\d{{1,2}}){_ORDINAL}\b(?:\s*,?\s*{_YEAR4})?")
+def _day_span_en(m: re.Match[str]) -> str | None:
+    """"Nov 1-7", "from Nov 1 to Nov 7", "between Oct 28 and Nov 3, 2026"."""
+    if m.group(4) == "and" and m.group(1) != "between":
+        return None
+    first = MONTH_NAMES[m.group(2)]
+    last = MONTH_NAMES[m.group(5)] if m.group(5) else first
+    return _span_token(m.group(7), first, int(m.group(3)), last, int(m.group(6)))
+
+
+@_rule(rf"\b({_MONTH_NAME})\.?\s+(?:the\s+)?(\d{{1,2}}){_ORDINAL}\b(?!\s*[%:.])(?:\s*,?\s*{_YEAR4})?")
+def _day_en(m: re.Match[str]) -> str | None:
+    """"Nov 3", "November 3rd", "Nov 3, 2026"."""
+    return _day_token(m.group(3), MONTH_NAMES[m.group(1)], int(m.group(2)))
+
+
+@_rule(rf"\b(?:the\s+)?(\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?({_MONTH_NAME})\b(?:\s*,?\s*{_YEAR4})?")
+def _day_first_en(m: re.Match[str]) -> str | None:
+    """"3 Nov", "the 3rd of November 2026" (not "top 3 Nov")."""
+    if _RANK_BEFORE.search(m.string[:m.start()]):
+        return None
+    return _day_token(m.group(3), MONTH_NAMES[m.group(2)], int(m.group(1)))
+
+
+@_rule(rf"(大前天|前天)|(?<![\d.])({NUMBER})\s*天(?:以)?前(?!\s*\d)|\bthe\s+day\s+before\s+yesterday\b"
+       rf"|\b({NUMBER})\s+days?\s+ago\b")
+def _days_ago(m: re.Match[str]) -> str | None:
+    """"前天" (2 days ago), "3天前", "three days ago": one day."""
+    if m.group(1):
+        return "3_days_ago" if m.group(1) == "大前天" else "2_days_ago"
+    count = 2 if m.group(2) is None and m.group(3) is None else to_int(m.group(2) or m.group(3))
+    return f"{count}_days_ago" if count and count >= 1 else None
+
+
+_WEEK_ZH = {"上上": "2_weeks_ago", "上": "last_week", "这": "this_week", "本": "this_week"}
+_WEEKDAY_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "1": 1, "2": 2,
+                   "3": 3, "4": 4, "5": 5, "6": 6, "7": 7}
+_WEEKDAY_EN = {"monday": 1, "mon": 1, "tuesday": 2, "tue": 2, "tues": 2, "wednesday": 3, "wed": 3,
+               "thursday": 4, "thu": 4, "thurs": 4, "friday": 5, "fri": 5, "saturday": 6, "sat": 6,
+               "sunday": 7, "sun": 7}
+_WEEKDAY_NAME = "|".join(sorted(_WEEKDAY_EN, key=len, reverse=True))
+
+
+@_rule(r"(上上|上|这|本)\s*个?\s*(?:周|星期|礼拜)\s*(?:([一二三四五六日天1-7])(?!\d)|(末))")
+def _weekday_zh(m: re.Match[str]) -> str | None:
+    """"上周三" (Wednesday of last week), "这周末" (this week's Saturday and Sunday)."""
+    week = _WEEK_ZH[m.group(1)]
+    return f"{week}:weekend" if m.group(3) else f"{week}:d{_WEEKDAY_NUMBER[m.group(2)]}"
+
+
+@_rule(rf"\b(last|this|past)\s+(?:({_WEEKDAY_NAME})|(weekend))\b|\b(?:on\s+)?({_WEEKDAY_NAME})\s+(?:of\s+)?"
+       rf"(last|this)\s+week\b")
+def _weekday_en(m: re.Match[str]) -> str | None:
+    """"last Wednesday" (the latest Wednesday before today), "this Friday", "last weekend", "Monday of last week"."""
+    if m.group(4):
+        return f"{'last_week' if m.group(5) == 'last' else 'this_week'}:d{_WEEKDAY_EN[m.group(4)]}"
+    if m.group(3):
+        return "this_week:weekend" if m.group(1) == "this" else "last_week:weekend"
+    day = _WEEKDAY_EN[m.group(2)]
+    return f"weekday:{day}" if m.group(1) != "this" else f"this_week:d{day}"
+
+
 @_rule(rf"(?<!\d)(?:(\d{{4}})\s*年\s*)?(\d{{1,2}}|{CN_NUMERAL})\s*月份?\s*的?\s*(上|下|前|后)半(?:个)?月")
 def _half_month_zh(m: re.Match[str]) -> str | None:
     month = to_int(m.group(2))
@@ -276,7 +449,7 @@ def _month_en(m: re.Match[str]) -> str | None:
     name = m.group(2)
     if name in _AMBIGUOUS_MONTHS and not m.group(1):
         return None
-    return f"month:{MONTH_NAMES[name]}"
+    return f"{'from:' if m.group(1) == 'since' else ''}month:{MONTH_NAMES[name]}"
 
 
 @_rule(r"(?<![a-z0-9])q([1-4])(?![0-9])")
@@ -325,15 +498,157 @@ def _rolling_en(m: re.Match[str]) -> str | None:
     return _rolling(to_int(m.group(1)), m.group(2) + "s")
 
 
+NAMED_DAYS = tuple(_PROMOS)  # promotions and holidays: tokens of a window with a name, not of dates
+
+# Words next to a period that change it. Each rule sees the text just before (a pattern ending in $) or just
+# after (a pattern starting at the period's end), wraps the token and takes its words into the phrase, so
+# "11月1日以来" is one period ("from:day:11-1") and nothing of it is left over as unapplied.
+_MONTH_TOKEN = re.compile(r"month:\d{1,2}|\d{4}-\d{2}|this_month|last_month|\d+_months_ago|last_year_m\d{1,2}")
+_NAMED_TOKEN = re.compile(rf"(?:{'|'.join(NAMED_DAYS)})(?:_\w+)?")
+_DAY_TOKEN = re.compile(r"day:[\d-]+|\d{4}-\d{2}-\d{2}|\d+_days_ago|weekday:\d|\w+_weeks?(?:_ago)?:d\d|"
+                        r"(?:" + "|".join(_PROMOS) + r")(?:_\w+)?:day")
+Wrap = tuple[str, re.Pattern[str], Callable[[str, re.Match[str]], str | None]]
+
+
+def _month_part(part: str) -> Callable[[str, re.Match[str]], str | None]:
+    return lambda token, m: f"{token}:{part}" if _MONTH_TOKEN.fullmatch(token) else None
+
+
+def _count_part(kind: str) -> Callable[[str, re.Match[str]], str | None]:
+    def wrap(token: str, m: re.Match[str]) -> str | None:
+        count = to_int(m.group(1))
+        if not count or not _MONTH_TOKEN.fullmatch(token):
+            return None
+        if kind == "w":
+            return f"{token}:w{count}" if 1 <= count <= 5 else None
+        return f"{token}:{kind}{count}" if kind == "day" else f"{token}:first_{count}_days"
+    return wrap
+
+
+def _open(kind: str) -> Callable[[str, re.Match[str]], str | None]:
+    return lambda token, m: None if token == "all" or token.startswith(("from:", "until:", "after:", "before:")) \
+        else f"{kind}:{token}"
+
+
+_ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_WRAPS: list[Wrap] = [
+    # parts of a month: 11月上旬 / 下旬 / 初 / 底, 11月第一周, 本月前10天, 上个月3号, early / mid / late November
+    ("after", re.compile(r"\s*的?\s*上旬|\s*初(?![一二三四五六七八九十\d])"), _month_part("early")),
+    ("after", re.compile(r"\s*的?\s*中旬"), _month_part("mid")),
+    ("after", re.compile(r"\s*的?\s*下旬"), _month_part("late")),
+    ("after", re.compile(rf"\s*的?\s*第\s*({NUMBER})\s*(?:周|个?星期|个?礼拜)"), _count_part("w")),
+    ("after", re.compile(rf"\s*的?\s*(?:前|头|最初的?)\s*({NUMBER})\s*天"), _count_part("first")),
+    ("after", re.compile(rf"\s*的?\s*(\d{{1,2}}|{CN_NUMERAL})\s*[日号](?!\s*(?:到|至|-|~))"), _count_part("day")),
+    ("before", re.compile(r"\b(?:early|beginning\s+of|start\s+of)[\s-]*$"), _month_part("early")),
+    ("before", re.compile(r"\bmid[\s-]*$|\bmiddle\s+of\s+$"), _month_part("mid")),
+    ("before", re.compile(r"\blate[\s-]*$"), _month_part("late")),
+    ("before", re.compile(r"\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+$"),
+     lambda token, m: f"{token}:w{_ORDINAL_WORDS[m.group(1)]}" if _MONTH_TOKEN.fullmatch(token) else None),
+    ("before", re.compile(rf"\b(?:the\s+)?first\s+({NUMBER})\s+days\s+(?:of|in)\s+$"), _count_part("first")),
+    # a promotion's or holiday's own day: 双11当天 = Nov 11; a day "当天" is that day (not today)
+    ("after", re.compile(r"\s*(?:当天|那天|这天|当日|那一天|这一天|正日子|的?(?:正|主)日)"),
+     lambda token, m: f"{token}:day" if _NAMED_TOKEN.fullmatch(token) else token if _DAY_TOKEN.fullmatch(token)
+     else None),
+    ("before", re.compile(r"\b(?:on\s+)?the\s+day\s+of\s+$"),
+     lambda token, m: f"{token}:day" if _NAMED_TOKEN.fullmatch(token) else None),
+    # one end of a window: 国庆第一天, 本月最后一天, the first day of Double 11
+    ("after", re.compile(r"\s*的?\s*(?:第一天|第1天|首日|头一天)"), lambda token, m: f"first_day:{token}"),
+    ("after", re.compile(r"\s*的?\s*(?:最后一天|最后1天)"), lambda token, m: f"last_day:{token}"),
+    ("before", re.compile(r"\b(?:on\s+)?the\s+first\s+day\s+of\s+$"), lambda token, m: f"first_day:{token}"),
+    ("before", re.compile(r"\b(?:on\s+)?the\s+last\s+day\s+of\s+$"), lambda token, m: f"last_day:{token}"),
+    # after an event, the days after it (国庆之后 = from Oct 8); after a day or month, from it on (10月20号以后)
+    ("after", re.compile(r"\s*(?:以后|之后|过后|结束后|后)(?!\s*\d)"),
+     lambda token, m: f"after:{token}" if _NAMED_TOKEN.fullmatch(token) else None),
+    # open windows: 截至10月底 / until the end of October (up to and including), 10月以前 / before October (not
+    # including), 11月1日以来 / since Nov 1 / Nov 1 onwards (from, including), after Nov 1 (from the next day)
+    ("before", re.compile(r"(?:截至|截止到?|截止至|直到|一直到|\buntil|\btill|\bup\s+to|\bby\s+the\s+end\s+of"
+                          r"|\bas\s+of(?:\s+the\s+end\s+of)?|\bat\s+the\s+end\s+of)\s*(?:the\s+)?$"), _open("until")),
+    ("after", re.compile(r"\s*(?:底|末)?\s*(?:为止|以前为止)"), _open("until")),
+    ("after", re.compile(r"\s*(?:底|末)?\s*(?:以前|之前)(?!\s*(?:的?\d|的?[一二三四五六七八九十两几]))"),
+     _open("before")),
+    ("before", re.compile(r"(?:\bbefore|\bprior\s+to|\bearlier\s+than)\s*$"), _open("before")),
+    ("after", re.compile(r"\s*(?:以来|以后|之后|起|开始|至今|到现在|到今天|到目前(?:为止)?|迄今|到今|\s+onwards?\b"
+                         r"|\s+(?:till|until|to)\s+(?:now|date|today)\b)"), _open("from")),
+    # ("from" alone is the window itself: "customers from October")
+    ("before", re.compile(r"(?:\bsince|\bstarting(?:\s+(?:from|on|in))?)\s*$"), _open("from")),
+    ("before", re.compile(r"\bafter\s*$"), _open("after")),
+    # the end of a month with no open word before it: 10月底 = its last ten days
+    ("after", re.compile(r"\s*(?:底|末)(?![\d])"), _month_part("late")),
+    ("before", re.compile(r"\b(?:the\s+)?end\s+of\s+$"), _month_part("late")),
+]
+
+
+# a preposition a month rule takes into its phrase ("of november", "in may"): words before it come before that
+_LEAD = re.compile(r"(?:in|during|of|for|from)\s+")
+
+
+def _wrap(text: str, period: PeriodMatch) -> PeriodMatch:
+    """The period with the words around it applied (parts first, then an open end), each rule at most once."""
+    token, start, end = period.token, period.start, period.end
+    lead = _LEAD.match(text, start)
+    for side, pattern, make in _WRAPS:
+        if side == "after":
+            m = pattern.match(text, end)
+        else:
+            m = pattern.search(text[:lead.end() if lead and start == period.start else start])
+        if m is None or m.end() == m.start():
+            continue
+        wrapped = make(token, m)
+        if wrapped is None:
+            continue
+        token = wrapped
+        if side == "after":
+            end = m.end()
+        else:
+            start = m.start()
+    if token == period.token and (start, end) == (period.start, period.end):
+        return period
+    return PeriodMatch(token, text[start:end].strip(), start, end)
+
+
+# Two periods joined into one window: "9月1日到10月", "from Oct 28 to today", "上周一到今天".
+_SPAN_JOIN = re.compile(r"\s*(?:到|至|~|-|—|–|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\btill\b)\s*")
+_SPAN_OPEN = re.compile(r"(?:从|自|\bfrom|\bbetween)\s*$")
+
+
+def _join_spans(text: str, periods: list[PeriodMatch]) -> list[PeriodMatch]:
+    joined: list[PeriodMatch] = []
+    for period in periods:
+        last = joined[-1] if joined else None
+        if last is not None and period.token.startswith("until:") and ".." not in last.token \
+                and not last.token.startswith(("from:", "until:", "after:", "before:")) \
+                and not text[last.end:period.start].strip(" 的"):
+            # "本月截至昨天": this month, up to yesterday
+            joined[-1] = PeriodMatch(f"{last.token}..{period.token[6:]}", text[last.start:period.end].strip(),
+                                     last.start, period.end)
+            continue
+        if last is not None and ".." not in last.token and ".." not in period.token \
+                and not any(t.startswith(("from:", "until:", "after:", "before:")) or t == "all"
+                            for t in (last.token, period.token)) \
+                and _SPAN_JOIN.fullmatch(text[last.end:period.start]):
+            opener = _SPAN_OPEN.search(text[:last.start])
+            start = opener.start() if opener else last.start
+            joined[-1] = PeriodMatch(f"{last.token}..{period.token}", text[start:period.end].strip(), start,
+                                     period.end)
+            continue
+        joined.append(period)
+    return joined
+
+
 def find_periods(text: str) -> list[PeriodMatch]:
-    """All time phrases in normalised text, longest first without overlaps, in text order."""
+    """All time phrases in normalised text, longest first without overlaps, in text order; words around a
+    period that change it (parts, open ends, 当天) are applied, and two periods joined by 到 / to are one."""
     hits: list[Hit] = []
     for pattern, make in _RULES:
         for m in pattern.finditer(text):
             token = make(m)
             if token:
                 hits.append(Hit(m.group(0).strip(), token, m.start(), m.end()))
-    return [PeriodMatch(h.value, h.phrase, h.start, h.end) for h in select_longest(hits)]
+    periods = [_wrap(text, PeriodMatch(h.value, h.phrase, h.start, h.end)) for h in select_longest(hits)]
+    # a wrapped period may now cover a neighbour ("11月30日当天" took the 当天 that also read as today)
+    kept = [p for p in periods if not any(o is not p and o.start <= p.start and p.end <= o.end
+                                          and (o.end - o.start) > (p.end - p.start) for o in periods)]
+    return _join_spans(text, kept)
 
 
 def find_period(text: str) -> PeriodMatch | None:

@@ -365,7 +365,8 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
     if f.period and has("period") and not (tool == "cohort_retention" and _counted_from_first_order(f)):
         _period(f, out)
     elif f.period and has("as_of") and "period" not in fields:
-        out.set("as_of", f.period.token, f.period.phrase)  # a stage count "at the end of September"
+        # a stage count "at the end of September": the evaluation day is the window's last ("until:" adds nothing)
+        out.set("as_of", f.period.token.removeprefix("until:"), f.period.phrase)
     if f.limit and has("limit"):
         _limit(f, out)
     if f.segment and has("segment") and not any(f.segment.overlaps(h) for h in f.hits(tool)) \
