@@ -61,13 +61,23 @@ def test_two_counts_asked_apart_are_never_one_count_filtered_by_both(engine, raw
 
 
 def test_an_ask_that_cannot_be_placed_is_named_not_dropped(engine) -> None:
-    answer = engine.ask("上个月有多少笔订单退款成功了？其中有几笔是晚上下的？")
+    answer = engine.ask("上个月有多少笔订单退款成功了？其中有几笔是用花呗付的？")
     assert [c.args.get("filters") for c in answer.tool_calls] == [{"status": "refunded"}]
-    assert {"kind": "ask", "phrase": "其中有几笔是晚上下的？", "detail": ""} in answer.not_applied
-    assert answer.answer.startswith("⚠️ 这一问我答不了：“其中有几笔是晚上下的？”")
-    english = engine.ask("How many orders were refunded last month? How many of those came in at night?")
+    assert {"kind": "ask", "phrase": "其中有几笔是用花呗付的？", "detail": ""} in answer.not_applied
+    assert answer.answer.startswith("⚠️ 这一问我答不了：“其中有几笔是用花呗付的？”")
+    english = engine.ask("How many orders were refunded last month? How many of those had a gift message?")
     assert any(d["kind"] == "ask" for d in english.not_applied)
-    assert english.answer.startswith("⚠️ I could not answer “How many of those came in at night?”")
+    assert english.answer.startswith("⚠️ I could not answer “How many of those had a gift message?”")
+
+
+def test_an_ask_for_the_hours_of_the_earlier_set_narrows_it(engine) -> None:
+    """"其中有几笔是晚上下的": those refunded orders placed in the evening (the label shows the hours used)."""
+    for question in ("上个月有多少笔订单退款成功了？其中有几笔是晚上下的？",
+                     "How many orders were refunded last month? How many of those came in at night?"):
+        answer = engine.ask(question)
+        assert [c.args.get("filters") for c in answer.tool_calls] == [
+            {"status": "refunded"}, {"status": "refunded", "hour": "18-23"}]
+        assert answer.not_applied == []
 
 
 def test_an_ask_about_part_of_the_earlier_set_narrows_it(engine) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from assistant import Engine
 from assistant.conversation import Conversation
 from assistant.router.normalize import normalize
 from assistant.router.periods import find_periods
@@ -87,6 +87,16 @@ def windows(question: str) -> list[tuple[str, str]]:
     ("GMV for the first week of November", "2026-11-01", "2026-11-07"),
     ("本月前10天的订单", "2026-11-01", "2026-11-10"),
     ("late October gmv", "2026-10-21", "2026-10-31"),
+    ("aov on the 2nd of this month?", "2026-11-02", "2026-11-02"),
+    ("25年10月1号各渠道gmv", "2025-10-01", "2025-10-01"),
+    ("这个月月初退款金额", "2026-11-01", "2026-11-10"),
+    ("上月最后三天的买家数", "2026-10-29", "2026-10-31"),
+    ("the last 5 days of October", "2026-10-27", "2026-10-31"),
+    # the days just before / after an event (a promotion's run-up leads to its big day)
+    ("双11前一周每天的订单", "2026-11-04", "2026-11-10"),
+    ("the week before Double 11", "2026-11-04", "2026-11-10"),
+    ("国庆后三天GMV", "2026-10-08", "2026-10-10"),
+    ("3 days after 618", "2026-06-19", "2026-06-21"),
     # named days
     ("双11当天GMV", "2026-11-11", "2026-11-11"),
     ("去年双11当天GMV", "2025-11-11", "2025-11-11"),
@@ -124,40 +134,117 @@ def test_a_leap_day_without_a_year_is_the_latest_leap_day() -> None:
     assert resolve_period("day:2-29", ANCHOR, FIRST).start == date(2024, 2, 29)
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory) -> Engine:
-    engine = Engine()
-    yield engine
-    engine.close()
-
-
-def test_a_day_is_applied_and_named_in_the_answer(engine: Engine) -> None:
+def test_a_day_is_applied_and_named_in_the_answer(engine) -> None:
     answer = Conversation(engine).ask("11月3日的GMV是多少").to_json()
     assert answer["tool_calls"][0]["args"]["period"] == "day:11-3"
     assert answer["not_applied"] == []  # 11 and 3 are the day, not numbers left over
     assert "2026-11-03" in answer["answer"]
 
 
-def test_a_span_written_with_dots_is_not_read_as_two_decimals(engine: Engine) -> None:
+def test_a_span_written_with_dots_is_not_read_as_two_decimals(engine) -> None:
     answer = Conversation(engine).ask("11.3-11.9 退款率").to_json()
     window = answer["tool_calls"][0]["resolved"]["window"]
     assert (window["start"], window["end"]) == ("2026-11-03", "2026-11-09")
     assert answer["not_applied"] == []
 
 
-def test_two_named_days_compared_are_each_answered(engine: Engine) -> None:
+def test_two_named_days_compared_are_each_answered(engine) -> None:
     """"上周三和上周四对比" names both days: not Wednesday against the Tuesday before it."""
     answer = Conversation(engine).ask("上周三和上礼拜四的订单数对比").to_json()
     assert [c["args"].get("period") for c in answer["tool_calls"]] == ["last_week:d3", "last_week:d4"]
     assert all("compare" not in c["args"] for c in answer["tool_calls"])
 
 
-def test_a_comparison_with_the_window_before_keeps_its_comparison(engine: Engine) -> None:
+def test_a_comparison_with_the_window_before_keeps_its_comparison(engine) -> None:
     answer = Conversation(engine).ask("这周和上周的GMV对比").to_json()
     assert answer["tool_calls"][0]["args"] == {"metric": "gmv", "period": "this_week", "compare": "previous_period"}
 
 
-def test_a_time_of_day_is_named_as_not_applied(engine: Engine) -> None:
-    answer = Conversation(engine).ask("11月8号10点到12点的GMV").to_json()
-    assert answer["tool_calls"][0]["args"]["period"] == "day:11-8"
-    assert answer["not_applied"], "the hours are not a window the tools take: the answer must say so"
+@pytest.mark.parametrize("question, hours", [
+    ("昨天晚上8点以后的GMV", ">=20"), ("11月8号10点到12点的GMV", "10-11"), ("orders after 10pm on Nov 11", ">=22"),
+    ("GMV on Nov 14 between 8pm and midnight", "20-23"), ("今天凌晨的订单有多少", "0-5"),
+    ("早上9点前下单的买家本周有多少", "<9"), ("本周每天晚8到10点的订单", "20-21"),
+])
+def test_hours_of_the_day_are_an_hour_filter(question: str, hours: str) -> None:
+    from assistant.router import route
+
+    routed = route(question)
+    assert routed.args["filters"]["hour"] == hours
+    assert routed.dropped == []
+
+
+@pytest.mark.parametrize("question", ["上周六下午场的GPM", "小雅11月10号晚上那场GMV多少", "30天后复购率",
+                                      "3小时后下单"])
+def test_a_session_named_by_its_time_or_a_duration_is_no_hour_filter(question: str) -> None:
+    from assistant.router import route
+
+    routed = route(question)
+    assert "hour" not in ((routed.args if routed else {}).get("filters") or {})
+
+
+def test_an_hour_filter_counts_what_pandas_counts(engine, raw_tables) -> None:
+    """GMV of yesterday's orders placed from 20:00: the tool's number, and pandas on the same rows."""
+    answer = Conversation(engine).ask("昨天晚上8点以后的GMV").to_json()
+    assert answer["not_applied"] == []
+    orders = raw_tables["orders"]
+    day = orders["order_time"].max().normalize() - pd.Timedelta(days=1)
+    kept = orders[(orders["order_time"].dt.normalize() == day) & (orders["order_time"].dt.hour >= 20)
+                  & orders["status"].isin(["paid", "refunded"])]
+    assert answer["tables"][0]["rows"][0][1] == pytest.approx(kept["pay_amount"].sum())
+    assert "20:00-23:59" in answer["answer"]
+
+
+def test_orders_by_hour_add_up_to_the_day(engine, raw_tables) -> None:
+    answer = Conversation(engine).ask("orders by hour last week").to_json()
+    table = answer["tables"][0]
+    assert table["columns"][:2] == ["hour", "orders"]
+    orders = raw_tables["orders"]
+    anchor = orders["order_time"].max().normalize()
+    monday = anchor - pd.Timedelta(days=anchor.weekday() + 7)
+    week = orders[(orders["order_time"] >= monday) & (orders["order_time"] < monday + pd.Timedelta(days=7))
+                  & orders["status"].isin(["paid", "refunded"])]
+    expected = week.groupby(week["order_time"].dt.hour)["order_id"].nunique()
+    got = {int(hour[:2]): count for hour, count in table["rows"]}
+    assert got == expected.to_dict()
+
+
+def test_a_bad_hour_filter_says_how_to_write_one(engine) -> None:
+    for value in ("25", "22-3", "evening"):
+        answer = engine.run_tool("metric_query", {"metric": "gmv", "filters": {"hour": value}})
+        assert answer.error["code"] == "bad_filter" and "0-23" in answer.error["message"]
+
+
+@pytest.mark.parametrize("question, args, more", [
+    # the second window is the one just before (or a year before) the first: one comparison
+    ("october vs september aov", {"metric": "aov", "period": "month:10", "compare": "previous_period"}, []),
+    ("今年双11 vs 去年双11 GMV", {"metric": "gmv", "period": "double11", "compare": "last_year"}, []),
+    # any other pair: both windows, side by side
+    ("11月1日 vs 11月8日 订单", {"metric": "orders", "period": "day:11-1"}, ["day:11-8"]),
+])
+def test_two_windows_set_against_each_other(question: str, args: dict, more: list[str]) -> None:
+    from assistant.router import route
+
+    routed = route(question)
+    assert routed.args == args
+    assert [r.args["period"] for r in routed.more] == more
+
+
+@pytest.mark.parametrize("question, grain", [
+    ("10/10~10/20 客单价走势", "day"), ("本月GMV走势", "day"), ("最近半年GMV趋势", "month"), ("GMV趋势", "month"),
+])
+def test_a_trend_over_days_is_by_day(question: str, grain: str) -> None:
+    from assistant.router import route
+
+    assert route(question).args["dimension"] == grain
+
+
+def test_a_group_of_buyers_is_not_an_unknown_name(engine) -> None:
+    answer = Conversation(engine).ask("18-24岁买家上个月gmv").to_json()
+    assert answer["tool_calls"][0]["args"]["filters"] == {"age_band": "18-24"}
+    assert not [d for d in answer["not_applied"] if d["kind"] == "unknown_name"]
+
+
+def test_the_hours_of_a_promotion_are_its_big_day() -> None:
+    from assistant.router import route
+
+    assert route("双11凌晨0到2点成交额").args == {"metric": "gmv", "period": "double11:day", "filters": {"hour": "0-1"}}

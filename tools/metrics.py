@@ -27,7 +27,7 @@ _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_y
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "region", "gender",
     "age_band", "channel", "segment", "customer", "source", "coupon", "status", "weekday", "day_of_week",
-    "buyer_type",
+    "hour", "buyer_type",
 ]
 
 
@@ -77,6 +77,9 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "day_of_week": DimensionSpec("CASE " + " ".join(f"WHEN {_DAY_OF_WEEK} = {i} THEN '{name}'" for i, name in enumerate(
         ["Mon 周一", "Tue 周二", "Wed 周三", "Thu 周四", "Fri 周五", "Sat 周六", "Sun 周日"])) + " END", None,
         "星期几", "day of week"),
+    # The hour of the day the order was placed (0-23): when buyers buy, and the filter behind "晚上8点以后".
+    "hour": DimensionSpec("lpad(CAST(hour(o.order_time) AS VARCHAR), 2, '0') || ':00'", None, "下单时段（整点）",
+                          "hour of day"),
     # New or returning in the window: a buyer whose first-ever paid order is before the window is returning
     # (老客); over all data everyone is new. {window_start} is the window's first day, filled in by the builder.
     "buyer_type": DimensionSpec("CASE WHEN fp.first_paid < {window_start} THEN 'returning' ELSE 'new' END", "fp",
@@ -137,8 +140,8 @@ def build_metric_sql(
 
     conditions, params = _window_conditions(window, "o.order_time")
     for name, value in filters.items():
-        if name == "amount":
-            condition, bounds = _amount_condition(value)
+        if name in ("amount", "hour"):
+            condition, bounds = (_amount_condition if name == "amount" else _hour_condition)(value)
             conditions.append(condition)
             params.extend(bounds)
             continue
@@ -314,9 +317,45 @@ def _amount_condition(value: Any) -> tuple[str, list[float]]:
     return f"o.pay_amount {op} ?", [low]
 
 
+def orders_have_hours(warehouse: Any) -> bool:
+    """Whether the orders carry a time of day (an export of dates alone stores every order at midnight)."""
+    if not warehouse.has_table("orders"):
+        return False
+    try:
+        return bool(warehouse.scalar("SELECT count(*) FROM (SELECT 1 FROM orders WHERE hour(order_time) <> 0 "
+                                     "OR minute(order_time) <> 0 LIMIT 1) AS t"))
+    except Exception:  # noqa: BLE001 - read as "not there"
+        return False
+
+
+# An hour-of-day condition on the order time: "20-23" (8pm to midnight, inclusive hours), ">=20", "<9", "22".
+_HOURS = re.compile(r"^\s*(>=|<=|>|<|=)?\s*(\d{1,2})\s*(?:-\s*(\d{1,2}))?\s*$")
+
+
+def _hour_condition(value: Any) -> tuple[str, list[int]]:
+    m = _HOURS.match(str(value))
+    if not m or int(m.group(2)) > 23 or (m.group(3) is not None and not int(m.group(2)) <= int(m.group(3)) <= 23):
+        raise ToolError("bad_filter", f"hour filter '{value}': use an hour 0-23, >=N, <N or A-B (inclusive).",
+                        f"时段筛选“{value}”无法识别：请用 0-23 的小时、>=N、<N 或 A-B（含两端）。")
+    op, low, high = m.group(1) or "=", int(m.group(2)), m.group(3)
+    if high is not None:
+        return "hour(o.order_time) BETWEEN ? AND ?", [low, int(high)]
+    return f"hour(o.order_time) {op} ?", [low]
+
+
+def _hour_words(ctx: Context, value: Any) -> str:
+    """An hour filter in words, with the clock times it keeps: "下单时间 20:00-23:59"."""
+    m = _HOURS.match(str(value))
+    op, low, high = m.group(1) or "=", int(m.group(2)), int(m.group(3) if m.group(3) is not None else m.group(2))
+    first, last = {">=": (low, 23), ">": (low + 1, 23), "<=": (0, low), "<": (0, low - 1)}.get(op, (low, high))
+    return ctx.t(f"下单时间 {first:02d}:00-{last:02d}:59", f"ordered {first:02d}:00-{last:02d}:59")
+
+
 def _validate_filters(filters: dict[str, Any]) -> None:
     if "amount" in filters:
         _amount_condition(filters["amount"])
+    if "hour" in filters:
+        _hour_condition(filters["hour"])
     unknown = [k for k in filters if k not in DIMENSIONS and k != "amount"]
     if unknown:
         allowed = ", ".join(DIMENSIONS)
@@ -356,12 +395,11 @@ def metric_query(
         metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
             repeat_buyers | one_time_buyers | refund_rate | refund_amount | new_customers | units.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
-            channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week |
+            channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
             buyer_type (new/returning).
-        period: by the last order date: today, last_7_days, this_month, last_month, this_year, 2025, 2025-06,
-            2025-Q3, 618; default all.
-        filters: {dimension: value or list} (session: "latest"/id) or amount (pay_amount "0", ">=1000",
-            "100-500"), e.g. {"region": "广东", "segment": "重要价值客户"}.
+        period: today, last_7_days, this_month, last_month, 2025, 2025-06, 2025-Q3, 2025-06-18, 618; default all.
+        filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount "0", ">=1000",
+            "100-500") or hour ("20-23"), e.g. {"region": "广东", "segment": "重要价值客户"}.
         limit: top N groups (time: last N periods); default all (customers 20).
         order: desc (default) | asc.
         compare: previous_period (环比) | last_year (同比): adds the earlier value, % change.
@@ -373,6 +411,12 @@ def metric_query(
     if not ctx.warehouse.has_table("orders") and ctx.warehouse.has_table("session_stats"):
         return _from_session_report(ctx, metric, dimension, period, filters, limit, order, compare)
     filters = _segment_keys(filters)
+    if "hour" in (dimension, *filters):
+        if not orders_have_hours(ctx.warehouse):
+            raise ToolError("missing_column",
+                            "The orders in this dataset carry dates only, no time of day: they cannot be split or "
+                            "filtered by hour. Ask for the same figure without the hours.",
+                            "这份数据的订单只有日期、没有具体时间：无法按小时拆分或筛选。可以去掉时段再问。")
     if "session" in filters:  # one broadcast by id, title or "latest": its orders, by session id
         from tools.live import resolve_session
 
@@ -703,6 +747,7 @@ def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
         return "/".join(shown(key, v) for v in _filter_values(value))
 
     parts = [_VALUE_NAMES[(k, v)][0 if ctx.language == "zh" else 1] if (k, v) in _VALUE_NAMES  # "（周末）"
+             else _hour_words(ctx, v) if k == "hour"
              else f"{label(k)}{'' if k == 'amount' and str(v)[:1] in '<>' else '='}{value_of(k, v)}"
              for k, v in filters.items() if not isinstance(v, list)] + [
         f"{label(k)}={value_of(k, v)}" for k, v in filters.items() if isinstance(v, list)]

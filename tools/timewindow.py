@@ -26,8 +26,9 @@ Grammar (case-insensitive, surrounding whitespace ignored):
         cyber_monday | christmas | valentines | womens_day
         (with _YYYY / _last_year like the promotions)  named days and holidays; lunar ones from a table
     <promotion or holiday>:day            its main day (double11:day = Nov 11, 618:day = Jun 18)
-    <month>:h1 | :h2 | :early | :mid | :late | :wN | :first_N_days   part of a month token (上旬 = 1st-10th,
-        中旬 = 11th-20th, 下旬 = 21st-end; wN = days 7N-6..7N; first_10_days = 1st-10th)
+    <month>:h1 | :h2 | :early | :mid | :late | :wN | :first_N_days | :last_N_days | :dayN   part of a month
+        token (上旬 = 1st-10th, 中旬 = 11th-20th, 下旬 = 21st-end; wN = days 7N-6..7N; day3 = the 3rd)
+    prior_N_days:<token> | next_N_days:<token>   the N days just before / after a window (双11前一周)
     <week>:dN | <week>:weekend            day N (1 = Monday) or Sat-Sun of this_week / last_week / N_weeks_ago
     weekday:N                             the latest weekday N (1 = Monday) before the anchor ("last Wednesday")
     <token>..<token>                      from the first window's start to the second's end ("9月1日到10月")
@@ -188,7 +189,8 @@ _AGO = re.compile(r"(\d+)_(day|week|month|quarter|year)s?_ago")
 _YEARLESS_DAY = re.compile(r"day:\s*(?:(\d{1,2})-)?(\d{1,2})")
 _YEARLESS_SPAN = re.compile(r"days:\s*(\d{1,2})-(\d{1,2})\s*\.\.\s*(\d{1,2})-(\d{1,2})")
 _OPEN = re.compile(r"(from|after|until|before|first_day|last_day):(.+)")
-_MONTH_PART = re.compile(r"(.+):(early|mid|late|w[1-5]|first_(\d{1,2})_days)")
+_MONTH_PART = re.compile(r"(.+):(early|mid|late|w[1-5]|(?:first|last)_(\d{1,2})_days|day(\d{1,2}))")
+_BESIDE = re.compile(r"(prior|next)_(\d{1,3})_days:(.+)")
 _WEEK_PART = re.compile(r"(this_week|last_week|\d+_weeks_ago):(d[1-7]|weekend)")
 _WEEKDAY = re.compile(r"weekday:([1-7])")
 _WEEKDAYS_ZH = "一二三四五六日"
@@ -368,12 +370,22 @@ def _month_part(token: str, whole: Window, part: str, anchor: date) -> Window:
             raise PeriodError(f"'{token}': {month_en} has no week {week}.")
         end = min(start + timedelta(days=6), last)
         zh, en = f"{month_zh}第{week}周", f"week {week} of {month_en}"
+    elif part.startswith("day"):
+        day = int(part[3:])
+        if not 1 <= day <= last.day:
+            raise PeriodError(f"'{token}': {month_en} has no day {day}.")
+        start = end = first.replace(day=day)
+        return _make(token, start, end, anchor, None, None)
     else:
         count = int(part.split("_")[1])
         if not 1 <= count <= last.day:
             raise PeriodError(f"'{token}': the number of days must be 1-{last.day}.")
-        start, end = first, first + timedelta(days=count - 1)
-        zh, en = f"{month_zh}前{count}天", f"first {count} days of {month_en}"
+        if part.startswith("first"):
+            start, end = first, first + timedelta(days=count - 1)
+            zh, en = f"{month_zh}前{count}天", f"first {count} days of {month_en}"
+        else:
+            start, end = last - timedelta(days=count - 1), last
+            zh, en = f"{month_zh}最后{count}天", f"last {count} days of {month_en}"
     return _make(token, start, end, anchor, zh, en)
 
 
@@ -454,6 +466,16 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
         return _previous_full(text, text[5:], anchor)
     if m := _OPEN.fullmatch(text):
         return _open_window(text, m.group(1), resolve_period(m.group(2), anchor, data_start), anchor, data_start)
+    if m := _BESIDE.fullmatch(text):  # "双11前一周": the N days just before (or after) a window
+        inner, count = resolve_period(m.group(3), anchor, data_start), int(m.group(2))
+        if count < 1 or inner.start is None or inner.end is None:
+            raise PeriodError(f"'{token}': needs at least one day and a bounded period. Valid forms: {VALID_FORMS}.")
+        name_zh, name_en = inner.label_zh.split("（")[0], inner.label_en.split(" (")[0]
+        if m.group(1) == "prior":
+            start, end = inner.start - timedelta(days=count), inner.start - timedelta(days=1)
+            return _make(text, start, end, anchor, f"{name_zh}前{count}天", f"the {count} days before {name_en}")
+        start, end = inner.end + timedelta(days=1), inner.end + timedelta(days=count)
+        return _make(text, start, end, anchor, f"{name_zh}后{count}天", f"the {count} days after {name_en}")
     if m := _PROMO.fullmatch(text):
         return _promotion(text, m.group(1), m.group(2), anchor, main_day=bool(m.group(3)))
     if m := _WEEK_PART.fullmatch(text):

@@ -267,6 +267,8 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     # the words of a window the call took ("11.3-11.9", "24年双11") are that window, whatever its token spells
     taken = {args.get("period"), args.get("as_of")} - {None}
     windows = [(p.start, p.end) for p in f.periods if p.token in taken]
+    if "hour" in _args_filters(args):  # "晚上8点以后": the 8 is the hour filter's, spelled 20 in the call
+        windows += [(h.start, h.end) for h in f.filter_hits if h.value == _args_filters(args)["hour"]]
     dropped = []
     for m in _NUMBER.finditer(f.text):
         if any(a <= m.start() < b for a, b in names):
@@ -320,6 +322,8 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
             continue
         if name == "amount threshold" and "amount" in _args_filters(args):
             continue
+        if name == "time of day" and ("hour" in _args_filters(args) or args.get("dimension") == "hour"):
+            continue
         if name == "weekend" and ("weekday" in _args_filters(args)
                                   or args.get("dimension") in ("weekday", "day_of_week")):
             continue
@@ -331,8 +335,12 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
         if name == "share of the total" and (tool != "metric_query" or args.get("dimension")
                                              or args.get("metric") in ("repurchase_rate", "refund_rate")):
             continue  # a breakdown shows each group's share; a rate is a share; other tools show shares
-        if m := pattern.search(f.text):
+        taken = {args.get("period"), args.get("as_of")} - {None}
+        for m in pattern.finditer(f.text):
+            if any(p.start <= m.start() < p.end for p in f.periods if p.token in taken):
+                continue  # "上周六": the day is the window the call took, not a weekend filter left out
             dropped.append(Dropped("condition", m.group(0).strip(), name, m.start(), m.end()))
+            break
     return dropped
 
 

@@ -81,13 +81,17 @@ class DataVocabulary:
                 sessions = frozenset(ids) if len(ids) <= MAX_SESSION_IDS else None
             except Exception:  # noqa: BLE001 - an imported dataset may lack the column
                 sessions = None
-        figures = frozenset()
+        figures: frozenset[str] = frozenset()
         if warehouse.has_table("session_stats") and "ad_spend" in warehouse.columns("session_stats"):
             try:
                 if warehouse.scalar("SELECT count(ad_spend) FROM session_stats"):
                     figures = frozenset({"ad_spend"})
             except Exception:  # noqa: BLE001 - read as "not there"
                 figures = frozenset()
+        from tools.metrics import orders_have_hours  # the tool's own test, so router and tool agree
+
+        if orders_have_hours(warehouse):  # orders with a time of day: "晚上8点以后" can be an hour filter
+            figures |= {"order_hours"}
         return cls(distinct("hosts", "host_name"), distinct("products", "product_name"),
                    distinct("products", "category"), brands, distinct("customers", "province"), sessions,
                    figures)

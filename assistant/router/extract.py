@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from assistant.router import vocabulary as vocab
 from assistant.router.data_vocabulary import DataHit, DataVocabulary
+from assistant.router.hours import find_hours
 from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.normalize import normalize
@@ -56,6 +57,7 @@ class Features:
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PEAK_PROMOTION = re.compile(r"(?:double11|618)(?:_\w+)?")
 _PROMO_TOKEN = re.compile(rf"(?:{'|'.join(NAMED_DAYS)})(?:_\w+)?")
 
 
@@ -381,6 +383,44 @@ def _compared_period(text: str, periods: list[PeriodMatch], compare: Hit) -> Per
     if base is None or base.token not in _SUCCESSOR:
         return None
     return PeriodMatch(_SUCCESSOR[base.token], base.phrase, base.start, base.end)
+
+
+_VERSUS = re.compile(r"\s*(?:vs\.?|versus|v\.s\.?|对比|相比|比较|比)\s*")
+
+
+def _versus(text: str, periods: list[PeriodMatch]) -> Hit | None:
+    """"october vs september", "今年双11 vs 去年双11": two windows set against each other. When the second is the
+    window just before the first (or the same one a year earlier) it is that comparison; otherwise none, and
+    the two windows are answered side by side."""
+    from tools.timewindow import PeriodError, previous_window, resolve_period, year_earlier_window
+
+    for first, second in zip(periods, periods[1:]):
+        joiner = _VERSUS.fullmatch(text[first.end:second.start])
+        if joiner is None:
+            continue
+        try:
+            mine, theirs = resolve_period(first.token, date.today()), resolve_period(second.token, date.today())
+        except PeriodError:
+            return None
+        for kind, natural in (("last_year", year_earlier_window(mine)), ("previous_period", previous_window(mine))):
+            if natural is not None and (natural.start, natural.end) == (theirs.start, theirs.end):
+                return Hit(text[first.end:second.start].strip(), kind, first.end, second.start)
+        return None
+    return None
+
+
+def _trend_grain(trend: Hit, period: PeriodMatch | None) -> Hit:
+    """A trend over a window of days or weeks is by day ("10/10~10/20 走势", "本月走势"): by month it would be one
+    or two points. Longer windows, or none, keep the trend by month."""
+    from tools.timewindow import PeriodError, resolve_period
+
+    if period is None:
+        return trend
+    try:
+        days = resolve_period(period.token, date.today()).days
+    except PeriodError:
+        return trend
+    return Hit(trend.phrase, "day", trend.start, trend.end) if days is not None and days <= 45 else trend
 
 
 def _explicit_pair(text: str, periods: list[PeriodMatch], compare: Hit) -> bool:
@@ -745,7 +785,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     dated = [p for p in periods if _ISO_DAY.fullmatch(p.token) or p.token.startswith("day:")]
     if features.period is not None and dated and _PROMO_TOKEN.fullmatch(features.period.token):
         features.period = dated[0]  # "Double 11 (2025-11-11)": the day written out, not the promotion's window
-    features.compare = find_compare(text)
+    features.compare = find_compare(text) or _versus(text, periods)
     if features.compare and _explicit_pair(text, periods, features.compare):
         features.compare = None  # "上周三和上周四对比": two windows named side by side, each answered
     if features.compare:
@@ -786,7 +826,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         compare = features.compare
         grain = _COMPARE_GRAIN.search(text[max(0, compare.start - 1):compare.end]) if compare else None
         features.dimension = (Hit(trend.phrase, _UNIT_GRAIN[grain.group(1) or grain.group(2)], trend.start, trend.end)
-                              if grain else trend)
+                              if grain else trend if compare else _trend_grain(trend, features.period))
 
     genders = _not_inside(vocab.GENDERS.find(text), [features.dimension] if features.dimension else [])
     regions = _not_inside(vocab.REGIONS.find(text), [])
@@ -819,6 +859,15 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())  # "new vs returning customers": how many
     features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
                             + _order_statuses(text, features) + _returning_buyers(text, features))
+    # "晚上8点以后", "after 10pm": orders placed in those hours, where the orders have a time of day (on dates
+    # alone the hours stay unapplied, and the answer says so)
+    if (hours := find_hours(text)) and (vocabulary is None or "order_hours" in vocabulary.figures):
+        features.filters["hour"] = hours.value
+        features.filter_hits.append(hours)
+        if features.period is not None and _PEAK_PROMOTION.fullmatch(features.period.token):
+            # "双11凌晨0到2点": hours of the promotion's big day, not of its whole run-up
+            features.period = PeriodMatch(features.period.token + ":day", features.period.phrase,
+                                          features.period.start, features.period.end)
     if amount := find_amount(text):
         features.filters["amount"] = amount.value
         features.filter_hits.append(amount)

@@ -68,6 +68,8 @@ _SELLS_LIVE = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?){_WHEN}?"
 _SUBJECT_SOLD = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?([\u4e00-\u9fffA-Za-z0-9\-]{{2,12}}?){_WHEN}"
                            r"(?:一共|总共|的)?(?:卖了|卖得|卖的|销量|销售额|gmv|成交|业绩)", re.IGNORECASE)
 _SHOP_WORDS = re.compile(r"店|我们|咱们|全部|整体|总|平台|直播|商品|产品|东西|客户|渠道|大促|活动|品类|类目"
+                         # a group of buyers ("18-24岁买家", "女性用户"): who bought, not a name
+                         r"|买家|顾客|用户|粉丝|会员|人群|新客|老客|\d\s*岁"
                          # who asks, and what they say, before the question proper: "老板问上个月成交了几单"
                          r"|老板|领导|同事|运营|我|你|他|她|问|说|想|要|让|请|帮", re.IGNORECASE)
 # A person named in an English question by what they sold: "what did 小雪 sell this month?"

@@ -521,7 +521,23 @@ def _count_part(kind: str) -> Callable[[str, re.Match[str]], str | None]:
             return None
         if kind == "w":
             return f"{token}:w{count}" if 1 <= count <= 5 else None
-        return f"{token}:{kind}{count}" if kind == "day" else f"{token}:first_{count}_days"
+        return f"{token}:{kind}{count}" if kind == "day" else f"{token}:{kind}_{count}_days"
+    return wrap
+
+
+_PEAK_PROMOTION = re.compile(r"(?:double11|618)(?:_\w+)?")
+_SPAN_UNITS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "day": 1, "days": 1, "week": 7, "weeks": 7}
+
+
+def _beside(direction: str) -> Callable[[str, re.Match[str]], str | None]:
+    """"双11前一周", "the 3 days after 618": the days just before / after a window."""
+    def wrap(token: str, m: re.Match[str]) -> str | None:
+        count = to_int(m.group(1)) if m.group(1) else 1
+        if not count or token == "all" or ":" in token.split("_")[0]:
+            return None
+        if direction == "prior" and _PEAK_PROMOTION.fullmatch(token):
+            token += ":day"  # a promotion's run-up leads to its big day: 双11前一周 = the week before Nov 11
+        return f"{direction}_{count * _SPAN_UNITS[m.group(2)]}_days:{token}"
     return wrap
 
 
@@ -533,11 +549,14 @@ def _open(kind: str) -> Callable[[str, re.Match[str]], str | None]:
 _ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _WRAPS: list[Wrap] = [
     # parts of a month: 11月上旬 / 下旬 / 初 / 底, 11月第一周, 本月前10天, 上个月3号, early / mid / late November
-    ("after", re.compile(r"\s*的?\s*上旬|\s*初(?![一二三四五六七八九十\d])"), _month_part("early")),
+    ("after", re.compile(r"\s*的?\s*上旬|\s*月?初(?![一二三四五六七八九十\d])"), _month_part("early")),
     ("after", re.compile(r"\s*的?\s*中旬"), _month_part("mid")),
     ("after", re.compile(r"\s*的?\s*下旬"), _month_part("late")),
     ("after", re.compile(rf"\s*的?\s*第\s*({NUMBER})\s*(?:周|个?星期|个?礼拜)"), _count_part("w")),
     ("after", re.compile(rf"\s*的?\s*(?:前|头|最初的?)\s*({NUMBER})\s*天"), _count_part("first")),
+    ("after", re.compile(rf"\s*的?\s*(?:最后|末尾?|最末)的?\s*({NUMBER})\s*天"), _count_part("last")),
+    ("before", re.compile(rf"\b(?:the\s+)?last\s+({NUMBER})\s+days\s+(?:of|in)\s+$"), _count_part("last")),
+    ("before", re.compile(r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\s+of\s+$"), _count_part("day")),
     ("after", re.compile(rf"\s*的?\s*(\d{{1,2}}|{CN_NUMERAL})\s*[日号](?!\s*(?:到|至|-|~))"), _count_part("day")),
     ("before", re.compile(r"\b(?:early|beginning\s+of|start\s+of)[\s-]*$"), _month_part("early")),
     ("before", re.compile(r"\bmid[\s-]*$|\bmiddle\s+of\s+$"), _month_part("mid")),
@@ -551,6 +570,13 @@ _WRAPS: list[Wrap] = [
      else None),
     ("before", re.compile(r"\b(?:on\s+)?the\s+day\s+of\s+$"),
      lambda token, m: f"{token}:day" if _NAMED_TOKEN.fullmatch(token) else None),
+    # the days just before / after: 双11前一周, 国庆后三天, the week before Double 11, 3 days after 618
+    ("after", re.compile(rf"\s*(?:之?前|以前)\s*的?\s*({NUMBER})?\s*个?\s*(天|日|周|星期|礼拜)"), _beside("prior")),
+    ("after", re.compile(rf"\s*(?:之?后|以后)\s*的?\s*({NUMBER})?\s*个?\s*(天|日|周|星期|礼拜)"), _beside("next")),
+    ("before", re.compile(rf"\b(?:the\s+)?(?:({NUMBER})\s+)?(days?|weeks?)\s+(?:just\s+|right\s+)?before\s+$"),
+     _beside("prior")),
+    ("before", re.compile(rf"\b(?:the\s+)?(?:({NUMBER})\s+)?(days?|weeks?)\s+(?:just\s+|right\s+)?after\s+$"),
+     _beside("next")),
     # one end of a window: 国庆第一天, 本月最后一天, the first day of Double 11
     ("after", re.compile(r"\s*的?\s*(?:第一天|第1天|首日|头一天)"), lambda token, m: f"first_day:{token}"),
     ("after", re.compile(r"\s*的?\s*(?:最后一天|最后1天)"), lambda token, m: f"last_day:{token}"),
@@ -573,7 +599,8 @@ _WRAPS: list[Wrap] = [
     ("before", re.compile(r"(?:\bsince|\bstarting(?:\s+(?:from|on|in))?)\s*$"), _open("from")),
     ("before", re.compile(r"\bafter\s*$"), _open("after")),
     # the end of a month with no open word before it: 10月底 = its last ten days
-    ("after", re.compile(r"\s*(?:底|末)(?![\d])"), _month_part("late")),
+    ("after", re.compile(r"\s*月?(?:底|末)(?![\d])"),
+     lambda token, m: token if token.startswith("until:") else _month_part("late")(token, m)),
     ("before", re.compile(r"\b(?:the\s+)?end\s+of\s+$"), _month_part("late")),
 ]
 

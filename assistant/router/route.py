@@ -758,7 +758,7 @@ def _route_one(question: str, vocabulary: DataVocabulary | None = None) -> Route
 
 
 # Windows listed side by side: "10月和11月", "10月、11月", "上个月和这个月", "Q1 and Q2".
-_PERIOD_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|、|,|，|/|and|&)\s*")
+_PERIOD_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|、|,|，|/|and|&|vs\.?|versus|v\.s\.?|对比|相比|比较)\s*")
 
 
 def _listed_periods(f: Features, tool: str, args: dict[str, Any]) -> list[PeriodMatch]:

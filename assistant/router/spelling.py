@@ -52,7 +52,11 @@ def _vocabulary() -> frozenset[str]:
                         "loyalists", "hibernating", "dormant", "potential", "promising", "retention",
                         "cohort", "repurchase", "revenue", "average", "category", "categories",
                         "products", "region", "regions", "channel", "channels", "gender", "converted", "converting",
-                        "conversion", "watched", "refunded", "cancelled"]
+                        "conversion", "watched", "refunded", "cancelled",
+                        # the words of a window ("befor 2025-06-01", "yesturday", "wendesday")
+                        "before", "after", "since", "until", "between", "through", "yesterday", "weekend", "monday",
+                        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "afternoon",
+                        "evening", "midnight", "christmas", "valentine"]
     for phrase in lexicon_phrases:
         words.update(w for w in re.findall(r"[a-z]+", phrase) if len(w) >= 5)
     return frozenset(words)
