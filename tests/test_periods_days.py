@@ -116,11 +116,42 @@ def test_phrase_resolves_to_its_window(question: str, start: str, end: str) -> N
 
 @pytest.mark.parametrize("question", [
     "1.5-2.5倍", "11.9元的商品", "3/4的客户", "客单价在1.5-8之间", "3号链接卖了多少", "2号直播间的观看",
-    "30日复购率", "top 3 Nov hosts", "评分4.5以上的商品", "第3号商品",
+    "30日复购率", "top 3 Nov hosts", "评分4.5以上的商品", "第3号商品", "客单价12.12元的订单", "11.11元的商品",
+    "客单价5.9-9.9的订单数", "转化率2.5-3.5", "AOV went from 3.5 to 4.2", "客单价从12.5涨到15.8", "since 1.5 version",
+    "目前天猫渠道GMV", "之前天猫的订单有多少", "1号到3号链接", "3号、5号链接", "5号产品", "2号助播", "7日 GMV趋势",
 ])
 def test_numbers_that_are_not_days_stay_numbers(question: str) -> None:
-    assert not [p for p in find_periods(normalize(question)) if p.token.startswith(("day", "days"))], \
-        find_periods(normalize(question))
+    assert find_periods(normalize(question)) == [], find_periods(normalize(question))
+
+
+@pytest.mark.parametrize("question, start, end", [
+    # a weekday character that begins a word or a count is no weekday: the whole week stays the window
+    ("本周一共卖了多少单", "2026-11-09", "2026-11-15"), ("上周日均GMV", "2026-11-02", "2026-11-08"),
+    ("上周天猫渠道GMV", "2026-11-02", "2026-11-08"), ("上周3场直播的GMV", "2026-11-02", "2026-11-08"),
+    ("本周五个品类", "2026-11-09", "2026-11-15"), ("上周五天的订单", "2026-11-02", "2026-11-08"),
+    # 初 / 底 / 末 that begin a word are no part of the month
+    ("上个月初次下单的客户", "2026-10-01", "2026-10-31"), ("本月底价商品的销量", "2026-11-01", "2026-11-15"),
+    ("上个月末次购买的客户", "2026-10-01", "2026-10-31"),
+    ("上个月的30日复购率", "2026-10-01", "2026-10-31"), ("上个月3号链接卖了多少", "2026-10-01", "2026-10-31"),
+    ("1号达人上个月成交额", "2026-10-01", "2026-10-31"),
+    # the first weeks of a month, an open end through a month's end
+    ("本月前两周GMV", "2026-11-01", "2026-11-14"), ("10月底以前的GMV", "2024-09-01", "2026-10-31"),
+    ("11月3日前一周的GMV", "2026-10-27", "2026-11-02"),
+])
+def test_words_that_only_look_like_part_of_a_window(question: str, start: str, end: str) -> None:
+    assert windows(question)[:1] == [(start, end)], (question, find_periods(normalize(question)))
+
+
+@pytest.mark.parametrize("question", ["本月-上月的GMV差值", "今年双11-去年双11的GMV差", "昨天-前天"])
+def test_a_difference_of_two_windows_is_no_span(question: str) -> None:
+    assert len(find_periods(normalize(question))) == 2
+
+
+def test_named_days_are_the_same_list_in_the_router_and_the_resolver() -> None:
+    from assistant.router.periods import NAMED_DAYS
+    from tools.timewindow import _NAMED_DAYS
+
+    assert set(NAMED_DAYS) == set(_NAMED_DAYS)
 
 
 @pytest.mark.parametrize("token", ["day:2-30", "day:32", "days:13-1..13-5", "first_day:all", "qixi_2031",
@@ -173,13 +204,26 @@ def test_hours_of_the_day_are_an_hour_filter(question: str, hours: str) -> None:
     assert routed.dropped == []
 
 
-@pytest.mark.parametrize("question", ["上周六下午场的GPM", "小雅11月10号晚上那场GMV多少", "30天后复购率",
-                                      "3小时后下单"])
-def test_a_session_named_by_its_time_or_a_duration_is_no_hour_filter(question: str) -> None:
+@pytest.mark.parametrize("question", [
+    "上周六下午场的GPM", "小雅11月10号晚上那场GMV多少", "晚上好，上个月GMV是多少", "good evening, gmv last month",
+    "老板下午要看，上个月GMV多少", "帮我总结上个月GMV下降的几点原因", "降价一点之后销量", "晚上10点到凌晨2点的订单",
+])
+def test_time_words_that_are_no_order_hours(question: str) -> None:
+    """A session named by its time, a greeting, when the asker needs it, a few reasons, a span past midnight."""
     from assistant.router import route
 
     routed = route(question)
-    assert "hour" not in ((routed.args if routed else {}).get("filters") or {})
+    assert routed is not None
+    assert "hour" not in (routed.args.get("filters") or {}) and routed.args.get("dimension") != "hour"
+
+
+def test_a_product_named_for_a_time_of_day_is_the_product(engine) -> None:
+    from assistant.router.data_vocabulary import DataVocabulary
+    from assistant.router.extract import extract
+
+    vocabulary = DataVocabulary.from_warehouse(engine.warehouse)
+    vocabulary.products = [*vocabulary.products, "夜间修护面霜"]
+    assert "hour" not in extract("夜间修护面霜上个月卖了多少", vocabulary).filters
 
 
 def test_an_hour_filter_counts_what_pandas_counts(engine, raw_tables) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,7 @@ class DataVocabulary:
     session_ids: frozenset[str] | None = None  # None: unknown (no table, or too many to hold)
     # figures only some datasets have, which questions may need (a session report's ad spend: ROI)
     figures: frozenset[str] = frozenset()
+    anchor: date | None = None  # the data's last day: windows named in a question resolve against it
     _phrases: list[tuple[str, str, tuple[str, ...], int]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -92,9 +94,13 @@ class DataVocabulary:
 
         if orders_have_hours(warehouse):  # orders with a time of day: "晚上8点以后" can be an hour filter
             figures |= {"order_hours"}
+        try:
+            anchor = warehouse.anchor_date
+        except Exception:  # noqa: BLE001 - no orders or sessions: no anchor
+            anchor = None
         return cls(distinct("hosts", "host_name"), distinct("products", "product_name"),
                    distinct("products", "category"), brands, distinct("customers", "province"), sessions,
-                   figures)
+                   figures, anchor)
 
     def _table(self) -> list[tuple[str, str, tuple[str, ...], int]]:
         """(phrase, kind, values, rank): rank breaks ties between equally long phrases (lower wins)."""

@@ -14,7 +14,7 @@ from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.normalize import normalize
 from assistant.router.numbers import CN_NUMERAL, NUMBER, to_int
-from assistant.router.periods import NAMED_DAYS, PeriodMatch, find_periods
+from assistant.router.periods import NAMED_TOKEN, PEAK_PROMOTION, PeriodMatch, find_periods
 from assistant.router.segments import find_segments
 from assistant.router.spelling import correct_spelling
 
@@ -57,8 +57,7 @@ class Features:
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PEAK_PROMOTION = re.compile(r"(?:double11|618)(?:_\w+)?")
-_PROMO_TOKEN = re.compile(rf"(?:{'|'.join(NAMED_DAYS)})(?:_\w+)?")
+
 
 
 def _choose_metric(features: Features, phrase: str, value: str, start: int, end: int) -> None:
@@ -388,7 +387,7 @@ def _compared_period(text: str, periods: list[PeriodMatch], compare: Hit) -> Per
 _VERSUS = re.compile(r"\s*(?:vs\.?|versus|v\.s\.?|对比|相比|比较|比)\s*")
 
 
-def _versus(text: str, periods: list[PeriodMatch]) -> Hit | None:
+def _versus(text: str, periods: list[PeriodMatch], anchor: date) -> Hit | None:
     """"october vs september", "今年双11 vs 去年双11": two windows set against each other. When the second is the
     window just before the first (or the same one a year earlier) it is that comparison; otherwise none, and
     the two windows are answered side by side."""
@@ -399,7 +398,7 @@ def _versus(text: str, periods: list[PeriodMatch]) -> Hit | None:
         if joiner is None:
             continue
         try:
-            mine, theirs = resolve_period(first.token, date.today()), resolve_period(second.token, date.today())
+            mine, theirs = resolve_period(first.token, anchor), resolve_period(second.token, anchor)
         except PeriodError:
             return None
         for kind, natural in (("last_year", year_earlier_window(mine)), ("previous_period", previous_window(mine))):
@@ -409,7 +408,7 @@ def _versus(text: str, periods: list[PeriodMatch]) -> Hit | None:
     return None
 
 
-def _trend_grain(trend: Hit, period: PeriodMatch | None) -> Hit:
+def _trend_grain(trend: Hit, period: PeriodMatch | None, anchor: date) -> Hit:
     """A trend over a window of days or weeks is by day ("10/10~10/20 走势", "本月走势"): by month it would be one
     or two points. Longer windows, or none, keep the trend by month."""
     from tools.timewindow import PeriodError, resolve_period
@@ -417,13 +416,13 @@ def _trend_grain(trend: Hit, period: PeriodMatch | None) -> Hit:
     if period is None:
         return trend
     try:
-        days = resolve_period(period.token, date.today()).days
+        days = resolve_period(period.token, anchor).days
     except PeriodError:
         return trend
     return Hit(trend.phrase, "day", trend.start, trend.end) if days is not None and days <= 45 else trend
 
 
-def _explicit_pair(text: str, periods: list[PeriodMatch], compare: Hit) -> bool:
+def _explicit_pair(text: str, periods: list[PeriodMatch], compare: Hit, anchor: date) -> bool:
     """The comparison names its base window, and that base is not the window just before (or a year before)
     the one asked about: "上周三和上周四" compares two named days, not Wednesday with the Tuesday before it."""
     from tools.timewindow import PeriodError, resolve_period, year_earlier_window
@@ -432,7 +431,6 @@ def _explicit_pair(text: str, periods: list[PeriodMatch], compare: Hit) -> bool:
     own = next((p for p in periods if p is not base and p.end <= compare.start), None)
     if base is None or own is None:
         return False
-    anchor = date.today()
     try:
         mine, theirs = resolve_period(own.token, anchor), resolve_period(base.token, anchor)
     except PeriodError:
@@ -783,10 +781,12 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             named := [p for p in periods if p.token != "all"]):
         features.period = named[0]  # "the overall GPM in November", "11月整体转化率": overall over the window named
     dated = [p for p in periods if _ISO_DAY.fullmatch(p.token) or p.token.startswith("day:")]
-    if features.period is not None and dated and _PROMO_TOKEN.fullmatch(features.period.token):
+    if features.period is not None and dated and NAMED_TOKEN.fullmatch(features.period.token):
         features.period = dated[0]  # "Double 11 (2025-11-11)": the day written out, not the promotion's window
-    features.compare = find_compare(text) or _versus(text, periods)
-    if features.compare and _explicit_pair(text, periods, features.compare):
+    # windows are weighed against the data's last day, as the tools will resolve them (today without data)
+    anchor = vocabulary.anchor if vocabulary is not None and vocabulary.anchor else date.today()
+    features.compare = find_compare(text) or _versus(text, periods, anchor)
+    if features.compare and _explicit_pair(text, periods, features.compare, anchor):
         features.compare = None  # "上周三和上周四对比": two windows named side by side, each answered
     if features.compare:
         features.period = _compared_period(text, periods, features.compare)
@@ -826,7 +826,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         compare = features.compare
         grain = _COMPARE_GRAIN.search(text[max(0, compare.start - 1):compare.end]) if compare else None
         features.dimension = (Hit(trend.phrase, _UNIT_GRAIN[grain.group(1) or grain.group(2)], trend.start, trend.end)
-                              if grain else trend if compare else _trend_grain(trend, features.period))
+                              if grain else trend if compare else _trend_grain(trend, features.period, anchor))
 
     genders = _not_inside(vocab.GENDERS.find(text), [features.dimension] if features.dimension else [])
     regions = _not_inside(vocab.REGIONS.find(text), [])
@@ -861,10 +861,11 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
                             + _order_statuses(text, features) + _returning_buyers(text, features))
     # "晚上8点以后", "after 10pm": orders placed in those hours, where the orders have a time of day (on dates
     # alone the hours stay unapplied, and the answer says so)
-    if (hours := find_hours(text)) and (vocabulary is None or "order_hours" in vocabulary.figures):
+    if (hours := find_hours(text)) and (vocabulary is None or "order_hours" in vocabulary.figures) \
+            and not any(hours.overlaps(h) for h in features.data_hits):  # "夜间修护面霜": a product's name
         features.filters["hour"] = hours.value
         features.filter_hits.append(hours)
-        if features.period is not None and _PEAK_PROMOTION.fullmatch(features.period.token):
+        if features.period is not None and PEAK_PROMOTION.fullmatch(features.period.token):
             # "双11凌晨0到2点": hours of the promotion's big day, not of its whole run-up
             features.period = PeriodMatch(features.period.token + ":day", features.period.phrase,
                                           features.period.start, features.period.end)

@@ -45,7 +45,7 @@ _PROMOS = {
     # named days and holidays (tools/timewindow.py holds their dates)
     "national_day": r"(?:国庆(?:节|假期|黄金周|长假|七天乐?)?|十一(?:假期|黄金周|长假)"
                     r"|national\s+day(?:\s+(?:holiday|week))?|golden\s+week)",
-    "double12": r"(?:双\s*(?:12|十二)|(?<![\d.])12\.12(?![\d.])|double\s*(?:12|twelve))",
+    "double12": r"(?:双\s*(?:12|十二)|(?<![\d.])12\.12(?![\d.]|\s*(?:元|块|%|rmb|yuan))|double\s*(?:12|twelve))",
     "520": r"(?:(?<![\d.])520(?=\s*(?:节|当天|那天|期间|活动|大促|表白|情人节))|网络情人节)",
     "qixi": r"(?:七夕(?:节|情人节)?|qixi(?:\s+festival)?)",
     "mid_autumn": r"(?:中秋(?:节)?|mid[\s-]?autumn(?:\s+festival)?)",
@@ -313,7 +313,7 @@ def _day_zh(m: re.Match[str]) -> str | None:
        rf"{_NOT_A_DAY_AFTER}\s*[日号]?")
 def _day_span_numeric(m: re.Match[str]) -> str | None:
     """"11.1-11.7", "11/1~11/7", "11/1-7" (a dotted span names its month on both ends: "1.5-8" is a quantity)."""
-    if m.group(4) is None and m.group(2) == ".":
+    if m.group(4) is None and m.group(2) == "." or _MEASURE_BEFORE.search(m.string[:m.start()]):
         return None
     first, day, last = int(m.group(1)), int(m.group(3)), int(m.group(5))
     end_month = int(m.group(4)) if m.group(4) else first
@@ -322,12 +322,15 @@ def _day_span_numeric(m: re.Match[str]) -> str | None:
     return _span_token(None, first, day, end_month, last)
 
 
+# A value range beside what it measures is no span of days: "客单价5.9-9.9", "转化率2.5-3.5", "AOV from 3.5 to 4.2".
+_MEASURE_BEFORE = re.compile(r"(?:率|价|分|扣|值|比|倍|额|量|涨|跌|从|aov|gmv|rate|price|score|value|from|went|between)"
+                             r"\s*(?:在|是|为|of|is|was|from)?\s*$")
 # A lone "11/3" or "11.3" is a day only where the words around it say so: "on 11/3", "11.3那天", "11/3号".
 _DAY_BEFORE_WORDS = r"(?:\bon|\bsince|\bbefore|\bafter|\buntil|\btill|从|自|截至|截止到?)"
 _DAY_AFTER_WORDS = r"(?:[日号]|当天|那天|这天|当日|那一天|这一天|这日|那日)"
 
 
-@_rule(r"(?<![\d./¥$])11\s*[./]\s*11(?![\d./%])")
+@_rule(r"(?<![\d./¥$])11\s*[./]\s*11(?![\d./%]|\s*(?:元|块|rmb|yuan))")
 def _day_11_11(m: re.Match[str]) -> str | None:
     """"11.11各省GMV": the day (Double 11 itself, not the festival's Nov 1-11 window)."""
     return "day:11-11"
@@ -335,6 +338,8 @@ def _day_11_11(m: re.Match[str]) -> str | None:
 
 @_rule(rf"(?<![\d./¥$])(\d{{1,2}})\s*[./]\s*(\d{{1,2}})(?![\d./])(\s*{_DAY_AFTER_WORDS})?")
 def _day_numeric(m: re.Match[str]) -> str | None:
+    if "." in m.group(0) and not m.group(3):
+        return None  # "从12.5涨到15.8", "since 1.5": a dotted number is a day only with 号 / 那天 after it
     if not m.group(3) and (not re.search(rf"{_DAY_BEFORE_WORDS}\s*$", m.string[:m.start()])
                            or re.match(_NOT_A_DAY_AFTER.replace("(?!", "(?:", 1), m.string[m.end():])):
         return None
@@ -342,14 +347,18 @@ def _day_numeric(m: re.Match[str]) -> str | None:
 
 
 # what a numbered thing is when "3号" names it, not a day: 3号链接, 2号直播间, 1号主播, 5号仓
-_NUMBERED_THING = r"(?:链接|商品|宝贝|品|款|主播|直播间|店|仓|车|位|客服|线|楼|群|机|卡|码|包|色|场|窗口|小店)"
+_NUMBERED_THING = (r"(?:链接|商品|产品|宝贝|品|款|主播|助播|达人|直播间|坑位|店|仓|车|位|客服|线|楼|群|机|卡|码|包"
+                   r"|色|场|窗口|小店)")
 
 
+_LISTED_THINGS = re.compile(rf"(?:\s*(?:到|至|-|~|、|,|和|与)\s*\d{{1,2}}\s*号)+\s*{_NUMBERED_THING}")
 # (日 is a day only before words that end the date: "30日复购率" is a 30-day window read elsewhere)
-@_rule(rf"(?<![\d月./第#近前后])(\d{{1,2}}|{CN_NUMERAL})\s*(?:号(?!\s*{_NUMBERED_THING})|日(?=\s*(?:的|当天|那天|这天|那场"
-       rf"|[,?.!;:]|\s|$|到|至|-|~)))")
+@_rule(rf"(?<![\d月./第#近前后])(\d{{1,2}}|{CN_NUMERAL})\s*(?:号(?!\s*{_NUMBERED_THING})|日(?=(?:的|当天|那天|这天|那场"
+       rf"|[,?.!;:]|$|到|至|-|~)))")
 def _day_of_month(m: re.Match[str]) -> str | None:
     """"3号成交额", "20号那天": the latest 3rd / 20th of a month (on or before the data's last day)."""
+    if _LISTED_THINGS.match(m.string, m.end()):
+        return None  # "1号到3号链接", "3号、5号链接": numbered things listed, not days
     day = to_int(m.group(1))
     return f"day:{day}" if day and 1 <= day <= 31 else None
 
@@ -370,7 +379,8 @@ def _day_span_en(m: re.Match[str]) -> str | None:
     return _span_token(m.group(7), first, int(m.group(3)), last, int(m.group(6)))
 
 
-@_rule(rf"\b({_MONTH_NAME})\.?\s+(?:the\s+)?(\d{{1,2}}){_ORDINAL}\b(?!\s*[%:.])(?:\s*,?\s*{_YEAR4})?")
+@_rule(rf"\b({_MONTH_NAME})\.?\s+(?:the\s+)?(\d{{1,2}}){_ORDINAL}\b(?!\s*[%:]|\.\d)"
+       rf"(?!\s+(?:years?|months?|weeks?|days?|times?|hours?|x)\b)(?:\s*,?\s*{_YEAR4})?")
 def _day_en(m: re.Match[str]) -> str | None:
     """"Nov 3", "November 3rd", "Nov 3, 2026"."""
     return _day_token(m.group(3), MONTH_NAMES[m.group(1)], int(m.group(2)))
@@ -384,7 +394,7 @@ def _day_first_en(m: re.Match[str]) -> str | None:
     return _day_token(m.group(3), MONTH_NAMES[m.group(2)], int(m.group(1)))
 
 
-@_rule(rf"(大前天|前天)|(?<![\d.])({NUMBER})\s*天(?:以)?前(?!\s*\d)|\bthe\s+day\s+before\s+yesterday\b"
+@_rule(rf"(大前天|(?<![目之以提当眼])前天(?!猫))|(?<![\d.])({NUMBER})\s*天(?:以)?前(?!\s*\d)|\bthe\s+day\s+before\s+yesterday\b"
        rf"|\b({NUMBER})\s+days?\s+ago\b")
 def _days_ago(m: re.Match[str]) -> str | None:
     """"前天" (2 days ago), "3天前", "three days ago": one day."""
@@ -403,7 +413,9 @@ _WEEKDAY_EN = {"monday": 1, "mon": 1, "tuesday": 2, "tue": 2, "tues": 2, "wednes
 _WEEKDAY_NAME = "|".join(sorted(_WEEKDAY_EN, key=len, reverse=True))
 
 
-@_rule(r"(上上|上|这|本)\s*个?\s*(?:周|星期|礼拜)\s*(?:([一二三四五六日天1-7])(?!\d)|(末))")
+# (not "本周一共", "上周日均", "上周天猫", "上周3场", "本周五个品类": a count or a word the character begins)
+@_rule(r"(上上|上|这|本)\s*个?\s*(?:周|星期|礼拜)\s*(?:([一二三四五六日天])(?!\s*(?:[共均猫直个场款品种家位名件单笔次天日周月年"
+       r"类号批轮期]|\d|小时))|(末))")
 def _weekday_zh(m: re.Match[str]) -> str | None:
     """"上周三" (Wednesday of last week), "这周末" (this week's Saturday and Sunday)."""
     week = _WEEK_ZH[m.group(1)]
@@ -504,7 +516,7 @@ NAMED_DAYS = tuple(_PROMOS)  # promotions and holidays: tokens of a window with 
 # after (a pattern starting at the period's end), wraps the token and takes its words into the phrase, so
 # "11月1日以来" is one period ("from:day:11-1") and nothing of it is left over as unapplied.
 _MONTH_TOKEN = re.compile(r"month:\d{1,2}|\d{4}-\d{2}|this_month|last_month|\d+_months_ago|last_year_m\d{1,2}")
-_NAMED_TOKEN = re.compile(rf"(?:{'|'.join(NAMED_DAYS)})(?:_\w+)?")
+NAMED_TOKEN = re.compile(rf"(?:{'|'.join(NAMED_DAYS)})(?:_\w+)?")  # a named window, not its :day
 _DAY_TOKEN = re.compile(r"day:[\d-]+|\d{4}-\d{2}-\d{2}|\d+_days_ago|weekday:\d|\w+_weeks?(?:_ago)?:d\d|"
                         r"(?:" + "|".join(_PROMOS) + r")(?:_\w+)?:day")
 Wrap = tuple[str, re.Pattern[str], Callable[[str, re.Match[str]], str | None]]
@@ -525,17 +537,23 @@ def _count_part(kind: str) -> Callable[[str, re.Match[str]], str | None]:
     return wrap
 
 
-_PEAK_PROMOTION = re.compile(r"(?:double11|618)(?:_\w+)?")
+PEAK_PROMOTION = re.compile(r"(?:double11|618)(?:_\w+)?")  # a promotion whose last day is its big day
 _SPAN_UNITS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "day": 1, "days": 1, "week": 7, "weeks": 7}
+
+
+def _first_weeks(token: str, m: re.Match[str]) -> str | None:
+    """"本月前两周": the month's first 14 days."""
+    weeks = to_int(m.group(1))
+    return f"{token}:first_{7 * weeks}_days" if weeks and weeks <= 4 and _MONTH_TOKEN.fullmatch(token) else None
 
 
 def _beside(direction: str) -> Callable[[str, re.Match[str]], str | None]:
     """"双11前一周", "the 3 days after 618": the days just before / after a window."""
     def wrap(token: str, m: re.Match[str]) -> str | None:
         count = to_int(m.group(1)) if m.group(1) else 1
-        if not count or token == "all" or ":" in token.split("_")[0]:
+        if not count or not (NAMED_TOKEN.fullmatch(token) or _DAY_TOKEN.fullmatch(token)):
             return None
-        if direction == "prior" and _PEAK_PROMOTION.fullmatch(token):
+        if direction == "prior" and PEAK_PROMOTION.fullmatch(token):
             token += ":day"  # a promotion's run-up leads to its big day: 双11前一周 = the week before Nov 11
         return f"{direction}_{count * _SPAN_UNITS[m.group(2)]}_days:{token}"
     return wrap
@@ -549,15 +567,18 @@ def _open(kind: str) -> Callable[[str, re.Match[str]], str | None]:
 _ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _WRAPS: list[Wrap] = [
     # parts of a month: 11月上旬 / 下旬 / 初 / 底, 11月第一周, 本月前10天, 上个月3号, early / mid / late November
-    ("after", re.compile(r"\s*的?\s*上旬|\s*月?初(?![一二三四五六七八九十\d])"), _month_part("early")),
+    ("after", re.compile(r"\s*的?\s*上旬|\s*月?初(?![一二三四五六七八九十\d]|[次步始期级心见衷稿中学代版创审赛值])"),
+     _month_part("early")),
     ("after", re.compile(r"\s*的?\s*中旬"), _month_part("mid")),
     ("after", re.compile(r"\s*的?\s*下旬"), _month_part("late")),
     ("after", re.compile(rf"\s*的?\s*第\s*({NUMBER})\s*(?:周|个?星期|个?礼拜)"), _count_part("w")),
     ("after", re.compile(rf"\s*的?\s*(?:前|头|最初的?)\s*({NUMBER})\s*天"), _count_part("first")),
+    ("after", re.compile(rf"\s*的?\s*(?:前|头)\s*({NUMBER})\s*(?:个)?(?:周|星期|礼拜)"), _first_weeks),
     ("after", re.compile(rf"\s*的?\s*(?:最后|末尾?|最末)的?\s*({NUMBER})\s*天"), _count_part("last")),
     ("before", re.compile(rf"\b(?:the\s+)?last\s+({NUMBER})\s+days\s+(?:of|in)\s+$"), _count_part("last")),
     ("before", re.compile(r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\s+of\s+$"), _count_part("day")),
-    ("after", re.compile(rf"\s*的?\s*(\d{{1,2}}|{CN_NUMERAL})\s*[日号](?!\s*(?:到|至|-|~))"), _count_part("day")),
+    ("after", re.compile(rf"\s*的?\s*(\d{{1,2}}|{CN_NUMERAL})\s*[日号](?!\s*(?:到|至|-|~|{_NUMBERED_THING}|复购|留存"
+                         rf"|回购|内|以内|均|活|新))"), _count_part("day")),
     ("before", re.compile(r"\b(?:early|beginning\s+of|start\s+of)[\s-]*$"), _month_part("early")),
     ("before", re.compile(r"\bmid[\s-]*$|\bmiddle\s+of\s+$"), _month_part("mid")),
     ("before", re.compile(r"\blate[\s-]*$"), _month_part("late")),
@@ -566,10 +587,10 @@ _WRAPS: list[Wrap] = [
     ("before", re.compile(rf"\b(?:the\s+)?first\s+({NUMBER})\s+days\s+(?:of|in)\s+$"), _count_part("first")),
     # a promotion's or holiday's own day: 双11当天 = Nov 11; a day "当天" is that day (not today)
     ("after", re.compile(r"\s*(?:当天|那天|这天|当日|那一天|这一天|正日子|的?(?:正|主)日)"),
-     lambda token, m: f"{token}:day" if _NAMED_TOKEN.fullmatch(token) else token if _DAY_TOKEN.fullmatch(token)
+     lambda token, m: f"{token}:day" if NAMED_TOKEN.fullmatch(token) else token if _DAY_TOKEN.fullmatch(token)
      else None),
     ("before", re.compile(r"\b(?:on\s+)?the\s+day\s+of\s+$"),
-     lambda token, m: f"{token}:day" if _NAMED_TOKEN.fullmatch(token) else None),
+     lambda token, m: f"{token}:day" if NAMED_TOKEN.fullmatch(token) else None),
     # the days just before / after: 双11前一周, 国庆后三天, the week before Double 11, 3 days after 618
     ("after", re.compile(rf"\s*(?:之?前|以前)\s*的?\s*({NUMBER})?\s*个?\s*(天|日|周|星期|礼拜)"), _beside("prior")),
     ("after", re.compile(rf"\s*(?:之?后|以后)\s*的?\s*({NUMBER})?\s*个?\s*(天|日|周|星期|礼拜)"), _beside("next")),
@@ -584,14 +605,14 @@ _WRAPS: list[Wrap] = [
     ("before", re.compile(r"\b(?:on\s+)?the\s+last\s+day\s+of\s+$"), lambda token, m: f"last_day:{token}"),
     # after an event, the days after it (国庆之后 = from Oct 8); after a day or month, from it on (10月20号以后)
     ("after", re.compile(r"\s*(?:以后|之后|过后|结束后|后)(?!\s*\d)"),
-     lambda token, m: f"after:{token}" if _NAMED_TOKEN.fullmatch(token) else None),
+     lambda token, m: f"after:{token}" if NAMED_TOKEN.fullmatch(token) else None),
     # open windows: 截至10月底 / until the end of October (up to and including), 10月以前 / before October (not
     # including), 11月1日以来 / since Nov 1 / Nov 1 onwards (from, including), after Nov 1 (from the next day)
     ("before", re.compile(r"(?:截至|截止到?|截止至|直到|一直到|\buntil|\btill|\bup\s+to|\bby\s+the\s+end\s+of"
                           r"|\bas\s+of(?:\s+the\s+end\s+of)?|\bat\s+the\s+end\s+of)\s*(?:the\s+)?$"), _open("until")),
     ("after", re.compile(r"\s*(?:底|末)?\s*(?:为止|以前为止)"), _open("until")),
-    ("after", re.compile(r"\s*(?:底|末)?\s*(?:以前|之前)(?!\s*(?:的?\d|的?[一二三四五六七八九十两几]))"),
-     _open("before")),
+    ("after", re.compile(r"\s*月?(?:底|末)\s*(?:以前|之前)"), _open("until")),  # 10月底以前: through Oct 31
+    ("after", re.compile(r"\s*(?:以前|之前)(?!\s*(?:的?\d|的?[一二三四五六七八九十两几]))"), _open("before")),
     ("before", re.compile(r"(?:\bbefore|\bprior\s+to|\bearlier\s+than)\s*$"), _open("before")),
     ("after", re.compile(r"\s*(?:以来|以后|之后|起|开始|至今|到现在|到今天|到目前(?:为止)?|迄今|到今|\s+onwards?\b"
                          r"|\s+(?:till|until|to)\s+(?:now|date|today)\b)"), _open("from")),
@@ -599,7 +620,7 @@ _WRAPS: list[Wrap] = [
     ("before", re.compile(r"(?:\bsince|\bstarting(?:\s+(?:from|on|in))?)\s*$"), _open("from")),
     ("before", re.compile(r"\bafter\s*$"), _open("after")),
     # the end of a month with no open word before it: 10月底 = its last ten days
-    ("after", re.compile(r"\s*月?(?:底|末)(?![\d])"),
+    ("after", re.compile(r"\s*月?(?:底(?![价线部层薪下子气色图牌座盘])|末(?![次尾端位班世期梢]))"),
      lambda token, m: token if token.startswith("until:") else _month_part("late")(token, m)),
     ("before", re.compile(r"\b(?:the\s+)?end\s+of\s+$"), _month_part("late")),
 ]
@@ -638,6 +659,21 @@ _SPAN_JOIN = re.compile(r"\s*(?:到|至|~|-|—|–|\bto\b|\bthrough\b|\bthru\b|
 _SPAN_OPEN = re.compile(r"(?:从|自|\bfrom|\bbetween)\s*$")
 
 
+def _in_order(first: str, second: str) -> bool:
+    """Whether the first window starts no later than the second ("本月-上月的差值" is no span)."""
+    from tools.timewindow import PeriodError, resolve_period
+
+    today = date.today()  # their order, not their dates, is asked: any day serves
+    try:
+        a, b = resolve_period(first, today), resolve_period(second, today)
+    except PeriodError:
+        return False
+    if a.start is None or b.start is None:
+        return False
+    # a day or month named without a year wraps to the one before ("12月20号到1月5号", "28号到5号")
+    return a.start <= b.start or all(t.startswith(("day:", "month:")) for t in (first, second))
+
+
 def _join_spans(text: str, periods: list[PeriodMatch]) -> list[PeriodMatch]:
     joined: list[PeriodMatch] = []
     for period in periods:
@@ -652,7 +688,7 @@ def _join_spans(text: str, periods: list[PeriodMatch]) -> list[PeriodMatch]:
         if last is not None and ".." not in last.token and ".." not in period.token \
                 and not any(t.startswith(("from:", "until:", "after:", "before:")) or t == "all"
                             for t in (last.token, period.token)) \
-                and _SPAN_JOIN.fullmatch(text[last.end:period.start]):
+                and _SPAN_JOIN.fullmatch(text[last.end:period.start]) and _in_order(last.token, period.token):
             opener = _SPAN_OPEN.search(text[:last.start])
             start = opener.start() if opener else last.start
             joined[-1] = PeriodMatch(f"{last.token}..{period.token}", text[start:period.end].strip(), start,
