@@ -311,10 +311,14 @@ def _amount_condition(value: Any) -> tuple[str, list[float]]:
     if not m:
         raise ToolError("bad_filter", f"amount filter '{value}': use a number, >=N, <=N, >N, <N or A-B.",
                         f"金额筛选“{value}”无法识别：请用数字、>=N、<=N、>N、<N 或 A-B。")
-    op, low, high = m.group(1) or "=", float(m.group(2)), m.group(3)
+    return _bounds("o.pay_amount", m.group(1), float(m.group(2)), None if m.group(3) is None else float(m.group(3)))
+
+
+def _bounds(column: str, op: str | None, low: Any, high: Any) -> tuple[str, list[Any]]:
+    """The condition of a parsed amount or hour filter: "A-B" inclusive, else one comparison ("=" when bare)."""
     if high is not None:
-        return "o.pay_amount BETWEEN ? AND ?", [low, float(high)]
-    return f"o.pay_amount {op} ?", [low]
+        return f"{column} BETWEEN ? AND ?", [low, high]
+    return f"{column} {op or '='} ?", [low]
 
 
 def orders_have_hours(warehouse: Any) -> bool:
@@ -337,10 +341,7 @@ def _hour_condition(value: Any) -> tuple[str, list[int]]:
     if not m or int(m.group(2)) > 23 or (m.group(3) is not None and not int(m.group(2)) <= int(m.group(3)) <= 23):
         raise ToolError("bad_filter", f"hour filter '{value}': use an hour 0-23, >=N, <N or A-B (inclusive).",
                         f"时段筛选“{value}”无法识别：请用 0-23 的小时、>=N、<N 或 A-B（含两端）。")
-    op, low, high = m.group(1) or "=", int(m.group(2)), m.group(3)
-    if high is not None:
-        return "hour(o.order_time) BETWEEN ? AND ?", [low, int(high)]
-    return f"hour(o.order_time) {op} ?", [low]
+    return _bounds("hour(o.order_time)", m.group(1), int(m.group(2)), None if m.group(3) is None else int(m.group(3)))
 
 
 def _hour_words(ctx: Context, value: Any) -> str:
