@@ -446,6 +446,8 @@ def metric_query(
     result.definitions = [definitions.metric(metric, ctx.language)]
     if metric == "buyers" and dimension is None and not filters:
         _note_unpaid_only(ctx, result, window, frame)
+    if dimension is None and compare is None and not by_status and "amount" not in filters:
+        _note_other_readings(ctx, result, metric, window, filters, frame)
     if by_status:
         _add_rule(ctx, result, "by_status", "按订单状态", "By order status")
     if "buyer_type" in (dimension, *filters):
@@ -476,6 +478,42 @@ def _note_unpaid_only(ctx: Context, result: ToolResult, window: Window, frame: p
         table = result.tables[0].df
         table["unpaid_only_customers"] = unpaid_only
         table["customers_in_orders"] = int(counts["customers"])
+
+
+def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: Window,
+                         filters: dict[str, Any], own: pd.DataFrame) -> None:
+    """The figure under the other common definitions (other_readings in data/metrics.yaml), said beside it
+    where the data makes them differ; each reading's figure is a column of the table."""
+    readings = {name: r for name, r in catalog.load("metrics")["other_readings"].items() if metric in r["metrics"]}
+    # most shops have no ¥0 order: one cheap look each, and nothing more
+    readings = {name: r for name, r in readings.items()
+                if not ctx.warehouse.df(f"SELECT 1 FROM orders WHERE {r['when']} LIMIT 1").empty}
+    table = result.tables[0].df
+    if not readings or not len(table) or not len(own):
+        return
+    refunds = _refund_column(ctx)
+    spec = catalog.metric(metric)
+    said = []
+    for name, reading in readings.items():
+        sql, params = build_metric_sql(metric, None, window, {**filters, **reading["filters"]}, refunds)
+        frame = ctx.warehouse.df(sql, params)
+        value = frame["value"].iat[0] if len(frame) else None
+        if spec["unit"] == "count" and (value is None or pd.isna(value)):
+            value = 0
+        if value is None or pd.isna(value) or value == table[metric].iat[0]:
+            continue
+        result.sql.append(sql)
+        table[f"{metric}_{name}"] = value
+        shown = fmt.exact(value, spec["unit"], ctx.language)
+        if metric == "repurchase_rate":  # the two counts the rate is made of, to check it by
+            buyers = int(frame["base_buyers"].iat[0])
+            shown += ctx.t(f"（{round(value * buyers):,}/{buyers:,}）", f" ({round(value * buyers):,} of {buyers:,} "
+                                                                         "buyers)")
+        left_out = int(own["base_orders"].sum() - frame["base_orders"].sum())
+        said.append(ctx.t(f"{reading['zh']}，去掉 {left_out:,} 笔订单：{shown}",
+                          f"{reading['en']}, {left_out:,} orders fewer: {shown}"))
+    if said:
+        result.answer += ctx.t("\n其他口径：" + "；".join(said) + "。", "\nOther definitions: " + "; ".join(said) + ".")
 
 
 # What a platform's session report (session_stats, one row per broadcast) can answer without orders.
@@ -691,7 +729,11 @@ def _present(
         table[dimension] = table[dimension].map(lambda key: names.get(key, key))
     if spec["unit"] == "count":
         table[metric] = table[metric].fillna(0).astype("int64")
-    summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, table, all_groups)
+    said = table
+    if dimension == "status":  # the rows keep the status keys filters take; the sentence says them in words
+        labels = catalog.load("metrics")["by_status"]["labels"]
+        said = table.assign(status=table["status"].map(lambda v: labels.get(v, {}).get(lang, v)))
+    summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, said, all_groups)
     answer = ctx.t(
         f"{window_label}{scope}按{dim_label}的{name}：{summary}",
         f"{name} by {dim_label}, {window_label}{scope}: {summary}",

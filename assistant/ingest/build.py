@@ -279,13 +279,17 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none); on
         # one line of a paid order, that line was refunded: a partial refund of the order (_orders_from_lines)
         refunded = after_sale.astype("string").str.strip().str.contains(parsing.REFUND_DONE, na=False)
+        # ... unless the row says less came back than was paid (视频号 退款成功 of ¥12 on a ¥121 line): a partial
+        # refund of a paid order, which keeps its status (a whole order closed after payment stays refunded)
+        less = (frame["refund_amount"] < frame["pay_amount"] * 0.999 - 0.01) & (frame["status"] == "paid")
+        refunded, partly = refunded & ~less, refunded & less
         frame.loc[refunded.to_numpy(), "status"] = "refunded"
         frame.loc[refunded.to_numpy(), "refund_amount"] = frame.loc[refunded.to_numpy(), "refund_amount"].fillna(
             frame.loc[refunded.to_numpy(), "pay_amount"])
         # an amount on a request the after-sale status says was refused, closed or still open (退款关闭, 退款中)
         # was not given back; 部分退款 was, in part (the order stays paid)
         partial = after_sale.astype("string").str.strip().str.contains(_REFUND_PART, na=False)
-        frame.loc[~(refunded | partial).to_numpy(), "refund_amount"] = np.nan
+        frame.loc[~(refunded | partly | partial).to_numpy(), "refund_amount"] = np.nan
         bad_status = bad_status & ~refunded
     # nothing is given back on an order never paid, and nothing at all is no refund
     frame.loc[frame["status"].isin(["cancelled", "unpaid"]).to_numpy() | (frame["refund_amount"] == 0).to_numpy(),

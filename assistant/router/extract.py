@@ -44,6 +44,9 @@ class Features:
     data_hits: list[DataHit] = field(default_factory=list)  # host / product / category names in the data
     compare: Hit | None = None  # value: "previous_period" | "last_year"
     displaced: list[Hit] = field(default_factory=list)  # breakdowns named beside a two-sided split (not applied)
+    # measures asked of the same orders beside the chosen one, where no list word joins them ("部分退款有几单，
+    # 退了多少钱", "how many were partially refunded and how much was refunded")
+    asked_too: list[Hit] = field(default_factory=list)
 
     def data(self, *kinds: str) -> list[DataHit]:
         return [h for h in self.data_hits if h.kind in kinds]
@@ -554,17 +557,21 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
                                 if not (h.value == "refund_rate" and m.start() <= h.start and h.end <= m.end())]
     if features.metric is not None and features.metric not in features.metric_hits:
         features.metric = _main_metric(features.metric_hits, text) if features.metric_hits else None
+    # "部分退款的订单退了多少钱": the amount those orders had refunded (its words outside the kind's own)
+    after = max((k.end() for k in kinds.values()), default=0)  # ("部分退款各退了多少钱": not 退款各退了多少钱)
+    money = next((r for r in [*_REFUND_AMOUNT.finditer(text), _REFUND_AMOUNT.search(text, after)]
+                  if r and not any(r.start() < k.end() and k.start() < r.end() for k in kinds.values())), None)
     if len(kinds) == 2 and (features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS):
         # "全额退款和部分退款的订单各有多少单": the orders split by status, both kinds side by side
         first, last = min(kinds.values(), key=lambda m: m.start()), max(kinds.values(), key=lambda m: m.end())
         features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
-        if features.metric is None:
-            _choose_metric(features, first.group(0), "orders", first.start(), first.end())
+        if _kind_measured(features, money):
+            _kind_measures(features, text, money, first)
         return []
     for kind, m in kinds.items():  # "其中整单退的有几笔": orders refunded that way
         features.filters["status"] = kind
-        if features.metric is None or features.metric.value == "refund_rate":
-            _choose_metric(features, m.group(0), "orders", m.start(), m.end())
+        if _kind_measured(features, money):
+            _kind_measures(features, text, money, m)
         return [Hit(m.group(0), kind, m.start(), m.end())]
     found = {status: m for status, pattern in _STATUS_WORDS.items() if (m := pattern.search(text))}
     if (m := _NOT_PAID.search(text)) and "paid" not in found and not _CARTED.search(text):
@@ -596,6 +603,27 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
     return []
 
 
+def _kind_measured(features: Features, money: re.Match[str] | None) -> bool:
+    """Whether the measure chosen so far is one a kind of refund decides: none, the refund rate, a count of
+    orders, or a word inside the refund's own amount ("各退了多少钱": 多少钱 is what was refunded)."""
+    m = features.metric
+    return m is None or m.value in ("refund_rate", "orders") or (
+        money is not None and m.start < money.end() and money.start() < m.end)
+
+
+def _kind_measures(features: Features, text: str, money: re.Match[str] | None, kind: re.Match[str]) -> None:
+    """What is measured of orders refunded one way: how many ("有几单"), what they had refunded ("退了多少钱"),
+    or both; a count when neither is said."""
+    if money is not None and not _ORDER_COUNT.search(text):
+        # "部分退款的订单退了多少钱": 订单 says whose amount, not a count of them
+        _choose_metric(features, money.group(0), "refund_amount", money.start(), money.end())
+        return
+    if features.metric is None or features.metric.value == "refund_rate":
+        _choose_metric(features, kind.group(0), "orders", kind.start(), kind.end())
+    if money is not None:  # both: the count, and the amount beside it
+        features.asked_too.append(Hit(money.group(0), "refund_amount", money.start(), money.end()))
+
+
 def _order_kinds(text: str, features: Features) -> list[Hit]:
     """"直播间下单和货架下单" -> a split by source; "货架订单" -> source=shelf; likewise coupon use."""
     hits = []
@@ -625,6 +653,8 @@ _BUY_VERB = r"(?:bought|ordered|purchased|shopped|placed|made|come back|came bac
 _REPEAT_BUYING = re.compile(
     r"(?:两|2|二)\s*(?:次|单|笔|个订单|次购买)(?:及|或|和)?以上(?:的?(?:订单|购买))?|不止(?:买过?|下过?|购买过?)?一(?:次|单)"
     r"|(?:买|下单|购买|复购)(?:过|了)?(?:两|2|二)次(?:及|或)?(?:以上|或更多)"
+    # the people who bought again, named as such: "复购客户有多少" counts them (a rate when a share is asked)
+    r"|复购(?:过)?的?(?:客户|用户|买家|顾客|人)"
     r"|(?<![a-z])(?:" + _BUY_VERB + r"\w*\s+(?:\w+\s+){0,2}?(?:more than once|twice or more|two or more times"
     r"|multiple times|repeatedly|at least twice|again and again)"
     r"|(?:2|two)\s*(?:\+|or more|plus)\s*(?:paid\s+|valid\s+)?(?:orders|purchases)"

@@ -794,6 +794,10 @@ def _listed_measures(f: Features, chosen: str) -> list[Hit]:
         if left.end <= right.start and _LIST_JOINER.fullmatch(f.text[left.end:right.start]):
             joined.update({left.start, right.start})
     listed, seen = [], {chosen}
+    for hit in f.asked_too:  # asked of the same orders without a list word between
+        if hit.value in known and hit.value not in seen:
+            listed.append(hit)
+            seen.add(hit.value)
     for hit in hits:
         if hit.start in joined and hit.value in known and hit.value not in seen \
                 and not (f.metric and hit.overlaps(f.metric)):

@@ -1,0 +1,155 @@
+"""Kinds of refund and of order, read as an after-sale export states them and asked for the way operators ask.
+
+A line whose after-sale status says 退款成功 for less than was paid is a partial refund (the order stays
+paid); an order closed after payment, or whose refunds add up to what was paid, is a whole refund; a refused
+refund is none. The amount refunded splits and filters by those kinds. A count of buyers, repeat buyers or the
+repurchase rate says what it is without ¥0 orders and over valid orders only, where the data has them. Every
+figure is checked against pandas on the same rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+
+def _after_sale_export() -> pd.DataFrame:
+    """A 视频号-like export, one row per product with the order's paid amount repeated, a 商品售后 status and
+    a refunded amount per line: some single-line orders refunded in part under 退款成功, some whole."""
+    rows = []
+    for i in range(80):
+        lines = 1 + i % 2
+        start = pd.Timestamp("2025-07-01 09:00") + pd.Timedelta(hours=11 * i)
+        prices = [40.0 + 5 * k + i for k in range(lines)]
+        paid = 0.0 if i % 13 == 0 else round(sum(prices), 2)  # a 福袋 now and then
+        closed = i % 17 == 5  # paid, then closed: the whole order refunded
+        for k in range(lines):
+            after, refund = "", 0.0
+            if closed:
+                after, refund = "退款成功", round(prices[k], 2)
+            elif i % 9 == 2 and k == 0:  # a tenth of the first line given back: a partial refund
+                after, refund = "退款成功", round(prices[k] * 0.1, 2)
+            elif i % 9 == 4 and lines == 2 and k == 1:  # one line of two given back in full: partial too
+                after, refund = "退款成功", round(prices[k], 2)
+            elif i % 11 == 3:  # asked for and refused: nothing came back
+                after, refund = "商家拒绝退款", round(prices[k], 2)
+            rows.append({
+                "订单号": f"S{i:04d}", "订单下单时间": start.strftime("%Y-%m-%d %H:%M:%S"),
+                "支付时间": (start + pd.Timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M:%S"),
+                "订单状态": "已取消" if closed else "已完成",
+                "收件人手机": f"1370000{i:04d}" if i % 26 == 0 else f"1390000{i % 30:04d}",  # some took a gift only
+                "商品名称": f"茶{k}", "商品价格(单件)": prices[k], "商品数量": 1, "订单实际支付金额": paid,
+                "商品售后": after, "商品已退款金额": refund if paid else 0.0,
+            })
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture()
+def refunds(tmp_path, workspace):
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = _after_sale_export()
+    path = tmp_path / "视频号小店_订单列表.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    result = import_dataset(path)
+    orders = frame.groupby("订单号").agg(
+        paid=("订单实际支付金额", "first"), status=("订单状态", "first"), customer=("收件人手机", "first"),
+        refund=("商品已退款金额", lambda s: s[frame.loc[s.index, "商品售后"] == "退款成功"].sum()))
+    orders["kind"] = "none"
+    orders.loc[(orders["status"] == "已取消") | ((orders["refund"] > 0) & (orders["refund"] >= orders["paid"] - 0.01)),
+               "kind"] = "whole"
+    orders.loc[(orders["kind"] == "none") & (orders["refund"] > 0), "kind"] = "partial"
+    with Engine(result.dataset.path) as engine:
+        yield orders, engine
+
+
+def test_a_refund_smaller_than_the_line_is_partial_even_when_the_status_says_refunded(refunds) -> None:
+    orders, engine = refunds
+    split = engine.run_tool("metric_query", {"metric": "orders", "dimension": "status"}, "en").table()
+    counts = dict(zip(split["status"], split["orders"]))
+    assert (orders["kind"] == "partial").sum() > 5 and (orders["kind"] == "whole").sum() > 3
+    assert counts["partially_refunded"] == (orders["kind"] == "partial").sum()
+    assert counts["refunded"] == (orders["kind"] == "whole").sum()
+
+
+def test_the_refund_amount_splits_and_filters_by_kind(refunds) -> None:
+    orders, engine = refunds
+    whole = orders.loc[orders["kind"] == "whole", "paid"].sum()
+    partial = orders.loc[orders["kind"] == "partial", "refund"].sum()
+    split = engine.run_tool("metric_query", {"metric": "refund_amount", "dimension": "status"}, "zh")
+    amounts = dict(zip(split.table()["status"], split.table()["refund_amount"]))
+    assert amounts["refunded"] == pytest.approx(whole) and amounts["partially_refunded"] == pytest.approx(partial)
+    assert "部分退款（" in split.answer and "partially_refunded" not in split.answer  # the sentence says it in words
+    one = engine.run_tool("metric_query", {"metric": "refund_amount", "filters": {"status": "partially_refunded"}})
+    assert one.table().iloc[0]["refund_amount"] == pytest.approx(partial)
+
+
+@pytest.mark.parametrize("question, metrics", [
+    ("有几单是部分退款（只退了一部分），一共退了多少钱？", ["orders", "refund_amount"]),
+    ("部分退款的订单退了多少钱？", ["refund_amount"]),
+    ("How many orders were partially refunded and how much was refunded on them?", ["orders", "refund_amount"]),
+    ("整单退的有几笔", ["orders"]),
+])
+def test_a_kind_of_refund_is_counted_its_amount_or_both(refunds, question, metrics) -> None:
+    orders, engine = refunds
+    answer = engine.ask(question)
+    assert [c.args["metric"] for c in answer.tool_calls] == metrics
+    kind = "fully_refunded" if "整单" in question else "partially_refunded"
+    assert all(c.args["filters"] == {"status": kind} for c in answer.tool_calls)
+    if "refund_amount" in metrics:
+        amount = answer.table("refund_amount").iloc[0]["refund_amount"]
+        assert amount == pytest.approx(orders.loc[orders["kind"] == "partial", "refund"].sum())
+
+
+def test_both_kinds_amounts_side_by_side(refunds) -> None:
+    _, engine = refunds
+    answer = engine.ask("全额退款和部分退款各退了多少钱")
+    assert [(c.args["metric"], c.args["dimension"]) for c in answer.tool_calls] == [("refund_amount", "status")]
+
+
+def test_buying_again_is_also_given_without_zero_orders_and_over_valid_orders(refunds) -> None:
+    orders, engine = refunds
+    paid = orders  # every order here was paid
+    answer = engine.ask("复购率多少")
+    assert answer.tool_calls[0].args == {"metric": "repurchase_rate"}
+    table = answer.table("repurchase_rate").iloc[0]
+
+    def rate(rows: pd.DataFrame) -> tuple[float, int, int]:
+        counts = rows.groupby("customer").size()
+        return (counts >= 2).mean(), int((counts >= 2).sum()), len(counts)
+
+    assert table["repurchase_rate"] == pytest.approx(rate(paid)[0])
+    nonzero = rate(paid[paid["paid"] > 0])
+    valid = rate(paid[(paid["paid"] > 0) & (paid["kind"] != "whole")])
+    assert nonzero[0] != rate(paid)[0] and valid[0] != nonzero[0]  # the data makes all three differ
+    assert table["repurchase_rate_without_zero_amount"] == pytest.approx(nonzero[0])
+    assert table["repurchase_rate_valid_orders_only"] == pytest.approx(valid[0])
+    assert f"（{nonzero[1]}/{nonzero[2]}）" in answer.answer and f"（{valid[1]}/{valid[2]}）" in answer.answer
+    buyers = engine.ask("How many distinct customers paid at least once?")
+    assert "without zero-amount orders" in buyers.answer
+    assert buyers.table("buyers").iloc[0]["buyers_without_zero_amount"] == paid.loc[paid["paid"] > 0,
+                                                                                     "customer"].nunique()
+    assert "valid orders" not in buyers.answer  # a count of buyers is not a measure of buying again
+
+
+def test_data_without_zero_orders_or_refunds_says_no_other_reading(workspace, tmp_path) -> None:
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = pd.DataFrame({"订单编号": [f"D{i}" for i in range(20)],
+                          "下单时间": [f"2025-08-{1 + i:02d}" for i in range(20)],
+                          "买家ID": [f"b{i % 6}" for i in range(20)], "实付金额": [30.0 + i for i in range(20)]})
+    path = tmp_path / "orders.csv"
+    frame.to_csv(path, index=False)
+    with Engine(import_dataset(path).dataset.path) as engine:
+        answer = engine.ask("复购率多少")
+    assert "其他口径" not in answer.answer
+    assert not [c for c in answer.table().columns if "zero_amount" in c or "valid_orders" in c]
+
+
+@pytest.mark.parametrize("question, metric", [
+    ("复购客户有多少", "repeat_buyers"), ("上个月复购用户数", "repeat_buyers"), ("复购客户占比多少", "repurchase_rate"),
+])
+def test_the_people_who_bought_again_are_counted_when_named(engine, question, metric) -> None:
+    answer = engine.ask(question)
+    assert answer.tool_calls[0].args["metric"] == metric and "没有应用" not in answer.answer
