@@ -153,3 +153,39 @@ def test_data_without_zero_orders_or_refunds_says_no_other_reading(workspace, tm
 def test_the_people_who_bought_again_are_counted_when_named(engine, question, metric) -> None:
     answer = engine.ask(question)
     assert answer.tool_calls[0].args["metric"] == metric and "没有应用" not in answer.answer
+
+
+def test_partial_refunds_named_without_an_amount_are_counted_and_said(tmp_path, workspace) -> None:
+    """A 拼多多-like export: 售后状态 says 退款成功 or 部分退款成功, and no column says how much came back."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    rows = []
+    for i in range(90):
+        after = "退款成功" if i % 10 == 3 else "部分退款成功" if i % 10 == 6 else "退款中" if i % 15 == 1 \
+            else "无售后或售后取消"
+        rows.append({"订单号": f"251001-{600000000000 + i}",
+                     "订单状态": "已签收，退款成功" if after == "退款成功" else "已签收",
+                     "用户实付金额(元)": f"{50 + i}.00\t", "收货人": f"王**{i % 20}", "手机": f"138****{i % 20:04d}",
+                     "支付时间": f"2025-10-{1 + i % 28:02d} 10:00:00", "售后状态": after, "商品": "羊绒围巾"})
+    frame = pd.DataFrame(rows)
+    path = tmp_path / "拼多多_订单查询导出.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    result = import_dataset(path)
+    whole, partial = (frame["售后状态"] == "退款成功").sum(), (frame["售后状态"] == "部分退款成功").sum()
+    assert result.report.partially_refunded_orders == partial
+    with Engine(result.dataset.path) as engine:
+        split = engine.run_tool("metric_query", {"metric": "orders", "dimension": "status"}).table()
+        rate = engine.run_tool("metric_query", {"metric": "refund_rate"}).table().iloc[0]["refund_rate"]
+        amount = engine.ask("退款金额多少")
+        both = engine.ask("How many orders were fully refunded and for how much, and how many were partially refunded?")
+    counts = dict(zip(split["status"], split["orders"]))
+    assert counts["partially_refunded"] == partial and counts["refunded"] == whole  # 退款中 is neither
+    assert rate == pytest.approx((whole + partial) / len(frame))
+    paid = frame["用户实付金额(元)"].str.strip().astype(float)
+    assert amount.table().iloc[0]["refund_amount"] == pytest.approx(paid[frame["售后状态"] == "退款成功"].sum())
+    assert f"另有 {partial} 笔订单在此期间标为部分退款" in amount.answer
+    assert amount.table().iloc[0]["partial_refunds_without_amount"] == partial
+    assert [(c.args["metric"], c.args["filters"]["status"]) for c in both.tool_calls] == [
+        ("orders", "fully_refunded"), ("refund_amount", "fully_refunded"), ("orders", "partially_refunded")]
+    assert "no amount in the export" not in both.answer  # a whole refund's amount is known

@@ -87,6 +87,14 @@ def test_parameters_become_named() -> None:
         to_spark("SELECT ? + ?", [1])
 
 
+def test_parameters_bind_in_the_order_they_are_written() -> None:
+    # a chain of ANDs nests its first conditions deepest: each ? still takes the value written for it
+    statement = to_spark("SELECT 1 FROM t o WHERE o.a = ? AND o.b > ? AND o.c IN (?, ?) AND o.d = ?",
+                         ["a", 1, "c1", "c2", "d"])
+    bound = {name: statement.args[key] for name, key in re.findall(r"o\.(\w) \S+ \(?:(p\d)", statement.sql)}
+    assert bound == {"a": "a", "b": 1, "c": "c1", "d": "d"}
+
+
 def test_tables_are_renamed_but_ctes_and_aliases_kept() -> None:
     sql = "WITH orders_2 AS (SELECT * FROM orders) SELECT o.order_id FROM orders o JOIN orders_2 USING (order_id)"
     out = spark(sql, tables={"orders": "shop.orders", "orders_2": "never"})

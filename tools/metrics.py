@@ -41,9 +41,15 @@ class DimensionSpec:
     time: bool = False
 
 
-# An order's status where partial refunds are known: a paid order with a refund amount is partially_refunded.
-_PARTIAL_STATUS = ("CASE WHEN o.status = 'paid' AND coalesce(o.refund_amount, 0) > 0 THEN 'partially_refunded' "
-                   "ELSE o.status END")
+# An order's status where partial refunds are known: a paid order with a refund amount is partially_refunded,
+# and so is one the export marks 部分退款 without an amount (orders.partly_refunded, where the import kept it).
+_PARTLY = "coalesce(o.partly_refunded, false)"
+
+
+def _partial_status(partly_column: bool) -> str:
+    partly = f" OR {_PARTLY}" if partly_column else ""
+    return (f"CASE WHEN o.status = 'paid' AND (coalesce(o.refund_amount, 0) > 0{partly}) THEN 'partially_refunded' "
+            "ELSE o.status END")
 
 # The order's day of the week, 0 = Monday (2024-01-01 was one), in SQL both DuckDB and Spark read alike.
 _DAY_OF_WEEK = "(((date_diff('day', DATE '2024-01-01', CAST(o.order_time AS DATE)) % 7) + 7) % 7)"
@@ -125,18 +131,20 @@ def _window_conditions(window: Window, column: str) -> tuple[list[str], list[Any
 
 
 def build_metric_sql(
-    metric: str, dimension: str | None, window: Window, filters: dict[str, Any], refund_column: bool = False
+    metric: str, dimension: str | None, window: Window, filters: dict[str, Any], refund_column: bool = False,
+    partly_column: bool = False,
 ) -> tuple[str, list[Any]]:
     """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters). `refund_column`:
     the orders carry a refund_amount (an import that read partial refunds), so a paid order may be partly
-    refunded and a refund is its amount, not the whole order."""
+    refunded and a refund is its amount, not the whole order. `partly_column`: they also carry
+    partly_refunded, partial refunds the export names without an amount."""
     spec = catalog.metric(metric)
     used = [DIMENSIONS[d] for d in [dimension, *filters] if d in DIMENSIONS]
     item_grain = any(d.item_grain for d in used) or bool(spec.get("item_grain"))  # units live on order lines
     aliases = sorted({d.join for d in used if d.join})
 
     def expr(name: str) -> str:  # where partial refunds are known, a paid order with one is its own status: 部分退款
-        return _PARTIAL_STATUS if name == "status" and refund_column else DIMENSIONS[name].expr
+        return _partial_status(partly_column) if name == "status" and refund_column else DIMENSIONS[name].expr
 
     conditions, params = _window_conditions(window, "o.order_time")
     for name, value in filters.items():
@@ -173,8 +181,9 @@ def build_metric_sql(
                   "WHEN o.status = 'paid' THEN coalesce(o.refund_amount, 0) ELSE 0 END")
     else:
         refund = f"CASE WHEN o.status = 'refunded' THEN {amount} ELSE 0 END"
+    partly = f"(o.status = 'paid' AND {_PARTLY})" if partly_column and not item_grain else "false"
     sql = f"""WITH {segments_cte}fact AS (
-  SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund,
+  SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund, {partly} AS partly,
     {"coalesce(i.quantity, 1)" if item_grain else "1"} AS qty, {group} AS grp
   FROM {_source_sql(bool(spec.get('first_orders_only')))} o
   {lines}
@@ -206,6 +215,12 @@ def _add_rule(ctx: Context, result: ToolResult, key: str, zh: str, en: str) -> N
 
 def _refund_column(ctx: Context) -> bool:
     return "refund_amount" in ctx.warehouse.columns("orders")
+
+
+def _refund_columns(ctx: Context) -> dict[str, bool]:
+    """build_metric_sql's arguments for what the orders record of refunds."""
+    columns = ctx.warehouse.columns("orders")
+    return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns}
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -438,7 +453,7 @@ def metric_query(
     if dimension == "customer" and limit is None:
         limit = CUSTOMER_RANKING_DEFAULT  # a ranking of customers, not a table of every one
     window = ctx.window(period)
-    sql, params = build_metric_sql(metric, dimension, window, filters, _refund_column(ctx))
+    sql, params = build_metric_sql(metric, dimension, window, filters, **_refund_columns(ctx))
     frame = ctx.warehouse.df(sql, params)
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0  # shares are of every group, not the top N
     frame = _sort(frame, dimension, order, limit)
@@ -448,6 +463,10 @@ def metric_query(
         _note_unpaid_only(ctx, result, window, frame)
     if dimension is None and compare is None and not by_status and "amount" not in filters:
         _note_other_readings(ctx, result, metric, window, filters, frame)
+    statuses = set(_filter_values(filters["status"])) if "status" in filters else {"partially_refunded"}
+    if metric in ("refund_amount", "net_sales") and "partly_refunded" in ctx.warehouse.columns("orders") \
+            and statuses & {"partially_refunded", "refunded"}:  # (a whole refund's amount is known)
+        _note_unknown_refunds(ctx, result, window)
     if by_status:
         _add_rule(ctx, result, "by_status", "按订单状态", "By order status")
     if "buyer_type" in (dimension, *filters):
@@ -480,6 +499,22 @@ def _note_unpaid_only(ctx: Context, result: ToolResult, window: Window, frame: p
         table["customers_in_orders"] = int(counts["customers"])
 
 
+def _note_unknown_refunds(ctx: Context, result: ToolResult, window: Window) -> None:
+    """Partial refunds the export names without an amount (拼多多 部分退款成功) add nothing to an amount: say how
+    many there are, so the figure is read as a floor."""
+    conditions, params = _window_conditions(window, "o.order_time")
+    where = " AND ".join([*conditions, f"o.status = 'paid' AND {_PARTLY}"])
+    sql = f"SELECT count(*) AS n FROM orders o WHERE {where}"
+    unknown = int(ctx.warehouse.df(sql, params)["n"].iat[0])
+    if unknown:
+        result.answer += ctx.t(
+            f"\n另有 {unknown:,} 笔订单在此期间标为部分退款，但导出里没有它们的退款金额，未计入上面的金额。",
+            f"\nAnother {unknown:,} orders in the window are marked partly refunded with no amount in the export; "
+            "the figure above leaves their refunds out.")
+        result.sql.append(sql)
+        result.tables[0].df["partial_refunds_without_amount"] = unknown
+
+
 def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: Window,
                          filters: dict[str, Any], own: pd.DataFrame) -> None:
     """The figure under the other common definitions (other_readings in data/metrics.yaml), said beside it
@@ -491,11 +526,11 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
     table = result.tables[0].df
     if not readings or not len(table) or not len(own):
         return
-    refunds = _refund_column(ctx)
+    refunds = _refund_columns(ctx)
     spec = catalog.metric(metric)
     said = []
     for name, reading in readings.items():
-        sql, params = build_metric_sql(metric, None, window, {**filters, **reading["filters"]}, refunds)
+        sql, params = build_metric_sql(metric, None, window, {**filters, **reading["filters"]}, **refunds)
         frame = ctx.warehouse.df(sql, params)
         value = frame["value"].iat[0] if len(frame) else None
         if spec["unit"] == "count" and (value is None or pd.isna(value)):
@@ -503,13 +538,15 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
         if value is None or pd.isna(value) or value == table[metric].iat[0]:
             continue
         result.sql.append(sql)
+        left_out = int(own["base_orders"].sum() - frame["base_orders"].sum())
         table[f"{metric}_{name}"] = value
+        table[f"{name}_orders_left_out"] = left_out  # every number the sentence says is in the table
         shown = fmt.exact(value, spec["unit"], ctx.language)
         if metric == "repurchase_rate":  # the two counts the rate is made of, to check it by
             buyers = int(frame["base_buyers"].iat[0])
-            shown += ctx.t(f"（{round(value * buyers):,}/{buyers:,}）", f" ({round(value * buyers):,} of {buyers:,} "
-                                                                         "buyers)")
-        left_out = int(own["base_orders"].sum() - frame["base_orders"].sum())
+            repeat = round(value * buyers)
+            table[f"{name}_repeat_buyers"], table[f"{name}_buyers"] = repeat, buyers
+            shown += ctx.t(f"（{repeat:,}/{buyers:,}）", f" ({repeat:,} of {buyers:,} buyers)")
         said.append(ctx.t(f"{reading['zh']}，去掉 {left_out:,} 笔订单：{shown}",
                           f"{reading['en']}, {left_out:,} orders fewer: {shown}"))
     if said:
@@ -633,7 +670,7 @@ def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: st
     if fetch is not None:
         sql, before = fetch(earlier)
     else:
-        sql, params = build_metric_sql(metric, dimension, earlier, filters, _refund_column(ctx))
+        sql, params = build_metric_sql(metric, dimension, earlier, filters, **_refund_columns(ctx))
         before = ctx.warehouse.df(sql, params)
     table = result.tables[0].df
     column = f"{metric}_{compare}"

@@ -286,7 +286,9 @@ def _rename_tables(tree: exp.Expression, tables: dict[str, str]) -> None:
 
 def _name_parameters(tree: exp.Expression, params: list[Any] | None) -> dict[str, Any] | None:
     """`?` and `$n` -> :p1, :p2 … with a dict of values."""
-    placeholders = list(tree.find_all(exp.Placeholder))
+    # in the order they are written: a breadth-first walk would number a condition nested deeper in a chain
+    # of ANDs after a shallower one written later, and bind each `?` to another's value
+    placeholders = list(tree.find_all(exp.Placeholder, bfs=False))
     if not placeholders:
         return None
     values = list(params or [])

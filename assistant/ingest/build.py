@@ -275,6 +275,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         _status_from_payment(frame, _text(paid_at), report)
     refunds = _column(raw, mapping, "refund_amount")
     frame["refund_amount"] = parsing.parse_numbers(refunds)[0].abs() if refunds is not None else np.nan
+    frame["partly_refunded"] = False  # 部分退款成功 with no amount in the export (拼多多): known, amount unknown
     if (after_sale := _column(raw, mapping, "after_sale")) is not None:
         # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none); on
         # one line of a paid order, that line was refunded: a partial refund of the order (_orders_from_lines)
@@ -294,6 +295,9 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     # nothing is given back on an order never paid, and nothing at all is no refund
     frame.loc[frame["status"].isin(["cancelled", "unpaid"]).to_numpy() | (frame["refund_amount"] == 0).to_numpy(),
               "refund_amount"] = np.nan
+    if after_sale is not None:
+        frame["partly_refunded"] = (partial.to_numpy() & frame["refund_amount"].isna().to_numpy()
+                                    & (frame["status"] == "paid").to_numpy())
     for role in ("order_id", "coupon_id", "product_id", "product_name", "category", "brand", "host_name",
                  "session_id", "source"):
         series = _column(raw, mapping, role)
@@ -399,6 +403,7 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
         discount_amount=("discount_amount", "sum"), coupon_amount=("coupon_amount", "sum"),
         coupon_id=("coupon_id", "first"), session_id=("session_id", "first"), host_name=("host_name", "first"),
         source=("source", "first"), refund_amount=("refund_amount", lambda x: x.sum(min_count=1)),
+        partly_refunded=("partly_refunded", "any"),
     ).reset_index()
     for column in ("total_amount", "discount_amount", "coupon_amount"):
         if lines[column].isna().all():
@@ -610,8 +615,11 @@ def build_dataset(
         tables["live_sessions"] = sessions[["session_id", "host_id", "title", "start_time", "end_time"]]
     # a refund amount is kept where the export gave one (a refund column, or refunded lines of a paid order):
     # a paid order with one was partly refunded; the metrics read it only when the column is there
-    partial = orders["refund_amount"].notna() & (orders["status"] == "paid")
-    columns = list(ORDER_COLUMNS) + (["refund_amount"] if orders["refund_amount"].notna().any() else [])
+    unknown = orders["partly_refunded"] & orders["refund_amount"].isna() & (orders["status"] == "paid")
+    partial = (orders["refund_amount"].notna() | unknown) & (orders["status"] == "paid")
+    columns = list(ORDER_COLUMNS) + (["refund_amount"] if orders["refund_amount"].notna().any() or unknown.any()
+                                     else []) + (["partly_refunded"] if unknown.any() else [])
+    orders["partly_refunded"] = unknown
     tables["orders"] = orders[columns].sort_values(["order_time", "order_id"]).reset_index(drop=True)
     tables["customers"] = _customers(customer_parts, orders["customer_id"])
     report.rows_loaded = {name: len(frame) for name, frame in tables.items()}
@@ -620,8 +628,9 @@ def build_dataset(
                     "as orders and buyers and add nothing to GMV.",
                     f"{report.zero_amount_orders:,} 笔零元订单（"
                     f"赠品、福袋、0元购）已保留：计入订单数和购买人数，不增加GMV。")
+    report.partially_refunded_orders = int(partial.sum())
+    partial = partial & ~unknown  # (those with an amount; the rest are said apart below)
     if partial.any():
-        report.partially_refunded_orders = int(partial.sum())
         report.note(f"{int(partial.sum()):,} paid orders were partly refunded (a refunded line, or a refund amount "
                     f"below the order's): they stay paid orders; their refund amount "
                     f"(¥{orders.loc[partial, 'refund_amount'].sum():,.2f}) counts in refunds, the refund rate and net "
@@ -629,6 +638,12 @@ def build_dataset(
                     f"{int(partial.sum()):,} 笔已支付订单有部分退款（某个商品退款或退款金额小于订单金额）："
                     f"仍按已支付订单计，"
                     f"退款金额（¥{orders.loc[partial, 'refund_amount'].sum():,.2f}）计入退款金额、退款率和净销售额。")
+    if unknown.any():
+        report.note(f"{int(unknown.sum()):,} paid orders are marked partly refunded (部分退款成功) with no amount in "
+                    "the export: they stay paid orders and count as partial refunds in the refund rate; the refund "
+                    "amount and net sales leave them out (answers say so).",
+                    f"{int(unknown.sum()):,} 笔已支付订单标为部分退款成功，但导出里没有退款金额：仍按已支付订单计，"
+                    "计入部分退款和退款率；退款金额和净销售额不含它们（回答里会注明）。")
     if report.refunded_orders:
         report.note(f"{report.refunded_orders:,} orders are marked refunded: they count in the refund rate, "
                     "not as completed purchases.",

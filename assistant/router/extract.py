@@ -559,7 +559,7 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         features.metric = _main_metric(features.metric_hits, text) if features.metric_hits else None
     # "部分退款的订单退了多少钱": the amount those orders had refunded (its words outside the kind's own)
     after = max((k.end() for k in kinds.values()), default=0)  # ("部分退款各退了多少钱": not 退款各退了多少钱)
-    money = next((r for r in [*_REFUND_AMOUNT.finditer(text), _REFUND_AMOUNT.search(text, after)]
+    money = next((r for r in [*_KIND_MONEY.finditer(text), _KIND_MONEY.search(text, after)]
                   if r and not any(r.start() < k.end() and k.start() < r.end() for k in kinds.values())), None)
     if len(kinds) == 2 and (features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS):
         # "全额退款和部分退款的订单各有多少单": the orders split by status, both kinds side by side
@@ -603,12 +603,18 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
     return []
 
 
+# Money asked of orders refunded one way: what they had refunded ("部分退款的订单退了多少钱", "fully refunded and
+# for how much"); words of selling ("卖了多少钱") stay the GMV.
+_KIND_MONEY = re.compile(_REFUND_AMOUNT.pattern + r"|(?<![a-z])(?:for how much|how much money|how much was that"
+                         r"|how much did (?:they|those|that) come to)(?![a-z])")
+
+
 def _kind_measured(features: Features, money: re.Match[str] | None) -> bool:
     """Whether the measure chosen so far is one a kind of refund decides: none, the refund rate, a count of
     orders, or a word inside the refund's own amount ("各退了多少钱": 多少钱 is what was refunded)."""
     m = features.metric
     return m is None or m.value in ("refund_rate", "orders") or (
-        money is not None and m.start < money.end() and money.start() < m.end)
+        money is not None and money.start() <= m.start and m.end <= money.end())
 
 
 def _kind_measures(features: Features, text: str, money: re.Match[str] | None, kind: re.Match[str]) -> None:
