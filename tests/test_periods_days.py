@@ -292,3 +292,40 @@ def test_the_hours_of_a_promotion_are_its_big_day() -> None:
     from assistant.router import route
 
     assert route("双11凌晨0到2点成交额").args == {"metric": "gmv", "period": "double11:day", "filters": {"hour": "0-1"}}
+
+
+@pytest.mark.parametrize("question, days", [
+    ("周一的GMV", "Mon 周一"), ("GMV on Mondays", "Mon 周一"), ("每周五的客单价", "Fri 周五"),
+    ("礼拜六的成交额", "Sat 周六"), ("星期天的订单数", "Sun 周日"),
+    ("周二到周四的GMV", ["Tue 周二", "Wed 周三", "Thu 周四"]), ("上个月周一和周三的订单数", ["Mon 周一", "Wed 周三"]),
+])
+def test_a_weekday_named_on_its_own_filters_the_orders_by_it(engine, question: str, days) -> None:
+    """"周一的GMV" is Mondays' GMV, not all days' (the weekday of a named week is a day: 上周三)."""
+    answer = Conversation(engine).ask(question).to_json()
+    call = answer["tool_calls"][0]
+    assert call["args"]["filters"]["day_of_week"] == days and answer["not_applied"] == []
+    assert call["args"].get("dimension") in (None, "day_of_week")
+    assert ("period" in call["args"]) == ("上个月" in question)
+    orders = engine.warehouse.df("SELECT order_time, pay_amount, status FROM orders")
+    if call["args"].get("metric") == "gmv" and isinstance(days, str):
+        paid = orders[orders["status"].isin(["paid", "refunded"])]
+        expected = paid.loc[pd.to_datetime(paid["order_time"]).dt.dayofweek == "一二三四五六日".index(days[-1]),
+                            "pay_amount"].sum()
+        table = answer["tables"][0]
+        assert table["rows"][0][table["columns"].index("gmv")] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("question, start, end", [
+    ("上周一到周三的GMV", "2026-11-02", "2026-11-04"), ("本周二到周四卖了多少", "2026-11-10", "2026-11-12"),
+])
+def test_a_run_of_days_in_a_named_week_is_one_window(engine, question: str, start: str, end: str) -> None:
+    answer = Conversation(engine).ask(question).to_json()
+    window = answer["tool_calls"][0]["resolved"]["window"]
+    assert (window["start"], window["end"]) == (start, end)
+    assert "day_of_week" not in answer["tool_calls"][0]["args"].get("filters", {})
+
+
+@pytest.mark.parametrize("question", ["周一到周五的GMV", "周一至周五的订单", "本周一共卖了多少", "周三场直播"])
+def test_weekday_words_that_are_no_single_weekday(engine, question: str) -> None:
+    answer = Conversation(engine).ask(question).to_json()
+    assert "day_of_week" not in answer["tool_calls"][0]["args"].get("filters", {})

@@ -189,3 +189,80 @@ def test_partial_refunds_named_without_an_amount_are_counted_and_said(tmp_path, 
     assert [(c.args["metric"], c.args["filters"]["status"]) for c in both.tool_calls] == [
         ("orders", "fully_refunded"), ("refund_amount", "fully_refunded"), ("orders", "partially_refunded")]
     assert "no amount in the export" not in both.answer  # a whole refund's amount is known
+
+
+@pytest.mark.parametrize("question, filters", [
+    # a kind left out is the orders without it; one said to count as usual filters nothing
+    ("复购率多少？整单退掉的和0元福袋都不算，部分退款的照算。",
+     {"status": ["paid", "partially_refunded"], "amount": ">0"}),
+    ("What's the average order value on valid orders only — paid, not free, and not fully refunded?",
+     {"status": ["paid", "partially_refunded"], "amount": ">0"}),
+    ("What's the repurchase rate if we exclude free trials and any order that had a refund?",
+     {"status": ["paid"], "amount": ">0"}),
+    ("有效订单一共多少单？", {"status": ["paid", "partially_refunded"]}),
+    ("算上0元的单，一共有多少个付过款的买家？", {}),
+    ("不算0元单的客单价", {"amount": ">0"}),
+])
+def test_kinds_of_order_left_out_or_counted_as_usual(refunds, question, filters) -> None:
+    _, engine = refunds
+    answer = engine.ask(question)
+    assert [c.args.get("filters", {}) for c in answer.tool_calls] == [filters] and answer.ok
+    assert "dimension" not in answer.tool_calls[0].args  # one group of orders, not a split of them
+    assert not answer.not_applied
+
+
+def test_a_kind_left_out_gives_the_figure_over_the_rest(refunds) -> None:
+    orders, engine = refunds
+    answer = engine.ask("What's the average order value on valid orders only — paid, not free, and not fully "
+                        "refunded?")
+    valid = orders[(orders["paid"] > 0) & (orders["kind"] != "whole")]
+    assert answer.table().iloc[0]["aov"] == pytest.approx(valid["paid"].mean())
+
+
+def test_leaving_out_said_first_holds_for_every_ask(refunds) -> None:
+    _, engine = refunds
+    answer = engine.ask("Leaving out the free lucky-bag orders, how many different customers paid, and how many of "
+                        "them bought more than once?")
+    assert [(c.args["metric"], c.args.get("filters")) for c in answer.tool_calls] == [
+        ("buyers", {"amount": ">0"}), ("repeat_buyers", {"amount": ">0"})]
+
+
+@pytest.mark.parametrize("question, metric, status", [
+    ("有多少单是没付钱就取消的？付了钱后来又整单关闭的有几单？", "orders", "fully_refunded"),
+    ("一共有多少单退了款？", "orders", "refunded"),
+    ("How many customers actually got money back from a refund?", "buyers", "refunded"),
+    ("How much money went back to buyers on the orders that were refunded in full?", "refund_amount",
+     "fully_refunded"),
+])
+def test_refunds_said_the_ways_operators_say_them(refunds, question, metric, status) -> None:
+    _, engine = refunds
+    answer = engine.ask(question)
+    last = answer.tool_calls[-1].args
+    assert (last["metric"], last["filters"]["status"]) == (metric, status) and not answer.not_applied
+
+
+def test_the_refund_rate_is_also_given_by_amount(refunds) -> None:
+    orders, engine = refunds
+    answer = engine.ask("按金额算的退款率是多少？")
+    refunded = orders.loc[orders["kind"] == "whole", "paid"].sum() + orders.loc[orders["kind"] == "partial",
+                                                                                  "refund"].sum()
+    assert answer.table().iloc[0]["refund_amount_rate"] == pytest.approx(refunded / orders["paid"].sum())
+    assert "按金额算（退款金额 ÷ 成交额）的退款率" in answer.answer
+
+
+def test_an_amount_the_export_never_gives_is_declined(tmp_path, workspace) -> None:
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = pd.DataFrame({"订单号": [f"251001-{600000000000 + i}" for i in range(30)],
+                          "订单状态": ["已签收"] * 30, "用户实付金额(元)": [40.0 + i for i in range(30)],
+                          "手机": [f"138****{i % 9:04d}" for i in range(30)], "收货人": ["李**"] * 30,
+                          "支付时间": [f"2025-10-{1 + i:02d} 09:00:00" for i in range(30)],
+                          "售后状态": ["部分退款成功" if i % 6 == 0 else "无售后或售后取消" for i in range(30)]})
+    path = tmp_path / "拼多多_订单查询导出.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    with Engine(import_dataset(path).dataset.path) as engine:
+        answer = engine.ask("部分退款的那些单，一共退了多少钱？")
+        count = engine.ask("部分退款有几单")
+    assert not answer.ok and "没有退款金额" in answer.answer
+    assert count.table().iloc[0]["orders"] == 5

@@ -182,6 +182,8 @@ def build_metric_sql(
     else:
         refund = f"CASE WHEN o.status = 'refunded' THEN {amount} ELSE 0 END"
     partly = f"(o.status = 'paid' AND {_PARTLY})" if partly_column and not item_grain else "false"
+    # the refund rate by amount beside the one by orders: people state it either way (按金额算的退款率)
+    by_amount = ",\n  sum(refund_amount) / nullif(sum(gmv), 0) AS refund_amount_rate" if metric == "refund_rate" else ""
     sql = f"""WITH {segments_cte}fact AS (
   SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund, {partly} AS partly,
     {"coalesce(i.quantity, 1)" if item_grain else "1"} AS qty, {group} AS grp
@@ -196,7 +198,7 @@ per_customer AS (
   FROM fact GROUP BY grp, customer_id
 )
 SELECT grp, {spec['sql']} AS value,
-  sum(paid_orders) AS base_orders, count(*) FILTER (WHERE paid_orders > 0) AS base_buyers
+  sum(paid_orders) AS base_orders, count(*) FILTER (WHERE paid_orders > 0) AS base_buyers{by_amount}
 FROM per_customer GROUP BY grp"""
     # a date of our own window (never text from a question) marks where "returning" begins
     start = f"TIMESTAMP '{window.start.isoformat()}'" if window.start else "TIMESTAMP '0001-01-01'"
@@ -211,6 +213,9 @@ def _add_rule(ctx: Context, result: ToolResult, key: str, zh: str, en: str) -> N
     result.answer += "\n" + note[ctx.language]
     result.definitions.append({"name": key, "zh": zh, "en": en, "kind": "metric",
                                "formula": note[ctx.language], "definition": dict(note)})
+
+
+_PAID_KINDS = {"paid", "refunded", "fully_refunded", "partially_refunded"}
 
 
 def _refund_column(ctx: Context) -> bool:
@@ -300,7 +305,7 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
             f"SELECT DISTINCT CAST({column} AS VARCHAR) AS v FROM {table} WHERE {column} IS NOT NULL")
         values = set(known["v"].astype(str))
         if name == "status":  # kinds of refund the orders' status and refund amount tell apart
-            if "partially_refunded" in _filter_values(value) and not _refund_column(ctx):
+            if _filter_values(value) == ["partially_refunded"] and not _refund_column(ctx):
                 raise ToolError("value_not_found",
                                 "This data does not record partial refunds (no refund amount or refunded order lines): "
                                 "a refund here is a whole refunded order.",
@@ -438,7 +443,10 @@ def metric_query(
 
         filters = {**filters, "session": [resolve_session(ctx, v)[0] for v in _filter_values(filters["session"])]}
     by_status = "status" in (dimension, *filters)
-    if by_status and metric not in catalog.load("metrics")["by_status"]["metrics"]:
+    # kinds of paid order (有效订单: paid, not wholly refunded) narrow any measure; the other statuses count
+    # only in the measures defined per status
+    paid_kinds = dimension != "status" and set(_filter_values(filters.get("status", []))) <= _PAID_KINDS
+    if by_status and not paid_kinds and metric not in catalog.load("metrics")["by_status"]["metrics"]:
         allowed = ", ".join(catalog.load("metrics")["by_status"]["metrics"])
         raise ToolError("bad_dimension",
                         f"{metric} is defined on paid orders only, so it has no value per order status. "
@@ -464,6 +472,18 @@ def metric_query(
     if dimension is None and compare is None and not by_status and "amount" not in filters:
         _note_other_readings(ctx, result, metric, window, filters, frame)
     statuses = set(_filter_values(filters["status"])) if "status" in filters else {"partially_refunded"}
+    if metric in ("refund_amount", "net_sales") and statuses == {"partially_refunded"} and not frame["value"].any() \
+            and "partly_refunded" in ctx.warehouse.columns("orders"):
+        # every partial refund here is one the export names without an amount: there is no figure to give
+        raise ToolError("missing_column",
+                        "The export marks these orders partly refunded (部分退款成功) but does not say how much was "
+                        "refunded, so their refund amount cannot be given. Their number is known: ask how many "
+                        "orders were partly refunded.",
+                        "导出只标了这些订单“部分退款成功”，没有退款金额，所以无法给出部分退款的金额。"
+                        "它们的单数是知道的：可以问“部分退款有几单”。")
+    if metric == "refund_rate" and dimension not in ("segment", "weekday", "buyer_type") and len(frame) \
+            and frame["refund_amount_rate"].notna().any():
+        _say_refund_amount_rate(ctx, result, frame, dimension)
     if metric in ("refund_amount", "net_sales") and "partly_refunded" in ctx.warehouse.columns("orders") \
             and statuses & {"partially_refunded", "refunded"}:  # (a whole refund's amount is known)
         _note_unknown_refunds(ctx, result, window)
@@ -800,6 +820,8 @@ _VALUE_NAMES = {("weekday", "weekend"): ("周末", "weekends"), ("weekday", "wee
                 ("buyer_type", "returning"): ("老客", "returning buyers"),
                 ("buyer_type", "new"): ("新客", "new buyers")}
 # (a breakdown by these shows the same names on its rows)
+_DAY_NAMES = {"Mon": "Mondays", "Tue": "Tuesdays", "Wed": "Wednesdays", "Thu": "Thursdays", "Fri": "Fridays",
+              "Sat": "Saturdays", "Sun": "Sundays"}
 
 
 def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
@@ -828,6 +850,7 @@ def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
 
     parts = [_VALUE_NAMES[(k, v)][0 if ctx.language == "zh" else 1] if (k, v) in _VALUE_NAMES  # "（周末）"
              else _hour_words(ctx, v) if k == "hour"
+             else ctx.t(str(v).split()[-1], _DAY_NAMES.get(str(v)[:3], str(v))) if k == "day_of_week"  # "（周一）"
              else f"{label(k)}{'' if k == 'amount' and str(v)[:1] in '<>' else '='}{value_of(k, v)}"
              for k, v in filters.items() if not isinstance(v, list)] + [
         f"{label(k)}={value_of(k, v)}" for k, v in filters.items() if isinstance(v, list)]

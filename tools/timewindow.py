@@ -564,7 +564,11 @@ def resolve_period(token: str | None, anchor: date, data_start: date | None = No
         end = resolve_period(last, anchor, data_start)
         if end.end is None:
             raise PeriodError(f"'{token}': a span needs a bounded period after '..'.")
-        start = resolve_period(first, end.end, data_start)  # the latest such start on or before the span's end
+        # a window of its own (上周一, 3_days_ago) where it falls before the end; else a day named without a
+        # year is the latest one on or before the span's end ("12月1日到1月5日")
+        start = resolve_period(first, anchor, data_start)
+        if start.start is None or start.start > end.end:
+            start = resolve_period(first, end.end, data_start)
         if start.start is None:
             raise PeriodError(f"'{token}': a span needs a bounded period before '..'.")
         return _make(text, start.start, end.end, anchor, None, None)

@@ -221,19 +221,21 @@ def parse_minutes(series: pd.Series, header: str = "", short: bool = False) -> t
 # Order status
 
 # An after-sale status (售后状态, 退款状态) saying the refund was completed, read on the stripped cell.
-REFUND_DONE = re.compile(r"^(?:退款成功|已退款|退款完成|全额退款|售后完成|退货退款成功|已退货退款"
+REFUND_DONE = re.compile(r"^(?:同意退款[，,]\s*)?(?:退款成功|已退款|退款完成|全额退款|售后完成|退货退款成功|已退货退款"
                          r"|refunded|refund completed)$", re.IGNORECASE)
 
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys([
         "已完成", "完成", "交易成功", "交易完成", "已支付", "支付成功", "已付款", "买家已付款",
-        "已发货", "待发货", "待收货",
+        "已发货", "待发货", "待收货", "备货中", "部分发货", "待出库",
+        # a refund asked for and not (yet) given: the order stays a purchase until one is
+        "退款中", "退货中", "售后中", "申请退款中",
         "已签收", "已收货", "确认收货", "待评价", "已评价", "退款关闭", "售后关闭", "部分退款", "拒绝退款",
         "completed", "complete", "paid", "shipped", "delivered", "fulfilled", "success", "successful",
         "partially_refunded", "partiallyrefunded", "partially refunded", "authorized",
     ], "paid"),
     **dict.fromkeys([
-        "已退款", "退款成功", "售后完成", "退货退款", "全额退款", "已退货", "退款完成", "仅退款", "退款中", "退货中",
+        "已退款", "退款成功", "售后完成", "退货退款", "全额退款", "已退货", "退款完成", "仅退款",
         "交易关闭(退款)", "交易关闭（退款）", "refunded", "returned", "refund", "return",
     ], "refunded"),
     **dict.fromkeys([
@@ -247,6 +249,7 @@ STATUS_WORDS: dict[str, str] = {
     ], "unpaid"),
 }
 _STATUS_RULES = (  # substring rules for longer labels such as '卖家已发货，等待买家确认'
+    ("paid", re.compile(r"退款中|退货中|售后中|(?<!已)申请退款|待商家处理|待买家退货|待商家收货")),  # open requests
     ("refunded", re.compile(r"退款|退货|refund|return")),
     ("cancelled", re.compile(r"取消|关闭|cancel|close|void")),
     ("unpaid", re.compile(r"未付|待付|待支付|未支付|等待买家付款|等待付款|unpaid|awaiting payment|pending")),

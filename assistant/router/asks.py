@@ -86,6 +86,11 @@ _QUALIFIER = re.compile(r"^\s*(?:only|just|but only|excluding|except|仅|只看|
                         re.IGNORECASE)
 
 
+# A part that only says which orders count: "整单退掉的和0元福袋都不算，部分退款的照算", "excluding free trials".
+_COUNTS_WHICH = re.compile(r"(?:都|也|照|全|均)?(?:不算|不计|算上|照算|也算|不含|不包括|排除|剔除|去掉)"
+                           r"|(?<![a-z])(?:excluding|including|not counting|leaving out)(?![a-z])", re.IGNORECASE)
+
+
 def only_qualifies(ask: str) -> bool:
     """Whether a part of a question narrows it rather than asking something of its own."""
-    return bool(_QUALIFIER.search(ask)) and not asks_something(ask)
+    return bool(_QUALIFIER.search(ask) or _COUNTS_WHICH.search(ask)) and not asks_something(ask)

@@ -269,6 +269,7 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     windows = [(p.start, p.end) for p in f.periods if p.token in taken]
     if "hour" in _args_filters(args):  # "晚上8点以后": the 8 is the hour filter's, spelled 20 in the call
         windows += [(h.start, h.end) for h in f.filter_hits if h.value == _args_filters(args)["hour"]]
+    windows += [(h.start, h.end) for h in f.honoured]  # "算上0元的单": counted as usual, so honoured
     dropped = []
     for m in _NUMBER.finditer(f.text):
         if any(a <= m.start() < b for a, b in names):
@@ -324,7 +325,7 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
             continue
         if name == "time of day" and ("hour" in _args_filters(args) or args.get("dimension") == "hour"):
             continue
-        if name == "weekend" and ("weekday" in _args_filters(args)
+        if name == "weekend" and ({"weekday", "day_of_week"} & set(_args_filters(args))
                                   or args.get("dimension") in ("weekday", "day_of_week")):
             continue
         if name == "order count condition" and args.get("metric") in ("one_time_buyers", "repeat_buyers",

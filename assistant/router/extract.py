@@ -47,6 +47,10 @@ class Features:
     # measures asked of the same orders beside the chosen one, where no list word joins them ("部分退款有几单，
     # 退了多少钱", "how many were partially refunded and how much was refunded")
     asked_too: list[Hit] = field(default_factory=list)
+    # filters whose list of values is one group, not values to set side by side ("周二到周四", 有效订单's statuses)
+    one_group: set[str] = field(default_factory=set)
+    # phrases a call honours with no argument of their own ("算上0元的单": the usual count has them)
+    honoured: list[Hit] = field(default_factory=list)
 
     def data(self, *kinds: str) -> list[DataHit]:
         return [h for h in self.data_hits if h.kind in kinds]
@@ -493,7 +497,8 @@ _ORDER_KINDS = {
                           r"|(?:vs\.?|versus|or|and|compared to)\s+(?:those\s+|ones\s+)?without(?![a-z])"),
                "coupon", "no_coupon"),
     "weekday": (re.compile(r"周末|双休日?|周六日|周六周日|星期六和?星期[日天]|(?<![a-z])weekends?(?![a-z])"),
-                re.compile(r"工作日|平日|周一到周五|星期一到星期五|(?<![a-z])(?:weekdays?|monday to friday"
+                re.compile(r"工作日|平日|(?:周|星期|礼拜)一\s*(?:到|至|~|-|—)\s*(?:周|星期|礼拜)?五"
+                           r"|(?<![a-z])(?:weekdays?|monday to friday"
                            r"|mon-fri)(?![a-z])"),
                 "weekend", "weekday"),
 }
@@ -521,7 +526,11 @@ _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:
                             r"|退款.{0,4}(?:多少钱|多少元)"
                             r"|(?:一共|总共|共)?退了(?:多少|几)(?:钱|元|块)"
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
-                            r"|how much (?:was |did we |have we )?refund(?:ed)?)(?![a-z])")
+                            r"|how much (?:was |did we |have we )?(?:actually |really |in total )?refund(?:ed)?"
+                            # money that went back to buyers is what was refunded
+                            r"|(?:money|cash) (?:went|came|was (?:given|paid|sent)) back"
+                            r"|(?:gave|paid|sent|given) back to (?:the )?(?:buyers|customers))(?![a-z])"
+                            r"|退(?:给|还给)?(?:了)?(?:买家|顾客|客户)(?:多少|几)(?:钱|元)")
 _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?的?(?:订单|单)(?!价)"
                               # the order first, the refund after it: "多少笔订单退款成功了", "订单发生了退款"
                               r"|(?:订单|单)(?:是|被|都)?(?:发生|产生|出现|有|申请)?(?:了|过)?(?:退款|退货)(?:成功|完成|了)?"
@@ -534,14 +543,27 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"|(?:退款|退货)(?:成功)?的?(?=最多|最少)"
                               r"|(?<![a-z])(?:most|fewest) (?:refunds|returns)(?![a-z])"
                               r"|orders? (?:that (?:were|got|have been) |were |got |have been |had been )?(?:refunded"
-                              r"|returned)(?![a-z])")
+                              r"|returned)(?![a-z])"
+                              # "多少单退了款", "sub-orders ended with a completed refund", "customers got money back"
+                              r"|(?:订单|单)(?:是|都)?(?:退了|退过)(?:款|货)"
+                              r"|(?<![a-z])(?:ended|ending|end) (?:up )?(?:with|in) (?:a |an )?(?:completed "
+                              r"|successful |full )?(?:refund|return)s?(?![a-z])"
+                              r"|(?<![a-z])(?:got|get|received|receive|were given) (?:their |some |any )?(?:money back"
+                              r"|(?:a )?refunds?)(?![a-z])"
+                              r"|(?:拿到|收到|得到)(?:了|过)?退款")
 
 
 # Kinds of refund where the export tells them apart: a whole order, or part of one (a line, an amount).
 _REFUND_KINDS = {
     "fully_refunded": re.compile(r"整单退(?:款|货)?|全额退款?|全部退款|(?<![a-z])(?:fully refunded"
-                                 r"|full refunds?)(?![a-z])"),
-    "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|(?<![a-z])(?:partial(?:ly)? refund(?:ed|s)?"
+                                 r"|full refunds?|refunded in full)(?![a-z])"
+                                 # paid, then closed: the whole payment went back ("付了钱后来又整单关闭的")
+                                 r"|付(?:了|过)?(?:钱|款)(?:后|之后|以后)?(?:来|后来)?(?:又|再)?(?:被)?(?:整单)?关闭"
+                                 r"|(?<![a-z])closed after (?:the buyer )?(?:had )?(?:already )?"
+                                 r"(?:been )?paid"
+                                 r"|paid (?:and|but) (?:then |later )?closed(?![a-z])"),
+    "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分"
+                                     r"|(?<![a-z])(?:(?:partial(?:ly)?|partly) refund(?:ed|s)?"
                                      r"|(?:were|was|are|is) partial|partial ones)(?![a-z])"),
 }
 
@@ -557,6 +579,9 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
                                 if not (h.value == "refund_rate" and m.start() <= h.start and h.end <= m.end())]
     if features.metric is not None and features.metric not in features.metric_hits:
         features.metric = _main_metric(features.metric_hits, text) if features.metric_hits else None
+    if len(kinds) == 2 and any(kind_stance(text, m.start(), m.end()) for m in kinds.values()):
+        # "整单退掉的不算，部分退款的照算": which orders count, not a split; one counted as usual filters nothing
+        kinds = {k: m for k, m in kinds.items() if kind_stance(text, m.start(), m.end()) != "in"}
     # "部分退款的订单退了多少钱": the amount those orders had refunded (its words outside the kind's own)
     after = max((k.end() for k in kinds.values()), default=0)  # ("部分退款各退了多少钱": not 退款各退了多少钱)
     money = next((r for r in [*_KIND_MONEY.finditer(text), _KIND_MONEY.search(text, after)]
@@ -591,14 +616,20 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             m = found[status]
             features.filters["status"] = status
             return [Hit(m.group(0), status, m.start(), m.end())]
-    if (m := _REFUND_AMOUNT.search(text)) and (features.metric is None or features.metric.value == "refund_rate"):
+    if (m := _REFUND_AMOUNT.search(text)) and (features.metric is None
+                                               or features.metric.value in ("refund_rate", "buyers", "orders")):
         # "退款金额", "how much was refunded": the amount refunded (partial refunds too), not the refund rate
+        # (nor the buyers or orders it went back to: "how much did we refund to buyers")
         _choose_metric(features, m.group(0), "refund_amount", m.start(), m.end())
         return []
     if m := _REFUNDED_ORDERS.search(text):  # "退款订单数", "refunded orders": orders in that status
         features.filters["status"] = "refunded"
         if features.metric is None or features.metric.value == "refund_rate":  # "退款成功的订单有多少": a count
-            _choose_metric(features, m.group(0), "orders", m.start(), m.end())
+            # of the people when people are counted ("how many customers got money back")
+            people = _BUYER_NOUN.search(text) and not _ORDER_NOUN.search(text.replace(m.group(0), ""))
+            _choose_metric(features, m.group(0), "buyers" if people else "orders", m.start(), m.end())
+        # ("got money back from a refund": the refund is what they got, not the refund rate)
+        features.metric_hits = [h for h in features.metric_hits if h.value != "refund_rate"]
         return [Hit(m.group(0), "refunded", m.start(), m.end())]
     return []
 
@@ -606,6 +637,7 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
 # Money asked of orders refunded one way: what they had refunded ("部分退款的订单退了多少钱", "fully refunded and
 # for how much"); words of selling ("卖了多少钱") stay the GMV.
 _KIND_MONEY = re.compile(_REFUND_AMOUNT.pattern + r"|(?<![a-z])(?:for how much|how much money|how much was that"
+                         r"|how much of (?:that|it|this|those)"
                          r"|how much did (?:they|those|that) come to)(?![a-z])")
 
 
@@ -613,8 +645,8 @@ def _kind_measured(features: Features, money: re.Match[str] | None) -> bool:
     """Whether the measure chosen so far is one a kind of refund decides: none, the refund rate, a count of
     orders, or a word inside the refund's own amount ("各退了多少钱": 多少钱 is what was refunded)."""
     m = features.metric
-    return m is None or m.value in ("refund_rate", "orders") or (
-        money is not None and money.start() <= m.start and m.end <= money.end())
+    return m is None or m.value in ("refund_rate", "orders") or money is not None and (
+        m.value == "buyers" or money.start() <= m.start and m.end <= money.end())  # (money back to buyers)
 
 
 def _kind_measures(features: Features, text: str, money: re.Match[str] | None, kind: re.Match[str]) -> None:
@@ -650,6 +682,143 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
                 continue  # "which weekday": the word names the breakdown (day_of_week), not one kind of day
             features.filters[kind] = value
             hits.append(Hit(m.group(0), value, m.start(), m.end()))
+    return hits
+
+
+# Words that leave the kinds of order named beside them out of the count ("整单退掉的和0元福袋都不算",
+# "leaving out the free lucky-bag orders", "exclude free trials and any order that had a refund"), or say they
+# are counted as usual ("算上0元试用的单", "部分退款的照算"). Either is said within one clause.
+_LEFT_OUT_BEFORE = re.compile(r"(?:不算|不含|不包括|不包含|不计|排除(?:掉)?|剔除(?:掉)?|去掉|去除|扣掉|除去|除了|除开"
+                              r"|刨去|刨除"
+                              r"|(?<![a-z])(?:leav(?:e|ing)\s+out|left\s+out|exclud(?:e|ing)|without|not\s+counting"
+                              r"|except(?:\s+for)?|other\s+than|ignor(?:e|ing)|minus|drop(?:ping)?)(?![a-z]))")
+_LEFT_OUT_AFTER = re.compile(r"(?:都|也|全|均)?(?:不算|不计|不含|不要|除外|排除|剔除|去掉)"
+                             r"|(?<![a-z])(?:excluded|left\s+out|aside|removed)(?![a-z])")
+# (at the clause's end, so "…不算部分退款" leaves out what follows it, not what came before)
+_LEFT_OUT_AT_END = re.compile(_LEFT_OUT_AFTER.pattern + r"[的了在内]*\s*$")
+# a kind negated right before it: "not fully refunded", "没全额退款的", "未退款"
+_NOT_BEFORE = re.compile(r"(?:(?<![a-z])(?:not|never|no)\s+|[没未非]有?|不是)\s*$")
+_COUNTED_TOO = re.compile(r"算上|包括|包含|(?:照|也|都)算|(?<![a-z])(?:including|counting|included)(?![a-z])")
+_CLAUSE_END = re.compile(r"[，,。.？?；;！!]")
+# "有效订单", "valid orders": paid and not wholly refunded (valid_orders in data/metrics.yaml)
+_VALID_ORDERS = re.compile(r"有效订单|有效单|(?<![a-z])valid (?:orders?|purchases?)(?![a-z])")
+# The orders left when a kind is left out: a filter value of its own, or nothing beyond the paid orders.
+_LEFT_WHEN_OUT = {("amount", "0"): ">0", ("status", "fully_refunded"): ["paid", "partially_refunded"],
+                  ("status", "refunded"): ["paid"], ("status", "partially_refunded"): ["paid", "refunded"],
+                  ("status", "cancelled"): None, ("status", "unpaid"): None}
+
+
+def kind_stance(text: str, start: int, end: int) -> str | None:
+    """"out" when the clause leaves the kind at text[start:end] out of the count, "in" when it says the kind is
+    counted as usual, else None."""
+    first = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    last = next((m.start() for m in _CLAUSE_END.finditer(text, end)), len(text))
+    before, after = text[first:start], text[end:last]
+    if _LEFT_OUT_BEFORE.search(before) or _NOT_BEFORE.search(before) or _LEFT_OUT_AT_END.search(after):
+        return "out"
+    if _COUNTED_TOO.search(before[-6:]) or _COUNTED_TOO.search(after):
+        return "in"
+    return None
+
+
+def _kinds_left_out(text: str, features: Features) -> None:
+    """A kind of order the question leaves out becomes the orders without it; one it says is counted as usual
+    (they are, by default) filters nothing; 有效订单 are the paid orders not wholly refunded."""
+    from tools import catalog  # (the definition lives in data/metrics.yaml)
+
+    for hit in [h for h in features.filter_hits if h.value in ("0", "fully_refunded", "refunded",
+                                                                "partially_refunded", "cancelled", "unpaid")]:
+        key = "amount" if hit.value == "0" else "status"
+        if features.filters.get(key) != hit.value:
+            continue
+        stance = kind_stance(text, hit.start, hit.end)
+        if stance == "in":
+            features.filters.pop(key)  # "算上0元试用的单": the usual count, which has them
+            features.honoured.append(hit)
+        elif stance == "out":
+            left = _LEFT_WHEN_OUT[(key, hit.value)]
+            if left is None:
+                features.filters.pop(key)  # never-paid orders are not counted anyway
+                features.honoured.append(hit)
+            else:
+                features.filters[key] = left
+                features.one_group.add(key)
+    if (m := _VALID_ORDERS.search(text)) and "status" not in features.filters:
+        features.filters["status"] = catalog.load("metrics")["valid_orders"]["filters"]["status"]
+        features.one_group.add("status")
+        features.filter_hits.append(Hit(m.group(0), "valid", m.start(), m.end()))
+
+
+# A day of the week named on its own ("周一的GMV", "每周五", "on Mondays"): orders placed on that weekday, in
+# whatever window the question has. A weekday of a named week (上周三, last Friday) is a day, read as a period;
+# 周末 / 工作日 are the weekday kinds above.
+_WEEKDAY_ZH = {"一": "Mon 周一", "二": "Tue 周二", "三": "Wed 周三", "四": "Thu 周四", "五": "Fri 周五",
+               "六": "Sat 周六", "日": "Sun 周日", "天": "Sun 周日"}
+_WEEKDAY_EN = {"mon": "Mon 周一", "tue": "Tue 周二", "wed": "Wed 周三", "thu": "Thu 周四", "fri": "Fri 周五",
+               "sat": "Sat 周六", "sun": "Sun 周日"}
+_DAY_OF_WEEK = re.compile(
+    r"(?<![上这本])(?:每个?)?(?:周|星期|礼拜)([一二三四五六日天])(?![共均猫直个场款品种家位名件单笔次天日周月年类号批轮期末]"
+    r"|\d|小时|到|至)"
+    r"|(?<![a-z])(?:on\s+|every\s+)?(mon|tue|wed|thu|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?s?(?![a-z])",
+    re.IGNORECASE)
+
+
+_DAY_RANGE = re.compile(r"(?<![上这本])(?:周|星期|礼拜)([一二三四五六日天])\s*(?:到|至|~|-|—)\s*(?:周|星期|礼拜)?"
+                        r"([一二三四五六日天])")
+
+
+_WEEK_DAY_TOKEN = re.compile(r"((?:\d+_weeks?_ago|last_week|this_week|2_weeks_ago)):d(\d)")
+
+
+def _ends_a_week_span(text: str, features: Features, m: re.Match[str]) -> bool:
+    """"上周一到周三": the weekday after 到 ends the named week's run of days that the period began; the period
+    becomes the run ("last_week:d1..last_week:d3")."""
+    for i, p in enumerate(features.periods):
+        week = _WEEK_DAY_TOKEN.fullmatch(p.token)
+        if week and re.fullmatch(r"\s*(?:到|至|~|-|—)\s*", text[p.end:m.start()]):
+            day = "一二三四五六日".index(m.group(1).replace("天", "日")) + 1
+            if day <= int(week.group(2)):
+                return False
+            span = PeriodMatch(f"{p.token}..{week.group(1)}:d{day}", text[p.start:m.end()], p.start, m.end())
+            features.periods[i] = span
+            if features.period is p:
+                features.period = span
+            return True
+    return False
+
+
+def _days_of_week(text: str, features: Features) -> list[Hit]:
+    """Weekday filters (metric_query's day_of_week), unless a breakdown by weekday is asked or a period
+    took the word."""
+    if "weekday" in features.filters or (features.dimension and features.dimension.value == "day_of_week"):
+        return []
+    taken: list[Hit | PeriodMatch] = list(features.periods)
+    hits = []
+    for m in _DAY_RANGE.finditer(text):  # "周二到周四": each day of the run
+        if any(p.start < m.end() and m.start() < p.end for p in taken):
+            continue
+        first, last = "一二三四五六日".index(m.group(1).replace("天", "日")), "一二三四五六日".index(
+            m.group(2).replace("天", "日"))
+        for day in "一二三四五六日"[first:last + 1]:
+            hits.append(Hit(m.group(0), _WEEKDAY_ZH[day], m.start(), m.end()))
+        taken.append(hits[-1])
+        features.one_group.add("day_of_week")
+    for m in _DAY_OF_WEEK.finditer(text):
+        if any(p.start < m.end() and m.start() < p.end for p in taken):
+            continue
+        if m.group(1) and _ends_a_week_span(text, features, m):
+            continue
+        if m.group(2) and not re.search(r"day|s$", m.group(0), re.IGNORECASE):
+            continue  # "mon", "sat" alone are too short to be sure of; "Mondays", "on Saturday" are days
+        value = _WEEKDAY_ZH[m.group(1)] if m.group(1) else _WEEKDAY_EN[m.group(2).lower()]
+        hits.append(Hit(m.group(0), value, m.start(), m.end()))
+    if not hits:
+        return []
+    values = list(dict.fromkeys(h.value for h in hits))
+    features.filters["day_of_week"] = values[0] if len(values) == 1 else values
+    if features.dimension is not None and features.dimension.value == "week" \
+            and any(features.dimension.overlaps(h) for h in hits):
+        features.dimension = None  # "每周五的客单价": Fridays, not a trend by week
     return hits
 
 
@@ -759,6 +928,7 @@ _AMOUNTS: list[tuple[re.Pattern[str], str]] = [
     # "at least one paid, non-zero order", "不含0元单": every order worth something (checked first: it holds a 0)
     (re.compile(r"(?<![a-z])non[- ]?zero(?:[- ](?:amount|value))?(?![a-z])|金额大于\s*0|大于\s*0\s*元"
                 r"|不含\s*0\s*元(?:单|订单)?"
+                r"|(?<![a-z])not (?:free|zero)(?![a-z])"
                 r"|排除\s*0\s*元(?:单|订单)?|非\s*0\s*元|不算\s*0\s*元(?:单|订单)?|(?<![a-z])excluding (?:zero|0"
                 r"|free)[- ]"
                 r"(?:amount|value|yuan|gift)? ?orders?"), ">0"),
@@ -775,7 +945,11 @@ _AMOUNTS: list[tuple[re.Pattern[str], str]] = [
                 rf"|{_AMOUNT_NOUN}{_LESS}\s*{_NUM}"), "<{}"),
     (re.compile(rf"{_AMOUNT_NOUN}(?:=|等于|of|is|为|是)?\s*[¥￥$]?\s*0(?:\.0+)?\s*(?:元|块)?(?![\d.])"), "0"),
     (re.compile(r"(?<![\d.])0\s*元(?:购|单|订单)?|零元(?:购|单|订单)?"
-                r"|(?<![a-z])(?:zero[- ]amount|zero[- ]value|0[- ]yuan|free[- ]gift) orders?|[¥￥$]0 orders?"), "0"),
+                r"|(?<![a-z])(?:zero[- ]amount|zero[- ]value|0[- ]yuan|free[- ]gift) orders?|[¥￥$]0 orders?"
+                # what a live room gives away: "free lucky-bag orders", "free trials", "免费试用"
+                r"|(?<![a-z])free (?:lucky[- ]bags?|gifts?|trials?|samples?)(?: orders?)?(?![a-z])"
+                r"|免费(?:福袋|赠品|试用)"),
+     "0"),
 ]
 
 
@@ -894,7 +1068,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             and (m := _BUYER_NOUN.search(text)):
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())  # "new vs returning customers": how many
     features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
-                            + _order_statuses(text, features) + _returning_buyers(text, features))
+                            + _order_statuses(text, features) + _returning_buyers(text, features)
+                            + _days_of_week(text, features))
     # "晚上8点以后", "after 10pm": orders placed in those hours, where the orders have a time of day (on dates
     # alone the hours stay unapplied, and the answer says so)
     if (hours := find_hours(text)) and (vocabulary is None or "order_hours" in vocabulary.figures) \
@@ -912,6 +1087,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         if inside and features.metric in inside and len(features.metric_hits) > len(inside):
             features.metric_hits = [h for h in features.metric_hits if h not in inside]
             features.metric = _main_metric(features.metric_hits, text)
+    _kinds_left_out(text, features)
     if features.metric is None and {"amount", "status"} & set(features.filters) and (
             (m := _ORDER_COUNT.search(text)) or (m := _MOST_OF.search(text))):  # "cancelled最多的商品": a count
         _choose_metric(features, m.group(0), "orders", m.start(), m.end())  # "0元福袋单几笔？": those orders

@@ -413,7 +413,8 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
     if tool == "metric_query" and (phrase := _share_by_breakdown(out.args, f.text)):
         out.matched.append(f"{phrase}→dimension={out.args['dimension']}")
     if tool == "metric_query" and "dimension" not in out.args:
-        lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"]
+        lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"
+                 and k not in f.one_group]  # ("周二到周四": one run of days; 有效订单: one kind of order)
         if len(lists) == 1:  # "short video vs ads": those values side by side
             out.set("dimension", lists[0], "/".join(out.args["filters"][lists[0]]))
     if has("holdout") and re.search(r"对照组|控制组|holdout|hold-out|control group", f.text):
@@ -489,6 +490,11 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     if not isinstance(question, str) or not question.strip():
         return None
     asks = split_asks(question)
+    if len(asks) > 1 and only_qualifies(asks[0]):
+        # "Leaving out the free lucky-bag orders, how many customers …, and how many …": said of every ask
+        asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
+        if len(asks) == 1:
+            question = asks[0]
     if len(asks) == 1:
         return _route_one(question, vocabulary)
     routes = [_route_one(ask, vocabulary) for ask in asks]
