@@ -266,3 +266,63 @@ def test_an_amount_the_export_never_gives_is_declined(tmp_path, workspace) -> No
         count = engine.ask("部分退款有几单")
     assert not answer.ok and "没有退款金额" in answer.answer
     assert count.table().iloc[0]["orders"] == 5
+
+
+def _pdd_statuses() -> pd.DataFrame:
+    statuses = ["未发货，退款成功", "已发货，退款成功", "已签收，退款成功", "已签收", "已发货，待签收", "待发货"]
+    return pd.DataFrame({"订单号": [f"251002-{610000000000 + i}" for i in range(60)],
+                         "订单状态": [statuses[i % 6] for i in range(60)],
+                         "用户实付金额(元)": [30.0 + i for i in range(60)],
+                         "手机": [f"139****{i % 12:04d}" for i in range(60)], "收货人": ["赵**"] * 60,
+                         "支付时间": [f"2025-10-{1 + i % 28:02d} 09:00:00" for i in range(60)]})
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("全额退款的订单里，有多少是还没发货就退了、多少是发货以后退的？", {"not_shipped": 10, "shipped": 20}),
+    ("整单退款的订单里，发货前退的有几单？发货后退的有几单？", [10, 20]),
+    ("How much was refunded on orders that had already been shipped?", 20),
+])
+def test_refunds_before_and_after_shipping(tmp_path, workspace, question, expected) -> None:
+    """A status that says it (拼多多 未发货/已发货/已签收，退款成功) or a shipping time tells them apart."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = _pdd_statuses()
+    path = tmp_path / "拼多多_订单查询导出.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    with Engine(import_dataset(path).dataset.path) as engine:
+        answer = engine.ask(question)
+    assert answer.ok and not answer.not_applied
+    if isinstance(expected, dict):
+        table = answer.table()
+        assert dict(zip(table["shipping"], table["orders"])) == {"未发货": 10, "已发货": 20}
+    elif isinstance(expected, list):
+        assert [int(t.df.iloc[0]["orders"]) for t in answer.tables] == expected
+        assert all(c.args["filters"]["status"] == "fully_refunded" for c in answer.tool_calls)
+    else:
+        shipped = frame[frame["订单状态"].isin(["已发货，退款成功", "已签收，退款成功"])]
+        assert answer.table().iloc[0]["refund_amount"] == pytest.approx(shipped["用户实付金额(元)"].sum())
+
+
+def test_a_shipping_time_says_whether_an_order_had_shipped(tmp_path, workspace) -> None:
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = pd.DataFrame({"订单编号": [f"T{i}" for i in range(24)], "买家会员名": [f"b{i % 5}" for i in range(24)],
+                          "订单创建时间": [f"2025-09-{1 + i:02d} 10:00:00" for i in range(24)],
+                          "订单付款时间": [f"2025-09-{1 + i:02d} 10:05:00" for i in range(24)],
+                          "买家实际支付金额": [50.0] * 24, "订单状态": ["交易关闭" if i % 4 == 0 else "交易成功"
+                                                                  for i in range(24)],
+                          "发货时间": ["" if i % 8 == 0 else f"2025-09-{2 + i:02d} 10:00:00" for i in range(24)]})
+    path = tmp_path / "ExportOrderList.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    with Engine(import_dataset(path).dataset.path) as engine:
+        before = engine.ask("发货前就退款的订单有几单")
+    assert before.tool_calls[0].args["filters"] == {"shipping": "not_shipped", "status": "refunded"}
+    assert int(before.table().iloc[0]["orders"]) == 3  # closed after payment, never shipped: 0, 8, 16
+
+
+def test_without_shipping_information_the_split_is_declined(refunds) -> None:
+    _, engine = refunds
+    answer = engine.ask("发货前退款的订单有多少")
+    assert not answer.ok and "没有发货信息" in answer.answer

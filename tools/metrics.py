@@ -27,7 +27,7 @@ _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_y
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "region", "gender",
     "age_band", "channel", "segment", "customer", "source", "coupon", "status", "weekday", "day_of_week",
-    "hour", "buyer_type",
+    "hour", "buyer_type", "shipping",
 ]
 
 
@@ -83,6 +83,10 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "day_of_week": DimensionSpec("CASE " + " ".join(f"WHEN {_DAY_OF_WEEK} = {i} THEN '{name}'" for i, name in enumerate(
         ["Mon 周一", "Tue 周二", "Wed 周三", "Thu 周四", "Fri 周五", "Sat 周六", "Sun 周日"])) + " END", None,
         "星期几", "day of week"),
+    # Whether the order had shipped (orders.shipped, where the export tells it): a refund before shipping (仅退款)
+    # is told from one after it.
+    "shipping": DimensionSpec("CASE WHEN o.shipped THEN 'shipped' WHEN NOT o.shipped THEN 'not_shipped' END", None,
+                              "发货（not_shipped 未发货 / shipped 已发货）", "shipped or not"),
     # The hour of the day the order was placed (0-23): when buyers buy, and the filter behind "晚上8点以后".
     "hour": DimensionSpec("lpad(CAST(hour(o.order_time) AS VARCHAR), 2, '0') || ':00'", None, "下单时段（整点）",
                           "hour of day"),
@@ -408,7 +412,7 @@ def metric_query(
     order: Literal["desc", "asc"] = "desc",
     compare: Compare | None = None,
 ) -> ToolResult:
-    """What is GMV, net sales, orders, buyers, AOV/客单价, spend per buyer, repurchase/refund rate, new buyers?
+    """What is GMV, net sales, orders, buyers, AOV/客单价, repurchase/refund rate, new buyers?
 
     repurchase_rate = share of buyers with 2+ orders (repeat_buyers; one_time_buyers: 1);
     "N-day repurchase after the first order" is cohort_retention.
@@ -417,8 +421,8 @@ def metric_query(
             repeat_buyers | one_time_buyers | refund_rate | refund_amount | new_customers | units.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
-            buyer_type (new/returning).
-        period: today, last_7_days, this_month, last_month, 2025, 2025-06, 2025-Q3, 2025-06-18, 618; default all.
+            buyer_type (new/returning) | shipping (shipped/not_shipped).
+        period: today, last_7_days, this_month, last_month, 2025, 2025-06, 2025-Q3, 2025-06-18, 618.
         filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount "0", ">=1000",
             "100-500") or hour ("20-23"), e.g. {"region": "广东", "segment": "重要价值客户"}.
         limit: top N groups (time: last N periods); default all (customers 20).
@@ -438,6 +442,11 @@ def metric_query(
                             "The orders in this dataset carry dates only, no time of day: they cannot be split or "
                             "filtered by hour. Ask for the same figure without the hours.",
                             "这份数据的订单只有日期、没有具体时间：无法按小时拆分或筛选。可以去掉时段再问。")
+    if "shipping" in (dimension, *filters) and "shipped" not in ctx.warehouse.columns("orders"):
+        raise ToolError("missing_column",
+                        "This export does not say whether orders had shipped (no shipping time, and no status such "
+                        "as 未发货/已发货): refunds before and after shipping cannot be told apart.",
+                        "这份导出没有发货信息（没有发货时间，状态里也没有“未发货/已发货”）：无法区分发货前和发货后的退款。")
     if "session" in filters:  # one broadcast by id, title or "latest": its orders, by session id
         from tools.live import resolve_session
 
@@ -817,6 +826,7 @@ def _params(window: Window) -> dict[str, Any]:
 
 # Filter values that say themselves without their dimension's name: "（周末）", not "（周末/工作日=weekend）".
 _VALUE_NAMES = {("weekday", "weekend"): ("周末", "weekends"), ("weekday", "weekday"): ("工作日", "weekdays"),
+                ("shipping", "shipped"): ("已发货", "shipped"), ("shipping", "not_shipped"): ("未发货", "not shipped"),
                 ("buyer_type", "returning"): ("老客", "returning buyers"),
                 ("buyer_type", "new"): ("新客", "new buyers")}
 # (a breakdown by these shows the same names on its rows)

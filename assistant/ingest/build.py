@@ -276,6 +276,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     refunds = _column(raw, mapping, "refund_amount")
     frame["refund_amount"] = parsing.parse_numbers(refunds)[0].abs() if refunds is not None else np.nan
     frame["partly_refunded"] = False  # 部分退款成功 with no amount in the export (拼多多): known, amount unknown
+    frame["shipped"] = _shipped(raw, mapping, status)
     if (after_sale := _column(raw, mapping, "after_sale")) is not None:
         # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none); on
         # one line of a paid order, that line was refunded: a partial refund of the order (_orders_from_lines)
@@ -348,6 +349,27 @@ def _assign_order_ids(frame: pd.DataFrame, raw: RawTable, report: ImportReport) 
     return _drop(frame, raw, frame["order_id"].duplicated(keep="first"), "duplicate_order_id", report)
 
 
+# 拼多多 says in the status whether a refunded order had shipped: "未发货，退款成功" / "已发货，…" / "已签收，…"
+_SHIPPED_STATUS = re.compile(r"^(?:已发货|已签收|已收货|待签收|待收货|已完成|交易成功|已送达)")
+_UNSHIPPED_STATUS = re.compile(r"^(?:未发货|待发货|备货中|待出库)")
+
+
+def _shipped(raw: RawTable, mapping: TableMapping, status: pd.Series | None) -> pd.Series:
+    """Whether each order had shipped: a shipping time where the export has one (发货时间), else what a status
+    that says so tells (未发货 / 已发货 / 已签收); NA where neither tells."""
+    shipped = pd.Series(pd.NA, index=raw.df.index, dtype="boolean")
+    if (ship_time := _column(raw, mapping, "ship_time")) is not None:
+        times = parsing.parse_datetimes(_text(ship_time))[0]
+        return pd.Series(times.notna().to_numpy(), index=raw.df.index, dtype="boolean")
+    if status is not None:
+        text = _text(status).astype("string").str.strip()
+        shipped[text.str.contains(_SHIPPED_STATUS, na=False).to_numpy()] = True
+        shipped[text.str.contains(_UNSHIPPED_STATUS, na=False).to_numpy()] = False
+        if not text.str.contains(r"^(?:未发货|已发货|已签收)[，,]", na=False).any():
+            shipped[:] = pd.NA  # (only an export whose refunds say it: a plain 已完成 tells nothing of a refund)
+    return shipped
+
+
 _ORDER_LEVEL_AMOUNTS = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "refund_amount")
 
 
@@ -404,6 +426,7 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
         coupon_id=("coupon_id", "first"), session_id=("session_id", "first"), host_name=("host_name", "first"),
         source=("source", "first"), refund_amount=("refund_amount", lambda x: x.sum(min_count=1)),
         partly_refunded=("partly_refunded", "any"),
+        shipped=("shipped", lambda x: x.max() if x.notna().any() else pd.NA),  # shipped when any line had
     ).reset_index()
     for column in ("total_amount", "discount_amount", "coupon_amount"):
         if lines[column].isna().all():
@@ -618,7 +641,9 @@ def build_dataset(
     unknown = orders["partly_refunded"] & orders["refund_amount"].isna() & (orders["status"] == "paid")
     partial = (orders["refund_amount"].notna() | unknown) & (orders["status"] == "paid")
     columns = list(ORDER_COLUMNS) + (["refund_amount"] if orders["refund_amount"].notna().any() or unknown.any()
-                                     else []) + (["partly_refunded"] if unknown.any() else [])
+                                     else []) + (["partly_refunded"] if unknown.any() else []) \
+        + (["shipped"] if orders["shipped"].notna().any() else [])
+    orders["shipped"] = orders["shipped"].astype("boolean")
     orders["partly_refunded"] = unknown
     tables["orders"] = orders[columns].sort_values(["order_time", "order_id"]).reset_index(drop=True)
     tables["customers"] = _customers(customer_parts, orders["customer_id"])

@@ -31,6 +31,7 @@ ROLES: tuple[str, ...] = (
     "coupon_amount", "coupon_id", "quantity", "unit_price", "product_id", "product_name", "category", "brand",
     "host_id", "host_name", "session_id", "source", "province", "city", "gender", "age", "age_band", "channel",
     "signup_time", "phone", "customer_name", "nickname", "address", "after_sale", "pay_time", "refund_amount",
+    "ship_time",
     # a live-session report (罗盘/百应/快手直播数据): one row per broadcast with the platform's figures
     "start_time", "end_time", "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers",
     "impressions", "product_impressions", "product_clickers", "session_refunds", "user_paid", "ad_spend",
@@ -48,7 +49,7 @@ MIN_CONFIDENCE = 0.4      # below this a candidate is not assigned at all
 
 EXACT, WEAK_EXACT = 0.95, 0.7
 
-_TIME_ROLES = ("order_time", "signup_time", "start_time", "end_time", "pay_time")
+_TIME_ROLES = ("order_time", "signup_time", "start_time", "end_time", "pay_time", "ship_time")
 _NUMBER_ROLES = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity", "age",
                  "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers",
                  "impressions", "product_impressions", "product_clickers", "session_refunds", "user_paid", "ad_spend",

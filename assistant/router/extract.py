@@ -501,6 +501,15 @@ _ORDER_KINDS = {
                            r"|(?<![a-z])(?:weekdays?|monday to friday"
                            r"|mon-fri)(?![a-z])"),
                 "weekend", "weekday"),
+    # refunded before the order shipped, or after ("没发货就退了", "发货以后才退的", "before they were ever shipped")
+    "shipping": (re.compile(r"发货前|发货之前|(?:还)?(?:没|未|没有)(?:有)?发货"
+                            r"|(?<![a-z])(?:before (?:it was |they were |being |the order was )?(?:ever )?"
+                            r"shipp(?:ed|ing)|not (?:yet )?shipped|unshipped"
+                            r"|before shipment)(?![a-z])"),
+                 re.compile(r"发货(?:以|之)?后|已(?:经)?发(?:了)?货|发了货|(?:签收|收到货|收货)(?:以|之)?后"
+                            r"|(?<![a-z])(?:after (?:it was |they were |being |the order was )?shipp(?:ed|ing)"
+                            r"|(?:already|had already been|had been|been) shipped|after shipment)(?![a-z])"),
+                 "not_shipped", "shipped"),
 }
 
 
@@ -526,7 +535,7 @@ _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:
                             r"|退款.{0,4}(?:多少钱|多少元)"
                             r"|(?:一共|总共|共)?退了(?:多少|几)(?:钱|元|块)"
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
-                            r"|how much (?:was |did we |have we )?(?:actually |really |in total )?refund(?:ed)?"
+                            r"|how much (?:was |did \w+ |have \w+ )?(?:actually |really |in total )?refund(?:ed)?"
                             # money that went back to buyers is what was refunded
                             r"|(?:money|cash) (?:went|came|was (?:given|paid|sent)) back"
                             r"|(?:gave|paid|sent|given) back to (?:the )?(?:buyers|customers))(?![a-z])"
@@ -698,7 +707,8 @@ _LEFT_OUT_AFTER = re.compile(r"(?:都|也|全|均)?(?:不算|不计|不含|不�
 _LEFT_OUT_AT_END = re.compile(_LEFT_OUT_AFTER.pattern + r"[的了在内]*\s*$")
 # a kind negated right before it: "not fully refunded", "没全额退款的", "未退款"
 _NOT_BEFORE = re.compile(r"(?:(?<![a-z])(?:not|never|no)\s+|[没未非]有?|不是)\s*$")
-_COUNTED_TOO = re.compile(r"算上|包括|包含|(?:照|也|都)算|(?<![a-z])(?:including|counting|included)(?![a-z])")
+_COUNTED_TOO = re.compile(r"算上|包括|包含|(?:照|也|都)算|一起算|合在一起"
+                          r"|(?<![a-z])(?:including|counting|included|together|combined)(?![a-z])")
 _CLAUSE_END = re.compile(r"[，,。.？?；;！!]")
 # "有效订单", "valid orders": paid and not wholly refunded (valid_orders in data/metrics.yaml)
 _VALID_ORDERS = re.compile(r"有效订单|有效单|(?<![a-z])valid (?:orders?|purchases?)(?![a-z])")

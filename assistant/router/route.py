@@ -410,7 +410,7 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
         elif (m := _YESTERDAY_SESSION.search(f.text)) and "period" not in out.args:
             out.set("period", "yesterday", m.group(0))  # yesterday's broadcasts, each on its row
             out.set("dimension", "session", m.group(0))
-    if tool == "metric_query" and (phrase := _share_by_breakdown(out.args, f.text)):
+    if tool == "metric_query" and (phrase := _share_by_breakdown(out.args, f.text, f.one_group)):
         out.matched.append(f"{phrase}→dimension={out.args['dimension']}")
     if tool == "metric_query" and "dimension" not in out.args:
         lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"
@@ -642,17 +642,21 @@ _IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
 _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
 
 
+# A kind of refund an earlier ask counted, and a later ask's words of refunding that keep it.
+_REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded")
+_REFUND_WORD = re.compile(r"退(?!出|订|回去)|(?<![a-z])refund", re.IGNORECASE)
 # Measures of the customers who bought (a filter on their orders says who they are, for each of these alike).
 _CUSTOMER_MEASURES = {"buyers", "repeat_buyers", "one_time_buyers", "repurchase_rate", "spend_per_buyer"}
 
 
-def _share_by_breakdown(args: dict[str, Any], text: str) -> str | None:
+def _share_by_breakdown(args: dict[str, Any], text: str,
+                        one_group: set[str] | frozenset[str] = frozenset()) -> str | None:
     """"退款订单占比", "share of orders from the live room": the filtered group beside the others, each with its
     share of the total, is the answer; one figure for the group alone is not. Moves the one filter to the
     breakdown in `args` and returns the share's words (None when the call stays as it is)."""
     if "dimension" in args or not (share := SHARE.search(text)):
         return None
-    kinds = [k for k in (args.get("filters") or {}) if k not in ("segment", "amount")]
+    kinds = [k for k in (args.get("filters") or {}) if k not in ("segment", "amount", *one_group)]
     if len(kinds) != 1:
         return None
     args["filters"].pop(kinds[0])
@@ -677,6 +681,12 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
                 if name not in _OWN_ARGS | scope | {"period"} and name in accepted and name not in later.args:
                     later.args[name] = value
                     later.matched.append(f"{name} of the previous ask")
+        kind = (previous.args.get("filters") or {}).get("status")
+        if later.tool == previous.tool == "metric_query" and kind in _REFUND_KIND_VALUES \
+                and "status" not in (later.args.get("filters") or {}) and _REFUND_WORD.search(ask):
+            # the same refunds, asked of again ("整单退款的里，发货前退的有几单？发货后退的有几单？")
+            later.args["filters"] = {**later.args.get("filters", {}), "status": kind}
+            later.matched.append(f"status of the previous ask→{kind}")
         if later.tool == previous.tool and not set(later.args) & scope:
             # "小雅上个月播了几场？转化率多少？": an ask naming no one of its own is about whom the one before named
             for name in sorted(set(previous.args) & scope & accepted):
