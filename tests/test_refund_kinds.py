@@ -326,3 +326,17 @@ def test_without_shipping_information_the_split_is_declined(refunds) -> None:
     _, engine = refunds
     answer = engine.ask("发货前退款的订单有多少")
     assert not answer.ok and "没有发货信息" in answer.answer
+
+
+def test_each_of_the_groups_an_earlier_ask_split_into(refunds) -> None:
+    _, engine = refunds
+    answer = engine.ask("全额退款和部分退款各有多少单？各退了多少钱？")
+    assert [(c.args["metric"], c.args.get("dimension")) for c in answer.tool_calls] == [
+        ("orders", "status"), ("refund_amount", "status")]
+
+
+def test_orders_never_paid_are_a_status_not_the_funnel(refunds) -> None:
+    _, engine = refunds
+    answer = engine.ask("How many orders were never paid, and how much order value did they represent?")
+    assert [(c.name, c.args["metric"], c.args["filters"]["status"]) for c in answer.tool_calls] == [
+        ("metric_query", "orders", ["cancelled", "unpaid"]), ("metric_query", "gmv", ["cancelled", "unpaid"])]

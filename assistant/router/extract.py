@@ -608,7 +608,10 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             _kind_measures(features, text, money, m)
         return [Hit(m.group(0), kind, m.start(), m.end())]
     found = {status: m for status, pattern in _STATUS_WORDS.items() if (m := pattern.search(text))}
-    if (m := _NOT_PAID.search(text)) and "paid" not in found and not _CARTED.search(text):
+    not_paid = _NOT_PAID.search(text)
+    if not_paid and "paid" in found and not_paid.start() <= found["paid"].start() < not_paid.end():
+        found.pop("paid")  # "never paid", "not paid": the paid of not paying
+    if (m := not_paid) and "paid" not in found and not _CARTED.search(text):
         # (carted and then not paid is the live-room funnel's last step, not an order's status)
         if not found:  # "没付款的订单有多少": both ways of not paying, side by side
             features.filters["status"] = ["cancelled", "unpaid"]

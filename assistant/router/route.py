@@ -630,6 +630,7 @@ def _read_after(earlier: str, ask: str, vocabulary: DataVocabulary | None) -> Ro
 
 # Money asked of a set an earlier ask counted: "涉及多少钱", "how much money was that".
 _MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多少|(?<![a-z])(?:how much money|how much was that"
+                          r"|how much (?:order |sales )?value|what (?:order |sales )?value"
                           r"|what amount"
                           r"|how much did (?:they|those|that) (?:cost|come to))(?![a-z])", re.IGNORECASE)
 # Calls about someone or some group, and the arguments that name who: an ask of one of these that names no one
@@ -642,6 +643,9 @@ _IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
 _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
 
 
+# "各", "分别", "each": a later ask of every group an earlier ask split into.
+_EACH = re.compile(r"^[^，,]{0,6}(?:各|分别|每(?:个|种|类))|(?<![a-z])(?:each|respectively|for both)(?![a-z])",
+                   re.IGNORECASE)
 # A kind of refund an earlier ask counted, and a later ask's words of refunding that keep it.
 _REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded")
 _REFUND_WORD = re.compile(r"退(?!出|订|回去)|(?<![a-z])refund", re.IGNORECASE)
@@ -681,6 +685,11 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
                 if name not in _OWN_ARGS | scope | {"period"} and name in accepted and name not in later.args:
                     later.args[name] = value
                     later.matched.append(f"{name} of the previous ask")
+        if later.tool == previous.tool == "metric_query" and previous.args.get("dimension") \
+                and "dimension" not in later.args and _EACH.search(ask):
+            # "全额退款和部分退款各有多少单？各退了多少钱？": each of the groups the earlier ask split into
+            later.args["dimension"] = previous.args["dimension"]
+            later.matched.append(f"each of the previous ask's groups→dimension={later.args['dimension']}")
         kind = (previous.args.get("filters") or {}).get("status")
         if later.tool == previous.tool == "metric_query" and kind in _REFUND_KIND_VALUES \
                 and "status" not in (later.args.get("filters") or {}) and _REFUND_WORD.search(ask):
