@@ -202,6 +202,9 @@ def test_partial_refunds_named_without_an_amount_are_counted_and_said(tmp_path, 
     ("有效订单一共多少单？", {"status": ["paid", "partially_refunded"]}),
     ("算上0元的单，一共有多少个付过款的买家？", {}),
     ("不算0元单的客单价", {"amount": ">0"}),
+    ("What's the AOV on valid orders only — paid, not fully refunded, and not a ¥0 trial?",
+     {"status": ["paid", "partially_refunded"], "amount": ">0"}),
+    ("What's the average order value with the ¥0 trial orders counted, and without them?", {}),
 ])
 def test_kinds_of_order_left_out_or_counted_as_usual(refunds, question, filters) -> None:
     _, engine = refunds
@@ -340,3 +343,11 @@ def test_orders_never_paid_are_a_status_not_the_funnel(refunds) -> None:
     answer = engine.ask("How many orders were never paid, and how much order value did they represent?")
     assert [(c.name, c.args["metric"], c.args["filters"]["status"]) for c in answer.tool_calls] == [
         ("metric_query", "orders", ["cancelled", "unpaid"]), ("metric_query", "gmv", ["cancelled", "unpaid"])]
+
+
+@pytest.mark.parametrize("words", ["退款成功", "退款完成", "退货退款完成", "同意退款，退款成功", "退款已完成"])
+def test_the_after_sale_words_of_a_completed_refund(words) -> None:
+    from assistant.ingest import parsing
+
+    assert parsing.REFUND_DONE.search(words)
+    assert not parsing.REFUND_DONE.search("部分" + words) and not parsing.REFUND_DONE.search("退款中")

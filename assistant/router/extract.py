@@ -679,6 +679,8 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
     hits = []
     for kind, (first, second, first_value, second_value) in _ORDER_KINDS.items():
         a, b = first.search(text), second.search(text)
+        if kind == "coupon" and not re.search(r"券|coupon", text):
+            a = b = None  # ("…, and without them": without what the question named, not without a coupon)
         if a and b:
             # both sides named ("周末和工作日", "live vs shelf") ask for the two side by side; a breakdown also
             # named ("周末的场次…比工作日", "…按月看") cannot be kept with it, and the audit names it as not applied
@@ -709,9 +711,9 @@ _LEFT_OUT_AFTER = re.compile(r"(?:都|也|全|均)?(?:不算|不计|不含|不�
 # (at the clause's end, so "…不算部分退款" leaves out what follows it, not what came before)
 _LEFT_OUT_AT_END = re.compile(_LEFT_OUT_AFTER.pattern + r"[的了在内]*\s*$")
 # a kind negated right before it: "not fully refunded", "没全额退款的", "未退款"
-_NOT_BEFORE = re.compile(r"(?:(?<![a-z])(?:not|never|no)\s+|[没未非]有?|不是)\s*$")
+_NOT_BEFORE = re.compile(r"(?:(?<![a-z])(?:not|never|no)\s+(?:an?\s+|the\s+)?|[没未非]有?|不是)\s*$")
 _COUNTED_TOO = re.compile(r"算上|包括|包含|(?:照|也|都)算|一起算|合在一起"
-                          r"|(?<![a-z])(?:including|counting|included|together|combined)(?![a-z])")
+                          r"|(?<![a-z])(?:including|counting|counted|included|together|combined)(?![a-z])")
 _CLAUSE_END = re.compile(r"[，,。.？?；;！!]")
 # "有效订单", "valid orders": paid and not wholly refunded (valid_orders in data/metrics.yaml)
 _VALID_ORDERS = re.compile(r"有效订单|有效单|(?<![a-z])valid (?:orders?|purchases?)(?![a-z])")
@@ -958,7 +960,8 @@ _AMOUNTS: list[tuple[re.Pattern[str], str]] = [
                 rf"|{_AMOUNT_NOUN}{_LESS}\s*{_NUM}"), "<{}"),
     (re.compile(rf"{_AMOUNT_NOUN}(?:=|等于|of|is|为|是)?\s*[¥￥$]?\s*0(?:\.0+)?\s*(?:元|块)?(?![\d.])"), "0"),
     (re.compile(r"(?<![\d.])0\s*元(?:购|单|订单)?|零元(?:购|单|订单)?"
-                r"|(?<![a-z])(?:zero[- ]amount|zero[- ]value|0[- ]yuan|free[- ]gift) orders?|[¥￥$]0 orders?"
+                r"|(?<![a-z])(?:zero[- ]amount|zero[- ]value|0[- ]yuan|free[- ]gift) orders?"
+                r"|[¥￥$]0 (?:orders?|trials?|gifts?|samples?)"
                 # what a live room gives away: "free lucky-bag orders", "free trials", "免费试用"
                 r"|(?<![a-z])free (?:lucky[- ]bags?|gifts?|trials?|samples?)(?: orders?)?(?![a-z])"
                 r"|免费(?:福袋|赠品|试用)"),
