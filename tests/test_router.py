@@ -438,14 +438,17 @@ def test_a_host_the_data_lacks_is_named_as_unknown(question: str, name: str) -> 
     ("有多少订单是没付款就关闭了的？", {"metric": "orders", "filters": {"status": "cancelled"}}),
     ("现在还有多少单在等买家付款？", {"metric": "orders", "filters": {"status": "unpaid"}}),
     ("没付款的订单有多少", {"metric": "orders", "filters": {"status": ["cancelled", "unpaid"]}, "dimension": "status"}),
+    # two asks, each its own count (the second, awaiting payment, follows in `more`)
     ("How many orders were closed without ever being paid, and how many are still awaiting payment?",
-     {"metric": "orders", "dimension": "status"}),
+     {"metric": "orders", "filters": {"status": "cancelled"}}),
 ])
 def test_kinds_of_order_and_buyer_questions_compose(question: str, args: dict) -> None:
     got = route(question)
     assert got is not None and got.tool == "metric_query" and got.dropped == [], (question, got)
     assert {k: got.args.get(k) for k in args} == args
     assert "source" not in (got.args.get("filters") or {})  # 有赞商城 is the shop, not the shelf
+    if "awaiting payment" in question:
+        assert [m.args.get("filters") for m in got.more] == [{"status": "unpaid"}]
 
 
 def test_a_named_host_gets_that_hosts_sessions(engine) -> None:
