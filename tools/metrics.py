@@ -51,6 +51,8 @@ def _partial_status(partly_column: bool) -> str:
     return (f"CASE WHEN o.status = 'paid' AND (coalesce(o.refund_amount, 0) > 0{partly}) THEN 'partially_refunded' "
             "ELSE o.status END")
 
+# The values of the day_of_week dimension, Monday first (the router names a weekday filter by these).
+DAY_OF_WEEK_LABELS = ("Mon 周一", "Tue 周二", "Wed 周三", "Thu 周四", "Fri 周五", "Sat 周六", "Sun 周日")
 # The order's day of the week, 0 = Monday (2024-01-01 was one), in SQL both DuckDB and Spark read alike.
 _DAY_OF_WEEK = "(((date_diff('day', DATE '2024-01-01', CAST(o.order_time AS DATE)) % 7) + 7) % 7)"
 
@@ -81,8 +83,7 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "weekday": DimensionSpec(f"CASE WHEN {_DAY_OF_WEEK} >= 5 THEN 'weekend' ELSE 'weekday' END", None,
                              "周末/工作日（weekend / weekday）", "weekend or weekday"),
     "day_of_week": DimensionSpec("CASE " + " ".join(f"WHEN {_DAY_OF_WEEK} = {i} THEN '{name}'" for i, name in enumerate(
-        ["Mon 周一", "Tue 周二", "Wed 周三", "Thu 周四", "Fri 周五", "Sat 周六", "Sun 周日"])) + " END", None,
-        "星期几", "day of week"),
+        DAY_OF_WEEK_LABELS)) + " END", None, "星期几", "day of week"),
     # Whether the order had shipped (orders.shipped, where the export tells it): a refund before shipping (仅退款)
     # is told from one after it.
     "shipping": DimensionSpec("CASE WHEN o.shipped THEN 'shipped' WHEN NOT o.shipped THEN 'not_shipped' END", None,
@@ -222,10 +223,6 @@ def _add_rule(ctx: Context, result: ToolResult, key: str, zh: str, en: str) -> N
 _PAID_KINDS = {"paid", "refunded", "fully_refunded", "partially_refunded"}
 
 
-def _refund_column(ctx: Context) -> bool:
-    return "refund_amount" in ctx.warehouse.columns("orders")
-
-
 def _refund_columns(ctx: Context) -> dict[str, bool]:
     """build_metric_sql's arguments for what the orders record of refunds."""
     columns = ctx.warehouse.columns("orders")
@@ -309,7 +306,7 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
             f"SELECT DISTINCT CAST({column} AS VARCHAR) AS v FROM {table} WHERE {column} IS NOT NULL")
         values = set(known["v"].astype(str))
         if name == "status":  # kinds of refund the orders' status and refund amount tell apart
-            if _filter_values(value) == ["partially_refunded"] and not _refund_column(ctx):
+            if _filter_values(value) == ["partially_refunded"] and not _refund_columns(ctx)["refund_column"]:
                 raise ToolError("value_not_found",
                                 "This data does not record partial refunds (no refund amount or refunded order lines): "
                                 "a refund here is a whole refunded order.",
@@ -470,7 +467,8 @@ def metric_query(
     if dimension == "customer" and limit is None:
         limit = CUSTOMER_RANKING_DEFAULT  # a ranking of customers, not a table of every one
     window = ctx.window(period)
-    sql, params = build_metric_sql(metric, dimension, window, filters, **_refund_columns(ctx))
+    refunds = _refund_columns(ctx)
+    sql, params = build_metric_sql(metric, dimension, window, filters, **refunds)
     frame = ctx.warehouse.df(sql, params)
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0  # shares are of every group, not the top N
     frame = _sort(frame, dimension, order, limit)
@@ -479,10 +477,10 @@ def metric_query(
     if metric == "buyers" and dimension is None and not filters:
         _note_unpaid_only(ctx, result, window, frame)
     if dimension is None and compare is None and not by_status and "amount" not in filters:
-        _note_other_readings(ctx, result, metric, window, filters, frame)
+        _note_other_readings(ctx, result, metric, window, filters, frame, refunds)
     statuses = set(_filter_values(filters["status"])) if "status" in filters else {"partially_refunded"}
     if metric in ("refund_amount", "net_sales") and statuses == {"partially_refunded"} and not frame["value"].any() \
-            and "partly_refunded" in ctx.warehouse.columns("orders"):
+            and refunds["partly_column"]:
         # every partial refund here is one the export names without an amount: there is no figure to give
         raise ToolError("missing_column",
                         "The export marks these orders partly refunded (部分退款成功) but does not say how much was "
@@ -493,7 +491,7 @@ def metric_query(
     if metric == "refund_rate" and dimension not in ("segment", "weekday", "buyer_type") and len(frame) \
             and frame["refund_amount_rate"].notna().any():
         _say_refund_amount_rate(ctx, result, frame, dimension)
-    if metric in ("refund_amount", "net_sales") and "partly_refunded" in ctx.warehouse.columns("orders") \
+    if metric in ("refund_amount", "net_sales") and refunds["partly_column"] \
             and statuses & {"partially_refunded", "refunded"}:  # (a whole refund's amount is known)
         _note_unknown_refunds(ctx, result, window)
     if by_status:
@@ -545,7 +543,7 @@ def _note_unknown_refunds(ctx: Context, result: ToolResult, window: Window) -> N
 
 
 def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: Window,
-                         filters: dict[str, Any], own: pd.DataFrame) -> None:
+                         filters: dict[str, Any], own: pd.DataFrame, refunds: dict[str, bool]) -> None:
     """The figure under the other common definitions (other_readings in data/metrics.yaml), said beside it
     where the data makes them differ; each reading's figure is a column of the table."""
     readings = {name: r for name, r in catalog.load("metrics")["other_readings"].items() if metric in r["metrics"]}
@@ -555,7 +553,6 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
     table = result.tables[0].df
     if not readings or not len(table) or not len(own):
         return
-    refunds = _refund_columns(ctx)
     spec = catalog.metric(metric)
     said = []
     for name, reading in readings.items():

@@ -361,12 +361,13 @@ def _shipped(raw: RawTable, mapping: TableMapping, status: pd.Series | None) -> 
     if (ship_time := _column(raw, mapping, "ship_time")) is not None:
         times = parsing.parse_datetimes(_text(ship_time))[0]
         return pd.Series(times.notna().to_numpy(), index=raw.df.index, dtype="boolean")
-    if status is not None:
-        text = _text(status).astype("string").str.strip()
-        shipped[text.str.contains(_SHIPPED_STATUS, na=False).to_numpy()] = True
-        shipped[text.str.contains(_UNSHIPPED_STATUS, na=False).to_numpy()] = False
-        if not text.str.contains(r"^(?:未发货|已发货|已签收)[，,]", na=False).any():
-            shipped[:] = pd.NA  # (only an export whose refunds say it: a plain 已完成 tells nothing of a refund)
+    if status is None:
+        return shipped
+    text = _text(status).astype("string").str.strip()
+    if not text.str.contains(r"^(?:未发货|已发货|已签收)[，,]", na=False).any():
+        return shipped  # (only an export whose refunds say it: a plain 已完成 tells nothing of a refund)
+    shipped[text.str.contains(_SHIPPED_STATUS, na=False).to_numpy()] = True
+    shipped[text.str.contains(_UNSHIPPED_STATUS, na=False).to_numpy()] = False
     return shipped
 
 
@@ -654,15 +655,15 @@ def build_dataset(
                     f"{report.zero_amount_orders:,} 笔零元订单（"
                     f"赠品、福袋、0元购）已保留：计入订单数和购买人数，不增加GMV。")
     report.partially_refunded_orders = int(partial.sum())
-    partial = partial & ~unknown  # (those with an amount; the rest are said apart below)
-    if partial.any():
-        report.note(f"{int(partial.sum()):,} paid orders were partly refunded (a refunded line, or a refund amount "
+    known = partial & ~unknown  # (those with an amount; the rest are said apart below)
+    if known.any():
+        report.note(f"{int(known.sum()):,} paid orders were partly refunded (a refunded line, or a refund amount "
                     f"below the order's): they stay paid orders; their refund amount "
-                    f"(¥{orders.loc[partial, 'refund_amount'].sum():,.2f}) counts in refunds, the refund rate and net "
+                    f"(¥{orders.loc[known, 'refund_amount'].sum():,.2f}) counts in refunds, the refund rate and net "
                     "sales.",
-                    f"{int(partial.sum()):,} 笔已支付订单有部分退款（某个商品退款或退款金额小于订单金额）："
+                    f"{int(known.sum()):,} 笔已支付订单有部分退款（某个商品退款或退款金额小于订单金额）："
                     f"仍按已支付订单计，"
-                    f"退款金额（¥{orders.loc[partial, 'refund_amount'].sum():,.2f}）计入退款金额、退款率和净销售额。")
+                    f"退款金额（¥{orders.loc[known, 'refund_amount'].sum():,.2f}）计入退款金额、退款率和净销售额。")
     if unknown.any():
         report.note(f"{int(unknown.sum()):,} paid orders are marked partly refunded (部分退款成功) with no amount in "
                     "the export: they stay paid orders and count as partial refunds in the refund rate; the refund "

@@ -14,7 +14,14 @@ from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.normalize import normalize
 from assistant.router.numbers import CN_NUMERAL, NUMBER, to_int
-from assistant.router.periods import NAMED_TOKEN, PEAK_PROMOTION, PeriodMatch, find_periods
+from assistant.router.periods import (
+    NAMED_TOKEN,
+    PEAK_PROMOTION,
+    WEEKDAY_EN,
+    WEEKDAY_NUMBER,
+    PeriodMatch,
+    find_periods,
+)
 from assistant.router.segments import find_segments
 from assistant.router.spelling import correct_spelling
 
@@ -767,10 +774,6 @@ def _kinds_left_out(text: str, features: Features) -> None:
 # A day of the week named on its own ("周一的GMV", "每周五", "on Mondays"): orders placed on that weekday, in
 # whatever window the question has. A weekday of a named week (上周三, last Friday) is a day, read as a period;
 # 周末 / 工作日 are the weekday kinds above.
-_WEEKDAY_ZH = {"一": "Mon 周一", "二": "Tue 周二", "三": "Wed 周三", "四": "Thu 周四", "五": "Fri 周五",
-               "六": "Sat 周六", "日": "Sun 周日", "天": "Sun 周日"}
-_WEEKDAY_EN = {"mon": "Mon 周一", "tue": "Tue 周二", "wed": "Wed 周三", "thu": "Thu 周四", "fri": "Fri 周五",
-               "sat": "Sat 周六", "sun": "Sun 周日"}
 _DAY_OF_WEEK = re.compile(
     r"(?<![上这本])(?:每个?)?(?:周|星期|礼拜)([一二三四五六日天])(?![共均猫直个场款品种家位名件单笔次天日周月年类号批轮期末]"
     r"|\d|小时|到|至)"
@@ -782,7 +785,14 @@ _DAY_RANGE = re.compile(r"(?<![上这本])(?:周|星期|礼拜)([一二三四五
                         r"([一二三四五六日天])")
 
 
-_WEEK_DAY_TOKEN = re.compile(r"((?:\d+_weeks?_ago|last_week|this_week|2_weeks_ago)):d(\d)")
+_WEEK_DAY_TOKEN = re.compile(r"(\d+_weeks?_ago|last_week|this_week):d(\d)")
+
+
+def _weekday_label(word: str) -> str:
+    """The day_of_week value of a weekday word ("五", "天", "fri"): Monday is 1 in the period tables."""
+    from tools.metrics import DAY_OF_WEEK_LABELS  # (the dimension's own values; loaded with the tools)
+
+    return DAY_OF_WEEK_LABELS[(WEEKDAY_NUMBER.get(word) or WEEKDAY_EN[word.lower()]) - 1]
 
 
 def _ends_a_week_span(text: str, features: Features, m: re.Match[str]) -> bool:
@@ -791,7 +801,7 @@ def _ends_a_week_span(text: str, features: Features, m: re.Match[str]) -> bool:
     for i, p in enumerate(features.periods):
         week = _WEEK_DAY_TOKEN.fullmatch(p.token)
         if week and re.fullmatch(r"\s*(?:到|至|~|-|—)\s*", text[p.end:m.start()]):
-            day = "一二三四五六日".index(m.group(1).replace("天", "日")) + 1
+            day = WEEKDAY_NUMBER[m.group(1)]
             if day <= int(week.group(2)):
                 return False
             span = PeriodMatch(f"{p.token}..{week.group(1)}:d{day}", text[p.start:m.end()], p.start, m.end())
@@ -812,10 +822,8 @@ def _days_of_week(text: str, features: Features) -> list[Hit]:
     for m in _DAY_RANGE.finditer(text):  # "周二到周四": each day of the run
         if any(p.start < m.end() and m.start() < p.end for p in taken):
             continue
-        first, last = "一二三四五六日".index(m.group(1).replace("天", "日")), "一二三四五六日".index(
-            m.group(2).replace("天", "日"))
-        for day in "一二三四五六日"[first:last + 1]:
-            hits.append(Hit(m.group(0), _WEEKDAY_ZH[day], m.start(), m.end()))
+        for day in "一二三四五六日"[WEEKDAY_NUMBER[m.group(1)] - 1:WEEKDAY_NUMBER[m.group(2)]]:
+            hits.append(Hit(m.group(0), _weekday_label(day), m.start(), m.end()))
         taken.append(hits[-1])
         features.one_group.add("day_of_week")
     for m in _DAY_OF_WEEK.finditer(text):
@@ -825,8 +833,7 @@ def _days_of_week(text: str, features: Features) -> list[Hit]:
             continue
         if m.group(2) and not re.search(r"day|s$", m.group(0), re.IGNORECASE):
             continue  # "mon", "sat" alone are too short to be sure of; "Mondays", "on Saturday" are days
-        value = _WEEKDAY_ZH[m.group(1)] if m.group(1) else _WEEKDAY_EN[m.group(2).lower()]
-        hits.append(Hit(m.group(0), value, m.start(), m.end()))
+        hits.append(Hit(m.group(0), _weekday_label(m.group(1) or m.group(2)), m.start(), m.end()))
     if not hits:
         return []
     values = list(dict.fromkeys(h.value for h in hits))

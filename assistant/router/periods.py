@@ -405,12 +405,12 @@ def _days_ago(m: re.Match[str]) -> str | None:
 
 
 _WEEK_ZH = {"上上": "2_weeks_ago", "上": "last_week", "这": "this_week", "本": "this_week"}
-_WEEKDAY_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "1": 1, "2": 2,
+WEEKDAY_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "1": 1, "2": 2,
                    "3": 3, "4": 4, "5": 5, "6": 6, "7": 7}
-_WEEKDAY_EN = {"monday": 1, "mon": 1, "tuesday": 2, "tue": 2, "tues": 2, "wednesday": 3, "wed": 3,
+WEEKDAY_EN = {"monday": 1, "mon": 1, "tuesday": 2, "tue": 2, "tues": 2, "wednesday": 3, "wed": 3,
                "thursday": 4, "thu": 4, "thurs": 4, "friday": 5, "fri": 5, "saturday": 6, "sat": 6,
                "sunday": 7, "sun": 7}
-_WEEKDAY_NAME = "|".join(sorted(_WEEKDAY_EN, key=len, reverse=True))
+_WEEKDAY_NAME = "|".join(sorted(WEEKDAY_EN, key=len, reverse=True))
 
 
 # (not "本周一共", "上周日均", "上周天猫", "上周3场", "本周五个品类": a count or a word the character begins)
@@ -419,7 +419,7 @@ _WEEKDAY_NAME = "|".join(sorted(_WEEKDAY_EN, key=len, reverse=True))
 def _weekday_zh(m: re.Match[str]) -> str | None:
     """"上周三" (Wednesday of last week), "这周末" (this week's Saturday and Sunday)."""
     week = _WEEK_ZH[m.group(1)]
-    return f"{week}:weekend" if m.group(3) else f"{week}:d{_WEEKDAY_NUMBER[m.group(2)]}"
+    return f"{week}:weekend" if m.group(3) else f"{week}:d{WEEKDAY_NUMBER[m.group(2)]}"
 
 
 @_rule(rf"\b(last|this|past)\s+(?:({_WEEKDAY_NAME})|(weekend))\b|\b(?:on\s+)?({_WEEKDAY_NAME})\s+(?:of\s+)?"
@@ -427,10 +427,10 @@ def _weekday_zh(m: re.Match[str]) -> str | None:
 def _weekday_en(m: re.Match[str]) -> str | None:
     """"last Wednesday" (the latest Wednesday before today), "this Friday", "last weekend", "Monday of last week"."""
     if m.group(4):
-        return f"{'last_week' if m.group(5) == 'last' else 'this_week'}:d{_WEEKDAY_EN[m.group(4)]}"
+        return f"{'last_week' if m.group(5) == 'last' else 'this_week'}:d{WEEKDAY_EN[m.group(4)]}"
     if m.group(3):
         return "this_week:weekend" if m.group(1) == "this" else "last_week:weekend"
-    day = _WEEKDAY_EN[m.group(2)]
+    day = WEEKDAY_EN[m.group(2)]
     return f"weekday:{day}" if m.group(1) != "this" else f"this_week:d{day}"
 
 
