@@ -86,4 +86,6 @@ def by_unit(value: Any, unit: str, language: str) -> str:
         return money(value, language)
     if unit == "rate":
         return percent(value)
+    if unit == "average":  # a count per day (3.67 单): its decimals are the point
+        return number(value, language, 2)
     return number(value, language)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tools import catalog, definitions, fmt
+from tools import catalog, definitions, fmt, per_period
 from tools.context import Context
 from tools.registry import tool
 from tools.result import ChartSpec, Table, ToolError, ToolResult
@@ -291,9 +291,9 @@ def _segment_keys(filters: dict[str, Any]) -> dict[str, Any]:
     return {**filters, "segment": keys[0] if len(keys) == 1 else keys}
 
 
-def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
+def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> dict[str, Any]:
     """A filter value the data does not have is "not found" with the nearest values, never an empty answer
-    that reads like zero sales ("王小明的GMV为 —")."""
+    that reads like zero sales ("王小明的GMV为 —"). Returns the filters with each value as the data writes it."""
     import difflib
 
     for name, value in filters.items():
@@ -312,6 +312,9 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
                                 "a refund here is a whole refunded order.",
                                 "这份数据没有记录部分退款（没有退款金额或商品级退款）：这里的退款都是整单退款。")
             values |= {"paid", "refunded", "cancelled", "unpaid", "fully_refunded", "partially_refunded"}
+        if name == "region":  # "浙江" names the 浙江省 an export writes out in full
+            filters = {**filters, name: _same_province(value, values)}
+            value = filters[name]
         missing = [v for v in _filter_values(value) if v not in values]
         if missing:
             near = difflib.get_close_matches(missing[0], sorted(values), n=5, cutoff=0.0)
@@ -321,6 +324,20 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> None:
                 f"There is no {dim.en} '{missing[0]}' in the data. Nearest: {', '.join(near)}.",
                 f"数据里没有{dim.zh}“{missing[0]}”。最接近的：{'、'.join(near)}。",
             )
+    return filters
+
+
+_PROVINCE_SUFFIX = re.compile(r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")
+
+
+def _same_province(value: Any, known: set[str]) -> str | list[str]:
+    """Each region named as the data writes it: a short name (浙江) stands for its full one (浙江省) where only
+    that is in the data."""
+    named = []
+    for v in _filter_values(value):
+        full = [k for k in known if k.startswith(v) and _PROVINCE_SUFFIX.fullmatch(k[len(v):])]
+        named.append(full[0] if v not in known and len(full) == 1 else v)
+    return named[0] if not isinstance(value, list) else named
 
 
 # An order-amount condition: "0" (0元单), ">=1000", "<50", "100-500" (inclusive), on the order's pay_amount.
@@ -408,6 +425,7 @@ def metric_query(
     limit: int | None = None,
     order: Literal["desc", "asc"] = "desc",
     compare: Compare | None = None,
+    per: per_period.Per | None = None,
 ) -> ToolResult:
     """What is GMV, net sales, orders, buyers, AOV/客单价, repurchase/refund rate, new buyers?
 
@@ -419,18 +437,25 @@ def metric_query(
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
             buyer_type (new/returning) | shipping (shipped/not_shipped).
-        period: today, last_7_days, this_month, last_month, 2025, 2025-06, 2025-Q3, 2025-06-18, 618.
+        period: today, last_7_days, last_month, 2025, 2025-06, 2025-Q3, 2025-06-18, 618.
         filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount "0", ">=1000",
-            "100-500") or hour ("20-23"), e.g. {"region": "广东", "segment": "重要价值客户"}.
-        limit: top N groups (time: last N periods); default all (customers 20).
+            "100-500") or hour ("20-23").
+        limit: top N groups (time: last N periods).
         order: desc (default) | asc.
-        compare: previous_period (环比) | last_year (同比): adds the earlier value, % change.
+        compare: previous_period (环比) | last_year (同比): adds the earlier value.
+        per: day | week | month: average per calendar day (日均), week or month.
     Example: "上个月女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female"}};
         "GMV by host this year, top 5" -> {"dimension": "host", "period": "this_year", "limit": 5}
     """
     filters = filters or {}
     _validate_filters(filters)
+    if per is not None:
+        per_period.check(metric, dimension, per, compare)
     if not ctx.warehouse.has_table("orders") and ctx.warehouse.has_table("session_stats"):
+        if per is not None:
+            raise ToolError("bad_argument", "A live-session report gives each session's figures; averages per "
+                            "day are read from orders. Ask for the total.",
+                            "直播场次报表只有各场的数据，日均需要订单数据：可以问合计。")
         return _from_session_report(ctx, metric, dimension, period, filters, limit, order, compare)
     filters = _segment_keys(filters)
     if "hour" in (dimension, *filters):
@@ -458,10 +483,10 @@ def metric_query(
                         f"{metric} is defined on paid orders only, so it has no value per order status. "
                         f"By status: {allowed}.",
                         f"{metric} 只按已支付订单定义，不能按订单状态拆分。按状态可看：{allowed}。")
-    _check_filter_values(ctx, filters)
     ctx.warehouse.require_tables(*_tables_needed(dimension, filters),
                                  *(["order_items"] if catalog.metric(metric).get("item_grain") else []))
-    _require_columns(ctx, dimension, filters)
+    _require_columns(ctx, dimension, filters)  # (before the values are looked up in a column that may not exist)
+    filters = _check_filter_values(ctx, filters)
     if compare is not None and period is None:
         period = _COMPARE_DEFAULT_PERIOD[compare]
     if dimension == "customer" and limit is None:
@@ -470,13 +495,20 @@ def metric_query(
     refunds = _refund_columns(ctx)
     sql, params = build_metric_sql(metric, dimension, window, filters, **refunds)
     frame = ctx.warehouse.df(sql, params)
+    sqls = [sql]
+    if per is not None:
+        frame, periods, daily_sql = _averaged(ctx, metric, dimension, window, filters, frame, per, refunds)
+        sqls += [daily_sql] if daily_sql else []
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0  # shares are of every group, not the top N
     frame = _sort(frame, dimension, order, limit)
-    result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups)
+    result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups, per)
+    result.sql = sqls
     result.definitions = [definitions.metric(metric, ctx.language)]
-    if metric == "buyers" and dimension is None and not filters:
+    if per is not None:
+        _say_per_period(ctx, result, metric, dimension, filters, frame, per, periods)
+    if metric == "buyers" and dimension is None and not filters and per is None:
         _note_unpaid_only(ctx, result, window, frame)
-    if dimension is None and compare is None and not by_status and "amount" not in filters:
+    if dimension is None and compare is None and not by_status and "amount" not in filters and per is None:
         _note_other_readings(ctx, result, metric, window, filters, frame, refunds)
     statuses = set(_filter_values(filters["status"])) if "status" in filters else {"partially_refunded"}
     if metric in ("refund_amount", "net_sales") and statuses == {"partially_refunded"} and not frame["value"].any() \
@@ -499,8 +531,67 @@ def metric_query(
     if "buyer_type" in (dimension, *filters):
         _add_rule(ctx, result, "by_buyer_type", "新客/老客", "New or returning buyer")
     if compare is not None:
-        _add_comparison(ctx, result, metric, dimension, window, filters, compare)
+        _add_comparison(ctx, result, metric, dimension, window, filters, compare, per=per)
     return result
+
+
+def _averaged(ctx: Context, metric: str, dimension: str | None, window: Window, filters: dict[str, Any],
+              frame: pd.DataFrame, per: str, refunds: dict[str, bool]) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The window's figures as averages per day (week, month) of the days the window spans in the data; the
+    calendar days behind them; and the SQL of each day's count where a count of people needs one."""
+    start, end = per_period.covered(window, ctx.warehouse.first_date, ctx.warehouse.anchor_date)
+    days = per_period.days_table(start, end, filters, DAY_OF_WEEK_LABELS)
+    daily, daily_sql = None, ""
+    if metric in per_period.rule()["distinct"]:
+        daily_sql, params = build_metric_sql(metric, "day", window, filters, **refunds)
+        daily = ctx.warehouse.df(daily_sql, params)
+    return per_period.average(frame, dimension, per, days, daily), days, daily_sql
+
+
+def _plain(number: float) -> str:
+    """31 days, 8.71 weeks: a whole number without decimals."""
+    number = round(float(number), 2)  # (twelve month shares add up to 11.999…)
+    return fmt.number(number, "en", 0 if number.is_integer() else 2)
+
+
+def _say_per_period(ctx: Context, result: ToolResult, metric: str, dimension: str | None,
+                    filters: dict[str, Any], frame: pd.DataFrame, per: str, days: pd.DataFrame) -> None:
+    """The total and what it was divided by, then the rule: an average is checkable only with both."""
+    rule, lang = per_period.rule(), ctx.language
+    unit = rule["units"][per]
+    spec = catalog.metric(metric)
+    table = result.tables[0].df
+    table = table.rename(columns={"total": f"{metric}_total", "periods": unit["en"]})
+    if per == "day" and unit["en"] in table:
+        table[unit["en"]] = table[unit["en"]].astype("int64")
+    if spec["unit"] == "count" and f"{metric}_total" in table:
+        table[f"{metric}_total"] = table[f"{metric}_total"].astype("int64")
+    result.tables[0].df = table
+    if dimension is None and len(frame):
+        total, periods = frame["total"].iat[0], frame["periods"].iat[0]
+        shown = fmt.exact(total, spec["unit"], lang, reading=False)
+        count = _plain(periods)
+        said = ctx.t(f"（合计 {shown}，共 {count} {unit['zh']}）", f" ({shown} over {count} {unit['en']})")
+        if metric in rule["distinct"]:
+            said = ctx.t(f"（时间窗内共 {shown} 人，共 {count} 天）",
+                         f" ({shown} distinct over the window; {count} days)")
+        first, rest = result.answer.split("\n", 1)
+        first = first.rstrip("。.")
+        if first.endswith("）"):  # "¥241.02万（约…）": one parenthesis, not two side by side
+            first, said = first[:-1], "；" + said.strip("（）") + "）"
+        result.answer = f"{first}{said}{ctx.t('。', '.')}\n{rest}"
+    span = f"{days['day'].iat[0]} – {days['day'].iat[-1]}" if len(days) else "—"
+    periods = _plain(per_period.length(days, per) if len(days) else 0)
+    values = {"per": per, "unit": unit["en"], "calendar": unit["calendar"], "name": rule["names"][per]["zh"],
+              "periods": ctx.t(f"{periods} {unit['zh']}，{span}", f"{periods} {unit['en']}, {span}")}
+    weekdays = {"weekday", "day_of_week"} & {dimension, *filters}
+    note = {lang_: ("" if lang_ == "zh" else " ").join([
+                text.format(**values), *([rule["by_weekday"][lang_]] if weekdays else []),
+                *([rule["people"][lang_]] if metric in rule["distinct"] else [])])
+            for lang_, text in rule["definition"].items()}
+    result.answer += "\n" + note[lang]
+    result.definitions.append({"name": "per_period", "zh": rule["names"][per]["zh"], "en": rule["names"][per]["en"],
+                               "kind": "metric", "formula": note[lang], "definition": note})
 
 
 def _note_unpaid_only(ctx: Context, result: ToolResult, window: Window, frame: pd.DataFrame) -> None:
@@ -559,7 +650,7 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
         sql, params = build_metric_sql(metric, None, window, {**filters, **reading["filters"]}, **refunds)
         frame = ctx.warehouse.df(sql, params)
         value = frame["value"].iat[0] if len(frame) else None
-        if spec["unit"] == "count" and (value is None or pd.isna(value)):
+        if spec["unit"] in ("count", "average") and (value is None or pd.isna(value)):
             value = 0
         if value is None or pd.isna(value) or value == table[metric].iat[0]:
             continue
@@ -687,7 +778,7 @@ def _comparison_window(window: Window, compare: str) -> Window | None:
 
 def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: str | None, window: Window,
                     filters: dict[str, Any], compare: str,
-                    fetch: Callable[[Window], tuple[str, pd.DataFrame]] | None = None) -> None:
+                    fetch: Callable[[Window], tuple[str, pd.DataFrame]] | None = None, per: str | None = None) -> None:
     """Add the comparison window's value, the change and the % change to the table and the answer.
     `fetch`: the earlier window's (sql, frame) where the figures come from elsewhere than the orders."""
     earlier = _comparison_window(window, compare)
@@ -698,6 +789,11 @@ def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: st
     else:
         sql, params = build_metric_sql(metric, dimension, earlier, filters, **_refund_columns(ctx))
         before = ctx.warehouse.df(sql, params)
+        if per is not None:
+            try:
+                before = _averaged(ctx, metric, dimension, earlier, filters, before, per, _refund_columns(ctx))[0]
+            except ToolError:  # the earlier window has no day in the data: there is nothing to compare with
+                before = before.iloc[0:0]
     table = result.tables[0].df
     column = f"{metric}_{compare}"
     if dimension is None:
@@ -713,12 +809,13 @@ def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: st
     table["change_pct"] = (table["change"] / table[column].where(table[column] != 0)).astype(float)
     result.sql.append(sql)
     result.params["compare"] = {"kind": compare, "start": str(earlier.start), "end": str(earlier.end)}
-    result.answer = _comparison_sentence(ctx, metric, table, column, window, earlier, dimension) + "\n" + result.answer
+    result.answer = _comparison_sentence(ctx, metric, table, column, window, earlier, dimension, per) + "\n" \
+        + result.answer
 
 
 def _comparison_sentence(ctx: Context, metric: str, table: pd.DataFrame, column: str, window: Window,
-                         earlier: Window, dimension: str | None) -> str:
-    spec = catalog.metric(metric)
+                         earlier: Window, dimension: str | None, per: str | None = None) -> str:
+    spec = catalog.metric(metric) if per is None else per_period.spec(catalog.metric(metric), per)
     unit, lang = spec["unit"], ctx.language
     name = _label(spec, lang)
     additive = unit != "rate" and metric != "aov"  # ratios do not add up across groups or periods
@@ -762,22 +859,25 @@ def _present(
     frame: pd.DataFrame,
     sql: str,
     all_groups: float | None = None,
+    per: str | None = None,
 ) -> ToolResult:
     lang = ctx.language
-    spec = catalog.metric(metric)
+    spec = catalog.metric(metric) if per is None else per_period.spec(catalog.metric(metric), per)
     name = _label(spec, lang)
     window_label = window.label_zh if lang == "zh" else window.label_en
     scope = _filters_label(ctx, filters)
     definition = ctx.t("口径：", "Definition: ") + spec["definition"][lang]
     if not dimension:
         value = frame["value"].iat[0] if len(frame) else None
-        if spec["unit"] == "count" and (value is None or pd.isna(value)):
+        if spec["unit"] in ("count", "average") and (value is None or pd.isna(value)):
             value = 0  # no orders in the window: none counted, not unknown ("新客数为 0", not "—")
             frame = pd.DataFrame({"grp": ["all"], "value": [0], "base_orders": [0], "base_buyers": [0]})
         shown = fmt.exact(value, spec["unit"], lang)
         answer = ctx.t(f"{window_label}{scope}的{name}为 {shown}。", f"{name} for {window_label}{scope}: {shown}.")
         table = _with_sample_size(frame.drop(columns=["grp"]).rename(columns={"value": metric}), metric, spec)
         table.insert(0, "period", [window_label] * len(table))
+        if spec.get("per"):
+            table[metric] = table[metric].astype(float).round(2)
         return ToolResult(f"{answer}\n{definition}", [Table(metric, table)], [], [sql], _params(window))
     dim = DIMENSIONS[dimension]
     dim_label = dim.zh if lang == "zh" else dim.en
@@ -792,6 +892,8 @@ def _present(
         table[dimension] = table[dimension].map(lambda key: names.get(key, key))
     if spec["unit"] == "count":
         table[metric] = table[metric].fillna(0).astype("int64")
+    elif spec.get("per"):  # an average per day: to the cent, or to two decimals of an order
+        table[metric] = table[metric].round(2)
     said = table
     if dimension == "status":  # the rows keep the status keys filters take; the sentence says them in words
         labels = catalog.load("metrics")["by_status"]["labels"]
@@ -882,7 +984,7 @@ def _breakdown_summary(
             f"{show(last[metric])} in {last[dimension]}; the peak was {peak[dimension]} ({show(peak[metric])}).",
         )
     top = table.head(3)
-    additive = unit != "rate" and metric != "aov"
+    additive = unit not in ("rate", "average") and metric != "aov" and not spec.get("per")  # (averages don't add)
     total = (all_groups or table[metric].sum()) if additive else None
     items = []
     for row in top.itertuples(index=False):

@@ -559,6 +559,8 @@ def _customer_attributes(raw: RawTable, mapping: TableMapping, keys: pd.Series) 
         series = _column(raw, mapping, role)
         if series is not None:
             frame[role] = series.astype("string").str.strip()
+    if "province" not in frame and (address := _column(raw, mapping, "address")) is not None:
+        frame["province"] = parsing.province_of_address(address)  # (淘宝 收货地址 starts with it)
     if (phone := _column(raw, mapping, "phone")) is not None:
         frame["phone"] = parsing.normalise_phone(phone)
     if (gender := _column(raw, mapping, "gender")) is not None:

@@ -294,6 +294,7 @@ class _Profile:
     age_band: float           # '18-24', '25-30岁', '50+'
     integers: float
     masked_phone: float = 0.0
+    masked: float = 0.0  # share of values with a run of asterisks (梅**9, 叶**): masked for privacy
     serial_time: float = 0.0  # Excel date serials (45352.5) or unix timestamps: dates the reader left as numbers
     compact_date: float = 0.0  # integers spelling a calendar day, 19970101 (CDNOW, SAS/Stata exports, data warehouses)
 
@@ -324,6 +325,7 @@ def _profile(values: pd.Series, sample: int = 1000) -> _Profile:
         integers=float(integers.mean()),
         serial_time=float((nums.between(20000, 80000) | nums.between(1e9, 2.2e9) | nums.between(1e12, 2.2e12)).mean()),
         masked_phone=float(text.str.replace(r"[\s-]", "", regex=True).str.fullmatch(_MASKED_PHONE).mean()),
+        masked=float(text.str.contains(r"\*{2,}", regex=True).mean()),
         compact_date=_compact_date_share(text),
     )
 
@@ -397,6 +399,8 @@ def _type_fit(role: str, p: _Profile) -> tuple[float, str]:
         return 0.6, "but the values are not gender words"
     if role in ("customer_id", "order_id") and p.n >= 50 and p.unique_ratio * p.n <= 3:
         return 0.3, "but the column has only a few distinct values (a yes/no flag?)"
+    if role == "customer_id" and p.masked >= 0.5:  # a buyer id column beside it names buyers apart
+        return 0.7, "but the values are masked (梅**9): different buyers share one"
     if role in ("customer_name", "nickname", "product_name", "host_name") and p.hash_id >= 0.8:
         return 0.45, "but the values look like order numbers"
     if role not in _TIME_ROLES and max(p.get("datetime"), p.compact_date) >= 0.8:

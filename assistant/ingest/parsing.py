@@ -378,6 +378,16 @@ PROVINCES = (
 )
 _PROVINCE = re.compile(
     "^(?:" + "|".join(PROVINCES) + r")(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?$")
+_ADDRESS_PROVINCE = re.compile(
+    r"^\s*((?:" + "|".join(PROVINCES) + r")(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?)")
+
+
+def province_of_address(address: pd.Series) -> pd.Series:
+    """The province an address begins with, as written ("广东省 深圳市 南山区 …" -> 广东省), where an export has
+    the address but no province column; missing where the address starts otherwise."""
+    return address.astype("string").str.extract(_ADDRESS_PROVINCE, expand=False)
+
+
 _EMAIL = re.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
 _ADDRESS = re.compile(r"[\u4e00-\u9fff].*(?:省|市|区|县|镇|乡|路|街|道|号|栋|单元|室|村|弄|巷|大厦|小区)")
 _ID = re.compile(r"^[A-Za-z0-9_\-]{6,32}$")

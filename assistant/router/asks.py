@@ -69,8 +69,11 @@ def points_back(ask: str) -> bool:
 # A question word: an ask that has one asks for something of its own.
 _QUESTION_WORD = re.compile(r"几|多少|什么|哪|吗|呢|怎么|如何|为什么|为何|是否|有没有|怎样|啥"
                             # a request is an ask too: "帮我导出成xlsx", "export them as Excel"
-                            r"|帮我|请|给我|导出|列出|看看|看一下|看下|瞧瞧|对比一下|拆一下|分析一下|也看|顺便"
-                            r"|(?<![a-z])(?:show|list|export|give me|tell me|compare|break (?:it|that"
+                            # (not the file's span: "整个导出期间", "over the whole export")
+                            r"|帮我|请|给我|(?<!整个)(?<!整份)(?<!这份)导出(?!期间)|列出|看看|看一下|看下|瞧瞧|对比一下|拆一下"
+                            r"|分析一下|也看|顺便"
+                            r"|(?<![a-z])(?:show|list|(?<!whole )(?<!entire )(?<!full )(?<!the )export|give me|tell me"
+                            r"|compare|break (?:it|that"
                             r"|this) down)(?![a-z])"
                             r"|(?<![a-z])(?:how|what|which|who|whom|why|when|where|is|are|does|do|did|can)(?![a-z])",
                             re.IGNORECASE)

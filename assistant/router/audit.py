@@ -153,6 +153,7 @@ def _rules() -> list[tuple[str, Callable[[Features, str, dict[str, Any]], list[D
     return [
         ("segment", _check_segment), ("period", _check_period), ("filter", _check_filters),
         ("name", _check_names), ("limit", _check_limit), ("compare", _check_compare),
+        ("per", _check_per),
         ("customer", _check_customer), ("breakdown", _check_breakdown), ("condition", _check_conditions),
         ("number", _check_numbers), ("metric", _check_metrics),
     ]
@@ -205,6 +206,12 @@ def _check_compare(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     if f.compare is None or args.get("compare"):
         return []
     return [Dropped("compare", f.compare.phrase, f.compare.value, f.compare.start, f.compare.end)]
+
+
+def _check_per(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
+    if f.per is None or args.get("per"):
+        return []
+    return [Dropped("per", f.per.phrase, f.per.value, f.per.start, f.per.end)]
 
 
 def _check_customer(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
@@ -386,6 +393,7 @@ def _inside_identifier(text: str, start: int, end: int) -> bool:
 _KIND_NAMES = {
     "segment": ("segment", "人群"), "period": ("period", "时间"), "filter": ("filter", "筛选"),
     "name": ("name", "名称"), "limit": ("top N", "前N名"), "compare": ("comparison", "对比"),
+    "per": ("average per day, week or month", "日均/周均/月均"),
     "customer": ("customer", "客户"), "breakdown": ("breakdown", "拆分维度"), "condition": ("condition", "条件"),
     "number": ("number", "数字"), "metric": ("measure", "指标"), "ask": ("question not answered", "未回答的子问题"),
 }

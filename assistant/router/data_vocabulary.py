@@ -51,6 +51,7 @@ class DataVocabulary:
     figures: frozenset[str] = frozenset()
     anchor: date | None = None  # the data's last day: windows named in a question resolve against it
     _phrases: list[tuple[str, str, tuple[str, ...], int]] | None = field(default=None, repr=False)
+    _parts: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_warehouse(cls, warehouse: WarehouseBase) -> DataVocabulary:
@@ -143,9 +144,44 @@ class DataVocabulary:
             for m in re.finditer(pattern, text):
                 hits.append(Hit(m.group(0), (kind, values, rank), m.start(), m.end()))
         hits += _host_part_hits(self.hosts, text)
+        hits += self._product_part_hits(text)
         # Equally long phrases: the lower rank wins (a host name before a product ending).
         ranked = sorted(hits, key=lambda h: h.value[2])
         return [DataHit(h.value[0], h.phrase, h.value[1], h.start, h.end) for h in select_longest(ranked)]
+
+
+    def _product_part_hits(self, text: str) -> list[Hit]:
+        """Products named by a run of their name ("凤凰单丛" of 山野茶语 凤凰单丛鸭屎香 乌龙茶 250g礼盒装): four to
+        eight Chinese characters inside some products' names but not all of them (a brand every product carries names
+        the shop), not a word the router reads, the longest such run of each stretch of the question. (Three
+        are too few: "元试用" of "0元试用" is a kind of order, whatever a 【0元试用】 product is called.)"""
+        if self._parts is None:
+            parts: dict[str, list[str]] = {}
+            for product in self.products:
+                for run in re.findall(r"[\u4e00-\u9fff]{4,}", normalize(product)):
+                    for size in range(4, min(8, len(run)) + 1):
+                        for i in range(len(run) - size + 1):
+                            owners = parts.setdefault(run[i:i + size], [])
+                            if not owners or owners[-1] != product:
+                                owners.append(product)
+            everyone = len(self.products)
+            self._parts = {k: tuple(v) for k, v in parts.items() if len(v) < everyone or everyone == 1}
+        words = _router_words()
+        hits = []
+        for m in re.finditer(r"[\u4e00-\u9fff]{4,}", text):
+            run, found = m.group(0), None
+            for size in range(min(8, len(run)), 3, -1):
+                for i in range(len(run) - size + 1):
+                    part = run[i:i + size]
+                    if part in self._parts and part not in _GENERIC and not _EDGE_WORDS.search(part) \
+                            and not _names_nothing(part, words):
+                        found = Hit(part, ("product", self._parts[part], 5), m.start() + i, m.start() + i + size)
+                        break
+                if found:
+                    break
+            if found:
+                hits.append(found)
+        return hits
 
 
 # Words that make up many account names without telling one from another ("直播间", "官方"), so a part made

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assistant.router import vocabulary as vocab
+from assistant.router.averages import find_per
 from assistant.router.data_vocabulary import DataHit, DataVocabulary
 from assistant.router.hours import find_hours
 from assistant.router.language import detect_language
@@ -58,6 +59,7 @@ class Features:
     one_group: set[str] = field(default_factory=set)
     # phrases a call honours with no argument of their own ("算上0元的单": the usual count has them)
     honoured: list[Hit] = field(default_factory=list)
+    per: Hit | None = None  # an average over time asked for (日均, "per day on average"); value: day | week | month
 
     def data(self, *kinds: str) -> list[DataHit]:
         return [h for h in self.data_hits if h.kind in kinds]
@@ -91,8 +93,10 @@ def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]
 
 # "成交了多少" with no unit after it asks for the amount; "成交了多少单 / 件 / 人" count something else.
 _DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场])"
+                             # "平均一天卖多少钱", "卖了多少": money taken (not 能卖多少, a forecast; not 卖了多少件)
+                             r"|(?<![能会将要])卖(?:了|出|掉)?多少(?:钱|金额)?(?![单笔件人个位次场货])"
                              # "how much did 玻尿酸精华 make", "what did 小雅 sell": money a subject brought in
-                             r"|(?<![a-z])(?:how much|what)\s+(?:money\s+)?(?:did|does|has|have)\s+.{1,40}?\s+"
+                             r"|(?<![a-z])(?:how much|what)\s+(?:money\s+)?(?:do|did|does|has|have)\s+.{1,40}?\s+"
                              r"(?:make|made|earn|earned|bring in|brought in|take in|gross|sell|sold)(?![a-z])")
 # Words of selling well that name no amount: with units asked for, they rank by units.
 _SELLING_WORDS = re.compile(r"卖|销售$|sell|sold|best|top")
@@ -503,10 +507,12 @@ _ORDER_KINDS = {
                re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"
                           r"|(?:vs\.?|versus|or|and|compared to)\s+(?:those\s+|ones\s+)?without(?![a-z])"),
                "coupon", "no_coupon"),
-    "weekday": (re.compile(r"周末|双休日?|周六日|周六周日|星期六和?星期[日天]|(?<![a-z])weekends?(?![a-z])"),
-                re.compile(r"工作日|平日|(?:周|星期|礼拜)一\s*(?:到|至|~|-|—)\s*(?:周|星期|礼拜)?五"
-                           r"|(?<![a-z])(?:weekdays?|monday to friday"
-                           r"|mon-fri)(?![a-z])"),
+    "weekday": (re.compile(r"周末|双休日?|周六日|周六\s*[+和/、]?\s*周日|星期六\s*[+和/、]?\s*星期[日天]"
+                           r"|(?<![a-z])(?:weekends?|sat(?:urday)?s?\s*(?:\+|&|and|/)\s*sun(?:day)?s?)(?![a-z])"),
+                re.compile(r"工作日|平日|(?:周|星期|礼拜)一\s*(?:到|至|~|-|—|–)\s*(?:周|星期|礼拜)?五"
+                           # (not "per weekday", "each weekday": those are the days of the week, one by one)
+                           r"|(?<![a-z])(?<!per )(?<!each )(?<!by )(?<!every )(?:weekdays?"
+                           r"|mon(?:day)?\s*(?:-|–|—|to|through|thru)\s*fri(?:day)?)(?![a-z])"),
                 "weekend", "weekday"),
     # refunded before the order shipped, or after ("没发货就退了", "发货以后才退的", "before they were ever shipped")
     "shipping": (re.compile(r"发货前|发货之前|(?:还)?(?:没|未|没有)(?:有)?发货"
@@ -781,8 +787,25 @@ _DAY_OF_WEEK = re.compile(
     re.IGNORECASE)
 
 
-_DAY_RANGE = re.compile(r"(?<![上这本])(?:周|星期|礼拜)([一二三四五六日天])\s*(?:到|至|~|-|—)\s*(?:周|星期|礼拜)?"
-                        r"([一二三四五六日天])")
+_EN_DAY = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*"
+# A run of days: "周二到周四", "周一、周二……周日", "Tuesday through Thursday", "Mon–Fri", "Monday, Tuesday, … Sunday".
+_DAY_RANGE = re.compile(r"(?<![上这本])(?:周|星期|礼拜)([一二三四五六日天])\s*"
+                        r"(?:到|至|~|-|—|–|、.{0,16}?(?:…|\.\.\.)+、?)\s*(?:周|星期|礼拜)?([一二三四五六日天])"
+                        rf"|(?<![a-z]){_EN_DAY}\s*(?:to|through|thru|till|until|-|–|—|~|,.{{0,40}}?(?:…|\.\.\.)+,?)"
+                        rf"\s*(?:on\s+)?{_EN_DAY}(?![a-z])", re.IGNORECASE)
+# Each day of a run or list given on its own ("周一到周日各卖多少", "one figure per day"): a split by day of week.
+_EACH_DAY = re.compile(r"各|分别|每一?天各|(?<![a-z])(?:each|respectively|one\s+(?:figure|number)\s+(?:per|for\s+each)"
+                       r"|per\s+(?:week)?day|for\s+each\s+(?:week)?day|by\s+day)(?![a-z])", re.IGNORECASE)
+
+
+_IN_TOTAL = re.compile(r"一共|总共|合计|总计|共计|加起来|(?<![a-z])(?:in total|altogether|combined|overall)(?![a-z])")
+
+
+def _run_of_days(m: re.Match[str]) -> list[int]:
+    """The days (1 = Monday) from a _DAY_RANGE match's first day to its last, round the weekend if need be."""
+    first, last = ((WEEKDAY_NUMBER[m.group(1)], WEEKDAY_NUMBER[m.group(2)]) if m.group(1)
+                   else (WEEKDAY_EN[m.group(3).lower()], WEEKDAY_EN[m.group(4).lower()]))
+    return [(first - 1 + i) % 7 + 1 for i in range((last - first) % 7 + 1)]
 
 
 _WEEK_DAY_TOKEN = re.compile(r"(\d+_weeks?_ago|last_week|this_week):d(\d)")
@@ -818,12 +841,16 @@ def _days_of_week(text: str, features: Features) -> list[Hit]:
     if "weekday" in features.filters or (features.dimension and features.dimension.value == "day_of_week"):
         return []
     taken: list[Hit | PeriodMatch] = list(features.periods)
+    if features.dimension is not None and features.dimension.value == "weekday":
+        # "weekends vs weekdays — Sat+Sun vs Mon–Fri": the days name the two sides of the split
+        taken += [Hit(m.group(0), "weekday", m.start(), m.end()) for pattern in _ORDER_KINDS["weekday"][:2]
+                  for m in pattern.finditer(text)]
     hits = []
     for m in _DAY_RANGE.finditer(text):  # "周二到周四": each day of the run
         if any(p.start < m.end() and m.start() < p.end for p in taken):
             continue
-        for day in "一二三四五六日"[WEEKDAY_NUMBER[m.group(1)] - 1:WEEKDAY_NUMBER[m.group(2)]]:
-            hits.append(Hit(m.group(0), _weekday_label(day), m.start(), m.end()))
+        for day in _run_of_days(m):
+            hits.append(Hit(m.group(0), _weekday_label("一二三四五六日"[day - 1]), m.start(), m.end()))
         taken.append(hits[-1])
         features.one_group.add("day_of_week")
     for m in _DAY_OF_WEEK.finditer(text):
@@ -837,6 +864,16 @@ def _days_of_week(text: str, features: Features) -> list[Hit]:
     if not hits:
         return []
     values = list(dict.fromkeys(h.value for h in hits))
+    if len(values) == 7 and not _IN_TOTAL.search(text) and features.dimension is None:
+        features.dimension = Hit(hits[0].phrase, "day_of_week", hits[0].start, hits[-1].end)
+        return hits  # "on an average Monday, Tuesday, … Sunday": every day named is each day, one by one
+    if len(values) > 1 and _EACH_DAY.search(text) and (
+            features.dimension is None or features.dimension.value in (*vocab.TIME_DIMENSIONS, "weekday")):
+        # "周一到周日平均每天各卖多少": each day of the run is a row, the days outside it are left out
+        features.dimension = Hit(hits[0].phrase, "day_of_week", hits[0].start, hits[-1].end)
+        features.one_group.discard("day_of_week")
+        if len(values) == 7:
+            return hits
     features.filters["day_of_week"] = values[0] if len(values) == 1 else values
     if features.dimension is not None and features.dimension.value == "week" \
             and any(features.dimension.overlaps(h) for h in hits):
@@ -874,6 +911,30 @@ _PER_ORDER = re.compile(r"每一?[单笔]|一[单笔]|单均|(?<![a-z])(?:per|ea
 _PER_BUYER = re.compile(r"人均|(?:每|平均)一?(?:个|位|名)?(?:人|客户|买家|用户|顾客)"
                         r"|一(?:个|位|名)(?:客户|买家|用户|顾客)|(?<![a-z])(?:per|each|an?|every)\s+(?:buyer|customer|person|head|user|shopper)(?![a-z])|(?:buyers|customers|shoppers|users)\b.{0,30}\beach\b")
 _AMOUNT_WORDS = re.compile(r"花|消费|spend|spent|spending|pay|paid|revenue|money|worth")
+
+
+_DAY_WORDS = ("day",)
+
+
+def _average_over_time(text: str, features: Features, dimensions: list[Hit]) -> None:
+    """日均 / "per day on average": one average, not a breakdown by the day its words name. A day word beside
+    weekends, weekdays or a day of the week ("weekend vs weekday sales per day", "周三每天多少单") is the
+    same average: those days cannot be listed one by one as the answer."""
+    features.per = find_per(text)
+    chosen = features.dimension
+    if features.per is None and chosen is not None and chosen.value == "day" and (
+            {"weekday", "day_of_week"} & set(features.filters)):
+        features.per = Hit(chosen.phrase, "day", chosen.start, chosen.end)
+    elif features.per is None and chosen is not None and chosen.value in ("weekday", "day_of_week"):
+        day = next((d for d in dimensions if d.value in _DAY_WORDS and not d.overlaps(chosen)), None)
+        features.per = Hit(day.phrase, "day", day.start, day.end) if day else None
+    per = features.per
+    if per is not None:  # the day word is the average's, not a breakdown left out
+        features.displaced = [d for d in features.displaced if not d.overlaps(per)]
+    if per is None or chosen is None or not (chosen.overlaps(per) or chosen.value == per.value):
+        return
+    rest = [d for d in dimensions if not d.overlaps(per) and d.value != per.value]
+    features.dimension = _choose_dimension(text, rest) if rest else None
 
 
 def _averaged_amount(text: str, features: Features) -> None:
@@ -1003,6 +1064,11 @@ _PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov")
 _BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])")
 
 
+# The whole file's span named ("整个导出期间", "the whole export (September and October)"): the months named
+# beside it spell it out, they do not narrow it as they narrow "overall" ("the overall GPM in November").
+_FILE_SPAN = re.compile(r"导出|文件|期间|(?<![a-z])(?:export|file|period|dataset|data\s?set|time\s+range)(?![a-z])")
+
+
 def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features:
     text, corrections = correct_spelling(normalize(question))
     features = Features(question=question, text=text, language=detect_language(question),
@@ -1010,8 +1076,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     periods = find_periods(text)
     features.period = periods[0] if periods else None
     features.periods = periods
-    if features.period is not None and features.period.token == "all" and (
-            named := [p for p in periods if p.token != "all"]):
+    if features.period is not None and features.period.token == "all" and not _FILE_SPAN.search(
+            features.period.phrase) and (named := [p for p in periods if p.token != "all"]):
         features.period = named[0]  # "the overall GPM in November", "11月整体转化率": overall over the window named
     dated = [p for p in periods if _ISO_DAY.fullmatch(p.token) or p.token.startswith("day:")]
     if features.period is not None and dated and NAMED_TOKEN.fullmatch(features.period.token):
@@ -1103,6 +1169,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             # "双11凌晨0到2点": hours of the promotion's big day, not of its whole run-up
             features.period = PeriodMatch(features.period.token + ":day", features.period.phrase,
                                           features.period.start, features.period.end)
+    _average_over_time(text, features, dimensions)
     if amount := find_amount(text):
         features.filters["amount"] = amount.value
         features.filter_hits.append(amount)
@@ -1129,7 +1196,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.lifecycle_words = vocab.LIFECYCLE_STAGE_WORDS.find(text)
     if features.metric is not None and features.metric.value in ("repeat_buyers", "one_time_buyers"):
         features.lifecycle_words = [h for h in features.lifecycle_words if h.value != "repeat"]  # the same people
-    features.tool_hits = {tool: _dedupe(lex.find_maximal(text)) for tool, lex in vocab.TOOL_LEXICONS.items()}
+    # a tool's word inside a time phrase is the time's ("整个导出期间": the file's span, not an export)
+    features.tool_hits = {tool: [h for h in _dedupe(lex.find_maximal(text))
+                                 if not any(p.start <= h.start and h.end <= p.end for p in periods)]
+                          for tool, lex in vocab.TOOL_LEXICONS.items()}
     if features.metric is None and features.count and not (features.segment_hits or features.lifecycle_words
                                                             or any(hits for tool, hits in features.tool_hits.items()
                                                                    if tool != "metric_query")):

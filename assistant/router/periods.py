@@ -61,7 +61,12 @@ _FIXED: dict[str, list[str]] = {
     # An explicit "all time" is a chosen window (so 复购率 needs no clarifying question).
     "all": ["全部时间", "所有时间", "全部历史", "历史上", "历史累计", "历史", "有史以来", "一直以来", "开店以来",
             "整体", "总体", "全部数据", "全量", r"\ball[\s-]time\b", r"\boverall\b", r"\bsince (?:the )?start\b",
-            r"\bsince we (?:started|opened)\b", r"\bin total\b", r"\bof all time\b"],
+            r"\bsince we (?:started|opened)\b", r"\bin total\b", r"\bof all time\b",
+            # the span of the file uploaded: "整个导出期间", "这份导出里", "across the whole file"
+            r"(?:整个|整份|全部|这份|这个)(?:导出|文件|表格?|数据)(?:的|里的?|中的?)?(?:期间|周期|时间段|时间范围|范围)?",
+            r"(?:导出|文件)(?:的)?(?:整个)?(?:期间|周期|时间段|时间范围)", "整个期间", "整段时间", "全部期间",
+            r"\b(?:the\s+)?(?:whole|entire|full)\s+(?:export|file|period|dataset|data\s?set|time\s+range)\b",
+            r"\b(?:across|over|in)\s+the\s+(?:file|export)\b"],
     "today": ["今天", "今日", "当天", "过去24小时", "最近24小时", r"\btoday\b", r"\b(?:past|last) 24 hours\b"],
     "yesterday": ["昨天", "昨日", r"\byesterday\b"],
     "this_week": ["本周", "这周", "这一周", "这个星期", "本星期", "这星期", "本礼拜", "这个礼拜",

@@ -32,6 +32,7 @@ from assistant.router.numbers import to_int
 from assistant.router.periods import PeriodMatch
 from assistant.router.scoring import score
 from assistant.router.sql import extract_sql
+from tools import catalog
 from tools.registry import REGISTRY, load_builtin_tools
 
 
@@ -111,6 +112,9 @@ def _metric_query(f: Features, out: _Args) -> None:
         out.set("order", f.order.value, f.order.phrase)
     if f.compare:
         out.set("compare", f.compare.value, f.compare.phrase)
+    metric = out.args.get("metric", "gmv")
+    if f.per and metric in catalog.load("metrics")["per_period"]["metrics"]:
+        out.set("per", f.per.value, f.per.phrase)  # (a ratio has no average per day: the answer names it)
 
 
 def _within(inner: Hit, outer: Hit) -> bool:
@@ -545,8 +549,10 @@ def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVo
         return before  # already answered by the earlier call: the same call, said once
     if leaning is None and (elliptical(ask) or _TOO.search(ask)):  # "漏斗也顺便看下": the same one, too
         leaning = _elided(ask, before, alone)
-    if leaning is None or (leaning.tool == before.tool and leaning.args == before.args):
+    if leaning is None:
         return None
+    if leaning.tool == before.tool and leaning.args == before.args:
+        return before  # "Give one figure per weekday": what the earlier call already does, said again
     leaning.question = ask
     return leaning
 
@@ -810,8 +816,6 @@ _LIST_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|还有|、|,|，|/|and|
 def _listed_measures(f: Features, chosen: str) -> list[Hit]:
     """The measures a question lists beside the one chosen, each joined to a neighbouring measure by a list
     word. A measure that only qualifies another ("退款的订单数", "新客的客单价") is not listed: 的 is no joiner."""
-    from tools import catalog
-
     known = set(catalog.load("metrics")["metrics"])
     hits = sorted(f.metric_hits, key=lambda h: h.start)
     joined = set()
