@@ -44,14 +44,12 @@ def _export() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory):
-    import os
-
     from assistant.engine import Engine
     from assistant.ingest.workspace import import_dataset
 
     home = tmp_path_factory.mktemp("home")
-    os.environ["ASSISTANT_HOME"] = str(home)
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # (the home of the session's other tests comes back after)
+        patch.setenv("ASSISTANT_HOME", str(home))
         frame = _export()
         path = home / "ExportOrderList_20250901-20251031.csv"
         frame.to_csv(path, index=False, encoding="utf-8-sig")
@@ -60,8 +58,6 @@ def shop(tmp_path_factory: pytest.TempPathFactory):
         paid["day"] = pd.to_datetime(paid["订单付款时间"]).dt.date
         with Engine(result.dataset.path) as engine:
             yield paid, engine
-    finally:
-        os.environ.pop("ASSISTANT_HOME", None)
 
 
 def _days(start: date = START, end: date = END) -> list[date]:
