@@ -351,3 +351,57 @@ def test_the_after_sale_words_of_a_completed_refund(words) -> None:
 
     assert parsing.REFUND_DONE.search(words)
     assert not parsing.REFUND_DONE.search("部分" + words) and not parsing.REFUND_DONE.search("退款中")
+
+
+@pytest.fixture()
+def open_requests(tmp_path, workspace):
+    """The same export with some lines' refunds asked for and not yet decided (待商家处理, 退款中)."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = _after_sale_export()
+    number = frame["订单号"].str[1:].astype(int)
+    asked = (frame["商品售后"] == "") & (frame["订单实际支付金额"] > 0) & (number % 10 == 7)
+    frame.loc[asked, "商品售后"] = ["待商家处理" if n % 20 == 7 else "退款中" for n in number[asked]]
+    path = tmp_path / "视频号小店_订单列表.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    result = import_dataset(path)
+    price = frame["商品价格(单件)"] * frame["商品数量"]
+    share = frame["订单实际支付金额"] * price / price.groupby(frame["订单号"]).transform("sum")
+    with Engine(result.dataset.path) as engine:
+        yield frame.assign(asked=asked, share=share), engine
+
+
+def test_open_refund_requests_are_counted_with_the_value_asked_back(open_requests) -> None:
+    frame, engine = open_requests
+    asked = frame[frame["asked"]]
+    assert asked["订单号"].nunique() >= 4 and (frame.groupby("订单号")["商品名称"].count() > 1).any()
+    answer = engine.ask("还有几单在退款中、售后还没处理完？这些商品金额一共多少？")
+    assert [(c.args["metric"], c.args["filters"]) for c in answer.tool_calls] == [
+        ("orders", {"after_sale": "open"}), ("refund_requested", {"after_sale": "open"})]
+    assert int(answer.tables[0].df.iloc[0]["orders"]) == asked["订单号"].nunique()
+    assert answer.tables[1].df.iloc[0]["refund_requested"] == pytest.approx(asked["share"].sum(), abs=0.05)
+    english = engine.ask("How many orders have a refund request that's still open?")
+    assert english.tool_calls[0].args == {"metric": "orders", "filters": {"after_sale": "open"}}
+    # an open request is no refund: every such order is still a purchase, not a refunded order
+    kept = engine.run_tool("metric_query", {"metric": "orders", "filters": {
+        "after_sale": "open", "status": ["paid", "partially_refunded"]}}, "en")
+    assert int(kept.table().iloc[0]["orders"]) == asked["订单号"].nunique()
+
+
+def test_without_after_sale_statuses_open_requests_are_declined(refunds) -> None:
+    _, engine = refunds
+    answer = engine.ask("还有几单在退款中？")
+    assert not answer.ok and "售后处理中" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "拼多多现在还有多少单在退款、售后还没处理完？", "退款中的订单有多少", "How many refunds are still pending?",
+    "How many orders have an open refund request?",
+])
+def test_open_requests_said_the_ways_operators_say_them(question: str) -> None:
+    from assistant.router.route import route
+
+    found = route(question)
+    assert found is not None and found.args.get("filters") == {"after_sale": "open"}, found and found.args
+    assert found.args["metric"] == "orders" and not found.dropped

@@ -17,7 +17,7 @@ from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
-    "one_time_buyers", "refund_rate", "refund_amount", "new_customers", "units",
+    "one_time_buyers", "refund_rate", "refund_amount", "refund_requested", "new_customers", "units",
 ]
 Compare = Literal["previous_period", "last_year"]
 # The window a comparison needs when the question names none ("环比" alone = the last full month
@@ -27,7 +27,7 @@ _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_y
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "region", "gender",
     "age_band", "channel", "segment", "customer", "source", "coupon", "status", "weekday", "day_of_week",
-    "hour", "buyer_type", "shipping",
+    "hour", "buyer_type", "shipping", "after_sale",
 ]
 
 
@@ -88,6 +88,10 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     # is told from one after it.
     "shipping": DimensionSpec("CASE WHEN o.shipped THEN 'shipped' WHEN NOT o.shipped THEN 'not_shipped' END", None,
                               "发货（not_shipped 未发货 / shipped 已发货）", "shipped or not"),
+    # Whether a refund was asked for on the order and not yet decided (orders.refund_open, where the export's
+    # after-sale status tells it): 退款中, 待商家处理 — the order is still a purchase until it is.
+    "after_sale": DimensionSpec("CASE WHEN coalesce(o.refund_open, false) THEN 'open' ELSE 'none' END", None,
+                                "售后申请（open 处理中 / none 无）", "open refund request (open / none)"),
     # The hour of the day the order was placed (0-23): when buyers buy, and the filter behind "晚上8点以后".
     "hour": DimensionSpec("lpad(CAST(hour(o.order_time) AS VARCHAR), 2, '0') || ':00'", None, "下单时段（整点）",
                           "hour of day"),
@@ -137,7 +141,7 @@ def _window_conditions(window: Window, column: str) -> tuple[list[str], list[Any
 
 def build_metric_sql(
     metric: str, dimension: str | None, window: Window, filters: dict[str, Any], refund_column: bool = False,
-    partly_column: bool = False,
+    partly_column: bool = False, open_column: bool = False,
 ) -> tuple[str, list[Any]]:
     """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters). `refund_column`:
     the orders carry a refund_amount (an import that read partial refunds), so a paid order may be partly
@@ -187,10 +191,12 @@ def build_metric_sql(
     else:
         refund = f"CASE WHEN o.status = 'refunded' THEN {amount} ELSE 0 END"
     partly = f"(o.status = 'paid' AND {_PARTLY})" if partly_column and not item_grain else "false"
+    requested = "coalesce(o.refund_open_amount, 0)" if open_column and not item_grain else "0"
     # the refund rate by amount beside the one by orders: people state it either way (按金额算的退款率)
     by_amount = ",\n  sum(refund_amount) / nullif(sum(gmv), 0) AS refund_amount_rate" if metric == "refund_rate" else ""
     sql = f"""WITH {segments_cte}fact AS (
   SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund, {partly} AS partly,
+    {requested} AS requested,
     {"coalesce(i.quantity, 1)" if item_grain else "1"} AS qty, {group} AS grp
   FROM {_source_sql(bool(spec.get('first_orders_only')))} o
   {lines}
@@ -226,7 +232,8 @@ _PAID_KINDS = {"paid", "refunded", "fully_refunded", "partially_refunded"}
 def _refund_columns(ctx: Context) -> dict[str, bool]:
     """build_metric_sql's arguments for what the orders record of refunds."""
     columns = ctx.warehouse.columns("orders")
-    return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns}
+    return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns,
+            "open_column": "refund_open" in columns}
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -433,15 +440,15 @@ def metric_query(
     "N-day repurchase after the first order" is cohort_retention.
     Args:
         metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
-            repeat_buyers | one_time_buyers | refund_rate | refund_amount | new_customers | units.
+            repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested | new_customers | units.
         dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
-            buyer_type (new/returning) | shipping (shipped/not_shipped).
+            buyer_type (new/returning) | shipping (shipped/not_shipped) | after_sale (open).
         period: today, last_7_days, last_month, 2025, 2025-06, 2025-Q3, 2025-06-18, 618.
         filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount "0", ">=1000",
             "100-500") or hour ("20-23").
-        limit: top N groups (time: last N periods).
-        order: desc (default) | asc.
+        limit: top N (time: last N periods).
+        order: desc | asc.
         compare: previous_period (环比) | last_year (同比): adds the earlier value.
         per: day | week | month: average per calendar day (日均), week or month.
     Example: "上个月女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female"}};
@@ -469,6 +476,17 @@ def metric_query(
                         "This export does not say whether orders had shipped (no shipping time, and no status such "
                         "as 未发货/已发货): refunds before and after shipping cannot be told apart.",
                         "这份导出没有发货信息（没有发货时间，状态里也没有“未发货/已发货”）：无法区分发货前和发货后的退款。")
+    if ("after_sale" in (dimension, *filters) or metric == "refund_requested") \
+            and "refund_open" not in ctx.warehouse.columns("orders"):
+        raise ToolError("missing_column",
+                        "No order in this data has an open refund request (an after-sale status such as 退款中 or "
+                        "待商家处理); an export without an after-sale status column cannot tell them.",
+                        "这份数据里没有售后处理中的订单（售后状态为退款中、待商家处理等）；导出没有售后状态列时无法区分。")
+    if metric == "refund_requested" and any(DIMENSIONS[d].item_grain for d in (dimension, *filters) if d in DIMENSIONS):
+        raise ToolError("bad_dimension",
+                        "The value under open refund requests is kept per order, not per product: ask without the "
+                        "product or category.",
+                        "售后申请中的商品金额按订单记录，不能按商品或品类拆分：去掉商品/品类再问。")
     if "session" in filters:  # one broadcast by id, title or "latest": its orders, by session id
         from tools.live import resolve_session
 
@@ -926,6 +944,8 @@ def _params(window: Window) -> dict[str, Any]:
 # Filter values that say themselves without their dimension's name: "（周末）", not "（周末/工作日=weekend）".
 _VALUE_NAMES = {("weekday", "weekend"): ("周末", "weekends"), ("weekday", "weekday"): ("工作日", "weekdays"),
                 ("shipping", "shipped"): ("已发货", "shipped"), ("shipping", "not_shipped"): ("未发货", "not shipped"),
+                ("after_sale", "open"): ("售后处理中", "open refund request"),
+                ("after_sale", "none"): ("无未完结售后", "no open refund request"),
                 ("buyer_type", "returning"): ("老客", "returning buyers"),
                 ("buyer_type", "new"): ("新客", "new buyers")}
 # (a breakdown by these shows the same names on its rows)

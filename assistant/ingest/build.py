@@ -277,7 +277,12 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     frame["refund_amount"] = parsing.parse_numbers(refunds)[0].abs() if refunds is not None else np.nan
     frame["partly_refunded"] = False  # 部分退款成功 with no amount in the export (拼多多): known, amount unknown
     frame["shipped"] = _shipped(raw, mapping, status)
-    if (after_sale := _column(raw, mapping, "after_sale")) is not None:
+    # a refund asked for and not yet decided, as the after-sale column (else the status) says it
+    after_sale_text = _column(raw, mapping, "after_sale")
+    said = next((s for s in (after_sale_text, _column(raw, mapping, "open_request"), status) if s is not None), None)
+    frame["refund_open"] = (_text(said).str.contains(parsing.REFUND_OPEN, na=False).to_numpy() if said is not None
+                            else False)
+    if (after_sale := after_sale_text) is not None:
         # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none); on
         # one line of a paid order, that line was refunded: a partial refund of the order (_orders_from_lines)
         refunded = after_sale.astype("string").str.strip().str.contains(parsing.REFUND_DONE, na=False)
@@ -419,6 +424,7 @@ def _order_status(statuses: pd.Series) -> str:
 
 
 def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    lines = lines.assign(open_amount=lines["pay_amount"].where(lines["refund_open"], 0.0))  # the lines asked back
     grouped = lines.groupby("order_id", sort=False)
     orders = grouped.agg(
         customer_id=("customer_id", "first"), order_time=("order_time", "min"), status=("status", _order_status),
@@ -426,7 +432,8 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
         discount_amount=("discount_amount", "sum"), coupon_amount=("coupon_amount", "sum"),
         coupon_id=("coupon_id", "first"), session_id=("session_id", "first"), host_name=("host_name", "first"),
         source=("source", "first"), refund_amount=("refund_amount", lambda x: x.sum(min_count=1)),
-        partly_refunded=("partly_refunded", "any"),
+        partly_refunded=("partly_refunded", "any"), refund_open=("refund_open", "any"),
+        refund_open_amount=("open_amount", "sum"),
         shipped=("shipped", lambda x: x.max() if x.notna().any() else pd.NA),  # shipped when any line had
     ).reset_index()
     for column in ("total_amount", "discount_amount", "coupon_amount"):
@@ -645,7 +652,8 @@ def build_dataset(
     partial = (orders["refund_amount"].notna() | unknown) & (orders["status"] == "paid")
     columns = list(ORDER_COLUMNS) + (["refund_amount"] if orders["refund_amount"].notna().any() or unknown.any()
                                      else []) + (["partly_refunded"] if unknown.any() else []) \
-        + (["shipped"] if orders["shipped"].notna().any() else [])
+        + (["shipped"] if orders["shipped"].notna().any() else []) \
+        + (["refund_open", "refund_open_amount"] if orders["refund_open"].any() else [])
     orders["shipped"] = orders["shipped"].astype("boolean")
     orders["partly_refunded"] = unknown
     tables["orders"] = orders[columns].sort_values(["order_time", "order_id"]).reset_index(drop=True)

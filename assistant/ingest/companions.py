@@ -89,7 +89,10 @@ def _add_refunds(companion: RawTable, cmap: TableMapping, primary: RawTable, pma
     frame[column] = frame[column].where(frame[column] > 0)
     roles = dict(pmap.roles)
     roles["refund_amount"] = ColumnMatch(column, 0.9, f"refunds completed in {_name(companion)}")
-    roles.pop("after_sale", None)  # the after-sale file says which refunds were completed, not the order file
+    # the after-sale file says which refunds were completed, not the order file; the order file's status still
+    # tells which requests are open (待商家处理): kept for that alone (build's open_request)
+    if (said := roles.pop("after_sale", None)) is not None:
+        roles["open_request"] = ColumnMatch(said.column, said.confidence, "open after-sale requests")
     n, total = int(done.sum()), float(refunds.sum())
     note(f"{len(companion.df):,} after-sale records of {_name(companion)} are joined to the orders by "
          f"{'line' if pair else 'order'} id: {n:,} completed refunds (¥{total:,.2f}) count as refunds.",

@@ -225,6 +225,13 @@ REFUND_DONE = re.compile(r"^(?:同意退款[，,]\s*)?(?:退货退款完成|退�
                          r"|退款成功|已退款|退款完成|全额退款|售后完成|退货退款成功|已退货退款"
                          r"|refunded|refund completed)$", re.IGNORECASE)
 
+# An after-sale request still open (asked for, neither given nor refused nor withdrawn): the order stays a
+# purchase until it is decided (orders.refund_open).
+REFUND_OPEN = re.compile(r"退款中|退货中|售后中|(?<!已)申请退款|待商家处理|待买家退货|待商家收货|商家受理中|售后处理中"
+                         r"|待商家审核|退款审核中|refund (?:requested|pending|in progress)"
+                         r"|return (?:requested|pending)",
+                         re.IGNORECASE)
+
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys([
         "已完成", "完成", "交易成功", "交易完成", "已支付", "支付成功", "已付款", "买家已付款",
@@ -250,7 +257,7 @@ STATUS_WORDS: dict[str, str] = {
     ], "unpaid"),
 }
 _STATUS_RULES = (  # substring rules for longer labels such as '卖家已发货，等待买家确认'
-    ("paid", re.compile(r"退款中|退货中|售后中|(?<!已)申请退款|待商家处理|待买家退货|待商家收货")),  # open requests
+    ("paid", REFUND_OPEN),  # open requests
     ("refunded", re.compile(r"退款|退货|refund|return")),
     ("cancelled", re.compile(r"取消|关闭|cancel|close|void")),
     ("unpaid", re.compile(r"未付|待付|待支付|未支付|等待买家付款|等待付款|unpaid|awaiting payment|pending")),

@@ -515,7 +515,9 @@ _ORDER_KINDS = {
                            r"|mon(?:day)?\s*(?:-|–|—|to|through|thru)\s*fri(?:day)?)(?![a-z])"),
                 "weekend", "weekday"),
     # refunded before the order shipped, or after ("没发货就退了", "发货以后才退的", "before they were ever shipped")
-    "shipping": (re.compile(r"发货前|发货之前|(?:还)?(?:没|未|没有)(?:有)?发货"
+    "shipping": (re.compile(r"发货前|发货之前|(?:还)?(?:没|未|没有)(?:有)?发货|(?:等)?待发货|等待发货|待出库"
+                            r"|(?<![a-z])(?:waiting|awaiting|yet)\s+to\s+(?:be\s+)?ship(?:ped)?(?![a-z])"
+                            r"|(?<![a-z])awaiting\s+shipment(?![a-z])"
                             r"|(?<![a-z])(?:before (?:it was |they were |being |the order was )?(?:ever )?"
                             r"shipp(?:ed|ing)|not (?:yet )?shipped|unshipped"
                             r"|before shipment)(?![a-z])"),
@@ -523,6 +525,18 @@ _ORDER_KINDS = {
                             r"|(?<![a-z])(?:after (?:it was |they were |being |the order was )?shipp(?:ed|ing)"
                             r"|(?:already|had already been|had been|been) shipped|after shipment)(?![a-z])"),
                  "not_shipped", "shipped"),
+    # a refund asked for and not yet decided ("还在退款中", "售后还没处理完", "refund request still open")
+    "after_sale": (re.compile(r"(?:还在|正在|仍在|仍然在|在)(?:退款|退货|售后)|(?:退款|退货|售后)(?:处理)?中"
+                              r"|(?:售后|退款|退货)(?:申请)?(?:还|仍)?(?:没|未)(?:有)?(?:处理完|处理|完结|结束|办完|处理好)"
+                              r"|待商家处理|待买家退货|待商家收货|商家受理中|未完结的?(?:售后|退款)"
+                              r"|(?<![a-z])(?:refunds?|returns?)\s+(?:requests?\s+)?(?:that'?s\s+|that\s+(?:is|are)\s+"
+                              r"|which\s+(?:is|are)\s+|is\s+|are\s+)?(?:still\s+)?(?:open|pending|in\s+progress"
+                              r"|outstanding|unresolved|undecided)(?![a-z])"
+                              r"|(?<![a-z])(?:open|pending|outstanding|unresolved)\s+(?:refund|return|after-?sales?)"
+                              r"(?:\s+requests?)?(?![a-z])"),
+                   re.compile(r"(?:没有|无)(?:任何)?售后(?:申请)?|(?<![a-z])(?:no|without)\s+(?:an?\s+)?(?:open\s+)?"
+                              r"(?:refund|return|after-?sale)\s+requests?(?![a-z])"),
+                   "open", "none"),
 }
 
 
@@ -914,6 +928,33 @@ _AMOUNT_WORDS = re.compile(r"花|消费|spend|spent|spending|pay|paid|revenue|mo
 
 
 _DAY_WORDS = ("day",)
+_MONEY_WORDS = re.compile(r"多少钱|金额|货值|(?<![a-z])(?:how much|amount|value|worth)(?![a-z])")
+
+
+def _refunds_still_open(text: str, features: Features) -> None:
+    """"还在退款中", "a refund request that's still open": the refund words name the open request, not a refund
+    given (no refunded status, no refund measure); money asked of them is the value under request."""
+    open_hit = next((h for h in features.filter_hits if h.value == "open"), None)
+    if open_hit is None:
+        return
+    if features.filters.get("status") in ("refunded", ["refunded"]) and any(
+            h.value == "refunded" and h.overlaps(open_hit) or h.value == "refunded" and open_hit.start - h.end < 12
+            for h in features.filter_hits):
+        features.filters.pop("status")
+        features.filter_hits = [h for h in features.filter_hits if h.value != "refunded"]
+    refund_words = [h for h in features.metric_hits if h.value in ("refund_rate", "refund_amount")
+                    and (h.overlaps(open_hit) or abs(h.start - open_hit.start) < 12)]
+    features.metric_hits = [h for h in features.metric_hits if h not in refund_words]
+    if features.metric in refund_words or (features.metric is not None and features.metric.value == "gmv"):
+        features.metric = _main_metric(features.metric_hits, text) if features.metric in refund_words else None
+    money = _MONEY_WORDS.search(text)
+    if money and (features.metric is None or features.metric.value in ("gmv", "refund_amount")):
+        _choose_metric(features, money.group(0), "refund_requested", money.start(), money.end())
+        if features.dimension is not None and features.dimension.value == "product" \
+                and text[features.dimension.end:].lstrip().startswith(("金额", "价值", "value")):
+            features.dimension = None  # "这些商品金额": the goods' value, not a split by product
+    elif features.metric is None and re.search(r"几|多少|how many", text):
+        _choose_metric(features, open_hit.phrase, "orders", open_hit.start, open_hit.end)
 
 
 def _average_over_time(text: str, features: Features, dimensions: list[Hit]) -> None:
@@ -1178,7 +1219,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             features.metric_hits = [h for h in features.metric_hits if h not in inside]
             features.metric = _main_metric(features.metric_hits, text)
     _kinds_left_out(text, features)
-    if features.metric is None and {"amount", "status"} & set(features.filters) and (
+    _refunds_still_open(text, features)
+    if features.metric is None and {"amount", "status", "after_sale"} & set(features.filters) and (
             (m := _ORDER_COUNT.search(text)) or (m := _MOST_OF.search(text))):  # "cancelled最多的商品": a count
         _choose_metric(features, m.group(0), "orders", m.start(), m.end())  # "0元福袋单几笔？": those orders
 

@@ -504,7 +504,10 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     routes = [_route_one(ask, vocabulary) for ask in asks]
     leaned: set[int] = set()
     for i in range(1, len(asks)):
-        if routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], routes[i],
+        if routes[i - 1] is not None and (valued := _value_under_request(asks[i], routes[i - 1])) is not None:
+            routes[i] = valued
+            leaned.add(i)
+        elif routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], routes[i],
                                                                  vocabulary)) is not None:
             routes[i] = leaning  # "退款率呢？", "按主播拆开看呢？", "How about Chongqing?": the earlier ask, changed
             leaned.add(i)
@@ -530,6 +533,17 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
                           if (r is None and asks_something(ask))
                           or (i and r is not None and r.tool != whole.tool and not only_qualifies(ask))]
     return whole
+
+
+def _value_under_request(ask: str, before: Route) -> Route | None:
+    """Money asked after a count of orders with an open refund request ("还在退款中的有几单？这些商品金额一共多少？",
+    "…, and how much merchandise value is involved?"): the value of the lines asked back, not the whole orders'."""
+    if before.tool != "metric_query" or (before.args.get("filters") or {}).get("after_sale") != "open" \
+            or before.args.get("metric") == "refund_requested" or not _MONEY_ASKED.search(ask):
+        return None
+    args = {**before.args, "metric": "refund_requested"}
+    args.pop("dimension", None)
+    return Route("metric_query", args, before.language, ["the value under open refund requests"], [], ask)
 
 
 def _asks_apart(ask: str) -> bool:
@@ -635,8 +649,9 @@ def _read_after(earlier: str, ask: str, vocabulary: DataVocabulary | None) -> Ro
 
 
 # Money asked of a set an earlier ask counted: "涉及多少钱", "how much money was that".
-_MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多少|(?<![a-z])(?:how much money|how much was that"
-                          r"|how much (?:order |sales )?value|what (?:order |sales )?value"
+_MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多少|金额(?:一共|总共|合计)多少"
+                          r"|(?<![a-z])(?:how much money|how much was that"
+                          r"|how much (?:order |sales |merchandise |goods )?value|what (?:order |sales )?value"
                           r"|what amount"
                           r"|how much did (?:they|those|that) (?:cost|come to))(?![a-z])", re.IGNORECASE)
 # Calls about someone or some group, and the arguments that name who: an ask of one of these that names no one

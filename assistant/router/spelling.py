@@ -33,6 +33,7 @@ without word words work worse worst would year years your yours hello hosts wome
 lasted lapse cells sales lists loyal sleep growth group totally value period periods
 promote promoted promoting promotion promotions promotional account accounts creator creators affiliate
 affiliates partner partners brought bringing paying spending ordering placed placing
+pending across request requested requests undecided ongoing waiting awaiting involved
 """.split())
 
 _WORD = re.compile(r"(?<![a-z\-'])[a-z][a-z']{2,}[a-z](?![a-z\-])")

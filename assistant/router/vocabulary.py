@@ -99,6 +99,10 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     "refund_amount": [
         "退款金额", "退款总额", "退款总金额", "退款额", "refund amount", "refunded amount", "amount refunded",
     ],
+    "refund_requested": [
+        "申请退款金额", "申请退款的金额", "申请金额", "售后申请金额", "退款申请金额", "申请了多少钱", "申请退多少钱",
+        "requested amount", "amount requested", "value under open refund requests", "value of open refund requests",
+    ],
     "new_customers": [
         "新客数", "新客数量", "新客户数", "新客户数量", "新客", "新用户数", "新用户数量", "新增客户",
         "新增用户", "新增买家", "新买家数", "拉新", "拉新人数", "新顾客", "新顾客数", "new customers",
