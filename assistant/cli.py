@@ -283,6 +283,14 @@ def _list_datasets(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def entry() -> int:
+    """The `assistant` command: its stdout is its output alone (tools.stdout_guard), then main."""
+    from tools.stdout_guard import reserve_text_stdout
+
+    reserve_text_stdout()
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -331,4 +339,4 @@ def _main(argv: list[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

@@ -405,3 +405,27 @@ def test_open_requests_said_the_ways_operators_say_them(question: str) -> None:
     found = route(question)
     assert found is not None and found.args.get("filters") == {"after_sale": "open"}, found and found.args
     assert found.args["metric"] == "orders" and not found.dropped
+
+
+@pytest.mark.parametrize("question", [
+    "已取消的订单里，多少是压根没付款的、多少是付了钱后来取消的？", "已取消的里面付过钱的几单、没付钱的几单？",
+    "交易关闭的单子，没付款超时关掉的有多少、付了款又退款关掉的有多少？",
+    "How many cancelled orders were never paid and how many were cancelled after they had paid?",
+])
+def test_closed_orders_split_by_whether_they_were_paid_first(question: str) -> None:
+    from assistant.router.route import route
+
+    found = route(question)
+    assert found is not None and found.args["metric"] == "orders", found and found.args
+    assert (found.args.get("dimension"), found.args["filters"]) == (
+        "status", {"status": ["cancelled", "fully_refunded"]})
+
+
+def test_closed_unpaid_and_paid_then_closed_side_by_side(refunds) -> None:
+    orders, engine = refunds
+    answer = engine.ask("已取消的订单里，多少是没付款的、多少是付了钱后来取消的？")
+    counts = dict(zip(answer.table()["status"], answer.table()["orders"]))
+    assert counts == {"refunded": (orders["kind"] == "whole").sum()}  # this export has no order closed unpaid
+    money = engine.ask("How many orders were closed after the buyer had already paid, and how much had been paid?")
+    assert [c.args["metric"] for c in money.tool_calls] == ["orders", "gmv"]
+    assert money.tables[1].df.iloc[0]["gmv"] == pytest.approx(orders.loc[orders["kind"] == "whole", "paid"].sum())

@@ -128,10 +128,11 @@ def main() -> None:
     """The worker: one locked read-only connection, one query at a time, until stdin closes."""
     import duckdb
 
+    from tools.stdout_guard import reserve_stdout
     from tools.warehouse import _explain_duckdb_error, _locked_config, query_timeout
 
-    requests, replies = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing but replies may reach the pipe
+    requests, replies = sys.stdin.buffer, reserve_stdout()
+    sys.stdout = sys.stderr  # nothing but replies may reach the pipe (DuckDB's progress bar goes to stderr)
     config: WorkerConfig = _receive(requests)
     try:
         con = duckdb.connect(config.path, read_only=True, config=_locked_config(config.memory_limit, config.threads))

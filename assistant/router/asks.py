@@ -34,6 +34,8 @@ _POINTS_BACK = re.compile(r"^\s*(?:那么|那|并且|而且|另外)?\s*"
                           r"|^\s*(?:and\s+)?how many of (?:those|them)\b"
                           r"|\b(?:of|among)\s+(?:those|them|these)\s*[?？]?\s*$"
                           r"|\b(?:is|are|was|were)\s+involved\b"
+                          # "…closed after paying, and how much had been paid?": what those orders had paid
+                          r"|^\s*(?:and\s+)?how\s+much\s+(?:had|has|was|were)\s+(?:been\s+|already\s+been\s+)?paid\b"
                           # a pronoun for the customer, host or group the earlier ask named: "该给他推荐点啥"
                           r"|[他她]们?|该(?:客户|用户|主播|商品)|这位|这个(?:客户|用户|主播|人)|那位|那个主播"
                           r"|\b(?:him|her|them|they|their|that (?:host|customer|product|person)"

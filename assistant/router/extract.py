@@ -593,11 +593,15 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
 _REFUND_KINDS = {
     "fully_refunded": re.compile(r"整单退(?:款|货)?|全额退款?|全部退款|(?<![a-z])(?:fully refunded"
                                  r"|full refunds?|refunded in full)(?![a-z])"
-                                 # paid, then closed: the whole payment went back ("付了钱后来又整单关闭的")
-                                 r"|付(?:了|过)?(?:钱|款)(?:后|之后|以后)?(?:来|后来)?(?:又|再)?(?:被)?(?:整单)?关闭"
-                                 r"|(?<![a-z])closed after (?:the buyer )?(?:had )?(?:already )?"
-                                 r"(?:been )?paid"
-                                 r"|paid (?:and|but) (?:then |later )?closed(?![a-z])"),
+                                 # paid, then closed: the whole payment went back ("付了钱后来又整单关闭的",
+                                 # "已取消的里面付过钱的")
+                                 r"|付(?:了|过)?(?:钱|款)(?:的?)?(?:后|之后|以后)?(?:来|后来)?(?:又|再)?(?:被)?(?:整单)?"
+                                 r"(?:退款|退货|退了款)?(?:关闭|取消|关掉|关了)"
+                                 r"|(?:已取消|取消|已关闭|关闭|交易关闭)(?:了)?的(?:订单|单子?)?(?:里面?|中|当中)?(?:有)?(?:几单|多少单?)?"
+                                 r"(?:是)?(?:付过|付了|已经付了?|已付)(?:钱|款)"
+                                 r"|(?<![a-z])(?:closed|cancell?ed) after (?:the buyer |they |the customer )?(?:had )?"
+                                 r"(?:already )?(?:been )?paid"
+                                 r"|paid (?:and|but) (?:then |later )?(?:closed|cancell?ed)(?![a-z])"),
     "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分"
                                      r"|(?<![a-z])(?:(?:partial(?:ly)?|partly) refund(?:ed|s)?"
                                      r"|(?:were|was|are|is) partial|partial ones)(?![a-z])"),
@@ -628,6 +632,16 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
         if _kind_measured(features, money):
             _kind_measures(features, text, money, first)
+        return []
+    not_paid = _NOT_PAID.search(text)
+    if list(kinds) == ["fully_refunded"] and not_paid and re.search(r"付|paid", kinds["fully_refunded"].group(0)) \
+            and not (kinds["fully_refunded"].start() <= not_paid.start() < kinds["fully_refunded"].end()):
+        # "已取消的里面，多少是压根没付款的、多少是付了钱后来取消的": the closed orders split by whether they
+        # were paid first: closed unpaid, and paid then closed (a whole refund)
+        m, first = kinds["fully_refunded"], min(kinds["fully_refunded"].start(), not_paid.start())
+        features.dimension = Hit(text[first:max(m.end(), not_paid.end())], "status", first,
+                                 max(m.end(), not_paid.end()))
+        features.filters["status"] = ["cancelled", "fully_refunded"]
         return []
     for kind, m in kinds.items():  # "其中整单退的有几笔": orders refunded that way
         features.filters["status"] = kind

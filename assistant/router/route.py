@@ -652,7 +652,7 @@ def _read_after(earlier: str, ask: str, vocabulary: DataVocabulary | None) -> Ro
 _MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多少|金额(?:一共|总共|合计)多少"
                           r"|(?<![a-z])(?:how much money|how much was that"
                           r"|how much (?:order |sales |merchandise |goods )?value|what (?:order |sales )?value"
-                          r"|what amount"
+                          r"|what amount|how much (?:had|has|was|were) (?:been |already been )?paid"
                           r"|how much did (?:they|those|that) (?:cost|come to))(?![a-z])", re.IGNORECASE)
 # Calls about someone or some group, and the arguments that name who: an ask of one of these that names no one
 # is about whom the earlier ask named.
