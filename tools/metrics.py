@@ -246,6 +246,20 @@ DIMENSION_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+# Order columns only some exports give: the column, the dimensions (or measure) that read it, and what to say
+# where the export did not give it.
+_EXPORT_ONLY_COLUMNS = (
+    ("shipped", {"shipping"},
+     "This export does not say whether orders had shipped (no shipping time, and no status such as 未发货/已发货): "
+     "refunds before and after shipping cannot be told apart.",
+     "这份导出没有发货信息（没有发货时间，状态里也没有“未发货/已发货”）：无法区分发货前和发货后的退款。"),
+    ("refund_open", {"after_sale", "refund_requested"},
+     "No order in this data has an open refund request (an after-sale status such as 退款中 or 待商家处理); an "
+     "export without an after-sale status column cannot tell them.",
+     "这份数据里没有售后处理中的订单（售后状态为退款中、待商家处理等）；导出没有售后状态列时无法区分。"),
+)
+
+
 def _require_columns(ctx: Context, dimension: str | None, filters: dict[str, Any]) -> None:
     for name in [dimension, *filters]:
         if name in DIMENSION_COLUMNS:
@@ -471,17 +485,9 @@ def metric_query(
                             "The orders in this dataset carry dates only, no time of day: they cannot be split or "
                             "filtered by hour. Ask for the same figure without the hours.",
                             "这份数据的订单只有日期、没有具体时间：无法按小时拆分或筛选。可以去掉时段再问。")
-    if "shipping" in (dimension, *filters) and "shipped" not in ctx.warehouse.columns("orders"):
-        raise ToolError("missing_column",
-                        "This export does not say whether orders had shipped (no shipping time, and no status such "
-                        "as 未发货/已发货): refunds before and after shipping cannot be told apart.",
-                        "这份导出没有发货信息（没有发货时间，状态里也没有“未发货/已发货”）：无法区分发货前和发货后的退款。")
-    if ("after_sale" in (dimension, *filters) or metric == "refund_requested") \
-            and "refund_open" not in ctx.warehouse.columns("orders"):
-        raise ToolError("missing_column",
-                        "No order in this data has an open refund request (an after-sale status such as 退款中 or "
-                        "待商家处理); an export without an after-sale status column cannot tell them.",
-                        "这份数据里没有售后处理中的订单（售后状态为退款中、待商家处理等）；导出没有售后状态列时无法区分。")
+    for column, readers, english, chinese in _EXPORT_ONLY_COLUMNS:
+        if readers & {dimension, metric, *filters} and column not in ctx.warehouse.columns("orders"):
+            raise ToolError("missing_column", english, chinese)
     if metric == "refund_requested" and any(DIMENSIONS[d].item_grain for d in (dimension, *filters) if d in DIMENSIONS):
         raise ToolError("bad_dimension",
                         "The value under open refund requests is kept per order, not per product: ask without the "
@@ -668,7 +674,7 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
         sql, params = build_metric_sql(metric, None, window, {**filters, **reading["filters"]}, **refunds)
         frame = ctx.warehouse.df(sql, params)
         value = frame["value"].iat[0] if len(frame) else None
-        if spec["unit"] in ("count", "average") and (value is None or pd.isna(value)):
+        if spec["unit"] == "count" and (value is None or pd.isna(value)):
             value = 0
         if value is None or pd.isna(value) or value == table[metric].iat[0]:
             continue
@@ -805,11 +811,12 @@ def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: st
     if fetch is not None:
         sql, before = fetch(earlier)
     else:
-        sql, params = build_metric_sql(metric, dimension, earlier, filters, **_refund_columns(ctx))
+        refunds = _refund_columns(ctx)
+        sql, params = build_metric_sql(metric, dimension, earlier, filters, **refunds)
         before = ctx.warehouse.df(sql, params)
         if per is not None:
             try:
-                before = _averaged(ctx, metric, dimension, earlier, filters, before, per, _refund_columns(ctx))[0]
+                before = _averaged(ctx, metric, dimension, earlier, filters, before, per, refunds)[0]
             except ToolError:  # the earlier window has no day in the data: there is nothing to compare with
                 before = before.iloc[0:0]
     table = result.tables[0].df
@@ -833,7 +840,7 @@ def _add_comparison(ctx: Context, result: ToolResult, metric: str, dimension: st
 
 def _comparison_sentence(ctx: Context, metric: str, table: pd.DataFrame, column: str, window: Window,
                          earlier: Window, dimension: str | None, per: str | None = None) -> str:
-    spec = catalog.metric(metric) if per is None else per_period.spec(catalog.metric(metric), per)
+    spec = _metric_spec(metric, per)
     unit, lang = spec["unit"], ctx.language
     name = _label(spec, lang)
     additive = unit != "rate" and metric != "aov"  # ratios do not add up across groups or periods
@@ -864,6 +871,11 @@ def _comparison_sentence(ctx: Context, metric: str, table: pd.DataFrame, column:
     )
 
 
+def _metric_spec(metric: str, per: str | None) -> dict[str, Any]:
+    """The metric as an answer names and shows it: itself, or its average per day (week, month)."""
+    return catalog.metric(metric) if per is None else per_period.spec(catalog.metric(metric), per)
+
+
 def _label(spec: dict[str, Any], language: str) -> str:
     return spec["zh"] if language == "zh" else spec["en"]
 
@@ -880,7 +892,7 @@ def _present(
     per: str | None = None,
 ) -> ToolResult:
     lang = ctx.language
-    spec = catalog.metric(metric) if per is None else per_period.spec(catalog.metric(metric), per)
+    spec = _metric_spec(metric, per)
     name = _label(spec, lang)
     window_label = window.label_zh if lang == "zh" else window.label_en
     scope = _filters_label(ctx, filters)

@@ -109,17 +109,14 @@ def average(frame: pd.DataFrame, dimension: str | None, per: str, days: pd.DataF
     """The frame (grp, value, …) with value the average per `per`, `total` the window's figure and `periods`
     the days (weeks, months) it is divided by. `daily`: a distinct count's figure per day (grp = the day), whose
     mean over the days is its daily average."""
-    frame = frame.copy()
+    frame = frame.assign(total=frame["value"])  # the window's figure, as asked without the average
     if daily is not None:
         per_day = days[["day", *_CALENDAR_KEYS]].merge(
             daily.assign(day=daily["grp"].astype(str).str[:10])[["day", "value"]], on="day", how="left")
         per_day["value"] = per_day["value"].fillna(0)
         key = dimension if dimension in _CALENDAR_KEYS else None
         sums = per_day.groupby(key)["value"].sum() if key else pd.Series({"all": per_day["value"].sum()})
-        frame["total"] = frame["value"]  # the distinct count over the window, as asked without the average
         frame["value"] = frame["grp"].map(lambda g: float(sums.get(_key(g), 0.0)))
-    else:
-        frame["total"] = frame["value"]
     if dimension in _CALENDAR_KEYS:
         lengths = {str(k): length(g, per) for k, g in days.groupby(dimension)}
         frame["periods"] = frame["grp"].map(lambda g: lengths.get(_key(g)))

@@ -278,11 +278,11 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     frame["partly_refunded"] = False  # 部分退款成功 with no amount in the export (拼多多): known, amount unknown
     frame["shipped"] = _shipped(raw, mapping, status)
     # a refund asked for and not yet decided, as the after-sale column (else the status) says it
-    after_sale_text = _column(raw, mapping, "after_sale")
-    said = next((s for s in (after_sale_text, _column(raw, mapping, "open_request"), status) if s is not None), None)
+    after_sale = _column(raw, mapping, "after_sale")
+    said = next((s for s in (after_sale, _column(raw, mapping, "open_request"), status) if s is not None), None)
     frame["refund_open"] = (_text(said).str.contains(parsing.REFUND_OPEN, na=False).to_numpy() if said is not None
                             else False)
-    if (after_sale := after_sale_text) is not None:
+    if after_sale is not None:
         # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none); on
         # one line of a paid order, that line was refunded: a partial refund of the order (_orders_from_lines)
         refunded = after_sale.astype("string").str.strip().str.contains(parsing.REFUND_DONE, na=False)

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from assistant.ingest.parsing import PROVINCES
+from assistant.ingest.parsing import PROVINCE
 from assistant.ingest.types import ColumnMatch, RawTable, TableMapping
 from tools.result import ToolError
 
@@ -220,8 +220,6 @@ _STATUS_WORDS = {
 }
 _GENDER_WORDS = {"男", "女", "男性", "女性", "男士", "女士", "未知", "保密", "male", "female", "m", "f", "man",
                  "woman", "unknown", "先生", "小姐", "其他"}
-_PROVINCE_RE = re.compile(
-    "^(?:" + "|".join(PROVINCES) + r")(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?$")
 _ADDRESS_MARK = re.compile(r"(?:省|市|区|县|镇|乡|路|街|道|号|栋|单元|室|村|弄|巷|大厦|小区)")
 _CITY_RE = re.compile(r"^[\u4e00-\u9fff]{2,7}(?:市|州|盟|地区)$")
 
@@ -251,7 +249,7 @@ def _own_looks_like(values: pd.Series) -> dict[str, float]:
         "id": frac(is_id),
         "status": frac(lowered.isin(_STATUS_WORDS)),
         "gender": frac(lowered.isin(_GENDER_WORDS)),
-        "province": frac(text.str.fullmatch(_PROVINCE_RE)),
+        "province": frac(text.str.fullmatch(PROVINCE)),
         "email": frac(text.str.fullmatch(_EMAIL)),
         "address": frac((text.str.len() >= 8) & text.str.contains(_ADDRESS_MARK)),
     }

@@ -383,10 +383,10 @@ PROVINCES = (
     "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾",
     "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
 )
-_PROVINCE = re.compile(
-    "^(?:" + "|".join(PROVINCES) + r")(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?$")
-_ADDRESS_PROVINCE = re.compile(
-    r"^\s*((?:" + "|".join(PROVINCES) + r")(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?)")
+# A province as an export writes it: its name, with or without 省 / 市 / 自治区.
+_PROVINCE_NAME = "(?:" + "|".join(PROVINCES) + r")(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?"
+PROVINCE = re.compile(f"^{_PROVINCE_NAME}$")
+_ADDRESS_PROVINCE = re.compile(rf"^\s*({_PROVINCE_NAME})")
 
 
 def province_of_address(address: pd.Series) -> pd.Series:
@@ -436,7 +436,7 @@ def looks_like(series: pd.Series, sample: int = 2000) -> dict[str, float]:
         "id": frac(is_id) * min(1.0, unique / 0.5),
         "status": frac(exact_status | (status.notna() & (text.str.len() <= 12) & ~is_number)),
         "gender": frac(text.str.lower().isin(_GENDER_WORDS_ONLY)),
-        "province": frac(text.str.fullmatch(_PROVINCE)),
+        "province": frac(text.str.fullmatch(PROVINCE)),
         "email": frac(text.str.fullmatch(_EMAIL)),
         "address": frac((text.str.len() >= 6) & text.str.contains(_ADDRESS)),
     }

@@ -169,18 +169,13 @@ class DataVocabulary:
         words = _router_words()
         hits = []
         for m in re.finditer(r"[\u4e00-\u9fff]{4,}", text):
-            run, found = m.group(0), None
-            for size in range(min(8, len(run)), 3, -1):
-                for i in range(len(run) - size + 1):
-                    part = run[i:i + size]
-                    if part in self._parts and part not in _GENERIC and not _EDGE_WORDS.search(part) \
-                            and not _names_nothing(part, words):
-                        found = Hit(part, ("product", self._parts[part], 5), m.start() + i, m.start() + i + size)
-                        break
-                if found:
-                    break
+            run = m.group(0)
+            spans = ((i, i + size) for size in range(min(8, len(run)), 3, -1) for i in range(len(run) - size + 1))
+            found = next(((i, j) for i, j in spans if run[i:j] in self._parts and run[i:j] not in _GENERIC
+                          and not _EDGE_WORDS.search(run[i:j]) and not _names_nothing(run[i:j], words)), None)
             if found:
-                hits.append(found)
+                part = run[found[0]:found[1]]
+                hits.append(Hit(part, ("product", self._parts[part], 5), m.start() + found[0], m.start() + found[1]))
         return hits
 
 

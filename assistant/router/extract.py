@@ -829,21 +829,26 @@ _EACH_DAY = re.compile(r"各|分别|每一?天各|(?<![a-z])(?:each|respectively
 _IN_TOTAL = re.compile(r"一共|总共|合计|总计|共计|加起来|(?<![a-z])(?:in total|altogether|combined|overall)(?![a-z])")
 
 
-def _run_of_days(m: re.Match[str]) -> list[int]:
-    """The days (1 = Monday) from a _DAY_RANGE match's first day to its last, round the weekend if need be."""
+def _run_of_days(m: re.Match[str]) -> list[str]:
+    """The day_of_week values from a _DAY_RANGE match's first day to its last, round the weekend if need be."""
     first, last = ((WEEKDAY_NUMBER[m.group(1)], WEEKDAY_NUMBER[m.group(2)]) if m.group(1)
                    else (WEEKDAY_EN[m.group(3).lower()], WEEKDAY_EN[m.group(4).lower()]))
-    return [(first - 1 + i) % 7 + 1 for i in range((last - first) % 7 + 1)]
+    return [_day_label((first - 1 + i) % 7 + 1) for i in range((last - first) % 7 + 1)]
 
 
 _WEEK_DAY_TOKEN = re.compile(r"(\d+_weeks?_ago|last_week|this_week):d(\d)")
 
 
 def _weekday_label(word: str) -> str:
-    """The day_of_week value of a weekday word ("五", "天", "fri"): Monday is 1 in the period tables."""
+    """The day_of_week value of a weekday word ("五", "天", "fri")."""
+    return _day_label(WEEKDAY_NUMBER.get(word) or WEEKDAY_EN[word.lower()])
+
+
+def _day_label(number: int) -> str:
+    """The day_of_week value of a day's number in the period tables (Monday is 1)."""
     from tools.metrics import DAY_OF_WEEK_LABELS  # (the dimension's own values; loaded with the tools)
 
-    return DAY_OF_WEEK_LABELS[(WEEKDAY_NUMBER.get(word) or WEEKDAY_EN[word.lower()]) - 1]
+    return DAY_OF_WEEK_LABELS[number - 1]
 
 
 def _ends_a_week_span(text: str, features: Features, m: re.Match[str]) -> bool:
@@ -878,7 +883,7 @@ def _days_of_week(text: str, features: Features) -> list[Hit]:
         if any(p.start < m.end() and m.start() < p.end for p in taken):
             continue
         for day in _run_of_days(m):
-            hits.append(Hit(m.group(0), _weekday_label("一二三四五六日"[day - 1]), m.start(), m.end()))
+            hits.append(Hit(m.group(0), day, m.start(), m.end()))
         taken.append(hits[-1])
         features.one_group.add("day_of_week")
     for m in _DAY_OF_WEEK.finditer(text):
@@ -892,12 +897,11 @@ def _days_of_week(text: str, features: Features) -> list[Hit]:
     if not hits:
         return []
     values = list(dict.fromkeys(h.value for h in hits))
-    if len(values) == 7 and not _IN_TOTAL.search(text) and features.dimension is None:
-        features.dimension = Hit(hits[0].phrase, "day_of_week", hits[0].start, hits[-1].end)
-        return hits  # "on an average Monday, Tuesday, … Sunday": every day named is each day, one by one
-    if len(values) > 1 and _EACH_DAY.search(text) and (
+    # each day one by one: "on an average Monday, Tuesday, … Sunday" (every day named), "周一到周日平均每天各卖多少"
+    # (each day of the run a row; the days outside it left out)
+    every_day = len(values) == 7 and not _IN_TOTAL.search(text) and features.dimension is None
+    if every_day or len(values) > 1 and _EACH_DAY.search(text) and (
             features.dimension is None or features.dimension.value in (*vocab.TIME_DIMENSIONS, "weekday")):
-        # "周一到周日平均每天各卖多少": each day of the run is a row, the days outside it are left out
         features.dimension = Hit(hits[0].phrase, "day_of_week", hits[0].start, hits[-1].end)
         features.one_group.discard("day_of_week")
         if len(values) == 7:
@@ -941,7 +945,6 @@ _PER_BUYER = re.compile(r"人均|(?:每|平均)一?(?:个|位|名)?(?:人|客户
 _AMOUNT_WORDS = re.compile(r"花|消费|spend|spent|spending|pay|paid|revenue|money|worth")
 
 
-_DAY_WORDS = ("day",)
 _MONEY_WORDS = re.compile(r"多少钱|金额|货值|(?<![a-z])(?:how much|amount|value|worth)(?![a-z])")
 
 
@@ -952,15 +955,17 @@ def _refunds_still_open(text: str, features: Features) -> None:
     if open_hit is None:
         return
     if features.filters.get("status") in ("refunded", ["refunded"]) and any(
-            h.value == "refunded" and h.overlaps(open_hit) or h.value == "refunded" and open_hit.start - h.end < 12
+            h.value == "refunded" and (h.overlaps(open_hit) or open_hit.start - h.end < 12)
             for h in features.filter_hits):
         features.filters.pop("status")
         features.filter_hits = [h for h in features.filter_hits if h.value != "refunded"]
     refund_words = [h for h in features.metric_hits if h.value in ("refund_rate", "refund_amount")
                     and (h.overlaps(open_hit) or abs(h.start - open_hit.start) < 12)]
     features.metric_hits = [h for h in features.metric_hits if h not in refund_words]
-    if features.metric in refund_words or (features.metric is not None and features.metric.value == "gmv"):
-        features.metric = _main_metric(features.metric_hits, text) if features.metric in refund_words else None
+    if features.metric in refund_words:
+        features.metric = _main_metric(features.metric_hits, text)
+    elif features.metric is not None and features.metric.value == "gmv":
+        features.metric = None
     money = _MONEY_WORDS.search(text)
     if money and (features.metric is None or features.metric.value in ("gmv", "refund_amount")):
         _choose_metric(features, money.group(0), "refund_requested", money.start(), money.end())
@@ -981,7 +986,7 @@ def _average_over_time(text: str, features: Features, dimensions: list[Hit]) -> 
             {"weekday", "day_of_week"} & set(features.filters)):
         features.per = Hit(chosen.phrase, "day", chosen.start, chosen.end)
     elif features.per is None and chosen is not None and chosen.value in ("weekday", "day_of_week"):
-        day = next((d for d in dimensions if d.value in _DAY_WORDS and not d.overlaps(chosen)), None)
+        day = next((d for d in dimensions if d.value == "day" and not d.overlaps(chosen)), None)
         features.per = Hit(day.phrase, "day", day.start, day.end) if day else None
     per = features.per
     if per is not None:  # the day word is the average's, not a breakdown left out

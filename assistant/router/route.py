@@ -541,9 +541,18 @@ def _value_under_request(ask: str, before: Route) -> Route | None:
     if before.tool != "metric_query" or (before.args.get("filters") or {}).get("after_sale") != "open" \
             or before.args.get("metric") == "refund_requested" or not _MONEY_ASKED.search(ask):
         return None
-    args = {**before.args, "metric": "refund_requested"}
+    args = {**before.args, "metric": _amount_of(before)}
     args.pop("dimension", None)
     return Route("metric_query", args, before.language, ["the value under open refund requests"], [], ask)
+
+
+def _amount_of(before: Route) -> str:
+    """The amount of the orders an earlier count named: of open refund requests, the value asked back; of
+    refunded ones, what was refunded; else what they paid."""
+    filters = before.args.get("filters") or {}
+    if filters.get("after_sale") == "open":
+        return "refund_requested"
+    return "refund_amount" if filters.get("status") == "refunded" else "gmv"
 
 
 def _asks_apart(ask: str) -> bool:
@@ -621,8 +630,7 @@ def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
     if before.tool == "metric_query" and _MONEY_ASKED.search(ask):
         # "退款的订单有多少？涉及多少钱？": the amount of those orders (of refunded ones, what was refunded; the
         # refunded-status filter it then needs no more is dropped where every pointing ask takes its filters)
-        refunds = (before.args.get("filters") or {}).get("status") == "refunded"
-        args = {**before.args, "metric": "refund_amount" if refunds else "gmv"}
+        args = {**before.args, "metric": _amount_of(before)}
         return Route("metric_query", args, before.language, ["points back: the amount of those orders"], [], ask)
     joined = _read_after(earlier, ask, vocabulary)
     if joined is None or (joined.tool == before.tool and joined.args == before.args):
