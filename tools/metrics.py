@@ -532,8 +532,8 @@ def metric_query(
         _say_per_period(ctx, result, metric, dimension, filters, frame, per, periods)
     if metric == "buyers" and dimension is None and not filters and per is None:
         _note_unpaid_only(ctx, result, window, frame)
-    if dimension is None and compare is None and not by_status and "amount" not in filters and per is None:
-        _note_other_readings(ctx, result, metric, window, filters, frame, refunds)
+    if compare is None and not by_status and "amount" not in filters and per is None and dimension != "customer":
+        _note_other_readings(ctx, result, metric, window, filters, frame, refunds, dimension)
     statuses = set(_filter_values(filters["status"])) if "status" in filters else {"partially_refunded"}
     if metric in ("refund_amount", "net_sales") and statuses == {"partially_refunded"} and not frame["value"].any() \
             and refunds["partly_column"]:
@@ -658,9 +658,11 @@ def _note_unknown_refunds(ctx: Context, result: ToolResult, window: Window) -> N
 
 
 def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: Window,
-                         filters: dict[str, Any], own: pd.DataFrame, refunds: dict[str, bool]) -> None:
+                         filters: dict[str, Any], own: pd.DataFrame, refunds: dict[str, bool],
+                         dimension: str | None = None) -> None:
     """The figure under the other common definitions (other_readings in data/metrics.yaml), said beside it
-    where the data makes them differ; each reading's figure is a column of the table."""
+    where the data makes them differ; each reading's figure is a column of the table (of a breakdown, one per
+    group: "AOV each month" without the ¥0 orders, month by month)."""
     readings = {name: r for name, r in catalog.load("metrics")["other_readings"].items() if metric in r["metrics"]}
     # most shops have no ¥0 order: one cheap look each, and nothing more
     readings = {name: r for name, r in readings.items()
@@ -669,6 +671,9 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
     if not readings or not len(table) or not len(own):
         return
     spec = catalog.metric(metric)
+    if dimension is not None:
+        _other_readings_by_group(ctx, result, metric, spec, dimension, window, filters, own, refunds, readings)
+        return
     said = []
     for name, reading in readings.items():
         sql, params = build_metric_sql(metric, None, window, {**filters, **reading["filters"]}, **refunds)
@@ -692,6 +697,39 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
                           f"{reading['en']}, {left_out:,} orders fewer: {shown}"))
     if said:
         result.answer += ctx.t("\n其他口径：" + "；".join(said) + "。", "\nOther definitions: " + "; ".join(said) + ".")
+
+
+# A breakdown's other readings are said for its first groups; the table has every one.
+_OTHER_READING_GROUPS_SAID = 6
+
+
+def _other_readings_by_group(ctx: Context, result: ToolResult, metric: str, spec: dict[str, Any], dimension: str,
+                             window: Window, filters: dict[str, Any], own: pd.DataFrame,
+                             refunds: dict[str, bool], readings: dict[str, Any]) -> None:
+    """_note_other_readings for a breakdown: each group's figure under the other definition, a column beside
+    its own (the rows of `own` are the table's, in its order)."""
+    table = result.tables[0].df
+    said = []
+    for name, reading in readings.items():
+        sql, params = build_metric_sql(metric, dimension, window, {**filters, **reading["filters"]}, **refunds)
+        other = ctx.warehouse.df(sql, params)
+        values = own[["grp"]].merge(other[["grp", "value"]], on="grp", how="left")["value"].tolist()
+        if spec["unit"] == "count":
+            values = [0 if pd.isna(v) else int(v) for v in values]
+        if all(pd.isna(v) or v == mine for v, mine in zip(values, table[metric])):
+            continue
+        result.sql.append(sql)
+        left_out = int(own["base_orders"].sum() - other["base_orders"].sum())
+        table[f"{metric}_{name}"] = values
+        table[f"{name}_orders_left_out"] = left_out
+        shown = "；".join if ctx.language == "zh" else "; ".join
+        groups = shown(f"{group} {fmt.exact(v, spec['unit'], ctx.language)}"
+                       for group, v in list(zip(table[dimension], values))[:_OTHER_READING_GROUPS_SAID]
+                       if not pd.isna(v))
+        said.append(ctx.t(f"{reading['zh']}，去掉 {left_out:,} 笔订单：{groups}",
+                          f"{reading['en']}, {left_out:,} orders fewer: {groups}"))
+    if said:
+        result.answer += ctx.t("\n其他口径：" + "。".join(said) + "。", "\nOther definitions: " + ". ".join(said) + ".")
 
 
 # What a platform's session report (session_stats, one row per broadcast) can answer without orders.

@@ -229,6 +229,21 @@ def _status_from_payment(frame: pd.DataFrame, paid_at: pd.Series, report: Import
                     f"{int(unpaid.sum()):,} 笔没有付款时间的订单从未付款（按已取消处理）。")
 
 
+def _dated_by_payment(frame: pd.DataFrame, paid_at: pd.Series, report: ImportReport) -> None:
+    """A sale is counted when it is paid (the platforms' 成交 is by 支付时间): an order paid on a later day than
+    it was placed belongs to the day of its payment. Orders never paid keep the time they were placed."""
+    paid = parsing.parse_datetimes(paid_at)[0]
+    later = (frame["status"].isin(["paid", "refunded"]) & paid.notna() & frame["order_time"].notna()
+             & (paid.dt.normalize() != frame["order_time"].dt.normalize()))
+    if not later.any():
+        return
+    frame.loc[later, "order_time"] = paid[later]
+    n = int(later.sum())
+    report.note(f"{n:,} orders were paid on a later day than they were placed: they are dated by the payment time, "
+                "as the platforms count a sale (成交 by 支付时间).",
+                f"{n:,} 笔订单付款日期晚于下单日期：按付款时间记日期（平台的成交按支付时间统计）。")
+
+
 # 拼多多 order numbers begin with the day the order was placed ("251001-624121397688396"); an order closed before
 # payment has no time in that export at all.
 _ID_DAY = re.compile(r"^(\d{2})(\d{2})(\d{2})-\d{6,}$")
@@ -273,6 +288,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         frame["status"], bad_status = parsing.parse_status(status)
     if (paid_at := _column(raw, mapping, "pay_time")) is not None:
         _status_from_payment(frame, _text(paid_at), report)
+        _dated_by_payment(frame, _text(paid_at), report)
     refunds = _column(raw, mapping, "refund_amount")
     frame["refund_amount"] = parsing.parse_numbers(refunds)[0].abs() if refunds is not None else np.nan
     frame["partly_refunded"] = False  # 部分退款成功 with no amount in the export (拼多多): known, amount unknown

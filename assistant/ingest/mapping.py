@@ -48,6 +48,7 @@ KINDS: tuple[str, ...] = ("orders", "customers", "order_items", "products", "hos
 MIN_CONFIDENCE = 0.4      # below this a candidate is not assigned at all
 
 EXACT, WEAK_EXACT = 0.95, 0.7
+_NO_RANK = 10_000  # a header that is none of a role's synonyms exactly
 
 _TIME_ROLES = ("order_time", "signup_time", "start_time", "end_time", "pay_time", "ship_time")
 _NUMBER_ROLES = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity", "age",
@@ -89,7 +90,8 @@ class _RoleSpec:
 
 def _compact(text: str) -> str:
     """Full-width -> half-width, lowercase, unit brackets dropped, brackets and separators removed."""
-    text = unicodedata.normalize("NFKC", str(text)).strip().lower().replace("\ufeff", "")
+    # 帐号 is the older spelling of 账号 (京东's 下单帐号): one word for the synonyms
+    text = unicodedata.normalize("NFKC", str(text)).strip().lower().replace("\ufeff", "").replace("帐", "账")
 
     def bracket(m: re.Match[str]) -> str:
         inner = m.group(1).strip()
@@ -141,11 +143,12 @@ def role_labels(role: str) -> tuple[str, str]:
     return spec.label_en, spec.label_zh
 
 
-def _header_score(header: str, spec: _RoleSpec) -> tuple[float, str]:
-    """Best header evidence for one role: (score, reason)."""
+def _header_score(header: str, spec: _RoleSpec) -> tuple[float, str, int]:
+    """Best header evidence for one role: (score, reason, rank); rank is where in the role's synonyms an exact
+    header stands (the first listed is the better name), else a number past them all."""
     h = _compact(header)
     if not h:
-        return 0.0, ""
+        return 0.0, "", _NO_RANK
     h_tokens = _tokens(header)
     excluded = any(x and x in h for x in spec.exclude)
     best: tuple[float, str] = (0.0, "")
@@ -182,7 +185,8 @@ def _header_score(header: str, spec: _RoleSpec) -> tuple[float, str]:
     if best[0] and best[0] < EXACT and any(d and d in h for d in spec.demote):
         # e.g. a payment time can be the order time, but a creation time is the better choice
         best = (best[0] - 0.15, best[1] + " (a second choice)")
-    return best
+    rank = next((i for i, syn in enumerate(spec.synonyms) if _compact(syn) == h), _NO_RANK)
+    return best[0], best[1], rank
 
 
 def _contains_tokens(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
@@ -435,6 +439,7 @@ class _Candidate:
     score: float
     reason: str
     position: int
+    rank: int = 0  # _header_score's rank: of two columns both named exactly for a role, the better name
 
 
 def _candidates(raw: RawTable, hint: str | None) -> tuple[list[_Candidate], dict[str, _Profile]]:
@@ -447,7 +452,7 @@ def _candidates(raw: RawTable, hint: str | None) -> tuple[list[_Candidate], dict
         profiles[col] = profile
         values = _value_scores(profile, _is_generic(col), hint)
         for role, spec in specs.items():
-            h, h_reason = _header_score(col, spec)
+            h, h_reason, rank = _header_score(col, spec)
             v, v_reason = values.get(role, (0.0, ""))
             if v and any(x and x in _compact(col) for x in spec.exclude):
                 v = 0.0       # '售后状态' holds status words, '发货时间' holds dates: neither is the order's
@@ -471,14 +476,16 @@ def _candidates(raw: RawTable, hint: str | None) -> tuple[list[_Candidate], dict
                 score *= 0.85
             if hint in ("orders", "order_items") and role == "signup_time":
                 score *= 0.85
-            cands.append(_Candidate(col, role, min(score, 0.99), reason, pos))
+            cands.append(_Candidate(col, role, min(score, 0.99), reason, pos, rank))
     return cands, profiles
 
 
 def _assign(cands: list[_Candidate]) -> dict[str, ColumnMatch]:
     roles: dict[str, ColumnMatch] = {}
     used: set[str] = set()
-    for c in sorted(cands, key=lambda c: (-round(c.score, 6), c.position, ROLES.index(c.role))):
+    # equal scores: one column is the role listed first; one role takes the column whose exact name its synonyms
+    # list first (京东's 应付金额 before its 订单金额, which is before discounts), then the first column
+    for c in sorted(cands, key=lambda c: (-round(c.score, 6), ROLES.index(c.role), c.rank, c.position)):
         if c.score < MIN_CONFIDENCE or c.role in roles or c.column in used:
             continue
         roles[c.role] = ColumnMatch(c.column, round(c.score, 2), c.reason)

@@ -261,7 +261,8 @@ _STATUS_RULES = (  # substring rules for longer labels such as '卖家已发货�
     ("refunded", re.compile(r"退款|退货|refund|return")),
     ("cancelled", re.compile(r"取消|关闭|cancel|close|void")),
     ("unpaid", re.compile(r"未付|待付|待支付|未支付|等待买家付款|等待付款|unpaid|awaiting payment|pending")),
-    ("paid", re.compile(r"成功|完成|已付|已支付|发货|签收|收货|paid|ship|deliver|complete|fulfil")),
+    # 出库 (京东 等待出库: paid, leaving the warehouse), 配货/备货 (picked for shipping)
+    ("paid", re.compile(r"成功|完成|已付|已支付|发货|出库|配货|备货|签收|收货|paid|ship|deliver|complete|fulfil")),
 )
 
 

@@ -97,6 +97,15 @@ _COUNTS_WHICH = re.compile(r"(?:都|也|照|全|均)?(?:不算|不计|算上|照
                            r"|(?<![a-z])(?:excluding|including|not counting|leaving out)(?![a-z])", re.IGNORECASE)
 
 
+# A part that only says what the ranking or figure is measured by: "按件数算", "按销售额排", "by units".
+_MEASURED_BY = re.compile(r"^\s*(?:按|以|用)照?\s*[^，,。？?]{1,8}?\s*(?:来)?(?:算|计算|统计|排|排名|排序)(?:的话)?"
+                          r"\s*[。.!！]?\s*$"
+                          r"|^\s*(?:ranked |sorted |measured |counted )?(?:by|in terms of)\s+[a-z ]{2,20}?\s*[.!]?\s*$",
+                          re.IGNORECASE)
+
+
 def only_qualifies(ask: str) -> bool:
     """Whether a part of a question narrows it rather than asking something of its own."""
+    if _MEASURED_BY.search(ask):
+        return True
     return bool(_QUALIFIER.search(ask) or _COUNTS_WHICH.search(ask)) and not asks_something(ask)

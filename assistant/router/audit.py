@@ -71,7 +71,9 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
     ("single session", re.compile(r"(?:最近|最新|最后|刚才|刚刚)(?:的)?(?:一|那|这)?场|上一场|这一场"
                                   r"|昨晚那场|昨天那场|那一场|单场|某一场|第\s*\d+\s*场"
                                   r"|(?:last|latest|most recent|previous|yesterday'?s?|one|a single|that)"
-                                  r"\s+(?:live\s+)?(?:session|stream|broadcast|show)(?!s)")),
+                                  r"\s+(?:live\s+)?(?:session|stream|broadcast|show)(?!s)"
+                                  r"|(?<![a-z])(?:latest|last|most recent|newest)\s+live(?![a-z])"
+                                  r"(?!\s*(?:-|room)(?![a-z]))")),
     ("live vs shelf", re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播|直播间下单"
                                  r"|直播渠道(?:和|与|vs)|shelf|storefront|non-live"
                                  r"|live (?:vs\.?|versus|or) (?:shelf|store)")),

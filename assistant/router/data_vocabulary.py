@@ -166,7 +166,7 @@ class DataVocabulary:
                                 owners.append(product)
             everyone = len(self.products)
             self._parts = {k: tuple(v) for k, v in parts.items() if len(v) < everyone or everyone == 1}
-        words = _router_words()
+        words = router_words()
         hits = []
         for m in re.finditer(r"[\u4e00-\u9fff]{4,}", text):
             run = m.group(0)
@@ -194,7 +194,7 @@ MAX_PART_HOSTS = 300  # hosts whose names are searched part by part (a shop has 
 
 
 @lru_cache(maxsize=1)
-def _router_words() -> frozenset[str]:
+def router_words() -> frozenset[str]:
     """The words the router reads as measures, breakdowns and asks (分享, 推荐, 复购 ...): a part of a host's name
     that is one of them, or inside one, is the word, not the host."""
     from assistant.router import vocabulary as vocab
@@ -229,7 +229,7 @@ def _host_part_hits(hosts: list[str], text: str) -> list[Hit]:
     letters), found in this one host's name only (the brand the shop's accounts share names none of them), not
     made of account words alone and not a word the router reads. The longest part of each host in the text."""
     names = [normalize(h) for h in hosts[:MAX_PART_HOSTS]]
-    words = _router_words()
+    words = router_words()
     platforms = [m.span() for m in _PLATFORM_WORDS.finditer(text)]
     hits: list[Hit] = []
     for host, name in zip(hosts, names):

@@ -487,7 +487,7 @@ def find_days_without_purchase(text: str) -> Hit | None:
 # Order kinds metric_query can split or filter by: live-room vs shelf orders, coupon vs no coupon.
 _ORDER_KINDS = {
     "source": (re.compile(r"(?<![a-z])live[\s-]?stream(?:ing)?[\s-]+(?:orders?|sales|gmv|purchases)(?![a-z])"
-                          r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|的订单)"
+                          r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|带(?:货|了)|的订单)"
                           r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付))"
                           # who bought in a live room: "虎妞直播间一共有多少个不同的买家", "bought in X's live sessions"
                           r"|直播间(?:里|中|上)?(?:一共|总共|共|累计)?有?(?:多少|几)?个?(?:不同的?)?(?:买家|顾客|下单的人|付款的人)"
@@ -652,6 +652,11 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
     not_paid = _NOT_PAID.search(text)
     if not_paid and "paid" in found and not_paid.start() <= found["paid"].start() < not_paid.end():
         found.pop("paid")  # "never paid", "not paid": the paid of not paying
+    for status, m in list(found.items()):
+        if status in ("cancelled", "unpaid") and kind_stance(text, m.start(), m.end()) == "out":
+            # "paid, not cancelled", "取消的不算": never-paid orders are not counted anyway; no split by them
+            found.pop(status)
+            features.honoured.append(Hit(m.group(0), status, m.start(), m.end()))
     if (m := not_paid) and "paid" not in found and not _CARTED.search(text):
         # (carted and then not paid is the live-room funnel's last step, not an order's status)
         if not found:  # "没付款的订单有多少": both ways of not paying, side by side
@@ -761,7 +766,7 @@ _VALID_ORDERS = re.compile(r"有效订单|有效单|(?<![a-z])valid (?:orders?|p
 # The orders left when a kind is left out: a filter value of its own, or nothing beyond the paid orders.
 _LEFT_WHEN_OUT = {("amount", "0"): ">0", ("status", "fully_refunded"): ["paid", "partially_refunded"],
                   ("status", "refunded"): ["paid"], ("status", "partially_refunded"): ["paid", "refunded"],
-                  ("status", "cancelled"): None, ("status", "unpaid"): None}
+                  ("status", "cancelled"): None, ("status", "unpaid"): None, ("status", "cancelled/unpaid"): None}
 
 
 def kind_stance(text: str, start: int, end: int) -> str | None:
@@ -783,9 +788,10 @@ def _kinds_left_out(text: str, features: Features) -> None:
     from tools import catalog  # (the definition lives in data/metrics.yaml)
 
     for hit in [h for h in features.filter_hits if h.value in ("0", "fully_refunded", "refunded",
-                                                                "partially_refunded", "cancelled", "unpaid")]:
+                                                                "partially_refunded", "cancelled", "unpaid",
+                                                                "cancelled/unpaid")]:
         key = "amount" if hit.value == "0" else "status"
-        if features.filters.get(key) != hit.value:
+        if features.filters.get(key) != (hit.value.split("/") if "/" in hit.value else hit.value):
             continue
         stance = kind_stance(text, hit.start, hit.end)
         if stance == "in":
@@ -1121,6 +1127,11 @@ _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z
                             r"|shoppers?|members?)(?![a-z])")
 _PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov")
 # Who buys, without a qualifier we could not apply (会员, 粉丝 are attributes the data may not have).
+# People counted with a few words between ("how many distinct JD customers", "number of unique paying buyers");
+# words of things bought between them count those things instead ("how many orders did customers place")
+_PEOPLE_COUNTED = re.compile(r"(?<![a-z])(?:how many|number of)\s+(?:(?!(?:orders?|items?|units?|times?|sales?"
+                             r"|purchases?|pieces?|products?|sessions?|of)(?![a-z]))[\w¥$'-]+\s+){0,3}?"
+                             r"(?:customers|buyers|shoppers|people|users)(?![a-z])", re.IGNORECASE)
 _BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])")
 
 
@@ -1252,6 +1263,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         # "消费最高的5个客户", "top 10 customers by spend": a ranking of customers by a sum of their orders
         if m := _CUSTOMER_NOUN.search(text):
             features.dimension = Hit(m.group(0), "customer", m.start(), m.end())
+    if features.metric is not None and features.metric.value == "orders" and (m := _PEOPLE_COUNTED.search(text)):
+        # "how many distinct JD customers placed a valid order": the people are counted, the order is what they did
+        _choose_metric(features, m.group(0), "buyers", m.start(), m.end())
     features.count = vocab.COUNT_WORDS.first(text)
     features.who = vocab.WHO_WORDS.first(text)
     features.lifecycle_words = vocab.LIFECYCLE_STAGE_WORDS.find(text)

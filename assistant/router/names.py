@@ -12,9 +12,10 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from assistant.router.data_vocabulary import DataVocabulary
+from assistant.router.data_vocabulary import DataVocabulary, router_words
 from assistant.router.normalize import normalize
 from assistant.router.periods import find_periods
+from assistant.router.segments import default_lexicon as segment_lexicon
 from assistant.router.vocabulary import CHANNEL_WORDS
 
 _HOST_WORD = r"(?:主播|达人|带货主播)"
@@ -65,8 +66,12 @@ _SELLS_LIVE = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?){_WHEN}?"
                          r"(?:带货|带了|开播|直播带货|播了|直播了|(?<=直播间)卖|(?<=[店里])卖)")
 # A subject that opens the question, then a time and a sales verb: "兰蔻小黑瓶这个月卖了多少", "口红上个月卖得咋样".
 # The data's hosts, products, categories, brands and provinces are known; anything else is not in the data.
-_SUBJECT_SOLD = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?([\u4e00-\u9fffA-Za-z0-9\-]{{2,12}}?){_WHEN}"
-                           r"(?:一共|总共|的)?(?:卖了|卖得|卖的|销量|销售额|gmv|成交|业绩)", re.IGNORECASE)
+# (a live room's selling before the verb says the subject is a host: "琳琳的妆台 上个月直播带货GMV多少")
+_SUBJECT_SOLD = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?([\u4e00-\u9fffA-Za-z0-9\-]{{2,12}}?)\s*{_WHEN}"
+                           r"(?:一共|总共|的)?(直播带货|直播带了|直播|带货|带了)?的?"
+                           r"(?:卖了|卖得|卖的|销量|销售额|gmv|成交|业绩|(?<=[货了播])多少)", re.IGNORECASE)
+# A name with 的 inside it, as shops and hosts call themselves ("琳琳的妆台", "阿May的茶桌"): its two sides are names
+_OWN_NAME = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,4})的([\u4e00-\u9fff]{2,3})")
 _SHOP_WORDS = re.compile(r"店|我们|咱们|全部|整体|总|平台|直播|商品|产品|东西|客户|渠道|大促|活动|品类|类目"
                          # a group of buyers ("18-24岁买家", "女性用户"): who bought, not a name
                          r"|买家|顾客|用户|粉丝|会员|人群|新客|老客|\d\s*岁"
@@ -145,6 +150,24 @@ def _product_words(vocabulary: DataVocabulary) -> list[str]:
 _PLATFORMS = re.compile(r"小红书|抖音|抖店|快手|视频号|微信|淘宝|天猫|拼多多|有赞|京东|千帆|罗盘|百应|生意参谋|生意通")
 
 
+# "the cushion foundation?", "of the vitamin serum in October": an English thing named after "the", at the
+# question's end or before a time or a verb of selling
+_EN_THING = re.compile(r"(?<![A-Za-z])(?:is|are|of|for|about)\s+the\s+((?:[A-Za-z][a-z]+\s+){0,2}[A-Za-z][a-z]+)"
+                       r"(?=\s*(?:[?？.!,，]|$)|\s+(?:in|during|last|this|over|since|sell|sold|make|made|do|did|bring)\b)")
+# English words that are no product's name (the rest of what a question says, besides the router's own words)
+_EN_COMMON = frozenset("""shop store data dataset period month months week weeks year years day days file export
+total whole same top best worst most least first last latest previous next end start beginning number average
+overall rest other others one ones two three case past current time times question answer figure figures list table
+chart report share part half percentage percent amount value money sales sale orders order customers customer buyers
+buyer people users user live lives session sessions stream streams host hosts products product items item brand
+brands platform platforms channel channels category categories segment segments group groups team business company
+breakdown split trend trends change difference gap result results biggest largest smallest highest lowest
+following above below ones moment weekend weekends weekday weekdays morning evening night holiday holidays season
+campaign campaigns promotion promotions discount discounts coupon coupons refund refunds return returns
+shelf room rooms funnel cohort cohorts entire full main whole usual normal same previous longest shortest
+quarter quarters before after earlier later""".split())
+
+
 def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list[UnknownName]:
     """Hosts and products the question names that the data does not have (needs the data's names)."""
     if vocabulary is None:
@@ -182,6 +205,15 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             if glued and not any(name.lower() in p.lower() for p in vocabulary.products) \
                     and not re.fullmatch(r"\d+", glued.group(0)):
                 unknown.append(UnknownName("product", name, _nearest(name, vocabulary.products)))
+    if vocabulary.products:
+        # an English name of a thing sold that no product's name holds (products named in Chinese: "the cushion
+        # foundation"): named as not found, never dropped
+        names = [p.lower() for p in vocabulary.products + vocabulary.categories + list(vocabulary.brands)]
+        for m in _EN_THING.finditer(question):
+            words = m.group(1).lower().split()
+            if not any(w in _EN_COMMON or normalize(w) in router_words() or any(w in n for n in names)
+                       for w in words) and not segment_lexicon().find(m.group(1).lower()):
+                unknown.append(UnknownName("product", m.group(1), _nearest(m.group(1), vocabulary.products)))
     if vocabulary.categories:
         for m in _CATEGORY_MARK.finditer(question):
             name = _clean(m.group(1) or m.group(2) or "")
@@ -189,12 +221,15 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
     if (m := _SUBJECT_SOLD.search(question)) and (name := _clean(m.group(1))) and len(name) >= 2 \
-            and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) \
+            and not _FUNCTION_CHARS.search("".join(_OWN_NAME.fullmatch(name).groups()) if _OWN_NAME.fullmatch(name)
+                                            else name) \
+            and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) \
             and not find_periods(normalize(name)) and not any(
                 _is_known(name, known) for known in (vocabulary.hosts, vocabulary.products, vocabulary.categories,
                                                      list(vocabulary.brands), vocabulary.provinces,
                                                      _product_words(vocabulary))):
-        person = bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name)) or bool(_HOST_NICKNAME.fullmatch(name))
+        person = bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name)) or bool(_HOST_NICKNAME.fullmatch(name)) \
+            or bool(m.group(2))
         unknown.append(UnknownName("host" if person and vocabulary.hosts else "product", name,
                                    _nearest(name, vocabulary.hosts if person else vocabulary.products)))
     known_channels = {w.lower() for words in CHANNEL_WORDS.values() for w in words} | set(CHANNEL_WORDS)

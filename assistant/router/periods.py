@@ -254,8 +254,15 @@ def _month_span_zh(m: re.Match[str]) -> str | None:
     return _month_span(m.group(1), to_int(m.group(2)), to_int(m.group(3)))
 
 
-@_rule(rf"\b(?:from\s+)?({_MONTH_NAME})\s*(?:to|through|until|till|-|–|—)\s*({_MONTH_NAME})\b(?:\s*,?\s*(\d{{4}}))?")
+# (with the word before it, so "for Aug-Oct" is longer than the "for Aug" a one-month rule reads there)
+@_rule(rf"\b(?:(?:from|for|in|over|during)\s+)?({_MONTH_NAME})\s*(?:to|through|thru|until|till|-|–|—)\s*"
+       rf"({_MONTH_NAME})\b(?:\s*,?\s*(\d{{4}}))?")
 def _month_span_en(m: re.Match[str]) -> str | None:
+    return _month_span(m.group(3), MONTH_NAMES[m.group(1)], MONTH_NAMES[m.group(2)])
+
+
+@_rule(rf"\bbetween\s+({_MONTH_NAME})\s+and\s+({_MONTH_NAME})\b(?:\s*,?\s*(\d{{4}}))?")  # ("May and June": two)
+def _month_span_between(m: re.Match[str]) -> str | None:
     return _month_span(m.group(3), MONTH_NAMES[m.group(1)], MONTH_NAMES[m.group(2)])
 
 

@@ -165,7 +165,10 @@ def _hosts(f: Features, out: _Args) -> None:
 # One broadcast: the latest ("最近一场", "the last session"), or one by id ("场次500777", "session 500777").
 _LATEST_SESSION = re.compile(r"(?:最近|最新|最后|刚才|刚刚)(?:的)?(?:一|那|这)?场|上一场|刚播完的?那场"
                              r"|(?:the\s+)?(?:latest|last|most recent|previous|newest)\s+(?:live\s+)?"
-                             r"(?:session|stream|broadcast|livestream|show)(?!s)")
+                             r"(?:session|stream|broadcast|livestream|show)(?!s)"
+                             # "our most recent live: GMV, …": live as the broadcast itself
+                             r"|(?<![a-z])(?:latest|last|most recent|newest)\s+live(?![a-z])"
+                             r"(?!\s*(?:-|room)(?![a-z]))")
 _SESSION_BY_ID = re.compile(r"(?:session|场次|场次号|场次id|直播间?id|直播场次)\s*(?:id)?\s*[#:：=]?\s*"
                             r"(\d{3,})|(?<![\d.])(\d{3,})\s*(?:这|那)?场(?:直播)?")
 _YESTERDAY_SESSION = re.compile(r"昨晚那场|昨天那场|昨晚的直播|昨天的直播"
@@ -507,6 +510,9 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
         if routes[i - 1] is not None and (valued := _value_under_request(asks[i], routes[i - 1])) is not None:
             routes[i] = valued
             leaned.add(i)
+        elif routes[i - 1] is not None and (inside := _inside_those_orders(asks[i], routes[i - 1], routes[i])):
+            routes[i] = inside
+            leaned.add(i)
         elif routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], routes[i],
                                                                  vocabulary)) is not None:
             routes[i] = leaning  # "退款率呢？", "按主播拆开看呢？", "How about Chongqing?": the earlier ask, changed
@@ -544,6 +550,43 @@ def _value_under_request(ask: str, before: Route) -> Route | None:
     args = {**before.args, "metric": _amount_of(before)}
     args.pop("dimension", None)
     return Route("metric_query", args, before.language, ["the value under open refund requests"], [], ask)
+
+
+# The kinds of order a count can be of; a later ask about what is inside them keeps them.
+_ORDER_KIND_FILTERS = ("status", "amount", "after_sale", "shipping")
+# A later ask about what those orders held or who placed them: the items ("一共送出去多少件", "how many units"),
+# or the people ("有多少人拿到了", "涉及多少人", "how many people got one").
+_UNITS_ASKED = re.compile(r"多少件|几件|(?<![a-z])how many (?:units|items|pieces)(?![a-z])", re.IGNORECASE)
+_PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|位)?(?:人|买家|客户|顾客|用户)"
+                           r"|(?<![a-z])how many (?:people|buyers|customers|shoppers|different people)(?![a-z])",
+                           re.IGNORECASE)
+# ...unless the ask counts across everything ("全部订单一共多少件", "overall").
+_ACROSS_ALL = re.compile(r"全部|所有|全店|整体|总体|(?<![a-z])(?:overall|all orders|in all|whole shop)(?![a-z])",
+                         re.IGNORECASE)
+
+
+def _inside_those_orders(ask: str, before: Route, alone: Route | None) -> Route | None:
+    """A later ask, naming no kind of order of its own, about the items or the people of the orders an earlier
+    ask counted ("0元单有几单？一共送出去多少件？有多少人拿到了？"): the same orders, measured in units or buyers."""
+    filters = before.args.get("filters") or {}
+    if before.tool != "metric_query" or before.args.get("metric") != "orders" \
+            or not set(filters) & set(_ORDER_KIND_FILTERS) or _ACROSS_ALL.search(ask):
+        return None
+    mine = (alone.args.get("filters") or {}) if alone is not None and alone.tool == "metric_query" else {}
+    if alone is not None and (alone.tool != "metric_query" or set(mine) & set(_ORDER_KIND_FILTERS)
+                              or alone.args.get("dimension")):
+        return None
+    if _UNITS_ASKED.search(ask) and (alone is None or alone.args.get("metric") == "units"):
+        metric = "units"
+    elif _PEOPLE_ASKED.search(ask) and (alone is None or alone.args.get("metric") == "buyers"):
+        metric = "buyers"
+    else:
+        return None
+    args = {k: v for k, v in before.args.items() if k != "dimension"}
+    args = {**args, **(alone.args if alone is not None else {}), "metric": metric,
+            "filters": {**filters, **mine}}
+    return Route("metric_query", args, before.language, [f"{metric} of the orders the earlier ask counted"],
+                 alone.dropped if alone is not None else [], ask)
 
 
 def _amount_of(before: Route) -> str:

@@ -238,7 +238,9 @@ def score(f: Features) -> Scores:
         scores.add("metric_query", 6, "rule: new vs returning buyers")
 
     # "没付款的订单有多少", "cancelled orders last month": orders in a status are counted, not a funnel step
-    if (f.filters.get("status") or dimension == "status") and (f.count or f.metric):
+    # (also when the status was named only to be left out: "没付款的也不算" is which orders count)
+    left_out = any(h.value in ("cancelled", "unpaid", "cancelled/unpaid") for h in f.filter_hits)
+    if (f.filters.get("status") or dimension == "status" or left_out) and (f.count or f.metric):
         scores.add("metric_query", 5, "rule: orders in a status")
 
     if _ALSO_BUY.search(f.text) and not f.segment and scores.points["recommend_products"] < 6:

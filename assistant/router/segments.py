@@ -104,6 +104,11 @@ def _default_lexicon() -> Lexicon:
     return build_lexicon(SEGMENTS_FILE)
 
 
+def default_lexicon() -> Lexicon:
+    """The segment phrases of data/segments.yaml (cached until reload)."""
+    return _default_lexicon()
+
+
 def reload() -> None:
     """Forget the cached vocabulary (after data/segments.yaml changed)."""
     _default_lexicon.cache_clear()

@@ -1,0 +1,191 @@
+"""Exports read as the platforms count them, and questions about them read whole.
+
+A 京东 order export names the buyer's account (下单帐号, the older spelling of 账号), gives both an order amount
+before discounts (订单金额) and what was payable (应付金额), and says 等待出库 for paid orders waiting to leave the
+warehouse. An order paid on a later day than it was placed is a sale of the day it was paid. Every figure is
+checked against pandas on the rows the test wrote; the router's readings are checked as tool calls."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from assistant.router.data_vocabulary import DataVocabulary
+from assistant.router.names import find_unknown_names
+from assistant.router.periods import find_periods
+from assistant.router.route import route
+
+
+def _jd_export() -> pd.DataFrame:
+    """One row per SKU, the order's money repeated on its rows; ¥0 京东试用 orders; 等待出库; cancelled orders;
+    a few orders placed just before midnight and paid just after it."""
+    rows = []
+    for i in range(1, 121):
+        order, account = f"3835602{i:05d}", f"jd_{(i * 37) % 45:04x}ab"
+        trial = i % 15 == 0
+        status = "已取消" if i % 11 == 0 else "等待出库" if i % 13 == 0 else "完成"
+        day = 1 + i % 28
+        late = i % 17 == 0  # placed 23:58, paid at 00:03 the next day
+        placed = f"2025-09-{day:02d} {'23:58:00' if late else '10:15:00'}"
+        paid = "" if status == "已取消" and i % 2 else (
+            f"2025-09-{day + 1:02d} 00:03:00" if late else f"2025-09-{day:02d} 10:16:00")
+        lines = 1 + (i % 4 == 0)
+        listed = 158.0 * lines
+        payable = 0.0 if trial else listed - (20.0 if i % 3 == 0 else 0.0)
+        for k in range(lines):
+            rows.append({"订单号": order, "商品ID": f"1000987654{k}", "商品名称": f"禾初 明前龙井 {k} 号",
+                         "订购数量": 1, "下单时间": placed, "订单金额": f"{listed:.2f}",
+                         "应付金额": f"{payable:.2f}", "订单状态": status, "下单帐号": account,
+                         "客户姓名": "杜**", "联系电话": "159****3194", "客户地址": "广东深圳市南山区和平路***",
+                         "付款确认时间": paid, "订单备注": "京东试用" if trial else ""})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def jd(tmp_path_factory: pytest.TempPathFactory):
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSISTANT_HOME", str(home))
+        frame = _jd_export()
+        path = home / "京东POP_订单导出_20250901-20250930.csv"
+        frame.to_csv(path, index=False, encoding="gbk")
+        result = import_dataset(path)
+        orders = frame.drop_duplicates("订单号").copy()
+        orders["payable"] = orders["应付金额"].astype(float)
+        orders["paid_day"] = pd.to_datetime(orders["付款确认时间"].replace("", None)).dt.date
+        with Engine(result.dataset.path) as engine:
+            yield orders, engine, result
+
+
+def test_the_jd_export_maps_the_buyer_account_and_the_payable_amount(jd) -> None:
+    _, _, result = jd
+    roles = {role: m.column for role, m in result.mappings[0].roles.items()}
+    assert roles["customer_id"] == "下单帐号"
+    assert roles["pay_amount"] == "应付金额"  # not 订单金额, which is before discounts
+    assert result.report.rejected.empty  # 等待出库 is a paid order waiting to ship, not an unknown status
+
+
+def test_gmv_and_buyers_equal_pandas_on_the_payable_amount_and_the_account(jd) -> None:
+    orders, engine, _ = jd
+    paid = orders[orders["付款确认时间"] != ""]
+    answer = engine.run_tool("metric_query", {"metric": "gmv"}, language="zh")
+    assert answer.tables[0].df["gmv"].iat[0] == pytest.approx(paid["payable"].sum())
+    buyers = engine.run_tool("metric_query", {"metric": "buyers"}, language="zh")
+    assert buyers.tables[0].df["buyers"].iat[0] == paid["下单帐号"].nunique()
+
+
+def test_an_order_paid_after_midnight_is_a_sale_of_the_day_it_was_paid(jd) -> None:
+    orders, engine, result = jd
+    assert "dated by the payment time" in result.report.summary("en")
+    paid = orders[orders["付款确认时间"] != ""]
+    late = paid[paid["paid_day"] != pd.to_datetime(paid["下单时间"]).dt.date]
+    assert len(late) >= 3
+    day = late["paid_day"].iat[0]
+    answer = engine.run_tool("metric_query", {"metric": "gmv", "period": f"{day}..{day}"}, language="zh")
+    assert answer.tables[0].df["gmv"].iat[0] == pytest.approx(paid.loc[paid["paid_day"] == day, "payable"].sum())
+
+
+def test_a_breakdown_gives_each_group_without_the_zero_amount_orders_too(jd) -> None:
+    orders, engine, _ = jd
+    paid = orders[orders["付款确认时间"] != ""].copy()
+    paid["week"] = pd.to_datetime(paid["paid_day"]).dt.to_period("W-SUN").dt.start_time.dt.date.astype(str)
+    answer = engine.run_tool("metric_query", {"metric": "aov", "dimension": "week"}, language="zh")
+    table = answer.tables[0].df.set_index("week")
+    sold = paid[paid["payable"] > 0]
+    expected = sold.groupby("week")["payable"].mean()
+    assert table["aov_without_zero_amount"].to_dict() == pytest.approx(expected.to_dict())
+    assert "其他口径：不计零元订单" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "metric", "filters"), [
+    ("京东平均一单多少钱？取消的和0元单不算，没付款的也不算。", "aov", {"amount": ">0"}),
+    ("平均一单多少钱？没付款的也不算。", "aov", None),
+    ("How many distinct customers placed an order (paid, not cancelled)?", "buyers", None),
+    ("How many distinct JD customers placed a valid order (not a ¥0 trial)?", "buyers",
+     {"amount": ">0", "status": ["paid", "partially_refunded"]}),
+])
+def test_kinds_of_order_left_out_are_which_orders_count_not_a_split(question, metric, filters) -> None:
+    routed = route(question)
+    assert routed.tool == "metric_query" and not routed.more
+    assert routed.args["metric"] == metric
+    assert routed.args.get("filters") == filters
+    assert "dimension" not in routed.args
+
+
+@pytest.mark.parametrize(("question", "second"), [
+    ("京东这边0元的试用单有几单？一共送出去多少件？", {"metric": "units", "filters": {"amount": "0"}}),
+    ("直播间福袋那种0元单，一共发出去多少单？有多少人拿到了？", {"metric": "buyers", "filters": {"amount": "0"}}),
+    ("退款的订单有几单？涉及多少人？", {"metric": "buyers", "filters": {"status": "refunded"}}),
+    ("上个月退款的订单有几单？全部订单一共多少件？", {"metric": "units", "period": "last_month"}),
+])
+def test_a_later_ask_about_the_items_or_people_of_the_orders_counted_keeps_them(question, second) -> None:
+    routed = route(question)
+    assert len(routed.more) == 1
+    later = routed.more[0]
+    assert later.tool == "metric_query"
+    assert {k: later.args.get(k) for k in second} == second
+    if "filters" not in second:  # ("全部订单": across every order, the kind the first ask counted is not kept)
+        assert "status" not in (later.args.get("filters") or {})
+
+
+@pytest.mark.parametrize(("text", "token"), [
+    ("top 3 products by gmv for aug-oct?", "months:8-10"),
+    ("gmv for sep-oct", "months:9-10"),
+    ("orders between aug and oct", "months:8-10"),
+])
+def test_english_month_spans(text, token) -> None:
+    assert [p.token for p in find_periods(text)] == [token]
+
+
+def test_two_months_joined_by_and_stay_two() -> None:
+    assert [p.token for p in find_periods("compare may and june")] != ["months:5-6"]
+
+
+@pytest.mark.parametrize(("question", "metric"), [
+    ("8-10月卖得最好的3个产品是哪些？按件数算", "units"),
+    ("top 3 products? by units", "units"),
+    ("卖得最好的3个产品？按销售额算", "gmv"),
+])
+def test_a_trailing_measured_by_part_sets_the_ranking_measure(question, metric) -> None:
+    routed = route(question)
+    assert not routed.more and routed.args["metric"] == metric and routed.args["dimension"] == "product"
+    assert routed.args["limit"] == 3
+
+
+def test_the_most_recent_live_is_the_latest_session_without_a_question_back() -> None:
+    from assistant.router.clarify import clarify
+
+    routed = route("give me the numbers for our most recent live: GMV, unique viewers and GPM")
+    assert routed.tool == "live_performance" and routed.args.get("session") == "latest"
+    assert clarify("give me the numbers for our most recent live: GMV, unique viewers and GPM", routed) is None
+
+
+def test_a_live_room_selling_verb_is_the_live_source() -> None:
+    routed = route("阿Ken 9月直播带了多少GMV")
+    assert routed.args.get("filters", {}).get("source") == "live"
+
+
+SHOP = DataVocabulary(hosts=["护肤的桃子酱", "美妆课代表阿Ken", "雾屿花园官方旗舰店"],
+                      products=["雾屿花园持妆轻薄气垫粉底 15g 遮瑕控油", "雾屿花园积雪草修护面霜 50g 舒缓泛红"])
+
+
+@pytest.mark.parametrize(("question", "kind", "name"), [
+    ("琳琳的妆台 上个月直播带货GMV多少？", "host", "琳琳的妆台"),
+    ("what share of our total GMV is the cushion foundation?", "product", "cushion foundation"),
+])
+def test_a_name_the_data_does_not_have_is_found_missing(question, kind, name) -> None:
+    unknown = find_unknown_names(question, SHOP)
+    assert [(u.kind, u.name) for u in unknown] == [(kind, name)]
+
+
+@pytest.mark.parametrize("question", [
+    "what was the GMV of the shop in September?",
+    "Give me churn probabilities for the champions, just the 10 riskiest",
+    "美妆课代表阿Ken 上个月直播带货GMV多少？",
+    "what share of our GMV is the 积雪草 cream?",
+])
+def test_words_of_the_question_and_known_names_are_not_missing_names(question) -> None:
+    assert find_unknown_names(question, SHOP) == []
