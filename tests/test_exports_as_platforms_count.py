@@ -189,3 +189,55 @@ def test_a_name_the_data_does_not_have_is_found_missing(question, kind, name) ->
 ])
 def test_words_of_the_question_and_known_names_are_not_missing_names(question) -> None:
     assert find_unknown_names(question, SHOP) == []
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("10月直播间和商品卡各自平均每天多少单？", {"dimension": "source"}),
+    ("live vs product card GMV", {"dimension": "source"}),
+    ("商品卡的订单有多少", {"filters": {"source": "shelf"}}),
+    ("各商品的GMV", {"dimension": "product"}),
+])
+def test_the_product_card_is_the_shelf_not_a_product_breakdown(question, expected) -> None:
+    routed = route(question)
+    assert {k: routed.args.get(k) for k in expected} == expected
+
+
+def test_the_form_a_sale_came_through_is_read_before_who_sold_it(tmp_path: pytest.TempPathFactory) -> None:
+    """抖店 has 流量来源 (精选联盟 / 小店自卖: who sold) and 流量体裁 (直播 / 短视频 / 商品卡: how): live or not
+    is the second."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    rows = [{"主订单编号": f"69766570063720{i:05d}", "选购商品": "雾屿花园烟酰胺焕亮面膜", "商品数量": 1,
+             "订单应付金额": 100.0 + i, "收件人": "尹**", "收件人手机号": "150****8959", "省": "江苏省",
+             "详细地址": f"平江街道***{i % 9}", "订单提交时间": f"2025-09-{1 + i % 28:02d} 10:00:00",
+             "支付完成时间": f"2025-09-{1 + i % 28:02d} 10:01:00", "流量来源": "精选联盟" if i % 2 else "小店自卖",
+             "订单状态": "已完成", "达人昵称": "护肤的桃子酱" if i % 3 else "",
+             "流量体裁": ("直播", "短视频", "商品卡")[i % 3]} for i in range(60)]
+    frame = pd.DataFrame(rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSISTANT_HOME", str(tmp_path))
+        path = tmp_path / "抖店订单导出_20250901-20250930.csv"
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        result = import_dataset(path)
+        assert result.mappings[0].roles["source"].column == "流量体裁"
+        with Engine(result.dataset.path) as engine:
+            answer = engine.run_tool("metric_query", {"metric": "gmv", "filters": {"source": "live"}}, language="zh")
+    assert answer.tables[0].df["gmv"].iat[0] == pytest.approx(frame.loc[frame["流量体裁"] == "直播", "订单应付金额"].sum())
+
+
+@pytest.mark.parametrize("question", [
+    "Compare the last 30 days of the export with the 30 days before that - GMV?",
+    "GMV in the last 30 days compared with the 30 days before",
+])
+def test_the_same_length_just_before_is_the_previous_period(question) -> None:
+    routed = route(question)
+    assert routed.args.get("period") == "last_30_days" and routed.args.get("compare") == "previous_period"
+    assert not routed.dropped
+
+
+@pytest.mark.parametrize("question", ["What was net live-stream GMV in October after refunds?",
+                                      "GMV minus refunds in October"])
+def test_gmv_said_net_of_refunds_is_net_sales(question) -> None:
+    routed = route(question)
+    assert routed.args["metric"] == "net_sales" and not routed.dropped

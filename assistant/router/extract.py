@@ -368,9 +368,13 @@ _COMPARE_LAST_YEAR = re.compile(
 _COMPARE_PREVIOUS = re.compile(
     r"环比|(?:比|跟|和|与|较|相比|对比)\s*(?:起)?(?:再)?(?:上|前)(?!年)|上一期|上期"
     r"|(?<![a-z])mom(?![a-z])|m-o-m|(?:month|week|quarter)[\s-]over[\s-](?:month|week|quarter)"
-    r"|(?:vs\.?|versus|compares?|compared (?:with|to)|compare (?:with|to)|comparing|against|than)\s*(?:with\s+|to\s+)?"
+    # ("compare the last 30 days with …": the verb's object is the window asked about, not the base)
+    r"|(?:vs\.?|versus|compared (?:with|to)|compares? (?:with|to)|against|than)\s*"
     r"(?:the )?(?:previous|prior|last|"
-    r"(?:month|week|quarter|year) before|上|前)")
+    r"(?:month|week|quarter|year) before|上|前)"
+    # "with the 30 days before that", "vs the 4 weeks prior": the same length just before
+    r"|(?<![a-z])the\s+(?:\d+\s+)?(?:days?|weeks?|months?)\s+(?:before|prior|earlier)(?:\s+(?:that|it|them))?(?![a-z])"
+    r"|(?:再)?(?:之前|往前)的?\s*\d+\s*(?:天|周|个月)")
 # The grain a comparison names ("week over week", "周环比"): the grain of the trend it asks for.
 _COMPARE_GRAIN = re.compile(r"(day|week|month)[\s-]over|(日|周|月)环比")
 # A period named as the comparison base ("比上个月") -> the period it is compared with (this month).
@@ -496,9 +500,12 @@ _ORDER_KINDS = {
                           r"|(?:只看|仅看|只算|只要|只统计)直播间?(?:里|的|里的)?"
                           r"|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
                           r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-)\s*"
-                          r"(?:the\s+)?(?:货架|shelf|store))|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*货架)"),
+                          r"(?:the\s+)?(?:货架|shelf|store|product[\s-]?cards?))"
+                          r"|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*(?:货架|商品卡))"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
-               re.compile(r"货架|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播"
+               # 商品卡 (抖店's product card: bought from the product page, not in a live room)
+               re.compile(r"货架|商品卡|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播"
+                          r"|(?<![a-z])product[\s-]?cards?(?![a-z])"
                           r"|(?<![a-z])(?:all )?other orders(?![a-z])"
                           r"|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"),
                "live", "shelf"),
@@ -738,8 +745,11 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
             features.dimension = split
         elif a or b:
             m, value = (a, first_value) if a else (b, second_value)
-            if features.dimension and features.dimension.overlaps(Hit(m.group(0), value, m.start(), m.end())):
-                continue  # "which weekday": the word names the breakdown (day_of_week), not one kind of day
+            d = features.dimension
+            if d and d.overlaps(Hit(m.group(0), value, m.start(), m.end())):
+                if not (m.start() <= d.start and d.end <= m.end() and m.end() - m.start() > d.end - d.start):
+                    continue  # "which weekday": the word names the breakdown (day_of_week), not one kind of day
+                features.dimension = None  # "商品卡的订单": the kind's longer word holds the breakdown's (商品)
             features.filters[kind] = value
             hits.append(Hit(m.group(0), value, m.start(), m.end()))
     return hits
@@ -1127,6 +1137,9 @@ _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z
                             r"|shoppers?|members?)(?![a-z])")
 _PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov")
 # Who buys, without a qualifier we could not apply (会员, 粉丝 are attributes the data may not have).
+# GMV said net of what was refunded: "net live-stream GMV", "GMV after refunds", "GMV minus refunds"
+_NET_OF_REFUNDS = re.compile(r"(?<![a-z])net\s+(?:[\w-]+\s+){0,2}?(?:gmv|sales|revenue)(?![a-z])"
+                             r"|(?<![a-z])(?:after|net of|minus|less|excluding|without)\s+(?:the\s+)?refunds?(?![a-z])")
 # People counted with a few words between ("how many distinct JD customers", "number of unique paying buyers");
 # words of things bought between them count those things instead ("how many orders did customers place")
 _PEOPLE_COUNTED = re.compile(r"(?<![a-z])(?:how many|number of)\s+(?:(?!(?:orders?|items?|units?|times?|sales?"
@@ -1263,6 +1276,11 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         # "消费最高的5个客户", "top 10 customers by spend": a ranking of customers by a sum of their orders
         if m := _CUSTOMER_NOUN.search(text):
             features.dimension = Hit(m.group(0), "customer", m.start(), m.end())
+    if features.metric is not None and features.metric.value == "gmv" and (m := _NET_OF_REFUNDS.search(text)):
+        # "net live-stream GMV after refunds": what was kept, not the GMV (nor a refund rate beside it)
+        _choose_metric(features, m.group(0), "net_sales", m.start(), m.end())
+        features.metric_hits = [h for h in features.metric_hits
+                                if h.value not in ("gmv", "refund_rate") or h is features.metric]
     if features.metric is not None and features.metric.value == "orders" and (m := _PEOPLE_COUNTED.search(text)):
         # "how many distinct JD customers placed a valid order": the people are counted, the order is what they did
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())
