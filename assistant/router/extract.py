@@ -373,7 +373,9 @@ _COMPARE_PREVIOUS = re.compile(
     r"(?:the )?(?:previous|prior|last|"
     r"(?:month|week|quarter|year) before|上|前)"
     # "with the 30 days before that", "vs the 4 weeks prior": the same length just before
-    r"|(?<![a-z])the\s+(?:\d+\s+)?(?:days?|weeks?|months?)\s+(?:before|prior|earlier)(?:\s+(?:that|it|them))?(?![a-z])"
+    # ("the day before yesterday", "the week before last" are days and weeks, not a comparison)
+    r"|(?<![a-z])the\s+\d+\s+(?:days|weeks|months)\s+(?:before|prior|earlier)(?![a-z])(?!\s+(?:yesterday|last))"
+    r"|(?<![a-z])the\s+(?:day|week|month)\s+(?:before|prior)\s+(?:that|it)(?![a-z])"
     r"|(?:再)?(?:之前|往前)的?\s*\d+\s*(?:天|周|个月)")
 # The grain a comparison names ("week over week", "周环比"): the grain of the trend it asks for.
 _COMPARE_GRAIN = re.compile(r"(day|week|month)[\s-]over|(日|周|月)环比")
