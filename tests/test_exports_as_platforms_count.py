@@ -21,7 +21,7 @@ def _jd_export() -> pd.DataFrame:
     a few orders placed just before midnight and paid just after it."""
     rows = []
     for i in range(1, 121):
-        order, account = f"3835602{i:05d}", f"jd_{(i * 37) % 45:04x}ab"
+        order, account = f"3835602{i:05d}", f"jd_{(i * 37) % 40:04x}ab"
         trial = i % 15 == 0
         status = "已取消" if i % 11 == 0 else "等待出库" if i % 13 == 0 else "完成"
         day = 1 + i % 28
@@ -242,3 +242,54 @@ def test_the_same_length_just_before_is_the_previous_period(question) -> None:
 def test_gmv_said_net_of_refunds_is_net_sales(question) -> None:
     routed = route(question)
     assert routed.args["metric"] == "net_sales" and not routed.dropped
+
+
+@pytest.mark.parametrize(("question", "calls"), [
+    ("还没发货就退款的有几单？", [("orders", {"shipping": "not_shipped", "status": "refunded"})]),
+    ("发了货之后才退的又有几单？", [("orders", {"shipping": "shipped", "status": "refunded"})]),
+    ("how much money did we refund before the goods shipped?",
+     [("refund_amount", {"shipping": "not_shipped", "status": "refunded"})]),
+    ("已发货的订单有多少", [("orders", {"shipping": "shipped"})]),
+])
+def test_refunding_beside_shipping_is_the_refunded_orders(question, calls) -> None:
+    routed = route(question)
+    assert [(r.args["metric"], r.args.get("filters")) for r in [routed, *routed.more]] == calls
+    assert not routed.dropped
+
+
+def test_refunded_before_or_after_shipping_split_with_counts_and_amounts() -> None:
+    routed = route("抖店退款成功的里面，发货前就退掉的和发货以后才退的，各是多少单、多少钱？")
+    assert routed.args == {"metric": "orders", "dimension": "shipping", "filters": {"status": "refunded"}}
+    assert [a["metric"] for a in routed.also] == ["refund_amount"]
+
+
+@pytest.mark.parametrize(("question", "metric"), [
+    ("只退了一部分的又有多少单、退了多少？", "refund_amount"),
+    ("整单退的和部分退的各是多少钱？", "refund_amount"),
+    ("整单退款和部分退款的订单各卖了多少钱？", "gmv"),
+])
+def test_money_asked_of_kinds_of_refund_is_what_they_had_refunded(question, metric) -> None:
+    routed = route(question)
+    assert metric in [routed.args["metric"], *(a["metric"] for a in routed.also)]
+
+
+@pytest.mark.parametrize(("question", "later"), [
+    ("有赞0元试用一共发了多少单？领完试用之后又花钱下单的有几个人？", 1),
+    ("拿过0元福袋的人里面，后来又自己花钱下单的有几个？", 0),
+    ("How many people got a free trial on Taobao, and how many of them later paid for an order?", 1),
+])
+def test_buyers_who_paid_after_a_free_order(question, later) -> None:
+    routed = [r for r in [route(question)] for r in [r, *r.more]][later]
+    assert routed.args == {"metric": "paid_after_free"}
+
+
+def test_paid_after_free_equals_pandas(jd) -> None:
+    orders, engine, _ = jd
+    paid = orders[orders["付款确认时间"] != ""].assign(t=lambda d: pd.to_datetime(d["付款确认时间"]))
+    first_free = paid[paid["payable"] == 0].groupby("下单帐号")["t"].min()
+    last_sale = paid[paid["payable"] > 0].groupby("下单帐号")["t"].max()
+    both = pd.concat([first_free.rename("free"), last_sale.rename("sale")], axis=1).dropna()
+    expected = int((both["sale"] > both["free"]).sum())
+    answer = engine.run_tool("metric_query", {"metric": "paid_after_free"}, language="en")
+    assert answer.tables[0].df["paid_after_free"].iat[0] == expected
+    assert expected > 0

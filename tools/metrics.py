@@ -18,6 +18,7 @@ from tools.timewindow import Window, previous_window, year_earlier_window
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
     "one_time_buyers", "refund_rate", "refund_amount", "refund_requested", "new_customers", "units",
+    "paid_after_free",
 ]
 Compare = Literal["previous_period", "last_year"]
 # The window a comparison needs when the question names none ("环比" alone = the last full month
@@ -197,7 +198,7 @@ def build_metric_sql(
     sql = f"""WITH {segments_cte}fact AS (
   SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund, {partly} AS partly,
     {requested} AS requested,
-    {"coalesce(i.quantity, 1)" if item_grain else "1"} AS qty, {group} AS grp
+    {"coalesce(i.quantity, 1)" if item_grain else "1"} AS qty, o.order_time AS t, {group} AS grp
   FROM {_source_sql(bool(spec.get('first_orders_only')))} o
   {lines}
   {joins}
@@ -454,8 +455,9 @@ def metric_query(
     "N-day repurchase after the first order" is cohort_retention.
     Args:
         metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
-            repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested | new_customers | units.
-        dimension: day | week | month (trend) or host | session | category | product | region | gender | age_band |
+            repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested | new_customers | units |
+            paid_after_free.
+        dimension: day | week | month or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
             buyer_type (new/returning) | shipping (shipped/not_shipped) | after_sale (open).
         period: today, last_7_days, last_month, 2025, 2025-06, 2025-Q3, 2025-06-18, 618.
@@ -463,7 +465,7 @@ def metric_query(
             "100-500") or hour ("20-23").
         limit: top N (time: last N periods).
         order: desc | asc.
-        compare: previous_period (环比) | last_year (同比): adds the earlier value.
+        compare: previous_period (环比) | last_year (同比).
         per: day | week | month: average per calendar day (日均), week or month.
     Example: "上个月女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female"}};
         "GMV by host this year, top 5" -> {"dimension": "host", "period": "this_year", "limit": 5}

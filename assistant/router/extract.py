@@ -527,11 +527,11 @@ _ORDER_KINDS = {
     "shipping": (re.compile(r"发货前|发货之前|(?:还)?(?:没|未|没有)(?:有)?发货|(?:等)?待发货|等待发货|待出库"
                             r"|(?<![a-z])(?:waiting|awaiting|yet)\s+to\s+(?:be\s+)?ship(?:ped)?(?![a-z])"
                             r"|(?<![a-z])awaiting\s+shipment(?![a-z])"
-                            r"|(?<![a-z])(?:before (?:it was |they were |being |the order was )?(?:ever )?"
+                            r"|(?<![a-z])(?:before (?:[a-z]+\s+){0,3}?(?:ever )?"
                             r"shipp(?:ed|ing)|not (?:yet )?shipped|unshipped"
                             r"|before shipment)(?![a-z])"),
                  re.compile(r"发货(?:以|之)?后|已(?:经)?发(?:了)?货|发了货|(?:签收|收到货|收货)(?:以|之)?后"
-                            r"|(?<![a-z])(?:after (?:it was |they were |being |the order was )?shipp(?:ed|ing)"
+                            r"|(?<![a-z])(?:after (?:[a-z]+\s+){0,3}?shipp(?:ed|ing)"
                             r"|(?:already|had already been|had been|been) shipped|after shipment)(?![a-z])"),
                  "not_shipped", "shipped"),
     # a refund asked for and not yet decided ("还在退款中", "售后还没处理完", "refund request still open")
@@ -570,6 +570,8 @@ _NOT_PAID = re.compile(r"未支付|未付款|没有?(?:付款|支付|付钱)|(?<
 _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱"
                             r"|退款.{0,4}(?:多少钱|多少元)"
                             r"|(?:一共|总共|共)?退了(?:多少|几)(?:钱|元|块)"
+                            # "又有多少单、退了多少？": 多少 with no unit after it is money
+                            r"|退了多少(?![单笔件个人次位家份种\w])"
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
                             r"|how much (?:was |did \w+ |have \w+ )?(?:actually |really |in total )?refund(?:ed)?"
                             # money that went back to buyers is what was refunded
@@ -701,9 +703,57 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
     return []
 
 
+# Buyers of a ¥0 order who paid later ("领完试用之后又花钱下单的有几个人", "拿过0元福袋的人里面，后来又自己花钱
+# 下单的", "how many of them later paid for an order"): paid_after_free, over every order (not the ¥0 ones only).
+_FREE_WORDS = re.compile(r"0\s*元|零元|福袋|试用|赠品|免费|白送|(?<![a-z])(?:free|trials?|lucky[\s-]?bags?|giveaways?"
+                        r"|gifts?)(?![a-z])|[¥￥$]\s*0(?![\d.])")
+_PAID_LATER = re.compile(r"(?:之后|以后|后来|然后|随后|接着|再|又)\s*(?:又|再|还)?\s*(?:自己)?\s*"
+                        r"(?:花钱|付费|付款|掏钱|正价)\s*(?:下单|下了单|买|购买|买了)?|(?:之后|以后|后来)\s*(?:又|再|还)\s*(?:下单|下了单|买了?|购买)"
+                        r"|(?<![a-z])(?:later|then|afterwards|subsequently|went on to|go on to|came back to)\s+"
+                        r"(?:\w+\s+){0,2}?(?:paid|pay|bought|buy|ordered|order|purchased|purchase|placed|spent)(?![a-z])"
+                        r"|转化(?:为|成)付费|(?<![a-z])converted to pay", re.IGNORECASE)
+_PEOPLE_WORDS = re.compile(r"人|个|位|买家|客户|顾客|用户|(?<![a-z])(?:people|buyers|customers|users|who|of them)"
+                           r"(?![a-z])", re.IGNORECASE)
+
+
+def _paid_after_free(text: str, features: Features) -> None:
+    if not (_FREE_WORDS.search(text) and (later := _PAID_LATER.search(text)) and _PEOPLE_WORDS.search(text)):
+        return
+    if features.metric is not None and features.metric.value not in ("buyers", "orders", "gmv", "repeat_buyers"):
+        return
+    _choose_metric(features, later.group(0), "paid_after_free", later.start(), later.end())
+    features.metric_hits = [h for h in features.metric_hits if h is features.metric]
+    if features.filters.get("amount") == "0":  # (the ¥0 orders name who; the later ones are what they paid)
+        features.filters.pop("amount")
+        features.honoured += [h for h in features.filter_hits if h.value == "0"]
+
+
+# Refunding said beside whether the goods had shipped ("还没发货就退款的", "发了货之后才退的", "refund before the
+# goods shipped"): the refunded orders, split or filtered by shipping.
+_REFUND_VERB = re.compile(r"退款|退掉|退货|退了|(?:就|才|又)退|退的|(?<![a-z])refund(?:s|ed)?(?![a-z])")
+_MONEY_WORDS = re.compile(r"多少钱|多少元|金额|(?<![a-z])how much(?![a-z])")
+
+
+def _refunded_by_shipping(text: str, features: Features) -> None:
+    shipping = features.filters.get("shipping") or (features.dimension and features.dimension.value == "shipping")
+    if not shipping or "status" in features.filters or "after_sale" in features.filters \
+            or not (verb := _REFUND_VERB.search(text)):
+        return
+    features.filters["status"] = "refunded"
+    features.filter_hits.append(Hit(verb.group(0), "refunded", verb.start(), verb.end()))
+    features.metric_hits = [h for h in features.metric_hits if h.value != "refund_rate"]
+    if features.metric is not None and features.metric.value == "refund_rate":
+        features.metric = None
+    money = _KIND_MONEY.search(text) or _MONEY_WORDS.search(text)
+    if features.metric is None or features.metric.value in ("orders", "gmv") and money is not None:
+        features.metric = None if features.metric is not None and features.metric.value == "gmv" else features.metric
+        _kind_measures(features, text, money, verb)
+
+
 # Money asked of orders refunded one way: what they had refunded ("部分退款的订单退了多少钱", "fully refunded and
 # for how much"); words of selling ("卖了多少钱") stay the GMV.
-_KIND_MONEY = re.compile(_REFUND_AMOUNT.pattern + r"|(?<![a-z])(?:for how much|how much money|how much was that"
+_KIND_MONEY = re.compile(_REFUND_AMOUNT.pattern + r"|(?<![卖售花付])(?:了)?(?:各|分别)(?:是|为)?多少(?:钱|元|金额)"
+                         r"|(?<![a-z])(?:for how much|how much money|how much was that"
                          r"|how much of (?:that|it|this|those)"
                          r"|how much did (?:they|those|that) come to)(?![a-z])")
 
@@ -1265,6 +1315,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             features.metric = _main_metric(features.metric_hits, text)
     _kinds_left_out(text, features)
     _refunds_still_open(text, features)
+    _refunded_by_shipping(text, features)
+    _paid_after_free(text, features)
     if features.metric is None and {"amount", "status", "after_sale"} & set(features.filters) and (
             (m := _ORDER_COUNT.search(text)) or (m := _MOST_OF.search(text))):  # "cancelled最多的商品": a count
         _choose_metric(features, m.group(0), "orders", m.start(), m.end())  # "0元福袋单几笔？": those orders

@@ -764,7 +764,8 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             later.matched.append(f"each of the previous ask's groups→dimension={later.args['dimension']}")
         kind = (previous.args.get("filters") or {}).get("status")
         if later.tool == previous.tool == "metric_query" and kind in _REFUND_KIND_VALUES \
-                and "status" not in (later.args.get("filters") or {}) and _REFUND_WORD.search(ask):
+                and (later.args.get("filters") or {}).get("status") in (None, "refunded") and _REFUND_WORD.search(ask):
+            # (a refund of its own words, "发货后退的", is the earlier ask's kind of refund, narrowed no further)
             # the same refunds, asked of again ("整单退款的里，发货前退的有几单？发货后退的有几单？")
             later.args["filters"] = {**later.args.get("filters", {}), "status": kind}
             later.matched.append(f"status of the previous ask→{kind}")
@@ -800,6 +801,12 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
                 if not later.args["filters"]:
                     later.args.pop("filters")
             later.matched.append("points back to the previous ask")
+        if later.args.get("metric") == "paid_after_free" and "amount" in (later.args.get("filters") or {}):
+            # "…free trial, and how many of them later paid": they are who had the ¥0 order; what they paid later
+            # is above ¥0, so the earlier ask's ¥0 filter is not theirs
+            later.args["filters"].pop("amount")
+            if not later.args["filters"]:
+                later.args.pop("filters")
     distinct: list[Route] = []
     for r in routes:
         compared = next((i for i, d in enumerate(distinct) if r.tool == d.tool and "compare" in r.args
