@@ -293,3 +293,34 @@ def test_paid_after_free_equals_pandas(jd) -> None:
     answer = engine.run_tool("metric_query", {"metric": "paid_after_free"}, language="en")
     assert answer.tables[0].df["paid_after_free"].iat[0] == expected
     assert expected > 0
+
+
+def test_a_paid_amount_net_of_its_refund_is_read_as_the_total(tmp_path) -> None:
+    """淘宝's 买家实际支付金额 is 总金额 − 退款金额 (0 on a wholly refunded order): the paid amount is 总金额, so a
+    refunded order is no ¥0 order and its refund is counted once; a 0元试用 (总金额 0) stays a ¥0 order."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    rows = []
+    for i in range(80):
+        total = 0.0 if i % 16 == 0 else 50.0 + i
+        refund = total if i % 10 == 3 else 12.0 if i % 10 == 7 else 0.0
+        closed = refund == total and refund
+        rows.append({"订单编号": f"4{i:08d}", "买家会员名": f"tb_{i % 30}", "总金额": total, "退款金额": refund,
+                     "买家实际支付金额": total - refund, "订单状态": "交易关闭" if closed else "交易成功",
+                     "订单创建时间": f"2025-09-{1 + i % 28:02d} 10:00:00",
+                     "订单付款时间": f"2025-09-{1 + i % 28:02d} 10:01:00"})
+    frame = pd.DataFrame(rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSISTANT_HOME", str(tmp_path))
+        path = tmp_path / "ExportOrderList202510010900.csv"
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        result = import_dataset(path)
+        assert "net of refunds" in result.report.summary("en")
+        with Engine(result.dataset.path) as engine:
+            gmv = engine.run_tool("metric_query", {"metric": "gmv"}).tables[0].df["gmv"].iat[0]
+            net = engine.run_tool("metric_query", {"metric": "net_sales"}).tables[0].df["net_sales"].iat[0]
+            free = engine.run_tool("metric_query", {"metric": "orders", "filters": {"amount": "0"}})
+    assert gmv == pytest.approx(frame["总金额"].sum())
+    assert net == pytest.approx(frame["买家实际支付金额"].sum())
+    assert free.tables[0].df["orders"].iat[0] == (frame["总金额"] == 0).sum()

@@ -229,6 +229,33 @@ def _status_from_payment(frame: pd.DataFrame, paid_at: pd.Series, report: Import
                     f"{int(unpaid.sum()):,} 笔没有付款时间的订单从未付款（按已取消处理）。")
 
 
+def _gross_of_refunds(frame: pd.DataFrame, raw: RawTable, mapping: TableMapping, report: ImportReport) -> None:
+    """A paid amount that is already net of its refund (淘宝's 买家实际支付金额 = 总金额 − 退款金额, and 0 on a
+    wholly refunded order) would count refunds twice and make refunded orders look free. When the file shows
+    it (on the refunded orders the paid amount is the total less the refund, on the others the total itself),
+    the paid amount is the total; refunds are counted once, from the refund column."""
+    total_column = _column(raw, mapping, "total_amount")
+    if total_column is None or frame["refund_amount"].isna().all():
+        return
+    total = parsing.parse_numbers(total_column)[0]
+    paid = frame["status"].isin(["paid", "refunded"]) & total.notna() & frame["pay_amount"].notna()
+    refunded = paid & (frame["refund_amount"] > 0) & (total > 0)
+    kept = paid & ~(frame["refund_amount"] > 0)
+    if refunded.sum() < 5 or kept.sum() < 5:
+        return
+    net = ((frame.loc[refunded, "pay_amount"] - (total[refunded] - frame.loc[refunded, "refund_amount"])).abs()
+           <= 0.011).mean()
+    same = ((frame.loc[kept, "pay_amount"] - total[kept]).abs() <= 0.011).mean()
+    if net < 0.9 or same < 0.9:
+        return
+    frame["pay_amount"] = total.where(total.notna(), frame["pay_amount"])
+    pay, gross = mapping.roles["pay_amount"].column, mapping.roles["total_amount"].column
+    report.note(f"{pay} is net of refunds here ({pay} = {gross} − the refund on {net:.0%} of the refunded orders): "
+                f"the paid amount is {gross}, and refunds are counted once, from the refund column.",
+                f"这里的 {pay} 已扣除退款（{net:.0%} 的退款订单上 {pay} = {gross} − 退款金额）："
+                f"实付金额按 {gross} 计，退款只从退款金额列扣一次。")
+
+
 def _dated_by_payment(frame: pd.DataFrame, paid_at: pd.Series, report: ImportReport) -> None:
     """A sale is counted when it is paid (the platforms' 成交 is by 支付时间): an order paid on a later day than
     it was placed belongs to the day of its payment. Orders never paid keep the time they were placed."""
@@ -291,6 +318,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         _dated_by_payment(frame, _text(paid_at), report)
     refunds = _column(raw, mapping, "refund_amount")
     frame["refund_amount"] = parsing.parse_numbers(refunds)[0].abs() if refunds is not None else np.nan
+    _gross_of_refunds(frame, raw, mapping, report)
     frame["partly_refunded"] = False  # 部分退款成功 with no amount in the export (拼多多): known, amount unknown
     frame["shipped"] = _shipped(raw, mapping, status)
     # a refund asked for and not yet decided, as the after-sale column (else the status) says it
