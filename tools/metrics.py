@@ -678,15 +678,11 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
         return
     said = []
     for name, reading in readings.items():
-        sql, params = build_metric_sql(metric, None, window, {**filters, **reading["filters"]}, **refunds)
-        frame = ctx.warehouse.df(sql, params)
-        value = frame["value"].iat[0] if len(frame) else None
-        if spec["unit"] == "count" and (value is None or pd.isna(value)):
-            value = 0
-        if value is None or pd.isna(value) or value == table[metric].iat[0]:
+        if (found := _other_reading(ctx, result, metric, spec, None, window, filters, own, refunds,
+                                    reading)) is None:
             continue
-        result.sql.append(sql)
-        left_out = int(own["base_orders"].sum() - frame["base_orders"].sum())
+        frame, values, left_out = found
+        value = values[0]
         table[f"{metric}_{name}"] = value
         table[f"{name}_orders_left_out"] = left_out  # every number the sentence says is in the table
         shown = fmt.exact(value, spec["unit"], ctx.language)
@@ -701,6 +697,23 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
         result.answer += ctx.t("\n其他口径：" + "；".join(said) + "。", "\nOther definitions: " + "; ".join(said) + ".")
 
 
+def _other_reading(ctx: Context, result: ToolResult, metric: str, spec: dict[str, Any], dimension: str | None,
+                   window: Window, filters: dict[str, Any], own: pd.DataFrame, refunds: dict[str, bool],
+                   reading: dict[str, Any]) -> tuple[pd.DataFrame, list[Any], int] | None:
+    """One other reading's query, its figures in the order of `own`'s rows (the table's) and the orders it
+    leaves out; None when every figure is the table's own. Its SQL goes to the result."""
+    sql, params = build_metric_sql(metric, dimension, window, {**filters, **reading["filters"]}, **refunds)
+    other = ctx.warehouse.df(sql, params)
+    values = own[["grp"]].merge(other[["grp", "value"]], on="grp", how="left")["value"].tolist()
+    if spec["unit"] == "count":
+        values = [0 if pd.isna(v) else v for v in values]
+    table = result.tables[0].df
+    if all(pd.isna(v) or v == mine for v, mine in zip(values, table[metric])):
+        return None
+    result.sql.append(sql)
+    return other, values, int(own["base_orders"].sum() - other["base_orders"].sum())
+
+
 # A breakdown's other readings are said for its first groups; the table has every one.
 _OTHER_READING_GROUPS_SAID = 6
 
@@ -709,19 +722,16 @@ def _other_readings_by_group(ctx: Context, result: ToolResult, metric: str, spec
                              window: Window, filters: dict[str, Any], own: pd.DataFrame,
                              refunds: dict[str, bool], readings: dict[str, Any]) -> None:
     """_note_other_readings for a breakdown: each group's figure under the other definition, a column beside
-    its own (the rows of `own` are the table's, in its order)."""
+    its own."""
     table = result.tables[0].df
     said = []
     for name, reading in readings.items():
-        sql, params = build_metric_sql(metric, dimension, window, {**filters, **reading["filters"]}, **refunds)
-        other = ctx.warehouse.df(sql, params)
-        values = own[["grp"]].merge(other[["grp", "value"]], on="grp", how="left")["value"].tolist()
-        if spec["unit"] == "count":
-            values = [0 if pd.isna(v) else int(v) for v in values]
-        if all(pd.isna(v) or v == mine for v, mine in zip(values, table[metric])):
+        if (found := _other_reading(ctx, result, metric, spec, dimension, window, filters, own, refunds,
+                                    reading)) is None:
             continue
-        result.sql.append(sql)
-        left_out = int(own["base_orders"].sum() - other["base_orders"].sum())
+        _, values, left_out = found
+        if spec["unit"] == "count":
+            values = [int(v) for v in values]
         table[f"{metric}_{name}"] = values
         table[f"{name}_orders_left_out"] = left_out
         shown = "；".join if ctx.language == "zh" else "; ".join

@@ -215,9 +215,9 @@ def _drop(frame: pd.DataFrame, raw: RawTable, mask: pd.Series, code: str, report
 
 
 def _status_from_payment(frame: pd.DataFrame, paid_at: pd.Series, report: ImportReport) -> None:
-    """A payment time is what the platform records only for paid orders: a closed order that has one was paid
-    and refunded (淘宝 交易关闭 after a refund), a "successful" one without one was never paid."""
-    paid = parsing.parse_datetimes(paid_at)[0].notna().to_numpy()
+    """A payment time (`paid_at`, parsed) is what the platform records only for paid orders: a closed order that
+    has one was paid and refunded (淘宝 交易关闭 after a refund), a "successful" one without one was never paid."""
+    paid = paid_at.notna().to_numpy()
     refunded = (frame["status"].to_numpy() == "cancelled") & paid
     unpaid = (frame["status"].to_numpy() == "paid") & ~paid  # (an order awaiting payment keeps saying so)
     frame.loc[refunded, "status"] = "refunded"
@@ -229,15 +229,14 @@ def _status_from_payment(frame: pd.DataFrame, paid_at: pd.Series, report: Import
                     f"{int(unpaid.sum()):,} 笔没有付款时间的订单从未付款（按已取消处理）。")
 
 
-def _gross_of_refunds(frame: pd.DataFrame, raw: RawTable, mapping: TableMapping, report: ImportReport) -> None:
+def _gross_of_refunds(frame: pd.DataFrame, mapping: TableMapping, report: ImportReport) -> None:
     """A paid amount that is already net of its refund (淘宝's 买家实际支付金额 = 总金额 − 退款金额, and 0 on a
     wholly refunded order) would count refunds twice and make refunded orders look free. When the file shows
     it (on the refunded orders the paid amount is the total less the refund, on the others the total itself),
     the paid amount is the total; refunds are counted once, from the refund column."""
-    total_column = _column(raw, mapping, "total_amount")
-    if total_column is None or frame["refund_amount"].isna().all():
+    total = frame["total_amount"]
+    if total.isna().all() or frame["refund_amount"].isna().all():
         return
-    total = parsing.parse_numbers(total_column)[0]
     paid = frame["status"].isin(["paid", "refunded"]) & total.notna() & frame["pay_amount"].notna()
     refunded = paid & (frame["refund_amount"] > 0) & (total > 0)
     kept = paid & ~(frame["refund_amount"] > 0)
@@ -256,10 +255,10 @@ def _gross_of_refunds(frame: pd.DataFrame, raw: RawTable, mapping: TableMapping,
                 f"实付金额按 {gross} 计，退款只从退款金额列扣一次。")
 
 
-def _dated_by_payment(frame: pd.DataFrame, paid_at: pd.Series, report: ImportReport) -> None:
+def _dated_by_payment(frame: pd.DataFrame, paid: pd.Series, report: ImportReport) -> None:
     """A sale is counted when it is paid (the platforms' 成交 is by 支付时间): an order paid on a later day than
-    it was placed belongs to the day of its payment. Orders never paid keep the time they were placed."""
-    paid = parsing.parse_datetimes(paid_at)[0]
+    it was placed (`paid`: the parsed payment times) belongs to the day of its payment. Orders never paid keep
+    the time they were placed."""
     later = (frame["status"].isin(["paid", "refunded"]) & paid.notna() & frame["order_time"].notna()
              & (paid.dt.normalize() != frame["order_time"].dt.normalize()))
     if not later.any():
@@ -314,11 +313,15 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     else:
         frame["status"], bad_status = parsing.parse_status(status)
     if (paid_at := _column(raw, mapping, "pay_time")) is not None:
-        _status_from_payment(frame, _text(paid_at), report)
-        _dated_by_payment(frame, _text(paid_at), report)
+        paid_times = parsing.parse_datetimes(_text(paid_at))[0]
+        _status_from_payment(frame, paid_times, report)
+        _dated_by_payment(frame, paid_times, report)
     refunds = _column(raw, mapping, "refund_amount")
     frame["refund_amount"] = parsing.parse_numbers(refunds)[0].abs() if refunds is not None else np.nan
-    _gross_of_refunds(frame, raw, mapping, report)
+    for role in ("total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity"):
+        series = _column(raw, mapping, role)
+        frame[role] = parsing.parse_numbers(series)[0] if series is not None else np.nan
+    _gross_of_refunds(frame, mapping, report)
     frame["partly_refunded"] = False  # 部分退款成功 with no amount in the export (拼多多): known, amount unknown
     frame["shipped"] = _shipped(raw, mapping, status)
     # a refund asked for and not yet decided, as the after-sale column (else the status) says it
@@ -352,9 +355,6 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
                  "session_id", "source"):
         series = _column(raw, mapping, role)
         frame[role] = _text(series) if series is not None else pd.NA
-    for role in ("total_amount", "discount_amount", "coupon_amount", "unit_price", "quantity"):
-        series = _column(raw, mapping, role)
-        frame[role] = parsing.parse_numbers(series)[0] if series is not None else np.nan
     duplicate_rows = raw.df.duplicated(keep="first")
     _dated_by_order_id(frame, bad_times, report)
     frame = _drop(frame, raw, bad_times | frame["order_time"].isna(), "bad_date", report)

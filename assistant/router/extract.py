@@ -731,7 +731,6 @@ def _paid_after_free(text: str, features: Features) -> None:
 # Refunding said beside whether the goods had shipped ("还没发货就退款的", "发了货之后才退的", "refund before the
 # goods shipped"): the refunded orders, split or filtered by shipping.
 _REFUND_VERB = re.compile(r"退款|退掉|退货|退了|(?:就|才|又)退|退的|(?<![a-z])refund(?:s|ed)?(?![a-z])")
-_MONEY_WORDS = re.compile(r"多少钱|多少元|金额|(?<![a-z])how much(?![a-z])")
 
 
 def _refunded_by_shipping(text: str, features: Features) -> None:
@@ -745,8 +744,9 @@ def _refunded_by_shipping(text: str, features: Features) -> None:
     if features.metric is not None and features.metric.value == "refund_rate":
         features.metric = None
     money = _KIND_MONEY.search(text) or _MONEY_WORDS.search(text)
-    if features.metric is None or features.metric.value in ("orders", "gmv") and money is not None:
-        features.metric = None if features.metric is not None and features.metric.value == "gmv" else features.metric
+    if features.metric is not None and features.metric.value == "gmv" and money is not None:
+        features.metric = None  # money asked of refunded orders: what they had refunded (_kind_measures)
+    if features.metric is None or features.metric.value == "orders" and money is not None:
         _kind_measures(features, text, money, verb)
 
 
@@ -1189,6 +1189,7 @@ _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z
                             r"|shoppers?|members?)(?![a-z])")
 _PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov")
 # Who buys, without a qualifier we could not apply (会员, 粉丝 are attributes the data may not have).
+_BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])")
 # GMV said net of what was refunded: "net live-stream GMV", "GMV after refunds", "GMV minus refunds"
 _NET_OF_REFUNDS = re.compile(r"(?<![a-z])net\s+(?:[\w-]+\s+){0,2}?(?:gmv|sales|revenue)(?![a-z])"
                              r"|(?<![a-z])(?:after|net of|minus|less|excluding|without)\s+(?:the\s+)?refunds?(?![a-z])")
@@ -1197,7 +1198,6 @@ _NET_OF_REFUNDS = re.compile(r"(?<![a-z])net\s+(?:[\w-]+\s+){0,2}?(?:gmv|sales|r
 _PEOPLE_COUNTED = re.compile(r"(?<![a-z])(?:how many|number of)\s+(?:(?!(?:orders?|items?|units?|times?|sales?"
                              r"|purchases?|pieces?|products?|sessions?|of)(?![a-z]))[\w¥$'-]+\s+){0,3}?"
                              r"(?:customers|buyers|shoppers|people|users)(?![a-z])", re.IGNORECASE)
-_BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])")
 
 
 # The whole file's span named ("整个导出期间", "the whole export (September and October)"): the months named

@@ -155,17 +155,17 @@ _PLATFORMS = re.compile(r"小红书|抖音|抖店|快手|视频号|微信|淘宝
 _EN_THING = re.compile(r"(?<![A-Za-z])(?:is|are|of|for|about)\s+the\s+((?:[A-Za-z][a-z]+\s+){0,2}[A-Za-z][a-z]+)"
                        r"(?=\s*(?:[?？.!,，]|$)|\s+(?:in|during|last|this|over|since|sell|sold|make|made|do|did|bring)\b)")
 # English words that are no product's name (the rest of what a question says, besides the router's own words)
-_EN_COMMON = frozenset("""shop store data dataset period month months week weeks year years day days file export
-total whole same top best worst most least first last latest previous next end start beginning number average
-overall rest other others one ones two three case past current time times question answer figure figures list table
-chart report share part half percentage percent amount value money sales sale orders order customers customer buyers
-buyer people users user live lives session sessions stream streams host hosts products product items item brand
-brands platform platforms channel channels category categories segment segments group groups team business company
-breakdown split trend trends change difference gap result results biggest largest smallest highest lowest
-following above below ones moment weekend weekends weekday weekdays morning evening night holiday holidays season
-campaign campaigns promotion promotions discount discounts coupon coupons refund refunds return returns
-shelf room rooms funnel cohort cohorts entire full main whole usual normal same previous longest shortest
-quarter quarters before after earlier later""".split())
+_EN_COMMON = frozenset("""shop store data dataset period month months week weeks year years day days file
+export total whole same top best worst most least first last latest previous next end start beginning number
+average overall rest other others one ones two three case past current time times question answer figure
+figures list table chart report share part half percentage percent amount value money sales sale orders order
+customers customer buyers buyer people users user live lives session sessions stream streams host hosts
+products product items item brand brands platform platforms channel channels category categories segment
+segments group groups team business company breakdown split trend trends change difference gap result results
+biggest largest smallest highest lowest following above below moment weekend weekends weekday weekdays morning
+evening night holiday holidays season campaign campaigns promotion promotions discount discounts coupon
+coupons refund refunds return returns shelf room rooms funnel cohort cohorts entire full main usual normal
+longest shortest quarter quarters before after earlier later""".split())
 
 
 def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list[UnknownName]:
@@ -221,8 +221,7 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
     if (m := _SUBJECT_SOLD.search(question)) and (name := _clean(m.group(1))) and len(name) >= 2 \
-            and not _FUNCTION_CHARS.search("".join(_OWN_NAME.fullmatch(name).groups()) if _OWN_NAME.fullmatch(name)
-                                            else name) \
+            and not _FUNCTION_CHARS.search("".join(own.groups()) if (own := _OWN_NAME.fullmatch(name)) else name) \
             and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) \
             and not find_periods(normalize(name)) and not any(
                 _is_known(name, known) for known in (vocabulary.hosts, vocabulary.products, vocabulary.categories,
