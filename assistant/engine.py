@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from assistant.answer import Answer, ToolCall
 from assistant.config import resolve_data, sealing
 from assistant.exporting import personal_data_note, write_export
@@ -112,8 +114,12 @@ class Engine:
                 answer = merge_answers(answer, _kept(self.run_tool(routed.tool, args, language), steps))
         if routed.dropped:
             name_the_dropped(answer, routed, language)
+        before = answer
         for ask in routed.more:  # "…多少单？观看人数合计多少？": each further ask answered in turn
-            answer = merge_answers(answer, self.answer_route(ask, language, steps))
+            if ask.of_leader:
+                ask = about_the_leader(ask, before)
+            before = self.answer_route(ask, language, steps)
+            answer = merge_answers(answer, before)
         return answer
 
     def run_tool(self, name: str, args: dict[str, Any] | None = None, language: str = "en",
@@ -164,6 +170,20 @@ class Engine:
 _ORDER_METRICS = {"gmv", "net_sales", "orders", "aov", "refund_rate"}
 _CUSTOMER_ATTRIBUTES = {"customer", "segment", "region", "gender", "age_band", "channel"}
 _ORDER_TOOLS = {"describe_data", "live_performance", "funnel", "product_associations", "sales_forecast"}
+
+
+def about_the_leader(ask: Route, before: Answer) -> Route:
+    """The ask narrowed to the group the earlier answer ranks first (its table's first row); where that answer has
+    no such row (it failed, or found nothing), the ask is answered for each group, which the leader is among."""
+    column = ask.of_leader
+    frame = before.table() if before.ok and before.tables else None
+    if frame is None or column not in frame.columns or frame.empty or pd.isna(frame[column].iloc[0]):
+        return dataclasses.replace(ask, args={**ask.args, "dimension": column}, of_leader=None)
+    leader = frame[column].iloc[0]
+    leader = leader.item() if hasattr(leader, "item") else leader
+    args = {**ask.args, "filters": {**(ask.args.get("filters") or {}), column: leader}}
+    return dataclasses.replace(ask, args=args, of_leader=None,
+                               matched=ask.matched + [f"{column}={leader}, first in the earlier answer"])
 
 
 def rests_on_customers(tool: str, args: dict[str, Any]) -> bool:

@@ -77,6 +77,21 @@ def args_match(tool: str, expected: dict[str, Any], got: dict[str, Any]) -> bool
     return True
 
 
+def _leader_filled(want: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+    """A wanted call whose filter value is `$top` (the group the earlier call's ranking puts first), with that
+    group read from the first row of the answer's first table that has the filter's column."""
+    filters = (want.get("args") or {}).get("filters") or {}
+    if "$top" not in filters.values():
+        return want
+    filled = {}
+    for name, value in filters.items():
+        if value == "$top":
+            table = next((t for t in answer.get("tables") or [] if name in t["columns"] and t["rows"]), None)
+            value = table["rows"][0][table["columns"].index(name)] if table else "(no earlier ranking)"
+        filled[name] = value
+    return {**want, "args": {**want["args"], "filters": filled}}
+
+
 def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
     expect = case.get("expect", "answer")
     calls = answer.get("tool_calls") or []
@@ -103,7 +118,7 @@ def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
     if not answered:
         return "refused"
     if case.get("calls"):  # a question of several asks: every call it needs is among the answer's calls
-        needed = case["calls"]
+        needed = [_leader_filled(want, answer) for want in case["calls"]]
         def wanted(want: dict[str, Any], call: dict[str, Any]) -> bool:  # a call may name several right tools
             tools = want["tool"] if isinstance(want["tool"], list) else [want["tool"]]
             return call["name"] in tools and args_match(call["name"], want.get("args") or {} if call["name"] == tools[0]

@@ -427,14 +427,28 @@ def _validate_filters(filters: dict[str, Any]) -> None:
         )
 
 
+# The group of orders placed outside any live session, in a breakdown by host or session: not a host, so it is
+# ranked after every host (the top host, "哪个主播…最高", is a host), and named in the person's language.
+_UNHOSTED = "(shelf)"
+_UNHOSTED_LABEL = {"zh": "（货架，非直播）", "en": "(shelf)"}
+
+
 def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | None) -> pd.DataFrame:
     if dimension and DIMENSIONS[dimension].time:
         frame = frame.sort_values("grp")
         return frame.tail(limit) if limit else frame
     # Equal values are ordered by name, so a ranking (and its top N) never depends on the query plan.
-    frame = frame.assign(_name=frame["grp"].astype(str)).sort_values(
-        ["value", "_name"], ascending=[order == "asc", True], na_position="last", kind="stable").drop(columns="_name")
+    unhosted = (frame["grp"] == _UNHOSTED) if dimension in ("host", "session") else False
+    frame = frame.assign(_name=frame["grp"].astype(str), _unhosted=unhosted).sort_values(
+        ["_unhosted", "value", "_name"], ascending=[True, order == "asc", True], na_position="last",
+        kind="stable").drop(columns=["_name", "_unhosted"])
     return frame.head(limit) if limit else frame
+
+
+def _name_unhosted(ctx: Context, frame: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
+    if dimension not in ("host", "session") or not (frame["grp"] == _UNHOSTED).any():
+        return frame
+    return frame.assign(grp=frame["grp"].replace(_UNHOSTED, _UNHOSTED_LABEL[ctx.language]))
 
 
 @tool
@@ -526,7 +540,7 @@ def metric_query(
         frame, periods, daily_sql = _averaged(ctx, metric, dimension, window, filters, frame, per, refunds)
         sqls += [daily_sql] if daily_sql else []
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0  # shares are of every group, not the top N
-    frame = _sort(frame, dimension, order, limit)
+    frame = _name_unhosted(ctx, _sort(frame, dimension, order, limit), dimension)
     result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups, per)
     result.sql = sqls
     result.definitions = [definitions.metric(metric, ctx.language)]
@@ -840,7 +854,8 @@ def _say_refund_amount_rate(ctx: Context, result: ToolResult, frame: pd.DataFram
         result.answer += ctx.t(f"\n按金额算（退款金额 ÷ 成交额）的退款率为 {rate}。",
                                f"\nBy amount (refunded ÷ GMV) the refund rate is {rate}.")
     else:
-        top = frame.sort_values("refund_amount_rate", ascending=False).iloc[0]
+        hosted = frame[~frame["grp"].isin(_UNHOSTED_LABEL.values())] if dimension in ("host", "session") else frame
+        top = (hosted if len(hosted) else frame).sort_values("refund_amount_rate", ascending=False).iloc[0]
         result.answer += ctx.t(
             f"\n按金额算（退款金额 ÷ 成交额），最高的是 {top['grp']}（{fmt.percent(top['refund_amount_rate'])}）。",
             f"\nBy amount (refunded ÷ GMV), the highest is {top['grp']} ({fmt.percent(top['refund_amount_rate'])}).")

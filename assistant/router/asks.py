@@ -17,7 +17,13 @@ _ASK_END = re.compile(r"(?<=[？?；;。])\s*"
                       # a full stop between two sentences ("forecast GMV next 30 days. also what did we do…")
                       r"|(?<=[^\d.]\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bno\.)\s+"
                       r"(?=[A-Za-z\u4e00-\u9fff])"
-                      r"|\s*[，,—–]+\s*(?=(?:然后|接着|再(?!次|来|买|购)|顺便|另外|同时|并且|以及|还有(?!多少|几)"
+                      r"|(?:\s*[，,—–]+|\s+-+)\s*(?=(?:然后|接着|再(?!次|来|买|购)|顺便|另外|同时|并且|以及|还有(?!多少|几)"
+                      # a demonstrative for the group the ask before named: "…新客最多，那个省的客单价怎么样"
+                      r"|[那这](?:个|位|家|款)(?!月|周|星期|季度|年|时候|期间)[^，,]{0,6}的"
+                      # the same asked of everyone: "…，全国整体又是多少", "…, and overall?"
+                      r"|(?:全店|全国|整体|总体|大盘|全平台)"
+                      r"|and\s+(?:overall|(?:shop|store)[\s-]wide|for\s+(?:the\s+)?(?:whole|entire|all)|across\s+all"
+                      r"|in\s+total)\b"
                       r"|(?:and\s+)?then\b|and\s+(?:also\s+)?(?:which|who|what|how|where|when|why|tell|show|give|list"
                       r"|export|among|of\s+(?:those|them)|is|are|did|does|do|can)\b"
                       # "How many 0元 orders were there, how many were cancelled unpaid, …": a count after a count
@@ -50,9 +56,17 @@ _WEIGHS_EARLIER = re.compile(r"^\s*(?:那|所以)?(?:哪个|哪一个|哪边|谁
                              r"|larger|lower|smaller|worse|best)\s*[?？]?\s*$", re.IGNORECASE)
 
 
+# A part that is only the word setting the next ask after this one ("… 7 days? Also, how many …").
+_ONLY_SEQUENCE = re.compile(r"^\s*(?:also|and|then|plus|besides|additionally|另外|还有|顺便|同时|此外)\s*[,，:：]?\s*$",
+                            re.IGNORECASE)
+
+
 def split_asks(question: str) -> list[str]:
     """The asks of a question, in order; one element when it asks one thing."""
     parts = [p.strip() for p in _ASK_END.split(question.strip()) if p.strip()]
+    for i in range(len(parts) - 2, -1, -1):  # "Also" alone opens the ask after it
+        if _ONLY_SEQUENCE.match(parts[i]):
+            parts[i:i + 2] = [f"{parts[i].rstrip(',，:： ')} {parts[i + 1]}"]
     asks = [p for p in parts if not _NOTE.fullmatch(p) and re.search(r"\w", p)]
     asks = [a for i, a in enumerate(asks) if not (i >= 2 and _WEIGHS_EARLIER.match(a))]
     return asks if len(asks) > 1 else [question]

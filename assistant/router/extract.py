@@ -495,6 +495,8 @@ _ORDER_KINDS = {
     "source": (re.compile(r"(?<![a-z])live[\s-]?stream(?:ing)?[\s-]+(?:orders?|sales|gmv|purchases)(?![a-z])"
                           r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|带(?:货|了)|的订单)"
                           r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付))"
+                          # a window between the room and its selling: "直播间这个月出了多少单"
+                          r"|直播间[^，,。？?\s]{0,6}?(?:出了|出单|卖了|卖出)"
                           # who bought in a live room: "虎妞直播间一共有多少个不同的买家", "bought in X's live sessions"
                           r"|直播间(?:里|中|上)?(?:一共|总共|共|累计)?有?(?:多少|几)?个?(?:不同的?)?(?:买家|顾客|下单的人|付款的人)"
                           r"|(?<![a-z])(?:bought|buying|purchased|ordered|paid)\s+(?:in|from|during)\s+(?:[\w'’]+\s+){0,3}?"
@@ -573,7 +575,8 @@ _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:
                             # "又有多少单、退了多少？": 多少 with no unit after it is money
                             r"|退了多少(?![单笔件个人次位家份种\w])"
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
-                            r"|how much (?:was |did \w+ |have \w+ )?(?:actually |really |in total )?refund(?:ed)?"
+                            r"|how much (?:money |cash )?(?:was |did \w+ |have \w+ |has \w+ )?(?:actually |really "
+                            r"|in total )?refund(?:ed)?"
                             # money that went back to buyers is what was refunded
                             r"|(?:money|cash) (?:went|came|was (?:given|paid|sent)) back"
                             r"|(?:gave|paid|sent|given) back to (?:the )?(?:buyers|customers))(?![a-z])"
@@ -593,6 +596,9 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"|returned)(?![a-z])"
                               # "多少单退了款", "sub-orders ended with a completed refund", "customers got money back"
                               r"|(?:订单|单)(?:是|都)?(?:退了|退过)(?:款|货)"
+                              # the refund verb, then the count of orders: "一共退了多少单", "退货了几笔"
+                              r"|(?:退了|退掉了?|退款了?|退货了?)(?:一共|总共|共)?(?:多少|几)(?:个|笔)?(?:订单|单)"
+                              r"|(?:退了|退掉了?|退款了?|退货了?)(?:一共|总共|共)?(?:多少|几)笔"
                               r"|(?<![a-z])(?:ended|ending|end) (?:up )?(?:with|in) (?:a |an )?(?:completed "
                               r"|successful |full )?(?:refund|return)s?(?![a-z])"
                               r"|(?<![a-z])(?:got|get|received|receive|were given) (?:their |some |any )?(?:money back"

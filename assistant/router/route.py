@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ class Route:
     also: list[dict] = field(default_factory=list)
     # The question's further asks ("…多少单？观看人数合计多少？"), each routed on its own, answered in turn.
     more: list[Route] = field(default_factory=list)
+    # The breakdown whose leading group this ask is about ("哪个主播的退款率最高？退了多少钱？": the refunds of the
+    # host the earlier answer ranks first); the engine fills the group in from that answer's table.
+    of_leader: str | None = None
 
 
 class _Args:
@@ -507,7 +511,10 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     routes = [_route_one(ask, vocabulary) for ask in asks]
     leaned: set[int] = set()
     for i in range(1, len(asks)):
-        if routes[i - 1] is not None and (valued := _value_under_request(asks[i], routes[i - 1])) is not None:
+        if routes[i - 1] is not None and (widened := _across_all(asks[i], routes[i - 1], routes[i])) is not None:
+            routes[i] = widened  # "小雅上个月的退款率是多少？全店的呢？": the same measure, of everyone
+            leaned.add(i)
+        elif routes[i - 1] is not None and (valued := _value_under_request(asks[i], routes[i - 1])) is not None:
             routes[i] = valued
             leaned.add(i)
         elif routes[i - 1] is not None and (inside := _inside_those_orders(asks[i], routes[i - 1], routes[i])):
@@ -524,6 +531,12 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
             joined = _read_after(asks[i - 1], asks[i], vocabulary)
             if joined is not None and joined.tool == routes[i].tool and set(joined.args) & _SUBJECTS:
                 routes[i] = joined
+        elif routes[i] is None and routes[i - 1] is not None and asks_something(asks[i]):
+            # "流失风险客户都是些什么样的人？顺便给个挽回的策略": placed once read after the ask before it, as a
+            # call of another tool (a reading that is the earlier call again adds nothing)
+            joined = _read_after(asks[i - 1], asks[i], vocabulary)
+            if joined is not None and joined.tool != routes[i - 1].tool:
+                routes[i] = joined
     # a later part that only narrows ("only last year's orders", "top 20 pls") qualifies the question: read as one
     # an ask read as the earlier one changed ("and this month?") is one of its own, though it names no measure
     if all(r is not None and r.tool != "run_sql" for r in routes) and all(
@@ -536,9 +549,52 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
         # ...but one that asks a question of its own ("其中整单退的有几笔？") and is not placed is named, never lost
         # (so is one placed for another tool that the whole reading does not call)
         whole.dropped += [Dropped("ask", ask) for i, (ask, r) in enumerate(zip(asks, routes))
-                          if (r is None and asks_something(ask))
+                          if (r is None and asks_something(ask)
+                              and not (i and _answered_by(whole, asks[i - 1], routes[i - 1], ask, vocabulary)))
                           or (i and r is not None and r.tool != whole.tool and not only_qualifies(ask))]
     return whole
+
+
+def _answered_by(whole: Route, earlier: str, before: Route | None, ask: str,
+                 vocabulary: DataVocabulary | None) -> bool:
+    """Whether an ask not placed alone is the call the whole question makes, once read after the ask before it
+    ("沉睡客户有多少人？给我一个唤醒方案": the plan is the sleeping customers' strategy the whole reading gives).
+    A reading that is only the earlier ask's own call again ("都是些什么人？给他们推点啥好？") answers not this ask."""
+    joined = _read_after(earlier, ask, vocabulary)
+    return joined is not None and joined.tool == whole.tool and joined.args.items() <= whole.args.items() \
+        and (before is None or (before.tool, before.args) != (joined.tool, joined.args))
+
+
+# Who and where a measure was narrowed to, which an ask about everyone ("全店的呢？") leaves out; what kind of
+# order was counted (status, amount, after-sale, shipping) stays.
+_WHO_AND_WHERE = ("host", "session", "region", "city", "category", "product", "brand", "channel", "source",
+                  "segment", "customer", "coupon", "gender", "age_group", "buyer_type")
+
+
+def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
+    """A later ask about everyone, after a measure narrowed to some ("小雅上个月的退款率是多少？全店的呢？",
+    "…live-room orders in Q3, and overall?", "What about all categories combined?"): the same measure and
+    window, without whom or where the earlier ask narrowed to, nor its breakdown."""
+    if before.tool != "metric_query" or not _ACROSS_ALL.search(ask):
+        return None
+    narrowed = {k for k in before.args.get("filters") or {} if k in _WHO_AND_WHERE}
+    if not narrowed and not before.args.get("dimension"):
+        return None
+    if alone is not None and (alone.tool != "metric_query" or alone.args.get("dimension")
+                              or set(alone.args.get("filters") or {}) & set(_WHO_AND_WHERE)
+                              or alone.args.get("metric", before.args["metric"]) != before.args["metric"]
+                              and extract(ask).metric is not None):
+        return None  # an ask of its own measure or group ("全店的GMV按品类呢")
+    args = {k: v for k, v in before.args.items() if k not in ("dimension", "order", "limit")}
+    filters = {k: v for k, v in (before.args.get("filters") or {}).items() if k not in _WHO_AND_WHERE}
+    args.pop("filters", None)
+    if filters:
+        args["filters"] = filters
+    if alone is not None and "period" in alone.args:
+        args["period"] = alone.args["period"]
+    if (compare := extract(ask).compare) is not None:  # "…，整体比前7天多还是少？": everyone's, compared
+        args["compare"] = compare.value
+    return Route("metric_query", args, before.language, ["the earlier ask's measure, for everyone"], [], ask)
 
 
 def _value_under_request(ask: str, before: Route) -> Route | None:
@@ -561,8 +617,10 @@ _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|位)?(?:人|买家|客户|顾�
                            r"|(?<![a-z])how many (?:people|buyers|customers|shoppers|different people)(?![a-z])",
                            re.IGNORECASE)
 # ...unless the ask counts across everything ("全部订单一共多少件", "overall").
-_ACROSS_ALL = re.compile(r"全部|所有|全店|整体|总体|(?<![a-z])(?:overall|all orders|in all|whole shop)(?![a-z])",
-                         re.IGNORECASE)
+_ACROSS_ALL = re.compile(r"全部|所有|全店|整体|总体|全国|全平台|大盘"
+                         r"|(?<![a-z])(?:overall|all orders|in all|whole (?:shop|store)|entire (?:shop|store)"
+                         r"|(?:shop|store)[- ]wide|combined|all (?:categories|hosts|regions|provinces|channels"
+                         r"|customers|buyers|products))(?![a-z])", re.IGNORECASE)
 
 
 def _inside_those_orders(ask: str, before: Route, alone: Route | None) -> Route | None:
@@ -610,6 +668,8 @@ def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVo
     """An ask that leans on the earlier one as a conversation's follow-up does, read the same way."""
     from assistant.router.followup import elliptical, resolve_followup, restates  # they route with this module
 
+    if alone is not None and alone.tool != before.tool and _NEW_TOPIC.search(ask):
+        return None  # "…？还有，哪些商品最常被一起买？": a new topic, which leans on nothing
     leaning = resolve_followup(ask, before, vocabulary)
     if leaning is None and (alone is None or alone.tool == before.tool) and restates(ask, before, vocabulary):
         return before  # already answered by the earlier call: the same call, said once
@@ -742,13 +802,58 @@ def _share_by_breakdown(args: dict[str, Any], text: str,
     return share.group(0)
 
 
+# A later ask opened as a new topic ("另外，…", "Also, …"), or set at the present ("现在", "right now").
+_NEW_TOPIC = re.compile(r"^\s*(?:另外|此外|还有|再问一下|顺便问一?下|(?:and\s+)?also\b|besides\b|separately\b"
+                        r"|additionally\b|on another note\b|btw\b)", re.IGNORECASE)
+_AT_PRESENT = re.compile(r"现在|目前|当前|眼下|(?<![a-z])(?:right now|currently|at the moment|as of now|as of today"
+                         r"|today)(?![a-z])", re.IGNORECASE)
+
+
+def _stands_apart(ask: str, first: Route, later: Route) -> bool:
+    """Whether a later ask keeps its own time: one set at the present, or a new topic for another tool
+    ("小雅上个月卖了多少钱？另外，现在各个RFM分群都有多少人？"), takes no window from the first ask."""
+    return bool(_AT_PRESENT.search(ask)) or (later.tool != first.tool and bool(_NEW_TOPIC.search(ask)))
+
+
+# Words that weigh one figure against another: "how does it compare with September?", "和9月比呢".
+_WEIGHED = re.compile(r"比|对比|相比|比较|(?<![a-z])(?:compare[sd]?|comparison|versus|vs\.?|against)(?![a-z])",
+                      re.IGNORECASE)
+
+
+def _as_comparison(first: Route, later: Route, ask: str) -> bool:
+    """A later ask weighing the first's figure against the window just before it, or a year before ("What was the
+    refund rate in October, and how does it compare with September?"): the first call, compared; the later one
+    is then that comparison's base, answered within it."""
+    from tools.timewindow import previous_window, resolve_period, year_earlier_window
+
+    if first.tool != "metric_query" or later.tool != first.tool or "compare" in first.args \
+            or not _WEIGHED.search(ask) or not first.args.get("period") or not later.args.get("period") \
+            or {k: v for k, v in first.args.items() if k != "period"} \
+            != {k: v for k, v in later.args.items() if k != "period"}:
+        return False
+    anchor = datetime.date.today()
+    try:
+        mine, base = resolve_period(first.args["period"], anchor), resolve_period(later.args["period"], anchor)
+    except Exception:  # noqa: BLE001 - a window we cannot place is not a comparison
+        return False
+    span = (base.start, base.end)
+    for compare, before in (("previous_period", previous_window(mine)), ("last_year", year_earlier_window(mine))):
+        if before is not None and (before.start, before.end) == span:
+            first.args["compare"] = compare
+            first.matched.append(f"the later ask's window is the one before→compare={compare}")
+            later.args = dict(first.args)  # the same call: answered once, as the comparison
+            return True
+    return False
+
+
 def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | None:
     """One route for the asks, each placed on its own: the first, with the rest in `more`, each taking what it
     leaves unsaid from the asks before it; None when they all make the same call."""
     first = routes[0]
     for previous, later, ask in zip(routes, routes[1:], asks[1:]):
         accepted = set(REGISTRY[later.tool].args_model.model_fields)
-        if "period" in first.args and "period" in accepted and "period" not in later.args:
+        if "period" in first.args and "period" in accepted and "period" not in later.args \
+                and not _stands_apart(ask, first, later):
             later.args["period"] = first.args["period"]  # "5月成交了多少单？观看人数合计多少？": May for both
             later.matched.append(f"period of the first ask→period={first.args['period']}")
         scope = _SUBJECTS | {"filters", "session"}
@@ -769,7 +874,7 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             # the same refunds, asked of again ("整单退款的里，发货前退的有几单？发货后退的有几单？")
             later.args["filters"] = {**later.args.get("filters", {}), "status": kind}
             later.matched.append(f"status of the previous ask→{kind}")
-        if later.tool == previous.tool and not set(later.args) & scope:
+        if later.tool == previous.tool and not set(later.args) & scope and not _ACROSS_ALL.search(ask):
             # "小雅上个月播了几场？转化率多少？": an ask naming no one of its own is about whom the one before named
             for name in sorted(set(previous.args) & scope & accepted):
                 value = previous.args[name]
@@ -801,12 +906,14 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
                 if not later.args["filters"]:
                     later.args.pop("filters")
             later.matched.append("points back to the previous ask")
+        _about_the_leader(previous, later, ask)
         if later.args.get("metric") == "paid_after_free" and "amount" in (later.args.get("filters") or {}):
             # "…free trial, and how many of them later paid": they are who had the ¥0 order; what they paid later
             # is above ¥0, so the earlier ask's ¥0 filter is not theirs
             later.args["filters"].pop("amount")
             if not later.args["filters"]:
                 later.args.pop("filters")
+    weighed = [_as_comparison(first, later, ask) for later, ask in zip(routes[1:], asks[1:])]
     distinct: list[Route] = []
     for r in routes:
         compared = next((i for i, d in enumerate(distinct) if r.tool == d.tool and "compare" in r.args
@@ -816,7 +923,7 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             distinct[compared] = r
         elif not any(r.tool == d.tool and r.args == d.args for d in distinct):
             distinct.append(r)
-    if len(distinct) == 1:
+    if len(distinct) == 1 and not any(weighed):
         return None
     language = detect_language(question)
     for r in distinct:
@@ -825,6 +932,38 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
     first.more = first.more + distinct[1:]
     first.question = question
     return first
+
+
+# An ask for the one group a ranking puts first ("哪个主播…最高", "which province had the most…"), not for several
+# ("哪些主播", "前三名").
+_ONE_ASKED = re.compile(r"哪(?:个|位|家|一|款|种|类|天|场|座|条)(?!些)|(?<![a-z])(?:which|who|what)(?![a-z])",
+                        re.IGNORECASE)
+# A later ask that asks which group itself ("and which has the highest AOV?"): a ranking of its own.
+_WHICH_GROUP = re.compile(r"哪(?:个|位|家|一|款|种|类|些|天|场)|(?<![a-z])(?:which|who)(?![a-z])", re.IGNORECASE)
+# The people a count measured, whom a later "their …" is about: new customers are the buyers new to the shop.
+_WHOSE = {"new_customers": {"buyer_type": "new"}}
+
+
+def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
+    """A later ask that names no group of its own, after an ask for the one group a ranking puts first ("上个月
+    哪个主播的退款率最高？退了多少钱？", "Which province had the most new buyers, and what was their AOV?"), is about
+    that group: marked so the engine narrows it to the earlier answer's first row. "Their" of a count of people
+    is also about those people (the new buyers' AOV)."""
+    dimension = previous.args.get("dimension")
+    if not (previous.tool == later.tool == "metric_query" and dimension and previous.args.get("order")
+            and (previous.args.get("limit") or 1) == 1 and _ONE_ASKED.search(previous.question)) \
+            or extract(ask).dimension is not None or _EACH.search(ask) or _ACROSS_ALL.search(ask) \
+            or _WHICH_GROUP.search(ask) \
+            or dimension in (later.args.get("filters") or {}):
+        return
+    for name in ("dimension", "order", "limit"):
+        later.args.pop(name, None)
+    later.of_leader = dimension
+    later.matched.append(f"the {dimension} the previous ask ranks first")
+    whose = _WHOSE.get(previous.args.get("metric"), {})
+    if whose and points_back(ask) and later.args.get("metric") in _CUSTOMER_MEASURES | {"aov", "gmv", "orders"}:
+        later.args["filters"] = {**later.args.get("filters", {}), **whose}
+        later.matched.append(f"the people the previous ask counted→filters={whose}")
 
 
 def _route_one(question: str, vocabulary: DataVocabulary | None = None) -> Route | None:

@@ -411,7 +411,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
     },
     "recommend_products": {
         "推荐什么商品": 9, "推荐什么产品": 9, "推荐商品": 8, "推荐产品": 8, "推荐什么": 6, "推荐": 4,
-        "推什么": 6, "推哪些": 6, "商品推荐": 8, "产品推荐": 8, "适合买什么": 7, "适合什么商品": 7,
+        "推什么": 6, "推哪些": 6, "推点啥": 6, "推点什么": 6, "推些什么": 6, "推些啥": 6, "推荐点": 6,
+        "给他们推": 6, "给她们推": 6, "商品推荐": 8, "产品推荐": 8, "适合买什么": 7, "适合什么商品": 7,
         "卖什么给": 6, "推送什么": 6, "给他推": 6, "给她推": 6, "选品": 4,
         "recommend": 5, "recommendation": 5, "recommendations": 5, "what products should": 7,
         "which products should": 7, "what should we sell": 7, "what to sell": 6, "next best offer": 8,
