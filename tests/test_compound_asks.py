@@ -109,3 +109,43 @@ def test_parts_that_open_an_ask_and_refunds_counted_by_the_verb() -> None:
     assert calls("上周一共退货了几笔")[0][1]["filters"] == {"status": "refunded"}
     assert calls("直播间昨天卖出多少单")[0][1]["filters"] == {"source": "live"}
     assert calls("给这批老客推点什么好")[0][0] == "recommend_products"
+
+
+@pytest.mark.parametrize(("question", "dimension"), [
+    ("9月GMV最高的主播是谁？她的退款金额多少", "host"),
+    ("哪款商品退款率最高？这个商品卖了多少件", "product"),
+    ("上周哪位主播观看人数最多？她的客单价多少", "host"),  # a live ranking, hosts highest first
+])
+def test_the_leader_asked_by_who_or_named_by_a_demonstrative(question, dimension) -> None:
+    later = route(question).more[0]
+    assert later.of_leader == dimension and "dimension" not in later.args
+
+
+def test_a_live_ranking_narrows_the_later_ask_to_its_first_host(engine) -> None:
+    answer = Conversation(engine).ask("上周哪位主播观看人数最多？她的客单价多少")
+    ranking, aov = answer.tool_calls
+    assert ranking.name == "live_performance" and aov.name == "metric_query"
+    assert aov.args["filters"] == {"host": answer.table().iloc[0]["host"]} and aov.args["period"] == "last_week"
+
+
+def test_a_new_topic_takes_no_one_from_the_ask_before_but_a_change_does(engine) -> None:
+    (_, first), (_, later) = calls("小雅上周卖了多少件；另外，今年一共来了多少新客", engine.vocabulary)
+    assert first["filters"] == {"host": "小雅"} and not later.get("filters")
+    (_, first), (_, later) = calls("小雅上周GMV多少？另外订单数呢", engine.vocabulary)
+    assert later["filters"] == {"host": "小雅"} and later["metric"] == "orders"
+
+
+def test_kinds_of_set_asked_inside_and_each() -> None:
+    assert calls("新客老客各自的GMV多少；他们的客单价分别是多少")[1][1]["dimension"] == "buyer_type"
+    (_, first), (_, later) = calls("这周退款订单多少，其中直播间的有几单")
+    assert later["filters"] == {**first["filters"], "source": "live"}
+    assert calls("0元单有多少？拿了0元单的人后面有几个付费下单")[1][1]["metric"] == "paid_after_free"
+    assert calls("哪个省份下单最多")[0][1]["metric"] == "orders"
+    assert [tool for tool, _ in calls("导出即将流失客户名单，该群体怎么运营")] == ["export_segment", "segment_strategy"]
+
+
+def test_orders_that_used_a_coupon_are_counted_and_an_experiment_is_a_test() -> None:
+    assert calls("上个月用券的订单有几单")[0] == ("metric_query", {"metric": "orders", "period": "last_month",
+                                                                 "filters": {"coupon": "coupon"}})
+    assert calls("How many orders in May used a coupon?")[0][1]["filters"] == {"coupon": "coupon"}
+    assert calls("发券实验效果显著吗")[0][0] == "ab_test"

@@ -497,6 +497,8 @@ _ORDER_KINDS = {
                           r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付))"
                           # a window between the room and its selling: "直播间这个月出了多少单"
                           r"|直播间[^，,。？?\s]{0,6}?(?:出了|出单|卖了|卖出)"
+                          # the room's share of a count: "其中直播间的有几单"
+                          r"|直播间(?:里|中|上)?的?(?=\s*(?:订单)?\s*(?:有|占)?\s*(?:多少|几)\s*(?:单|笔|个订单))"
                           # who bought in a live room: "虎妞直播间一共有多少个不同的买家", "bought in X's live sessions"
                           r"|直播间(?:里|中|上)?(?:一共|总共|共|累计)?有?(?:多少|几)?个?(?:不同的?)?(?:买家|顾客|下单的人|付款的人)"
                           r"|(?<![a-z])(?:bought|buying|purchased|ordered|paid)\s+(?:in|from|during)\s+(?:[\w'’]+\s+){0,3}?"
@@ -513,7 +515,8 @@ _ORDER_KINDS = {
                           r"|(?<![a-z])(?:all )?other orders(?![a-z])"
                           r"|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"),
                "live", "shelf"),
-    "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|使用(?:了)?优惠券|券后|(?<!without )(?<!no )"
+    "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|(?<!没)(?<!未)(?<!不)用了?\s*coupons?"
+                          r"|使用(?:了)?优惠券|券后|(?<!without )(?<!no )"
                           r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"),
                re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"
                           r"|(?:vs\.?|versus|or|and|compared to)\s+(?:those\s+|ones\s+)?without(?![a-z])"),
@@ -713,8 +716,9 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
 # 下单的", "how many of them later paid for an order"): paid_after_free, over every order (not the ¥0 ones only).
 _FREE_WORDS = re.compile(r"0\s*元|零元|福袋|试用|赠品|免费|白送|(?<![a-z])(?:free|trials?|lucky[\s-]?bags?|giveaways?"
                         r"|gifts?)(?![a-z])|[¥￥$]\s*0(?![\d.])")
-_PAID_LATER = re.compile(r"(?:之后|以后|后来|然后|随后|接着|再|又)\s*(?:又|再|还)?\s*(?:自己)?\s*"
-                        r"(?:花钱|付费|付款|掏钱|正价)\s*(?:下单|下了单|买|购买|买了)?|(?:之后|以后|后来)\s*(?:又|再|还)\s*(?:下单|下了单|买了?|购买)"
+_PAID_LATER = re.compile(r"(?:之后|以后|后来|后面|然后|随后|接着|再|又)\s*(?:又|再|还)?"
+                        r"\s*(?:有\s*(?:几|多少)\s*(?:个|位)?人?)?\s*(?:真正|自己|真的)?\s*(?:花钱|付费|付款|掏钱|正价)\s*(?:下单|下了单|买|购买|买了)?"
+                        r"|(?:之后|以后|后来|后面)\s*(?:又|再|还)\s*(?:下单|下了单|买了?|购买)"
                         r"|(?<![a-z])(?:later|then|afterwards|subsequently|went on to|go on to|came back to)\s+"
                         r"(?:\w+\s+){0,2}?(?:paid|pay|bought|buy|ordered|order|purchased|purchase|placed|spent)(?![a-z])"
                         r"|转化(?:为|成)付费|(?<![a-z])converted to pay", re.IGNORECASE)

@@ -155,7 +155,8 @@ def _changes(f: Features, previous: Route, marker: bool, anchor: date | None) ->
         changes["limit"] = f.limit.value
     if f.order:
         changes["order"] = f.order.value
-    if f.segment:
+    if f.segment and not (f.metric is not None and f.metric.overlaps(f.segment) and _COUNTED.search(f.text)):
+        # ("那边的新客有多少": the count of new customers, not the new-customer group's figure)
         ref = f.segment.value
         changes["segment"] = ref.key
         if ref.scheme != "rfm":
@@ -170,6 +171,9 @@ def _changes(f: Features, previous: Route, marker: bool, anchor: date | None) ->
         if f.period and f.period.start >= f.compare.start - 4 and changes.get("period") == f.period.token:
             changes.pop("period")  # the window named is the one compared with, not a new one to answer
     return changes
+
+
+_COUNTED = re.compile(r"多少|几个|几位|几人|(?<![a-z])how many(?![a-z])", re.IGNORECASE)
 
 
 def _apply(previous: Route, changes: dict[str, Any], language: str, why: str) -> Route | None:

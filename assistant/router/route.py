@@ -567,8 +567,8 @@ def _answered_by(whole: Route, earlier: str, before: Route | None, ask: str,
 
 # Who and where a measure was narrowed to, which an ask about everyone ("全店的呢？") leaves out; what kind of
 # order was counted (status, amount, after-sale, shipping) stays.
-_WHO_AND_WHERE = ("host", "session", "region", "city", "category", "product", "brand", "channel", "source",
-                  "segment", "customer", "coupon", "gender", "age_group", "buyer_type")
+_WHO_AND_WHERE = ("host", "session", "region", "category", "product", "channel", "source", "segment", "customer",
+                  "coupon", "gender", "age_band", "buyer_type")
 
 
 def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
@@ -668,7 +668,7 @@ def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVo
     """An ask that leans on the earlier one as a conversation's follow-up does, read the same way."""
     from assistant.router.followup import elliptical, resolve_followup, restates  # they route with this module
 
-    if alone is not None and alone.tool != before.tool and _NEW_TOPIC.search(ask):
+    if alone is not None and _new_topic(ask):
         return None  # "…？还有，哪些商品最常被一起买？": a new topic, which leans on nothing
     leaning = resolve_followup(ask, before, vocabulary)
     if leaning is None and (alone is None or alone.tool == before.tool) and restates(ask, before, vocabulary):
@@ -776,7 +776,8 @@ _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "
 
 
 # "各", "分别", "each": a later ask of every group an earlier ask split into.
-_EACH = re.compile(r"^[^，,]{0,6}(?:各|分别|每(?:个|种|类))|(?<![a-z])(?:each|respectively|for both)(?![a-z])",
+_EACH = re.compile(r"^[^，,]{0,6}(?:各|分别|每(?:个|种|类))|分别(?:是|为|有)?(?:多少|几|怎样|如何)"
+                   r"|(?<![a-z])(?:each|respectively|for both)(?![a-z])",
                    re.IGNORECASE)
 # A kind of refund an earlier ask counted, and a later ask's words of refunding that keep it.
 _REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded")
@@ -809,10 +810,19 @@ _AT_PRESENT = re.compile(r"现在|目前|当前|眼下|(?<![a-z])(?:right now|cu
                          r"|today)(?![a-z])", re.IGNORECASE)
 
 
+_CHANGES_ONLY = re.compile(r"呢\s*[?？。]?\s*$|^\W*(?:and\s+)?(?:also\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
+
+
+def _new_topic(ask: str) -> bool:
+    """Whether a later ask opens a topic of its own ("另外，今年一共拉了多少新客"), not one that only changes the
+    earlier ask ("另外订单数呢？", which is still about whom the earlier ask named)."""
+    return bool(_NEW_TOPIC.search(ask)) and not _CHANGES_ONLY.search(ask)
+
+
 def _stands_apart(ask: str, first: Route, later: Route) -> bool:
     """Whether a later ask keeps its own time: one set at the present, or a new topic for another tool
     ("小雅上个月卖了多少钱？另外，现在各个RFM分群都有多少人？"), takes no window from the first ask."""
-    return bool(_AT_PRESENT.search(ask)) or (later.tool != first.tool and bool(_NEW_TOPIC.search(ask)))
+    return bool(_AT_PRESENT.search(ask)) or (later.tool != first.tool and _new_topic(ask))
 
 
 # Words that weigh one figure against another: "how does it compare with September?", "和9月比呢".
@@ -874,7 +884,8 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             # the same refunds, asked of again ("整单退款的里，发货前退的有几单？发货后退的有几单？")
             later.args["filters"] = {**later.args.get("filters", {}), "status": kind}
             later.matched.append(f"status of the previous ask→{kind}")
-        if later.tool == previous.tool and not set(later.args) & scope and not _ACROSS_ALL.search(ask):
+        if later.tool == previous.tool and not set(later.args) & scope and not _ACROSS_ALL.search(ask) \
+                and not _new_topic(ask):
             # "小雅上个月播了几场？转化率多少？": an ask naming no one of its own is about whom the one before named
             for name in sorted(set(previous.args) & scope & accepted):
                 value = previous.args[name]
@@ -936,12 +947,23 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
 
 # An ask for the one group a ranking puts first ("哪个主播…最高", "which province had the most…"), not for several
 # ("哪些主播", "前三名").
-_ONE_ASKED = re.compile(r"哪(?:个|位|家|一|款|种|类|天|场|座|条)(?!些)|(?<![a-z])(?:which|who|what)(?![a-z])",
-                        re.IGNORECASE)
+_ONE_ASKED = re.compile(r"哪(?:个|位|家|一|款|种|类|天|场|座|条)(?!些)|是谁|谁(?:的|是|卖|带|最)"
+                        r"|(?<![a-z])(?:which|who|what)(?![a-z])", re.IGNORECASE)
+# A group named by a demonstrative ("那个商品的退款率", "that host's AOV"): the one the earlier ask found, not a
+# breakdown by it.
+_THAT_GROUP = re.compile(r"(?:那|这|该)(?:个|款|位|家|座|一)?(?:商品|产品|单品|主播|达人|省份?|品类|类目|城市|渠道|地区"
+                         r"|场次?|年龄段)|(?<![a-z])(?:that|this) (?:host|product|item|category|province|region|city"
+                         r"|channel|session)(?![a-z])", re.IGNORECASE)
 # A later ask that asks which group itself ("and which has the highest AOV?"): a ranking of its own.
 _WHICH_GROUP = re.compile(r"哪(?:个|位|家|一|款|种|类|些|天|场)|(?<![a-z])(?:which|who)(?![a-z])", re.IGNORECASE)
 # The people a count measured, whom a later "their …" is about: new customers are the buyers new to the shop.
 _WHOSE = {"new_customers": {"buyer_type": "new"}}
+
+
+# The calls a leader can narrow: by a filter (metric_query) or by name (live_performance's host).
+_NARROWED_BY_LEADER = {"metric_query", "live_performance"}
+_LOWEST = re.compile(r"最低|最少|最差|最小|垫底|倒数|(?<![a-z])(?:lowest|least|fewest|worst|bottom)(?![a-z])",
+                     re.IGNORECASE)
 
 
 def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
@@ -949,12 +971,17 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
     哪个主播的退款率最高？退了多少钱？", "Which province had the most new buyers, and what was their AOV?"), is about
     that group: marked so the engine narrows it to the earlier answer's first row. "Their" of a count of people
     is also about those people (the new buyers' AOV)."""
-    dimension = previous.args.get("dimension")
-    if not (previous.tool == later.tool == "metric_query" and dimension and previous.args.get("order")
-            and (previous.args.get("limit") or 1) == 1 and _ONE_ASKED.search(previous.question)) \
-            or extract(ask).dimension is not None or _EACH.search(ask) or _ACROSS_ALL.search(ask) \
-            or _WHICH_GROUP.search(ask) \
-            or dimension in (later.args.get("filters") or {}):
+    if previous.tool == "live_performance":  # hosts ranked highest first, always
+        dimension, ranked = "host", previous.args.get("dimension", "host") == "host" \
+            and not _LOWEST.search(previous.question)
+    else:
+        dimension, ranked = previous.args.get("dimension"), previous.tool == "metric_query" \
+            and bool(previous.args.get("order"))
+    if not (ranked and dimension and later.tool in _NARROWED_BY_LEADER and (previous.args.get("limit") or 1) == 1
+            and _ONE_ASKED.search(previous.question)) \
+            or (extract(ask).dimension is not None and not _THAT_GROUP.search(ask)) or _EACH.search(ask) \
+            or _ACROSS_ALL.search(ask) or _WHICH_GROUP.search(ask) or _new_topic(ask) \
+            or dimension in (later.args.get("filters") or {}) or later.args.get(dimension):
         return
     for name in ("dimension", "order", "limit"):
         later.args.pop(name, None)

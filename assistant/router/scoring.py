@@ -243,6 +243,12 @@ def score(f: Features) -> Scores:
     if (f.filters.get("status") or dimension == "status" or left_out) and (f.count or f.metric):
         scores.add("metric_query", 5, "rule: orders in a status")
 
+    # "用了券的订单有多少单", "how many orders used a coupon": orders that used one are counted; an experiment is
+    # asked about in its own words ("发券实验", "did the coupon campaign lift…")
+    if (f.filters.get("coupon") or dimension == "coupon") and (f.count or f.metric) \
+            and not _EXPERIMENT.search(f.text):
+        scores.add("metric_query", scores.points["ab_test"] + 1, "rule: orders with or without a coupon counted")
+
     if _ALSO_BUY.search(f.text) and not f.segment and scores.points["recommend_products"] < 6:
         scores.add("product_associations", 7, "rule: buyers of a product, what else they buy")
 

@@ -42,7 +42,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     ],
     "orders": [
         "订单数", "订单量", "几单", "单数", "订单数量", "订单", "单量", "销量", "多少单", "卖了多少单",
-        "卖出多少单", "下单量",
+        "卖出多少单", "下单量", "下单最多", "下单最少", "出单最多", "出单量", "出单数",
         "成交单数", "成交订单",
         "orders", "order count", "number of orders", "order volume", "how many orders",
     ],
