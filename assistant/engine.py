@@ -180,14 +180,16 @@ def about_the_leader(ask: Route, before: Answer) -> Route:
     if frame is None or column not in frame.columns or frame.empty or pd.isna(frame[column].iloc[0]):
         if "dimension" not in REGISTRY[ask.tool].args_model.model_fields:
             return dataclasses.replace(ask, of_leader=None)
-        return dataclasses.replace(ask, args={**ask.args, "dimension": column}, of_leader=None)
+        return dataclasses.replace(ask, args={**ask.args, "dimension": column},
+                                   also=[{**a, "dimension": column} for a in ask.also], of_leader=None)
     leader = frame[column].iloc[0]
     leader = leader.item() if hasattr(leader, "item") else leader
-    if column in REGISTRY[ask.tool].args_model.model_fields:  # live_performance names its host
-        args = {**ask.args, column: leader}
-    else:
-        args = {**ask.args, "filters": {**(ask.args.get("filters") or {}), column: leader}}
-    return dataclasses.replace(ask, args=args, of_leader=None,
+    def narrowed(args: dict[str, Any]) -> dict[str, Any]:
+        if column in REGISTRY[ask.tool].args_model.model_fields:  # live_performance names its host
+            return {**args, column: leader}
+        return {**args, "filters": {**(args.get("filters") or {}), column: leader}}
+
+    return dataclasses.replace(ask, args=narrowed(ask.args), also=[narrowed(a) for a in ask.also], of_leader=None,
                                matched=ask.matched + [f"{column}={leader}, first in the earlier answer"])
 
 

@@ -149,3 +149,51 @@ def test_orders_that_used_a_coupon_are_counted_and_an_experiment_is_a_test() -> 
                                                                  "filters": {"coupon": "coupon"}})
     assert calls("How many orders in May used a coupon?")[0][1]["filters"] == {"coupon": "coupon"}
     assert calls("发券实验效果显著吗")[0][0] == "ab_test"
+
+
+def test_asks_one_per_line_pointers_and_spaces_open_asks() -> None:
+    assert [args["metric"] for _, args in calls("1、上周GMV\n2、上周订单数")] == ["gmv", "orders"]
+    (_, first), (_, later) = calls("How many refunded orders in May? Among those, how many were live-room orders?")
+    assert later["filters"] == {**first["filters"], "source": "live"}
+    assert [args["metric"] for _, args in calls("直播间的订单有多少单，客单价多少")] == ["orders", "aov"]
+    assert len(calls("重要价值客户多少人 他们最近30天的GMV多少")) == 2
+
+
+def test_the_leader_asked_as_a_question_then_measures_listed_for_it() -> None:
+    routed = route("退款金额最多的省是哪个，它的订单数和GMV分别多少")
+    later = routed.more[0]
+    assert later.of_leader == "region" and "dimension" not in later.args
+    assert [a["metric"] for a in later.also] == ["gmv"] and all("dimension" not in a for a in later.also)
+
+
+def test_one_group_weighed_against_everyone_in_one_ask(engine) -> None:
+    got = calls("林老师本月客单价和全店比怎么样", engine.vocabulary)
+    assert got == [("metric_query", {"metric": "aov", "period": "this_month", "filters": {"host": "林老师"}}),
+                   ("metric_query", {"metric": "aov", "period": "this_month"})]
+
+
+def test_a_bare_window_weighed_against_is_compared_by_the_datas_calendar(engine) -> None:
+    # the demo data ends in November 2026: its last month is October, and September is the month before
+    ((_, args),) = calls("阿杰上个月GMV？比9月高还是低", engine.vocabulary)
+    assert args["compare"] == "previous_period" and args["period"] == "last_month"
+    got = calls("阿杰上个月GMV？比6月高还是低", engine.vocabulary)
+    assert [args["period"] for _, args in got] == ["last_month", "month:6"]
+
+
+def test_advice_asked_beside_an_export_and_an_unrelated_aside() -> None:
+    assert [tool for tool, _ in calls("导出沉睡客户名单，顺便给点运营建议")] == ["export_segment", "segment_strategy"]
+    (_, first), (_, later) = calls("Repeat rate for male buyers this year? And btw, how many buyers did we have in "
+                                   "October overall?")
+    assert first.get("filters") and not later.get("filters")
+
+
+def test_new_buyers_narrowing_an_order_measure_are_those_new_in_the_window() -> None:
+    assert calls("9月新客下了几单")[0][1]["filters"] == {"buyer_type": "new"}
+    assert calls("上周新客的客单价")[0][1]["filters"] == {"buyer_type": "new"}
+    assert calls("上周来了多少新客")[0][1] == {"metric": "new_customers", "period": "last_week"}
+
+
+def test_measures_listed_in_a_later_change_are_each_answered() -> None:
+    later = route("9月GMV多少？买家数和客单价呢").more[0]
+    assert later.args == {"metric": "buyers", "period": "month:9"} and later.also == [{"metric": "aov",
+                                                                                      "period": "month:9"}]

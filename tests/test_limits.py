@@ -29,6 +29,7 @@ LIMITED = [
     ("run this python: print(1)", "decline", "run_code"),
     ("帮我把上周的退款率在数据里调低一点", "decline", "change_data"),
     ("how do we stack up against other live shops", "unanswerable", "competitors"),
+    ("how does our AOV measure up to the industry", "unanswerable", "competitors"),
     ("隔壁店铺上周卖了多少", "unanswerable", "competitors"),
     ("how do we compare with the shop next door", "unanswerable", "competitors"),
     ("千川投流的ROI多少", "unanswerable", "ad_spend"),
@@ -45,6 +46,9 @@ NOT_LIMITED = [
     "把沉睡客户导出来我发短信", "GMV trend as of last month", "set of customers who bought twice",
     "哪个主播转化率最高", "how much was refunded last month", "GMV调高了多少", "这个月GMV提高了多少",
     "查下会员号100000456", "tips for keeping our VIP customers happy",
+    # weighed against our own earlier window, not another shop
+    "how does this quarter stack up against Q2?", "does May measure up to April",
+    "GMV in 2026 benchmarked against 2025",
 ]
 
 

@@ -22,7 +22,7 @@ _ASK_END = re.compile(r"(?<=[？?；;。])\s*"
                       r"|[那这](?:个|位|家|款)(?!月|周|星期|季度|年|时候|期间)[^，,]{0,6}的|[那这](?:批|群|类)人"
                       r"|该(?:群体|人群|分群|批|类)"
                       # inside the set the ask before counted: "…有多少单，其中美妆护肤类的GMV是多少"
-                      r"|(?:这)?其中|这里面|这些(?:订单|客户|人|买家)(?:里|中|当中)"
+                      r"|(?:这)?其中|这里面|这些|所有(?:客户|人|买家|用户|订单)|帮我|麻烦|请(?!问)"
                       # the same asked of everyone: "…，全国整体又是多少", "…, and overall?"
                       r"|(?:全店|全国|整体|总体|大盘|全平台)"
                       r"|and\s+(?:overall|(?:shop|store)[\s-]wide|for\s+(?:the\s+)?(?:whole|entire|all)|across\s+all"
@@ -60,20 +60,51 @@ _WEIGHS_EARLIER = re.compile(r"^\s*(?:那|所以)?(?:哪个|哪一个|哪边|谁
                              r"|larger|lower|smaller|worse|best)\s*[?？]?\s*$", re.IGNORECASE)
 
 
-# A part that is only the word setting the next ask after this one ("… 7 days? Also, how many …").
-_ONLY_SEQUENCE = re.compile(r"^\s*(?:also|and|then|plus|besides|additionally|另外|还有|顺便|同时|此外)\s*[,，:：]?\s*$",
-                            re.IGNORECASE)
+# A part that is only the word setting the next ask after this one ("… 7 days? Also, how many …", "Also,
+# unrelated - how many …"), or only pointing back to what the ask before counted ("Of those, how many …").
+_ONLY_SEQUENCE = re.compile(r"^\s*(?:(?:and\s+)?(?:also|then|plus|besides|additionally|btw|by the way)|and"
+                            r"|另外|还有|顺便|同时|此外|(?:and\s+)?(?:of|among)\s+(?:those|them|these)|(?:这)?其中|这里面)"
+                            r"(?:[\s,，:：-]+(?:unrelated|separately|btw|on another note|另外问一下|题外话))?"
+                            r"\s*[,，:：-]?\s*$", re.IGNORECASE)
+# Asks set one per line, numbered or not: "1. 今年GMV前10的省份\n2. 这几个省各自的买家数".
+_LINE = re.compile(r"\s*\n+\s*(?:(?:\d{1,2}|[一二三四五六七八九十])\s*[.、)）:：]\s*)?")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十])\s*[.、)）:：]\s*")
+# A comma after a whole question, before another question ("其中 refunded 的有几单，退款金额多少"): two asks.
+_QUESTION_END = re.compile(r"(?:几|多少|吗|怎么样|如何|咋样)(?:单|笔|个|人|位|件|次|钱|元)?\s*$"
+                           r"|(?:是)?哪(?:个|位|家|款|种|类|天|场|一个)\s*$|是谁\s*$")
+_BETWEEN_QUESTIONS = re.compile(r"\s*[，,]\s*")
+# ...a question of its own after it, not a request that says how or how many ("，用聚类看看", "，给我5个就行")
+_ASKS_OF_ITS_OWN = re.compile(r"几|多少|什么|哪|吗|呢|怎么|如何|为什么|是否|有没有|怎样|啥|还是"
+                              r"|(?<![a-z])(?:how|what|which|who|why|when|where)(?![a-z])", re.IGNORECASE)
+# A space in Chinese before a word that starts another ask: "冠军客户一共多少人 他们上个月贡献了多少GMV".
+_SPACE_BEFORE_ASK = re.compile(r"(?<=[\u4e00-\u9fff])\s+"
+                               r"(?=(?:他们|她们|它们|其中|这些|另外|还有|顺便|然后|那么|再)[^\s])")
 
 
 def split_asks(question: str) -> list[str]:
     """The asks of a question, in order; one element when it asks one thing."""
-    parts = [p.strip() for p in _ASK_END.split(question.strip()) if p.strip()]
+    lines = [_NUMBERED.sub("", line) for line in _LINE.split(question.strip()) if line.strip()]
+    parts = [p.strip() for line in lines for spaced in _SPACE_BEFORE_ASK.split(line)
+             for p in _ASK_END.split(spaced) if p.strip()]
+    parts = [q for p in parts for q in _between_questions(p)]
     for i in range(len(parts) - 2, -1, -1):  # "Also" alone opens the ask after it
         if _ONLY_SEQUENCE.match(parts[i]):
             parts[i:i + 2] = [f"{parts[i].rstrip(',，:： ')} {parts[i + 1]}"]
     asks = [p for p in parts if not _NOTE.fullmatch(p) and re.search(r"\w", p)]
     asks = [a for i, a in enumerate(asks) if not (i >= 2 and _WEIGHS_EARLIER.match(a))]
     return asks if len(asks) > 1 else [question]
+
+
+def _between_questions(part: str) -> list[str]:
+    """A part split at each comma that closes a whole question with another after it."""
+    pieces = _BETWEEN_QUESTIONS.split(part)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        if _QUESTION_END.search(out[-1]) and len(piece) >= 3 and _ASKS_OF_ITS_OWN.search(piece):
+            out.append(piece)
+        else:
+            out[-1] = f"{out[-1]}，{piece}" if re.search(r"[\u4e00-\u9fff]", piece) else f"{out[-1]}, {piece}"
+    return out if len(out) > 1 else [part]
 
 
 def follows_in_sequence(ask: str) -> bool:
@@ -89,6 +120,8 @@ def points_back(ask: str) -> bool:
 
 # A question word: an ask that has one asks for something of its own.
 _QUESTION_WORD = re.compile(r"几|多少|什么|哪|吗|呢|怎么|如何|为什么|为何|是否|有没有|怎样|啥"
+                            # one way or the other: "比9月多还是少", "涨了还是跌了"
+                            r"|(?:多|高|大|涨|升|好|快)了?还是(?:少|低|小|跌|降|差|慢)"
                             # a request is an ask too: "帮我导出成xlsx", "export them as Excel"
                             # (not the file's span: "整个导出期间", "over the whole export")
                             r"|帮我|请|给我|(?<!整个)(?<!整份)(?<!这份)导出(?!期间)|列出|看看|看一下|看下|瞧瞧|对比一下|拆一下"

@@ -101,6 +101,9 @@ def _segment_honoured(f: Features, tool: str, args: dict[str, Any]) -> bool:
         return True
     if args.get("segment") or "segment" in _args_filters(args) or args.get("dimension") == "segment":
         return True
+    if ref.key == "new_customers" and (_args_filters(args).get("buyer_type") == "new"
+                                       or args.get("dimension") == "buyer_type"):
+        return True  # new customers narrowing an order measure: those new in the window (route's buyer_type)
     if tool in ("segment_strategy", "customer_profile", "customer_clusters"):
         # the overview has a row per segment; one customer's profile names their segment and stage;
         # clusters are the data's own groups, which is what "价格敏感型用户有多少，用聚类看看" asks for
@@ -307,7 +310,7 @@ def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     if tool != "metric_query" or not f.metric:
         return []
     chosen = args.get("metric", "gmv")
-    segment = f.segment if f.segment and "segment" in _args_filters(args) else None
+    segment = f.segment if f.segment and _segment_honoured(f, tool, args) else None
     # "退款订单数" with status=refunded applied: 退款 is the filter, not a second measure
     status = [h for h in f.filter_hits if h.value in ("refunded", "cancelled")] \
         if "status" in _args_filters(args) else []

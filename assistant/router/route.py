@@ -102,8 +102,14 @@ def _metric_query(f: Features, out: _Args) -> None:
     if segment and segment.value.scheme in ("rfm", "cn8") and not (f.metric and _within(segment, f.metric)) \
             and not any(segment.overlaps(h) for h in f.hits("metric_query")):
         # "重要价值客户的客单价": the metric over that segment's customers
-        filters["segment"] = segment.value.key
-        out.matched.append(f"{segment.phrase}→filter segment={segment.value.key}")
+        if segment.value.key == "new_customers" and "buyer_type" not in filters:
+            # "10月新客下了多少单", "orders placed by first-time buyers": buyers whose first order is in the window
+            # (buyer_type), not the RFM group of recent first-time buyers as of the data's end
+            filters["buyer_type"] = "new"
+            out.matched.append(f"{segment.phrase}→filter buyer_type=new")
+        else:
+            filters["segment"] = segment.value.key
+            out.matched.append(f"{segment.phrase}→filter segment={segment.value.key}")
     if filters:
         out.args["filters"] = filters
         out.matched += [f"{h.phrase}→filter={h.value}" for h in f.filter_hits]
@@ -507,7 +513,11 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
         if len(asks) == 1:
             question = asks[0]
     if len(asks) == 1:
-        return _route_one(question, vocabulary)
+        one = _route_one(question, vocabulary)
+        if one is not None and _VERSUS_ALL.search(question) \
+                and (everyone := _across_all(question, one, None)) is not None:
+            one.more = [everyone]  # "小雅's refund rate last month vs the shop as a whole": both figures
+        return one
     routes = [_route_one(ask, vocabulary) for ask in asks]
     leaned: set[int] = set()
     for i in range(1, len(asks)):
@@ -531,18 +541,25 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
             joined = _read_after(asks[i - 1], asks[i], vocabulary)
             if joined is not None and joined.tool == routes[i].tool and set(joined.args) & _SUBJECTS:
                 routes[i] = joined
-        elif routes[i] is None and routes[i - 1] is not None and asks_something(asks[i]):
+        elif routes[i] is None and routes[i - 1] is not None and (asks_something(asks[i])
+                                                                   or _WEIGHED.search(asks[i])):
             # "流失风险客户都是些什么样的人？顺便给个挽回的策略": placed once read after the ask before it, as a
             # call of another tool (a reading that is the earlier call again adds nothing)
-            joined = _read_after(asks[i - 1], asks[i], vocabulary)
+            joined = _pointing_back(asks[i - 1], asks[i], routes[i - 1], None, vocabulary) \
+                if routes[i - 1].tool != "metric_query" else _read_after(asks[i - 1], asks[i], vocabulary)
             if joined is not None and joined.tool != routes[i - 1].tool:
                 routes[i] = joined
+            elif _WEIGHED.search(asks[i]) and (when := extract(asks[i], vocabulary).period) is not None \
+                    and "period" in REGISTRY[routes[i - 1].tool].args_model.model_fields:
+                # "小雅上个月卖了多少？比9月多还是少": the earlier call, for the window it is weighed against
+                routes[i] = Route(routes[i - 1].tool, {**routes[i - 1].args, "period": when.token},
+                                  routes[i - 1].language, [f"the earlier call, for {when.token}"], [], asks[i])
     # a later part that only narrows ("only last year's orders", "top 20 pls") qualifies the question: read as one
     # an ask read as the earlier one changed ("and this month?") is one of its own, though it names no measure
     if all(r is not None and r.tool != "run_sql" for r in routes) and all(
             i in leaned and asks[i].rstrip().endswith(("?", "？")) or _asks_apart(a)
             for i, a in enumerate(asks) if i):
-        if (first := _join_asks(question, asks, routes)) is not None:  # type: ignore[arg-type]
+        if (first := _join_asks(question, asks, routes, vocabulary)) is not None:  # type: ignore[arg-type]
             return first
     whole = _route_one(question, vocabulary)  # an ask we cannot place alone may qualify another: read as one
     if whole is not None:
@@ -569,6 +586,12 @@ def _answered_by(whole: Route, earlier: str, before: Route | None, ask: str,
 # order was counted (status, amount, after-sale, shipping) stays.
 _WHO_AND_WHERE = ("host", "session", "region", "category", "product", "channel", "source", "segment", "customer",
                   "coupon", "gender", "age_band", "buyer_type")
+
+
+# One ask weighing a group against everyone: "vs the shop as a whole", "和全店比", "compared with all customers".
+_VERSUS_ALL = re.compile(r"(?:vs\.?|versus|compared (?:to|with)|against|比|对比|相比|和|跟|与)\s*(?:the\s+)?"
+                         r"(?:shop as a whole|whole (?:shop|store)|entire (?:shop|store)|overall|all customers|everyone"
+                         r"|全店|整体|大盘|全部客户|所有客户|全国)", re.IGNORECASE)
 
 
 def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
@@ -619,8 +642,9 @@ _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|位)?(?:人|买家|客户|顾�
 # ...unless the ask counts across everything ("全部订单一共多少件", "overall").
 _ACROSS_ALL = re.compile(r"全部|所有|全店|整体|总体|全国|全平台|大盘"
                          r"|(?<![a-z])(?:overall|all orders|in all|whole (?:shop|store)|entire (?:shop|store)"
-                         r"|(?:shop|store)[- ]wide|combined|all (?:categories|hosts|regions|provinces|channels"
-                         r"|customers|buyers|products))(?![a-z])", re.IGNORECASE)
+                         r"|as a whole|(?:shop|store)[- ]wide|combined"
+                         r"|all (?:categories|hosts|regions|provinces|channels|customers|buyers|products))(?![a-z])",
+                         re.IGNORECASE)
 
 
 def _inside_those_orders(ask: str, before: Route, alone: Route | None) -> Route | None:
@@ -677,7 +701,11 @@ def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVo
         leaning = _elided(ask, before, alone)
     if leaning is None:
         return None
-    if leaning.tool == before.tool and leaning.args == before.args:
+    if alone is not None and alone.also and leaning.tool == alone.tool and not leaning.also:
+        # "订单数和客单价呢？": every measure the ask lists, each changed the same way
+        leaning.also = [{**leaning.args, "metric": listed["metric"]} for listed in alone.also
+                        if listed["metric"] != leaning.args.get("metric")]
+    if leaning.tool == before.tool and leaning.args == before.args and not leaning.also:
         return before  # "Give one figure per weekday": what the earlier call already does, said again
     leaning.question = ask
     return leaning
@@ -776,9 +804,13 @@ _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "
 
 
 # "各", "分别", "each": a later ask of every group an earlier ask split into.
-_EACH = re.compile(r"^[^，,]{0,6}(?:各|分别|每(?:个|种|类))|分别(?:是|为|有)?(?:多少|几|怎样|如何)"
-                   r"|(?<![a-z])(?:each|respectively|for both)(?![a-z])",
-                   re.IGNORECASE)
+_EACH = re.compile(r"^[^，,]{0,6}(?:各|分别|每(?:个|种|类))|(?<![a-z])(?:each|for both)(?![a-z])", re.IGNORECASE)
+# "他们的人均消费分别是多少": each group, unless the ask lists its measures ("退款率和客单价分别多少": each measure)
+_RESPECTIVELY = re.compile(r"分别(?:是|为|有)?(?:多少|几|怎样|如何)|(?<![a-z])respectively(?![a-z])", re.IGNORECASE)
+
+
+def _each_group(ask: str, later: Route) -> bool:
+    return bool(_EACH.search(ask)) or (bool(_RESPECTIVELY.search(ask)) and not later.also)
 # A kind of refund an earlier ask counted, and a later ask's words of refunding that keep it.
 _REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded")
 _REFUND_WORD = re.compile(r"退(?!出|订|回去)|(?<![a-z])refund", re.IGNORECASE)
@@ -804,8 +836,8 @@ def _share_by_breakdown(args: dict[str, Any], text: str,
 
 
 # A later ask opened as a new topic ("另外，…", "Also, …"), or set at the present ("现在", "right now").
-_NEW_TOPIC = re.compile(r"^\s*(?:另外|此外|还有|再问一下|顺便问一?下|(?:and\s+)?also\b|besides\b|separately\b"
-                        r"|additionally\b|on another note\b|btw\b)", re.IGNORECASE)
+_NEW_TOPIC = re.compile(r"^\s*(?:另外|此外|还有|再问一下|顺便问一?下|(?:and\s+)?(?:also|besides|separately|additionally"
+                        r"|on another note|btw|by the way|unrelated)\b)", re.IGNORECASE)
 _AT_PRESENT = re.compile(r"现在|目前|当前|眼下|(?<![a-z])(?:right now|currently|at the moment|as of now|as of today"
                          r"|today)(?![a-z])", re.IGNORECASE)
 
@@ -830,7 +862,7 @@ _WEIGHED = re.compile(r"比|对比|相比|比较|(?<![a-z])(?:compare[sd]?|compa
                       re.IGNORECASE)
 
 
-def _as_comparison(first: Route, later: Route, ask: str) -> bool:
+def _as_comparison(first: Route, later: Route, ask: str, anchor: datetime.date) -> bool:
     """A later ask weighing the first's figure against the window just before it, or a year before ("What was the
     refund rate in October, and how does it compare with September?"): the first call, compared; the later one
     is then that comparison's base, answered within it."""
@@ -841,7 +873,6 @@ def _as_comparison(first: Route, later: Route, ask: str) -> bool:
             or {k: v for k, v in first.args.items() if k != "period"} \
             != {k: v for k, v in later.args.items() if k != "period"}:
         return False
-    anchor = datetime.date.today()
     try:
         mine, base = resolve_period(first.args["period"], anchor), resolve_period(later.args["period"], anchor)
     except Exception:  # noqa: BLE001 - a window we cannot place is not a comparison
@@ -856,7 +887,8 @@ def _as_comparison(first: Route, later: Route, ask: str) -> bool:
     return False
 
 
-def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | None:
+def _join_asks(question: str, asks: list[str], routes: list[Route],
+               vocabulary: DataVocabulary | None = None) -> Route | None:
     """One route for the asks, each placed on its own: the first, with the rest in `more`, each taking what it
     leaves unsaid from the asks before it; None when they all make the same call."""
     first = routes[0]
@@ -873,7 +905,7 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
                     later.args[name] = value
                     later.matched.append(f"{name} of the previous ask")
         if later.tool == previous.tool == "metric_query" and previous.args.get("dimension") \
-                and "dimension" not in later.args and _EACH.search(ask):
+                and "dimension" not in later.args and _each_group(ask, later):
             # "全额退款和部分退款各有多少单？各退了多少钱？": each of the groups the earlier ask split into
             later.args["dimension"] = previous.args["dimension"]
             later.matched.append(f"each of the previous ask's groups→dimension={later.args['dimension']}")
@@ -917,6 +949,8 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
                 if not later.args["filters"]:
                     later.args.pop("filters")
             later.matched.append("points back to the previous ask")
+        # each measure the ask lists takes what the ask took from the asks before it
+        later.also = [{**later.args, "metric": listed["metric"]} for listed in later.also]
         _about_the_leader(previous, later, ask)
         if later.args.get("metric") == "paid_after_free" and "amount" in (later.args.get("filters") or {}):
             # "…free trial, and how many of them later paid": they are who had the ¥0 order; what they paid later
@@ -924,7 +958,8 @@ def _join_asks(question: str, asks: list[str], routes: list[Route]) -> Route | N
             later.args["filters"].pop("amount")
             if not later.args["filters"]:
                 later.args.pop("filters")
-    weighed = [_as_comparison(first, later, ask) for later, ask in zip(routes[1:], asks[1:])]
+    anchor = vocabulary.anchor if vocabulary is not None and vocabulary.anchor else datetime.date.today()
+    weighed = [_as_comparison(first, later, ask, anchor) for later, ask in zip(routes[1:], asks[1:])]
     distinct: list[Route] = []
     for r in routes:
         compared = next((i for i, d in enumerate(distinct) if r.tool == d.tool and "compare" in r.args
@@ -979,12 +1014,13 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
             and bool(previous.args.get("order"))
     if not (ranked and dimension and later.tool in _NARROWED_BY_LEADER and (previous.args.get("limit") or 1) == 1
             and _ONE_ASKED.search(previous.question)) \
-            or (extract(ask).dimension is not None and not _THAT_GROUP.search(ask)) or _EACH.search(ask) \
+            or (extract(ask).dimension is not None and not _THAT_GROUP.search(ask)) or _each_group(ask, later) \
             or _ACROSS_ALL.search(ask) or _WHICH_GROUP.search(ask) or _new_topic(ask) \
             or dimension in (later.args.get("filters") or {}) or later.args.get(dimension):
         return
-    for name in ("dimension", "order", "limit"):
-        later.args.pop(name, None)
+    for args in [later.args, *later.also]:  # ("退款率和客单价分别多少": each listed measure, of that group)
+        for name in ("dimension", "order", "limit"):
+            args.pop(name, None)
     later.of_leader = dimension
     later.matched.append(f"the {dimension} the previous ask ranks first")
     whose = _WHOSE.get(previous.args.get("metric"), {})
