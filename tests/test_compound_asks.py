@@ -197,3 +197,40 @@ def test_measures_listed_in_a_later_change_are_each_answered() -> None:
     later = route("9月GMV多少？买家数和客单价呢").more[0]
     assert later.args == {"metric": "buyers", "period": "month:9"} and later.also == [{"metric": "aov",
                                                                                       "period": "month:9"}]
+
+
+def test_what_a_leader_and_everyone_do_not_take(engine) -> None:
+    vocabulary = engine.vocabulary
+    # a ranking over time is listed by date: its first row is no leader
+    assert all(r.of_leader is None for r in route("上个月哪天GMV最高？那天有多少单？", vocabulary).more)
+    # her after a ranking by new buyers is the host, not the new buyers
+    later = route("上个月哪个主播拉新最多？她的GMV多少？", vocabulary).more[0]
+    assert later.of_leader == "host" and "filters" not in later.args
+    # a change of the leader's ask is still about the leader
+    assert [r.of_leader for r in route("上个月哪个主播GMV最高？她的退款率多少？订单数呢？", vocabulary).more] \
+        == ["host", "host"]
+    # several top hosts are not one
+    assert all(r.of_leader is None for r in route("What were the top hosts by GMV last month? How much was "
+                                                  "refunded?", vocabulary).more)
+    # everyone's, keeping the later ask's own kind of order and measure
+    refunds = calls("小雅上个月卖了多少单？全部退款订单有几单？", vocabulary)[1][1]
+    assert refunds["filters"] == {"status": "fully_refunded"}
+    assert calls("美妆护肤类本月GMV多少？全店的退款率呢？", vocabulary)[1][1] == {"metric": "refund_rate",
+                                                                          "period": "this_month"}
+    # "还有" adds to the earlier ask unless it turns to the whole shop or another tool
+    added = calls("美妆护肤类上个月GMV多少？还有，退款率是多少？", vocabulary)[1][1]
+    assert added["filters"] == {"category": "美妆护肤"}
+
+
+def test_a_date_is_no_numbered_line_and_a_line_break_alone_splits_nothing() -> None:
+    assert calls("11.11当天GMV多少？订单数呢？")[0][1]["period"] == "day:11-11"
+    assert len(calls("帮我看下上个月\n各主播的GMV排名")) == 1
+
+
+def test_the_no_host_group_is_compared_by_its_own_name(engine) -> None:
+    zh = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "host", "period": "last_month",
+                                          "compare": "previous_period"}, language="zh")
+    en = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "host", "period": "last_month",
+                                          "compare": "previous_period"})
+    assert zh.table()["host"].iloc[-1] == "（货架，非直播）"
+    assert list(zh.table().iloc[:, 1:].itertuples(index=False)) == list(en.table().iloc[:, 1:].itertuples(index=False))

@@ -445,10 +445,15 @@ def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | N
     return frame.head(limit) if limit else frame
 
 
-def _name_unhosted(ctx: Context, frame: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
-    if dimension not in ("host", "session") or not (frame["grp"] == _UNHOSTED).any():
-        return frame
-    return frame.assign(grp=frame["grp"].replace(_UNHOSTED, _UNHOSTED_LABEL[ctx.language]))
+def _name_unhosted(ctx: Context, result: ToolResult, dimension: str | None) -> None:
+    """The no-host group named in the person's language, in the answer and its tables."""
+    label = _UNHOSTED_LABEL[ctx.language]
+    if dimension not in ("host", "session") or label == _UNHOSTED:
+        return
+    for table in result.tables:
+        if dimension in table.df.columns:
+            table.df[dimension] = table.df[dimension].replace(_UNHOSTED, label)
+    result.answer = result.answer.replace(_UNHOSTED, label)
 
 
 @tool
@@ -540,7 +545,7 @@ def metric_query(
         frame, periods, daily_sql = _averaged(ctx, metric, dimension, window, filters, frame, per, refunds)
         sqls += [daily_sql] if daily_sql else []
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0  # shares are of every group, not the top N
-    frame = _name_unhosted(ctx, _sort(frame, dimension, order, limit), dimension)
+    frame = _sort(frame, dimension, order, limit)
     result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups, per)
     result.sql = sqls
     result.definitions = [definitions.metric(metric, ctx.language)]
@@ -572,6 +577,7 @@ def metric_query(
         _add_rule(ctx, result, "by_buyer_type", "新客/老客", "New or returning buyer")
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare, per=per)
+    _name_unhosted(ctx, result, dimension)  # (last: comparisons and other readings match groups by name)
     return result
 
 
@@ -854,7 +860,7 @@ def _say_refund_amount_rate(ctx: Context, result: ToolResult, frame: pd.DataFram
         result.answer += ctx.t(f"\n按金额算（退款金额 ÷ 成交额）的退款率为 {rate}。",
                                f"\nBy amount (refunded ÷ GMV) the refund rate is {rate}.")
     else:
-        hosted = frame[~frame["grp"].isin(_UNHOSTED_LABEL.values())] if dimension in ("host", "session") else frame
+        hosted = frame[frame["grp"] != _UNHOSTED] if dimension in ("host", "session") else frame
         top = (hosted if len(hosted) else frame).sort_values("refund_amount_rate", ascending=False).iloc[0]
         result.answer += ctx.t(
             f"\n按金额算（退款金额 ÷ 成交额），最高的是 {top['grp']}（{fmt.percent(top['refund_amount_rate'])}）。",

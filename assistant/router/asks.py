@@ -66,9 +66,8 @@ _ONLY_SEQUENCE = re.compile(r"^\s*(?:(?:and\s+)?(?:also|then|plus|besides|additi
                             r"|另外|还有|顺便|同时|此外|(?:and\s+)?(?:of|among)\s+(?:those|them|these)|(?:这)?其中|这里面)"
                             r"(?:[\s,，:：-]+(?:unrelated|separately|btw|on another note|另外问一下|题外话))?"
                             r"\s*[,，:：-]?\s*$", re.IGNORECASE)
-# Asks set one per line, numbered or not: "1. 今年GMV前10的省份\n2. 这几个省各自的买家数".
-_LINE = re.compile(r"\s*\n+\s*(?:(?:\d{1,2}|[一二三四五六七八九十])\s*[.、)）:：]\s*)?")
-_NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十])\s*[.、)）:：]\s*")
+# Asks set one per numbered line: "1. 今年GMV前10的省份\n2. 这几个省各自的买家数" ("11.11当天" is no number).
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十])\s*(?:[、)）:：]|\.(?!\d))\s*|^\s*\d{1,2}\s+(?=\S)")
 # A comma after a whole question, before another question ("其中 refunded 的有几单，退款金额多少"): two asks.
 _QUESTION_END = re.compile(r"(?:几|多少|吗|怎么样|如何|咋样)(?:单|笔|个|人|位|件|次|钱|元)?\s*$"
                            r"|(?:是)?哪(?:个|位|家|款|种|类|天|场|一个)\s*$|是谁\s*$")
@@ -78,12 +77,15 @@ _ASKS_OF_ITS_OWN = re.compile(r"几|多少|什么|哪|吗|呢|怎么|如何|为�
                               r"|(?<![a-z])(?:how|what|which|who|why|when|where)(?![a-z])", re.IGNORECASE)
 # A space in Chinese before a word that starts another ask: "冠军客户一共多少人 他们上个月贡献了多少GMV".
 _SPACE_BEFORE_ASK = re.compile(r"(?<=[\u4e00-\u9fff])\s+"
-                               r"(?=(?:他们|她们|它们|其中|这些|另外|还有|顺便|然后|那么|再)[^\s])")
+                               r"(?=(?:他们|她们|它们|其中|这些|另外|还有|顺便|然后|那么)[^\s])")
 
 
 def split_asks(question: str) -> list[str]:
     """The asks of a question, in order; one element when it asks one thing."""
-    lines = [_NUMBERED.sub("", line) for line in _LINE.split(question.strip()) if line.strip()]
+    lines = [line for line in re.split(r"\s*\n+\s*", question.strip()) if line.strip()]
+    # one ask per line where the lines are numbered ("1. …\n2. …"); else a line break is only a space
+    lines = [_NUMBERED.sub("", line) for line in lines] if sum(bool(_NUMBERED.match(line)) for line in lines) >= 2 \
+        else [" ".join(lines)]
     parts = [p.strip() for line in lines for spaced in _SPACE_BEFORE_ASK.split(line)
              for p in _ASK_END.split(spaced) if p.strip()]
     parts = [q for p in parts for q in _between_questions(p)]

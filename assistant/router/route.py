@@ -604,12 +604,17 @@ def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
     if not narrowed and not before.args.get("dimension"):
         return None
     if alone is not None and (alone.tool != "metric_query" or alone.args.get("dimension")
-                              or set(alone.args.get("filters") or {}) & set(_WHO_AND_WHERE)
-                              or alone.args.get("metric", before.args["metric"]) != before.args["metric"]
-                              and extract(ask).metric is not None):
-        return None  # an ask of its own measure or group ("全店的GMV按品类呢")
+                              or set(alone.args.get("filters") or {}) & set(_WHO_AND_WHERE)):
+        return None  # an ask of its own group ("全店的GMV按品类呢")
+    if alone is None and ask != before.question \
+            and (_REFUND_WORD.search(ask) or re.search(r"取消|cancel", ask, re.IGNORECASE)):
+        return None  # "How many were refunded overall?": a kind of order this reading cannot place, not everyone's
     args = {k: v for k, v in before.args.items() if k not in ("dimension", "order", "limit")}
-    filters = {k: v for k, v in (before.args.get("filters") or {}).items() if k not in _WHO_AND_WHERE}
+    mine = (alone.args.get("filters") or {}) if alone is not None else {}
+    if alone is not None and extract(ask).metric is not None:  # "全店的退款率呢？": everyone's, of its own measure
+        args["metric"] = alone.args.get("metric", args["metric"])
+        mine = {**mine, **{k: v for k, v in (before.args.get("filters") or {}).items() if k in mine}}
+    filters = {**{k: v for k, v in (before.args.get("filters") or {}).items() if k not in _WHO_AND_WHERE}, **mine}
     args.pop("filters", None)
     if filters:
         args["filters"] = filters
@@ -692,7 +697,7 @@ def _follows_on(ask: str, before: Route, alone: Route | None, vocabulary: DataVo
     """An ask that leans on the earlier one as a conversation's follow-up does, read the same way."""
     from assistant.router.followup import elliptical, resolve_followup, restates  # they route with this module
 
-    if alone is not None and _new_topic(ask):
+    if alone is not None and _new_topic(ask, alone.tool != before.tool):
         return None  # "…？还有，哪些商品最常被一起买？": a new topic, which leans on nothing
     leaning = resolve_followup(ask, before, vocabulary)
     if leaning is None and (alone is None or alone.tool == before.tool) and restates(ask, before, vocabulary):
@@ -836,8 +841,12 @@ def _share_by_breakdown(args: dict[str, Any], text: str,
 
 
 # A later ask opened as a new topic ("另外，…", "Also, …"), or set at the present ("现在", "right now").
-_NEW_TOPIC = re.compile(r"^\s*(?:另外|此外|还有|再问一下|顺便问一?下|(?:and\s+)?(?:also|besides|separately|additionally"
-                        r"|on another note|btw|by the way|unrelated)\b)", re.IGNORECASE)
+_NEW_TOPIC = re.compile(r"^\W*(?:此外|再问一下|顺便问一?下|题外话"
+                        r"|(?:and\s+)?(?:separately|on another note|btw|by the way|unrelated)\b)", re.IGNORECASE)
+# ...or opened with a word that may also only add to the earlier ask ("还有，退款率是多少？"): a new topic when it
+# asks another tool, speaks of the whole shop, or sets its own window ("还有，今年到现在我们一共拉了多少新客").
+_ANOTHER_ASK = re.compile(r"^\W*(?:另外|还有|(?:and\s+)?(?:also|besides|additionally)\b)", re.IGNORECASE)
+_WE = re.compile(r"我们|咱们|全店|(?<![a-z])(?:we|our|us)(?![a-z])", re.IGNORECASE)
 _AT_PRESENT = re.compile(r"现在|目前|当前|眼下|(?<![a-z])(?:right now|currently|at the moment|as of now|as of today"
                          r"|today)(?![a-z])", re.IGNORECASE)
 
@@ -845,16 +854,19 @@ _AT_PRESENT = re.compile(r"现在|目前|当前|眼下|(?<![a-z])(?:right now|cu
 _CHANGES_ONLY = re.compile(r"呢\s*[?？。]?\s*$|^\W*(?:and\s+)?(?:also\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
 
 
-def _new_topic(ask: str) -> bool:
-    """Whether a later ask opens a topic of its own ("另外，今年一共拉了多少新客"), not one that only changes the
-    earlier ask ("另外订单数呢？", which is still about whom the earlier ask named)."""
-    return bool(_NEW_TOPIC.search(ask)) and not _CHANGES_ONLY.search(ask)
+def _new_topic(ask: str, another_tool: bool = False) -> bool:
+    """Whether a later ask opens a topic of its own ("btw, …", "还有，今年我们一共拉了多少新客"), not one that only
+    adds to or changes the earlier ask ("还有，退款率是多少？", "另外订单数呢？": still about whom it named)."""
+    if _CHANGES_ONLY.search(ask):
+        return False
+    return bool(_NEW_TOPIC.search(ask)) or bool(_ANOTHER_ASK.search(ask)) and (
+        another_tool or bool(_WE.search(ask)) or extract(ask).period is not None)  # (its own window: its own topic)
 
 
 def _stands_apart(ask: str, first: Route, later: Route) -> bool:
     """Whether a later ask keeps its own time: one set at the present, or a new topic for another tool
     ("小雅上个月卖了多少钱？另外，现在各个RFM分群都有多少人？"), takes no window from the first ask."""
-    return bool(_AT_PRESENT.search(ask)) or (later.tool != first.tool and _new_topic(ask))
+    return bool(_AT_PRESENT.search(ask)) or (later.tool != first.tool and _new_topic(ask, True))
 
 
 # Words that weigh one figure against another: "how does it compare with September?", "和9月比呢".
@@ -917,7 +929,7 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             later.args["filters"] = {**later.args.get("filters", {}), "status": kind}
             later.matched.append(f"status of the previous ask→{kind}")
         if later.tool == previous.tool and not set(later.args) & scope and not _ACROSS_ALL.search(ask) \
-                and not _new_topic(ask):
+                and not _new_topic(ask, later.tool != previous.tool):
             # "小雅上个月播了几场？转化率多少？": an ask naming no one of its own is about whom the one before named
             for name in sorted(set(previous.args) & scope & accepted):
                 value = previous.args[name]
@@ -983,7 +995,8 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
 # An ask for the one group a ranking puts first ("哪个主播…最高", "which province had the most…"), not for several
 # ("哪些主播", "前三名").
 _ONE_ASKED = re.compile(r"哪(?:个|位|家|一|款|种|类|天|场|座|条)(?!些)|是谁|谁(?:的|是|卖|带|最)"
-                        r"|(?<![a-z])(?:which|who|what)(?![a-z])", re.IGNORECASE)
+                        r"|(?<![a-z])(?:which|who|what(?:'s| is| was)? (?:the|our) (?:top|best|worst|weakest|strongest"
+                        r"|biggest|largest|smallest|highest|lowest|most|leading) \w+(?<!s))(?![a-z])", re.IGNORECASE)
 # A group named by a demonstrative ("那个商品的退款率", "that host's AOV"): the one the earlier ask found, not a
 # breakdown by it.
 _THAT_GROUP = re.compile(r"(?:那|这|该)(?:个|款|位|家|座|一)?(?:商品|产品|单品|主播|达人|省份?|品类|类目|城市|渠道|地区"
@@ -995,6 +1008,10 @@ _WHICH_GROUP = re.compile(r"哪(?:个|位|家|一|款|种|类|些|天|场)|(?<![
 _WHOSE = {"new_customers": {"buyer_type": "new"}}
 
 
+# Breakdowns listed by date, not ranked.
+DIMENSIONS_IN_TIME = ("day", "week", "month", "hour", "weekday", "day_of_week")
+# The people a count measured, pointed back to ("他们的客单价", "their AOV"); her/him is the group's one person.
+_THOSE_PEOPLE = re.compile(r"他们|她们|这些人|这批人|(?<![a-z])(?:their|them|those|these)(?![a-z])", re.IGNORECASE)
 # The calls a leader can narrow: by a filter (metric_query) or by name (live_performance's host).
 _NARROWED_BY_LEADER = {"metric_query", "live_performance"}
 _LOWEST = re.compile(r"最低|最少|最差|最小|垫底|倒数|(?<![a-z])(?:lowest|least|fewest|worst|bottom)(?![a-z])",
@@ -1012,10 +1029,17 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
     else:
         dimension, ranked = previous.args.get("dimension"), previous.tool == "metric_query" \
             and bool(previous.args.get("order"))
+    if previous.of_leader and later.tool == previous.tool and not later.of_leader:
+        dimension, ranked = previous.of_leader, True  # "…？她的退款率多少？订单数呢？": still that one
+        asked_for_one = True
+    else:
+        asked_for_one = bool(_ONE_ASKED.search(previous.question))
+    if dimension and DIMENSIONS_IN_TIME.count(dimension) or later.tool == "live_performance" and dimension != "host":
+        return  # (a ranking over time is listed by date: its first row is no leader)
     if not (ranked and dimension and later.tool in _NARROWED_BY_LEADER and (previous.args.get("limit") or 1) == 1
-            and _ONE_ASKED.search(previous.question)) \
+            and asked_for_one) \
             or (extract(ask).dimension is not None and not _THAT_GROUP.search(ask)) or _each_group(ask, later) \
-            or _ACROSS_ALL.search(ask) or _WHICH_GROUP.search(ask) or _new_topic(ask) \
+            or _ACROSS_ALL.search(ask) or _WHICH_GROUP.search(ask) or _new_topic(ask, later.tool != previous.tool) \
             or dimension in (later.args.get("filters") or {}) or later.args.get(dimension):
         return
     for args in [later.args, *later.also]:  # ("退款率和客单价分别多少": each listed measure, of that group)
@@ -1024,7 +1048,8 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
     later.of_leader = dimension
     later.matched.append(f"the {dimension} the previous ask ranks first")
     whose = _WHOSE.get(previous.args.get("metric"), {})
-    if whose and points_back(ask) and later.args.get("metric") in _CUSTOMER_MEASURES | {"aov", "gmv", "orders"}:
+    if whose and _THOSE_PEOPLE.search(ask) \
+            and later.args.get("metric") in _CUSTOMER_MEASURES | {"aov", "gmv", "orders"}:
         later.args["filters"] = {**later.args.get("filters", {}), **whose}
         later.matched.append(f"the people the previous ask counted→filters={whose}")
 
