@@ -1008,8 +1008,8 @@ _WHICH_GROUP = re.compile(r"哪(?:个|位|家|一|款|种|类|些|天|场)|(?<![
 _WHOSE = {"new_customers": {"buyer_type": "new"}}
 
 
-# Breakdowns listed by date, not ranked.
-DIMENSIONS_IN_TIME = ("day", "week", "month", "hour", "weekday", "day_of_week")
+# Breakdowns whose first row is no leader: those listed by date, and the hours and days of the week.
+_IN_TIME = ("day", "week", "month", "hour", "weekday", "day_of_week")
 # The people a count measured, pointed back to ("他们的客单价", "their AOV"); her/him is the group's one person.
 _THOSE_PEOPLE = re.compile(r"他们|她们|这些人|这批人|(?<![a-z])(?:their|them|those|these)(?![a-z])", re.IGNORECASE)
 # The calls a leader can narrow: by a filter (metric_query) or by name (live_performance's host).
@@ -1034,7 +1034,7 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
         asked_for_one = True
     else:
         asked_for_one = bool(_ONE_ASKED.search(previous.question))
-    if dimension and DIMENSIONS_IN_TIME.count(dimension) or later.tool == "live_performance" and dimension != "host":
+    if dimension in _IN_TIME or (later.tool == "live_performance" and dimension != "host"):
         return  # (a ranking over time is listed by date: its first row is no leader)
     if not (ranked and dimension and later.tool in _NARROWED_BY_LEADER and (previous.args.get("limit") or 1) == 1
             and asked_for_one) \
