@@ -167,7 +167,7 @@ class Engine:
 
 # Figures that count or follow customers: a doubtful customer key (an import caveat) makes them doubtful too.
 # Order and session totals (GMV, orders, AOV, live figures, baskets, forecasts) do not depend on it.
-_ORDER_METRICS = {"gmv", "net_sales", "orders", "aov", "refund_rate"}
+_ORDER_METRICS = {"gmv", "net_sales", "orders", "aov", "net_aov", "refund_rate"}
 _CUSTOMER_ATTRIBUTES = {"customer", "segment", "region", "gender", "age_band", "channel"}
 _ORDER_TOOLS = {"describe_data", "live_performance", "funnel", "product_associations", "sales_forecast"}
 

@@ -16,11 +16,13 @@ from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
-    "gmv", "net_sales", "orders", "buyers", "aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
+    "gmv", "net_sales", "orders", "buyers", "aov", "net_aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
     "one_time_buyers", "refund_rate", "refund_amount", "refund_requested", "new_customers", "units",
     "paid_after_free",
 ]
 Compare = Literal["previous_period", "last_year"]
+# Money per order or per buyer: averages, which neither add up across groups nor make a share of a total.
+_AVERAGES = {"aov", "net_aov", "spend_per_buyer"}
 # The window a comparison needs when the question names none ("环比" alone = the last full month
 # against the month before; "同比" alone = this year to date against the same dates last year).
 CUSTOMER_RANKING_DEFAULT = 20
@@ -142,7 +144,7 @@ def _window_conditions(window: Window, column: str) -> tuple[list[str], list[Any
 
 def build_metric_sql(
     metric: str, dimension: str | None, window: Window, filters: dict[str, Any], refund_column: bool = False,
-    partly_column: bool = False, open_column: bool = False,
+    partly_column: bool = False, open_column: bool = False, refund_shipped_column: bool = False,
 ) -> tuple[str, list[Any]]:
     """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters). `refund_column`:
     the orders carry a refund_amount (an import that read partial refunds), so a paid order may be partly
@@ -153,7 +155,14 @@ def build_metric_sql(
     item_grain = any(d.item_grain for d in used) or bool(spec.get("item_grain"))  # units live on order lines
     aliases = sorted({d.join for d in used if d.join})
 
+    # a refund's timing is that of the goods refunded: a line refunded before it shipped, in an order whose
+    # other lines went out, was refunded before shipping (orders.refund_shipped, where the export tells them apart)
+    of_refunds = metric in ("refund_amount", "refund_rate") or bool(
+        set(_filter_values(filters.get("status", []))) & {"refunded", "fully_refunded", "partially_refunded"})
+
     def expr(name: str) -> str:  # where partial refunds are known, a paid order with one is its own status: 部分退款
+        if name == "shipping" and refund_shipped_column and of_refunds:
+            return DIMENSIONS[name].expr.replace("o.shipped", "coalesce(o.refund_shipped, o.shipped)")
         return _partial_status(partly_column) if name == "status" and refund_column else DIMENSIONS[name].expr
 
     conditions, params = _window_conditions(window, "o.order_time")
@@ -234,7 +243,7 @@ def _refund_columns(ctx: Context) -> dict[str, bool]:
     """build_metric_sql's arguments for what the orders record of refunds."""
     columns = ctx.warehouse.columns("orders")
     return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns,
-            "open_column": "refund_open" in columns}
+            "open_column": "refund_open" in columns, "refund_shipped_column": "refund_shipped" in columns}
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -473,7 +482,8 @@ def metric_query(
     repurchase_rate = share of buyers with 2+ orders (repeat_buyers; one_time_buyers: 1);
     "N-day repurchase after the first order" is cohort_retention.
     Args:
-        metric: gmv (default) | net_sales | orders | buyers | aov | spend_per_buyer | repurchase_rate |
+        metric: gmv (default) | net_sales | orders | buyers | aov | net_aov (after refunds) | spend_per_buyer |
+            repurchase_rate |
             repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested | new_customers | units |
             paid_after_free.
         dimension: day | week | month or host | session | category | product | region | gender | age_band |
@@ -556,8 +566,8 @@ def metric_query(
     if compare is None and not by_status and "amount" not in filters and per is None and dimension != "customer":
         _note_other_readings(ctx, result, metric, window, filters, frame, refunds, dimension)
     statuses = set(_filter_values(filters["status"])) if "status" in filters else {"partially_refunded"}
-    if metric in ("refund_amount", "net_sales") and statuses == {"partially_refunded"} and not frame["value"].any() \
-            and refunds["partly_column"]:
+    if metric in ("refund_amount", "net_sales", "net_aov") and statuses == {"partially_refunded"} \
+            and not frame["value"].any() and refunds["partly_column"]:
         # every partial refund here is one the export names without an amount: there is no figure to give
         raise ToolError("missing_column",
                         "The export marks these orders partly refunded (部分退款成功) but does not say how much was "
@@ -568,7 +578,7 @@ def metric_query(
     if metric == "refund_rate" and dimension not in ("segment", "weekday", "buyer_type") and len(frame) \
             and frame["refund_amount_rate"].notna().any():
         _say_refund_amount_rate(ctx, result, frame, dimension)
-    if metric in ("refund_amount", "net_sales") and refunds["partly_column"] \
+    if metric in ("refund_amount", "net_sales", "net_aov") and refunds["partly_column"] \
             and statuses & {"partially_refunded", "refunded"}:  # (a whole refund's amount is known)
         _note_unknown_refunds(ctx, result, window)
     if by_status:
@@ -914,7 +924,7 @@ def _comparison_sentence(ctx: Context, metric: str, table: pd.DataFrame, column:
     spec = _metric_spec(metric, per)
     unit, lang = spec["unit"], ctx.language
     name = _label(spec, lang)
-    additive = unit != "rate" and metric != "aov"  # ratios do not add up across groups or periods
+    additive = unit != "rate" and metric not in _AVERAGES  # ratios do not add up across groups or periods
     if additive:
         now, then = table[metric].sum(min_count=1), table[column].sum(min_count=1)
     elif dimension is None:
@@ -1012,7 +1022,7 @@ def _present(
 
 def _with_sample_size(table: pd.DataFrame, metric: str, spec: dict[str, Any]) -> pd.DataFrame:
     """Ratios and averages come with the orders and buyers behind them; totals don't need them."""
-    if spec["unit"] != "rate" and metric != "aov":
+    if spec["unit"] != "rate" and metric not in _AVERAGES:
         return table.drop(columns=["base_orders", "base_buyers"])
     table = table.rename(columns={"base_orders": "orders", "base_buyers": "buyers"})
     return table.astype({"orders": "int64", "buyers": "int64"})
@@ -1087,7 +1097,7 @@ def _breakdown_summary(
             f"{show(last[metric])} in {last[dimension]}; the peak was {peak[dimension]} ({show(peak[metric])}).",
         )
     top = table.head(3)
-    additive = unit not in ("rate", "average") and metric != "aov" and not spec.get("per")  # (averages don't add)
+    additive = unit not in ("rate", "average") and metric not in _AVERAGES and not spec.get("per")
     total = (all_groups or table[metric].sum()) if additive else None
     items = []
     for row in top.itertuples(index=False):

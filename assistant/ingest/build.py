@@ -336,7 +336,11 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         # ... unless the row says less came back than was paid (视频号 退款成功 of ¥12 on a ¥121 line): a partial
         # refund of a paid order, which keeps its status (a whole order closed after payment stays refunded)
         less = (frame["refund_amount"] < frame["pay_amount"] * 0.999 - 0.01) & (frame["status"] == "paid")
-        refunded, partly = refunded & ~less, refunded & less
+        # ... or, with no amount, unless the line's own status still says the trade goes on (抖店 已完成 or
+        # 已发货 with 同意退款，退款成功): a whole refund closes the line (已关闭, 交易关闭), so this one was in
+        # part, by an amount only the after-sale export gives; the line stays paid, its refund of unknown size
+        unsized = refunded & (frame["status"] == "paid") & frame["refund_amount"].isna() & (status is not None)
+        refunded, partly = refunded & ~less & ~unsized, refunded & less
         frame.loc[refunded.to_numpy(), "status"] = "refunded"
         frame.loc[refunded.to_numpy(), "refund_amount"] = frame.loc[refunded.to_numpy(), "refund_amount"].fillna(
             frame.loc[refunded.to_numpy(), "pay_amount"])
@@ -349,7 +353,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     frame.loc[frame["status"].isin(["cancelled", "unpaid"]).to_numpy() | (frame["refund_amount"] == 0).to_numpy(),
               "refund_amount"] = np.nan
     if after_sale is not None:
-        frame["partly_refunded"] = (partial.to_numpy() & frame["refund_amount"].isna().to_numpy()
+        frame["partly_refunded"] = ((partial | unsized).to_numpy() & frame["refund_amount"].isna().to_numpy()
                                     & (frame["status"] == "paid").to_numpy())
     for role in ("order_id", "coupon_id", "product_id", "product_name", "category", "brand", "host_name",
                  "session_id", "source"):
@@ -469,6 +473,10 @@ def _order_status(statuses: pd.Series) -> str:
 
 def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
     lines = lines.assign(open_amount=lines["pay_amount"].where(lines["refund_open"], 0.0))  # the lines asked back
+    # whether the goods refunded had shipped, from the refunded lines alone: a line refunded before it shipped
+    # is a refund before shipping though the order's other lines went out (有赞, 视频号 per-line shipping)
+    refunded_line = (lines["status"] == "refunded") | (lines["refund_amount"] > 0) | lines["partly_refunded"]
+    lines = lines.assign(refund_shipped=lines["shipped"].where(refunded_line))
     grouped = lines.groupby("order_id", sort=False)
     orders = grouped.agg(
         customer_id=("customer_id", "first"), order_time=("order_time", "min"), status=("status", _order_status),
@@ -479,6 +487,7 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
         partly_refunded=("partly_refunded", "any"), refund_open=("refund_open", "any"),
         refund_open_amount=("open_amount", "sum"),
         shipped=("shipped", lambda x: x.max() if x.notna().any() else pd.NA),  # shipped when any line had
+        refund_shipped=("refund_shipped", lambda x: x.max() if x.notna().any() else pd.NA),
     ).reset_index()
     for column in ("total_amount", "discount_amount", "coupon_amount"):
         if lines[column].isna().all():
@@ -489,6 +498,12 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
         & (orders["refund_amount"] >= orders["pay_amount"] * 0.999 - 0.01)
     orders.loc[whole, "status"] = "refunded"
     return orders
+
+
+def _refund_shipped_apart(orders: pd.DataFrame) -> bool:
+    """Whether the refunded lines' shipping tells some refund's timing apart from its order's (kept only then)."""
+    told = orders["refund_shipped"].notna() & orders["shipped"].notna()
+    return bool((orders.loc[told, "refund_shipped"].astype(bool) != orders.loc[told, "shipped"].astype(bool)).any())
 
 
 def _items_from_lines(lines: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
@@ -697,8 +712,10 @@ def build_dataset(
     columns = list(ORDER_COLUMNS) + (["refund_amount"] if orders["refund_amount"].notna().any() or unknown.any()
                                      else []) + (["partly_refunded"] if unknown.any() else []) \
         + (["shipped"] if orders["shipped"].notna().any() else []) \
+        + (["refund_shipped"] if _refund_shipped_apart(orders) else []) \
         + (["refund_open", "refund_open_amount"] if orders["refund_open"].any() else [])
     orders["shipped"] = orders["shipped"].astype("boolean")
+    orders["refund_shipped"] = orders["refund_shipped"].astype("boolean")
     orders["partly_refunded"] = unknown
     tables["orders"] = orders[columns].sort_values(["order_time", "order_id"]).reset_index(drop=True)
     tables["customers"] = _customers(customer_parts, orders["customer_id"])
@@ -719,11 +736,13 @@ def build_dataset(
                     f"仍按已支付订单计，"
                     f"退款金额（¥{orders.loc[known, 'refund_amount'].sum():,.2f}）计入退款金额、退款率和净销售额。")
     if unknown.any():
-        report.note(f"{int(unknown.sum()):,} paid orders are marked partly refunded (部分退款成功) with no amount in "
-                    "the export: they stay paid orders and count as partial refunds in the refund rate; the refund "
-                    "amount and net sales leave them out (answers say so).",
-                    f"{int(unknown.sum()):,} 笔已支付订单标为部分退款成功，但导出里没有退款金额：仍按已支付订单计，"
-                    "计入部分退款和退款率；退款金额和净销售额不含它们（回答里会注明）。")
+        report.note(f"{int(unknown.sum()):,} paid orders are marked partly refunded with no amount in the export "
+                    "(部分退款成功, or 退款成功 on a line whose status stayed 已完成/已发货): they stay paid orders "
+                    "and count as partial refunds in the refund rate; the refund amount and net sales leave them out "
+                    "(answers say so; an after-sale export uploaded with the orders gives the amounts).",
+                    f"{int(unknown.sum()):,} 笔已支付订单有部分退款但导出里没有退款金额"
+                    "（部分退款成功，或某行售后退款成功而订单状态仍为已完成/已发货）：仍按已支付订单计，"
+                    "计入部分退款和退款率；退款金额和净销售额不含它们（回答里会注明；与订单一起上传售后单导出即可得到金额）。")
     if report.refunded_orders:
         report.note(f"{report.refunded_orders:,} orders are marked refunded: they count in the refund rate, "
                     "not as completed purchases.",

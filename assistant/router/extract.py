@@ -533,7 +533,7 @@ _ORDER_KINDS = {
                             r"|(?<![a-z])(?:waiting|awaiting|yet)\s+to\s+(?:be\s+)?ship(?:ped)?(?![a-z])"
                             r"|(?<![a-z])awaiting\s+shipment(?![a-z])"
                             r"|(?<![a-z])(?:before (?:[a-z]+\s+){0,3}?(?:ever )?"
-                            r"shipp(?:ed|ing)|not (?:yet )?shipped|unshipped"
+                            r"shipp(?:ed|ing)|(?:not|never) (?:yet |been |ever )?shipped|unshipped"
                             r"|before shipment)(?![a-z])"),
                  re.compile(r"发货(?:以|之)?后|已(?:经)?发(?:了)?货|发了货|(?:签收|收到货|收货)(?:以|之)?后"
                             r"|(?<![a-z])(?:after (?:[a-z]+\s+){0,3}?shipp(?:ed|ing)"
@@ -589,8 +589,9 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"|(?:订单|单)(?:是|被|都)?(?:发生|产生|出现|有|申请)?(?:了|过)?(?:退款|退货)(?:成功|完成|了)?"
                               r"(?![率比额金])"
                               r"|(?:发生|产生|出现|有)(?:了|过)?(?:退款|退货)的?(?:订单|单)"
-                              r"|(?<![a-z])orders? (?:had|have|has|got|with|that had) (?:a )?(?:refunds?"
-                              r"|returns?)(?![a-z])"
+                              r"|(?<![a-z])orders? (?:had|have|has|got|with|that had|that got) (?:a |any |some )?"
+                              r"(?:refunds?"
+                              r"|returns?|(?:some |any )?money (?:refunded|returned|back))(?![a-z])"
                               r"|(?<![a-z])(?:refunded|returned) orders?(?![a-z])"
                               # "退款成功最多的品类", "most refunds": refunded orders counted
                               r"|(?:退款|退货)(?:成功)?的?(?=最多|最少)"
@@ -622,8 +623,15 @@ _REFUND_KINDS = {
                                  r"|(?<![a-z])(?:closed|cancell?ed) after (?:the buyer |they |the customer )?(?:had )?"
                                  r"(?:already )?(?:been )?paid"
                                  r"|paid (?:and|but) (?:then |later )?(?:closed|cancell?ed)(?![a-z])"),
-    "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分"
-                                     r"|(?<![a-z])(?:(?:partial(?:ly)?|partly) refund(?:ed|s)?"
+    "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|退了(?:一)?(?:部分|点儿?|些)(?:钱|款)"
+                                     # a refund on an order that still went through: only part went back
+                                     r"|(?:交易成功|已完成|已签收|完成)的?(?:订单|单子?)?(?:里|中)?(?:还|也|仍然?|却)"
+                                     r"(?:有)?退(?:过|了)?(?:款|钱)"
+                                     r"|(?<![a-z])(?:(?:partial(?:ly)?|partly) refund(?:ed|s)?|refunded in part"
+                                     r"|(?:some|part) of (?:the|their|its) (?:money|payment|amount) (?:was |were )?"
+                                     r"(?:refunded|returned|given back)"
+                                     r"|still (?:had|got|with) (?:some )?(?:money )?refunded|(?:had|got|with) part of "
+                                     r"(?:the|their|its) (?:money|payment|amount) refunded"
                                      r"|(?:were|was|are|is) partial|partial ones)(?![a-z])"),
 }
 
@@ -743,8 +751,19 @@ def _paid_after_free(text: str, features: Features) -> None:
 _REFUND_VERB = re.compile(r"退款|退掉|退货|退了|(?:就|才|又)退|退的|(?<![a-z])refund(?:s|ed)?(?![a-z])")
 
 
+# Orders waiting to ship ("待发货", "still waiting to ship"): paid and still to go out, so not refunded or closed.
+_AWAITING_SHIPMENT = re.compile(r"(?:等)?待发货|等待发货|待出库|(?<![a-z])(?:(?:waiting|awaiting|yet|still) to (?:be )?"
+                                r"ship(?:ped)?|awaiting shipment|waiting for shipment)(?![a-z])", re.IGNORECASE)
+
+
 def _refunded_by_shipping(text: str, features: Features) -> None:
     shipping = features.filters.get("shipping") or (features.dimension and features.dimension.value == "shipping")
+    if features.filters.get("shipping") == "not_shipped" and "status" not in features.filters \
+            and (wait := _AWAITING_SHIPMENT.search(text)) and not _REFUND_VERB.search(text):
+        features.filters["status"] = ["paid", "partially_refunded"]  # ("…, and how many of those have a refund
+        features.one_group.add("status")  # in progress": asked back, not yet refunded, so still waiting)
+        features.honoured.append(Hit(wait.group(0), "paid", wait.start(), wait.end()))
+        return
     if not shipping or "status" in features.filters or "after_sale" in features.filters \
             or not (verb := _REFUND_VERB.search(text)):
         return
@@ -1197,12 +1216,30 @@ def find_amount(text: str) -> Hit | None:
 
 _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z])(?:customers?|buyers?|users?|spenders?"
                             r"|shoppers?|members?)(?![a-z])")
-_PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov")
+_PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov", "net_aov")
 # Who buys, without a qualifier we could not apply (会员, 粉丝 are attributes the data may not have).
 _BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])")
 # GMV said net of what was refunded: "net live-stream GMV", "GMV after refunds", "GMV minus refunds"
 _NET_OF_REFUNDS = re.compile(r"(?<![a-z])net\s+(?:[\w-]+\s+){0,2}?(?:gmv|sales|revenue)(?![a-z])"
                              r"|(?<![a-z])(?:after|net of|minus|less|excluding|without)\s+(?:the\s+)?refunds?(?![a-z])")
+_DEDUCTED = re.compile(r"(?:after|net of|minus|less|excluding|扣除|扣掉|去掉|刨去|减去|不含)\s*(?:the\s+|all\s+)?$",
+                       re.IGNORECASE)
+
+
+def _refunds_deducted(features: Features, text: str) -> None:
+    """The kind of refund named as what is deducted ("kept after partial refunds", "扣除部分退款后") is what
+    comes off, not which orders count: a status filter said only there is dropped."""
+    said = [h for h in features.filter_hits if h.value == features.filters.get("status")]
+    if said and all(_DEDUCTED.search(text[max(0, h.start - 14):h.start]) for h in said):
+        features.filters.pop("status")
+        features.filter_hits = [h for h in features.filter_hits if h not in said]
+
+
+# What was kept once refunds went back: "what customers actually kept after partial refunds", "扣除退款后",
+# "退款后实际留下的", "净客单价".
+_KEPT_AFTER_REFUNDS = re.compile(r"(?:扣除|扣掉|去掉|刨去|减去|不含)(?:部分)?退款|退款(?:以|之)?后|净客单价|实际留下"
+                                 r"|(?<![a-z])(?:net aov|net average order value|kept after (?:the )?(?:partial )?"
+                                 r"refunds?|(?:actually|really) kept)(?![a-z])", re.IGNORECASE)
 # People counted with a few words between ("how many distinct JD customers", "number of unique paying buyers");
 # words of things bought between them count those things instead ("how many orders did customers place")
 _PEOPLE_COUNTED = re.compile(r"(?<![a-z])(?:how many|number of)\s+(?:(?!(?:orders?|items?|units?|times?|sales?"
@@ -1345,6 +1382,16 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         _choose_metric(features, m.group(0), "net_sales", m.start(), m.end())
         features.metric_hits = [h for h in features.metric_hits
                                 if h.value not in ("gmv", "refund_rate") or h is features.metric]
+    if features.metric is not None and features.metric.value == "net_sales" \
+            and (per_order := next((h for h in features.metric_hits if h.value == "aov"), None)):
+        features.metric = per_order  # "扣除退款后的客单价": the AOV, net of refunds (below)
+    if features.metric is not None and features.metric.value == "aov" and (m := _NET_OF_REFUNDS.search(text)
+                                                                        or _KEPT_AFTER_REFUNDS.search(text)):
+        # "AOV using what customers actually kept after partial refunds", "扣除退款后的客单价": net of refunds
+        _choose_metric(features, m.group(0), "net_aov", m.start(), m.end())
+        features.metric_hits = [h for h in features.metric_hits
+                                if h.value not in ("aov", "refund_rate", "net_sales") or h is features.metric]
+        _refunds_deducted(features, text)
     if features.metric is not None and features.metric.value == "orders" and (m := _PEOPLE_COUNTED.search(text)):
         # "how many distinct JD customers placed a valid order": the people are counted, the order is what they did
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())

@@ -54,6 +54,7 @@ DRIVERS: dict[str, tuple[str, ...]] = {
     "orders": ("host", "category", "channel", "region"),
     "buyers": ("channel", "host", "region", "age_band"),
     "aov": ("category", "host", "age_band", "region"),
+    "net_aov": ("category", "host", "age_band", "region"),
     "refund_rate": ("category", "product", "host"),
     "repurchase_rate": ("channel", "segment", "age_band", "region"),
     "new_customers": ("channel", "host", "region"),

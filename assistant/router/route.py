@@ -427,7 +427,7 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
         elif (m := _YESTERDAY_SESSION.search(f.text)) and "period" not in out.args:
             out.set("period", "yesterday", m.group(0))  # yesterday's broadcasts, each on its row
             out.set("dimension", "session", m.group(0))
-    if tool == "metric_query" and (phrase := _share_by_breakdown(out.args, f.text, f.one_group)):
+    if tool == "metric_query" and (phrase := _share_by_breakdown(out.args, f.text, f.one_group, f.filter_hits)):
         out.matched.append(f"{phrase}→dimension={out.args['dimension']}")
     if tool == "metric_query" and "dimension" not in out.args:
         lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"
@@ -524,17 +524,23 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
         if routes[i - 1] is not None and (widened := _across_all(asks[i], routes[i - 1], routes[i])) is not None:
             routes[i] = widened  # "小雅上个月的退款率是多少？全店的呢？": the same measure, of everyone
             leaned.add(i)
-        elif routes[i - 1] is not None and (valued := _value_under_request(asks[i], routes[i - 1])) is not None:
+        elif routes[i - 1] is not None and (valued := _value_under_request(asks[i], routes[i - 1], routes[i])):
             routes[i] = valued
             leaned.add(i)
         elif routes[i - 1] is not None and (inside := _inside_those_orders(asks[i], routes[i - 1], routes[i])):
             routes[i] = inside
             leaned.add(i)
         elif routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], routes[i],
-                                                                 vocabulary)) is not None:
+                                                                 vocabulary)) is not None \
+                and not ((leaning.tool, leaning.args) == (routes[i - 1].tool, routes[i - 1].args) != (
+                    (routes[i].tool, routes[i].args) if routes[i] is not None else (None, None))
+                         and routes[i] is not None):
+            # (a follow-up read as the earlier call itself, placed alone as another, understood nothing of its
+            # own as a follow-up: it stays as placed alone, where what it could not apply is named)
             routes[i] = leaning  # "退款率呢？", "按主播拆开看呢？", "How about Chongqing?": the earlier ask, changed
             leaned.add(i)
-        elif points_back(asks[i]) and routes[i - 1] is not None:
+        elif routes[i - 1] is not None and (points_back(asks[i]) or (
+                routes[i] is None and routes[i - 1].args.get("metric") == "orders" and _MONEY_ASKED.search(asks[i]))):
             routes[i] = _pointing_back(asks[i - 1], asks[i], routes[i - 1], routes[i], vocabulary)
         elif routes[i] is not None and routes[i].tool in _NEEDS_A_SUBJECT \
                 and not set(routes[i].args) & _SUBJECTS:  # "…有多少？帮我导出成xlsx": the earlier ask's group
@@ -625,15 +631,22 @@ def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
     return Route("metric_query", args, before.language, ["the earlier ask's measure, for everyone"], [], ask)
 
 
-def _value_under_request(ask: str, before: Route) -> Route | None:
+def _value_under_request(ask: str, before: Route, alone: Route | None) -> Route | None:
     """Money asked after a count of orders with an open refund request ("还在退款中的有几单？这些商品金额一共多少？",
-    "…, and how much merchandise value is involved?"): the value of the lines asked back, not the whole orders'."""
-    if before.tool != "metric_query" or (before.args.get("filters") or {}).get("after_sale") != "open" \
-            or before.args.get("metric") == "refund_requested" or not _MONEY_ASKED.search(ask):
+    "…, and how much merchandise value is involved?"): the value of the lines asked back, not the whole orders'.
+    So too money asked of the people of counted orders ("…closed after paying, and how much had those buyers
+    paid?"): what those orders came to, not how many buyers."""
+    if before.tool != "metric_query" or not _MONEY_ASKED.search(ask):
         return None
-    args = {**before.args, "metric": _amount_of(before)}
+    if (before.args.get("filters") or {}).get("after_sale") == "open":
+        if before.args.get("metric") == "refund_requested":
+            return None
+    elif not (before.args.get("metric") == "orders" and alone is not None and alone.tool == "metric_query"
+              and alone.args.get("metric") in _CUSTOMER_MEASURES):
+        return None
+    args = {**before.args, "metric": _amount_of(before, ask)}
     args.pop("dimension", None)
-    return Route("metric_query", args, before.language, ["the value under open refund requests"], [], ask)
+    return Route("metric_query", args, before.language, ["the value of the orders the earlier ask counted"], [], ask)
 
 
 # The kinds of order a count can be of; a later ask about what is inside them keeps them.
@@ -676,13 +689,15 @@ def _inside_those_orders(ask: str, before: Route, alone: Route | None) -> Route 
                  alone.dropped if alone is not None else [], ask)
 
 
-def _amount_of(before: Route) -> str:
+def _amount_of(before: Route, ask: str = "") -> str:
     """The amount of the orders an earlier count named: of open refund requests, the value asked back; of
-    refunded ones, what was refunded; else what they paid."""
+    refunded ones, what was refunded (unless the ask is what they had paid); else what they paid."""
     filters = before.args.get("filters") or {}
     if filters.get("after_sale") == "open":
         return "refund_requested"
-    return "refund_amount" if filters.get("status") == "refunded" else "gmv"
+    if filters.get("status") in _REFUND_KIND_VALUES and not _PAID_ASKED.search(ask):
+        return "refund_amount"
+    return "gmv"
 
 
 def _asks_apart(ask: str) -> bool:
@@ -761,12 +776,14 @@ def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
     """An ask about the set the earlier one counted ("取消订单有几笔？其中多少是直播间下单的？"). Placed alone as
     the same kind of call, it takes the earlier one's filters (_join_asks); else it is read with the earlier
     ask in front of it, and is unplaced (so named) when that adds nothing to the earlier call."""
-    if alone is not None and alone.tool == before.tool:
+    money = before.tool == "metric_query" and _MONEY_ASKED.search(ask)
+    if alone is not None and alone.tool == before.tool \
+            and not (money and alone.args.get("metric") in _CUSTOMER_MEASURES):  # ("how much had those buyers paid")
         return alone
-    if before.tool == "metric_query" and _MONEY_ASKED.search(ask):
+    if money:
         # "退款的订单有多少？涉及多少钱？": the amount of those orders (of refunded ones, what was refunded; the
         # refunded-status filter it then needs no more is dropped where every pointing ask takes its filters)
-        args = {**before.args, "metric": _amount_of(before)}
+        args = {**before.args, "metric": _amount_of(before, ask)}
         return Route("metric_query", args, before.language, ["points back: the amount of those orders"], [], ask)
     joined = _read_after(earlier, ask, vocabulary)
     if joined is None or (joined.tool == before.tool and joined.args == before.args):
@@ -794,16 +811,27 @@ def _read_after(earlier: str, ask: str, vocabulary: DataVocabulary | None) -> Ro
 
 # Money asked of a set an earlier ask counted: "涉及多少钱", "how much money was that".
 _MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多少|金额(?:一共|总共|合计)多少"
+                          r"|^\W*(?:那|那么)?(?:一共|总共|合计)?(?:涉及)?金额(?:呢|是多少|多少)?\W*$"
+                          # a bare "and how much?" after a count: the money of what was counted
+                          r"|^\W*(?:and\s+)?how much(?:\s+(?:in total|altogether|overall))?\W*$"
+                          r"|(?<![a-z])how much (?:had|did|have) (?:those|these|the|they|them)(?: buyers| customers"
+                          r"| people| orders)? (?:paid|pay|spent|spend|cost)"
                           r"|(?<![a-z])(?:how much money|how much was that"
                           r"|how much (?:order |sales |merchandise |goods )?value|what (?:order |sales )?value"
                           r"|what amount|how much (?:had|has|was|were) (?:been |already been )?paid"
                           r"|how much did (?:they|those|that) (?:cost|come to))(?![a-z])", re.IGNORECASE)
+# What those orders' buyers had paid, which of refunded orders is not what came back ("付了多少钱").
+_PAID_ASKED = re.compile(r"付了?多少|支付了?多少|花了?多少|(?<![a-z])(?:paid|pay|spent|spend)(?![a-z])",
+                         re.IGNORECASE)
 # Calls about someone or some group, and the arguments that name who: an ask of one of these that names no one
 # is about whom the earlier ask named.
 _NEEDS_A_SUBJECT = {"export_segment", "recommend_products", "segment_profile", "customer_profile"}
 _SUBJECTS = {"segment", "customer_id", "product", "campaign_id", "host"}
 # The orders a measure is about, for an ask that points back to it ("退款金额多少？涉及多少订单？").
 _IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
+# Measures that are sums of money, of which a later ask may ask a part; and the words that count orders instead.
+_SUMS = {"gmv", "net_sales", "refund_amount", "refund_requested"}
+_COUNTED = re.compile(r"几|多少(?:个|张)?(?:单|笔|订单)|(?<![a-z])(?:how many|number of|count)(?![a-z])", re.IGNORECASE)
 # What a later ask may take from an earlier one: never what it measures, splits by or how it ranks.
 _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
 
@@ -823,14 +851,45 @@ _REFUND_WORD = re.compile(r"退(?!出|订|回去)|(?<![a-z])refund", re.IGNORECA
 _CUSTOMER_MEASURES = {"buyers", "repeat_buyers", "one_time_buyers", "repurchase_rate", "spend_per_buyer"}
 
 
-def _share_by_breakdown(args: dict[str, Any], text: str,
-                        one_group: set[str] | frozenset[str] = frozenset()) -> str | None:
+# Where a share names its whole: "share of the refunded orders (were …)", "among / out of …", "Of the refunded
+# orders, …", "退款订单里（中）",
+# "占全部退款订单的": a filter said there is the whole, which stays a filter; the other one is the part.
+_WHOLE_EN = re.compile(r"(?<![a-z])(?:share|percentage|proportion|fraction|percent|among|out of)(?: of)?\b"
+                       r"(?P<whole>.*?)(?=(?<![a-z])(?:were|was|are|is|came|come|had|have|got|did|that|which)\b|[,，]|$)",
+                       re.IGNORECASE)
+_WHOLE_ZH = re.compile(r"(?P<whole>[^，,。？?；;]{1,16}?)(?:的订单|的客户|的人|的买家)?(?:里面|之中|当中|里|中)[，,]?"
+                       r"|占(?P<of>[^，,。？?的]{1,16})的")
+
+
+_WHOLE_FIRST = re.compile(r"^\W*(?:and\s+)?(?:of|among|out of)\s+(?P<whole>[^,，]+)[,，]", re.IGNORECASE)
+
+
+def _wholes(text: str) -> list[tuple[int, int]]:
+    spans = [m.span("whole") for m in [*_WHOLE_EN.finditer(text), *_WHOLE_FIRST.finditer(text)]]
+    for m in _WHOLE_ZH.finditer(text):
+        spans.append(m.span("whole") if m.group("whole") else m.span("of"))
+    return spans
+
+
+def _share_by_breakdown(args: dict[str, Any], text: str, one_group: set[str] | frozenset[str] = frozenset(),
+                        hits: list[Hit] | None = None) -> str | None:
     """"退款订单占比", "share of orders from the live room": the filtered group beside the others, each with its
     share of the total, is the answer; one figure for the group alone is not. Moves the one filter to the
-    breakdown in `args` and returns the share's words (None when the call stays as it is)."""
+    breakdown in `args` and returns the share's words (None when the call stays as it is). With two filters,
+    the one that names the whole ("share of the fully refunded orders that were not shipped") stays a filter."""
     if "dimension" in args or not (share := SHARE.search(text)):
         return None
-    kinds = [k for k in (args.get("filters") or {}) if k not in ("segment", "amount", *one_group)]
+    filters = args.get("filters") or {}
+    kinds = [k for k in filters if k not in ("segment", "amount", *one_group)]
+    if len(kinds) in (1, 2) and hits:  # (one filter naming the whole leaves the part unsaid: no breakdown)
+        wholes = _wholes(text)
+
+        def in_whole(kind: str) -> bool:
+            said = [h for h in hits if h.value == filters[kind]
+                    or (isinstance(filters[kind], list) and h.value in filters[kind])]
+            return bool(said) and all(any(a <= h.start and h.end <= b for a, b in wholes) for h in said)
+
+        kinds = [k for k in kinds if not in_whole(k)]
     if len(kinds) != 1:
         return None
     args["filters"].pop(kinds[0])
@@ -945,6 +1004,16 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             if later.tool == "metric_query" and (phrase := _share_by_breakdown(later.args, normalize(ask))):
                 later.matched.append(f"{phrase}→dimension={later.args['dimension']}")
                 later.dropped = [d for d in later.dropped if d.detail != "share of the total"]
+        if points_back(ask) and later.tool == previous.tool == "metric_query" \
+                and previous.args.get("metric") in _SUMS and later.args.get("metric") == "orders" \
+                and not _COUNTED.search(ask):
+            # "退了多少钱？其中部分退款的占多少？", "…, and how much of that came from …": a part of that sum,
+            # the orders named only as whose money it was (a count says so: "其中几单", "how many of them")
+            later.args["metric"] = previous.args["metric"]
+            later.matched.append(f"a part of the previous ask's {previous.args['metric']}")
+            if phrase := _share_by_breakdown(later.args, normalize(ask)):
+                later.matched.append(f"{phrase}→dimension={later.args['dimension']}")
+                later.dropped = [d for d in later.dropped if d.detail != "share of the total"]
         if points_back(ask) and later.tool == previous.tool:  # "退款金额多少？涉及多少订单？": the refunded ones
             implied = _IMPLIED_FILTERS.get(previous.args.get("metric"))
             if implied and "filters" in REGISTRY[later.tool].args_model.model_fields:
@@ -956,8 +1025,11 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
                     later.args[name] = {**value, **later.args.get(name, {})}
                 else:
                     later.args.setdefault(name, value)
-            if later.args.get("metric") == "refund_amount" and (later.args.get("filters") or {}).get("status"):
-                later.args["filters"].pop("status")  # a refund amount is of refunded orders already
+            if later.args.get("metric") == "refund_amount" \
+                    and (later.args.get("filters") or {}).get("status") == "refunded":
+                # a refund amount is of refunded orders already (a kind of them stays: "how much of that came
+                # from orders only partly refunded")
+                later.args["filters"].pop("status")
                 if not later.args["filters"]:
                     later.args.pop("filters")
             later.matched.append("points back to the previous ask")

@@ -46,7 +46,7 @@ _EXPORT_NOUN = re.compile(r"(?:这份|这个|该|那份|订单|后台|店铺|抖
 _EXPORT_VERB = re.compile(r"帮我导出|导出来|导出成|导出为|导出一[份下个]|把.{1,20}导出|给我导|拉个名单|拉一份|下载"
                           r"|(?<![a-z])export\s+(?:the|a|all|as|to|them|it|our|my)\b|(?<![a-z])download")
 _PROFILE_DIMENSIONS = ("region", "gender", "age_band", "channel", "category", "host")
-_NON_REVENUE_METRICS = ("aov", "repurchase_rate", "refund_rate", "orders", "net_sales", "new_customers")
+_NON_REVENUE_METRICS = ("aov", "net_aov", "repurchase_rate", "refund_rate", "orders", "net_sales", "new_customers")
 FORECAST_METRICS = ("gmv", "orders", "buyers", "net_sales")
 _VALUE_WORDS = re.compile(r"价值|值多少|值钱|(?<![a-z])(?:worth|value)(?![a-z])")
 _EXPERIMENT_NAMED = re.compile(r"a/?b|实验|显著|significan|lift|uplift|experiment|p-?value|campaign|活动效果"

@@ -1,0 +1,163 @@
+"""Refunds read line by line, and the asks that follow them.
+
+An export with a row per product line (抖店 子订单, 有赞 商品维度) says per line whether it was refunded and
+whether it shipped. A line whose own status stayed 已完成 with 同意退款，退款成功 was refunded in part (a whole
+refund closes the line, 已关闭), by an amount only the after-sale export gives; a refund's timing is that of
+the goods refunded. Questions ask a share of a named whole, a part of a sum asked first, the money of orders
+counted first, or AOV net of refunds. Every figure is checked against pandas on the same rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from assistant.router.route import route
+
+
+def _douyin_lines() -> pd.DataFrame:
+    """抖店-like: 主订单 with one to three 子订单; some lines closed and refunded (a whole line back), some
+    refunded while their status stayed 已完成 (part of the line back, amount not in this export)."""
+    rows = []
+    for i in range(60):
+        start = pd.Timestamp("2025-08-01 10:00") + pd.Timedelta(hours=13 * i)
+        lines = 1 + i % 3
+        for k in range(lines):
+            status, after = "已完成", "-"
+            if i % 10 == 3:  # every line closed after payment: the whole order refunded
+                status, after = "已关闭", "同意退款，退款成功"
+            elif i % 10 == 6 and k == 0:  # the first line closed, the others delivered: a partial refund
+                status, after = "已关闭", "同意退款，退款成功"
+            elif i % 10 == 8 and k == lines - 1:  # refunded after delivery, the line still 已完成: partial
+                after = "同意退款，退款成功"
+            rows.append({"主订单编号": f"69{i:06d}", "子订单编号": f"69{i:06d}{k}", "选购商品": f"商品{k}",
+                         "商品数量": 1, "订单应付金额": 50.0 + 10 * k, "收件人手机号": f"138****{i % 25:04d}",
+                         "订单提交时间": start.strftime("%Y/%m/%d %H:%M:%S"),
+                         "支付完成时间": (start + pd.Timedelta(minutes=1)).strftime("%Y/%m/%d %H:%M:%S"),
+                         "订单状态": status, "售后状态": after})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture()
+def douyin(tmp_path, workspace):
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = _douyin_lines()
+    path = tmp_path / "抖店_订单导出.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    result = import_dataset(path)
+    with Engine(result.dataset.path) as engine:
+        yield frame, engine, result.report
+
+
+def test_a_refund_on_a_line_that_stayed_completed_is_partial_and_its_amount_unknown(douyin) -> None:
+    frame, engine, report = douyin
+    by_order = frame.groupby("主订单编号")
+    whole = by_order["订单状态"].apply(lambda s: (s == "已关闭").all())
+    refunded_line = frame["售后状态"] == "同意退款，退款成功"
+    partial = by_order.apply(lambda g: bool(((g["售后状态"] == "同意退款，退款成功")).any())) & ~whole
+    unsized = by_order.apply(lambda g: bool(((g["订单状态"] == "已完成") & (g["售后状态"] != "-")).any())
+                             and not (g["订单状态"] == "已关闭").any())
+    split = engine.run_tool("metric_query", {"metric": "orders", "dimension": "status"}, "en").table()
+    counts = dict(zip(split["status"], split["orders"]))
+    assert whole.sum() > 5 and partial.sum() > 5
+    assert counts["refunded"] == whole.sum() and counts["partially_refunded"] == partial.sum()
+    # the closed lines' amount is known; the completed lines' is not, and is left out of the refund amount
+    closed = frame[refunded_line & (frame["订单状态"] == "已关闭")]
+    amount = engine.run_tool("metric_query", {"metric": "refund_amount"}, "en")
+    assert amount.table().iloc[0]["refund_amount"] == pytest.approx(closed["订单应付金额"].sum())
+    assert unsized.sum() == 6 and any("已完成/已发货" in note for note in report.notes_en)
+
+
+def test_a_refund_before_the_refunded_line_shipped_is_before_shipping(tmp_path, workspace) -> None:
+    """有赞-like per-line shipping: a line refunded before it shipped, in an order whose other line went out, is a
+    refund before shipping; the order itself still counts as shipped."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    rows = []
+    for i in range(40):
+        start = pd.Timestamp("2025-09-01 09:00") + pd.Timedelta(hours=9 * i)
+        for k in range(2):
+            refunded = (i % 5 == 1 and k == 0) or (i % 5 == 3 and k == 1)
+            shipped = not (i % 5 == 1 and k == 0)  # in the first kind, the refunded line never went out
+            rows.append({"订单号": f"E{i:04d}", "买家手机号": f"1390000{i % 15:04d}", "商品名称": f"茶{k}",
+                         "商品数量": 1, "商品实际成交金额": 80.0 + k * 20, "订单状态": "交易成功",
+                         "下单时间": start.strftime("%Y-%m-%d %H:%M:%S"),
+                         "买家付款时间": (start + pd.Timedelta(minutes=3)).strftime("%Y-%m-%d %H:%M:%S"),
+                         "商品发货时间": (start + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S") if shipped else "",
+                         "商品退款状态": "退款成功" if refunded else "",
+                         "商品已退款金额": (80.0 + k * 20) if refunded else 0.0})
+    frame = pd.DataFrame(rows)
+    path = tmp_path / "有赞_订单明细_商品维度.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    with Engine(import_dataset(path).dataset.path) as engine:
+        split = engine.run_tool("metric_query", {"metric": "refund_amount", "dimension": "shipping"}, "en").table()
+        shipped_orders = engine.run_tool("metric_query", {"metric": "orders", "dimension": "shipping"}, "en").table()
+    before = frame[(frame["商品退款状态"] == "退款成功") & (frame["商品发货时间"] == "")]["商品已退款金额"].sum()
+    after = frame[(frame["商品退款状态"] == "退款成功") & (frame["商品发货时间"] != "")]["商品已退款金额"].sum()
+    assert before > 0 and after > 0
+    assert dict(zip(split["shipping"], split["refund_amount"])) == {"not shipped": pytest.approx(before),
+                                                                   "shipped": pytest.approx(after)}
+    assert dict(zip(shipped_orders["shipping"], shipped_orders["orders"])) == {"shipped": 40}
+
+
+@pytest.mark.parametrize("question, filters, dimension", [
+    ("What share of the fully refunded orders were refunded before they were shipped?",
+     {"status": "fully_refunded"}, "shipping"),
+    ("全额退款的订单里，发货前退的占多少比例？", {"status": "fully_refunded"}, "shipping"),
+    ("Of the orders that got any money back, what share were refunded before shipping?",
+     {"status": "refunded"}, "shipping"),
+    ("Among fully refunded orders, what share were never shipped?", {"status": "fully_refunded"}, "shipping"),
+    ("女性客户的订单中直播间订单占比多少？", {"gender": "female"}, "source"),
+    ("直播间下单的订单占比多少？", None, "source"),
+])
+def test_a_share_keeps_its_whole_as_a_filter_and_splits_by_the_part(question, filters, dimension) -> None:
+    r = route(question)
+    assert (r.tool, r.args.get("filters"), r.args.get("dimension")) == ("metric_query", filters, dimension)
+
+
+def test_a_share_whose_part_is_unsaid_is_named_not_split_by_its_whole() -> None:
+    r = route("女性客户的订单里，退款的占多少？")
+    assert r.args.get("dimension") != "gender" and r.args["filters"] == {"gender": "female"}
+    assert any(d.detail == "share of the total" for d in r.dropped)
+
+
+@pytest.mark.parametrize("question, calls", [
+    ("How much did we refund, and how much of that came from orders that were only partly refunded?",
+     [("refund_amount", None), ("refund_amount", {"status": "partially_refunded"})]),
+    ("退了多少钱，其中多少来自部分退款的订单？",
+     [("refund_amount", None), ("refund_amount", {"status": "partially_refunded"})]),
+    ("How many orders were partially refunded, and how much?",
+     [("orders", {"status": "partially_refunded"}), ("refund_amount", {"status": "partially_refunded"})]),
+    ("How many orders that ended up 交易成功 still had some money refunded, and how much?",
+     [("orders", {"status": "partially_refunded"}), ("refund_amount", {"status": "partially_refunded"})]),
+    ("How many orders were closed after the buyer had already paid, and how much had those buyers paid in total?",
+     [("orders", {"status": "fully_refunded"}), ("gmv", {"status": "fully_refunded"})]),
+    ("退款的订单有多少？涉及多少钱？", [("orders", {"status": "refunded"}), ("refund_amount", None)]),
+    ("退了多少钱？其中整单退的有几笔？", [("refund_amount", None), ("orders", {"status": "fully_refunded"})]),
+    ("待发货的订单有多少？", [("orders", {"shipping": "not_shipped", "status": ["paid", "partially_refunded"]})]),
+])
+def test_a_later_ask_measures_a_part_or_the_money_of_what_was_counted(question, calls) -> None:
+    r = route(question)
+    assert [(c.args["metric"], c.args.get("filters")) for c in [r, *r.more]] == calls
+    assert not r.dropped
+
+
+def test_a_later_ask_not_understood_as_a_follow_up_stays_and_names_what_it_could_not_apply(douyin) -> None:
+    _, engine, _ = douyin
+    answer = engine.ask("交易关闭的单子，没付款超时关掉的有多少、付了款又退款关掉的有多少？商家拒绝退款的有几单？")
+    assert len(answer.tool_calls) == 2 and answer.not_applied
+
+
+@pytest.mark.parametrize("question", ["扣除退款后的客单价是多少？", "What's the net AOV?",
+                                      "What's our AOV using what customers actually kept after partial refunds?"])
+def test_aov_net_of_refunds(douyin, question) -> None:
+    frame, engine, _ = douyin
+    answer = engine.ask(question)
+    assert answer.tool_calls[0].args["metric"] == "net_aov" and not answer.not_applied
+    gmv = engine.run_tool("metric_query", {"metric": "gmv"}).table().iloc[0]["gmv"]
+    refunds = engine.run_tool("metric_query", {"metric": "refund_amount"}).table().iloc[0]["refund_amount"]
+    orders = frame["主订单编号"].nunique()
+    assert gmv == pytest.approx(frame["订单应付金额"].sum())
+    assert answer.table().iloc[0]["net_aov"] == pytest.approx((gmv - refunds) / orders)
