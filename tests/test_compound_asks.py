@@ -236,3 +236,43 @@ def test_the_no_host_group_is_compared_by_its_own_name(engine) -> None:
     # the same figures row by row, the shelf row's earlier window included (sums may differ in the last bits)
     assert zh.table().iloc[:, 1:].to_numpy() == pytest.approx(en.table().iloc[:, 1:].to_numpy(), rel=1e-9)
     assert zh.table()["gmv_previous_period"].notna().all()
+
+
+# A part of a whole, the money of people counted, a window said as a sum, where a sale was made, a channel
+# changed bare, everyone after a dash: each in words of its own.
+@pytest.mark.parametrize(("question", "later"), [
+    ("本月销售额是多少？浙江大概占几成？", {"metric": "gmv", "period": "this_month", "dimension": "region"}),
+    ("How many people did 小雅 sell to last month? And how much had those people paid?",
+     {"metric": "gmv", "period": "last_month", "filters": {"host": "小雅"}}),
+    ("10月的新客下了多少单？what did they pay in total?",
+     {"metric": "gmv", "period": "month:10", "filters": {"buyer_type": "new"}}),
+    ("What were sales last quarter, and how much of that came from the live room?",
+     {"metric": "gmv", "period": "last_quarter", "filters": {"source": "live"}}),
+    ("Repeat-purchase rate of buyers from the live_room channel? Same thing for ads?",
+     {"metric": "repurchase_rate", "filters": {"channel": "ads"}}),
+    ("What share of orders were refunded among women in September — and for everyone?",
+     {"metric": "orders", "period": "month:9", "dimension": "status"}),
+])
+def test_a_later_ask_of_a_part_or_of_everyone_keeps_what_the_first_said(engine, question, later) -> None:
+    assert calls(question, engine.vocabulary)[-1] == ("metric_query", later)
+
+
+@pytest.mark.parametrize(("question", "filters"), [
+    ("Net sales for the live room only, last week", {"source": "live"}),
+    ("直播间的退款率今年是多少", {"source": "live"}),
+    ("来自直播间的买家一共多少个", {"channel": "live_room"}),
+    ("How many buyers came from the live room?", {"channel": "live_room"}),
+])
+def test_a_sale_in_the_live_room_is_its_source_and_a_person_from_it_its_channel(question, filters) -> None:
+    assert calls(question)[0][1].get("filters") == filters
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("上个月黑色的外套卖了几件", "product spec"),
+    ("How many orders shipped with ZTO last week?", "courier"),
+    ("安卓用户的客单价是多少", "device"),
+    ("How many refund requests did we reject in October?", "refused refunds"),
+])
+def test_what_no_table_records_is_named_as_not_applied(question, kind) -> None:
+    routed = route(question)
+    assert any(d.detail == kind for d in routed.dropped)

@@ -85,7 +85,8 @@ def test_a_refund_before_the_refunded_line_shipped_is_before_shipping(tmp_path, 
                          "商品数量": 1, "商品实际成交金额": 80.0 + k * 20, "订单状态": "交易成功",
                          "下单时间": start.strftime("%Y-%m-%d %H:%M:%S"),
                          "买家付款时间": (start + pd.Timedelta(minutes=3)).strftime("%Y-%m-%d %H:%M:%S"),
-                         "商品发货时间": (start + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S") if shipped else "",
+                         "商品发货时间": (start + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+                         if shipped else "",
                          "商品退款状态": "退款成功" if refunded else "",
                          "商品已退款金额": (80.0 + k * 20) if refunded else 0.0})
     frame = pd.DataFrame(rows)
@@ -161,3 +162,32 @@ def test_aov_net_of_refunds(douyin, question) -> None:
     orders = frame["主订单编号"].nunique()
     assert gmv == pytest.approx(frame["订单应付金额"].sum())
     assert answer.table().iloc[0]["net_aov"] == pytest.approx((gmv - refunds) / orders)
+
+
+@pytest.mark.parametrize("question, metric, filters", [
+    ("一共有多少个子订单？", "lines", None),
+    ("How many sub-orders actually ended with a completed refund?", "refunded_lines", None),
+    ("退款成功的子订单有多少个？", "refunded_lines", None),
+    ("How many sub-orders were refunded before they were ever shipped?", "refunded_lines", {"shipping": "not_shipped"}),
+])
+def test_order_lines_and_refunded_lines_are_counted_on_the_lines(douyin, question, metric, filters) -> None:
+    frame, engine, _ = douyin
+    answer = engine.ask(question)
+    call = answer.tool_calls[0]
+    assert (call.args["metric"], call.args.get("filters")) == (metric, filters)
+    if filters is None:
+        expected = len(frame) if metric == "lines" else int((frame["售后状态"] == "同意退款，退款成功").sum())
+        assert int(answer.table().iloc[0][metric]) == expected
+
+
+def test_refunded_lines_and_their_amount_in_one_ask(douyin) -> None:
+    frame, engine, _ = douyin
+    answer = engine.ask("退款成功的子订单有多少个、涉及金额多少？")
+    assert [c.args["metric"] for c in answer.tool_calls] == ["refunded_lines", "refund_amount"]
+
+
+@pytest.mark.parametrize("question", ["一单买了好几样东西、退掉了其中一样的有几单？",
+                                      "How many orders had only one of the items refunded?"])
+def test_one_item_of_several_sent_back_is_a_partial_refund(question) -> None:
+    r = route(question)
+    assert (r.args.get("filters"), r.args.get("dimension"), r.more) == ({"status": "partially_refunded"}, None, [])

@@ -17,7 +17,8 @@ from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "net_aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
-    "one_time_buyers", "refund_rate", "refund_amount", "refund_requested", "new_customers", "units",
+    "one_time_buyers", "refund_rate", "refund_amount", "refund_requested", "new_customers", "units", "lines",
+    "refunded_lines",
     "paid_after_free",
 ]
 Compare = Literal["previous_period", "last_year"]
@@ -145,6 +146,7 @@ def _window_conditions(window: Window, column: str) -> tuple[list[str], list[Any
 def build_metric_sql(
     metric: str, dimension: str | None, window: Window, filters: dict[str, Any], refund_column: bool = False,
     partly_column: bool = False, open_column: bool = False, refund_shipped_column: bool = False,
+    refunded_lines_column: bool = False,
 ) -> tuple[str, list[Any]]:
     """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters). `refund_column`:
     the orders carry a refund_amount (an import that read partial refunds), so a paid order may be partly
@@ -157,7 +159,7 @@ def build_metric_sql(
 
     # a refund's timing is that of the goods refunded: a line refunded before it shipped, in an order whose
     # other lines went out, was refunded before shipping (orders.refund_shipped, where the export tells them apart)
-    of_refunds = metric in ("refund_amount", "refund_rate") or bool(
+    of_refunds = metric in ("refund_amount", "refund_rate", "refunded_lines") or bool(
         set(_filter_values(filters.get("status", []))) & {"refunded", "fully_refunded", "partially_refunded"})
 
     def expr(name: str) -> str:  # where partial refunds are known, a paid order with one is its own status: 部分退款
@@ -202,12 +204,16 @@ def build_metric_sql(
         refund = f"CASE WHEN o.status = 'refunded' THEN {amount} ELSE 0 END"
     partly = f"(o.status = 'paid' AND {_PARTLY})" if partly_column and not item_grain else "false"
     requested = "coalesce(o.refund_open_amount, 0)" if open_column and not item_grain else "0"
+    # a line's own completed refund where the import read one per line, else its order's whole refund
+    line_refunded = ("coalesce(i.refunded, false)" if item_grain and refunded_lines_column
+                     else "(o.status = 'refunded')")
     # the refund rate by amount beside the one by orders: people state it either way (按金额算的退款率)
     by_amount = ",\n  sum(refund_amount) / nullif(sum(gmv), 0) AS refund_amount_rate" if metric == "refund_rate" else ""
     sql = f"""WITH {segments_cte}fact AS (
   SELECT o.order_id, o.customer_id, {status} AS status, {amount} AS amount, {refund} AS refund, {partly} AS partly,
     {requested} AS requested,
-    {"coalesce(i.quantity, 1)" if item_grain else "1"} AS qty, o.order_time AS t, {group} AS grp
+    {"coalesce(i.quantity, 1)" if item_grain else "1"} AS qty, {line_refunded} AS line_refunded,
+    o.order_time AS t, {group} AS grp
   FROM {_source_sql(bool(spec.get('first_orders_only')))} o
   {lines}
   {joins}
@@ -243,7 +249,8 @@ def _refund_columns(ctx: Context) -> dict[str, bool]:
     """build_metric_sql's arguments for what the orders record of refunds."""
     columns = ctx.warehouse.columns("orders")
     return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns,
-            "open_column": "refund_open" in columns, "refund_shipped_column": "refund_shipped" in columns}
+            "open_column": "refund_open" in columns, "refund_shipped_column": "refund_shipped" in columns,
+            "refunded_lines_column": "refunded" in ctx.warehouse.columns("order_items")}
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -485,6 +492,7 @@ def metric_query(
         metric: gmv (default) | net_sales | orders | buyers | aov | net_aov (after refunds) | spend_per_buyer |
             repurchase_rate |
             repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested | new_customers | units |
+            lines (子订单/order lines) | refunded_lines |
             paid_after_free.
         dimension: day | week | month or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |

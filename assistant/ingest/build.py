@@ -513,7 +513,11 @@ def _items_from_lines(lines: pd.DataFrame, products: pd.DataFrame) -> pd.DataFra
     items["line_no"] = items.groupby("order_id").cumcount() + 1
     items["quantity"] = items["quantity"].fillna(1).astype("int64")
     items["unit_price"] = items["unit_price"].fillna(items["pay_amount"] / items["quantity"]).round(2)
-    return items[["order_id", "line_no", "product_id", "quantity", "unit_price", "pay_amount"]]
+    # a line with a completed refund, whole or in part (抖店 子订单 退款成功): refunded lines are counted by it
+    items["refunded"] = ((items["status"] == "refunded") | (items["refund_amount"] > 0)
+                         | items["partly_refunded"].fillna(False).astype(bool))
+    return items[["order_id", "line_no", "product_id", "quantity", "unit_price", "pay_amount",
+                  *(["refunded"] if items["refunded"].any() else [])]]
 
 
 def _products(lines: pd.DataFrame) -> pd.DataFrame:

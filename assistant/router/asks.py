@@ -26,6 +26,7 @@ _ASK_END = re.compile(r"(?<=[？?；;。])\s*"
                       # the same asked of everyone: "…，全国整体又是多少", "…, and overall?"
                       r"|(?:全店|全国|整体|总体|大盘|全平台)"
                       r"|and\s+(?:overall|(?:shop|store)[\s-]wide|for\s+(?:the\s+)?(?:whole|entire|all)|across\s+all"
+                      r"|(?:for\s+)?(?:everyone|everybody)"
                       r"|in\s+total)\b"
                       r"|(?:and\s+)?then\b|and\s+(?:also\s+)?(?:which|who|what|how|where|when|why|tell|show|give|list"
                       r"|export|among|of\s+(?:those|them)|is|are|did|does|do|can)\b"
@@ -34,6 +35,10 @@ _ASK_END = re.compile(r"(?<=[？?；;。])\s*"
 # A part that starts by putting itself after the one before: "then only the live_room channel", "顺便orders也预测一下".
 _SEQUENCE = re.compile(r"^\s*(?:然后|接着|再|顺便|另外|同时|并且|以及|还有|(?:and\s+)?then\b|and\s+also\b)",
                        re.IGNORECASE)
+# A sentence that says what a word of the question means ("整单全退是指一单里的东西全退了", "'valid' means …"):
+# a definition of the ask before it, not an ask.
+_DEFINES = re.compile(r"^\W*[^，,。？?；;]{1,14}?(?:是指|指的是|就是指|的意思是|定义为|我的意思是|是只|是说)"
+                      r"|^\W*(?:by\s+)?[\w'\"“”‘’ -]{1,30}?\s+(?:means|is defined as|refers to)\b", re.IGNORECASE)
 # A parenthesised note after the asks ("（需要同时导入两个文件）") is context, not an ask.
 _NOTE = re.compile(r"\s*[（(][^（()）]*[)）]\s*[。.]?\s*")
 # An ask that points back to the set the previous ask counted.
@@ -93,6 +98,7 @@ def split_asks(question: str) -> list[str]:
         if _ONLY_SEQUENCE.match(parts[i]):
             parts[i:i + 2] = [f"{parts[i].rstrip(',，:： ')} {parts[i + 1]}"]
     asks = [p for p in parts if not _NOTE.fullmatch(p) and re.search(r"\w", p)]
+    asks = [a for i, a in enumerate(asks) if not (i and _DEFINES.match(a))]
     asks = [a for i, a in enumerate(asks) if not (i >= 2 and _WEIGHS_EARLIER.match(a))]
     return asks if len(asks) > 1 else [question]
 

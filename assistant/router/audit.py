@@ -85,6 +85,25 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
     ("days without purchase", DAYS_WITHOUT_PURCHASE),
     # "超过500元的订单占多少": a share of a whole, which one figure for the filtered part does not give
     ("share of the total", SHARE),
+    # What no table records: a product's colour, size or spec; the courier; the buyer's device; whether a refund
+    # request was refused. Always named as not applied (a product whose name holds the word is the product's).
+    ("product spec", re.compile(r"(?:红|黄|蓝|绿|黑|白|粉|紫|灰|橙|棕|咖啡|米|卡其|酒红|藏青)色(?:的|款)?(?=\S{0,6}"
+                                r"(?:衣|裙|裤|鞋|包|款|外套|毛衣|T恤|上衣|帽|袜|围巾|口红|商品|产品|的))|颜色|尺码|规格|色号|型号"
+                                r"|\d+\s*(?:ml|毫升|g|克|码)(?![a-z])"
+                                r"|(?<![a-z])(?:red|blue|green|black|white|pink|purple|grey|gray|yellow|orange|brown|beige)"
+                                r"\s+(?:clothes|dresses|items|products|ones|shirts|t-shirts|coats|shoes|bags|lipsticks?)"
+                                r"|(?<![a-z])(?:(?:by|per|each|which|what|in|of)\s+(?:colou?rs?|sizes?|variants?)"
+                                r"|sku specs?)(?![a-z])")),
+    ("courier", re.compile(r"顺丰|中通|圆通|申通|韵达|极兔|邮政|京东快递|德邦|快递公司|物流公司|哪家快递"
+                           r"|(?<![a-z])(?:sf express|zto|yto|yunda|j&t|ems|courier|carrier|shipping company"
+                           r"|logistics (?:company|provider))(?![a-z])")),
+    ("device", re.compile(r"苹果手机|安卓|华为手机|小米手机|手机型号|用什么手机|设备"
+                          r"|(?<![a-z])(?:iphones?|android|ios|ipad|devices?|mobile os"
+                          r"|on (?:an? )?(?:phone|tablet|pc|desktop))(?![a-z])", re.IGNORECASE)),
+    ("refused refunds", re.compile(r"驳回|拒绝(?:了)?(?:的)?(?:退款|退货|售后)|拒(?:了)?(?:退)?(?:款|货)申请|商家拒绝"
+                                   r"|(?<![a-z])(?:reject|refus|declin|den(?:y|ied))\w*\s+(?:\w+\s+){0,2}?"
+                                   r"(?:refunds?|returns?|requests?)|(?:refunds?|returns?|requests?)\s+(?:\w+\s+){0,3}?"
+                                   r"(?:reject|refus|declin|den(?:y|ied))\w*(?![a-z])")),
     # customers.signup_time is described by describe_data but no tool counts sign-ups: said, never swapped for buyers
     ("sign-ups", re.compile(r"注册|新注册|(?<![a-z])(?:sign(?:ed)?[\s-]?ups?|registered|registrations?)(?![a-z])")),
 ]
@@ -319,9 +338,17 @@ def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
             and not (segment and h.overlaps(segment)) and not any(h.overlaps(s) for s in status)]
 
 
+_NEVER_RECORDED = {"product spec", "courier", "device", "refused refunds"}
+# Qualifiers named even where they touch the words that chose the tool or measure ("驳回了多少个退款申请": the
+# refund words chose the refund rate, and the refusal is still not applied).
+_ALWAYS_SAID = {"share of the total"} | _NEVER_RECORDED
+
+
 def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     dropped = []
     for name, pattern in _CONDITIONS:
+        if name in _NEVER_RECORDED and any(pattern.search(h.phrase) for h in f.data_hits):
+            continue  # ("红色口红礼盒" is a product's name in the data)
         if name == "days without purchase" and tool == "lifecycle_stages" and "churn_days" in args:
             continue
         if name == "coupon use" and (tool == "ab_test" or "coupon_share" in (args.get("features") or [])):
@@ -370,11 +397,11 @@ def unhonoured(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     if tool == "cohort_retention":
         subject += [h for h in f.segment_hits if h.value.key == "new_customers"]
     # (A share asked of one figure is never the subject: 占比 chooses metric_query but one number is no share.)
-    dropped = [d for d in dropped if d.detail == "share of the total"
+    dropped = [d for d in dropped if d.detail in _ALWAYS_SAID
                or not any(d.start < h.end and h.start < d.end for h in subject)]
     # The metric's own words: 新客 inside 新客数 is the measure; 重要价值客户 only touching 客户最多 is not.
     if f.metric and tool in ("metric_query", "sales_forecast"):
-        dropped = [d for d in dropped if d.detail == "share of the total" or (
+        dropped = [d for d in dropped if d.detail in _ALWAYS_SAID or (
             not (f.metric.start <= d.start and d.end <= f.metric.end)
             and not (d.kind != "segment" and d.start < f.metric.end and f.metric.start < d.end))]
     # A period inside an identifier ("coupon_2026_09") is part of the name.

@@ -494,7 +494,12 @@ def find_days_without_purchase(text: str) -> Hit | None:
 _ORDER_KINDS = {
     "source": (re.compile(r"(?<![a-z])live[\s-]?stream(?:ing)?[\s-]+(?:orders?|sales|gmv|purchases)(?![a-z])"
                           r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|带(?:货|了)|的订单)"
-                          r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付))"
+                          r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付|复购|回购|退款"
+                          r"|退货|净销售|件数|销量|人均|aov))"
+                          # "live room only", "only the live room", "in the live room", "live-room sales"
+                          r"|(?<![a-z])(?:(?:only|just)\s+(?:the\s+)?live[\s-]?rooms?|live[\s-]?rooms?\s+only"
+                          r"|in\s+(?:the\s+)?live[\s-]?rooms?|live[\s-]?room\s+(?:orders?|sales|gmv|purchases|revenue))"
+                          r"(?![a-z])"
                           # a window between the room and its selling: "直播间这个月出了多少单"
                           r"|直播间[^，,。？?\s]{0,6}?(?:出了|出单|卖了|卖出)"
                           # the room's share of a count: "其中直播间的有几单"
@@ -541,7 +546,8 @@ _ORDER_KINDS = {
                  "not_shipped", "shipped"),
     # a refund asked for and not yet decided ("还在退款中", "售后还没处理完", "refund request still open")
     "after_sale": (re.compile(r"(?:还在|正在|仍在|仍然在|在)(?:退款|退货|售后)|(?:退款|退货|售后)(?:处理)?中"
-                              r"|(?:售后|退款|退货)(?:申请)?(?:还|仍)?(?:没|未)(?:有)?(?:处理完|处理|完结|结束|办完|处理好)"
+                              r"|(?:售后|退款|退货)(?:申请)?[^，,。？?]{0,4}?(?:还|仍)?(?:没|未)(?:有)?(?:处理完|处理|完结|结束"
+                              r"|办完|处理好)"
                               r"|待商家处理|待买家退货|待商家收货|商家受理中|未完结的?(?:售后|退款)"
                               r"|(?<![a-z])(?:refunds?|returns?)\s+(?:requests?\s+)?(?:that'?s\s+|that\s+(?:is|are)\s+"
                               r"|which\s+(?:is|are)\s+|is\s+|are\s+)?(?:still\s+)?(?:open|pending|in\s+progress"
@@ -596,6 +602,7 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               # "退款成功最多的品类", "most refunds": refunded orders counted
                               r"|(?:退款|退货)(?:成功)?的?(?=最多|最少)"
                               r"|(?<![a-z])(?:most|fewest) (?:refunds|returns)(?![a-z])"
+                              r"|(?<![a-z])(?:ended|ending|end) up (?:being )?(?:refunded|returned)(?![a-z])"
                               r"|orders? (?:that (?:were|got|have been) |were |got |have been |had been )?(?:refunded"
                               r"|returned)(?![a-z])"
                               # "多少单退了款", "sub-orders ended with a completed refund", "customers got money back"
@@ -612,18 +619,26 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
 
 # Kinds of refund where the export tells them apart: a whole order, or part of one (a line, an amount).
 _REFUND_KINDS = {
-    "fully_refunded": re.compile(r"整单退(?:款|货)?|全额退款?|全部退款|(?<![a-z])(?:fully refunded"
+    "fully_refunded": re.compile(r"整单(?:全)?退(?:款|货|光)?|全额退款?|全部退款|全退(?:款|光)"
+                                 # every product of the order sent back: "一单里所有商品全退掉的"
+                                 r"|(?:所有|全部)(?:的)?(?:商品|东西|宝贝)?(?:都|全)(?:部)?退(?:掉|了|光)?"
+                                 r"|(?<![a-z])(?:fully refunded"
                                  r"|full refunds?|refunded in full)(?![a-z])"
                                  # paid, then closed: the whole payment went back ("付了钱后来又整单关闭的",
                                  # "已取消的里面付过钱的")
-                                 r"|付(?:了|过)?(?:钱|款)(?:的?)?(?:后|之后|以后)?(?:来|后来)?(?:又|再)?(?:被)?(?:整单)?"
-                                 r"(?:退款|退货|退了款)?(?:关闭|取消|关掉|关了)"
+                                 r"|付(?:了|过)?(?:钱|款)(?:的?)?[、，,]?(?:后|之后|以后)?(?:来|后来)?(?:又|再|才)?(?:被)?"
+                                 r"(?:整单)?(?:退款|退货|退了款)?(?:交易)?(?:关闭|取消|关掉|关了)"
                                  r"|(?:已取消|取消|已关闭|关闭|交易关闭)(?:了)?的(?:订单|单子?)?(?:里面?|中|当中)?(?:有)?(?:几单|多少单?)?"
                                  r"(?:是)?(?:付过|付了|已经付了?|已付)(?:钱|款)"
                                  r"|(?<![a-z])(?:closed|cancell?ed) after (?:the buyer |they |the customer )?(?:had )?"
                                  r"(?:already )?(?:been )?paid"
                                  r"|paid (?:and|but) (?:then |later )?(?:closed|cancell?ed)(?![a-z])"),
     "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|退了(?:一)?(?:部分|点儿?|些)(?:钱|款)"
+                                     # one product of several sent back, the rest kept ("退掉了其中一样")
+                                     r"|(?:只|仅)?退(?:掉|了)了?其中(?:的)?(?:一|几|某|部分)(?:样|件|个|款)?"
+                                     r"|(?<![a-z])(?:(?:only )?(?:one|some) of (?:the|its|their)"
+                                     r" (?:items|products|lines)"
+                                     r" (?:was |were |got )?(?:refunded|returned))(?![a-z])"
                                      # a refund on an order that still went through: only part went back
                                      r"|(?:交易成功|已完成|已签收|完成)的?(?:订单|单子?)?(?:里|中)?(?:还|也|仍然?|却)"
                                      r"(?:有)?退(?:过|了)?(?:款|钱)"
@@ -642,6 +657,8 @@ _CARTED = re.compile(r"加购|加了购物车|加入购物车|加进购物车|�
 
 def _order_statuses(text: str, features: Features) -> list[Hit]:
     kinds = {kind: m for kind, pattern in _REFUND_KINDS.items() if (m := pattern.search(text))}
+    if features.dimension is not None and any(m.start() <= features.dimension.start < m.end() for m in kinds.values()):
+        features.dimension = None  # ("only one of the items refunded": the items are the kind's, not a breakdown)
     for m in kinds.values():  # 退款 inside 全额退款 names the kind, not the refund rate
         features.metric_hits = [h for h in features.metric_hits
                                 if not (h.value == "refund_rate" and m.start() <= h.start and h.end <= m.end())]
@@ -1155,7 +1172,8 @@ _ORDER_COUNT = re.compile(r"[几多少]+\s*[笔单]|[笔单]数|有几|有多少
 
 
 # A share of a whole asked for: "占比", "what share of".
-SHARE = re.compile(r"占比|占多少|占了多少|占总|占全部|比例是多少|百分之多少|所占|(?<![a-z])(?:share of|percentage of"
+SHARE = re.compile(r"占比|占多少|占了多少|占了?几成|占总|占全部|比例是多少|百分之多少|所占"
+                   r"|(?<![a-z])(?:share of|percentage of"
                    r"|proportion of|what percent|what share|fraction of)(?![a-z])")
 # Order-amount conditions, always with a currency word so "超过180天" is never one: metric_query's amount filter.
 _MONEY = r"(?:元|块钱|块|rmb|yuan|dollars?|美元)"
@@ -1218,7 +1236,11 @@ _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z
                             r"|shoppers?|members?)(?![a-z])")
 _PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov", "net_aov")
 # Who buys, without a qualifier we could not apply (会员, 粉丝 are attributes the data may not have).
-_BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])")
+_BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])"
+                         # people counted with a word of buying or selling: "how many people did 小雅 sell to"
+                         r"|(?:多少|几)(?:个)?人(?=\S{0,12}(?:买|下单|付款|购买|成交))"
+                         r"|(?<![a-z])(?:how many|number of) (?:different |distinct |unique )?people(?=.{0,40}"
+                         r"(?:bought|buy|ordered|order|paid|pay|purchased|sell|sold|shopped))")
 # GMV said net of what was refunded: "net live-stream GMV", "GMV after refunds", "GMV minus refunds"
 _NET_OF_REFUNDS = re.compile(r"(?<![a-z])net\s+(?:[\w-]+\s+){0,2}?(?:gmv|sales|revenue)(?![a-z])"
                              r"|(?<![a-z])(?:after|net of|minus|less|excluding|without)\s+(?:the\s+)?refunds?(?![a-z])")
@@ -1392,6 +1414,14 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.metric_hits = [h for h in features.metric_hits
                                 if h.value not in ("aov", "refund_rate", "net_sales") or h is features.metric]
         _refunds_deducted(features, text)
+    if features.metric is not None and features.metric.value == "lines" \
+            and features.filters.get("status") == "refunded":
+        # "how many sub-orders ended with a completed refund", "退款成功的子订单有多少个": refunded lines
+        _choose_metric(features, features.metric.phrase, "refunded_lines", features.metric.start, features.metric.end)
+        features.filters.pop("status")
+    if features.metric is not None and features.metric.value == "refunded_lines" \
+            and (money := (_KIND_MONEY.search(text) or _MONEY_WORDS.search(text))):  # "…有多少个、涉及金额多少"
+        features.asked_too.append(Hit(money.group(0), "refund_amount", money.start(), money.end()))
     if features.metric is not None and features.metric.value == "orders" and (m := _PEOPLE_COUNTED.search(text)):
         # "how many distinct JD customers placed a valid order": the people are counted, the order is what they did
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())
@@ -1401,18 +1431,75 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if features.metric is not None and features.metric.value in ("repeat_buyers", "one_time_buyers"):
         features.lifecycle_words = [h for h in features.lifecycle_words if h.value != "repeat"]  # the same people
     # a tool's word inside a time phrase is the time's ("整个导出期间": the file's span, not an export)
+    # ...and a channel's word inside its filter is the channel's ("来自直播间的客户": customers, not the live room)
+    channels = [h for h in features.filter_hits if h.value in vocab.CHANNEL_WORDS]
     features.tool_hits = {tool: [h for h in _dedupe(lex.find_maximal(text))
-                                 if not any(p.start <= h.start and h.end <= p.end for p in periods)]
+                                 if not any(p.start <= h.start and h.end <= p.end for p in periods)
+                                 and not any(c.start <= h.start and h.end <= c.end for c in channels)]
                           for tool, lex in vocab.TOOL_LEXICONS.items()}
     if features.metric is None and features.count and not (features.segment_hits or features.lifecycle_words
                                                             or any(hits for tool, hits in features.tool_hits.items()
                                                                    if tool != "metric_query")):
         if m := _BUYER_NOUN.search(text):  # "周末下单的客户有多少", "客户有多少": a count of buyers, however worded
             _choose_metric(features, m.group(0), "buyers", m.start(), m.end())
+    _goods_not_a_breakdown(text, features)
+    _live_room_sales(text, features)
     features.domain = bool(
         vocab.DOMAIN_WORDS.first(text) or features.metric or features.segment or features.dimension
     )
     return features
+
+
+# The goods as a plain noun ("退款成功的商品里", "只退了其中一部分商品", "items (子订单)"): what was refunded or
+# counted, not a breakdown by product, unless a breakdown is marked ("按商品", "各商品", "which product").
+_GOODS = re.compile(r"^(?:商品|产品|单品|宝贝|东西|货|items?|products?|goods)$", re.IGNORECASE)
+_GOODS_AS_WHOLE = re.compile(r"^\s*(?:里面|里|中|当中|之中|\(|（)")
+_LINE_MEASURES = {"lines", "refunded_lines", "units"}
+
+
+def _goods_not_a_breakdown(text: str, features: Features) -> None:
+    d = features.dimension
+    if d is None or d.value != "product" or not _GOODS.match(d.phrase.strip()) or features.limit or features.order:
+        return
+    before = text[:d.start].rstrip()
+    marked = before.endswith(vocab.BREAKDOWN_MARKERS) and not before.endswith("部分")  # (一部分: a part)
+    if marked or re.search(r"哪|(?<![a-z])(?:which|what|each|per|by|every)\s*$", before, re.IGNORECASE):
+        return
+    kinds = [h for h in features.filter_hits if h.value in ("refunded", "fully_refunded", "partially_refunded")]
+    after_kind = any(0 <= d.start - h.end <= 6 for h in kinds)
+    every = bool(kinds) and bool(re.search(r"(?:所有|全部|every|all(?: the)?)\s*$", before))  # ("所有商品全退掉的")
+    if after_kind or every or _GOODS_AS_WHOLE.match(text[d.end:]) \
+            or (features.metric is not None and features.metric.value in _LINE_MEASURES and features.metric is not d):
+        features.dimension = None
+
+
+# Measures of orders and money: where a sale was made (source), not where its buyer first came from (channel).
+_SALES_MEASURES = {"gmv", "net_sales", "orders", "aov", "net_aov", "refund_amount", "refund_rate", "units", "lines",
+                   "refunded_lines"}
+_CHANNEL_SAID = re.compile(r"渠道|来源|引流|拉新|获客|(?<![a-z])(?:channel|traffic|acquisition)(?![a-z])|live_room")
+
+
+def _live_room_sales(text: str, features: Features) -> None:
+    """"how much of that came from the live room", "what share of orders came from the live room": sales made
+    in the live room (source=live); the acquisition channel only where a channel is said ("the live_room
+    channel", "直播间渠道来的客户") or people are counted ("new customers from the live room")."""
+    sales = features.metric.value in _SALES_MEASURES if features.metric is not None \
+        else not _BUYER_NOUN.search(text)  # ("…, and how much of that came from the live room?")
+    said = [h for h in features.filter_hits if h.value == "live_room"]
+    if not sales or features.filters.get("channel") != "live_room" or not said \
+            or any(_CHANNEL_SAID.search(h.phrase) for h in said) \
+            or features.filters.get("source") not in (None, "live"):
+        return
+    if any(_BUYER_NOUN.search(text[h.end:h.end + 12]) or any(0 <= s.start - h.end <= 12 for s in features.segment_hits)
+           for h in said):
+        return  # "来自直播间的沉睡客户的GMV": the channel says who the customers are
+    if features.filters.get("source") != "live" and any(re.search(r"[\u4e00-\u9fff]", h.phrase) for h in said):
+        return  # (来自直播间 alone is the channel's own marker; said with 直播间的订单 too, the sale's place wins)
+    features.filters.pop("channel")
+    features.filters["source"] = "live"
+    features.filter_hits = [h for h in features.filter_hits if h not in said or not any(
+        o.value == "live" and o.overlaps(h) for o in features.filter_hits)]  # (one phrase said both)
+    features.filter_hits = [Hit(h.phrase, "live", h.start, h.end) if h in said else h for h in features.filter_hits]
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:

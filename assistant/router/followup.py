@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from assistant.router import vocabulary as vocab
 from assistant.router.extract import Features, extract
 from assistant.router.normalize import normalize
 from assistant.router.route import Route, route
@@ -33,7 +34,8 @@ FOLLOWUP_TAG = "follow-up"
 _MARKER = re.compile(
     r"^(?:那|那么|那如果|如果|换成|改成|改为|换到|再|只看|仅看|只要|单看|光看|就看|再看|还有)"
     r"|呢\s*[?？]?\s*$|同期|拆开|拆分|拆一下|细分|展开|分开看"
-    r"|^(?:and|what about|how about|now|only|just|same for|same but|then|and for|but)\b"
+    r"|^(?:and|what about|how about|now|only|just|same for|same (?:thing|question|figure) for|same but|then"
+    r"|and for|but)\b"
     r"|\b(?:instead|only)\b"
 )
 _WHY = re.compile(r"为什么|为啥|原因|怎么回事|咋回事|什么导致|^\s*why\b|\bwhy\s*(?:is|was|did|so)?\b|\bhow come\b"
@@ -148,6 +150,9 @@ def _changes(f: Features, previous: Route, marker: bool, anchor: date | None) ->
     elif f.period and not _BEFORE_PREVIOUS.search(f.text) and not _SAME_LAST_YEAR.search(f.text):
         changes["period"] = f.period.token
     filters = {**f.filters, **_data_filters(f)}
+    if "channel" in (previous.args.get("filters") or {}) and "channel" not in filters \
+            and (named := _BARE_CHANNEL.search(f.text)):  # "…from the live_room channel? Same for short video?"
+        filters["channel"] = next(k for k, ws in vocab.CHANNEL_WORDS.items() if named.group(0) in ws)
     if filters:
         changes["filters"] = {**(previous.args.get("filters") or {}), **filters}
     if f.dimension and f.dimension.value not in filters:  # "只看橙子姐姐这个主播" filters, not a breakdown
@@ -175,6 +180,9 @@ def _changes(f: Features, previous: Route, marker: bool, anchor: date | None) ->
 
 
 _COUNTED = re.compile(r"多少|几个|几位|几人|(?<![a-z])how many(?![a-z])", re.IGNORECASE)
+# A channel named bare, after an ask that filtered by a channel: the channel word needs no "from" then.
+_BARE_CHANNEL = re.compile("|".join(rf"(?<![a-z_]){re.escape(w)}(?![a-z_])" for w in sorted(
+    (w for ws in vocab.CHANNEL_WORDS.values() for w in ws), key=len, reverse=True)))
 
 
 def _apply(previous: Route, changes: dict[str, Any], language: str, why: str) -> Route | None:

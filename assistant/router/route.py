@@ -532,11 +532,11 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
             leaned.add(i)
         elif routes[i - 1] is not None and (leaning := _follows_on(asks[i], routes[i - 1], routes[i],
                                                                  vocabulary)) is not None \
-                and not ((leaning.tool, leaning.args) == (routes[i - 1].tool, routes[i - 1].args) != (
-                    (routes[i].tool, routes[i].args) if routes[i] is not None else (None, None))
-                         and routes[i] is not None):
-            # (a follow-up read as the earlier call itself, placed alone as another, understood nothing of its
-            # own as a follow-up: it stays as placed alone, where what it could not apply is named)
+                and not (routes[i] is not None and routes[i].dropped
+                         and (leaning.tool, leaning.args) == (routes[i - 1].tool, routes[i - 1].args)
+                         != (routes[i].tool, routes[i].args)):
+            # (a follow-up read as the earlier call itself, placed alone as another with words it could not
+            # apply, understood nothing of its own as a follow-up: it stays as placed alone, and they are named)
             routes[i] = leaning  # "退款率呢？", "按主播拆开看呢？", "How about Chongqing?": the earlier ask, changed
             leaned.add(i)
         elif routes[i - 1] is not None and (points_back(asks[i]) or (
@@ -615,7 +615,9 @@ def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
     if alone is None and ask != before.question \
             and (_REFUND_WORD.search(ask) or re.search(r"取消|cancel", ask, re.IGNORECASE)):
         return None  # "How many were refunded overall?": a kind of order this reading cannot place, not everyone's
-    args = {k: v for k, v in before.args.items() if k not in ("dimension", "order", "limit")}
+    # (a breakdown a share asked for is the measure itself: "what share were refunded … and for everyone?")
+    as_share = any(SHARE.search(m) and "→dimension=" in m for m in before.matched)
+    args = {k: v for k, v in before.args.items() if k not in ("order", "limit", *(() if as_share else ("dimension",)))}
     mine = (alone.args.get("filters") or {}) if alone is not None else {}
     if alone is not None and extract(ask).metric is not None:  # "全店的退款率呢？": everyone's, of its own measure
         args["metric"] = alone.args.get("metric", args["metric"])
@@ -641,8 +643,8 @@ def _value_under_request(ask: str, before: Route, alone: Route | None) -> Route 
     if (before.args.get("filters") or {}).get("after_sale") == "open":
         if before.args.get("metric") == "refund_requested":
             return None
-    elif not (before.args.get("metric") == "orders" and alone is not None and alone.tool == "metric_query"
-              and alone.args.get("metric") in _CUSTOMER_MEASURES):
+    elif not (before.args.get("metric") in {"orders"} | _CUSTOMER_MEASURES - {"repurchase_rate"}
+              and (alone is None or alone.tool == "metric_query" and alone.args.get("metric") in _CUSTOMER_MEASURES)):
         return None
     args = {**before.args, "metric": _amount_of(before, ask)}
     args.pop("dimension", None)
@@ -660,7 +662,7 @@ _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|位)?(?:人|买家|客户|顾�
 # ...unless the ask counts across everything ("全部订单一共多少件", "overall").
 _ACROSS_ALL = re.compile(r"全部|所有|全店|整体|总体|全国|全平台|大盘"
                          r"|(?<![a-z])(?:overall|all orders|in all|whole (?:shop|store)|entire (?:shop|store)"
-                         r"|as a whole|(?:shop|store)[- ]wide|combined"
+                         r"|as a whole|(?:shop|store)[- ]wide|combined|everyone|everybody"
                          r"|all (?:categories|hosts|regions|provinces|channels|customers|buyers|products))(?![a-z])",
                          re.IGNORECASE)
 
@@ -814,8 +816,10 @@ _MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多�
                           r"|^\W*(?:那|那么)?(?:一共|总共|合计)?(?:涉及)?金额(?:呢|是多少|多少)?\W*$"
                           # a bare "and how much?" after a count: the money of what was counted
                           r"|^\W*(?:and\s+)?how much(?:\s+(?:in total|altogether|overall))?\W*$"
-                          r"|(?<![a-z])how much (?:had|did|have) (?:those|these|the|they|them)(?: buyers| customers"
-                          r"| people| orders)? (?:paid|pay|spent|spend|cost)"
+                          r"|(?<![a-z])(?:how much (?:are|were|is) (?:they|those|these|it)(?: orders)? worth"
+                          r"|what (?:are|were) (?:they|those|these)(?: orders)? worth)(?![a-z])"
+                          r"|(?<![a-z])(?:how much|what) (?:had|did|have) (?:those|these|the|they|them)(?: buyers"
+                          r"| customers| people| orders)? (?:paid|pay|spent|spend|cost)"
                           r"|(?<![a-z])(?:how much money|how much was that"
                           r"|how much (?:order |sales |merchandise |goods )?value|what (?:order |sales )?value"
                           r"|what amount|how much (?:had|has|was|were) (?:been |already been )?paid"
@@ -831,6 +835,8 @@ _SUBJECTS = {"segment", "customer_id", "product", "campaign_id", "host"}
 _IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
 # Measures that are sums of money, of which a later ask may ask a part; and the words that count orders instead.
 _SUMS = {"gmv", "net_sales", "refund_amount", "refund_requested"}
+_LINE_COUNTS = {"lines", "refunded_lines"}
+_ORDER_NOUN = re.compile(r"单|(?<![a-z])orders?(?![a-z])", re.IGNORECASE)
 _COUNTED = re.compile(r"几|多少(?:个|张)?(?:单|笔|订单)|(?<![a-z])(?:how many|number of|count)(?![a-z])", re.IGNORECASE)
 # What a later ask may take from an earlier one: never what it measures, splits by or how it ranks.
 _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
@@ -889,7 +895,15 @@ def _share_by_breakdown(args: dict[str, Any], text: str, one_group: set[str] | f
                     or (isinstance(filters[kind], list) and h.value in filters[kind])]
             return bool(said) and all(any(a <= h.start and h.end <= b for a, b in wholes) for h in said)
 
-        kinds = [k for k in kinds if not in_whole(k)]
+        whole_said = [k for k in kinds if in_whole(k)]
+        if whole_said:
+            kinds = [k for k in kinds if k not in whole_said]
+        elif len(kinds) == 2:  # no whole marked: the part is the one said just before the share ("…的退款订单占比")
+            before = {k: min((share.start() - h.end for h in hits if h.end <= share.start() and (
+                h.value == filters[k] or isinstance(filters[k], list) and h.value in filters[k])), default=99)
+                for k in kinds}
+            near = [k for k in kinds if before[k] <= 6]
+            kinds = near if len(near) == 1 else kinds
     if len(kinds) != 1:
         return None
     args["filters"].pop(kinds[0])
@@ -965,6 +979,9 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
     first = routes[0]
     for previous, later, ask in zip(routes, routes[1:], asks[1:]):
         accepted = set(REGISTRY[later.tool].args_model.model_fields)
+        if later.args.get("period") == "all" and "period" in first.args \
+                and (said := extract(ask).period) is not None and said.phrase.lower().strip() == "in total":
+            later.args.pop("period")  # "…? how much did they spend in total?": a sum, not a window of its own
         if "period" in first.args and "period" in accepted and "period" not in later.args \
                 and not _stands_apart(ask, first, later):
             later.args["period"] = first.args["period"]  # "5月成交了多少单？观看人数合计多少？": May for both
@@ -982,7 +999,8 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             later.matched.append(f"each of the previous ask's groups→dimension={later.args['dimension']}")
         kind = (previous.args.get("filters") or {}).get("status")
         if later.tool == previous.tool == "metric_query" and kind in _REFUND_KIND_VALUES \
-                and (later.args.get("filters") or {}).get("status") in (None, "refunded") and _REFUND_WORD.search(ask):
+                and (later.args.get("filters") or {}).get("status") in (None, "refunded") and _REFUND_WORD.search(ask) \
+                and "after_sale" not in (later.args.get("filters") or {}) and not _new_topic(ask):
             # (a refund of its own words, "发货后退的", is the earlier ask's kind of refund, narrowed no further)
             # the same refunds, asked of again ("整单退款的里，发货前退的有几单？发货后退的有几单？")
             later.args["filters"] = {**later.args.get("filters", {}), "status": kind}
@@ -1004,6 +1022,17 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             if later.tool == "metric_query" and (phrase := _share_by_breakdown(later.args, normalize(ask))):
                 later.matched.append(f"{phrase}→dimension={later.args['dimension']}")
                 later.dropped = [d for d in later.dropped if d.detail != "share of the total"]
+        if later.tool == previous.tool == "metric_query" and previous.args.get("metric") in _LINE_COUNTS \
+                and later.args.get("metric") == "orders" and not _ORDER_NOUN.search(ask) \
+                and (later.args.get("filters") or {}).get("status") in (None, "refunded"):
+            # "退款成功的有几个子订单？已经发了货才退的有几个？": the same unit counted again, of other lines
+            later.args["metric"] = previous.args["metric"]
+            if (later.args.get("filters") or {}).get("status") == "refunded" \
+                    and previous.args["metric"] == "refunded_lines":
+                later.args["filters"].pop("status")
+                if not later.args["filters"]:
+                    later.args.pop("filters")
+            later.matched.append(f"counted as the previous ask counted: {previous.args['metric']}")
         if points_back(ask) and later.tool == previous.tool == "metric_query" \
                 and previous.args.get("metric") in _SUMS and later.args.get("metric") == "orders" \
                 and not _COUNTED.search(ask):
@@ -1033,6 +1062,11 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
                 if not later.args["filters"]:
                     later.args.pop("filters")
             later.matched.append("points back to the previous ask")
+        if later.tool == "metric_query" and "dimension" not in later.args and SHARE.search(normalize(ask)) \
+                and (phrase := _share_by_breakdown(later.args, normalize(ask), hits=extract(ask).filter_hits)):
+            # "今年GMV多少？广东占了几成": the part beside the rest, each with its share of the whole
+            later.matched.append(f"{phrase}→dimension={later.args['dimension']}")
+            later.dropped = [d for d in later.dropped if d.detail != "share of the total"]
         # each measure the ask lists takes what the ask took from the asks before it
         later.also = [{**later.args, "metric": listed["metric"]} for listed in later.also]
         _about_the_leader(previous, later, ask)
@@ -1045,7 +1079,8 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
     anchor = vocabulary.anchor if vocabulary is not None and vocabulary.anchor else datetime.date.today()
     weighed = [_as_comparison(first, later, ask, anchor) for later, ask in zip(routes[1:], asks[1:])]
     distinct: list[Route] = []
-    for r in routes:
+    repeated: list[str] = []  # later asks that came out as an earlier call while saying something it leaves out
+    for i, r in enumerate(routes):
         compared = next((i for i, d in enumerate(distinct) if r.tool == d.tool and "compare" in r.args
                          and {k: v for k, v in r.args.items() if k != "compare"} == d.args), None)
         if compared is not None:  # "…, and how that compares to the month before": the comparison shows both
@@ -1053,6 +1088,8 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             distinct[compared] = r
         elif not any(r.tool == d.tool and r.args == d.args for d in distinct):
             distinct.append(r)
+        elif i and r.dropped and not only_qualifies(asks[i]):
+            repeated.append(asks[i])  # ("…？另外还有几单的退款申请卡着没处理完？" read as the refunds before it)
     if len(distinct) == 1 and not any(weighed):
         return None
     language = detect_language(question)
@@ -1061,6 +1098,7 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
     first = distinct[0]  # the first ask's call, or the comparison that took its place
     first.more = first.more + distinct[1:]
     first.question = question
+    first.dropped = first.dropped + [Dropped("ask", ask) for ask in repeated]
     return first
 
 
@@ -1189,7 +1227,10 @@ def _listed_measures(f: Features, chosen: str) -> list[Hit]:
     """The measures a question lists beside the one chosen, each joined to a neighbouring measure by a list
     word. A measure that only qualifies another ("退款的订单数", "新客的客单价") is not listed: 的 is no joiner."""
     known = set(catalog.load("metrics")["metrics"])
-    hits = sorted(f.metric_hits, key=lambda h: h.start)
+    # (words in brackets define what is asked, "(paid orders, refunds not deducted)": they list no measure)
+    bracketed = [m.span() for m in re.finditer(r"[(（][^()（）]*[)）]", f.text)]
+    hits = sorted((h for h in f.metric_hits if not any(a < h.start and h.end < b for a, b in bracketed)),
+                  key=lambda h: h.start)
     joined = set()
     for left, right in zip(hits, hits[1:]):
         if left.end <= right.start and _LIST_JOINER.fullmatch(f.text[left.end:right.start]):

@@ -20,6 +20,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "成交了多少钱", "带了多少货", "带了多少钱的货", "带货金额", "带货额", "带货gmv",
         "卖爆", "卖爆了", "爆单", "卖疯了", "卖得咋样", "卖得怎样", "卖了几个钱",
         "卖得不好", "卖的最好", "卖得怎么样", "卖得如何", "销售情况", "销量额", "revenue", "sales",
+        "take in", "took in", "taken in", "takings",
         "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most",
         "sells best", "sell best",
         "best selling", "best-selling", "top selling", "top-selling", "revnue", "reveune",
@@ -95,6 +96,15 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     "units": [
         "件数", "按件数", "销售件数", "多少件", "几件", "卖了多少件", "卖出多少件", "销售数量", "商品数量", "售出件数",
         "units", "units sold", "by units", "unit sales", "quantity sold", "pieces sold", "items sold", "by quantity",
+    ],
+    # 子订单: a product line of an order (抖店 exports one row per 子订单 under its 主订单)
+    "lines": [
+        "子订单", "子订单数", "子单", "商品行", "sub-orders", "sub-order", "suborders", "suborder", "order lines",
+        "line items", "order line items",
+    ],
+    "refunded_lines": [
+        "退款子订单", "退款的子订单", "退款成功的子订单", "退了款的子订单", "refunded sub-orders", "refunded suborders",
+        "refunded line items", "refunded order lines",
     ],
     "refund_amount": [
         "退款金额", "退款总额", "退款总金额", "退款额", "refund amount", "refunded amount", "amount refunded",
