@@ -191,3 +191,63 @@ def test_refunded_lines_and_their_amount_in_one_ask(douyin) -> None:
 def test_one_item_of_several_sent_back_is_a_partial_refund(question) -> None:
     r = route(question)
     assert (r.args.get("filters"), r.args.get("dimension"), r.more) == ({"status": "partially_refunded"}, None, [])
+
+
+def _taobao_items() -> pd.DataFrame:
+    """淘宝-like item report (ExportOrderDetailList): no buyer, an empty 联系方式备注, a line per 宝贝."""
+    rows = []
+    for i in range(30):
+        start = pd.Timestamp("2025-09-02 12:00") + pd.Timedelta(hours=20 * i)
+        for k in range(1 + i % 2):
+            rows.append({"子订单编号": f"43{i:05d}{k}", "主订单编号": f"43{i:05d}", "商品标题": f"杯子{k}",
+                         "商品价格": 30 + k, "购买数量": 1, "联系方式备注": None, "订单状态": "交易成功",
+                         "买家实付金额": 30.0 + k, "退款状态": "", "退款金额": 0.0,
+                         "订单创建时间": start.strftime("%Y-%m-%d %H:%M:%S"),
+                         "订单付款时间": (start + pd.Timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S")})
+    return pd.DataFrame(rows)
+
+
+def test_an_item_report_with_no_buyer_imports_and_every_customer_answer_says_so(tmp_path, workspace) -> None:
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = _taobao_items()
+    path = tmp_path / "ExportOrderDetailList202512010905.xlsx"
+    frame.to_excel(path, index=False)
+    result = import_dataset(path)
+    assert result.report.rows_loaded["orders"] == frame["主订单编号"].nunique()
+    with Engine(result.dataset.path) as engine:
+        orders = engine.ask("How many orders were there?")
+        buyers = engine.ask("How many buyers were there?")
+    assert int(orders.table().iloc[0]["orders"]) == frame["主订单编号"].nunique() and not orders.caveats
+    assert [c["code"] for c in buyers.caveats] == ["no_buyer_column"]
+
+
+def test_an_item_report_with_an_empty_contact_column_joins_its_order_report(tmp_path, workspace) -> None:
+    from assistant.ingest.workspace import import_dataset
+
+    items = _taobao_items()
+    order_ids = items["主订单编号"].unique()
+    orders = pd.DataFrame({"订单编号": order_ids, "买家会员名": [f"buyer{i % 7}" for i in range(len(order_ids))],
+                           "买家实际支付金额": items.groupby("主订单编号", sort=False)["买家实付金额"].sum().to_numpy(),
+                           "订单状态": "交易成功",
+                           "订单创建时间": items.groupby("主订单编号", sort=False)["订单创建时间"].first().to_numpy(),
+                           "订单付款时间": items.groupby("主订单编号", sort=False)["订单付款时间"].first().to_numpy()})
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    orders.to_excel(folder / "ExportOrderList202512010905.xlsx", index=False)
+    items.to_excel(folder / "ExportOrderDetailList202512010905.xlsx", index=False)
+    result = import_dataset(folder)
+    assert result.report.rows_loaded["order_items"] == len(items)
+    assert result.report.rows_loaded["customers"] == 7 and not result.report.caveats()
+
+
+@pytest.mark.parametrize("question, calls", [
+    ("Orders above ¥1,500 last month: how many?", [("orders", {"amount": ">1500"})]),
+    ("整单全退的有几单？整单全退是指一单里的东西全退了、钱全退回去了。", [("orders", {"status": "fully_refunded"})]),
+    ("退款成功的有几个子订单？没发货就退的有几个？",
+     [("refunded_lines", None), ("refunded_lines", {"shipping": "not_shipped"})]),
+])
+def test_thousands_definitions_and_the_unit_counted_again(question, calls) -> None:
+    r = route(question)
+    assert [(c.args["metric"], c.args.get("filters")) for c in [r, *r.more]] == calls

@@ -50,12 +50,20 @@ class ImportReport:
     # Customers are keyed by a phone number, nickname or name: the stored key becomes a surrogate.
     personal_key: bool = False
     customer_key: dict[str, list[str]] = field(default_factory=dict)  # per source: the columns that key customers
+    no_buyer: bool = False  # no buyer column at all: each order keyed as its own customer
     key_warning: tuple[int, int] | None = None  # (customers, orders) when the key looks implausible
     # Per source file, the columns mapped to a personal role: masked in the rejected-rows report.
     personal_columns: dict[str, set[str]] = field(default_factory=dict)
 
     def caveats(self) -> list[dict[str, str]]:
-        """What answers on this dataset must say about it: an implausible customer key."""
+        """What answers on this dataset must say about it: an implausible customer key, or none at all."""
+        if self.no_buyer:
+            return [{"code": "no_buyer_column",
+                     "en": "This export names no buyer: each order is counted as its own customer, so customer counts, "
+                           "segments and repurchase figures are not meaningful here (order and amount figures are). "
+                           "Upload it together with the order report that has the buyers.",
+                     "zh": "这份导出没有买家信息：每笔订单暂按一位客户计，所以客户数、分群和复购在这里没有意义"
+                           "（订单和金额数字可用）。请和带买家的订单报表一起上传。"}]
         if self.key_warning is None:
             return []
         customers, orders = self.key_warning
@@ -173,7 +181,7 @@ def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) ->
         return key
     for role in CUSTOMER_KEY_ROLES[1:]:
         series = _column(raw, mapping, role)
-        if series is not None:
+        if series is not None and _text(series).notna().any():  # (an empty 联系方式备注 names no one)
             report.personal_key = True
             report.customer_key[raw.source] = [mapping.roles[role].column]
             report.note(f"No customer id column: customers are identified by {role}, stored as a "
@@ -182,6 +190,16 @@ def _customer_key(raw: RawTable, mapping: TableMapping, report: ImportReport) ->
             if role == "phone":
                 series = parsing.normalise_phone(series)
             return series.astype("string").str.strip()
+    if (orders := _column(raw, mapping, "order_id")) is not None and _text(orders).notna().all():
+        # no one named at all (淘宝's item report alone): each order stands for its own buyer, so order and money
+        # figures hold and every answer about customers says it cannot (ImportReport.caveats)
+        report.no_buyer = True
+        report.note("No buyer column at all: each order is counted as its own customer. Order, amount and refund "
+                    "figures hold; customer counts, segments and repurchase do not (upload the order report with "
+                    "the buyers together with this file).",
+                    "没有任何买家列：每笔订单暂按一位客户计。订单、金额、退款类数字可用；客户数、分群、复购不可用"
+                    "（请把带买家的订单报表和这个文件一起上传）。")
+        return "order:" + _text(orders).str.lstrip("=").str.strip('"\t ')
     return None
 
 

@@ -46,8 +46,14 @@ def _ids(raw: RawTable, column: str) -> pd.Series:
 
 
 def _has_buyer(raw: RawTable, mapping: TableMapping) -> bool:
-    return any(r in mapping.roles for r in CUSTOMER_KEY_ROLES) or any(BUYER_PHONE_HEADER.search(str(c))
-                                                                      for c in raw.df.columns)
+    """Whether the file says who bought: a buyer column with values in it (淘宝's item report has an empty
+    联系方式备注, which names no one)."""
+    def filled(column: str) -> bool:
+        values = raw.df[column].astype("string").str.strip()
+        return bool((values.notna() & (values != "") & (values != "-")).mean() >= 0.1)
+
+    return any(filled(mapping.roles[r].column) for r in CUSTOMER_KEY_ROLES if r in mapping.roles) \
+        or any(BUYER_PHONE_HEADER.search(str(c)) and filled(c) for c in raw.df.columns)
 
 
 def _line_id_pair(companion: RawTable, primary: RawTable, skip: set[str]) -> tuple[str, str] | None:

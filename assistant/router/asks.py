@@ -98,7 +98,8 @@ def split_asks(question: str) -> list[str]:
         if _ONLY_SEQUENCE.match(parts[i]):
             parts[i:i + 2] = [f"{parts[i].rstrip(',，:： ')} {parts[i + 1]}"]
     asks = [p for p in parts if not _NOTE.fullmatch(p) and re.search(r"\w", p)]
-    asks = [a for i, a in enumerate(asks) if not (i and _DEFINES.match(a))]
+    asks = [a for i, a in enumerate(asks) if not (i and _DEFINES.match(a) and not a.rstrip().endswith(("?", "？"))
+                                                  and not re.search(r"多少|吗|呢|怎么|哪|\b(?:how|what|which)\b", a))]
     asks = [a for i, a in enumerate(asks) if not (i >= 2 and _WEIGHS_EARLIER.match(a))]
     return asks if len(asks) > 1 else [question]
 

@@ -496,9 +496,9 @@ _ORDER_KINDS = {
                           r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|带(?:货|了)|的订单)"
                           r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付|复购|回购|退款"
                           r"|退货|净销售|件数|销量|人均|aov))"
-                          # "live room only", "only the live room", "in the live room", "live-room sales"
+                          # "live room only", "only the live room", "live-room sales"
                           r"|(?<![a-z])(?:(?:only|just)\s+(?:the\s+)?live[\s-]?rooms?|live[\s-]?rooms?\s+only"
-                          r"|in\s+(?:the\s+)?live[\s-]?rooms?|live[\s-]?room\s+(?:orders?|sales|gmv|purchases|revenue))"
+                          r"|live[\s-]?room\s+(?:orders?|sales|gmv|purchases|revenue))"
                           r"(?![a-z])"
                           # a window between the room and its selling: "直播间这个月出了多少单"
                           r"|直播间[^，,。？?\s]{0,6}?(?:出了|出单|卖了|卖出)"
@@ -1248,6 +1248,11 @@ _DEDUCTED = re.compile(r"(?:after|net of|minus|less|excluding|扣除|扣掉|去�
                        re.IGNORECASE)
 
 
+# A line said refunded ("退款成功的有几个子订单", "sub-orders that were refunded").
+_LINE_REFUNDED = re.compile(r"退款成功|退货成功|退款完成|退了款|退掉|已退款"
+                            r"|(?<![a-z])(?:refunded|completed refunds?)(?![a-z])")
+
+
 def _refunds_deducted(features: Features, text: str) -> None:
     """The kind of refund named as what is deducted ("kept after partial refunds", "扣除部分退款后") is what
     comes off, not which orders count: a status filter said only there is dropped."""
@@ -1415,10 +1420,11 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
                                 if h.value not in ("aov", "refund_rate", "net_sales") or h is features.metric]
         _refunds_deducted(features, text)
     if features.metric is not None and features.metric.value == "lines" \
-            and features.filters.get("status") == "refunded":
+            and (features.filters.get("status") == "refunded"
+                 or ("status" not in features.filters and _LINE_REFUNDED.search(text))):
         # "how many sub-orders ended with a completed refund", "退款成功的子订单有多少个": refunded lines
         _choose_metric(features, features.metric.phrase, "refunded_lines", features.metric.start, features.metric.end)
-        features.filters.pop("status")
+        features.filters.pop("status", None)
     if features.metric is not None and features.metric.value == "refunded_lines" \
             and (money := (_KIND_MONEY.search(text) or _MONEY_WORDS.search(text))):  # "…有多少个、涉及金额多少"
         features.asked_too.append(Hit(money.group(0), "refund_amount", money.start(), money.end()))
@@ -1487,12 +1493,14 @@ def _live_room_sales(text: str, features: Features) -> None:
         else not _BUYER_NOUN.search(text)  # ("…, and how much of that came from the live room?")
     said = [h for h in features.filter_hits if h.value == "live_room"]
     if not sales or features.filters.get("channel") != "live_room" or not said \
-            or any(_CHANNEL_SAID.search(h.phrase) for h in said) \
+            or any(_CHANNEL_SAID.search(text[h.start:h.end + 10]) for h in said) \
             or features.filters.get("source") not in (None, "live"):
         return
     if any(_BUYER_NOUN.search(text[h.end:h.end + 12]) or any(0 <= s.start - h.end <= 12 for s in features.segment_hits)
+           or re.search(r"(?:customers|buyers|people|shoppers|users)\s+(?:who\s+)?(?:\w+\s+){0,3}$",
+                        text[max(0, h.start - 40):h.start])
            for h in said):
-        return  # "来自直播间的沉睡客户的GMV": the channel says who the customers are
+        return  # "来自直播间的沉睡客户的GMV", "customers who came in through the live room": who they are
     if features.filters.get("source") != "live" and any(re.search(r"[\u4e00-\u9fff]", h.phrase) for h in said):
         return  # (来自直播间 alone is the channel's own marker; said with 直播间的订单 too, the sale's place wins)
     features.filters.pop("channel")

@@ -43,6 +43,9 @@ _WHICH_ONE = re.compile(r"(?<=哪)一(?=[类个位款种家])")
 _VERB_DE = re.compile(r"(?<=[卖买花赚播聊带])的(?=咋|怎|如何|好|最|不错|还行|差|快|慢|多(?!少)|少)")
 
 
+# A thousands separator inside a number ("¥1,000", "12,345.60"); a list "1,2,3" has no three-digit groups
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
 # "WeChat Channels", "Channels lives/accounts": the platform (视频号), not the acquisition-channel dimension
 _CHANNELS_PLATFORM = re.compile(r"(?<![a-z])(?:wechat\s+channels?|channels(?=\s+(?:lives?|live\s|accounts?|sessions?"
                                 r"|streams?|shop|store)))(?![a-z])")
@@ -54,6 +57,7 @@ def normalize(text: str, lower: bool = True) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _VERB_DE.sub("得", text.translate(_PUNCTUATION).translate(_TRADITIONAL))
     text = _WHICH_ONE.sub("", _ERHUA.sub("", _POINTED_GROUP.sub("的", text)))
+    text = _THOUSANDS.sub("", text)  # "¥1,000": one number, not 1 and 000
     if lower:
         text = _CHANNELS_PLATFORM.sub("视频号", text.lower())
     return _SPACES.sub(" ", text).strip()
