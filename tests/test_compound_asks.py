@@ -272,6 +272,10 @@ def test_a_sale_in_the_live_room_is_its_source_and_a_person_from_it_its_channel(
     ("How many orders shipped with ZTO last week?", "courier"),
     ("安卓用户的客单价是多少", "device"),
     ("How many refund requests did we reject in October?", "refused refunds"),
+    ("上个月退货的原因主要是什么", "refund reason"),
+    ("How long do refunds take on average?", "refund time"),
+    ("仅退款的订单有几单", "refund type"),
+    ("How much was refunded after the buyers received the goods?", "after receipt"),
 ])
 def test_what_no_table_records_is_named_as_not_applied(question, kind) -> None:
     routed = route(question)

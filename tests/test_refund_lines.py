@@ -251,3 +251,16 @@ def test_an_item_report_with_an_empty_contact_column_joins_its_order_report(tmp_
 def test_thousands_definitions_and_the_unit_counted_again(question, calls) -> None:
     r = route(question)
     assert [(c.args["metric"], c.args.get("filters")) for c in [r, *r.more]] == calls
+
+
+@pytest.mark.parametrize("question, calls", [
+    ("Total refunded on our items last quarter, and how much of that was in September?",
+     [("refund_amount", None, None), ("refund_amount", None, None)]),
+    ("How many orders had a few items returned while the buyer kept the rest?",
+     [("orders", {"status": "partially_refunded"}, None)]),
+    ("Refund rate of the goods we sold in the live room", [("refund_rate", {"source": "live"}, None)]),
+    ("Which products had the most refunds?", [("orders", {"status": "refunded"}, "product")]),
+])
+def test_the_goods_as_a_plain_noun_are_no_breakdown(question, calls) -> None:
+    r = route(question)
+    assert [(c.args["metric"], c.args.get("filters"), c.args.get("dimension")) for c in [r, *r.more]] == calls

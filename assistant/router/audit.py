@@ -104,6 +104,23 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
                                    r"|(?<![a-z])(?:reject|refus|declin|den(?:y|ied))\w*\s+(?:\w+\s+){0,2}?"
                                    r"(?:refunds?|returns?|requests?)|(?:refunds?|returns?|requests?)\s+(?:\w+\s+){0,3}?"
                                    r"(?:reject|refus|declin|den(?:y|ied))\w*(?![a-z])")),
+    ("refund reason", re.compile(r"(?:退款|退货|售后)(?:的)?(?:原因|理由)|因为什么退|为什么退(?:款|货)"
+                                 r"|(?<![a-z])(?:(?:refunds?|returns?) by reason|reasons? (?:for|behind) (?:the )?"
+                                 r"(?:refunds?|returns?)|(?:refund|return) reasons?"
+                                 r"|why (?:buyers|customers|people|they) (?:refund|return)(?:ed)?)(?![a-z])")),
+    ("refund time", re.compile(r"(?:退款|售后|退货)(?:处理)?(?:时长|用时|周期|花了?(?:多少|几)天|用了?(?:多少|几)天"
+                               r"|要(?:多久|几天))|多久(?:才)?(?:退款|退到|到账)"
+                               r"|(?<![a-z])(?:how (?:long|many days) (?:did|do|does|it) (?:\w+\s+){0,3}?"
+                               r"(?:refunds?|returns?)"
+                               r"|(?:refunds?|returns?) (?:\w+\s+){0,2}?take|refund (?:processing )?time)(?![a-z])")),
+    # whether the buyer had received the goods: the data knows shipped or not, never received (a refund "after
+    # receipt" is answered as one after shipping, and says so)
+    ("after receipt", re.compile(r"(?:确认)?(?:收货|签收|收到货)(?:以|之)?后|确认收货(?:以|之)?后?"
+                                 r"|(?<![a-z])after (?:delivery|receipt|(?:it|they|the (?:goods|items?|parcel)) "
+                                 r"(?:was|were) (?:delivered|received)|(?:they|the buyers?) received)(?![a-z])")),
+    ("refund type", re.compile(r"退货退款|仅退款|只退款不退货|寄回来|寄回|退回来的货"
+                               r"|(?<![a-z])(?:return(?:ed)? and refund(?:ed)?|refund[- ]only|sent (?:the \w+ )?back)"
+                               r"(?![a-z])")),
     # customers.signup_time is described by describe_data but no tool counts sign-ups: said, never swapped for buyers
     ("sign-ups", re.compile(r"注册|新注册|(?<![a-z])(?:sign(?:ed)?[\s-]?ups?|registered|registrations?)(?![a-z])")),
 ]
@@ -338,7 +355,8 @@ def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
             and not (segment and h.overlaps(segment)) and not any(h.overlaps(s) for s in status)]
 
 
-_NEVER_RECORDED = {"product spec", "courier", "device", "refused refunds"}
+_NEVER_RECORDED = {"product spec", "courier", "device", "refused refunds", "refund reason", "refund time",
+                   "refund type", "after receipt"}
 # Qualifiers named even where they touch the words that chose the tool or measure ("驳回了多少个退款申请": the
 # refund words chose the refund rate, and the refusal is still not applied).
 _ALWAYS_SAID = {"share of the total"} | _NEVER_RECORDED

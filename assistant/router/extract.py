@@ -498,7 +498,9 @@ _ORDER_KINDS = {
                           r"|退货|净销售|件数|销量|人均|aov))"
                           # "live room only", "only the live room", "live-room sales"
                           r"|(?<![a-z])(?:(?:only|just)\s+(?:the\s+)?live[\s-]?rooms?|live[\s-]?rooms?\s+only"
-                          r"|live[\s-]?room\s+(?:orders?|sales|gmv|purchases|revenue))"
+                          r"|live[\s-]?room\s+(?:orders?|sales|gmv|purchases|revenue)"
+                          r"|(?:sold|bought|ordered|purchased|placed|sales|orders)\s+(?:\w+\s+){0,2}?in\s+(?:the\s+|our\s+)?"
+                          r"live[\s-]?rooms?)"
                           r"(?![a-z])"
                           # a window between the room and its selling: "直播间这个月出了多少单"
                           r"|直播间[^，,。？?\s]{0,6}?(?:出了|出单|卖了|卖出)"
@@ -636,7 +638,9 @@ _REFUND_KINDS = {
     "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|退了(?:一)?(?:部分|点儿?|些)(?:钱|款)"
                                      # one product of several sent back, the rest kept ("退掉了其中一样")
                                      r"|(?:只|仅)?退(?:掉|了)了?其中(?:的)?(?:一|几|某|部分)(?:样|件|个|款)?"
-                                     r"|(?<![a-z])(?:(?:only )?(?:one|some) of (?:the|its|their)"
+                                     r"|(?<![a-z])(?:(?:had|with) (?:some|one|a few|part) (?:of (?:the|its|their) )?"
+                                     r"(?:items?|products?|lines?) (?:refunded|returned)|kept the rest"
+                                     r"|(?:only )?(?:one|some) of (?:the|its|their)"
                                      r" (?:items|products|lines)"
                                      r" (?:was |were |got )?(?:refunded|returned))(?![a-z])"
                                      # a refund on an order that still went through: only part went back
@@ -1461,6 +1465,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
 _GOODS = re.compile(r"^(?:商品|产品|单品|宝贝|东西|货|items?|products?|goods)$", re.IGNORECASE)
 _GOODS_AS_WHOLE = re.compile(r"^\s*(?:里面|里|中|当中|之中|\(|（)")
 _LINE_MEASURES = {"lines", "refunded_lines", "units"}
+_RANKED = re.compile(r"排行|排名|最|(?<![a-z])(?:top|best|most|least|worst|rank(?:ed|ing)?|leaderboard|highest|lowest"
+                     r"|biggest|largest)(?![a-z])", re.IGNORECASE)
 
 
 def _goods_not_a_breakdown(text: str, features: Features) -> None:
@@ -1473,6 +1479,9 @@ def _goods_not_a_breakdown(text: str, features: Features) -> None:
         return
     kinds = [h for h in features.filter_hits if h.value in ("refunded", "fully_refunded", "partially_refunded")]
     after_kind = any(0 <= d.start - h.end <= 6 for h in kinds)
+    if re.fullmatch(r"items|products|goods", d.phrase.strip()) and not _RANKED.search(text):
+        features.dimension = None  # "refunded on Taobao items", "orders had some items refunded": the goods
+        return
     every = bool(kinds) and bool(re.search(r"(?:所有|全部|every|all(?: the)?)\s*$", before))  # ("所有商品全退掉的")
     if after_kind or every or _GOODS_AS_WHOLE.match(text[d.end:]) \
             or (features.metric is not None and features.metric.value in _LINE_MEASURES and features.metric is not d):

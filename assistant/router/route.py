@@ -1034,7 +1034,7 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
                     later.args.pop("filters")
             later.matched.append(f"counted as the previous ask counted: {previous.args['metric']}")
         if points_back(ask) and later.tool == previous.tool == "metric_query" \
-                and previous.args.get("metric") in _SUMS and later.args.get("metric") == "orders" \
+                and previous.args.get("metric") in _SUMS and later.args.get("metric") in ("orders", "refund_rate") \
                 and not _COUNTED.search(ask):
             # "退了多少钱？其中部分退款的占多少？", "…, and how much of that came from …": a part of that sum,
             # the orders named only as whose money it was (a count says so: "其中几单", "how many of them")

@@ -108,6 +108,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     ],
     "refund_amount": [
         "退款金额", "退款总额", "退款总金额", "退款额", "refund amount", "refunded amount", "amount refunded",
+        "total refunded", "refunded in total", "total refunds", "how much was refunded", "how much we refunded",
     ],
     "refund_requested": [
         "申请退款金额", "申请退款的金额", "申请金额", "售后申请金额", "退款申请金额", "申请了多少钱", "申请退多少钱",
