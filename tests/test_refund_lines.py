@@ -264,3 +264,10 @@ def test_thousands_definitions_and_the_unit_counted_again(question, calls) -> No
 def test_the_goods_as_a_plain_noun_are_no_breakdown(question, calls) -> None:
     r = route(question)
     assert [(c.args["metric"], c.args.get("filters"), c.args.get("dimension")) for c in [r, *r.more]] == calls
+
+
+def test_a_sentence_of_conditions_after_the_ask_qualifies_it() -> None:
+    r = route("What was the net AOV last month? Only paid orders, leave out those refunded in full, "
+              "and use what buyers kept after partial refunds.")
+    assert (r.args["metric"], r.args.get("filters"), r.more) == (
+        "net_aov", {"status": ["paid", "partially_refunded"]}, [])

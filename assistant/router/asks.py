@@ -138,7 +138,9 @@ _QUESTION_WORD = re.compile(r"几|多少|什么|哪|吗|呢|怎么|如何|为什
                             r"|(?<![a-z])(?:show|list|(?<!whole )(?<!entire )(?<!full )(?<!the )export|give me|tell me"
                             r"|compare|break (?:it|that"
                             r"|this) down)(?![a-z])"
-                            r"|(?<![a-z])(?:how|what|which|who|whom|why|when|where|is|are|does|do|did|can)(?![a-z])",
+                            r"|(?<![a-z])(?:how|which|who|whom|why|when|where|is|are|does|do|did|can)(?![a-z])"
+                            # ("use what the buyer kept": a relative clause of an instruction, no question)
+                            r"|(?<![a-z])(?<!use )(?<!using )(?<!on )(?<!count )what(?![a-z])",
                             re.IGNORECASE)
 
 
@@ -154,7 +156,8 @@ _QUALIFIER = re.compile(r"^\s*(?:only|just|but only|excluding|except|仅|只看|
 
 # A part that only says which orders count: "整单退掉的和0元福袋都不算，部分退款的照算", "excluding free trials".
 _COUNTS_WHICH = re.compile(r"(?:都|也|照|全|均)?(?:不算|不计|算上|照算|也算|不含|不包括|排除|剔除|去掉)"
-                           r"|(?<![a-z])(?:excluding|including|not counting|leaving out)(?![a-z])", re.IGNORECASE)
+                           r"|(?<![a-z])(?:excluding|including|not counting|leaving out|leave out|exclude|don'?t count"
+                           r"|do not count|ignore)(?![a-z])", re.IGNORECASE)
 
 
 # A part that only says what the ranking or figure is measured by: "按件数算", "按销售额排", "by units".

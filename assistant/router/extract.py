@@ -661,6 +661,9 @@ _CARTED = re.compile(r"加购|加了购物车|加入购物车|加进购物车|�
 
 def _order_statuses(text: str, features: Features) -> list[Hit]:
     kinds = {kind: m for kind, pattern in _REFUND_KINDS.items() if (m := pattern.search(text))}
+    # ("use what the buyer kept after any partial refund": what is deducted, not a kind of order counted)
+    kinds = {k: m for k, m in kinds.items() if not _DEDUCTED.search(text[max(0, m.start() - 18):m.start()]
+                                                                    .replace("any ", "").replace("each ", ""))}
     if features.dimension is not None and any(m.start() <= features.dimension.start < m.end() for m in kinds.values()):
         features.dimension = None  # ("only one of the items refunded": the items are the kind's, not a breakdown)
     for m in kinds.values():  # 退款 inside 全额退款 names the kind, not the refund rate
