@@ -280,3 +280,12 @@ def test_a_sale_in_the_live_room_is_its_source_and_a_person_from_it_its_channel(
 def test_what_no_table_records_is_named_as_not_applied(question, kind) -> None:
     routed = route(question)
     assert any(d.detail == kind for d in routed.dropped)
+
+
+@pytest.mark.parametrize(("question", "later"), [
+    ("Sales by category in August - and what were their refund rates?", "refund_rate"),
+    ("每个主播9月的成交额？她们的退款率各是多少", "refund_rate"),
+    ("GMV by channel last week. How many orders did they bring?", "orders"),
+])
+def test_a_rate_or_a_count_named_of_a_sum_stays_its_own_measure(question, later) -> None:
+    assert calls(question)[-1][1]["metric"] == later

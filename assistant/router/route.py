@@ -836,6 +836,10 @@ _IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
 # Measures that are sums of money, of which a later ask may ask a part; and the words that count orders instead.
 _SUMS = {"gmv", "net_sales", "refund_amount", "refund_requested"}
 _LINE_COUNTS = {"lines", "refunded_lines"}
+# Orders named as whose money it was: "其中多少来自部分退款的订单", "how much of that came from partial orders"
+_WHOSE_ORDERS = re.compile(r"(?:来自|出自|(?<![a-z])(?:from|on|in)(?![a-z]))\s*[^，,。？?]{0,20}?(?:订单|单|orders?)",
+                           re.IGNORECASE)
+_RATE_SAID = re.compile(r"率|比例|(?<![a-z])(?:rates?|ratios?)(?![a-z])", re.IGNORECASE)
 _ORDER_NOUN = re.compile(r"单|(?<![a-z])orders?(?![a-z])", re.IGNORECASE)
 _COUNTED = re.compile(r"几|多少(?:个|张)?(?:单|笔|订单)|(?<![a-z])(?:how many|number of|count)(?![a-z])", re.IGNORECASE)
 # What a later ask may take from an earlier one: never what it measures, splits by or how it ranks.
@@ -1034,7 +1038,9 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
                     later.args.pop("filters")
             later.matched.append(f"counted as the previous ask counted: {previous.args['metric']}")
         if points_back(ask) and later.tool == previous.tool == "metric_query" \
-                and previous.args.get("metric") in _SUMS and later.args.get("metric") in ("orders", "refund_rate") \
+                and previous.args.get("metric") in _SUMS and (
+                    later.args.get("metric") == "orders" and (not _ORDER_NOUN.search(ask) or _WHOSE_ORDERS.search(ask))
+                    or later.args.get("metric") == "refund_rate" and not _RATE_SAID.search(ask)) \
                 and not _COUNTED.search(ask):
             # "退了多少钱？其中部分退款的占多少？", "…, and how much of that came from …": a part of that sum,
             # the orders named only as whose money it was (a count says so: "其中几单", "how many of them")
