@@ -289,3 +289,19 @@ def test_what_no_table_records_is_named_as_not_applied(question, kind) -> None:
 ])
 def test_a_rate_or_a_count_named_of_a_sum_stays_its_own_measure(question, later) -> None:
     assert calls(question)[-1][1]["metric"] == later
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("100、200、500元以上的订单各有多少单？", lambda c: c[0][1].get("filters", {}).get("amount") != ">=100200500"),
+    ("What were net sales and AOV last month?",
+     lambda c: c[0][1]["metric"] == "net_sales" and any(a["metric"] == "aov" for r in [route(
+         "What were net sales and AOV last month?")] for a in r.also)),
+    ("上个月有多少客户下单？人均消费多少钱？", lambda c: c[-1][1]["metric"] == "spend_per_buyer"),
+    ("Show sales for each of our products last month", lambda c: c[0][1].get("dimension") == "product"),
+    ("Exclude orders below 10 yuan: what was the AOV last month?",
+     lambda c: c[-1][1].get("filters", {}).get("amount") == ">=10"),
+    ("直播间渠道来的客户上个月GMV多少？那视频号呢？",
+     lambda c: all(a.get("filters", {}).get("channel") != "short_video" for _, a in c)),
+])
+def test_ordinary_wording_keeps_its_reading(question, expected) -> None:
+    assert expected(calls(question)), calls(question)

@@ -271,3 +271,23 @@ def test_a_sentence_of_conditions_after_the_ask_qualifies_it() -> None:
               "and use what buyers kept after partial refunds.")
     assert (r.args["metric"], r.args.get("filters"), r.more) == (
         "net_aov", {"status": ["paid", "partially_refunded"]}, [])
+
+
+@pytest.mark.parametrize("after_sale", ["退款成功", "全额退款成功"])
+def test_an_export_of_one_row_per_order_keeps_a_completed_refund_whole(tmp_path, workspace, after_sale) -> None:
+    """Only a line that stayed completed inside a multi-line order is a partial refund; one row per order with
+    交易成功 and 退款成功 is the whole order refunded, as before."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = pd.DataFrame({"订单编号": [f"A{i}" for i in range(40)], "买家会员名": [f"b{i % 9}" for i in range(40)],
+                          "下单时间": [f"2025-09-{1 + i % 28:02d} 10:00:00" for i in range(40)],
+                          "实付金额": [100.0 + i for i in range(40)], "订单状态": "交易成功",
+                          "售后状态": [after_sale if i % 5 == 0 else "" for i in range(40)]})
+    path = tmp_path / "orders.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    with Engine(import_dataset(path).dataset.path) as engine:
+        split = engine.run_tool("metric_query", {"metric": "orders", "dimension": "status"}, "en").table()
+        refunds = engine.run_tool("metric_query", {"metric": "refund_amount"}, "en").table()
+    assert dict(zip(split["status"], split["orders"])) == {"paid": 32, "refunded": 8}
+    assert refunds.iloc[0]["refund_amount"] == pytest.approx(frame["实付金额"][frame["售后状态"] != ""].sum())

@@ -117,6 +117,7 @@ def _column(raw: RawTable, mapping: TableMapping, role: str) -> pd.Series | None
     return raw.df[match.column] if match else None
 
 
+_WHOLE_REFUND_WORDS = re.compile(r"全额|全部退|整单|(?<![a-z])(?:full|whole|entire)(?![a-z])", re.IGNORECASE)
 _REFUND_PART = re.compile(r"^(?:部分退款(?:成功|完成)?|partially refunded|partial refund)$", re.IGNORECASE)
 _MASKED = re.compile(r"[*＊×xX]{2,}|\*")
 # Address parts the mapping leaves unmapped (抖店 splits the address into 省/市/区/街道/详细地址).
@@ -357,7 +358,12 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         # ... or, with no amount, unless the line's own status still says the trade goes on (抖店 已完成 or
         # 已发货 with 同意退款，退款成功): a whole refund closes the line (已关闭, 交易关闭), so this one was in
         # part, by an amount only the after-sale export gives; the line stays paid, its refund of unknown size
-        unsized = refunded & (frame["status"] == "paid") & frame["refund_amount"].isna() & (status is not None)
+        # (only where orders come a line per row: an export of one row per order says the whole order)
+        lines_of_orders = (order_ids := _column(raw, mapping, "order_id")) is not None \
+            and bool(_text(order_ids).duplicated(keep=False).any())
+        said_whole = after_sale.astype("string").str.contains(_WHOLE_REFUND_WORDS, na=False)
+        unsized = refunded & (frame["status"] == "paid") & frame["refund_amount"].isna() & (status is not None) \
+            & lines_of_orders & ~said_whole
         refunded, partly = refunded & ~less & ~unsized, refunded & less
         frame.loc[refunded.to_numpy(), "status"] = "refunded"
         frame.loc[refunded.to_numpy(), "refund_amount"] = frame.loc[refunded.to_numpy(), "refund_amount"].fillna(

@@ -222,7 +222,7 @@ def parse_minutes(series: pd.Series, header: str = "", short: bool = False) -> t
 
 # An after-sale status (售后状态, 退款状态) saying the refund was completed, read on the stripped cell.
 REFUND_DONE = re.compile(r"^(?:同意退款[，,]\s*)?(?:退货退款完成|退款已完成|退货完成"
-                         r"|退款成功|已退款|退款完成|全额退款|售后完成|退货退款成功|已退货退款"
+                         r"|退款成功|已退款|退款完成|全额退款(?:成功|完成)?|售后完成|退货退款成功|已退货退款"
                          r"|refunded|refund completed)$", re.IGNORECASE)
 
 # An after-sale request still open (asked for, neither given nor refused nor withdrawn): the order stays a

@@ -89,22 +89,23 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
     # request was refused. Always named as not applied (a product whose name holds the word is the product's).
     ("product spec", re.compile(r"(?:红|黄|蓝|绿|黑|白|粉|紫|灰|橙|棕|咖啡|米|卡其|酒红|藏青)色(?:的|款)?(?=\S{0,6}"
                                 r"(?:衣|裙|裤|鞋|包|款|外套|毛衣|T恤|上衣|帽|袜|围巾|口红|商品|产品|的))|颜色|尺码|规格|色号|型号"
-                                r"|\d+\s*(?:ml|毫升|g|克|码)(?![a-z])"
+                                r"|\d+\s*(?:ml|毫升|克|码)(?![a-z])"
                                 r"|(?<![a-z])(?:red|blue|green|black|white|pink|purple|grey|gray|yellow|orange|brown|beige)"
                                 r"\s+(?:clothes|dresses|items|products|ones|shirts|t-shirts|coats|shoes|bags|lipsticks?)"
-                                r"|(?<![a-z])(?:(?:by|per|each|which|what|in|of)\s+(?:colou?rs?|sizes?|variants?)"
+                                r"|(?<![a-z])(?:(?:by|per|each|which|what)\s+(?:colou?rs?|sizes?|variants?)"
                                 r"|sku specs?)(?![a-z])")),
     ("courier", re.compile(r"顺丰|中通|圆通|申通|韵达|极兔|邮政|京东快递|德邦|快递公司|物流公司|哪家快递"
                            r"|(?<![a-z])(?:sf express|zto|yto|yunda|j&t|ems|courier|carrier|shipping company"
                            r"|logistics (?:company|provider))(?![a-z])")),
-    ("device", re.compile(r"苹果手机|安卓|华为手机|小米手机|手机型号|用什么手机|设备"
+    ("device", re.compile(r"苹果手机|安卓|华为手机|小米手机|手机型号|用什么手机"
+                          r"|(?:什么|哪种|哪类|用的)设备|设备(?:型号|类型)"
                           r"|(?<![a-z])(?:iphones?|android|ios|ipad|devices?|mobile os"
                           r"|on (?:an? )?(?:phone|tablet|pc|desktop))(?![a-z])", re.IGNORECASE)),
     ("refused refunds", re.compile(r"驳回|拒绝(?:了)?(?:的)?(?:退款|退货|售后)|拒(?:了)?(?:退)?(?:款|货)申请|商家拒绝"
                                    r"|(?<![a-z])(?:reject|refus|declin|den(?:y|ied))\w*\s+(?:\w+\s+){0,2}?"
                                    r"(?:refunds?|returns?|requests?)|(?:refunds?|returns?|requests?)\s+(?:\w+\s+){0,3}?"
-                                   r"(?:reject|refus|declin|den(?:y|ied))\w*(?![a-z])")),
-    ("refund reason", re.compile(r"(?:退款|退货|售后)(?:的)?(?:原因|理由)|因为什么退|为什么退(?:款|货)"
+                                   r"(?:reject|refus|den(?:y|ied))\w*(?![a-z])")),
+    ("refund reason", re.compile(r"(?:退款|退货|售后)(?:的)?(?:原因|理由)"
                                  r"|(?<![a-z])(?:(?:refunds?|returns?) by reason|reasons? (?:for|behind) (?:the )?"
                                  r"(?:refunds?|returns?)|(?:refund|return) reasons?"
                                  r"|why (?:buyers|customers|people|they) (?:refund|return)(?:ed)?)(?![a-z])")),
@@ -115,11 +116,11 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
                                r"|(?:refunds?|returns?) (?:\w+\s+){0,2}?take|refund (?:processing )?time)(?![a-z])")),
     # whether the buyer had received the goods: the data knows shipped or not, never received (a refund "after
     # receipt" is answered as one after shipping, and says so)
-    ("after receipt", re.compile(r"(?:确认)?(?:收货|签收|收到货)(?:以|之)?后|确认收货(?:以|之)?后?"
+    ("after receipt", re.compile(r"(?:确认)?(?:收货|签收|收到货)(?:以|之)?后|(?:已|确认)(?:收货|签收)"
                                  r"|(?<![a-z])after (?:delivery|receipt|(?:it|they|the (?:goods|items?|parcel)) "
                                  r"(?:was|were) (?:delivered|received)|(?:they|the buyers?) received)(?![a-z])")),
-    ("refund type", re.compile(r"退货退款|仅退款|只退款不退货|寄回来|寄回|退回来的货"
-                               r"|(?<![a-z])(?:return(?:ed)? and refund(?:ed)?|refund[- ]only|sent (?:the \w+ )?back)"
+    ("refund type", re.compile(r"仅退款|只退款不退货|寄回来|寄回|退回来的货|(?:东西|货)(?:有没有|没有|没)?(?:退|寄)回"
+                               r"|(?<![a-z])(?:refund[- ]only|sent (?:the \w+ )?back)"
                                r"(?![a-z])")),
     # customers.signup_time is described by describe_data but no tool counts sign-ups: said, never swapped for buyers
     ("sign-ups", re.compile(r"注册|新注册|(?<![a-z])(?:sign(?:ed)?[\s-]?ups?|registered|registrations?)(?![a-z])")),

@@ -628,7 +628,8 @@ _REFUND_KINDS = {
                                  r"|full refunds?|refunded in full)(?![a-z])"
                                  # paid, then closed: the whole payment went back ("付了钱后来又整单关闭的",
                                  # "已取消的里面付过钱的")
-                                 r"|付(?:了|过)?(?:钱|款)(?:的?)?[、，,]?(?:后|之后|以后)?(?:来|后来)?(?:又|再|才)?(?:被)?"
+                                 r"|付(?:了|过)?(?:钱|款)(?:的?)?(?:[、，,](?=后来|之后|以后|然后|又))?(?:后|之后|以后)?(?:来|后来)?"
+                                 r"(?:又|再|才)?(?:被)?"
                                  r"(?:整单)?(?:退款|退货|退了款)?(?:交易)?(?:关闭|取消|关掉|关了)"
                                  r"|(?:已取消|取消|已关闭|关闭|交易关闭)(?:了)?的(?:订单|单子?)?(?:里面?|中|当中)?(?:有)?(?:几单|多少单?)?"
                                  r"(?:是)?(?:付过|付了|已经付了?|已付)(?:钱|款)"
@@ -1255,6 +1256,12 @@ _DEDUCTED = re.compile(r"(?:after|net of|minus|less|excluding|扣除|扣掉|去�
                        re.IGNORECASE)
 
 
+# Two measures listed ("净销售额和客单价", "net sales and AOV"), and net sales named as a measure of its own.
+_MEASURES_LISTED = re.compile(r"[和与及、,/]|以及|还有|(?<![a-z])(?:and|plus|as well as)(?![a-z])")
+_NET_MEASURE = re.compile(r"净销售额?|净收入|净营收|净成交额|net\s+(?:[\w-]+\s+){0,2}?(?:sales|revenue|gmv)",
+                         re.IGNORECASE)
+# An amount bound left out is its opposite kept: "<10" out is ">=10" in.
+_OPPOSITE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 # A line said refunded ("退款成功的有几个子订单", "sub-orders that were refunded").
 _LINE_REFUNDED = re.compile(r"退款成功|退货成功|退款完成|退了款|退掉|已退款"
                             r"|(?<![a-z])(?:refunded|completed refunds?)(?![a-z])")
@@ -1390,6 +1397,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if amount := find_amount(text):
         features.filters["amount"] = amount.value
         features.filter_hits.append(amount)
+        if (turned := _OPPOSITE.get(str(amount.value)[:2].rstrip("0123456789."))) \
+                and kind_stance(text, amount.start, amount.end) == "out":
+            # "10元以下的订单不算", "exclude orders below 10 yuan": the orders left are the others
+            features.filters["amount"] = turned + str(amount.value).lstrip("<>=")
         inside = [h for h in features.metric_hits if h.overlaps(amount) or h.end == amount.start]
         if inside and features.metric in inside and len(features.metric_hits) > len(inside):
             features.metric_hits = [h for h in features.metric_hits if h not in inside]
@@ -1416,11 +1427,20 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         _choose_metric(features, m.group(0), "net_sales", m.start(), m.end())
         features.metric_hits = [h for h in features.metric_hits
                                 if h.value not in ("gmv", "refund_rate") or h is features.metric]
-    if features.metric is not None and features.metric.value == "net_sales" \
+    if features.metric is not None and features.metric.value in ("refund_rate", "refund_amount") \
+            and (net := _NET_OF_REFUNDS.search(text) or _KEPT_AFTER_REFUNDS.search(text)) \
+            and features.metric.start >= net.start() and features.metric.end <= net.end() \
             and (per_order := next((h for h in features.metric_hits if h.value == "aov"), None)):
-        features.metric = per_order  # "扣除退款后的客单价": the AOV, net of refunds (below)
-    if features.metric is not None and features.metric.value == "aov" and (m := _NET_OF_REFUNDS.search(text)
-                                                                        or _KEPT_AFTER_REFUNDS.search(text)):
+        features.metric = per_order  # "AOV after refunds": the refund words say what is deducted from the AOV
+    if features.metric is not None and features.metric.value == "net_sales" \
+            and (per_order := next((h for h in features.metric_hits if h.value == "aov"
+                                    and h.start >= features.metric.end
+                                    and not _MEASURES_LISTED.search(text[features.metric.end:h.start])), None)):
+        features.metric = per_order  # "扣除退款后的客单价": the AOV, net of refunds (below); not "净销售额和客单价"
+    if features.metric is not None and features.metric.value == "aov" and not any(
+            h.value == "net_sales" and _NET_MEASURE.fullmatch(h.phrase.strip()) for h in features.metric_hits) \
+            and (m := _NET_OF_REFUNDS.search(text) or _KEPT_AFTER_REFUNDS.search(text)) \
+            and not _NET_MEASURE.fullmatch(m.group(0).strip()):
         # "AOV using what customers actually kept after partial refunds", "扣除退款后的客单价": net of refunds
         _choose_metric(features, m.group(0), "net_aov", m.start(), m.end())
         features.metric_hits = [h for h in features.metric_hits
@@ -1482,7 +1502,9 @@ def _goods_not_a_breakdown(text: str, features: Features) -> None:
         return
     kinds = [h for h in features.filter_hits if h.value in ("refunded", "fully_refunded", "partially_refunded")]
     after_kind = any(0 <= d.start - h.end <= 6 for h in kinds)
-    if re.fullmatch(r"items|products|goods", d.phrase.strip()) and not _RANKED.search(text):
+    refunds_of = bool(kinds) or (features.metric is not None and features.metric.value in (
+        "refund_amount", "refund_rate", "refunded_lines", "lines"))
+    if re.fullmatch(r"items|products|goods", d.phrase.strip()) and refunds_of and not _RANKED.search(text):
         features.dimension = None  # "refunded on Taobao items", "orders had some items refunded": the goods
         return
     every = bool(kinds) and bool(re.search(r"(?:所有|全部|every|all(?: the)?)\s*$", before))  # ("所有商品全退掉的")

@@ -181,8 +181,10 @@ def _changes(f: Features, previous: Route, marker: bool, anchor: date | None) ->
 
 _COUNTED = re.compile(r"多少|几个|几位|几人|(?<![a-z])how many(?![a-z])", re.IGNORECASE)
 # A channel named bare, after an ask that filtered by a channel: the channel word needs no "from" then.
-_BARE_CHANNEL = re.compile("|".join(rf"(?<![a-z_]){re.escape(w)}(?![a-z_])" for w in sorted(
-    (w for ws in vocab.CHANNEL_WORDS.values() for w in ws), key=len, reverse=True)))
+# (not inside 视频号, the platform, nor a category's name: "the video category")
+_BARE_CHANNEL = re.compile("|".join(rf"(?<![a-z_]){re.escape(w)}(?![a-z_号])(?!\s*(?:category|类目|品类|类))"
+                                    for w in sorted((w for ws in vocab.CHANNEL_WORDS.values() for w in ws),
+                                                    key=len, reverse=True)))
 
 
 def _apply(previous: Route, changes: dict[str, Any], language: str, why: str) -> Route | None:

@@ -44,7 +44,7 @@ _VERB_DE = re.compile(r"(?<=[卖买花赚播聊带])的(?=咋|怎|如何|好|最
 
 
 # A thousands separator inside a number ("¥1,000", "12,345.60"); a list "1,2,3" has no three-digit groups
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r"(?<=\d)(?<![,，、]\d{3})(?<!\d{4}),(?=\d{3}(?![\d,，、]))")
 
 # "WeChat Channels", "Channels lives/accounts": the platform (视频号), not the acquisition-channel dimension
 _CHANNELS_PLATFORM = re.compile(r"(?<![a-z])(?:wechat\s+channels?|channels(?=\s+(?:lives?|live\s|accounts?|sessions?"
@@ -54,10 +54,10 @@ _CHANNELS_PLATFORM = re.compile(r"(?<![a-z])(?:wechat\s+channels?|channels(?=\s+
 def normalize(text: str, lower: bool = True) -> str:
     """NFKC (full-width -> half-width), Chinese punctuation -> ASCII, a few traditional
     characters -> simplified, lowercase (unless lower=False), trimmed, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = _THOUSANDS.sub("", text or "")  # "¥1,000": one number (before NFKC turns a list's ，、 into ",")
+    text = unicodedata.normalize("NFKC", text)
     text = _VERB_DE.sub("得", text.translate(_PUNCTUATION).translate(_TRADITIONAL))
     text = _WHICH_ONE.sub("", _ERHUA.sub("", _POINTED_GROUP.sub("的", text)))
-    text = _THOUSANDS.sub("", text)  # "¥1,000": one number, not 1 and 000
     if lower:
         text = _CHANNELS_PLATFORM.sub("视频号", text.lower())
     return _SPACES.sub(" ", text).strip()

@@ -644,7 +644,9 @@ def _value_under_request(ask: str, before: Route, alone: Route | None) -> Route 
         if before.args.get("metric") == "refund_requested":
             return None
     elif not (before.args.get("metric") in {"orders"} | _CUSTOMER_MEASURES - {"repurchase_rate"}
-              and (alone is None or alone.tool == "metric_query" and alone.args.get("metric") in _CUSTOMER_MEASURES)):
+              and (alone is None or alone.tool == "metric_query"
+                   and alone.args.get("metric") in _CUSTOMER_MEASURES - {"spend_per_buyer", "repurchase_rate"})
+              and not _PER_PERSON.search(ask)):
         return None
     args = {**before.args, "metric": _amount_of(before, ask)}
     args.pop("dimension", None)
@@ -824,6 +826,9 @@ _MONEY_ASKED = re.compile(r"多少钱|多少元|多少金额|金额(?:是)?多�
                           r"|how much (?:order |sales |merchandise |goods )?value|what (?:order |sales )?value"
                           r"|what amount|how much (?:had|has|was|were) (?:been |already been )?paid"
                           r"|how much did (?:they|those|that) (?:cost|come to))(?![a-z])", re.IGNORECASE)
+# Money per person ("人均消费多少", "平均每人花了多少", "per person"): an average of its own, not the total paid.
+_PER_PERSON = re.compile(r"人均|平均每人|每人|每个人|(?<![a-z])(?:per (?:person|buyer|customer|head)|each)(?![a-z])",
+                         re.IGNORECASE)
 # What those orders' buyers had paid, which of refunded orders is not what came back ("付了多少钱").
 _PAID_ASKED = re.compile(r"付了?多少|支付了?多少|花了?多少|(?<![a-z])(?:paid|pay|spent|spend)(?![a-z])",
                          re.IGNORECASE)
