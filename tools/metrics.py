@@ -489,15 +489,13 @@ def metric_query(
     repurchase_rate = share of buyers with 2+ orders (repeat_buyers; one_time_buyers: 1);
     "N-day repurchase after the first order" is cohort_retention.
     Args:
-        metric: gmv (default) | net_sales | orders | buyers | aov | net_aov (after refunds) | spend_per_buyer |
-            repurchase_rate |
+        metric: gmv (default) | net_sales | orders | buyers | aov | net_aov | spend_per_buyer | repurchase_rate |
             repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested | new_customers | units |
-            lines (子订单/order lines) | refunded_lines |
-            paid_after_free.
+            lines (子订单) | refunded_lines | paid_after_free.
         dimension: day | week | month or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
-            buyer_type (new/returning) | shipping (shipped/not_shipped) | after_sale (open).
-        period: today, last_7_days, last_month, 2025, 2025-06, 2025-Q3, 2025-06-18, 618.
+            buyer_type (new/returning) | shipping | after_sale (open).
+        period: today, last_7_days, last_month, 2025, 2025-06, 2025-Q3, 618.
         filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount "0", ">=1000",
             "100-500") or hour ("20-23").
         limit: top N (time: last N periods).
