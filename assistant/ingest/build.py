@@ -499,8 +499,7 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
     lines = lines.assign(open_amount=lines["pay_amount"].where(lines["refund_open"], 0.0))  # the lines asked back
     # whether the goods refunded had shipped, from the refunded lines alone: a line refunded before it shipped
     # is a refund before shipping though the order's other lines went out (有赞, 视频号 per-line shipping)
-    refunded_line = (lines["status"] == "refunded") | (lines["refund_amount"] > 0) | lines["partly_refunded"]
-    lines = lines.assign(refund_shipped=lines["shipped"].where(refunded_line))
+    lines = lines.assign(refund_shipped=lines["shipped"].where(_refunded_lines(lines)))
     grouped = lines.groupby("order_id", sort=False)
     orders = grouped.agg(
         customer_id=("customer_id", "first"), order_time=("order_time", "min"), status=("status", _order_status),
@@ -524,6 +523,13 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
     return orders
 
 
+def _refunded_lines(lines: pd.DataFrame) -> pd.Series:
+    """Which order lines had a completed refund, whole or in part (抖店 子订单 退款成功): the one reading behind
+    a refund's timing (orders.refund_shipped) and the refunded-line count (order_items.refunded)."""
+    return (lines["status"] == "refunded") | (lines["refund_amount"] > 0) \
+        | lines["partly_refunded"].fillna(False).astype(bool)
+
+
 def _refund_shipped_apart(orders: pd.DataFrame) -> bool:
     """Whether the refunded lines' shipping tells some refund's timing apart from its order's (kept only then)."""
     told = orders["refund_shipped"].notna() & orders["shipped"].notna()
@@ -537,9 +543,7 @@ def _items_from_lines(lines: pd.DataFrame, products: pd.DataFrame) -> pd.DataFra
     items["line_no"] = items.groupby("order_id").cumcount() + 1
     items["quantity"] = items["quantity"].fillna(1).astype("int64")
     items["unit_price"] = items["unit_price"].fillna(items["pay_amount"] / items["quantity"]).round(2)
-    # a line with a completed refund, whole or in part (抖店 子订单 退款成功): refunded lines are counted by it
-    items["refunded"] = ((items["status"] == "refunded") | (items["refund_amount"] > 0)
-                         | items["partly_refunded"].fillna(False).astype(bool))
+    items["refunded"] = _refunded_lines(items)  # (refunded lines are counted by it)
     return items[["order_id", "line_no", "product_id", "quantity", "unit_price", "pay_amount",
                   *(["refunded"] if items["refunded"].any() else [])]]
 
