@@ -4,8 +4,10 @@
 
 Each file is imported into a scratch workspace as an operator would upload it; each question is asked
 of its file. An answer is right when every expected number appears in the answer's text or first table
-(within the question's tolerance); a list of names is right when each name is in the table. Import
-failures and refusals are counted apart. Prints a line per question and a total.
+(within the question's tolerance); a list of names is right when each name is in the table. An answer
+that is not right but names what it did not apply ("not applied: refund reason") is honest, the
+question scorer's word for it: only a wrong answer is silently wrong. Import failures and refusals are
+counted apart. Prints a line per question and a total.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.ingest.workspace import import_dataset
 
     engines: dict[str, Any] = {}
-    counts = {"right": 0, "wrong": 0, "refused": 0, "import_failed": 0}
+    counts = {"right": 0, "honest": 0, "wrong": 0, "refused": 0, "import_failed": 0}
     for case in data["questions"]:
         name = case["file"]
         if name not in engines:
@@ -106,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
             outcome = "import_failed"
         else:
             answer = engine.ask(case["q"])
-            outcome = ("right" if right(case, answer) else "wrong") if answer.tool_calls and answer.ok else "refused"
+            outcome = ("right" if right(case, answer) else "honest" if answer.not_applied else "wrong") \
+                if answer.tool_calls and answer.ok else "refused"
         counts[outcome] += 1
         print(f"{outcome:>13}  {case['id']}  {case['q'][:70]}")
-        if options.show and outcome in ("wrong", "refused"):
+        if options.show and outcome in ("wrong", "honest", "refused"):
             calls = [(c.name, c.args) for c in answer.tool_calls]
             print(f"{'':>15}calls: {calls}\n{'':>15}expected: {case['expected']}")
             print("".join(f"{'':>15}| {line}\n" for line in answer.answer.splitlines()[:14]), end="")

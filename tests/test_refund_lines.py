@@ -291,3 +291,133 @@ def test_an_export_of_one_row_per_order_keeps_a_completed_refund_whole(tmp_path,
         refunds = engine.run_tool("metric_query", {"metric": "refund_amount"}, "en").table()
     assert dict(zip(split["status"], split["orders"])) == {"paid": 32, "refunded": 8}
     assert refunds.iloc[0]["refund_amount"] == pytest.approx(frame["实付金额"][frame["售后状态"] != ""].sum())
+
+
+def _wechat_lines() -> pd.DataFrame:
+    """视频号-like 订单列表: a row per product line, the order's amount repeated on each, the order's shipping time
+    beside each line's own 商品发货; a ¥0 gift line in some orders; some lines refunded before they shipped while
+    the others went out, some refunded in part (商品已退款金额 below the line's price); some orders paid and then
+    cancelled after a whole refund, some cancelled unpaid."""
+    rows = []
+    for i in range(50):
+        start = pd.Timestamp("2025-09-01 09:00") + pd.Timedelta(hours=11 * i)
+        prices = [60.0, 40.0] + ([0.0] if i % 4 == 0 else [])  # 赠品 at ¥0
+        kind = i % 10
+        for k, price in enumerate(prices):
+            refunded = price if (kind == 1 and k == 0) or kind == 5 else (15.0 if kind == 3 and k == 1 else 0.0)
+            line_shipped = not (kind == 1 and k == 0) and kind not in (5, 7)
+            status = "已取消" if kind in (5, 7) else "已完成"
+            rows.append({"订单号": f"37{i:06d}", "订单下单时间": start.strftime("%Y-%m-%d %H:%M:%S"),
+                         "支付时间": "" if kind == 7 else (start + pd.Timedelta(minutes=2)).strftime(
+                             "%Y-%m-%d %H:%M:%S"),
+                         "订单发货时间": "" if kind in (5, 7) else (start + pd.Timedelta(days=1)).strftime(
+                             "%Y-%m-%d %H:%M:%S"),
+                         "订单状态": status, "收件人手机": f"138****{i % 20:04d}", "收件人姓名": "王**",
+                         "订单实际支付金额": sum(prices), "商品名称": f"零食{k}" if price else "【赠品】小样",
+                         "商品数量": 1, "商品价格(单件)": price, "商品发货": "已发货" if line_shipped else "未发货",
+                         "商品售后": "退款完成" if refunded else "", "商品已退款金额": refunded})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture()
+def wechat(tmp_path, workspace):
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = _wechat_lines()
+    path = tmp_path / "微信小店_订单列表.xlsx"
+    frame.to_excel(path, index=False)
+    with Engine(import_dataset(path).dataset.path) as engine:
+        yield frame, engine
+
+
+def test_a_lines_own_shipping_status_decides_its_refunds_timing(wechat) -> None:
+    """商品发货 says a refunded line never went out though its order's 发货时间 is filled: before shipping."""
+    frame, engine = wechat
+    split = engine.run_tool("metric_query", {"metric": "refund_amount", "dimension": "shipping"}, "en").table()
+    refunded = frame[frame["商品已退款金额"] > 0]
+    by_line = refunded.groupby("商品发货")["商品已退款金额"].sum()
+    assert dict(zip(split["shipping"], split["refund_amount"])) == {
+        "not shipped": pytest.approx(by_line["未发货"]), "shipped": pytest.approx(by_line["已发货"])}
+    # orders still count as shipped when any of their lines went out
+    orders = engine.run_tool("metric_query", {"metric": "orders", "dimension": "shipping"}, "en").table()
+    paid = frame[frame["支付时间"] != ""].groupby("订单号")["商品发货"].apply(lambda s: (s == "已发货").any())
+    assert dict(zip(orders["shipping"], orders["orders"])) == {"shipped": paid.sum(), "not shipped": (~paid).sum()}
+
+
+def test_a_products_refunds_count_a_line_refunded_in_part(wechat) -> None:
+    frame, engine = wechat
+    table = engine.run_tool("metric_query", {"metric": "refund_amount", "dimension": "product"}, "en").table()
+    expected = frame[frame["支付时间"] != ""].groupby("商品名称")["商品已退款金额"].sum()
+    got = dict(zip(table["product"], table["refund_amount"]))
+    assert got["零食1"] == pytest.approx(expected["零食1"]) and expected["零食1"] % 40 != 0  # parts of lines
+
+
+def test_free_gift_lines_are_counted_and_the_count_without_them_is_given(wechat) -> None:
+    frame, engine = wechat
+    result = engine.run_tool("metric_query", {"metric": "lines"}, "zh")
+    paid = frame[frame["支付时间"] != ""]
+    gifts = int((paid["商品价格(单件)"] == 0).sum())
+    assert result.table().iloc[0]["lines"] == len(paid) and gifts > 0
+    assert f"不计零元商品行（赠品、福袋等），去掉 {gifts} 行：{len(paid) - gifts}" in result.answer
+
+
+def test_cancelled_orders_name_the_ones_closed_after_payment(wechat) -> None:
+    frame, engine = wechat
+    orders = frame.drop_duplicates("订单号")
+    unpaid = int(((orders["订单状态"] == "已取消") & (orders["支付时间"] == "")).sum())
+    paid_then = int(((orders["订单状态"] == "已取消") & (orders["支付时间"] != "")).sum())
+    answer = engine.ask("已取消的订单有几单？")
+    assert answer.table().iloc[0]["orders"] == unpaid and unpaid and paid_then
+    assert f"另有 {paid_then} 笔订单付款后整单退款关闭" in answer.answer
+    assert f"两者合计 {unpaid + paid_then} 笔" in answer.answer
+
+
+def test_spend_per_buyer_net_of_refunds(wechat) -> None:
+    frame, engine = wechat
+    answer = engine.ask("平均每个买家实际花了多少钱？退款要扣掉。")
+    assert answer.tool_calls[0].args["metric"] == "net_spend_per_buyer" and not answer.not_applied
+    paid = frame[frame["支付时间"] != ""]
+    net = paid.drop_duplicates("订单号")["订单实际支付金额"].sum() - paid["商品已退款金额"].sum()
+    assert answer.table().iloc[0]["net_spend_per_buyer"] == pytest.approx(net / paid["收件人手机"].nunique())
+
+
+@pytest.mark.parametrize("question, calls", [
+    # a share of the refunded orders by kind: the refunded orders are the whole, split by kind of refund
+    ("Of the orders where we gave any money back, what fraction were full refunds?",
+     [("orders", {"status": "refunded"}, "status")]),
+    ("退款的订单里，整单退的占多少？", [("orders", {"status": "refunded"}, "status")]),
+    # ...but a kind named first is the whole, and the other words split it
+    ("What share of the fully refunded orders were refunded before shipping?",
+     [("orders", {"status": "fully_refunded"}, "shipping")]),
+    # a heading, then its questions: each question on its own
+    ("Order status rundown please: how many were never paid and got closed, how many were paid and then closed?",
+     [("orders", {"status": "cancelled"}, None), ("orders", {"status": "fully_refunded"}, None)]),
+    ("订单状态汇总一下：没付款就关闭的有几单？", [("orders", {"status": "cancelled"}, None)]),
+    ("Of the orders that got closed after they'd been paid, how many closed before anything shipped?",
+     [("orders", {"status": "fully_refunded", "shipping": "not_shipped"}, None)]),
+    ("Of the orders that got closed after they'd been paid, how many closed before anything shipped and how "
+     "many after shipping?", [("orders", {"status": "fully_refunded"}, "shipping")]),
+    # refunds said to stay in, or to come off, in a sentence of their own
+    ("上个月卖了多少钱？退款先不扣。", [("gmv", None, None)]),
+    ("GMV last month, refunds not deducted", [("gmv", None, None)]),
+    ("上个月卖了多少钱？退款要扣掉。", [("net_sales", None, None)]),
+    ("付了款的销售额一共多少？退款先不扣。其中直播间卖的有多少钱？",
+     [("gmv", None, None), ("gmv", {"source": "live"}, None)]),
+    ("spend per buyer after refunds", [("net_spend_per_buyer", None, None)]),
+    # the refunded ones counted, then their money
+    ("退款的有几单？涉及多少钱？", [("orders", {"status": "refunded"}, None), ("refund_amount", None, None)]),
+    ("退款的有多少人", [("buyers", {"status": "refunded"}, None)]),
+    ("退款成功的子订单有多少个？涉及多少钱？", [("refunded_lines", None, None), ("refund_amount", None, None)]),
+    ("退款成功的子订单有多少个？其中有几个是在部分退款的订单里？",
+     [("refunded_lines", None, None), ("refunded_lines", {"status": "partially_refunded"}, None)]),
+    ("How many sub-orders were refunded? And how many of those were in orders where the buyer still kept at "
+     "least one other item?",
+     [("refunded_lines", None, None), ("refunded_lines", {"status": "partially_refunded"}, None)]),
+    ("一共退了多少钱？其中整单退的多少、部分退的多少？",
+     [("refund_amount", None, None), ("refund_amount", None, "status")]),
+])
+def test_refund_wordings_of_platform_operators(question, calls) -> None:
+    r = route(question)
+    assert [(c.args["metric"], c.args.get("filters"), c.args.get("dimension")) for c in [r, *r.more]] == calls
+    assert not r.dropped

@@ -16,14 +16,16 @@ from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
-    "gmv", "net_sales", "orders", "buyers", "aov", "net_aov", "spend_per_buyer", "repurchase_rate", "repeat_buyers",
-    "one_time_buyers", "refund_rate", "refund_amount", "refund_requested", "new_customers", "units", "lines",
-    "refunded_lines",
+    "gmv", "net_sales", "orders", "buyers", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer",
+    "repurchase_rate", "repeat_buyers", "one_time_buyers", "refund_rate", "refund_amount", "refund_requested",
+    "new_customers", "units", "lines", "refunded_lines",
     "paid_after_free",
 ]
 Compare = Literal["previous_period", "last_year"]
 # Money per order or per buyer: averages, which neither add up across groups nor make a share of a total.
-_AVERAGES = {"aov", "net_aov", "spend_per_buyer"}
+_AVERAGES = {"aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer"}
+# Measures with refunds in them, where a partial refund of unknown amount leaves a floor, not a figure.
+_NET_OF_REFUND_MEASURES = {"refund_amount", "net_sales", "net_aov", "net_spend_per_buyer"}
 # The window a comparison needs when the question names none ("环比" alone = the last full month
 # against the month before; "同比" alone = this year to date against the same dates last year).
 CUSTOMER_RANKING_DEFAULT = 20
@@ -147,6 +149,7 @@ def build_metric_sql(
     metric: str, dimension: str | None, window: Window, filters: dict[str, Any], refund_column: bool = False,
     partly_column: bool = False, open_column: bool = False, refund_shipped_column: bool = False,
     refunded_lines_column: bool = False,
+    line_refund_column: bool = False,
 ) -> tuple[str, list[Any]]:
     """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters). `refund_column`:
     the orders carry a refund_amount (an import that read partial refunds), so a paid order may be partly
@@ -159,8 +162,10 @@ def build_metric_sql(
 
     # a refund's timing is that of the goods refunded: a line refunded before it shipped, in an order whose
     # other lines went out, was refunded before shipping (orders.refund_shipped, where the export tells them apart)
+    # (orders still to ship, paid or partly refunded, are about the goods still to go out: the order's own shipping)
+    statuses = set(_filter_values(filters.get("status", [])))
     of_refunds = metric in ("refund_amount", "refund_rate", "refunded_lines") or bool(
-        set(_filter_values(filters.get("status", []))) & {"refunded", "fully_refunded", "partially_refunded"})
+        statuses and statuses <= {"refunded", "fully_refunded", "partially_refunded"})
 
     def expr(name: str) -> str:  # where partial refunds are known, a paid order with one is its own status: 部分退款
         if name == "shipping" and refund_shipped_column and of_refunds:
@@ -169,6 +174,11 @@ def build_metric_sql(
 
     conditions, params = _window_conditions(window, "o.order_time")
     for name, value in filters.items():
+        if name == "line_amount":  # an other reading's own filter (never a question's): a line's amount
+            condition, bounds = _amount_condition(value, "i.pay_amount")
+            conditions.append(condition)
+            params.extend(bounds)
+            continue
         if name in ("amount", "hour"):
             condition, bounds = (_amount_condition if name == "amount" else _hour_condition)(value)
             conditions.append(condition)
@@ -200,6 +210,9 @@ def build_metric_sql(
     if refund_column and not item_grain:
         refund = ("CASE WHEN o.status = 'refunded' THEN coalesce(o.refund_amount, o.pay_amount) "
                   "WHEN o.status = 'paid' THEN coalesce(o.refund_amount, 0) ELSE 0 END")
+    elif item_grain and line_refund_column:  # each line's own refund, where the import read one per line
+        refund = ("CASE WHEN o.status = 'refunded' THEN i.pay_amount "
+                  "WHEN o.status = 'paid' THEN coalesce(i.refund_amount, 0) ELSE 0 END")
     else:
         refund = f"CASE WHEN o.status = 'refunded' THEN {amount} ELSE 0 END"
     partly = f"(o.status = 'paid' AND {_PARTLY})" if partly_column and not item_grain else "false"
@@ -250,7 +263,8 @@ def _refund_columns(ctx: Context) -> dict[str, bool]:
     columns = ctx.warehouse.columns("orders")
     return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns,
             "open_column": "refund_open" in columns, "refund_shipped_column": "refund_shipped" in columns,
-            "refunded_lines_column": "refunded" in ctx.warehouse.columns("order_items")}
+            "refunded_lines_column": "refunded" in ctx.warehouse.columns("order_items"),
+            "line_refund_column": "refund_amount" in ctx.warehouse.columns("order_items")}
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -382,12 +396,12 @@ def _same_province(value: Any, known: set[str]) -> str | list[str]:
 _AMOUNT = re.compile(r"^\s*(>=|<=|>|<|=)?\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*$")
 
 
-def _amount_condition(value: Any) -> tuple[str, list[float]]:
+def _amount_condition(value: Any, column: str = "o.pay_amount") -> tuple[str, list[float]]:
     m = _AMOUNT.match(str(value))
     if not m:
         raise ToolError("bad_filter", f"amount filter '{value}': use a number, >=N, <=N, >N, <N or A-B.",
                         f"金额筛选“{value}”无法识别：请用数字、>=N、<=N、>N、<N 或 A-B。")
-    return _bounds("o.pay_amount", m.group(1), float(m.group(2)), None if m.group(3) is None else float(m.group(3)))
+    return _bounds(column, m.group(1), float(m.group(2)), None if m.group(3) is None else float(m.group(3)))
 
 
 def _bounds(column: str, op: str | None, low: Any, high: Any) -> tuple[str, list[Any]]:
@@ -487,19 +501,19 @@ def metric_query(
     """What is GMV, net sales, orders, buyers, AOV/客单价, repurchase/refund rate, new buyers?
 
     repurchase_rate = share of buyers with 2+ orders (repeat_buyers; one_time_buyers: 1);
-    "N-day repurchase after the first order" is cohort_retention.
+    "N-day repurchase after a first order": cohort_retention.
     Args:
-        metric: gmv (default) | net_sales | orders | buyers | aov | net_aov | spend_per_buyer | repurchase_rate |
-            repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested | new_customers | units |
-            lines (子订单) | refunded_lines | paid_after_free.
+        metric: gmv (default) | net_sales | orders | buyers | aov | net_aov | spend_per_buyer | net_spend_per_buyer |
+            repurchase_rate | repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested |
+            new_customers | units | lines (子订单) | refunded_lines | paid_after_free.
         dimension: day | week | month or host | session | category | product | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
             buyer_type (new/returning) | shipping | after_sale (open).
-        period: today, last_7_days, last_month, 2025, 2025-06, 2025-Q3, 618.
-        filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount "0", ">=1000",
+        period: last_7_days, last_month, 2025, 2025-06, 2025-Q3, 618.
+        filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount ">=1000",
             "100-500") or hour ("20-23").
-        limit: top N (time: last N periods).
-        order: desc | asc.
+        limit: top N (of time: the last N).
+        order: desc|asc.
         compare: previous_period (环比) | last_year (同比).
         per: day | week | month: average per calendar day (日均), week or month.
     Example: "上个月女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female"}};
@@ -572,7 +586,7 @@ def metric_query(
     if compare is None and not by_status and "amount" not in filters and per is None and dimension != "customer":
         _note_other_readings(ctx, result, metric, window, filters, frame, refunds, dimension)
     statuses = set(_filter_values(filters["status"])) if "status" in filters else {"partially_refunded"}
-    if metric in ("refund_amount", "net_sales", "net_aov") and statuses == {"partially_refunded"} \
+    if metric in _NET_OF_REFUND_MEASURES and statuses == {"partially_refunded"} \
             and not frame["value"].any() and refunds["partly_column"]:
         # every partial refund here is one the export names without an amount: there is no figure to give
         raise ToolError("missing_column",
@@ -584,9 +598,11 @@ def metric_query(
     if metric == "refund_rate" and dimension not in ("segment", "weekday", "buyer_type") and len(frame) \
             and frame["refund_amount_rate"].notna().any():
         _say_refund_amount_rate(ctx, result, frame, dimension)
-    if metric in ("refund_amount", "net_sales", "net_aov") and refunds["partly_column"] \
+    if metric in _NET_OF_REFUND_MEASURES and refunds["partly_column"] \
             and statuses & {"partially_refunded", "refunded"}:  # (a whole refund's amount is known)
         _note_unknown_refunds(ctx, result, window)
+    if metric == "orders" and dimension is None and per is None and "cancelled" in statuses <= {"cancelled", "unpaid"}:
+        _note_closed_after_payment(ctx, result, window, filters, frame, refunds)
     if by_status:
         _add_rule(ctx, result, "by_status", "按订单状态", "By order status")
     if "buyer_type" in (dimension, *filters):
@@ -695,6 +711,28 @@ def _note_unknown_refunds(ctx: Context, result: ToolResult, window: Window) -> N
         result.tables[0].df["partial_refunds_without_amount"] = unknown
 
 
+def _note_closed_after_payment(ctx: Context, result: ToolResult, window: Window, filters: dict[str, Any],
+                               own: pd.DataFrame, refunds: dict[str, bool]) -> None:
+    """Cancelled orders are the ones closed unpaid here; a platform shows an order paid and then wholly refunded
+    as closed too (视频号 已取消, 淘宝 交易关闭): say how many of those there are, and both together, so a count of
+    "已取消" read the platform's way is on the page."""
+    sql, params = build_metric_sql("orders", None, window, {**filters, "status": "fully_refunded"}, **refunds)
+    closed_paid = int(ctx.warehouse.df(sql, params)["value"].fillna(0).sum())
+    if not closed_paid:
+        return
+    unpaid = int(own["value"].fillna(0).sum())
+    result.sql.append(sql)
+    table = result.tables[0].df
+    table["closed_after_payment"], table["closed_with_those_paid"] = closed_paid, unpaid + closed_paid
+    result.answer += ctx.t(
+        f"\n这里的已取消是没付款就关闭的订单；另有 {closed_paid:,} 笔订单付款后整单退款关闭"
+        f"（平台上也常显示为已取消/交易关闭），"
+        f"这里计为整单退款。两者合计 {unpaid + closed_paid:,} 笔。",
+        f"\nCancelled here means closed without payment; another {closed_paid:,} orders were paid and then closed "
+        f"after a whole refund (platforms often show them as cancelled / closed too) and are counted as fully "
+        f"refunded. Both together: {unpaid + closed_paid:,}.")
+
+
 def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: Window,
                          filters: dict[str, Any], own: pd.DataFrame, refunds: dict[str, bool],
                          dimension: str | None = None) -> None:
@@ -720,15 +758,16 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
         frame, values, left_out = found
         value = values[0]
         table[f"{metric}_{name}"] = value
-        table[f"{name}_orders_left_out"] = left_out  # every number the sentence says is in the table
+        # every number the sentence says is in the table
+        table[f"{name}_{reading.get('left_out', 'orders')}_left_out"] = left_out
         shown = fmt.exact(value, spec["unit"], ctx.language)
         if metric == "repurchase_rate":  # the two counts the rate is made of, to check it by
             buyers = int(frame["base_buyers"].iat[0])
             repeat = round(value * buyers)
             table[f"{name}_repeat_buyers"], table[f"{name}_buyers"] = repeat, buyers
             shown += ctx.t(f"（{repeat:,}/{buyers:,}）", f" ({repeat:,} of {buyers:,} buyers)")
-        said.append(ctx.t(f"{reading['zh']}，去掉 {left_out:,} 笔订单：{shown}",
-                          f"{reading['en']}, {left_out:,} orders fewer: {shown}"))
+        said.append(ctx.t(f"{reading['zh']}，去掉 {_left_out(reading, left_out, 'zh')}：{shown}",
+                          f"{reading['en']}, {_left_out(reading, left_out, 'en')} fewer: {shown}"))
     if said:
         result.answer += ctx.t("\n其他口径：" + "；".join(said) + "。", "\nOther definitions: " + "; ".join(said) + ".")
 
@@ -747,7 +786,16 @@ def _other_reading(ctx: Context, result: ToolResult, metric: str, spec: dict[str
     if all(pd.isna(v) or v == mine for v, mine in zip(values, table[metric])):
         return None
     result.sql.append(sql)
+    if reading.get("left_out") == "lines":  # the lines a count of lines loses, not orders
+        return other, values, int(own["value"].fillna(0).sum() - other["value"].fillna(0).sum())
     return other, values, int(own["base_orders"].sum() - other["base_orders"].sum())
+
+
+def _left_out(reading: dict[str, Any], count: int, language: str) -> str:
+    """What an other reading leaves out, in its own unit ("35 笔订单", "7 lines")."""
+    if reading.get("left_out") == "lines":
+        return f"{count:,} 行" if language == "zh" else f"{count:,} lines"
+    return f"{count:,} 笔订单" if language == "zh" else f"{count:,} orders"
 
 
 # A breakdown's other readings are said for its first groups; the table has every one.
@@ -769,13 +817,13 @@ def _other_readings_by_group(ctx: Context, result: ToolResult, metric: str, spec
         if spec["unit"] == "count":
             values = [int(v) for v in values]
         table[f"{metric}_{name}"] = values
-        table[f"{name}_orders_left_out"] = left_out
+        table[f"{name}_{reading.get('left_out', 'orders')}_left_out"] = left_out
         shown = "；".join if ctx.language == "zh" else "; ".join
         groups = shown(f"{group} {fmt.exact(v, spec['unit'], ctx.language)}"
                        for group, v in list(zip(table[dimension], values))[:_OTHER_READING_GROUPS_SAID]
                        if not pd.isna(v))
-        said.append(ctx.t(f"{reading['zh']}，去掉 {left_out:,} 笔订单：{groups}",
-                          f"{reading['en']}, {left_out:,} orders fewer: {groups}"))
+        said.append(ctx.t(f"{reading['zh']}，去掉 {_left_out(reading, left_out, 'zh')}：{groups}",
+                          f"{reading['en']}, {_left_out(reading, left_out, 'en')} fewer: {groups}"))
     if said:
         result.answer += ctx.t("\n其他口径：" + "。".join(said) + "。", "\nOther definitions: " + ". ".join(said) + ".")
 

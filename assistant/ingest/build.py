@@ -431,13 +431,31 @@ _SHIPPED_STATUS = re.compile(r"^(?:已发货|已签收|已收货|待签收|待�
 _UNSHIPPED_STATUS = re.compile(r"^(?:未发货|待发货|备货中|待出库)")
 
 
+# a line's own shipping status (视频号 商品发货, 有赞 商品发货状态, Shopify Fulfillment Status)
+_LINE_SHIPPED = re.compile(r"^(?:已发货|已签收|已收货|待收货|待签收|运输中|已揽收|派送中|已送达|shipped|fulfilled"
+                           r"|delivered"
+                           r"|in transit)$", re.IGNORECASE)
+_LINE_UNSHIPPED = re.compile(r"^(?:未发货|待发货|备货中|待出库|无需发货|unshipped|unfulfilled|not shipped|pending)$",
+                             re.IGNORECASE)
+
+
 def _shipped(raw: RawTable, mapping: TableMapping, status: pd.Series | None) -> pd.Series:
-    """Whether each order had shipped: a shipping time where the export has one (发货时间), else what a status
-    that says so tells (未发货 / 已发货 / 已签收); NA where neither tells."""
+    """Whether each row had shipped: the row's own shipping status where the export has one (商品发货 已发货 /
+    未发货: in an order of several lines, one line may be refunded unshipped while the others went out), else a
+    shipping time (发货时间), else what a status that says so tells (未发货 / 已发货 / 已签收); NA where none tells."""
     shipped = pd.Series(pd.NA, index=raw.df.index, dtype="boolean")
     if (ship_time := _column(raw, mapping, "ship_time")) is not None:
         times = parsing.parse_datetimes(_text(ship_time))[0]
-        return pd.Series(times.notna().to_numpy(), index=raw.df.index, dtype="boolean")
+        shipped = pd.Series(times.notna().to_numpy(), index=raw.df.index, dtype="boolean")
+    if (ship_status := _column(raw, mapping, "ship_status")) is not None:
+        text = _text(ship_status).astype("string").str.strip()
+        said = pd.Series(pd.NA, index=raw.df.index, dtype="boolean")
+        said[text.str.contains(_LINE_SHIPPED, na=False).to_numpy()] = True
+        said[text.str.contains(_LINE_UNSHIPPED, na=False).to_numpy()] = False
+        if said.notna().mean() >= 0.5:  # a column of other words (部分发货 everywhere) is not read
+            return said.fillna(shipped)
+    if ship_time is not None:
+        return shipped
     if status is None:
         return shipped
     text = _text(status).astype("string").str.strip()
@@ -461,8 +479,12 @@ def _order_amounts_once(lines: pd.DataFrame, report: ImportReport) -> pd.DataFra
     orders = multi.groupby("order_id", sort=False)
     if orders.ngroups < 5:
         return lines
-    weight = (lines["unit_price"] * lines["quantity"].fillna(1)).where(lambda w: w > 0)
-    weight = weight.fillna(1.0) if weight.isna().any() else weight
+    # a ¥0 line (a free gift, 赠品) takes no share; an order whose lines' prices are not all known, or are all ¥0,
+    # shares equally
+    weight = (lines["unit_price"] * lines["quantity"].fillna(1)).clip(lower=0)
+    by_order = weight.groupby(lines["order_id"])
+    unknown = by_order.transform(lambda w: w.isna().any() or not (w > 0).any())
+    weight = weight.where(~unknown, 1.0)
     share = weight / weight.groupby(lines["order_id"]).transform("sum")
     repeated = []
     for column in _ORDER_LEVEL_AMOUNTS:
@@ -544,8 +566,11 @@ def _items_from_lines(lines: pd.DataFrame, products: pd.DataFrame) -> pd.DataFra
     items["quantity"] = items["quantity"].fillna(1).astype("int64")
     items["unit_price"] = items["unit_price"].fillna(items["pay_amount"] / items["quantity"]).round(2)
     items["refunded"] = _refunded_lines(items)  # (refunded lines are counted by it)
+    # what went back on each line, where the export says (淘宝 宝贝报表 退款金额, 视频号 商品已退款金额): a product's
+    # refunds and net sales count a line refunded in part at its amount, not at nothing
+    line_refunds = (items["refund_amount"].fillna(0) > 0).any()
     return items[["order_id", "line_no", "product_id", "quantity", "unit_price", "pay_amount",
-                  *(["refunded"] if items["refunded"].any() else [])]]
+                  *(["refunded"] if items["refunded"].any() else []), *(["refund_amount"] if line_refunds else [])]]
 
 
 def _products(lines: pd.DataFrame) -> pd.DataFrame:

@@ -31,7 +31,7 @@ ROLES: tuple[str, ...] = (
     "coupon_amount", "coupon_id", "quantity", "unit_price", "product_id", "product_name", "category", "brand",
     "host_id", "host_name", "session_id", "source", "province", "city", "gender", "age", "age_band", "channel",
     "signup_time", "phone", "customer_name", "nickname", "address", "after_sale", "pay_time", "refund_amount",
-    "ship_time",
+    "ship_time", "ship_status",
     # a live-session report (罗盘/百应/快手直播数据): one row per broadcast with the platform's figures
     "start_time", "end_time", "viewers", "views", "avg_watch", "session_orders", "session_buyers", "new_followers",
     "impressions", "product_impressions", "product_clickers", "session_refunds", "user_paid", "ad_spend",

@@ -31,7 +31,10 @@ _ASK_END = re.compile(r"(?<=[？?；;。])\s*"
                       r"|(?:and\s+)?then\b|and\s+(?:also\s+)?(?:which|who|what|how|where|when|why|tell|show|give|list"
                       r"|export|among|of\s+(?:those|them)|is|are|did|does|do|can)\b"
                       # "How many 0元 orders were there, how many were cancelled unpaid, …": a count after a count
-                      r"|how\s+(?:many|much)\b))", re.IGNORECASE)
+                      r"|how\s+(?:many|much)\b))"
+                      # a heading, then its questions: "order status rundown please: how many were never paid, …"
+                      r"|(?<=[A-Za-z\u4e00-\u9fff])\s*[:：]\s*(?=how\s+(?:many|much)\b|(?:一共|总共)?(?:有)?(?:多少|几))",
+                      re.IGNORECASE)
 # A part that starts by putting itself after the one before: "then only the live_room channel", "顺便orders也预测一下".
 _SEQUENCE = re.compile(r"^\s*(?:然后|接着|再|顺便|另外|同时|并且|以及|还有|(?:and\s+)?then\b|and\s+also\b)",
                        re.IGNORECASE)
@@ -71,6 +74,9 @@ _ONLY_SEQUENCE = re.compile(r"^\s*(?:(?:and\s+)?(?:also|then|plus|besides|additi
                             r"|另外|还有|顺便|同时|此外|(?:and\s+)?(?:of|among)\s+(?:those|them|these)|(?:这)?其中|这里面)"
                             r"(?:[\s,，:：-]+(?:unrelated|separately|btw|on another note|另外问一下|题外话))?"
                             r"\s*[,，:：-]?\s*$", re.IGNORECASE)
+# A part that only names the whole the next part asks about: "Of the orders that got closed after they'd been
+# paid, how many closed before anything shipped?"
+_WHOLE_LEADS = re.compile(r"^\s*(?:and\s+)?(?:of|among|out of)\s+(?:the|all|our|those|these)\b", re.IGNORECASE)
 # Asks set one per numbered line: "1. 今年GMV前10的省份\n2. 这几个省各自的买家数" ("11.11当天" is no number).
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十])\s*(?:[、)）:：]|\.(?!\d))\s*|^\s*\d{1,2}\s+(?=\S)")
 # A comma after a whole question, before another question ("其中 refunded 的有几单，退款金额多少"): two asks.
@@ -94,8 +100,8 @@ def split_asks(question: str) -> list[str]:
     parts = [p.strip() for line in lines for spaced in _SPACE_BEFORE_ASK.split(line)
              for p in _ASK_END.split(spaced) if p.strip()]
     parts = [q for p in parts for q in _between_questions(p)]
-    for i in range(len(parts) - 2, -1, -1):  # "Also" alone opens the ask after it
-        if _ONLY_SEQUENCE.match(parts[i]):
+    for i in range(len(parts) - 2, -1, -1):  # "Also" alone opens the ask after it; so does "Of the …" alone
+        if _ONLY_SEQUENCE.match(parts[i]) or (_WHOLE_LEADS.match(parts[i]) and not asks_something(parts[i])):
             parts[i:i + 2] = [f"{parts[i].rstrip(',，:： ')} {parts[i + 1]}"]
     asks = [p for p in parts if not _NOTE.fullmatch(p) and re.search(r"\w", p)]
     asks = [a for i, a in enumerate(asks) if not (i and _DEFINES.match(a) and not a.rstrip().endswith(("?", "？"))
@@ -156,6 +162,8 @@ _QUALIFIER = re.compile(r"^\s*(?:only|just|but only|excluding|except|仅|只看|
 
 # A part that only says which orders count: "整单退掉的和0元福袋都不算，部分退款的照算", "excluding free trials".
 _COUNTS_WHICH = re.compile(r"(?:都|也|照|全|均)?(?:不算|不计|算上|照算|也算|不含|不包括|排除|剔除|去掉)"
+                           # what is deducted or not: "退款先不扣", "退款要扣掉"
+                           r"|(?:先|暂时|暂且|都|也)?(?:不扣|不减|不扣除|要扣|要扣掉|要减掉|扣掉|扣除)"
                            r"|(?<![a-z])(?:excluding|including|not counting|leaving out|leave out|exclude|don'?t count"
                            r"|do not count|ignore)(?![a-z])", re.IGNORECASE)
 

@@ -60,6 +60,9 @@ class Features:
     # phrases a call honours with no argument of their own ("算上0元的单": the usual count has them)
     honoured: list[Hit] = field(default_factory=list)
     per: Hit | None = None  # an average over time asked for (日均, "per day on average"); value: day | week | month
+    # the breakdown splits the group a filter of its own kind names ("Of the refunded orders, what share were full
+    # refunds": refunded orders by kind of refund), so the filter does not make it a word of the filter's
+    split_within: bool = False
 
     def data(self, *kinds: str) -> list[DataHit]:
         return [h for h in self.data_hits if h.kind in kinds]
@@ -601,6 +604,10 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"(?:refunds?"
                               r"|returns?|(?:some |any )?money (?:refunded|returned|back))(?![a-z])"
                               r"|(?<![a-z])(?:refunded|returned) orders?(?![a-z])"
+                              # "the orders where we gave any money back"
+                              r"|(?<![a-z])orders? (?:where|that|which|on which|in which) "
+                              r"(?:we |the shop |the seller )?"
+                              r"(?:gave|paid|sent|handed) (?:any |some |the )?(?:money|cash) back(?![a-z])"
                               # "退款成功最多的品类", "most refunds": refunded orders counted
                               r"|(?:退款|退货)(?:成功)?的?(?=最多|最少)"
                               r"|(?<![a-z])(?:most|fewest) (?:refunds|returns)(?![a-z])"
@@ -612,6 +619,10 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               # the refund verb, then the count of orders: "一共退了多少单", "退货了几笔"
                               r"|(?:退了|退掉了?|退款了?|退货了?)(?:一共|总共|共)?(?:多少|几)(?:个|笔)?(?:订单|单)"
                               r"|(?:退了|退掉了?|退款了?|退货了?)(?:一共|总共|共)?(?:多少|几)笔"
+                              # the refunded ones, then their count: "退款的有几单", "退货成功的一共有多少笔"
+                              r"|(?:已)?(?:退款|退货)(?:成功|完成|了)?的(?:一共|总共|共)?(?:有)?(?:多少|几)(?:个|笔|位)?"
+                              r"(?:订单|单|客户|买家|顾客|人)"
+                              r"|(?:已)?(?:退款|退货)(?:成功|完成|了)?的(?:一共|总共|共)?(?:有)?(?:多少|几)笔"
                               r"|(?<![a-z])(?:ended|ending|end) (?:up )?(?:with|in) (?:a |an )?(?:completed "
                               r"|successful |full )?(?:refund|return)s?(?![a-z])"
                               r"|(?<![a-z])(?:got|get|received|receive|were given) (?:their |some |any )?(?:money back"
@@ -633,14 +644,18 @@ _REFUND_KINDS = {
                                  r"(?:整单)?(?:退款|退货|退了款)?(?:交易)?(?:关闭|取消|关掉|关了)"
                                  r"|(?:已取消|取消|已关闭|关闭|交易关闭)(?:了)?的(?:订单|单子?)?(?:里面?|中|当中)?(?:有)?(?:几单|多少单?)?"
                                  r"(?:是)?(?:付过|付了|已经付了?|已付)(?:钱|款)"
-                                 r"|(?<![a-z])(?:closed|cancell?ed) after (?:the buyer |they |the customer )?(?:had )?"
-                                 r"(?:already )?(?:been )?paid"
+                                 r"|(?<![a-z])(?:closed|cancell?ed) after "
+                                 r"(?:(?:the buyer|they|the customer|the order|it)(?:'d| had| was| were)? "
+                                 r"|they'd |it'd |being )?(?:had )?(?:already )?(?:been )?(?:paid|payment)"
                                  r"|paid (?:and|but) (?:then |later )?(?:closed|cancell?ed)(?![a-z])"),
     "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|退了(?:一)?(?:部分|点儿?|些)(?:钱|款)"
                                      # one product of several sent back, the rest kept ("退掉了其中一样")
                                      r"|(?:只|仅)?退(?:掉|了)了?其中(?:的)?(?:一|几|某|部分)(?:样|件|个|款)?"
                                      r"|(?<![a-z])(?:(?:had|with) (?:some|one|a few|part) (?:of (?:the|its|their) )?"
                                      r"(?:items?|products?|lines?) (?:refunded|returned)|kept the rest"
+                                     # "orders where the buyer still kept at least one other item"
+                                     r"|(?:buyers?|customers?|they|people) (?:still |also )?kept (?:at least )?"
+                                     r"(?:one|some|an?|the) ?(?:other |remaining )?(?:items?|products?|lines?|rest)"
                                      r"|(?:only )?(?:one|some) of (?:the|its|their)"
                                      r" (?:items|products|lines)"
                                      r" (?:was |were |got )?(?:refunded|returned))(?![a-z])"
@@ -697,6 +712,16 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         features.filters["status"] = ["cancelled", "fully_refunded"]
         return []
     for kind, m in kinds.items():  # "其中整单退的有几笔": orders refunded that way
+        whole = _REFUNDED_ORDERS.search(text)
+        if kind != "refunded" and whole and SHARE.search(text) and whole.end() <= m.start():
+            # "Of the refunded orders, what share were full refunds?", "退款的订单里，整单退的占多少": the refunded
+            # orders (the whole, said first) split by kind of refund, each with its share of them
+            features.filters["status"] = "refunded"
+            features.dimension = Hit(m.group(0), "status", m.start(), m.end())
+            features.split_within = True
+            if features.metric is None or features.metric.value == "refund_rate":
+                _choose_metric(features, whole.group(0), "orders", whole.start(), whole.end())
+            return [Hit(whole.group(0), "refunded", whole.start(), whole.end())]
         features.filters["status"] = kind
         if _kind_measured(features, money):
             _kind_measures(features, text, money, m)
@@ -723,6 +748,11 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
         return []
     for status in ("cancelled", "unpaid"):
+        if status in found and features.dimension is not None and features.dimension.value == "status" \
+                and not _marked(text, features.dimension) and not re.search(r"\b(?:by|per|each)\b|按|各|分别",
+                                                                             text[features.dimension.end:]):
+            # "order status rundown: how many were never paid and got closed": a heading's words, not a split
+            features.dimension = None
         if status in found and (features.dimension is None or features.dimension.value != "status"):
             m = found[status]
             features.filters["status"] = status
@@ -737,7 +767,8 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         features.filters["status"] = "refunded"
         if features.metric is None or features.metric.value == "refund_rate":  # "退款成功的订单有多少": a count
             # of the people when people are counted ("how many customers got money back")
-            people = _BUYER_NOUN.search(text) and not _ORDER_NOUN.search(text.replace(m.group(0), ""))
+            people = (_BUYER_NOUN.search(text) or m.group(0).endswith("人")) \
+                and not _ORDER_NOUN.search(text.replace(m.group(0), ""))  # ("退款的有多少人": people)
             _choose_metric(features, m.group(0), "buyers" if people else "orders", m.start(), m.end())
         # ("got money back from a refund": the refund is what they got, not the refund rate)
         features.metric_hits = [h for h in features.metric_hits if h.value != "refund_rate"]
@@ -1182,7 +1213,8 @@ _ORDER_COUNT = re.compile(r"[几多少]+\s*[笔单]|[笔单]数|有几|有多少
 # A share of a whole asked for: "占比", "what share of".
 SHARE = re.compile(r"占比|占多少|占了多少|占了?几成|占总|占全部|比例是多少|百分之多少|所占"
                    r"|(?<![a-z])(?:share of|percentage of"
-                   r"|proportion of|what percent|what share|fraction of)(?![a-z])")
+                   r"|proportion of|what percent|what share|fraction of|what fraction|what proportion"
+                   r"|what percentage)(?![a-z])")
 # Order-amount conditions, always with a currency word so "超过180天" is never one: metric_query's amount filter.
 _MONEY = r"(?:元|块钱|块|rmb|yuan|dollars?|美元)"
 _NUM = r"(\d+(?:\.\d+)?)"
@@ -1252,8 +1284,52 @@ _BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|bu
 # GMV said net of what was refunded: "net live-stream GMV", "GMV after refunds", "GMV minus refunds"
 _NET_OF_REFUNDS = re.compile(r"(?<![a-z])net\s+(?:[\w-]+\s+){0,2}?(?:gmv|sales|revenue)(?![a-z])"
                              r"|(?<![a-z])(?:after|net of|minus|less|excluding|without)\s+(?:the\s+)?refunds?(?![a-z])")
+# ...and in Chinese, the refunds named as what is taken off: "退款要扣掉", "扣除退款"
+_NET_OF_REFUNDS_ZH = re.compile(r"(?:扣除|扣掉|减去|减掉|刨去)(?:了)?(?:所有|全部)?(?:的)?(?:退款|退货)"
+                                r"|(?:退款|退货)(?:金额|的钱)?(?:要|需要|得|都)?(?:扣|减)(?:除|掉|去)")
+
+
+def _net_said(text: str) -> re.Match[str] | None:
+    """Words that take refunds off the figure, unless they are said not to ("不扣除退款")."""
+    kept = _NOT_DEDUCTED.search(text)
+    for pattern in (_NET_OF_REFUNDS, _NET_OF_REFUNDS_ZH):
+        for m in pattern.finditer(text):
+            if not (kept and kept.start() <= m.start() and m.end() <= kept.end() + 1):
+                return m
+    return None
+
+
 _DEDUCTED = re.compile(r"(?:after|net of|minus|less|excluding|扣除|扣掉|去掉|刨去|减去|不含)\s*(?:the\s+|all\s+)?$",
                        re.IGNORECASE)
+
+
+# Refunds said to stay in the figure ("退款先不扣", "不扣除退款", "before refunds", "refunds not deducted"): the
+# usual gross figure is what is asked, and the refund words are no measure of their own. (退款的不算 is another
+# matter: refunded orders left out.)
+_NOT_DEDUCTED = re.compile(r"(?:先|暂时|暂且|都|也)?不(?:用|要|必)?(?:扣|减)(?:除|掉|去)?(?:掉)?(?:退款|退货)"
+                           r"|(?:退款|退货)(?:金额|的钱)?(?:先|暂时|暂且|都|也)?不(?:用|要|必)?(?:扣|减)(?:除|掉|去)?"
+                           r"|(?<![a-z])(?:before (?:any )?refunds|(?:the )?refunds? (?:are |is )?not (?:deducted"
+                           r"|subtracted|taken off|taken out)|without (?:deducting|subtracting|taking off|taking out) "
+                           r"(?:the |any )?refunds?|not net of refunds|gross of refunds"
+                           r"|(?:don'?t|do not|no need to) (?:deduct|subtract|take off|take out) (?:the |any )?refunds?"
+                           r")(?![a-z])")
+_REFUND_MEASURES = ("refund_rate", "refund_amount", "net_sales", "net_aov", "net_spend_per_buyer")
+
+
+def _refunds_not_deducted(text: str, features: Features) -> None:
+    """"抖店付了款的销售额一共多少？退款先不扣": the gross figure, with the refund words honoured by it."""
+    if not (m := _NOT_DEDUCTED.search(text)):
+        return
+    said = [h for h in features.metric_hits if h.value in _REFUND_MEASURES and m.start() <= h.start
+            and h.end <= m.end()]
+    if not said:
+        return
+    features.metric_hits = [h for h in features.metric_hits if h not in said]
+    if features.metric in said:
+        features.metric = _main_metric(features.metric_hits, text) if features.metric_hits else None
+        if features.metric is None or features.metric.value in ("refund_rate", "refund_amount"):
+            _choose_metric(features, m.group(0), "gmv", m.start(), m.end())
+    features.honoured.append(Hit(m.group(0), "gross", m.start(), m.end()))
 
 
 # Two measures listed ("净销售额和客单价", "net sales and AOV"), and net sales named as a measure of its own.
@@ -1276,6 +1352,8 @@ def _refunds_deducted(features: Features, text: str) -> None:
         features.filter_hits = [h for h in features.filter_hits if h not in said]
 
 
+# Averages and the same average net of refunds.
+_NET_AVERAGES = {"aov": "net_aov", "spend_per_buyer": "net_spend_per_buyer"}
 # What was kept once refunds went back: "what customers actually kept after partial refunds", "扣除退款后",
 # "退款后实际留下的", "净客单价".
 _KEPT_AFTER_REFUNDS = re.compile(r"(?:扣除|扣掉|去掉|刨去|减去|不含)(?:部分)?退款|退款(?:以|之)?后|净客单价|实际留下"
@@ -1422,13 +1500,14 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         # "消费最高的5个客户", "top 10 customers by spend": a ranking of customers by a sum of their orders
         if m := _CUSTOMER_NOUN.search(text):
             features.dimension = Hit(m.group(0), "customer", m.start(), m.end())
-    if features.metric is not None and features.metric.value == "gmv" and (m := _NET_OF_REFUNDS.search(text)):
+    _refunds_not_deducted(text, features)
+    if features.metric is not None and features.metric.value == "gmv" and (m := _net_said(text)):
         # "net live-stream GMV after refunds": what was kept, not the GMV (nor a refund rate beside it)
         _choose_metric(features, m.group(0), "net_sales", m.start(), m.end())
         features.metric_hits = [h for h in features.metric_hits
                                 if h.value not in ("gmv", "refund_rate") or h is features.metric]
     if features.metric is not None and features.metric.value in ("refund_rate", "refund_amount") \
-            and (net := _NET_OF_REFUNDS.search(text) or _KEPT_AFTER_REFUNDS.search(text)) \
+            and (net := _net_said(text) or _KEPT_AFTER_REFUNDS.search(text)) \
             and features.metric.start >= net.start() and features.metric.end <= net.end() \
             and (per_order := next((h for h in features.metric_hits if h.value == "aov"), None)):
         features.metric = per_order  # "AOV after refunds": the refund words say what is deducted from the AOV
@@ -1437,14 +1516,16 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
                                     and h.start >= features.metric.end
                                     and not _MEASURES_LISTED.search(text[features.metric.end:h.start])), None)):
         features.metric = per_order  # "扣除退款后的客单价": the AOV, net of refunds (below); not "净销售额和客单价"
-    if features.metric is not None and features.metric.value == "aov" and not any(
+    if features.metric is not None and features.metric.value in _NET_AVERAGES and not any(
             h.value == "net_sales" and _NET_MEASURE.fullmatch(h.phrase.strip()) for h in features.metric_hits) \
-            and (m := _NET_OF_REFUNDS.search(text) or _KEPT_AFTER_REFUNDS.search(text)) \
+            and (m := _net_said(text) or _KEPT_AFTER_REFUNDS.search(text)) \
             and not _NET_MEASURE.fullmatch(m.group(0).strip()):
-        # "AOV using what customers actually kept after partial refunds", "扣除退款后的客单价": net of refunds
-        _choose_metric(features, m.group(0), "net_aov", m.start(), m.end())
+        # "AOV using what customers actually kept after partial refunds", "扣除退款后的客单价", "平均每人实际花了多少，
+        # 退款要扣掉": the average net of refunds
+        gross = features.metric.value
+        _choose_metric(features, m.group(0), _NET_AVERAGES[gross], m.start(), m.end())
         features.metric_hits = [h for h in features.metric_hits
-                                if h.value not in ("aov", "refund_rate", "net_sales") or h is features.metric]
+                                if h.value not in (gross, "refund_rate", "net_sales") or h is features.metric]
         _refunds_deducted(features, text)
     if features.metric is not None and features.metric.value == "lines" \
             and (features.filters.get("status") == "refunded"
@@ -1488,8 +1569,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
 _GOODS = re.compile(r"^(?:商品|产品|单品|宝贝|东西|货|items?|products?|goods)$", re.IGNORECASE)
 _GOODS_AS_WHOLE = re.compile(r"^\s*(?:里面|里|中|当中|之中|\(|（)")
 _LINE_MEASURES = {"lines", "refunded_lines", "units"}
-_RANKED = re.compile(r"排行|排名|最|(?<![a-z])(?:top|best|most|least|worst|rank(?:ed|ing)?|leaderboard|highest|lowest"
-                     r"|biggest|largest)(?![a-z])", re.IGNORECASE)
+_RANKED = re.compile(r"排行|排名|最(?!少有|多有|少要|多要)|(?<![a-z])(?:top|best|(?<!at )most|(?<!at )least|worst"
+                     r"|rank(?:ed|ing)?|leaderboard|highest|lowest|biggest|largest)(?![a-z])", re.IGNORECASE)
 
 
 def _goods_not_a_breakdown(text: str, features: Features) -> None:

@@ -115,7 +115,7 @@ def _metric_query(f: Features, out: _Args) -> None:
         out.matched += [f"{h.phrase}→filter={h.value}" for h in f.filter_hits]
         out.matched += [f"{h.phrase}→filter {h.kind}={'/'.join(h.values)}" for h in f.data_hits]
     # "美妆护肤这个品类" / "host 米粒": the dimension word names the filter, it is not a breakdown.
-    if f.dimension and f.dimension.value in filters and not _marked_breakdown(f):
+    if f.dimension and f.dimension.value in filters and not _marked_breakdown(f) and not f.split_within:
         out.args.pop("dimension", None)
     _limit(f, out)
     if f.order:
@@ -507,7 +507,18 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     if not isinstance(question, str) or not question.strip():
         return None
     asks = split_asks(question)
-    if len(asks) > 1 and only_qualifies(asks[0]):
+    if len(asks) > 1 and re.match(rf"\s*{re.escape(asks[0])}\s*[:：]", question) and not asks_something(asks[0]) \
+            and _route_one(asks[0], vocabulary) is None:
+        # "Taobao order status rundown please: how many …, how many …": a heading, said of every ask after it
+        asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
+        if len(asks) == 1:
+            question = asks[0]
+    elif len(asks) > 2 and (said := [a for a in asks[1:] if only_qualifies(a)]) \
+            and len(own := [a for a in asks if a not in said]) >= 2:
+        # "付了款的销售额一共多少？退款先不扣。里面达人带货卖的有多少钱？": a part that only narrows, among asks of
+        # their own, is said of each of them (not a reason to read the whole question as one ask)
+        asks = [f"{a.rstrip()} {' '.join(said)}" for a in own]
+    elif len(asks) > 1 and only_qualifies(asks[0]):
         # "Leaving out the free lucky-bag orders, how many customers …, and how many …": said of every ask
         asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
         if len(asks) == 1:
@@ -699,7 +710,8 @@ def _amount_of(before: Route, ask: str = "") -> str:
     filters = before.args.get("filters") or {}
     if filters.get("after_sale") == "open":
         return "refund_requested"
-    if filters.get("status") in _REFUND_KIND_VALUES and not _PAID_ASKED.search(ask):
+    if (filters.get("status") in _REFUND_KIND_VALUES or before.args.get("metric") == "refunded_lines") \
+            and not _PAID_ASKED.search(ask):
         return "refund_amount"
     return "gmv"
 
@@ -837,15 +849,17 @@ _PAID_ASKED = re.compile(r"付了?多少|支付了?多少|花了?多少|(?<![a-z
 _NEEDS_A_SUBJECT = {"export_segment", "recommend_products", "segment_profile", "customer_profile"}
 _SUBJECTS = {"segment", "customer_id", "product", "campaign_id", "host"}
 # The orders a measure is about, for an ask that points back to it ("退款金额多少？涉及多少订单？").
-_IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}}
+_IMPLIED_FILTERS = {"refund_amount": {"status": "refunded"}, "refunded_lines": {"status": "refunded"}}
 # Measures that are sums of money, of which a later ask may ask a part; and the words that count orders instead.
 _SUMS = {"gmv", "net_sales", "refund_amount", "refund_requested"}
 _LINE_COUNTS = {"lines", "refunded_lines"}
 # Orders named as whose money it was: "其中多少来自部分退款的订单", "how much of that came from partial orders"
-_WHOSE_ORDERS = re.compile(r"(?:来自|出自|(?<![a-z])(?:from|on|in)(?![a-z]))\s*[^，,。？?]{0,20}?(?:订单|单|orders?)",
+_WHOSE_ORDERS = re.compile(r"(?:来自|出自|是在|(?<![a-z])(?:from|on|in)(?![a-z]))\s*[^，,。？?]{0,20}?"
+                           r"(?:订单|单|orders?)",
                            re.IGNORECASE)
 _RATE_SAID = re.compile(r"率|比例|(?<![a-z])(?:rates?|ratios?)(?![a-z])", re.IGNORECASE)
-_ORDER_NOUN = re.compile(r"单|(?<![a-z])orders?(?![a-z])", re.IGNORECASE)
+# (整单 is how much of an order went back, not orders counted: "其中整单退的多少")
+_ORDER_NOUN = re.compile(r"(?<![整下简清名菜])单(?![价品])|(?<![a-z])orders?(?![a-z])", re.IGNORECASE)
 _COUNTED = re.compile(r"几|多少(?:个|张)?(?:单|笔|订单)|(?<![a-z])(?:how many|number of|count)(?![a-z])", re.IGNORECASE)
 # What a later ask may take from an earlier one: never what it measures, splits by or how it ranks.
 _OWN_ARGS = {"metric", "dimension", "limit", "order", "compare", "k", "max_k", "features", "format", "sql"}
@@ -863,7 +877,8 @@ def _each_group(ask: str, later: Route) -> bool:
 _REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded")
 _REFUND_WORD = re.compile(r"退(?!出|订|回去)|(?<![a-z])refund", re.IGNORECASE)
 # Measures of the customers who bought (a filter on their orders says who they are, for each of these alike).
-_CUSTOMER_MEASURES = {"buyers", "repeat_buyers", "one_time_buyers", "repurchase_rate", "spend_per_buyer"}
+_CUSTOMER_MEASURES = {"buyers", "repeat_buyers", "one_time_buyers", "repurchase_rate", "spend_per_buyer",
+                      "net_spend_per_buyer"}
 
 
 # Where a share names its whole: "share of the refunded orders (were …)", "among / out of …", "Of the refunded
@@ -1032,9 +1047,11 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
                 later.matched.append(f"{phrase}→dimension={later.args['dimension']}")
                 later.dropped = [d for d in later.dropped if d.detail != "share of the total"]
         if later.tool == previous.tool == "metric_query" and previous.args.get("metric") in _LINE_COUNTS \
-                and later.args.get("metric") == "orders" and not _ORDER_NOUN.search(ask) \
-                and (later.args.get("filters") or {}).get("status") in (None, "refunded"):
-            # "退款成功的有几个子订单？已经发了货才退的有几个？": the same unit counted again, of other lines
+                and later.args.get("metric") == "orders" \
+                and (not _ORDER_NOUN.search(ask) or points_back(ask) and _WHOSE_ORDERS.search(ask)) \
+                and (later.args.get("filters") or {}).get("status") in (None, *_REFUND_KIND_VALUES):
+            # "退款成功的有几个子订单？已经发了货才退的有几个？": the same unit counted again, of other lines;
+            # "how many of those were in orders where …": the orders only say whose lines they were
             later.args["metric"] = previous.args["metric"]
             if (later.args.get("filters") or {}).get("status") == "refunded" \
                     and previous.args["metric"] == "refunded_lines":

@@ -34,6 +34,7 @@ lasted lapse cells sales lists loyal sleep growth group totally value period per
 promote promoted promoting promotion promotions promotional account accounts creator creators affiliate
 affiliates partner partners brought bringing paying spending ordering placed placing
 pending across request requested requests undecided ongoing waiting awaiting involved
+fraction fractions proportion proportions portion portions percentage percentages ratio ratios
 """.split())
 
 _WORD = re.compile(r"(?<![a-z\-'])[a-z][a-z']{2,}[a-z](?![a-z\-])")
