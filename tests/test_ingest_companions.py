@@ -88,3 +88,39 @@ def test_after_sale_records_become_the_refunds_of_their_lines(tmp_path, workspac
     lines_per_order = orders.groupby("主订单编号").size()
     whole = sum(1 for oid in done["订单号"] if lines_per_order[oid] == 1)
     assert counts.get("refunded", 0) == whole and counts.get("partially_refunded", 0) == len(done) - whole
+
+
+def test_a_line_export_naming_receivers_is_the_detail_of_an_order_export(tmp_path, workspace) -> None:
+    """有赞: the order export (订单维度) names the buyer (买家手机号) and when the order was placed and paid; the
+    product export (商品维度) names each line and the parcel's receiver, and has only 交易成功时间. Uploaded
+    together they are one set of orders: the buyer and the times come from the order export, nothing is
+    rejected for a line that never completed, and the receivers are no customers."""
+    from assistant.engine import Engine
+
+    orders, lines = [], []
+    for i in range(40):
+        oid = f"E2025{i:06d}"
+        placed = pd.Timestamp("2025-09-01 10:00") + pd.Timedelta(hours=17 * i)
+        done = i % 4 != 3  # a quarter never completed: no 交易成功时间
+        items = [(f"坚果{k}", 30.0 + 10 * k) for k in range(1 + i % 3)]
+        orders.append({"订单号": oid, "买家手机号": f"139****{i % 12:04d}", "订单创建时间": str(placed),
+                       "买家付款时间": str(placed + pd.Timedelta(minutes=4)),
+                       "订单状态": "交易成功" if done else "已发货",
+                       "订单实付金额": sum(p for _, p in items), "商品名称": "；".join(n for n, _ in items)})
+        for name, price in items:
+            lines.append({"订单号": oid, "商品名称": name, "商品数量": 1, "商品实际成交金额": price,
+                          "交易成功时间": str(placed + pd.Timedelta(days=5)) if done else "",
+                          "收货人/提货人": f"李{(i + len(lines)) % 30}*",
+                          "收货人手机号/提货人手机号": f"186****{len(lines):04d}",
+                          "商品发货状态": "已发货"})
+    orders, lines = pd.DataFrame(orders), pd.DataFrame(lines)
+    result = _upload(tmp_path, {"有赞_订单导出_订单维度.csv": orders, "有赞_订单明细_商品维度.csv": lines})
+    with Engine(result.dataset.path) as engine:
+        counts = {name: engine.run_tool("metric_query", {"metric": name}, "en").table().iloc[0][name]
+                  for name in ("orders", "buyers", "lines", "gmv")}
+        first = engine.run_tool("metric_query", {"metric": "orders", "dimension": "day"}, "en").table()
+    assert result.report.rejected.empty
+    assert counts == {"orders": 40, "buyers": orders["买家手机号"].nunique(), "lines": len(lines),
+                      "gmv": pytest.approx(lines["商品实际成交金额"].sum())}
+    assert str(first["day"].min())[:10] == "2025-09-01"  # placed, not completed
+    assert "No buyer column" not in result.report.summary("en")  # (nothing left of the order file alone)

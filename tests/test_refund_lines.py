@@ -421,3 +421,75 @@ def test_refund_wordings_of_platform_operators(question, calls) -> None:
     r = route(question)
     assert [(c.args["metric"], c.args.get("filters"), c.args.get("dimension")) for c in [r, *r.more]] == calls
     assert not r.dropped
+
+
+@pytest.mark.parametrize("question, calls", [
+    # the status words platforms use: closed unpaid, paid then closed after a refund, still being packed
+    ("压根没付款就关掉的几个？", [("orders", {"status": "cancelled"}, None)]),
+    ("其中付过款、后来退款才关掉的几个？", [("orders", {"status": "fully_refunded"}, None)]),
+    ("付了款、还在备货中的订单还有几个？",
+     [("orders", {"shipping": "not_shipped", "status": ["paid", "partially_refunded"]}, None)]),
+    ("抖店现在还有多少售后没走完？", [("orders", {"after_sale": "open"}, None)]),
+    ("Youzan orders, status rundown: total closed? Closed without ever being paid? Closed because the whole order "
+     "was refunded? And still waiting on payment right now?",
+     [("orders", {"status": "cancelled"}, None), ("orders", {"status": "fully_refunded"}, None),
+      ("orders", {"status": "unpaid"}, None)]),
+    ("Douyin orders that got closed after the buyer had already paid: how much had buyers paid on those orders in "
+     "total, and how many of them had already shipped before they were closed?",
+     [("gmv", {"status": "fully_refunded"}, None), ("orders", {"status": "fully_refunded", "shipping": "shipped"},
+                                                    None)]),
+    # money paid asked of people, in total or each
+    ("这些订单的买家一共付了多少钱", [("gmv", None, None)]),
+    ("买家平均付了多少钱", [("spend_per_buyer", None, None)]),
+    # the people who had refunds, and those with more than one
+    ("这三个月有多少个买家退过款？其中退款不止一单的有几个？",
+     [("buyers", {"status": "refunded"}, None), ("repeat_buyers", {"status": "refunded"}, None)]),
+    ("how many customers had two or more refunded orders?", [("repeat_buyers", {"status": "refunded"}, None)]),
+    # refund money in other words, and its share by shipping
+    ("退掉的钱里，商品还没发货就退掉的占多大比例？", [("refund_amount", {"status": "refunded"}, "shipping")]),
+    ("Total money refunded, split into orders refunded in full vs partly.", [("refund_amount", None, "status")]),
+    ("For orders that had any item refunded, what share were refunded in full and what share only partly?",
+     [("orders", {"status": "refunded"}, "status")]),
+    ("付了款的订单一共卖出去多少件商品？退款的先不管。", [("units", None, None)]),
+])
+def test_platform_status_and_refund_wordings(question, calls) -> None:
+    r = route(question)
+    assert [(c.args["metric"], c.args.get("filters"), c.args.get("dimension")) for c in [r, *r.more]] == calls
+    assert not any(c.dropped for c in [r, *r.more])
+
+
+@pytest.mark.parametrize("question, named", [
+    # a share of buyers by a kind of order: buyers have orders of several kinds, so no split gives it
+    ("付过款的买家里，有退过款的人占多少？", "share of the total"),
+    # orders that include a gift line, as opposed to free orders
+    ("How many paid orders came with a free gift?", "orders with a gift"),
+    # what the people who got a free order paid in all: no filter of orders says who they are
+    ("领过福袋的人，付款下单一共花了多少钱？", "customers who got a free order"),
+])
+def test_what_no_call_gives_is_named(question, named) -> None:
+    r = route(question)
+    assert named in [d.detail for c in [r, *r.more] for d in c.dropped]
+    assert "amount" not in (r.args.get("filters") or {}) or named != "customers who got a free order"
+
+
+def test_a_qualifier_the_ask_could_not_apply_stays_named_when_it_follows_on() -> None:
+    r = route("还有多少售后没走完？等买家寄回来的和等我们收货的各几个子订单？")
+    assert r.more[0].args["metric"] == "lines" and r.more[0].args["filters"] == {"after_sale": "open"}
+    assert [d.detail for d in r.more[0].dropped] == ["refund type"]
+
+
+def test_a_window_inside_a_products_name_is_the_products(tmp_path, workspace) -> None:
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    frame = pd.DataFrame({"订单号": [f"A{i}" for i in range(30)], "买家": [f"b{i % 7}" for i in range(30)],
+                          "下单时间": [str(pd.Timestamp("2025-08-01") + pd.Timedelta(days=3 * i)) for i in range(30)],
+                          "商品名称": ["中秋坚果礼盒" if i % 2 else "每日坚果" for i in range(30)],
+                          "实付金额": [100.0 + i for i in range(30)], "订单状态": "交易成功"})
+    path = tmp_path / "orders.csv"
+    frame.to_csv(path, index=False)
+    with Engine(import_dataset(path).dataset.path) as engine:
+        answer = engine.ask("中秋坚果礼盒一共卖了多少钱？")
+    assert "period" not in answer.tool_calls[0].args and answer.tool_calls[0].args["filters"] == {
+        "product": "中秋坚果礼盒"}
+    assert answer.table().iloc[0]["gmv"] == pytest.approx(frame[frame["商品名称"] == "中秋坚果礼盒"]["实付金额"].sum())

@@ -34,6 +34,8 @@ _AFTER_SALE_HEADER = re.compile(r"售后单号|售后类型|售后申请|退款�
 _REFUND_AMOUNT_HEADER = re.compile(r"^(?:退款金额|实际退款金额|退商品金额|退款总额|售后退款金额)|refund(?:ed)? amount",
                                    re.IGNORECASE)
 _MIN_OVERLAP = 0.5  # share of a companion's order ids the other file must have
+# When an order was placed and paid is the order file's to say (有赞's 商品维度 export has only 交易成功时间)
+_ORDER_TIMES = ("order_time", "pay_time")
 _ID_HEADER = re.compile(r"单号|编号|(?<![a-z])id(?![a-z])", re.IGNORECASE)
 
 
@@ -114,20 +116,22 @@ def _add_buyers(companion: RawTable, cmap: TableMapping, primary: RawTable, pmap
     """Detail lines with their order's buyer and order fields; and the primary's orders the detail lacks."""
     c_order, p_order = cmap.roles["order_id"].column, pmap.roles["order_id"].column
     taken = {role: match for role, match in pmap.roles.items()
-             if role not in cmap.roles and role not in _LINE_ROLES and role != "order_id"}
+             if (role not in cmap.roles or role in _ORDER_TIMES) and role not in _LINE_ROLES and role != "order_id"}
     if not any(r in taken for r in CUSTOMER_KEY_ROLES) and not any(r in pmap.roles for r in CUSTOMER_KEY_ROLES):
         return None
-    # the buyer always comes from the order file: a detail row's own copy of it (if any) is not the buyer's key
+    # the buyer always comes from the order file: a detail row's own copy of it (if any) is not the buyer's key,
+    # nor are its receiver fields (有赞's 商品维度 export names the parcel's 收货人, the order export the buyer)
     for role in CUSTOMER_KEY_ROLES:
         if role in pmap.roles:
             taken[role] = pmap.roles[role]
+    own_keys = [r for r in (*CUSTOMER_KEY_ROLES, "address") if r in cmap.roles and r not in taken]
     right = primary.df[[p_order, *dict.fromkeys(m.column for m in taken.values())]].copy()
     right = right.assign(_key=_ids(primary, p_order)).drop_duplicates("_key")
     renamed = {m.column: f"{m.column}（订单）" for m in taken.values()}
     right = right.drop(columns=[p_order]).rename(columns=renamed)
     frame = companion.df.assign(_key=_ids(companion, c_order)).merge(right, on="_key", how="left").drop(columns="_key")
     frame.index = companion.df.index
-    roles = dict(cmap.roles)
+    roles = {r: m for r, m in cmap.roles.items() if r not in own_keys}
     for role, match in taken.items():
         roles[role] = ColumnMatch(renamed[match.column], match.confidence, f"{match.reason} (from {_name(primary)})")
     rest = primary.df[~_ids(primary, p_order).isin(set(_ids(companion, c_order)))]
@@ -143,6 +147,16 @@ def _add_buyers(companion: RawTable, cmap: TableMapping, primary: RawTable, pmap
     return joined, TableMapping(cmap.raw_name, "orders", roles, list(cmap.unmapped), list(cmap.personal)), left
 
 
+def _lines_of(table: list[Any], whole_orders: list[list[Any]]) -> bool:
+    """Whether a file lists the product lines (several rows to some order) of another file's whole orders."""
+    raw, mapping = table
+    ids = _ids(raw, mapping.roles["order_id"].column).dropna()
+    if ids.empty or ids.is_unique or not any(r in mapping.roles for r in ("product_id", "product_name")):
+        return False
+    return any(ids.isin(set(_ids(t[0], t[1].roles["order_id"].column))).mean() >= _MIN_OVERLAP
+               for t in whole_orders if t is not table)
+
+
 def join_companions(raws: list[RawTable], mappings: list[TableMapping],
                     note: Callable[[str, str], None]) -> tuple[list[RawTable], list[TableMapping]]:
     """The tables to import, with each companion joined to the order file it belongs to."""
@@ -151,6 +165,12 @@ def join_companions(raws: list[RawTable], mappings: list[TableMapping],
     primaries = [t for t in orders if _has_buyer(t[0], t[1])]
     # a companion may not look like orders on its own (an after-sale file has no order time or amount)
     candidates = [t for t in tables if t[1].kind in ("orders", "unknown") and "order_id" in t[1].roles]
+    # ...and a file of product lines beside one of whole orders is their detail, though it names a receiver
+    # (有赞 订单维度 + 商品维度: the same orders, the buyer in one and the products in the other)
+    whole_orders = [t for t in primaries if _ids(t[0], t[1].roles["order_id"].column).dropna().is_unique]
+    if whole_orders:
+        primaries = [t for t in primaries if t in whole_orders or not _lines_of(t, whole_orders)]
+    emptied: list[list[Any]] = []
     for companion in [t for t in candidates if t not in primaries]:
         craw, cmap = companion
         ids = _ids(craw, cmap.roles["order_id"].column).dropna()
@@ -170,4 +190,7 @@ def join_companions(raws: list[RawTable], mappings: list[TableMapping],
             if lines is not None:
                 companion[0], companion[1], best[0] = lines
                 primaries.append(companion)
+                emptied.append(best)
+    # an order file whose every order has its lines in a detail file has nothing left of its own to import
+    tables = [t for t in tables if t not in emptied or len(t[0].df)]
     return [t[0] for t in tables], [t[1] for t in tables]

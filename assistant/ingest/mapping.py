@@ -40,7 +40,8 @@ ROLES: tuple[str, ...] = (
 PERSONAL_ROLES: tuple[str, ...] = ("phone", "customer_name", "nickname", "address")
 CUSTOMER_KEY_ROLES: tuple[str, ...] = ("customer_id", "phone", "nickname", "customer_name")
 # The buyer's own phone (有赞 买家手机号), as opposed to a receiver's: it names the buyer, masked or not.
-BUYER_PHONE_HEADER = re.compile(r"^(?:买家|下单人|购买人|会员)(?:手机|手机号|手机号码|电话|联系电话)$"
+# (a detail file joined to its order file carries it as "买家手机号（订单）")
+BUYER_PHONE_HEADER = re.compile(r"^(?:买家|下单人|购买人|会员)(?:手机|手机号|手机号码|电话|联系电话)(?:（订单）)?$"
                                 r"|^buyer[ _]?(?:phone|mobile)$",
                                 re.IGNORECASE)
 KINDS: tuple[str, ...] = ("orders", "customers", "order_items", "products", "hosts", "live_sessions", "unknown")

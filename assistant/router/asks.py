@@ -33,7 +33,9 @@ _ASK_END = re.compile(r"(?<=[？?；;。])\s*"
                       # "How many 0元 orders were there, how many were cancelled unpaid, …": a count after a count
                       r"|how\s+(?:many|much)\b))"
                       # a heading, then its questions: "order status rundown please: how many were never paid, …"
-                      r"|(?<=[A-Za-z\u4e00-\u9fff])\s*[:：]\s*(?=how\s+(?:many|much)\b|(?:一共|总共)?(?:有)?(?:多少|几))",
+                      r"|(?<=[A-Za-z\u4e00-\u9fff])\s*[:：]\s*(?=how\s+(?:many|much)\b|(?:一共|总共)?(?:有)?(?:多少|几)"
+                      # ("Youzan orders, status rundown: total closed? Closed without ever being paid?")
+                      r"|[^:：?？]{2,40}[?？]\s*\S)",
                       re.IGNORECASE)
 # A part that starts by putting itself after the one before: "then only the live_room channel", "顺便orders也预测一下".
 _SEQUENCE = re.compile(r"^\s*(?:然后|接着|再|顺便|另外|同时|并且|以及|还有|(?:and\s+)?then\b|and\s+also\b)",
@@ -163,7 +165,7 @@ _QUALIFIER = re.compile(r"^\s*(?:only|just|but only|excluding|except|仅|只看|
 # A part that only says which orders count: "整单退掉的和0元福袋都不算，部分退款的照算", "excluding free trials".
 _COUNTS_WHICH = re.compile(r"(?:都|也|照|全|均)?(?:不算|不计|算上|照算|也算|不含|不包括|排除|剔除|去掉)"
                            # what is deducted or not: "退款先不扣", "退款要扣掉"
-                           r"|(?:先|暂时|暂且|都|也)?(?:不扣|不减|不扣除|要扣|要扣掉|要减掉|扣掉|扣除)"
+                           r"|(?:先|暂时|暂且|都|也)?(?:不扣|不减|不扣除|要扣|要扣掉|要减掉|扣掉|扣除|不管|不用管|不考虑)"
                            r"|(?<![a-z])(?:excluding|including|not counting|leaving out|leave out|exclude|don'?t count"
                            r"|do not count|ignore)(?![a-z])", re.IGNORECASE)
 

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.router import vocabulary as vocab
-from assistant.router.extract import DAYS_WITHOUT_PURCHASE, SHARE, Features, find_customer_id, find_future
+from assistant.router.extract import (
+    DAYS_WITHOUT_PURCHASE,
+    FREE_ORDER_PEOPLE,
+    SHARE,
+    Features,
+    find_customer_id,
+    find_future,
+)
 from assistant.router.matching import Hit
 from tools import catalog
 
@@ -105,6 +112,15 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
                                    r"|(?<![a-z])(?:reject|refus|declin|den(?:y|ied))\w*\s+(?:\w+\s+){0,2}?"
                                    r"(?:refunds?|returns?|requests?)|(?:refunds?|returns?|requests?)\s+(?:\w+\s+){0,3}?"
                                    r"(?:reject|refus|den(?:y|ied))\w*(?![a-z])")),
+    # what the people who got a free order paid on all their orders: no filter of orders says who they are
+    ("customers who got a free order", FREE_ORDER_PEOPLE),
+    # an order that includes a free gift line, as opposed to a free (¥0) order: no figure says which orders had one
+    ("orders with a gift", re.compile(r"(?:带|含|附|附带|送)(?:了|有)?赠品的(?:订单|单)"
+                                      r"|(?:订单|单)(?:里|中)(?:带|含|有)(?:了)?赠品"
+                                      r"|(?<![a-z])(?:orders? (?:that )?(?:came|come|comes|shipped|went out|included?"
+                                      r"|with) (?:with )?(?:a |an )?(?:free )?(?:gifts?|freebies?|samples?)"
+                                      r"|(?:came|come|comes) with (?:a |an )?(?:free )?(?:gifts?|freebies?))"
+                                      r"(?![a-z])")),
     ("refund reason", re.compile(r"(?:退款|退货|售后)(?:的)?(?:原因|理由)"
                                  r"|(?<![a-z])(?:(?:refunds?|returns?) by reason|reasons? (?:for|behind) (?:the )?"
                                  r"(?:refunds?|returns?)|(?:refund|return) reasons?"
@@ -356,17 +372,17 @@ def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
             and not (segment and h.overlaps(segment)) and not any(h.overlaps(s) for s in status)]
 
 
-_NEVER_RECORDED = {"product spec", "courier", "device", "refused refunds", "refund reason", "refund time",
-                   "refund type", "after receipt"}
+NEVER_RECORDED = {"product spec", "courier", "device", "refused refunds", "refund reason", "refund time",
+                   "refund type", "after receipt", "orders with a gift"}
 # Qualifiers named even where they touch the words that chose the tool or measure ("驳回了多少个退款申请": the
 # refund words chose the refund rate, and the refusal is still not applied).
-_ALWAYS_SAID = {"share of the total"} | _NEVER_RECORDED
+_ALWAYS_SAID = {"share of the total"} | NEVER_RECORDED
 
 
 def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     dropped = []
     for name, pattern in _CONDITIONS:
-        if name in _NEVER_RECORDED and any(pattern.search(h.phrase) for h in f.data_hits):
+        if name in NEVER_RECORDED and any(pattern.search(h.phrase) for h in f.data_hits):
             continue  # ("红色口红礼盒" is a product's name in the data)
         if name == "days without purchase" and tool == "lifecycle_stages" and "churn_days" in args:
             continue
@@ -381,6 +397,8 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
             continue
         if name == "amount threshold" and "amount" in _args_filters(args):
             continue
+        if name == "customers who got a free order" and "amount" in _args_filters(args):
+            continue  # (a count of them is the ¥0 orders' buyers: "领到福袋的有多少人")
         if name == "time of day" and ("hour" in _args_filters(args) or args.get("dimension") == "hour"):
             continue
         if name == "weekend" and ({"weekday", "day_of_week"} & set(_args_filters(args))

@@ -539,7 +539,7 @@ _ORDER_KINDS = {
                            r"|mon(?:day)?\s*(?:-|–|—|to|through|thru)\s*fri(?:day)?)(?![a-z])"),
                 "weekend", "weekday"),
     # refunded before the order shipped, or after ("没发货就退了", "发货以后才退的", "before they were ever shipped")
-    "shipping": (re.compile(r"发货前|发货之前|(?:还)?(?:没|未|没有)(?:有)?发货|(?:等)?待发货|等待发货|待出库"
+    "shipping": (re.compile(r"发货前|发货之前|(?:还)?(?:没|未|没有)(?:有)?发货|(?:等)?待发货|等待发货|待出库|备货中"
                             r"|(?<![a-z])(?:waiting|awaiting|yet)\s+to\s+(?:be\s+)?ship(?:ped)?(?![a-z])"
                             r"|(?<![a-z])awaiting\s+shipment(?![a-z])"
                             r"|(?<![a-z])(?:before (?:[a-z]+\s+){0,3}?(?:ever )?"
@@ -552,7 +552,7 @@ _ORDER_KINDS = {
     # a refund asked for and not yet decided ("还在退款中", "售后还没处理完", "refund request still open")
     "after_sale": (re.compile(r"(?:还在|正在|仍在|仍然在|在)(?:退款|退货|售后)|(?:退款|退货|售后)(?:处理)?中"
                               r"|(?:售后|退款|退货)(?:申请)?[^，,。？?]{0,4}?(?:还|仍)?(?:没|未)(?:有)?(?:处理完|处理|完结|结束"
-                              r"|办完|处理好)"
+                              r"|办完|处理好|走完|弄完|完成)"
                               r"|待商家处理|待买家退货|待商家收货|商家受理中|未完结的?(?:售后|退款)"
                               r"|(?<![a-z])(?:refunds?|returns?)\s+(?:requests?\s+)?(?:that'?s\s+|that\s+(?:is|are)\s+"
                               r"|which\s+(?:is|are)\s+|is\s+|are\s+)?(?:still\s+)?(?:open|pending|in\s+progress"
@@ -571,11 +571,13 @@ _ORDER_KINDS = {
 _STATUS_WORDS = {
     "paid": re.compile(r"已支付|已付款|支付成功|(?<![a-z])paid(?![a-z])"),
     "refunded": re.compile(r"已退款|退款成功|(?<![a-z])refunded(?![a-z])"),
-    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|(?:就|被|已)?(?:取消|关闭)(?:了)?|关闭(?:了)?的订单"
+    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|(?:就|被|已)?(?:取消|关闭|关掉)(?:了)?"
+                            r"|关闭(?:了)?的订单"
                             r"|(?<![a-z])(?:cancell?ed|closed)(?![a-z])"),
     # awaiting payment: placed, not paid, not closed
     "unpaid": re.compile(r"待付款|待支付|等(?:待)?(?:买家)?付款|还没付|(?<![a-z])(?:awaiting payment|pending payment"
-                         r"|waiting (?:for )?payment|still unpaid|not yet paid|yet to (?:be )?pa(?:y|id))(?![a-z])"),
+                         r"|waiting (?:for |on )?payment|still unpaid|not yet paid"
+                         r"|yet to (?:be )?pa(?:y|id))(?![a-z])"),
 }
 # Not paid, either way (closed unpaid or awaiting payment): "没付款的订单", "unpaid orders".
 _NOT_PAID = re.compile(r"未支付|未付款|没有?(?:付款|支付|付钱)|(?<![a-z])(?:unpaid|not paid|never paid"
@@ -589,12 +591,15 @@ _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:
                             # "又有多少单、退了多少？": 多少 with no unit after it is money
                             r"|退了多少(?![单笔件个人次位家份种\w])"
                             r"|(?<![a-z])(?:refund(?:ed)? (?:amount|value|total|sum)|amount (?:refunded|of refunds)"
+                            r"|(?:total )?(?:money|cash) (?:we )?refunded|refunded (?:money|cash)"
                             r"|how much (?:money |cash )?(?:was |did \w+ |have \w+ |has \w+ )?(?:actually |really "
                             r"|in total )?refund(?:ed)?"
                             # money that went back to buyers is what was refunded
                             r"|(?:money|cash) (?:went|came|was (?:given|paid|sent)) back"
                             r"|(?:gave|paid|sent|given) back to (?:the )?(?:buyers|customers))(?![a-z])"
-                            r"|退(?:给|还给)?(?:了)?(?:买家|顾客|客户)(?:多少|几)(?:钱|元)")
+                            r"|退(?:给|还给)?(?:了)?(?:买家|顾客|客户)(?:多少|几)(?:钱|元)"
+                            # "退掉的钱里…", "退回去的钱": the money refunded
+                            r"|(?:退掉|退回去|退出去|退还|退回)的(?:钱|金额)|退款的钱")
 _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?的?(?:订单|单)(?!价)"
                               # the order first, the refund after it: "多少笔订单退款成功了", "订单发生了退款"
                               r"|(?:订单|单)(?:是|被|都)?(?:发生|产生|出现|有|申请)?(?:了|过)?(?:退款|退货)(?:成功|完成|了)?"
@@ -604,6 +609,10 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               r"(?:refunds?"
                               r"|returns?|(?:some |any )?money (?:refunded|returned|back))(?![a-z])"
                               r"|(?<![a-z])(?:refunded|returned) orders?(?![a-z])"
+                              # "orders that had any item refunded"
+                              r"|(?<![a-z])orders? (?:that |which )?(?:had|have|has|got|with) "
+                              r"(?:any|some|an?|at least one) "
+                              r"(?:items?|products?|lines?|sub-orders?) (?:refunded|returned)(?![a-z])"
                               # "the orders where we gave any money back"
                               r"|(?<![a-z])orders? (?:where|that|which|on which|in which) "
                               r"(?:we |the shop |the seller )?"
@@ -619,6 +628,11 @@ _REFUNDED_ORDERS = re.compile(r"(?:已)?(?:退款|退货)(?:成功|完成|了)?�
                               # the refund verb, then the count of orders: "一共退了多少单", "退货了几笔"
                               r"|(?:退了|退掉了?|退款了?|退货了?)(?:一共|总共|共)?(?:多少|几)(?:个|笔)?(?:订单|单)"
                               r"|(?:退了|退掉了?|退款了?|退货了?)(?:一共|总共|共)?(?:多少|几)笔"
+                              # refunded more than once: "退款不止一单的" (the people with several, counted)
+                              r"|(?:退款|退货)(?=(?:不止|超过|多于)(?:一|1|两|2)(?:单|笔|次))"
+                              # people who had one: "多少个买家退过款", "退过款的客户"
+                              r"|(?:多少|几)(?:个|位)?(?:买家|客户|顾客|人)(?:有)?(?:退过|退了|申请过)(?:款|货)"
+                              r"|(?:退过|退了)(?:款|货)的(?:买家|客户|顾客|人)"
                               # the refunded ones, then their count: "退款的有几单", "退货成功的一共有多少笔"
                               r"|(?:已)?(?:退款|退货)(?:成功|完成|了)?的(?:一共|总共|共)?(?:有)?(?:多少|几)(?:个|笔|位)?"
                               r"(?:订单|单|客户|买家|顾客|人)"
@@ -639,16 +653,23 @@ _REFUND_KINDS = {
                                  r"|full refunds?|refunded in full)(?![a-z])"
                                  # paid, then closed: the whole payment went back ("付了钱后来又整单关闭的",
                                  # "已取消的里面付过钱的")
-                                 r"|付(?:了|过)?(?:钱|款)(?:的?)?(?:[、，,](?=后来|之后|以后|然后|又))?(?:后|之后|以后)?(?:来|后来)?"
+                                 r"|(?<![没未不])付(?:了|过)?(?:钱|款)(?:的?)?(?:[、，,](?=后来|之后|以后|然后|又))?(?:后|之后|以后)?(?:来|后来)?"
                                  r"(?:又|再|才)?(?:被)?"
-                                 r"(?:整单)?(?:退款|退货|退了款)?(?:交易)?(?:关闭|取消|关掉|关了)"
+                                 r"(?:整单)?(?:退款|退货|退了款)?(?:又|再|才|就|后)?(?:交易)?(?:关闭|取消|关掉|关了)"
                                  r"|(?:已取消|取消|已关闭|关闭|交易关闭)(?:了)?的(?:订单|单子?)?(?:里面?|中|当中)?(?:有)?(?:几单|多少单?)?"
                                  r"(?:是)?(?:付过|付了|已经付了?|已付)(?:钱|款)"
                                  r"|(?<![a-z])(?:closed|cancell?ed) after "
                                  r"(?:(?:the buyer|they|the customer|the order|it)(?:'d| had| was| were)? "
                                  r"|they'd |it'd |being )?(?:had )?(?:already )?(?:been )?(?:paid|payment)"
-                                 r"|paid (?:and|but) (?:then |later )?(?:closed|cancell?ed)(?![a-z])"),
+                                 r"|paid (?:and|but) (?:then |later )?(?:closed|cancell?ed)(?![a-z])"
+                                 # "closed because the whole order was refunded", "closed after a full refund"
+                                 r"|(?<![a-z])(?:closed|cancell?ed) (?:because|as|since|after|when|due to|because of) "
+                                 r"(?:a |the )?(?:whole |entire |full )?(?:order )?(?:was |got |had been |were )?"
+                                 r"(?:fully )?refund(?:ed)?(?![a-z])"),
     "partially_refunded": re.compile(r"部分退(?:款|货)?|退了一部分|退了(?:一)?(?:部分|点儿?|些)(?:钱|款)"
+                                     # "refunded in full vs partly": the other kind, said short
+                                     r"|(?<![a-z])(?:vs\.?|versus|or|and) (?:only )?(?:partly|partially"
+                                     r"|in part)(?![a-z])"
                                      # one product of several sent back, the rest kept ("退掉了其中一样")
                                      r"|(?:只|仅)?退(?:掉|了)了?其中(?:的)?(?:一|几|某|部分)(?:样|件|个|款)?"
                                      r"|(?<![a-z])(?:(?:had|with) (?:some|one|a few|part) (?:of (?:the|its|their) )?"
@@ -673,6 +694,15 @@ _REFUND_KINDS = {
 
 _CARTED = re.compile(r"加购|加了购物车|加入购物车|加进购物车|加到购物车|放进购物车|购物车里"
                      r"|(?<![a-z])(?:carted|add(?:ed)? to (?:the )?cart|in (?:the|their) carts?)(?![a-z])")
+
+
+def _status_heading_not_split(text: str, features: Features) -> None:
+    """"order status rundown: how many were never paid and got closed": the words of a heading, not a split by
+    status, when one status is asked (a split said so stays: "by order status", "按订单状态")."""
+    d = features.dimension
+    if d is not None and d.value == "status" and not _marked(text, d) \
+            and not re.search(r"\b(?:by|per|each)\b|按|各|分别", text[d.end:]):
+        features.dimension = None
 
 
 def _order_statuses(text: str, features: Features) -> list[Hit]:
@@ -712,6 +742,7 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         features.filters["status"] = ["cancelled", "fully_refunded"]
         return []
     for kind, m in kinds.items():  # "其中整单退的有几笔": orders refunded that way
+        _status_heading_not_split(text, features)
         whole = _REFUNDED_ORDERS.search(text)
         if kind != "refunded" and whole and SHARE.search(text) and whole.end() <= m.start():
             # "Of the refunded orders, what share were full refunds?", "退款的订单里，整单退的占多少": the refunded
@@ -747,12 +778,11 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             last = max(found.values(), key=lambda m: m.end())
             features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
         return []
+    if not_paid and "cancelled" in found and 0 <= found["cancelled"].start() - not_paid.end() <= 2:
+        found["cancelled"] = re.search(re.escape(text[not_paid.start():found["cancelled"].end()]), text)
     for status in ("cancelled", "unpaid"):
-        if status in found and features.dimension is not None and features.dimension.value == "status" \
-                and not _marked(text, features.dimension) and not re.search(r"\b(?:by|per|each)\b|按|各|分别",
-                                                                             text[features.dimension.end:]):
-            # "order status rundown: how many were never paid and got closed": a heading's words, not a split
-            features.dimension = None
+        if status in found:
+            _status_heading_not_split(text, features)
         if status in found and (features.dimension is None or features.dimension.value != "status"):
             m = found[status]
             features.filters["status"] = status
@@ -808,7 +838,8 @@ _REFUND_VERB = re.compile(r"退款|退掉|退货|退了|(?:就|才|又)退|退�
 
 
 # Orders waiting to ship ("待发货", "still waiting to ship"): paid and still to go out, so not refunded or closed.
-_AWAITING_SHIPMENT = re.compile(r"(?:等)?待发货|等待发货|待出库|(?<![a-z])(?:(?:waiting|awaiting|yet|still) to (?:be )?"
+_AWAITING_SHIPMENT = re.compile(r"(?:等)?待发货|等待发货|待出库|备货中"
+                                r"|(?<![a-z])(?:(?:waiting|awaiting|yet|still) to (?:be )?"
                                 r"ship(?:ped)?|awaiting shipment|waiting for shipment)(?![a-z])", re.IGNORECASE)
 
 
@@ -1207,11 +1238,14 @@ def _returning_buyers(text: str, features: Features) -> list[Hit]:
 
 # Counting orders without naming them: "几笔", "多少单", "how many".
 _MOST_OF = re.compile(r"最多|最少|(?<![a-z])(?:most|fewest|least)(?![a-z])")
-_ORDER_COUNT = re.compile(r"[几多少]+\s*[笔单]|[笔单]数|有几|有多少|(?<![a-z])how many(?![a-z])")
+_ORDER_COUNT = re.compile(r"[几多少]+\s*[笔单]|[笔单]数|有几|有多少|(?<![a-z])how many(?![a-z])"
+                          # "没付款就关掉的几个": orders of a status, counted with no noun
+                          r"|的(?:几|多少)个\s*[?？]?\s*$")
 
 
 # A share of a whole asked for: "占比", "what share of".
-SHARE = re.compile(r"占比|占多少|占了多少|占了?几成|占总|占全部|比例是多少|百分之多少|所占"
+SHARE = re.compile(r"占比|占多少|占了多少|占了?几成|占总|占全部|比例是多少|百分之多少|所占|占多大(?:比例|比重|份额)"
+                   r"|占(?:到)?百分之几"
                    r"|(?<![a-z])(?:share of|percentage of"
                    r"|proportion of|what percent|what share|fraction of|what fraction|what proportion"
                    r"|what percentage)(?![a-z])")
@@ -1246,7 +1280,8 @@ _AMOUNTS: list[tuple[re.Pattern[str], str]] = [
                 r"|(?<![a-z])(?:zero[- ]amount|zero[- ]value|0[- ]yuan|free[- ]gift) orders?"
                 r"|[¥￥$]0 (?:orders?|trials?|gifts?|samples?)"
                 # what a live room gives away: "free lucky-bag orders", "free trials", "免费试用"
-                r"|(?<![a-z])free (?:lucky[- ]bags?|gifts?|trials?|samples?)(?: orders?)?(?![a-z])"
+                r"|(?<![a-z])(?<!with )(?<!with a )(?<!with an )free (?:lucky[- ]bags?|gifts?|trials?|samples?)"
+                r"(?: orders?)?(?![a-z])"
                 r"|免费(?:福袋|赠品|试用)"),
      "0"),
 ]
@@ -1307,6 +1342,9 @@ _DEDUCTED = re.compile(r"(?:after|net of|minus|less|excluding|扣除|扣掉|去�
 # usual gross figure is what is asked, and the refund words are no measure of their own. (退款的不算 is another
 # matter: refunded orders left out.)
 _NOT_DEDUCTED = re.compile(r"(?:先|暂时|暂且|都|也)?不(?:用|要|必)?(?:扣|减)(?:除|掉|去)?(?:掉)?(?:退款|退货)"
+                           # "退款的先不管", "不考虑退款": refunds set aside, the figure as it was bought
+                           r"|(?:退款|退货)(?:的)?(?:先|暂时|暂且|都)?(?:不管|不用管|不考虑|别管)"
+                           r"|(?:先|暂时|暂且)?(?:不管|不考虑|不看)(?:退款|退货)"
                            r"|(?:退款|退货)(?:金额|的钱)?(?:先|暂时|暂且|都|也)?不(?:用|要|必)?(?:扣|减)(?:除|掉|去)?"
                            r"|(?<![a-z])(?:before (?:any )?refunds|(?:the )?refunds? (?:are |is )?not (?:deducted"
                            r"|subtracted|taken off|taken out)|without (?:deducting|subtracting|taking off|taking out) "
@@ -1366,6 +1404,28 @@ _PEOPLE_COUNTED = re.compile(r"(?<![a-z])(?:how many|number of)\s+(?:(?!(?:order
                              r"(?:customers|buyers|shoppers|people|users)(?![a-z])", re.IGNORECASE)
 
 
+# More than one order, with words between ("two or more refunded orders", "不止一笔退款订单")
+_MORE_THAN_ONE = re.compile(r"(?<![a-z])(?:(?:two|2) or more|more than one|at least (?:two|2)|multiple)\s+"
+                            r"(?:[a-z-]+\s+){0,2}?orders?(?![a-z])|(?:不止|超过|多于)(?:一|1)(?:笔|单)|(?:两|2)(?:笔|单)(?:及)?以上",
+                            re.IGNORECASE)
+# The people who got a free (¥0) order, as whom a measure is about ("领过福袋的人", "customers who got a lucky bag")
+FREE_ORDER_PEOPLE = re.compile(r"(?:领|拿|抢|得|收|中)(?:过|了|到)+(?:的)?(?:0元|零元|免费)?(?:福袋|赠品|试用装?|小样)"
+                               r"的?"
+                               r"(?:人|买家|客户|用户|粉丝)"
+                               r"|(?<![a-z])(?:people|customers|buyers|users|fans) who (?:got|received|claimed|grabbed"
+                               r"|won) (?:a |the |any |their )?(?:free |¥0 |0-yuan )?(?:lucky[- ]bags?|gifts?|trials?"
+                               r"|samples?)(?![a-z])", re.IGNORECASE)
+_MONEY_MEASURES = {"gmv", "net_sales", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "refund_amount"}
+# Money paid asked of people or orders ("how much had buyers paid on those orders", "这些订单一共付了多少钱"),
+# not per head ("how much did each buyer spend": spend per buyer)
+_MONEY_PAID = re.compile(r"(?<![a-z])how much (?:money )?(?:had|did|have|has|do|does) (?:the |those |these |our )?"
+                         r"(?:buyers?|customers?|they|people|shoppers?|he|she) (?:already |actually )?"
+                         r"(?:paid|pay|spent|spend)(?![a-z])"
+                         r"|(?:一共|总共|共)?(?:付|花|支付)了(?:多少钱|多少)(?!人|位|个|单|笔)", re.IGNORECASE)
+_EACH_ONE = re.compile(r"人均|平均|每人|每个人|每位|(?<![a-z])(?:each|per|average|on average|apiece)(?![a-z])",
+                       re.IGNORECASE)
+
+
 # The whole file's span named ("整个导出期间", "the whole export (September and October)"): the months named
 # beside it spell it out, they do not narrow it as they narrow "overall" ("the overall GPM in November").
 _FILE_SPAN = re.compile(r"导出|文件|期间|(?<![a-z])(?:export|file|period|dataset|data\s?set|time\s+range)(?![a-z])")
@@ -1376,6 +1436,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features = Features(question=question, text=text, language=detect_language(question),
                         corrections=corrections)
     periods = find_periods(text)
+    if vocabulary is not None and periods:  # "中秋坚果礼盒", "双11限定款": a product's name, not a window
+        names = [h for h in vocabulary.find(text) if h.kind in ("product", "host", "category")]
+        periods = [p for p in periods if not any(h.start <= p.start and p.end <= h.end for h in names)]
     features.period = periods[0] if periods else None
     features.periods = periods
     if features.period is not None and features.period.token == "all" and not _FILE_SPAN.search(
@@ -1472,7 +1535,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             features.period = PeriodMatch(features.period.token + ":day", features.period.phrase,
                                           features.period.start, features.period.end)
     _average_over_time(text, features, dimensions)
-    if amount := find_amount(text):
+    if (amount := find_amount(text)) and amount.value == "0" and FREE_ORDER_PEOPLE.search(text) \
+            and features.metric is not None and features.metric.value in _MONEY_MEASURES:
+        amount = None  # "领过福袋的人一共花了多少钱": all those people paid, which no filter of orders gives (named)
+    if amount:
         features.filters["amount"] = amount.value
         features.filter_hits.append(amount)
         if (turned := _OPPOSITE.get(str(amount.value)[:2].rstrip("0123456789."))) \
@@ -1536,6 +1602,17 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if features.metric is not None and features.metric.value == "refunded_lines" \
             and (money := (_KIND_MONEY.search(text) or _MONEY_WORDS.search(text))):  # "…有多少个、涉及金额多少"
         features.asked_too.append(Hit(money.group(0), "refund_amount", money.start(), money.end()))
+    if (features.metric is None or features.metric.value in ("orders", "buyers")) \
+            and (m := _MONEY_PAID.search(text)) and not _EACH_ONE.search(text):
+        # "how much had buyers paid on those orders in total": the money they paid, not the people or orders
+        _choose_metric(features, m.group(0), "gmv", m.start(), m.end())
+    elif (features.metric is None or features.metric.value == "buyers") and (m := _MONEY_PAID.search(text)):
+        _choose_metric(features, m.group(0), "spend_per_buyer", m.start(), m.end())  # "买家平均付了多少钱"
+    if features.metric is not None and features.metric.value in ("orders", "buyers") \
+            and (m := _MORE_THAN_ONE.search(text)) and _BUYER_NOUN.search(text):
+        # "how many customers had two or more refunded orders": the people with more than one, of that kind
+        _choose_metric(features, m.group(0), "repeat_buyers", m.start(), m.end())
+        features.metric_hits = [h for h in features.metric_hits if h.value not in ("orders", "buyers")]
     if features.metric is not None and features.metric.value == "orders" and (m := _PEOPLE_COUNTED.search(text)):
         # "how many distinct JD customers placed a valid order": the people are counted, the order is what they did
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())
@@ -1546,7 +1623,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.lifecycle_words = [h for h in features.lifecycle_words if h.value != "repeat"]  # the same people
     # a tool's word inside a time phrase is the time's ("整个导出期间": the file's span, not an export)
     # ...and a channel's word inside its filter is the channel's ("来自直播间的客户": customers, not the live room)
-    channels = [h for h in features.filter_hits if h.value in vocab.CHANNEL_WORDS]
+    # (and an order status's words are the status's: "没付款就关掉的": orders closed unpaid, not the funnel's step)
+    channels = [h for h in features.filter_hits if h.value in vocab.CHANNEL_WORDS
+                or h.value in ("cancelled", "unpaid", "cancelled/unpaid")]
     features.tool_hits = {tool: [h for h in _dedupe(lex.find_maximal(text))
                                  if not any(p.start <= h.start and h.end <= p.end for p in periods)
                                  and not any(c.start <= h.start and h.end <= c.end for c in channels)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any
 
 from assistant.router import vocabulary as vocab
 from assistant.router.asks import asks_something, follows_in_sequence, only_qualifies, points_back, split_asks
-from assistant.router.audit import Dropped, unhonoured
+from assistant.router.audit import NEVER_RECORDED, Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
     SHARE,
@@ -508,8 +509,10 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
         return None
     asks = split_asks(question)
     if len(asks) > 1 and re.match(rf"\s*{re.escape(asks[0])}\s*[:：]", question) and not asks_something(asks[0]) \
-            and _route_one(asks[0], vocabulary) is None:
-        # "Taobao order status rundown please: how many …, how many …": a heading, said of every ask after it
+            and ((heading := _route_one(asks[0], vocabulary)) is None
+                 or heading.tool == "metric_query" and heading.args.get("metric") in ("orders", "buyers")):
+        # "Taobao order status rundown please: how many …, how many …": a heading, said of every ask after it;
+        # so is the orders or people named before the questions ("Douyin orders closed after payment: how much …")
         asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
         if len(asks) == 1:
             question = asks[0]
@@ -548,6 +551,13 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
                          != (routes[i].tool, routes[i].args)):
             # (a follow-up read as the earlier call itself, placed alone as another with words it could not
             # apply, understood nothing of its own as a follow-up: it stays as placed alone, and they are named)
+            # (a qualifier the ask alone could not apply is not applied by the follow-up reading either: still named,
+            # "…各几个子订单？等买家寄回来的和等我们收货的": the kind of return)
+            kept = [d for d in (routes[i].dropped if routes[i] is not None else []) if d.kind == "condition"
+                    and d.detail in NEVER_RECORDED and d not in leaning.dropped]
+            if kept:
+                leaning = copy.copy(leaning)
+                leaning.dropped = [*leaning.dropped, *kept]
             routes[i] = leaning  # "退款率呢？", "按主播拆开看呢？", "How about Chongqing?": the earlier ask, changed
             leaned.add(i)
         elif routes[i - 1] is not None and (points_back(asks[i]) or (
@@ -901,6 +911,11 @@ def _wholes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# What a customer has of their own, by which people split without counting anyone twice (a buyer has orders
+# of several statuses, products and hosts, so a share of buyers by those adds up to more than everyone).
+_PEOPLE_SPLITS = {"gender", "region", "age_band", "channel", "segment", "buyer_type", "customer"}
+
+
 def _share_by_breakdown(args: dict[str, Any], text: str, one_group: set[str] | frozenset[str] = frozenset(),
                         hits: list[Hit] | None = None) -> str | None:
     """"退款订单占比", "share of orders from the live room": the filtered group beside the others, each with its
@@ -928,8 +943,8 @@ def _share_by_breakdown(args: dict[str, Any], text: str, one_group: set[str] | f
                 for k in kinds}
             near = [k for k in kinds if before[k] <= 6]
             kinds = near if len(near) == 1 else kinds
-    if len(kinds) != 1:
-        return None
+    if len(kinds) != 1 or (args.get("metric") in _CUSTOMER_MEASURES and kinds[0] not in _PEOPLE_SPLITS):
+        return None  # ("付过款的买家里，有退过款的人占多少": no split of buyers gives it; the share is named)
     args["filters"].pop(kinds[0])
     if not args["filters"]:
         args.pop("filters")
@@ -1078,8 +1093,12 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             for name, value in previous.args.items():
                 if name in _OWN_ARGS or name not in accepted:
                     continue
+                if name == "filters" and any(d.detail == "customers who got a free order" for d in later.dropped):
+                    # "这些领过福袋的人一共花了多少钱": their money, not the ¥0 orders' (which is nothing)
+                    value = {k: v for k, v in value.items() if k != "amount"}
                 if isinstance(value, dict):
-                    later.args[name] = {**value, **later.args.get(name, {})}
+                    if merged := {**value, **later.args.get(name, {})}:
+                        later.args[name] = merged
                 else:
                     later.args.setdefault(name, value)
             if later.args.get("metric") == "refund_amount" \
