@@ -493,3 +493,14 @@ def test_a_window_inside_a_products_name_is_the_products(tmp_path, workspace) ->
     assert "period" not in answer.tool_calls[0].args and answer.tool_calls[0].args["filters"] == {
         "product": "中秋坚果礼盒"}
     assert answer.table().iloc[0]["gmv"] == pytest.approx(frame[frame["商品名称"] == "中秋坚果礼盒"]["实付金额"].sum())
+
+
+def test_lines_still_to_ship_are_counted_by_their_own_shipping(wechat) -> None:
+    """An order whose lines did not all go out together: its lines are counted each by its own 商品发货."""
+    frame, engine = wechat
+    table = engine.run_tool("metric_query", {"metric": "lines", "dimension": "shipping"}, "en").table()
+    paid = frame[frame["支付时间"] != ""]
+    expected = paid["商品发货"].map({"已发货": "shipped", "未发货": "not shipped"}).value_counts()
+    assert dict(zip(table["shipping"], table["lines"])) == dict(expected)
+    mixed = paid.groupby("订单号")["商品发货"].nunique().gt(1).sum()
+    assert mixed > 0  # (orders with a line out and a line held back are what the test is about)

@@ -110,6 +110,14 @@ def test_live_room_orders_said_plainly_filter_by_source() -> None:
     assert calls("这个月直播的订单数")[0][1]["filters"] == {"source": "live"}
     assert calls("本月客单价，只算直播间的")[0][1]["filters"] == {"source": "live"}
     assert calls("short_video渠道的买家数")[0][1]["filters"] == {"channel": "short_video"}
+    # a window (or the platform's own words in brackets) between the room and its sales
+    assert calls("直播间上个月成交额多少")[0][1] == {"metric": "gmv", "period": "last_month",
+                                               "filters": {"source": "live"}}
+    assert calls("直播间（流量体裁=直播）这三个月一共成交了多少？退款要扣掉。")[0][1] == {
+        "metric": "net_sales", "period": "last_3_months", "filters": {"source": "live"}}
+    # the live room is what the live tools measure: nothing is named as left out
+    r = route("直播间上个月的GMV和观看人数")
+    assert r.tool == "live_performance" and not r.dropped
 
 
 def test_names_the_data_lacks_are_not_found(engine) -> None:

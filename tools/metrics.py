@@ -150,6 +150,7 @@ def build_metric_sql(
     partly_column: bool = False, open_column: bool = False, refund_shipped_column: bool = False,
     refunded_lines_column: bool = False,
     line_refund_column: bool = False,
+    line_shipped_column: bool = False,
 ) -> tuple[str, list[Any]]:
     """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters). `refund_column`:
     the orders carry a refund_amount (an import that read partial refunds), so a paid order may be partly
@@ -168,6 +169,8 @@ def build_metric_sql(
         statuses and statuses <= {"refunded", "fully_refunded", "partially_refunded"})
 
     def expr(name: str) -> str:  # where partial refunds are known, a paid order with one is its own status: 部分退款
+        if name == "shipping" and item_grain and line_shipped_column:  # a line's own shipping, counted on lines
+            return DIMENSIONS[name].expr.replace("o.shipped", "coalesce(i.shipped, o.shipped)")
         if name == "shipping" and refund_shipped_column and of_refunds:
             return DIMENSIONS[name].expr.replace("o.shipped", "coalesce(o.refund_shipped, o.shipped)")
         return _partial_status(partly_column) if name == "status" and refund_column else DIMENSIONS[name].expr
@@ -264,7 +267,8 @@ def _refund_columns(ctx: Context) -> dict[str, bool]:
     return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns,
             "open_column": "refund_open" in columns, "refund_shipped_column": "refund_shipped" in columns,
             "refunded_lines_column": "refunded" in ctx.warehouse.columns("order_items"),
-            "line_refund_column": "refund_amount" in ctx.warehouse.columns("order_items")}
+            "line_refund_column": "refund_amount" in ctx.warehouse.columns("order_items"),
+            "line_shipped_column": "shipped" in ctx.warehouse.columns("order_items")}
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.

@@ -569,8 +569,15 @@ def _items_from_lines(lines: pd.DataFrame, products: pd.DataFrame) -> pd.DataFra
     # what went back on each line, where the export says (淘宝 宝贝报表 退款金额, 视频号 商品已退款金额): a product's
     # refunds and net sales count a line refunded in part at its amount, not at nothing
     line_refunds = (items["refund_amount"].fillna(0) > 0).any()
+    # each line's own shipping, where an order's lines did not all go out together (有赞 商品发货状态): lines
+    # still to ship are counted as lines, not as whole orders
+    told = items["shipped"].notna()
+    mixed = bool(told.any() and items[told].groupby("order_id")["shipped"].nunique().gt(1).any())
+    if mixed:
+        items["shipped"] = items["shipped"].astype("boolean")
     return items[["order_id", "line_no", "product_id", "quantity", "unit_price", "pay_amount",
-                  *(["refunded"] if items["refunded"].any() else []), *(["refund_amount"] if line_refunds else [])]]
+                  *(["refunded"] if items["refunded"].any() else []), *(["refund_amount"] if line_refunds else []),
+                  *(["shipped"] if mixed else [])]]
 
 
 def _products(lines: pd.DataFrame) -> pd.DataFrame:

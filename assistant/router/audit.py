@@ -193,6 +193,8 @@ def _filter_honoured(kind: str, value: Any, tool: str, args: dict[str, Any]) -> 
         return True
     if kind == "product" and args.get("product"):
         return True
+    if kind == "source" and value == "live" and tool in ("live_performance", "funnel"):
+        return True  # ("直播间上个月的GMV和观看人数": the live room is what these tools measure)
     return False
 
 

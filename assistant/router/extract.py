@@ -507,6 +507,11 @@ _ORDER_KINDS = {
                           r"(?![a-z])"
                           # a window between the room and its selling: "直播间这个月出了多少单"
                           r"|直播间[^，,。？?\s]{0,6}?(?:出了|出单|卖了|卖出)"
+                          # ...and its sales measured: "直播间上个月成交额多少",
+                          # "直播间（流量体裁=直播）这三个月成交多少"
+                          # (来自直播间: where the customers came from, the channel's reading)
+                          r"|(?<!来自)直播间(?:[（(][^（）()]{0,20}[）)])?[^，,。？?\s（(]{0,8}?(?:成交|销售额|gmv|营业额"
+                          r"|业绩|客单价|营收|净销售|销量|订单数|下单)"
                           # the room's share of a count: "其中直播间的有几单"
                           r"|直播间(?:里|中|上)?的?(?=\s*(?:订单)?\s*(?:有|占)?\s*(?:多少|几)\s*(?:单|笔|个订单))"
                           # who bought in a live room: "虎妞直播间一共有多少个不同的买家", "bought in X's live sessions"
@@ -1624,8 +1629,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     # a tool's word inside a time phrase is the time's ("整个导出期间": the file's span, not an export)
     # ...and a channel's word inside its filter is the channel's ("来自直播间的客户": customers, not the live room)
     # (and an order status's words are the status's: "没付款就关掉的": orders closed unpaid, not the funnel's step)
+    # (so are the live room's words in a filter of live-room sales: "直播间（流量体裁=直播）这三个月成交了多少")
     channels = [h for h in features.filter_hits if h.value in vocab.CHANNEL_WORDS
-                or h.value in ("cancelled", "unpaid", "cancelled/unpaid")]
+                or h.value in ("cancelled", "unpaid", "cancelled/unpaid")
+                or h.value == "live" and features.metric is not None and features.metric.value in _SALES_MEASURES]
     features.tool_hits = {tool: [h for h in _dedupe(lex.find_maximal(text))
                                  if not any(p.start <= h.start and h.end <= p.end for p in periods)
                                  and not any(c.start <= h.start and h.end <= c.end for c in channels)]

@@ -103,7 +103,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     # 子订单: a product line of an order (抖店 exports one row per 子订单 under its 主订单)
     "lines": [
         "子订单", "子订单数", "子单", "商品行", "sub-orders", "sub-order", "suborders", "suborder", "order lines",
-        "line items", "order line items",
+        "line items", "order line items", "item lines",
     ],
     "refunded_lines": [
         "退款子订单", "退款的子订单", "退款成功的子订单", "退了款的子订单", "refunded sub-orders", "refunded suborders",
