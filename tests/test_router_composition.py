@@ -118,6 +118,13 @@ def test_live_room_orders_said_plainly_filter_by_source() -> None:
     # the live room is what the live tools measure: nothing is named as left out
     r = route("直播间上个月的GMV和观看人数")
     assert r.tool == "live_performance" and not r.dropped
+    # the people who bought in the live room, and what they paid there
+    assert calls("上周直播间来买东西的有多少人？他们一共付了多少钱") == [
+        ("metric_query", {"metric": "buyers", "period": "last_week", "filters": {"source": "live"}}),
+        ("metric_query", {"metric": "gmv", "period": "last_week", "filters": {"source": "live"}})]
+    assert calls("直播间下单的有几个人")[0] == ("metric_query", {"metric": "buyers", "filters": {"source": "live"}})
+    # ...while the room's own measure beside its orders stays the room's
+    assert calls("直播间的订单转化率")[0] == ("live_performance", {"metric": "conversion_rate"})
 
 
 def test_names_the_data_lacks_are_not_found(engine) -> None:

@@ -516,6 +516,9 @@ _ORDER_KINDS = {
                           r"|直播间(?:里|中|上)?的?(?=\s*(?:订单)?\s*(?:有|占)?\s*(?:多少|几)\s*(?:单|笔|个订单))"
                           # who bought in a live room: "虎妞直播间一共有多少个不同的买家", "bought in X's live sessions"
                           r"|直播间(?:里|中|上)?(?:一共|总共|共|累计)?有?(?:多少|几)?个?(?:不同的?)?(?:买家|顾客|下单的人|付款的人)"
+                          # "直播间来买东西的有多少人": the people who bought there, counted
+                          r"|直播间(?:里|中|上)?(?:来|去)?(?:买东西|买过东西|买了东西|下单|下过单|购买|买过|付款)的(?:人|买家|客户)?"
+                          r"(?=(?:一共|总共|共)?(?:有)?(?:多少|几)(?:个|位)?(?:人|买家|客户)?)"
                           r"|(?<![a-z])(?:bought|buying|purchased|ordered|paid)\s+(?:in|from|during)\s+(?:[\w'’]+\s+){0,3}?"
                           r"live\s+(?:sessions?|rooms?|streams?)(?![a-z])|(?<![a-z])live(?:-room)?\s+buyers(?![a-z])"
                           r"|(?:只看|仅看|只算|只要|只统计)直播间?(?:里|的|里的)?"
@@ -1409,6 +1412,8 @@ _PEOPLE_COUNTED = re.compile(r"(?<![a-z])(?:how many|number of)\s+(?:(?!(?:order
                              r"(?:customers|buyers|shoppers|people|users)(?![a-z])", re.IGNORECASE)
 
 
+# People counted at the end of a question whose filter says what they did ("直播间下单的有几个人")
+_PEOPLE_AT_END = re.compile(r"(?:多少|几)(?:个|位)?人\s*[?？。]?\s*$")
 # More than one order, with words between ("two or more refunded orders", "不止一笔退款订单")
 _MORE_THAN_ONE = re.compile(r"(?<![a-z])(?:(?:two|2) or more|more than one|at least (?:two|2)|multiple)\s+"
                             r"(?:[a-z-]+\s+){0,2}?orders?(?![a-z])|(?:不止|超过|多于)(?:一|1)(?:笔|单)|(?:两|2)(?:笔|单)(?:及)?以上",
@@ -1630,9 +1635,13 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     # ...and a channel's word inside its filter is the channel's ("来自直播间的客户": customers, not the live room)
     # (and an order status's words are the status's: "没付款就关掉的": orders closed unpaid, not the funnel's step)
     # (so are the live room's words in a filter of live-room sales: "直播间（流量体裁=直播）这三个月成交了多少")
+    # (every reading of source=live names buying: "直播间下单的有几个人" counts buyers, not the room's figures,
+    # unless the room's own measures are asked beside it: "直播间的订单转化率")
+    live = [h for h in features.filter_hits if h.value == "live"]
+    room_words = [h for h in _dedupe(vocab.TOOL_LEXICONS["live_performance"].find_maximal(text))
+                  if not any(c.start <= h.start and h.end <= c.end for c in live)]
     channels = [h for h in features.filter_hits if h.value in vocab.CHANNEL_WORDS
-                or h.value in ("cancelled", "unpaid", "cancelled/unpaid")
-                or h.value == "live" and features.metric is not None and features.metric.value in _SALES_MEASURES]
+                or h.value in ("cancelled", "unpaid", "cancelled/unpaid")] + (live if not room_words else [])
     features.tool_hits = {tool: [h for h in _dedupe(lex.find_maximal(text))
                                  if not any(p.start <= h.start and h.end <= p.end for p in periods)
                                  and not any(c.start <= h.start and h.end <= c.end for c in channels)]
@@ -1640,7 +1649,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if features.metric is None and features.count and not (features.segment_hits or features.lifecycle_words
                                                             or any(hits for tool, hits in features.tool_hits.items()
                                                                    if tool != "metric_query")):
-        if m := _BUYER_NOUN.search(text):  # "周末下单的客户有多少", "客户有多少": a count of buyers, however worded
+        if m := _BUYER_NOUN.search(text) or (_PEOPLE_AT_END.search(text) if features.filters else None):
+            # "周末下单的客户有多少", "客户有多少", "直播间下单的有几个人": a count of buyers, however worded
             _choose_metric(features, m.group(0), "buyers", m.start(), m.end())
     _goods_not_a_breakdown(text, features)
     _live_room_sales(text, features)
