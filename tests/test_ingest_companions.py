@@ -124,3 +124,25 @@ def test_a_line_export_naming_receivers_is_the_detail_of_an_order_export(tmp_pat
                       "gmv": pytest.approx(lines["商品实际成交金额"].sum())}
     assert str(first["day"].min())[:10] == "2025-09-01"  # placed, not completed
     assert "No buyer column" not in result.report.summary("en")  # (nothing left of the order file alone)
+
+
+def test_a_line_export_with_its_own_buyers_is_no_detail_of_a_file_listing_only_some_of_its_orders(
+        tmp_path, workspace) -> None:
+    """A line export naming its buyers, beside a summary of only some of its orders: its orders are its own
+    (every one kept, with its own time), not lines to hang on the summary's orders."""
+    from assistant.engine import Engine
+
+    lines, summary = [], []
+    for i in range(50):
+        placed = pd.Timestamp("2025-09-01 10:00") + pd.Timedelta(hours=9 * i)
+        for k in range(1 + i % 2):
+            lines.append({"主订单编号": f"69{i:05d}", "子订单编号": f"69{i:05d}{k}", "买家昵称": f"抖音用户{i % 17}",
+                          "选购商品": f"零食{k}", "商品数量": 1, "订单应付金额": 50.0, "订单提交时间": str(placed)})
+        if i < 30:
+            summary.append({"订单编号": f"69{i:05d}", "买家昵称": f"抖音用户{i % 17}", "下单时间": str(placed),
+                            "实付金额": 50.0 * (1 + i % 2)})
+    lines = pd.DataFrame(lines)
+    result = _upload(tmp_path, {"抖店_订单导出.csv": lines, "订单汇总.csv": pd.DataFrame(summary)})
+    with Engine(result.dataset.path) as engine:
+        orders = engine.run_tool("metric_query", {"metric": "orders"}, "en").table().iloc[0]["orders"]
+    assert result.report.rejected.empty and orders == 50

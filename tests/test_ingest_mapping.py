@@ -572,3 +572,16 @@ def test_a_lone_payment_time_is_the_order_time():
                                        else (TIMES * 12)[:12], "实付金额": ["10.5"] * 12}))
     assert "order_time" in m.roles and m.roles["order_time"].column == "支付时间"
     assert "pay_time" not in m.roles
+
+
+def test_a_lines_own_shipping_status_is_read_and_a_return_parcels_is_not() -> None:
+    m = propose_mapping(raw("微信小店订单列表", {
+        "订单号": [f"37{i:06d}" for i in range(N)], "订单下单时间": TIMES, "订单实际支付金额": AMOUNTS,
+        "收件人手机": MASKED, "商品发货": rep(["已发货", "未发货"]), "退货物流状态": rep(["已签收", "运输中", None]),
+    }))
+    assert_role(m, "ship_status", "商品发货", 0.6)
+    returns = propose_mapping(raw("售后单", {
+        "订单号": [f"37{i:06d}" for i in range(N)], "订单下单时间": TIMES, "订单实际支付金额": AMOUNTS,
+        "收件人手机": MASKED, "退货物流状态": rep(["已签收", "运输中", "未发货"]),
+    }))
+    assert "ship_status" not in returns.roles

@@ -304,7 +304,9 @@ def _wechat_lines() -> pd.DataFrame:
         prices = [60.0, 40.0] + ([0.0] if i % 4 == 0 else [])  # 赠品 at ¥0
         kind = i % 10
         for k, price in enumerate(prices):
-            refunded = price if (kind == 1 and k == 0) or kind == 5 else (15.0 if kind == 3 and k == 1 else 0.0)
+            # kind 5: cancelled after payment, every line refunded; kind 9: every line refunded after delivery,
+            # the order still 已完成 (a whole refund, no closed order)
+            refunded = price if (kind == 1 and k == 0) or kind in (5, 9) else (15.0 if kind == 3 and k == 1 else 0.0)
             line_shipped = not (kind == 1 and k == 0) and kind not in (5, 7)
             status = "已取消" if kind in (5, 7) else "已完成"
             rows.append({"订单号": f"37{i:06d}", "订单下单时间": start.strftime("%Y-%m-%d %H:%M:%S"),
@@ -369,8 +371,11 @@ def test_cancelled_orders_name_the_ones_closed_after_payment(wechat) -> None:
     paid_then = int(((orders["订单状态"] == "已取消") & (orders["支付时间"] != "")).sum())
     answer = engine.ask("已取消的订单有几单？")
     assert answer.table().iloc[0]["orders"] == unpaid and unpaid and paid_then
-    assert f"另有 {paid_then} 笔订单付款后整单退款关闭" in answer.answer
+    assert f"另有 {paid_then} 笔订单付款后整单退款、订单关闭" in answer.answer
     assert f"两者合计 {unpaid + paid_then} 笔" in answer.answer
+    # (a whole refund after the order completed is no closed order: counted apart from the closed ones)
+    assert answer.table().iloc[0]["closed_after_payment"] == paid_then
+    assert answer.table().iloc[0]["wholly_refunded_after_payment"] > paid_then
 
 
 def test_spend_per_buyer_net_of_refunds(wechat) -> None:
@@ -504,3 +509,36 @@ def test_lines_still_to_ship_are_counted_by_their_own_shipping(wechat) -> None:
     assert dict(zip(table["shipping"], table["lines"])) == dict(expected)
     mixed = paid.groupby("订单号")["商品发货"].nunique().gt(1).sum()
     assert mixed > 0  # (orders with a line out and a line held back are what the test is about)
+
+
+@pytest.mark.parametrize("question, calls", [
+    # a heading before a colon that is itself a topic stays with the first question (no ask of its own)
+    ("退款情况：上个月退了多少单？退了多少钱？",
+     [("orders", "last_month", {"status": "refunded"}), ("refund_amount", "last_month", {"status": "refunded"})]),
+    ("直播复盘：上周卖了多少？多少单？", [("gmv", "last_week", None), ("orders", "last_week", None)]),
+    ("Refunded orders: how many last month? how much money?",
+     [("orders", "last_month", {"status": "refunded"}), ("refund_amount", "last_month", {"status": "refunded"})]),
+    ("新客：上个月有多少？客单价多少？", [("new_customers", "last_month", None), ("aov", "last_month", None)]),
+    # a share of customers with more than one order is the repurchase rate
+    ("What share of customers have more than one order?", [("repurchase_rate", None, None)]),
+    ("多少比例的客户下了不止一单？", [("repurchase_rate", None, None)]),
+    # what comes off money is said of the money, not of a count beside it
+    ("上个月卖了多少钱？订单多少？退款要扣掉。", [("net_sales", "last_month", None), ("orders", "last_month", None)]),
+    # a kind set aside is no kind counted by; one not considered is left out
+    ("上个月GMV多少？部分退款的先不管。", [("gmv", "last_month", None)]),
+    ("上个月订单多少？GMV多少？取消的不管。", [("orders", "last_month", None), ("gmv", "last_month", None)]),
+    ("上个月订单多少？GMV多少？0元单不考虑。",
+     [("orders", "last_month", {"amount": ">0"}), ("gmv", "last_month", {"amount": ">0"})]),
+])
+def test_plain_questions_beside_the_new_wordings_keep_their_reading(question, calls) -> None:
+    r = route(question)
+    assert [(c.args.get("metric"), c.args.get("period"), c.args.get("filters")) for c in [r, *r.more]] == calls
+    assert not any(c.dropped for c in [r, *r.more])
+
+
+def test_a_status_distribution_stays_a_split_and_other_closings_are_no_status() -> None:
+    assert route("订单状态分布，尤其是已取消的").args.get("dimension") == "status"
+    assert route("Order status breakdown, especially the cancelled ones").args.get("dimension") == "status"
+    for question in ("关掉的直播间有哪些？", "把直播关掉以后还有订单吗"):
+        assert "status" not in (route(question).args.get("filters") or {})
+    assert not route("How many orders came with a gift card?").dropped

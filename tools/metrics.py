@@ -718,8 +718,9 @@ def _note_unknown_refunds(ctx: Context, result: ToolResult, window: Window) -> N
 def _note_closed_after_payment(ctx: Context, result: ToolResult, window: Window, filters: dict[str, Any],
                                own: pd.DataFrame, refunds: dict[str, bool]) -> None:
     """Cancelled orders are the ones closed unpaid here; a platform shows an order paid and then wholly refunded
-    as closed too (视频号 已取消, 淘宝 交易关闭): say how many of those there are, and both together, so a count of
-    "已取消" read the platform's way is on the page."""
+    before it completed as closed too (视频号 已取消, 淘宝 交易关闭): say how many orders were wholly refunded, so
+    a count of "已取消" read the platform's way can be made (not every whole refund closes its order, so no total
+    is claimed)."""
     sql, params = build_metric_sql("orders", None, window, {**filters, "status": "fully_refunded"}, **refunds)
     closed_paid = int(ctx.warehouse.df(sql, params)["value"].fillna(0).sum())
     if not closed_paid:
@@ -727,14 +728,28 @@ def _note_closed_after_payment(ctx: Context, result: ToolResult, window: Window,
     unpaid = int(own["value"].fillna(0).sum())
     result.sql.append(sql)
     table = result.tables[0].df
-    table["closed_after_payment"], table["closed_with_those_paid"] = closed_paid, unpaid + closed_paid
+    table["wholly_refunded_after_payment"] = closed_paid
+    if "closed_after_payment" in ctx.warehouse.columns("orders") and set(filters) == {"status"}:
+        # the export says which of them the platform shows closed: those, and both together
+        conditions, params = _window_conditions(window, "o.order_time")
+        where = " AND ".join([*conditions, "o.status = 'refunded' AND o.closed_after_payment"])
+        closed_sql = f"SELECT count(*) AS n FROM orders o WHERE {where}"
+        closed = int(ctx.warehouse.df(closed_sql, params)["n"].iat[0])
+        result.sql.append(closed_sql)
+        table["closed_after_payment"], table["closed_with_those_paid"] = closed, unpaid + closed
+        result.answer += ctx.t(
+            f"\n这里的已取消是没付款就关闭的 {unpaid:,} 笔订单；另有 {closed:,} 笔订单付款后整单退款、订单关闭"
+            f"（平台上也显示为已取消/交易关闭），计为整单退款。两者合计 {unpaid + closed:,} 笔。",
+            f"\nCancelled here means the {unpaid:,} orders closed without payment; another {closed:,} orders were "
+            f"paid and then closed by a whole refund (the platform shows them as cancelled / closed too), counted "
+            f"as fully refunded. Both together: {unpaid + closed:,}.")
+        return
     result.answer += ctx.t(
-        f"\n这里的已取消是没付款就关闭的订单；另有 {closed_paid:,} 笔订单付款后整单退款关闭"
-        f"（平台上也常显示为已取消/交易关闭），"
-        f"这里计为整单退款。两者合计 {unpaid + closed_paid:,} 笔。",
-        f"\nCancelled here means closed without payment; another {closed_paid:,} orders were paid and then closed "
-        f"after a whole refund (platforms often show them as cancelled / closed too) and are counted as fully "
-        f"refunded. Both together: {unpaid + closed_paid:,}.")
+        f"\n这里的已取消是没付款就关闭的 {unpaid:,} 笔订单；另有 {closed_paid:,} 笔订单付款后整单退款，计为整单退款"
+        f"（平台常把其中发货前或收货前退掉的也显示为已取消/交易关闭）。",
+        f"\nCancelled here means the {unpaid:,} orders closed without payment; another {closed_paid:,} orders were "
+        f"paid and then wholly refunded, counted as fully refunded (platforms show those refunded before delivery as "
+        f"cancelled / closed too).")
 
 
 def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: Window,

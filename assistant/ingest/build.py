@@ -331,6 +331,9 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
         bad_status = pd.Series(False, index=frame.index)
     else:
         frame["status"], bad_status = parsing.parse_status(status)
+    # what the platform shows as closed (已关闭, 已取消, 交易关闭): of the paid orders read as refunded below,
+    # these were closed by the refund (the others were refunded in full after they completed)
+    frame["closed"] = (frame["status"] == "cancelled").to_numpy()
     if (paid_at := _column(raw, mapping, "pay_time")) is not None:
         paid_times = parsing.parse_datetimes(_text(paid_at))[0]
         _status_from_payment(frame, paid_times, report)
@@ -533,6 +536,7 @@ def _orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
         refund_open_amount=("open_amount", "sum"),
         shipped=("shipped", lambda x: x.max() if x.notna().any() else pd.NA),  # shipped when any line had
         refund_shipped=("refund_shipped", lambda x: x.max() if x.notna().any() else pd.NA),
+        closed=("closed", "all"),
     ).reset_index()
     for column in ("total_amount", "discount_amount", "coupon_amount"):
         if lines[column].isna().all():
@@ -778,6 +782,9 @@ def build_dataset(
         + (["shipped"] if orders["shipped"].notna().any() else []) \
         + (["refund_shipped"] if _refund_shipped_apart(orders) else []) \
         + (["refund_open", "refund_open_amount"] if orders["refund_open"].any() else [])
+    # a whole refund the platform shows as a closed order (视频号 已取消, 淘宝 交易关闭 after payment)
+    orders["closed_after_payment"] = orders["closed"].astype(bool) & (orders["status"] == "refunded")
+    columns += ["closed_after_payment"] if orders["closed_after_payment"].any() else []
     orders["shipped"] = orders["shipped"].astype("boolean")
     orders["refund_shipped"] = orders["refund_shipped"].astype("boolean")
     orders["partly_refunded"] = unknown

@@ -34,6 +34,7 @@ _AFTER_SALE_HEADER = re.compile(r"售后单号|售后类型|售后申请|退款�
 _REFUND_AMOUNT_HEADER = re.compile(r"^(?:退款金额|实际退款金额|退商品金额|退款总额|售后退款金额)|refund(?:ed)? amount",
                                    re.IGNORECASE)
 _MIN_OVERLAP = 0.5  # share of a companion's order ids the other file must have
+_ALL_BUT_A_FEW = 0.95  # ...and of a file of lines naming buyers of its own, read as another file's detail
 # When an order was placed and paid is the order file's to say (有赞's 商品维度 export has only 交易成功时间)
 _ORDER_TIMES = ("order_time", "pay_time")
 _ID_HEADER = re.compile(r"单号|编号|(?<![a-z])id(?![a-z])", re.IGNORECASE)
@@ -131,6 +132,10 @@ def _add_buyers(companion: RawTable, cmap: TableMapping, primary: RawTable, pmap
     right = right.drop(columns=[p_order]).rename(columns=renamed)
     frame = companion.df.assign(_key=_ids(companion, c_order)).merge(right, on="_key", how="left").drop(columns="_key")
     frame.index = companion.df.index
+    for role in _ORDER_TIMES:  # a line whose order the order file lacks keeps its own time, where it has one
+        if role in cmap.roles and role in taken:
+            column = renamed[taken[role].column]
+            frame[column] = frame[column].where(frame[column].notna(), companion.df[cmap.roles[role].column])
     roles = {r: m for r, m in cmap.roles.items() if r not in own_keys}
     for role, match in taken.items():
         roles[role] = ColumnMatch(renamed[match.column], match.confidence, f"{match.reason} (from {_name(primary)})")
@@ -153,7 +158,9 @@ def _lines_of(table: list[Any], whole_orders: list[list[Any]]) -> bool:
     ids = _ids(raw, mapping.roles["order_id"].column).dropna()
     if ids.empty or ids.is_unique or not any(r in mapping.roles for r in ("product_id", "product_name")):
         return False
-    return any(ids.isin(set(_ids(t[0], t[1].roles["order_id"].column))).mean() >= _MIN_OVERLAP
+    # (nearly all of them: a file of lines with buyers of its own whose orders the other file only partly lists
+    # is orders of its own, not a detail)
+    return any(ids.isin(set(_ids(t[0], t[1].roles["order_id"].column))).mean() >= _ALL_BUT_A_FEW
                for t in whole_orders if t is not table)
 
 

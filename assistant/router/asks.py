@@ -164,8 +164,9 @@ _QUALIFIER = re.compile(r"^\s*(?:only|just|but only|excluding|except|仅|只看|
 
 # A part that only says which orders count: "整单退掉的和0元福袋都不算，部分退款的照算", "excluding free trials".
 _COUNTS_WHICH = re.compile(r"(?:都|也|照|全|均)?(?:不算|不计|算上|照算|也算|不含|不包括|排除|剔除|去掉)"
-                           # what is deducted or not: "退款先不扣", "退款要扣掉"
-                           r"|(?:先|暂时|暂且|都|也)?(?:不扣|不减|不扣除|要扣|要扣掉|要减掉|扣掉|扣除|不管|不用管|不考虑)"
+                           # what is deducted or not: "退款先不扣", "退款要扣掉"; what is set aside: "部分退款的先不管"
+                           r"|(?:先|暂时|暂且|都|也)?(?:不扣|不减|不扣除|要扣|要扣掉|要减掉|扣掉|扣除)"
+                           r"|(?:先|暂时|暂且|都|就)?(?:不管|不用管|不考虑|别管)\W*$|^\W*(?:先)?(?:不管|不用管|别管)"
                            r"|(?<![a-z])(?:excluding|including|not counting|leaving out|leave out|exclude|don'?t count"
                            r"|do not count|ignore)(?![a-z])", re.IGNORECASE)
 
@@ -175,6 +176,16 @@ _MEASURED_BY = re.compile(r"^\s*(?:按|以|用)照?\s*[^，,。？?]{1,8}?\s*(?:
                           r"\s*[。.!！]?\s*$"
                           r"|^\s*(?:ranked |sorted |measured |counted )?(?:by|in terms of)\s+[a-z ]{2,20}?\s*[.!]?\s*$",
                           re.IGNORECASE)
+
+
+# A qualifier that says what is taken off money (or kept in it): said of the asks of money alone.
+_DEDUCTION = re.compile(r"扣|减|(?<![a-z])(?:deduct|subtract|net of|before refunds|after refunds)",
+                        re.IGNORECASE)
+
+
+def only_deducts(ask: str) -> bool:
+    """Whether a qualifying part only says what comes off money ("退款要扣掉", "退款先不扣")."""
+    return bool(_DEDUCTION.search(ask))
 
 
 def only_qualifies(ask: str) -> bool:

@@ -120,7 +120,7 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
                                       r"|(?<![a-z])(?:orders? (?:that )?(?:came|come|comes|shipped|went out|included?"
                                       r"|with) (?:with )?(?:a |an )?(?:free )?(?:gifts?|freebies?|samples?)"
                                       r"|(?:came|come|comes) with (?:a |an )?(?:free )?(?:gifts?|freebies?))"
-                                      r"(?![a-z])")),
+                                      r"(?![a-z])(?! cards?)")),
     ("refund reason", re.compile(r"(?:退款|退货|售后)(?:的)?(?:原因|理由)"
                                  r"|(?<![a-z])(?:(?:refunds?|returns?) by reason|reasons? (?:for|behind) (?:the )?"
                                  r"(?:refunds?|returns?)|(?:refund|return) reasons?"

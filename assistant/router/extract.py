@@ -579,7 +579,9 @@ _ORDER_KINDS = {
 _STATUS_WORDS = {
     "paid": re.compile(r"已支付|已付款|支付成功|(?<![a-z])paid(?![a-z])"),
     "refunded": re.compile(r"已退款|退款成功|(?<![a-z])refunded(?![a-z])"),
-    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|(?:就|被|已)?(?:取消|关闭|关掉)(?:了)?"
+    "cancelled": re.compile(r"已取消|取消(?:了)?的订单|取消订单|(?:就|被|已)?(?:取消|关闭)(?:了)?"
+                            # (关掉 of an order, not of the room or a filter: "关掉的直播间", "关掉美颜")
+                            r"|(?:就|被|已|才|又|后来)关掉(?:了)?(?!美颜|直播|滤镜)|关掉(?:了)?的(?:主)?(?:订单|单)"
                             r"|关闭(?:了)?的订单"
                             r"|(?<![a-z])(?:cancell?ed|closed)(?![a-z])"),
     # awaiting payment: placed, not paid, not closed
@@ -709,7 +711,8 @@ def _status_heading_not_split(text: str, features: Features) -> None:
     status, when one status is asked (a split said so stays: "by order status", "按订单状态")."""
     d = features.dimension
     if d is not None and d.value == "status" and not _marked(text, d) \
-            and not re.search(r"\b(?:by|per|each)\b|按|各|分别", text[d.end:]):
+            and not re.search(r"\b(?:by|per|each|breakdown|distribution|split|mix)\b|按|各|分别|分布|构成|占比",
+                              text[d.end:]):
         features.dimension = None
 
 
@@ -807,7 +810,10 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             # of the people when people are counted ("how many customers got money back")
             people = (_BUYER_NOUN.search(text) or m.group(0).endswith("人")) \
                 and not _ORDER_NOUN.search(text.replace(m.group(0), ""))  # ("退款的有多少人": people)
-            _choose_metric(features, m.group(0), "buyers" if people else "orders", m.start(), m.end())
+            # ("退款不止一单的有几个": only people have more than one order: those with several refunded)
+            counted = "repeat_buyers" if _MORE_THAN_ONE.search(text) and not _RATE_ASKED.search(text) \
+                else "buyers" if people else "orders"
+            _choose_metric(features, m.group(0), counted, m.start(), m.end())
         # ("got money back from a refund": the refund is what they got, not the refund rate)
         features.metric_hits = [h for h in features.metric_hits if h.value != "refund_rate"]
         return [Hit(m.group(0), "refunded", m.start(), m.end())]
@@ -947,6 +953,10 @@ _NOT_BEFORE = re.compile(r"(?:(?<![a-z])(?:not|never|no)\s+(?:an?\s+|the\s+)?|[�
 _COUNTED_TOO = re.compile(r"算上|包括|包含|(?:照|也|都)算|一起算|合在一起"
                           r"|(?<![a-z])(?:including|counting|counted|included|together|combined)(?![a-z])")
 _CLAUSE_END = re.compile(r"[，,。.？?；;！!]")
+# a kind set aside: "部分退款的先不管", "0元单不考虑" (of a refund measure, left out; of any other, no matter)
+_SET_ASIDE = re.compile(r"\s*(?:的|单|订单)?\s*(?:先|暂时|暂且|都|就)?(?:不管|不用管|别管)")
+_SET_ASIDE_BEFORE = re.compile(r"(?:不管|不用管|别管)\s*$")
+_NOT_CONSIDERED = re.compile(r"\s*(?:的|单|订单)?\s*(?:先|暂时|暂且|都|就)?(?:不考虑|不看|先不看)")
 # "有效订单", "valid orders": paid and not wholly refunded (valid_orders in data/metrics.yaml)
 _VALID_ORDERS = re.compile(r"有效订单|有效单|(?<![a-z])valid (?:orders?|purchases?)(?![a-z])")
 # The orders left when a kind is left out: a filter value of its own, or nothing beyond the paid orders.
@@ -965,6 +975,10 @@ def kind_stance(text: str, start: int, end: int) -> str | None:
         return "out"
     if _COUNTED_TOO.search(before[-6:]) or _COUNTED_TOO.search(after):
         return "in"
+    if _SET_ASIDE.match(after) or _SET_ASIDE_BEFORE.search(before):
+        return "aside"  # "部分退款的先不管", "不管部分退款": not a kind of order to count by
+    if _NOT_CONSIDERED.match(after):
+        return "out"  # "0元单不考虑": left out of the count
     return None
 
 
@@ -980,6 +994,9 @@ def _kinds_left_out(text: str, features: Features) -> None:
         if features.filters.get(key) != (hit.value.split("/") if "/" in hit.value else hit.value):
             continue
         stance = kind_stance(text, hit.start, hit.end)
+        if stance == "aside":
+            refunds = features.metric is not None and features.metric.value in _REFUND_MEASURES
+            stance = "out" if refunds and key == "status" else "in"
         if stance == "in":
             features.filters.pop(key)  # "算上0元试用的单": the usual count, which has them
             features.honoured.append(hit)
@@ -1426,6 +1443,8 @@ FREE_ORDER_PEOPLE = re.compile(r"(?:领|拿|抢|得|收|中)(?:过|了|到)+(?:�
                                r"|won) (?:a |the |any |their )?(?:free |¥0 |0-yuan )?(?:lucky[- ]bags?|gifts?|trials?"
                                r"|samples?)(?![a-z])", re.IGNORECASE)
 _MONEY_MEASURES = {"gmv", "net_sales", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "refund_amount"}
+# A name followed by words that make it a time ("国庆特惠期间", "双11当天"): the window, not the product
+_AS_A_WINDOW = re.compile(r"\s*(?:期间|的时候|那几天|那天|当天|活动期间?|大促)")
 # Money paid asked of people or orders ("how much had buyers paid on those orders", "这些订单一共付了多少钱"),
 # not per head ("how much did each buyer spend": spend per buyer)
 _MONEY_PAID = re.compile(r"(?<![a-z])how much (?:money )?(?:had|did|have|has|do|does) (?:the |those |these |our )?"
@@ -1448,7 +1467,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     periods = find_periods(text)
     if vocabulary is not None and periods:  # "中秋坚果礼盒", "双11限定款": a product's name, not a window
         names = [h for h in vocabulary.find(text) if h.kind in ("product", "host", "category")]
-        periods = [p for p in periods if not any(h.start <= p.start and p.end <= h.end for h in names)]
+        periods = [p for p in periods if not any(h.start <= p.start and p.end <= h.end
+                                                 and not _AS_A_WINDOW.match(text, h.end) for h in names)]
     features.period = periods[0] if periods else None
     features.periods = periods
     if features.period is not None and features.period.token == "all" and not _FILE_SPAN.search(
@@ -1618,8 +1638,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         _choose_metric(features, m.group(0), "gmv", m.start(), m.end())
     elif (features.metric is None or features.metric.value == "buyers") and (m := _MONEY_PAID.search(text)):
         _choose_metric(features, m.group(0), "spend_per_buyer", m.start(), m.end())  # "买家平均付了多少钱"
-    if features.metric is not None and features.metric.value in ("orders", "buyers") \
-            and (m := _MORE_THAN_ONE.search(text)) and _BUYER_NOUN.search(text):
+    if features.metric is not None and (features.metric.value == "buyers" or features.metric.value == "orders"
+                                        and _PEOPLE_COUNTED.search(text)) \
+            and (m := _MORE_THAN_ONE.search(text)) and not _RATE_ASKED.search(text):
         # "how many customers had two or more refunded orders": the people with more than one, of that kind
         _choose_metric(features, m.group(0), "repeat_buyers", m.start(), m.end())
         features.metric_hits = [h for h in features.metric_hits if h.value not in ("orders", "buyers")]

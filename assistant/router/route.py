@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.router import vocabulary as vocab
-from assistant.router.asks import asks_something, follows_in_sequence, only_qualifies, points_back, split_asks
+from assistant.router.asks import (
+    asks_something,
+    follows_in_sequence,
+    only_deducts,
+    only_qualifies,
+    points_back,
+    split_asks,
+)
 from assistant.router.audit import NEVER_RECORDED, Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
@@ -508,19 +515,21 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     if not isinstance(question, str) or not question.strip():
         return None
     asks = split_asks(question)
-    if len(asks) > 1 and re.match(rf"\s*{re.escape(asks[0])}\s*[:：]", question) and not asks_something(asks[0]) \
-            and ((heading := _route_one(asks[0], vocabulary)) is None
-                 or heading.tool == "metric_query" and heading.args.get("metric") in ("orders", "buyers")):
-        # "Taobao order status rundown please: how many …, how many …": a heading, said of every ask after it;
-        # so is the orders or people named before the questions ("Douyin orders closed after payment: how much …")
-        asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
+    if len(asks) > 1 and re.match(rf"\s*{re.escape(asks[0])}\s*[:：]", question):
+        if not asks_something(asks[0]) and _route_one(asks[0], vocabulary) is None:
+            # "Taobao order status rundown please: how many …, how many …": a heading, said of every ask after it
+            asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
+        else:  # "退款情况：上个月退了多少单？", "Refunded orders: how many last month?": the words of the first ask
+            asks = [f"{asks[0]}：{asks[1]}", *asks[2:]]
         if len(asks) == 1:
             question = asks[0]
     elif len(asks) > 2 and (said := [a for a in asks[1:] if only_qualifies(a)]) \
             and len(own := [a for a in asks if a not in said]) >= 2:
         # "付了款的销售额一共多少？退款先不扣。里面达人带货卖的有多少钱？": a part that only narrows, among asks of
-        # their own, is said of each of them (not a reason to read the whole question as one ask)
-        asks = [f"{a.rstrip()} {' '.join(said)}" for a in own]
+        # their own, is said of each of them (not a reason to read the whole question as one ask); what comes off
+        # money is said of the asks of money ("卖了多少钱？订单多少？退款要扣掉。": the orders stay counted)
+        asks = [f"{a.rstrip()} {' '.join(q for q in said if not only_deducts(q) or _of_money(a, vocabulary))}".rstrip()
+                for a in own]
     elif len(asks) > 1 and only_qualifies(asks[0]):
         # "Leaving out the free lucky-bag orders, how many customers …, and how many …": said of every ask
         asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
@@ -597,6 +606,14 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
                               and not (i and _answered_by(whole, asks[i - 1], routes[i - 1], ask, vocabulary)))
                           or (i and r is not None and r.tool != whole.tool and not only_qualifies(ask))]
     return whole
+
+
+_MONEY_METRICS = {"gmv", "net_sales", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "refund_amount"}
+
+
+def _of_money(ask: str, vocabulary: DataVocabulary | None) -> bool:
+    alone = _route_one(ask, vocabulary)
+    return alone is None or alone.tool != "metric_query" or alone.args.get("metric", "gmv") in _MONEY_METRICS
 
 
 def _answered_by(whole: Route, earlier: str, before: Route | None, ask: str,
@@ -1090,6 +1107,11 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             implied = _IMPLIED_FILTERS.get(previous.args.get("metric"))
             if implied and "filters" in REGISTRY[later.tool].args_model.model_fields:
                 later.args["filters"] = {**implied, **later.args.get("filters", {})}
+            if (previous.args.get("filters") or {}).get("status") == "fully_refunded" \
+                    and (later.args.get("filters") or {}).get("status") == "cancelled":
+                # "orders closed after the buyer had paid: …, and how many of them had shipped before they were
+                # closed?": their closing is the one the earlier ask named, not a closing unpaid
+                later.args["filters"]["status"] = "fully_refunded"
             for name, value in previous.args.items():
                 if name in _OWN_ARGS or name not in accepted:
                     continue

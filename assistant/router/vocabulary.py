@@ -85,9 +85,6 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     ],
     "repeat_buyers": [
         "复购买家数", "复购买家", "复购人数", "repeat buyers", "repeat purchasers", "repeat customers count",
-        # people with more than one order (of the kind the question names: "退款不止一单的")
-        "不止一单", "不止一笔", "不止一次", "两单以上", "两单及以上", "两笔以上", "2单以上", "2单及以上", "多于一单",
-        "more than one order", "two or more orders", "2 or more orders", "2+ orders", "multiple orders",
     ],
     "one_time_buyers": [
         "一次性客户", "一次性买家", "只买一次的", "one-time buyers", "one-time customers", "single-purchase customers",
