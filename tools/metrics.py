@@ -263,12 +263,11 @@ _PAID_KINDS = {"paid", "refunded", "fully_refunded", "partially_refunded"}
 
 def _refund_columns(ctx: Context) -> dict[str, bool]:
     """build_metric_sql's arguments for what the orders record of refunds."""
-    columns = ctx.warehouse.columns("orders")
+    columns, lines = ctx.warehouse.columns("orders"), ctx.warehouse.columns("order_items")
     return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns,
             "open_column": "refund_open" in columns, "refund_shipped_column": "refund_shipped" in columns,
-            "refunded_lines_column": "refunded" in ctx.warehouse.columns("order_items"),
-            "line_refund_column": "refund_amount" in ctx.warehouse.columns("order_items"),
-            "line_shipped_column": "shipped" in ctx.warehouse.columns("order_items")}
+            "refunded_lines_column": "refunded" in lines, "line_refund_column": "refund_amount" in lines,
+            "line_shipped_column": "shipped" in lines}
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -605,7 +604,8 @@ def metric_query(
     if metric in _NET_OF_REFUND_MEASURES and refunds["partly_column"] \
             and statuses & {"partially_refunded", "refunded"}:  # (a whole refund's amount is known)
         _note_unknown_refunds(ctx, result, window)
-    if metric == "orders" and dimension is None and per is None and "cancelled" in statuses <= {"cancelled", "unpaid"}:
+    if metric == "orders" and dimension is None and per is None and "cancelled" in statuses \
+            and statuses <= {"cancelled", "unpaid"}:
         _note_closed_after_payment(ctx, result, window, filters, frame, refunds)
     if by_status:
         _add_rule(ctx, result, "by_status", "按订单状态", "By order status")
@@ -719,8 +719,8 @@ def _note_closed_after_payment(ctx: Context, result: ToolResult, window: Window,
                                own: pd.DataFrame, refunds: dict[str, bool]) -> None:
     """Cancelled orders are the ones closed unpaid here; a platform shows an order paid and then wholly refunded
     before it completed as closed too (视频号 已取消, 淘宝 交易关闭): say how many orders were wholly refunded, so
-    a count of "已取消" read the platform's way can be made (not every whole refund closes its order, so no total
-    is claimed)."""
+    a count of "已取消" read the platform's way can be made. Both together are given only where the export says
+    which whole refunds it closed (orders.closed_after_payment): not every whole refund closes its order."""
     sql, params = build_metric_sql("orders", None, window, {**filters, "status": "fully_refunded"}, **refunds)
     closed_paid = int(ctx.warehouse.df(sql, params)["value"].fillna(0).sum())
     if not closed_paid:

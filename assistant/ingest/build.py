@@ -451,22 +451,23 @@ def _shipped(raw: RawTable, mapping: TableMapping, status: pd.Series | None) -> 
         times = parsing.parse_datetimes(_text(ship_time))[0]
         shipped = pd.Series(times.notna().to_numpy(), index=raw.df.index, dtype="boolean")
     if (ship_status := _column(raw, mapping, "ship_status")) is not None:
-        text = _text(ship_status).astype("string").str.strip()
-        said = pd.Series(pd.NA, index=raw.df.index, dtype="boolean")
-        said[text.str.contains(_LINE_SHIPPED, na=False).to_numpy()] = True
-        said[text.str.contains(_LINE_UNSHIPPED, na=False).to_numpy()] = False
+        said = _said_shipped(_text(ship_status), _LINE_SHIPPED, _LINE_UNSHIPPED)
         if said.notna().mean() >= 0.5:  # a column of other words (部分发货 everywhere) is not read
             return said.fillna(shipped)
-    if ship_time is not None:
+    if ship_time is not None or status is None:
         return shipped
-    if status is None:
-        return shipped
-    text = _text(status).astype("string").str.strip()
+    text = _text(status)
     if not text.str.contains(r"^(?:未发货|已发货|已签收)[，,]", na=False).any():
         return shipped  # (only an export whose refunds say it: a plain 已完成 tells nothing of a refund)
-    shipped[text.str.contains(_SHIPPED_STATUS, na=False).to_numpy()] = True
-    shipped[text.str.contains(_UNSHIPPED_STATUS, na=False).to_numpy()] = False
-    return shipped
+    return _said_shipped(text, _SHIPPED_STATUS, _UNSHIPPED_STATUS)
+
+
+def _said_shipped(text: pd.Series, shipped: re.Pattern[str], unshipped: re.Pattern[str]) -> pd.Series:
+    """Shipped or not as the words say it (已发货 / 未发货), NA where they say neither."""
+    said = pd.Series(pd.NA, index=text.index, dtype="boolean")
+    said[text.str.contains(shipped, na=False).to_numpy()] = True
+    said[text.str.contains(unshipped, na=False).to_numpy()] = False
+    return said
 
 
 _ORDER_LEVEL_AMOUNTS = ("pay_amount", "total_amount", "discount_amount", "coupon_amount", "refund_amount")

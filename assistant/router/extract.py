@@ -755,7 +755,7 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
     for kind, m in kinds.items():  # "其中整单退的有几笔": orders refunded that way
         _status_heading_not_split(text, features)
         whole = _REFUNDED_ORDERS.search(text)
-        if kind != "refunded" and whole and SHARE.search(text) and whole.end() <= m.start():
+        if whole and SHARE.search(text) and whole.end() <= m.start():
             # "Of the refunded orders, what share were full refunds?", "退款的订单里，整单退的占多少": the refunded
             # orders (the whole, said first) split by kind of refund, each with its share of them
             features.filters["status"] = "refunded"
@@ -790,7 +790,9 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             features.dimension = Hit(text[first.start():last.end()], "status", first.start(), last.end())
         return []
     if not_paid and "cancelled" in found and 0 <= found["cancelled"].start() - not_paid.end() <= 2:
-        found["cancelled"] = re.search(re.escape(text[not_paid.start():found["cancelled"].end()]), text)
+        # "没付款就关掉": one phrase from the not paying to the closing (matched where it stands)
+        found["cancelled"] = re.compile(re.escape(text[not_paid.start():found["cancelled"].end()])).match(
+            text, not_paid.start())
     for status in ("cancelled", "unpaid"):
         if status in found:
             _status_heading_not_split(text, features)
@@ -1442,7 +1444,8 @@ FREE_ORDER_PEOPLE = re.compile(r"(?:领|拿|抢|得|收|中)(?:过|了|到)+(?:�
                                r"|(?<![a-z])(?:people|customers|buyers|users|fans) who (?:got|received|claimed|grabbed"
                                r"|won) (?:a |the |any |their )?(?:free |¥0 |0-yuan )?(?:lucky[- ]bags?|gifts?|trials?"
                                r"|samples?)(?![a-z])", re.IGNORECASE)
-_MONEY_MEASURES = {"gmv", "net_sales", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "refund_amount"}
+# Measures of money (as opposed to counts of orders or people)
+MONEY_MEASURES = {"gmv", "net_sales", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "refund_amount"}
 # A name followed by words that make it a time ("国庆特惠期间", "双11当天"): the window, not the product
 _AS_A_WINDOW = re.compile(r"\s*(?:期间|的时候|那几天|那天|当天|活动期间?|大促)")
 # Money paid asked of people or orders ("how much had buyers paid on those orders", "这些订单一共付了多少钱"),
@@ -1566,7 +1569,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
                                           features.period.start, features.period.end)
     _average_over_time(text, features, dimensions)
     if (amount := find_amount(text)) and amount.value == "0" and FREE_ORDER_PEOPLE.search(text) \
-            and features.metric is not None and features.metric.value in _MONEY_MEASURES:
+            and features.metric is not None and features.metric.value in MONEY_MEASURES:
         amount = None  # "领过福袋的人一共花了多少钱": all those people paid, which no filter of orders gives (named)
     if amount:
         features.filters["amount"] = amount.value

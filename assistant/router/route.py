@@ -21,6 +21,7 @@ from assistant.router.asks import (
 from assistant.router.audit import NEVER_RECORDED, Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
+    MONEY_MEASURES,
     SHARE,
     Features,
     extract,
@@ -608,12 +609,9 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     return whole
 
 
-_MONEY_METRICS = {"gmv", "net_sales", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "refund_amount"}
-
-
 def _of_money(ask: str, vocabulary: DataVocabulary | None) -> bool:
     alone = _route_one(ask, vocabulary)
-    return alone is None or alone.tool != "metric_query" or alone.args.get("metric", "gmv") in _MONEY_METRICS
+    return alone is None or alone.tool != "metric_query" or alone.args.get("metric", "gmv") in MONEY_MEASURES
 
 
 def _answered_by(whole: Route, earlier: str, before: Route | None, ask: str,
