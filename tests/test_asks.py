@@ -90,6 +90,16 @@ def test_an_ask_about_part_of_the_earlier_set_narrows_it(engine) -> None:
     assert "does not record partial refunds" in answer.answer
 
 
+def test_a_split_of_refunds_by_kind_says_when_partial_ones_are_never_recorded(engine) -> None:
+    """All refunds whole on the demo is what its data can say, not a finding: the answer says so, and a share of
+    whole refunds still answers (the refunded orders by status)."""
+    answer = engine.ask("Of the refunded orders last month, what share were full refunds?")
+    assert answer.tool_calls[0].args["dimension"] == "status"
+    assert "does not record partial refunds" in answer.answer
+    plain = engine.ask("上个月GMV多少")  # a figure that is no count of refunds says nothing of them
+    assert "部分退款" not in plain.answer
+
+
 def test_asks_for_different_tools_are_each_answered(engine) -> None:
     answer = engine.ask("上个月GMV多少？哪个主播转化率最高？")
     assert [c.name for c in answer.tool_calls] == ["metric_query", "live_performance"]

@@ -154,3 +154,36 @@ def test_the_buyers_own_phone_keys_customers_not_the_receivers(tmp_path, workspa
         waiting = engine.run_tool("metric_query", {"metric": "orders", "filters": {"status": "unpaid"}}).table()
     assert buyers == frame.loc[frame["订单状态"] == "交易成功", "买家手机号"].nunique()
     assert int(waiting.iloc[0]["orders"]) == 8  # awaiting payment: open, not closed
+
+
+def test_a_refund_kind_written_in_brackets_after_its_state_is_read(tmp_path, workspace) -> None:
+    """有赞's 订单退款状态 says a completed refund's kind in brackets (退款成功（全额退款）, 退款成功（部分退款）),
+    beside the amount that went back (订单已退款金额): whole refunds are refunded orders, partial ones stay paid
+    with their amount, and a refund still in progress (退款中) gives nothing back yet."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    rows = []
+    for i in range(48):
+        paid = 50.0 + i
+        kind = ("退款成功（全额退款）", "退款成功（部分退款）", "退款中", "")[i % 4]
+        rows.append({"订单号": f"E{i:04d}", "订单创建时间": f"2025-09-{1 + i % 28:02d} 12:00:00",
+                     "买家付款时间": f"2025-09-{1 + i % 28:02d} 12:01:00",
+                     "订单状态": "交易关闭" if i % 8 == 0 else "交易完成", "订单实付金额": paid,
+                     "买家手机号": f"136****{i % 12:04d}", "订单退款状态": kind,
+                     "订单已退款金额": paid if i % 4 == 0 else 12.5 if i % 4 == 1 else 0.0})
+    frame = pd.DataFrame(rows)
+    path = tmp_path / "有赞_订单导出_订单维度.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    result = import_dataset(path)
+    whole = frame["订单退款状态"] == "退款成功（全额退款）"
+    part = frame["订单退款状态"] == "退款成功（部分退款）"
+    assert result.report.refunded_orders == whole.sum()
+    assert result.report.partially_refunded_orders == part.sum()
+    with Engine(result.dataset.path) as engine:
+        refunds = engine.run_tool("metric_query", {"metric": "refund_amount", "dimension": "status"}).table()
+        by_status = dict(zip(refunds["status"], refunds["refund_amount"]))
+        open_requests = engine.run_tool("metric_query", {"metric": "orders", "filters": {"after_sale": "open"}})
+    assert by_status["refunded"] == pytest.approx(frame.loc[whole, "订单已退款金额"].sum())
+    assert by_status["partially_refunded"] == pytest.approx(frame.loc[part, "订单已退款金额"].sum())
+    assert int(open_requests.table().iloc[0]["orders"]) == (frame["订单退款状态"] == "退款中").sum()

@@ -429,3 +429,31 @@ def test_closed_unpaid_and_paid_then_closed_side_by_side(refunds) -> None:
     money = engine.ask("How many orders were closed after the buyer had already paid, and how much had been paid?")
     assert [c.args["metric"] for c in money.tool_calls] == ["orders", "gmv"]
     assert money.tables[1].df.iloc[0]["gmv"] == pytest.approx(orders.loc[orders["kind"] == "whole", "paid"].sum())
+
+
+def test_spend_per_buyer_net_of_refunds_is_also_given_without_buyers_refunded_in_full(workspace, tmp_path) -> None:
+    """A buyer whose every payment came back kept nothing with the shop: the figure without them is said beside
+    the one over every buyer, and a buyer of a ¥0 gift alone is not one of them (nothing was refunded)."""
+    from assistant.engine import Engine
+    from assistant.ingest.workspace import import_dataset
+
+    rows = []
+    for i in range(60):
+        buyer = f"b{i % 20}"
+        refunded = i % 20 in (3, 7) or i % 11 == 0  # b3 and b7 got every payment back; some others one
+        rows.append({"订单编号": f"D{i:03d}", "下单时间": f"2025-08-{1 + i % 28:02d} 10:00:00", "买家ID": buyer,
+                     "实付金额": 0.0 if i % 20 == 9 else 40.0 + i, "订单状态": "已退款" if refunded else "交易成功"})
+    frame = pd.DataFrame(rows)
+    path = tmp_path / "orders.csv"
+    frame.to_csv(path, index=False)
+    with Engine(import_dataset(path).dataset.path) as engine:
+        answer = engine.ask("退款后人均消费多少")
+    assert answer.tool_calls[0].args == {"metric": "net_spend_per_buyer"}
+    kept = frame["实付金额"].where(frame["订单状态"] == "交易成功", 0.0)
+    per_buyer = kept.groupby(frame["买家ID"]).sum()
+    refunded_all = frame.groupby("买家ID")["订单状态"].apply(lambda s: (s == "已退款").all())
+    table = answer.table("net_spend_per_buyer").iloc[0]
+    assert table["net_spend_per_buyer"] == pytest.approx(per_buyer.mean())
+    assert table["net_spend_per_buyer_kept_buyers_only"] == pytest.approx(per_buyer[~refunded_all].mean())
+    assert table["kept_buyers_only_buyers_left_out"] == refunded_all.sum() == 2
+    assert "不计全部退款的买家" in answer.answer and "去掉 2 位买家" in answer.answer

@@ -273,6 +273,16 @@ def test_a_sentence_of_conditions_after_the_ask_qualifies_it() -> None:
         "net_aov", {"status": ["paid", "partially_refunded"]}, [])
 
 
+@pytest.mark.parametrize("question, metric", [
+    ("退款后人均消费多少", "net_spend_per_buyer"), ("扣掉退款的人均消费", "net_spend_per_buyer"),
+    ("退款后每个客户平均消费多少", "net_spend_per_buyer"), ("扣除退款后的客单价", "net_aov"),
+    ("spend per buyer after refunds", "net_spend_per_buyer"),
+])
+def test_refund_words_before_an_average_make_it_the_average_net_of_refunds(question, metric) -> None:
+    r = route(question)
+    assert (r.args["metric"], r.more, r.dropped) == (metric, [], [])
+
+
 @pytest.mark.parametrize("after_sale", ["退款成功", "全额退款成功"])
 def test_an_export_of_one_row_per_order_keeps_a_completed_refund_whole(tmp_path, workspace, after_sale) -> None:
     """Only a line that stayed completed inside a multi-line order is a partial refund; one row per order with
@@ -362,6 +372,13 @@ def test_free_gift_lines_are_counted_and_the_count_without_them_is_given(wechat)
     gifts = int((paid["商品价格(单件)"] == 0).sum())
     assert result.table().iloc[0]["lines"] == len(paid) and gifts > 0
     assert f"不计零元商品行（赠品、福袋等），去掉 {gifts} 行：{len(paid) - gifts}" in result.answer
+    # pieces sold: a free gift is given, not sold, for many sellers; both figures, the gifts' pieces named
+    units = engine.run_tool("metric_query", {"metric": "units"}, "en")
+    pieces = paid["商品数量"].sum()
+    gift_pieces = int(paid.loc[paid["商品价格(单件)"] == 0, "商品数量"].sum())
+    assert units.table().iloc[0]["units"] == pieces
+    assert units.table().iloc[0]["without_zero_lines_units_left_out"] == gift_pieces > 0
+    assert f"{gift_pieces:,} pieces fewer: {pieces - gift_pieces:,}" in units.answer
 
 
 def test_cancelled_orders_name_the_ones_closed_after_payment(wechat) -> None:
@@ -376,6 +393,31 @@ def test_cancelled_orders_name_the_ones_closed_after_payment(wechat) -> None:
     # (a whole refund after the order completed is no closed order: counted apart from the closed ones)
     assert answer.table().iloc[0]["closed_after_payment"] == paid_then
     assert answer.table().iloc[0]["wholly_refunded_after_payment"] > paid_then
+
+
+@pytest.mark.parametrize("question", [
+    "付了钱后来又整单关闭的有几单", "已取消的订单里面，付过钱的有几单？",
+    "How many orders were closed after the buyer had already paid?",
+])
+def test_orders_closed_after_payment_are_the_whole_refunds_that_closed_them(wechat, question) -> None:
+    """Of the whole refunds, the ones the platform closed (已取消 with a payment time): not the ones refunded in
+    full after the order completed."""
+    frame, engine = wechat
+    orders = frame.drop_duplicates("订单号")
+    paid_then = int(((orders["订单状态"] == "已取消") & (orders["支付时间"] != "")).sum())
+    answer = engine.ask(question)
+    assert answer.tool_calls[0].args["filters"] == {"status": "closed_after_payment"}
+    whole = engine.run_tool("metric_query", {"metric": "orders", "filters": {"status": "fully_refunded"}}).table()
+    assert answer.table().iloc[0]["orders"] == paid_then < whole.iloc[0]["orders"]
+    assert "does not say which" not in answer.answer and "没有说哪些" not in answer.answer
+
+
+def test_without_the_closing_said_orders_closed_after_payment_are_every_whole_refund_and_say_so(engine) -> None:
+    answer = engine.ask("上个月付了钱后来又整单关闭的有几单")
+    whole = engine.run_tool("metric_query", {"metric": "orders", "period": "last_month",
+                                             "filters": {"status": "fully_refunded"}}).table()
+    assert answer.table().iloc[0]["orders"] == whole.iloc[0]["orders"] > 0
+    assert "这份导出没有说哪些整单退款的订单被关闭了" in answer.answer
 
 
 def test_spend_per_buyer_net_of_refunds(wechat) -> None:

@@ -151,11 +151,14 @@ def build_metric_sql(
     refunded_lines_column: bool = False,
     line_refund_column: bool = False,
     line_shipped_column: bool = False,
+    closed_column: bool = False,
+    buyers_when: str | None = None,
 ) -> tuple[str, list[Any]]:
     """Compose the three-step SQL described in data/metrics.yaml; returns (sql, parameters). `refund_column`:
     the orders carry a refund_amount (an import that read partial refunds), so a paid order may be partly
     refunded and a refund is its amount, not the whole order. `partly_column`: they also carry
-    partly_refunded, partial refunds the export names without an amount."""
+    partly_refunded, partial refunds the export names without an amount. `buyers_when`: a further condition on
+    the buyers counted (an other reading's, of data/metrics.yaml: those who kept something after refunds)."""
     spec = catalog.metric(metric)
     used = [DIMENSIONS[d] for d in [dimension, *filters] if d in DIMENSIONS]
     item_grain = any(d.item_grain for d in used) or bool(spec.get("item_grain"))  # units live on order lines
@@ -166,7 +169,7 @@ def build_metric_sql(
     # (orders still to ship, paid or partly refunded, are about the goods still to go out: the order's own shipping)
     statuses = set(_filter_values(filters.get("status", [])))
     of_refunds = metric in ("refund_amount", "refund_rate", "refunded_lines") or bool(
-        statuses and statuses <= {"refunded", "fully_refunded", "partially_refunded"})
+        statuses and statuses <= _REFUND_KINDS)
 
     def expr(name: str) -> str:  # where partial refunds are known, a paid order with one is its own status: 部分退款
         if name == "shipping" and item_grain and line_shipped_column:  # a line's own shipping, counted on lines
@@ -193,6 +196,16 @@ def build_metric_sql(
         if name == "status":  # "整单退款": a whole refunded order (the status 'refunded' itself)
             values = ["refunded" if v == "fully_refunded" else v for v in values]
         column = "o.session_id" if name == "session" else expr(name)  # sessions arrive resolved to ids
+        if name == "status" and "closed_after_payment" in values:
+            # paid, then closed by its whole refund: where the export says which whole refunds closed their order
+            # (orders.closed_after_payment); elsewhere every whole refund (the answer says so)
+            values = [v for v in values if v != "closed_after_payment"]
+            closed = "(o.status = 'refunded'" + (" AND coalesce(o.closed_after_payment, false))" if closed_column
+                                                 else ")")
+            others = f" OR CAST({column} AS VARCHAR) IN ({', '.join('?' * len(values))})" if values else ""
+            conditions.append(f"({closed}{others})")
+            params.extend(values)
+            continue
         conditions.append(f"CAST({column} AS VARCHAR) IN ({', '.join('?' * len(values))})")
         params.extend(values)
     amount = "i.pay_amount" if item_grain else "o.pay_amount"
@@ -243,6 +256,8 @@ per_customer AS (
 SELECT grp, {spec['sql']} AS value,
   sum(paid_orders) AS base_orders, count(*) FILTER (WHERE paid_orders > 0) AS base_buyers{by_amount}
 FROM per_customer GROUP BY grp"""
+    if buyers_when:  # every count of buyers (the measure's and the base) takes the further condition
+        sql = sql.replace("FILTER (WHERE paid_orders > 0)", f"FILTER (WHERE paid_orders > 0 AND ({buyers_when}))")
     # a date of our own window (never text from a question) marks where "returning" begins
     start = f"TIMESTAMP '{window.start.isoformat()}'" if window.start else "TIMESTAMP '0001-01-01'"
     paid = ", ".join(f"'{s}'" for s in catalog.load("metrics")["paid_statuses"])
@@ -258,7 +273,9 @@ def _add_rule(ctx: Context, result: ToolResult, key: str, zh: str, en: str) -> N
                                "formula": note[ctx.language], "definition": dict(note)})
 
 
-_PAID_KINDS = {"paid", "refunded", "fully_refunded", "partially_refunded"}
+# The kinds of refund a status filter names (closed_after_payment: the whole refunds that closed their order)
+_REFUND_KINDS = {"refunded", "fully_refunded", "partially_refunded", "closed_after_payment"}
+_PAID_KINDS = {"paid", *_REFUND_KINDS}
 
 
 def _refund_columns(ctx: Context) -> dict[str, bool]:
@@ -267,7 +284,17 @@ def _refund_columns(ctx: Context) -> dict[str, bool]:
     return {"refund_column": "refund_amount" in columns, "partly_column": "partly_refunded" in columns,
             "open_column": "refund_open" in columns, "refund_shipped_column": "refund_shipped" in columns,
             "refunded_lines_column": "refunded" in lines, "line_refund_column": "refund_amount" in lines,
-            "line_shipped_column": "shipped" in lines}
+            "line_shipped_column": "shipped" in lines, "closed_column": "closed_after_payment" in columns}
+
+
+def _records_partial_refunds(ctx: Context) -> bool:
+    refunds = _refund_columns(ctx)
+    return refunds["refund_column"] or refunds["partly_column"]
+
+
+_NO_PARTIAL_REFUNDS = ("This data does not record partial refunds (no refund amount or refunded order lines): "
+                       "a refund here is a whole refunded order.",
+                       "这份数据没有记录部分退款（没有退款金额或商品级退款）：这里的退款都是整单退款。")
 
 
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
@@ -361,12 +388,9 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> dict[str, Any
             f"SELECT DISTINCT CAST({column} AS VARCHAR) AS v FROM {table} WHERE {column} IS NOT NULL")
         values = set(known["v"].astype(str))
         if name == "status":  # kinds of refund the orders' status and refund amount tell apart
-            if _filter_values(value) == ["partially_refunded"] and not _refund_columns(ctx)["refund_column"]:
-                raise ToolError("value_not_found",
-                                "This data does not record partial refunds (no refund amount or refunded order lines): "
-                                "a refund here is a whole refunded order.",
-                                "这份数据没有记录部分退款（没有退款金额或商品级退款）：这里的退款都是整单退款。")
-            values |= {"paid", "refunded", "cancelled", "unpaid", "fully_refunded", "partially_refunded"}
+            if _filter_values(value) == ["partially_refunded"] and not _records_partial_refunds(ctx):
+                raise ToolError("value_not_found", *_NO_PARTIAL_REFUNDS)
+            values |= {"paid", "cancelled", "unpaid", *_REFUND_KINDS}
         if name == "region":  # "浙江" names the 浙江省 an export writes out in full
             filters = {**filters, name: _same_province(value, values)}
             value = filters[name]
@@ -514,7 +538,8 @@ def metric_query(
             buyer_type (new/returning) | shipping | after_sale (open).
         period: last_7_days, last_month, 2025, 2025-06, 2025-Q3, 618.
         filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount ">=1000",
-            "100-500") or hour ("20-23").
+            "100-500") or hour ("20-23"); status: paid | refunded | fully_refunded | partially_refunded |
+            closed_after_payment | cancelled | unpaid.
         limit: top N (of time: the last N).
         order: desc|asc.
         compare: previous_period (环比) | last_year (同比).
@@ -607,6 +632,15 @@ def metric_query(
     if metric == "orders" and dimension is None and per is None and "cancelled" in statuses \
             and statuses <= {"cancelled", "unpaid"}:
         _note_closed_after_payment(ctx, result, window, filters, frame, refunds)
+    if statuses & {"refunded", "fully_refunded"} and statuses <= _REFUND_KINDS \
+            and "status" in filters and not _records_partial_refunds(ctx):
+        # a split of the refunds into whole and partial, or a count of whole ones, would read "all whole" as a
+        # finding where the export simply never says a refund was partial
+        result.answer += "\n" + ctx.t(_NO_PARTIAL_REFUNDS[1], _NO_PARTIAL_REFUNDS[0])
+    if "closed_after_payment" in statuses and not refunds["closed_column"]:
+        result.answer += ctx.t("\n这份导出没有说哪些整单退款的订单被关闭了：这里计入全部付款后整单退款的订单。",
+                               "\nThis export does not say which wholly refunded orders were closed: every order "
+                               "paid and then wholly refunded is counted here.")
     if by_status:
         _add_rule(ctx, result, "by_status", "按订单状态", "By order status")
     if "buyer_type" in (dimension, *filters):
@@ -778,15 +812,15 @@ def _note_other_readings(ctx: Context, result: ToolResult, metric: str, window: 
         value = values[0]
         table[f"{metric}_{name}"] = value
         # every number the sentence says is in the table
-        table[f"{name}_{reading.get('left_out', 'orders')}_left_out"] = left_out
+        table[f"{name}_{_left_out_unit(reading, metric)}_left_out"] = left_out
         shown = fmt.exact(value, spec["unit"], ctx.language)
         if metric == "repurchase_rate":  # the two counts the rate is made of, to check it by
             buyers = int(frame["base_buyers"].iat[0])
             repeat = round(value * buyers)
             table[f"{name}_repeat_buyers"], table[f"{name}_buyers"] = repeat, buyers
             shown += ctx.t(f"（{repeat:,}/{buyers:,}）", f" ({repeat:,} of {buyers:,} buyers)")
-        said.append(ctx.t(f"{reading['zh']}，去掉 {_left_out(reading, left_out, 'zh')}：{shown}",
-                          f"{reading['en']}, {_left_out(reading, left_out, 'en')} fewer: {shown}"))
+        said.append(ctx.t(f"{reading['zh']}，去掉 {_left_out(reading, left_out, 'zh', metric)}：{shown}",
+                          f"{reading['en']}, {_left_out(reading, left_out, 'en', metric)} fewer: {shown}"))
     if said:
         result.answer += ctx.t("\n其他口径：" + "；".join(said) + "。", "\nOther definitions: " + "; ".join(said) + ".")
 
@@ -796,7 +830,8 @@ def _other_reading(ctx: Context, result: ToolResult, metric: str, spec: dict[str
                    reading: dict[str, Any]) -> tuple[pd.DataFrame, list[Any], int] | None:
     """One other reading's query, its figures in the order of `own`'s rows (the table's) and the orders it
     leaves out; None when every figure is the table's own. Its SQL goes to the result."""
-    sql, params = build_metric_sql(metric, dimension, window, {**filters, **reading["filters"]}, **refunds)
+    sql, params = build_metric_sql(metric, dimension, window, {**filters, **reading.get("filters", {})},
+                                   buyers_when=reading.get("buyers_when"), **refunds)
     other = ctx.warehouse.df(sql, params)
     values = own[["grp"]].merge(other[["grp", "value"]], on="grp", how="left")["value"].tolist()
     if spec["unit"] == "count":
@@ -807,13 +842,25 @@ def _other_reading(ctx: Context, result: ToolResult, metric: str, spec: dict[str
     result.sql.append(sql)
     if reading.get("left_out") == "lines":  # the lines a count of lines loses, not orders
         return other, values, int(own["value"].fillna(0).sum() - other["value"].fillna(0).sum())
+    if reading.get("left_out") == "buyers":
+        return other, values, int(own["base_buyers"].sum() - other["base_buyers"].sum())
     return other, values, int(own["base_orders"].sum() - other["base_orders"].sum())
 
 
-def _left_out(reading: dict[str, Any], count: int, language: str) -> str:
-    """What an other reading leaves out, in its own unit ("35 笔订单", "7 lines")."""
+def _left_out_unit(reading: dict[str, Any], metric: str) -> str:
+    """What an other reading's count of left-out things counts: orders, lines, or of units sold, the lines' pieces."""
+    unit = reading.get("left_out", "orders")
+    return "units" if unit == "lines" and metric == "units" else unit
+
+
+def _left_out(reading: dict[str, Any], count: int, language: str, metric: str) -> str:
+    """What an other reading leaves out, in its own unit ("35 笔订单", "7 lines", "12 pieces")."""
+    if _left_out_unit(reading, metric) == "units":
+        return f"{count:,} 件" if language == "zh" else f"{count:,} pieces"
     if reading.get("left_out") == "lines":
         return f"{count:,} 行" if language == "zh" else f"{count:,} lines"
+    if reading.get("left_out") == "buyers":
+        return f"{count:,} 位买家" if language == "zh" else f"{count:,} buyers"
     return f"{count:,} 笔订单" if language == "zh" else f"{count:,} orders"
 
 
@@ -836,13 +883,13 @@ def _other_readings_by_group(ctx: Context, result: ToolResult, metric: str, spec
         if spec["unit"] == "count":
             values = [int(v) for v in values]
         table[f"{metric}_{name}"] = values
-        table[f"{name}_{reading.get('left_out', 'orders')}_left_out"] = left_out
+        table[f"{name}_{_left_out_unit(reading, metric)}_left_out"] = left_out
         shown = "；".join if ctx.language == "zh" else "; ".join
         groups = shown(f"{group} {fmt.exact(v, spec['unit'], ctx.language)}"
                        for group, v in list(zip(table[dimension], values))[:_OTHER_READING_GROUPS_SAID]
                        if not pd.isna(v))
-        said.append(ctx.t(f"{reading['zh']}，去掉 {_left_out(reading, left_out, 'zh')}：{groups}",
-                          f"{reading['en']}, {_left_out(reading, left_out, 'en')} fewer: {groups}"))
+        said.append(ctx.t(f"{reading['zh']}，去掉 {_left_out(reading, left_out, 'zh', metric)}：{groups}",
+                          f"{reading['en']}, {_left_out(reading, left_out, 'en', metric)} fewer: {groups}"))
     if said:
         result.answer += ctx.t("\n其他口径：" + "。".join(said) + "。", "\nOther definitions: " + ". ".join(said) + ".")
 

@@ -118,7 +118,6 @@ def _column(raw: RawTable, mapping: TableMapping, role: str) -> pd.Series | None
 
 
 _WHOLE_REFUND_WORDS = re.compile(r"全额|全部退|整单|(?<![a-z])(?:full|whole|entire)(?![a-z])", re.IGNORECASE)
-_REFUND_PART = re.compile(r"^(?:部分退款(?:成功|完成)?|partially refunded|partial refund)$", re.IGNORECASE)
 _MASKED = re.compile(r"[*＊×xX]{2,}|\*")
 # Address parts the mapping leaves unmapped (抖店 splits the address into 省/市/区/街道/详细地址).
 _ADDRESS_PART = re.compile(r"区|县|街道|乡镇|镇|district|street|county", re.IGNORECASE)
@@ -354,7 +353,7 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
     if after_sale is not None:
         # 售后状态 退款成功 on a closed order: it was paid, then refunded (a closed unpaid order has none); on
         # one line of a paid order, that line was refunded: a partial refund of the order (_orders_from_lines)
-        refunded = after_sale.astype("string").str.strip().str.contains(parsing.REFUND_DONE, na=False)
+        refunded, partial = parsing.refund_states(after_sale)
         # ... unless the row says less came back than was paid (视频号 退款成功 of ¥12 on a ¥121 line): a partial
         # refund of a paid order, which keeps its status (a whole order closed after payment stays refunded)
         less = (frame["refund_amount"] < frame["pay_amount"] * 0.999 - 0.01) & (frame["status"] == "paid")
@@ -373,7 +372,6 @@ def _typed_order_rows(raw: RawTable, mapping: TableMapping, report: ImportReport
             frame.loc[refunded.to_numpy(), "pay_amount"])
         # an amount on a request the after-sale status says was refused, closed or still open (退款关闭, 退款中)
         # was not given back; 部分退款 was, in part (the order stays paid)
-        partial = after_sale.astype("string").str.strip().str.contains(_REFUND_PART, na=False)
         frame.loc[~(refunded | partly | partial).to_numpy(), "refund_amount"] = np.nan
         bad_status = bad_status & ~refunded
     # nothing is given back on an order never paid, and nothing at all is no refund

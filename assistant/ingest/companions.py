@@ -82,7 +82,7 @@ def _add_refunds(companion: RawTable, cmap: TableMapping, primary: RawTable, pma
     if amount_col is None or status is None:
         return None
     amounts = parsing.parse_numbers(companion.df[amount_col])[0].abs()
-    done = companion.df[status.column].astype("string").str.strip().str.contains(parsing.REFUND_DONE, na=False)
+    done = pd.concat(parsing.refund_states(companion.df[status.column]), axis=1).any(axis=1)
     refunds = amounts.where(done.to_numpy(), 0.0)
     c_order, p_order = cmap.roles["order_id"].column, pmap.roles["order_id"].column
     pair = _line_id_pair(companion, primary, {c_order})

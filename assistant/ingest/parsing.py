@@ -225,6 +225,27 @@ REFUND_DONE = re.compile(r"^(?:同意退款[，,]\s*)?(?:退货退款完成|退�
                          r"|退款成功|已退款|退款完成|全额退款(?:成功|完成)?|售后完成|退货退款成功|已退货退款"
                          r"|refunded|refund completed)$", re.IGNORECASE)
 
+# A completed refund in part of the order (部分退款, partially refunded): the order stays paid.
+REFUND_PART = re.compile(r"^(?:部分退款(?:成功|完成)?|partially refunded|partial refund)$", re.IGNORECASE)
+# 有赞 writes the kind of a completed refund after its state, in brackets (退款成功（部分退款）, 退款成功（全额退款）):
+# the words before the bracket say where the request stands, the bracket how much of the order went back.
+_KIND_IN_BRACKETS = re.compile(r"^(.*?)\s*[（(【\[]([^）)】\]]*)[）)】\]]$")
+_IN_PART = re.compile(r"部分|partial", re.IGNORECASE)
+
+
+def refund_states(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Of each after-sale cell: (refunded, in_part). refunded: the refund was completed and the cell does not say it
+    was in part; in_part: a completed refund of part of the order (部分退款, or 退款成功 bracketed 部分退款)."""
+    text = values.astype("string").str.strip()
+    parts = text.str.extract(_KIND_IN_BRACKETS)
+    state = parts[0].fillna(text).str.strip()
+    kind = parts[1].fillna("")
+    done = state.str.contains(REFUND_DONE, na=False)
+    in_part = text.str.contains(REFUND_PART, na=False) | state.str.contains(REFUND_PART, na=False) \
+        | (done & kind.str.contains(_IN_PART, na=False))
+    return done & ~in_part, in_part
+
+
 # An after-sale request still open (asked for, neither given nor refused nor withdrawn): the order stays a
 # purchase until it is decided (orders.refund_open).
 REFUND_OPEN = re.compile(r"退款中|退货中|售后中|(?<!已)申请退款|待商家处理|待买家退货|待商家收货|商家受理中|售后处理中"

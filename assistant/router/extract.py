@@ -666,7 +666,7 @@ _REFUND_KINDS = {
                                  r"|(?<![没未不])付(?:了|过)?(?:钱|款)(?:的?)?(?:[、，,](?=后来|之后|以后|然后|又))?(?:后|之后|以后)?(?:来|后来)?"
                                  r"(?:又|再|才)?(?:被)?"
                                  r"(?:整单)?(?:退款|退货|退了款)?(?:又|再|才|就|后)?(?:交易)?(?:关闭|取消|关掉|关了)"
-                                 r"|(?:已取消|取消|已关闭|关闭|交易关闭)(?:了)?的(?:订单|单子?)?(?:里面?|中|当中)?(?:有)?(?:几单|多少单?)?"
+                                 r"|(?:已取消|取消|已关闭|关闭|交易关闭)(?:了)?的(?:订单|单子?)?(?:里面?|中|当中)?[，,\s]?(?:有)?(?:几单|多少单?)?"
                                  r"(?:是)?(?:付过|付了|已经付了?|已付)(?:钱|款)"
                                  r"|(?<![a-z])(?:closed|cancell?ed) after "
                                  r"(?:(?:the buyer|they|the customer|the order|it)(?:'d| had| was| were)? "
@@ -700,6 +700,15 @@ _REFUND_KINDS = {
                                      r"(?:the|their|its) (?:money|payment|amount) refunded"
                                      r"|(?:were|was|are|is) partial|partial ones)(?![a-z])"),
 }
+
+
+# A whole refund said as the order's closing ("closed after the buyer had paid", "付了钱后来又关闭的"): of the
+# whole refunds, the ones that closed their order (where the export says which)
+_CLOSING = re.compile(r"关闭|取消|关掉|关了|(?<![a-z])(?:closed|cancell?ed)(?![a-z])", re.IGNORECASE)
+
+
+def _refund_kind(kind: str, m: re.Match[str]) -> str:
+    return "closed_after_payment" if kind == "fully_refunded" and _CLOSING.search(m.group(0)) else kind
 
 
 _CARTED = re.compile(r"加购|加了购物车|加入购物车|加进购物车|加到购物车|放进购物车|购物车里"
@@ -750,7 +759,7 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
         m, first = kinds["fully_refunded"], min(kinds["fully_refunded"].start(), not_paid.start())
         features.dimension = Hit(text[first:max(m.end(), not_paid.end())], "status", first,
                                  max(m.end(), not_paid.end()))
-        features.filters["status"] = ["cancelled", "fully_refunded"]
+        features.filters["status"] = ["cancelled", _refund_kind("fully_refunded", m)]
         return []
     for kind, m in kinds.items():  # "其中整单退的有几笔": orders refunded that way
         _status_heading_not_split(text, features)
@@ -764,10 +773,10 @@ def _order_statuses(text: str, features: Features) -> list[Hit]:
             if features.metric is None or features.metric.value == "refund_rate":
                 _choose_metric(features, whole.group(0), "orders", whole.start(), whole.end())
             return [Hit(whole.group(0), "refunded", whole.start(), whole.end())]
-        features.filters["status"] = kind
+        features.filters["status"] = _refund_kind(kind, m)
         if _kind_measured(features, money):
             _kind_measures(features, text, money, m)
-        return [Hit(m.group(0), kind, m.start(), m.end())]
+        return [Hit(m.group(0), features.filters["status"], m.start(), m.end())]
     found = {status: m for status, pattern in _STATUS_WORDS.items() if (m := pattern.search(text))}
     not_paid = _NOT_PAID.search(text)
     if not_paid and "paid" in found and not_paid.start() <= found["paid"].start() < not_paid.end():
@@ -963,6 +972,8 @@ _NOT_CONSIDERED = re.compile(r"\s*(?:的|单|订单)?\s*(?:先|暂时|暂且|都
 _VALID_ORDERS = re.compile(r"有效订单|有效单|(?<![a-z])valid (?:orders?|purchases?)(?![a-z])")
 # The orders left when a kind is left out: a filter value of its own, or nothing beyond the paid orders.
 _LEFT_WHEN_OUT = {("amount", "0"): ">0", ("status", "fully_refunded"): ["paid", "partially_refunded"],
+                  # (the whole refunds that closed their order, left out with the others: there is no "not")
+                  ("status", "closed_after_payment"): ["paid", "partially_refunded"],
                   ("status", "refunded"): ["paid"], ("status", "partially_refunded"): ["paid", "refunded"],
                   ("status", "cancelled"): None, ("status", "unpaid"): None, ("status", "cancelled/unpaid"): None}
 
@@ -989,9 +1000,9 @@ def _kinds_left_out(text: str, features: Features) -> None:
     (they are, by default) filters nothing; 有效订单 are the paid orders not wholly refunded."""
     from tools import catalog  # (the definition lives in data/metrics.yaml)
 
-    for hit in [h for h in features.filter_hits if h.value in ("0", "fully_refunded", "refunded",
-                                                                "partially_refunded", "cancelled", "unpaid",
-                                                                "cancelled/unpaid")]:
+    for hit in [h for h in features.filter_hits if h.value in ("0", "fully_refunded", "closed_after_payment",
+                                                                "refunded", "partially_refunded", "cancelled",
+                                                                "unpaid", "cancelled/unpaid")]:
         key = "amount" if hit.value == "0" else "status"
         if features.filters.get(key) != (hit.value.split("/") if "/" in hit.value else hit.value):
             continue
@@ -1608,13 +1619,15 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if features.metric is not None and features.metric.value in ("refund_rate", "refund_amount") \
             and (net := _net_said(text) or _KEPT_AFTER_REFUNDS.search(text)) \
             and features.metric.start >= net.start() and features.metric.end <= net.end() \
-            and (per_order := next((h for h in features.metric_hits if h.value == "aov"), None)):
-        features.metric = per_order  # "AOV after refunds": the refund words say what is deducted from the AOV
+            and (average := next((h for h in features.metric_hits if h.value in _NET_AVERAGES), None)):
+        features.metric = average  # "AOV after refunds": the refund words say what is deducted from the average
     if features.metric is not None and features.metric.value == "net_sales" \
-            and (per_order := next((h for h in features.metric_hits if h.value == "aov"
-                                    and h.start >= features.metric.end
-                                    and not _MEASURES_LISTED.search(text[features.metric.end:h.start])), None)):
-        features.metric = per_order  # "扣除退款后的客单价": the AOV, net of refunds (below); not "净销售额和客单价"
+            and (average := next((h for h in features.metric_hits if h.value in _NET_AVERAGES
+                                  and h.start >= features.metric.end
+                                  and not _MEASURES_LISTED.search(text[features.metric.end:h.start])), None)):
+        # "扣除退款后的客单价", "退款后人均消费": the average (per order or per buyer), net of refunds (below); not
+        # "净销售额和客单价"
+        features.metric = average
     if features.metric is not None and features.metric.value in _NET_AVERAGES and not any(
             h.value == "net_sales" and _NET_MEASURE.fullmatch(h.phrase.strip()) for h in features.metric_hits) \
             and (m := _net_said(text) or _KEPT_AFTER_REFUNDS.search(text)) \
@@ -1701,7 +1714,8 @@ def _goods_not_a_breakdown(text: str, features: Features) -> None:
     marked = before.endswith(vocab.BREAKDOWN_MARKERS) and not before.endswith("部分")  # (一部分: a part)
     if marked or re.search(r"哪|(?<![a-z])(?:which|what|each|per|by|every)\s*$", before, re.IGNORECASE):
         return
-    kinds = [h for h in features.filter_hits if h.value in ("refunded", "fully_refunded", "partially_refunded")]
+    kinds = [h for h in features.filter_hits if h.value in ("refunded", "fully_refunded", "partially_refunded",
+                                                            "closed_after_payment")]
     after_kind = any(0 <= d.start - h.end <= 6 for h in kinds)
     refunds_of = bool(kinds) or (features.metric is not None and features.metric.value in (
         "refund_amount", "refund_rate", "refunded_lines", "lines"))

@@ -899,7 +899,7 @@ _RESPECTIVELY = re.compile(r"分别(?:是|为|有)?(?:多少|几|怎样|如何)|
 def _each_group(ask: str, later: Route) -> bool:
     return bool(_EACH.search(ask)) or (bool(_RESPECTIVELY.search(ask)) and not later.also)
 # A kind of refund an earlier ask counted, and a later ask's words of refunding that keep it.
-_REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded")
+_REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded", "closed_after_payment")
 _REFUND_WORD = re.compile(r"退(?!出|订|回去)|(?<![a-z])refund", re.IGNORECASE)
 # Measures of the customers who bought (a filter on their orders says who they are, for each of these alike).
 _CUSTOMER_MEASURES = {"buyers", "repeat_buyers", "one_time_buyers", "repurchase_rate", "spend_per_buyer",
@@ -1105,11 +1105,14 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             implied = _IMPLIED_FILTERS.get(previous.args.get("metric"))
             if implied and "filters" in REGISTRY[later.tool].args_model.model_fields:
                 later.args["filters"] = {**implied, **later.args.get("filters", {})}
-            if (previous.args.get("filters") or {}).get("status") == "fully_refunded" \
+            if (whole := (previous.args.get("filters") or {}).get("status")) in ("fully_refunded",
+                                                                               "closed_after_payment") \
                     and (later.args.get("filters") or {}).get("status") == "cancelled":
                 # "orders closed after the buyer had paid: …, and how many of them had shipped before they were
-                # closed?": their closing is the one the earlier ask named, not a closing unpaid
-                later.args["filters"]["status"] = "fully_refunded"
+                # closed?": their closing is the one the earlier ask named, not a closing unpaid ("退款关闭": the
+                # refund that closed them is that kind, no refund rate left unanswered)
+                later.args["filters"]["status"] = whole
+                later.dropped = [d for d in later.dropped if (d.kind, d.detail) != ("metric", "refund_rate")]
             for name, value in previous.args.items():
                 if name in _OWN_ARGS or name not in accepted:
                     continue
