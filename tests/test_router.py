@@ -384,6 +384,26 @@ def test_a_customer_spend_threshold_is_not_an_order_filter() -> None:
         assert got is None or any(d.kind == "condition" for d in got.dropped)
 
 
+@pytest.mark.parametrize(("question", "kind", "name"), [
+    ("宠物用品这个季度GMV多少", "product", "宠物用品"), ("户外露营Q3卖了多少", "product", "户外露营"),
+    ("空气炸锅Pro卖了多少", "product", "空气炸锅Pro"),
+])
+def test_a_subject_before_any_time_word_that_the_data_lacks_is_named(question: str, kind: str, name: str) -> None:
+    from assistant.router.names import find_unknown_names
+
+    assert [(u.kind, u.name) for u in find_unknown_names(question, _toy_vocabulary())] == [(kind, name)]
+
+
+@pytest.mark.parametrize("question", [
+    "女性上个月GMV多少", "女性这个季度GMV多少", "广东上个月GMV多少", "沉睡客户上个月GMV多少", "直播间这个季度GMV多少",
+    "新客上个月GMV多少", "主播GMV排名", "主播uv价值", "主播cvr多少", "达人top5", "面膜Q3卖了多少",
+])
+def test_groups_and_measures_before_a_time_word_are_no_unknown_names(question: str) -> None:
+    from assistant.router.names import find_unknown_names
+
+    assert find_unknown_names(question, _toy_vocabulary()) == []
+
+
 def test_listed_measures_are_each_answered() -> None:
     got = route("GMV, orders and AOV last month by host")
     assert got.args["metric"] == "gmv" and [a["metric"] for a in got.also] == ["orders", "aov"]
@@ -393,6 +413,7 @@ def test_listed_measures_are_each_answered() -> None:
 
 @pytest.mark.parametrize(("question", "name"), [
     ("主播王小明上周GMV多少", "王小明"), ("Lucas这个主播上个月带货多少？", "Lucas"), ("达人张三三的转化率", "张三三"),
+    ("主播Momo的GPM多少", "Momo"), ("达人lily上个月带货多少", "lily"),
 ])
 def test_a_host_the_data_lacks_is_named_as_unknown(question: str, name: str) -> None:
     from assistant.router.names import find_unknown_names

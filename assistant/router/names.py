@@ -16,7 +16,8 @@ from assistant.router.data_vocabulary import DataVocabulary, router_words
 from assistant.router.normalize import normalize
 from assistant.router.periods import find_periods
 from assistant.router.segments import default_lexicon as segment_lexicon
-from assistant.router.vocabulary import CHANNEL_WORDS
+from assistant.router.vocabulary import (CHANNEL_WORDS, DIMENSIONS, GENDERS, LIFECYCLE_STAGE_WORDS, METRICS,
+                                         REGIONS)
 
 _HOST_WORD = r"(?:主播|达人|带货主播)"
 # Adverbs of how much or how often that end a phrase before a verb: never a name, nor the end of one.
@@ -44,6 +45,9 @@ _CJK_AFTER_HOST = re.compile(rf"{_HOST_WORD}\s*(?:[：:]\s*|[「“\"'])([\u4e00
                              r"(?=的|在|有|上|最近|这|那|近|本|今|去|昨|卖|带|直播|场|,|，|。|？|\?|\s|$|[」”\"'])")
 _EN_HOST = re.compile(r"(?<![A-Za-z])(?:host|streamer|anchor|presenter)\s+[\"“']?([A-Z][\w\u4e00-\u9fff]{1,20})"
                       r"|(?<![A-Za-z])([A-Z][A-Za-z0-9_]{1,20})\s*(?:这个|这位|那位|那个)?\s*(?:主播|达人)")
+# "主播Momo的GPM": a Latin name right after the word (not a measure: "主播GMV排名", "达人top5")
+# (three letters or more, not all capitals: UV, GPM and ROI are measures)
+_LATIN_AFTER_HOST = re.compile(rf"{_HOST_WORD}\s*([A-Za-z][A-Za-z0-9_]{{2,20}})(?![A-Za-z0-9_])")
 # "主播王大锤上个月GMV": a name right after the word, ended by a time, 的 or a verb of selling
 _CJK_AFTER_HOST_BARE = re.compile(
     rf"{_HOST_WORD}\s*([\u4e00-\u9fff]{{2,4}}?)(?=上个?月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|近\d|的|在|带货|直播|卖|开播|gmv|GMV)")
@@ -59,7 +63,9 @@ _CATEGORY_MARK = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s*(?:这个|这一"
 # Hosts are often called by a nickname with a kinship or teacher suffix: 小美老师, 丽丽姐, 阿强哥.
 _HOST_NICKNAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}(?:老师|姐姐|哥哥|姐|哥|妹妹|酱))"
                             r"(?=的|上|这|在|带|直播|本|近|最|今|去|昨|和|与|跟|vs|\s|$)")
-_WHEN = r"(?:上个?月|本月|这个月|今年|去年|最近|昨天|今天|上周|本周|这周|(?:最)?近\d+天|过去\d+天)"
+_WHEN = (r"(?:上个?月|本月|这个月|今年|去年|最近|昨天|今天|上周|本周|这周|(?:最)?近\d+天|过去\d+天"
+         # quarters and named months: "这个季度", "Q3", "10月份"
+         r"|(?:这个|本|上个?|这)季度|[Qq][1-4]|\d{1,2}月份?)")
 _SELLS_LIVE = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?){_WHEN}?"
                          r"(?:在(?:我们|咱们|我家)?的?(?:店铺|店里|店|这里|这儿)?"
                          r"这?里?的?(直播间)?里?)?"
@@ -69,7 +75,8 @@ _SELLS_LIVE = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?){_WHEN}?"
 # (a live room's selling before the verb says the subject is a host: "琳琳的妆台 上个月直播带货GMV多少")
 _SUBJECT_SOLD = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?([\u4e00-\u9fffA-Za-z0-9\-]{{2,12}}?)\s*{_WHEN}"
                            r"(?:一共|总共|的)?(直播带货|直播带了|直播|带货|带了)?的?"
-                           r"(?:卖了|卖得|卖的|销量|销售额|gmv|成交|业绩|(?<=[货了播])多少)", re.IGNORECASE)
+                           r"(?:卖了|卖得|卖的|销量|销售额|gmv|成交|业绩|退款|客单价?|订单|(?<=[货了播])多少)",
+                           re.IGNORECASE)
 # A name with 的 inside it, as shops and hosts call themselves ("琳琳的妆台", "阿May的茶桌"): its two sides are names
 _OWN_NAME = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,4})的([\u4e00-\u9fff]{2,3})")
 _SHOP_WORDS = re.compile(r"店|我们|咱们|全部|整体|总|平台|直播|商品|产品|东西|客户|渠道|大促|活动|品类|类目"
@@ -122,6 +129,10 @@ def _host_candidates(question: str) -> list[str]:
         found.append(_clean(m.group(1)))
     found += [m.group(1) or m.group(2) for m in _EN_HOST.finditer(question)]
     found += [_clean(m.group(1)) for m in _CJK_AFTER_HOST_BARE.finditer(question)]
+    found += [m.group(1) for m in _LATIN_AFTER_HOST.finditer(question)
+              if not m.group(1).isupper() and not _names_a_group(m.group(1))
+              and not re.fullmatch(r"top\d*|and|the|ids?|cvr|ctr|cpm|cpc|arpu|kpi|roas|ltv|clv|aov|uv|pv",
+                                   m.group(1), re.I)]
     # "女主播和男主播": a pair of kinds, not a name
     return [c for c in found if len(c) >= 2 and not _NOT_A_NAME.match(c) and not re.search(r"主播|达人", c)
             and not _FUNCTION_CHARS.search(c)]
@@ -168,6 +179,13 @@ coupons refund refunds return returns shelf room rooms funnel cohort cohorts ent
 longest shortest quarter quarters before after earlier later""".split())
 
 
+def _names_a_group(text: str) -> bool:
+    """Words the router reads as a group of buyers or orders ("女性", "广东", "沉睡客户", "直播间"): no name."""
+    return any(lexicon.find(text.lower()) for lexicon in (GENDERS, REGIONS, segment_lexicon(), LIFECYCLE_STAGE_WORDS,
+                                                          DIMENSIONS, METRICS)) \
+        or normalize(text) in router_words()
+
+
 def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list[UnknownName]:
     """Hosts and products the question names that the data does not have (needs the data's names)."""
     if vocabulary is None:
@@ -203,7 +221,7 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                 start -= 1
             name = question[start:m.end()] + glued.group(0) if glued else ""
             if glued and not any(name.lower() in p.lower() for p in vocabulary.products) \
-                    and not re.fullmatch(r"\d+", glued.group(0)):
+                    and not re.fullmatch(r"\d+", glued.group(0)) and not find_periods(normalize(glued.group(0))):
                 unknown.append(UnknownName("product", name, _nearest(name, vocabulary.products)))
     if vocabulary.products:
         # an English name of a thing sold that no product's name holds (products named in Chinese: "the cushion
@@ -222,7 +240,7 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
     if (m := _SUBJECT_SOLD.search(question)) and (name := _clean(m.group(1))) and len(name) >= 2 \
             and not _FUNCTION_CHARS.search("".join(own.groups()) if (own := _OWN_NAME.fullmatch(name)) else name) \
-            and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) \
+            and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) and not _names_a_group(name) \
             and not find_periods(normalize(name)) and not any(
                 _is_known(name, known) for known in (vocabulary.hosts, vocabulary.products, vocabulary.categories,
                                                      list(vocabulary.brands), vocabulary.provinces,
