@@ -16,8 +16,7 @@ from assistant.router.data_vocabulary import DataVocabulary, router_words
 from assistant.router.normalize import normalize
 from assistant.router.periods import find_periods
 from assistant.router.segments import default_lexicon as segment_lexicon
-from assistant.router.vocabulary import (CHANNEL_WORDS, DIMENSIONS, GENDERS, LIFECYCLE_STAGE_WORDS, METRICS,
-                                         REGIONS)
+from assistant.router.vocabulary import CHANNEL_WORDS, DIMENSIONS, GENDERS, LIFECYCLE_STAGE_WORDS, METRICS, REGIONS
 
 _HOST_WORD = r"(?:主播|达人|带货主播)"
 # Adverbs of how much or how often that end a phrase before a verb: never a name, nor the end of one.
