@@ -22,6 +22,7 @@ LIMITED = [
     ("delete the test customers", "decline", "change_data"),
     ("给沉睡客户群发一条短信", "decline", "contact"),
     ("mail him a coupon", "decline", "contact"),
+    ("sms every at-risk buyer a ¥10 voucher tonight", "decline", "contact"),
     ("帮我给她寄个小礼物", "decline", "contact"),
     ("where does our biggest buyer live? I want to visit", "decline", "personal_data"),
     ("这位客户住在哪里", "decline", "personal_data"),
@@ -46,6 +47,7 @@ NOT_LIMITED = [
     "把沉睡客户导出来我发短信", "GMV trend as of last month", "set of customers who bought twice",
     "哪个主播转化率最高", "how much was refunded last month", "GMV调高了多少", "这个月GMV提高了多少",
     "查下会员号100000456", "tips for keeping our VIP customers happy",
+    "send me the list of VIPs who used a coupon", "how many customers did we send a coupon to last month",
     # weighed against our own earlier window, not another shop
     "how does this quarter stack up against Q2?", "does May measure up to April",
     "GMV in 2026 benchmarked against 2025",

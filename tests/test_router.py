@@ -507,3 +507,50 @@ def test_a_breakdown_beside_a_two_sided_split_is_named(question: str, split: str
 def test_two_named_hosts_and_conversion_compare_their_live_rooms(engine) -> None:
     got = route("小雅和米粒，谁的转化率更高？", engine.vocabulary)
     assert got.tool == "live_performance" and got.args.get("metric") == "conversion_rate"
+
+
+@pytest.mark.parametrize(("question", "args"), [
+    # a span said in one unit and asked in another: the span in the grain asked
+    ("预测下未来两周每天的GMV", {"metric": "gmv", "horizon": 14, "grain": "day"}),
+    ("forecast daily GMV for the next 2 weeks", {"metric": "gmv", "horizon": 14, "grain": "day"}),
+    ("未来30天按周预测GMV", {"metric": "gmv", "horizon": 5, "grain": "week"}),
+    ("预测下个月每天的订单数", {"metric": "orders", "horizon": 30, "grain": "day"}),
+    # the measure as the word before "forecast"
+    ("weekly order forecast for the next 8 weeks", {"metric": "orders", "horizon": 8, "grain": "week"}),
+    ("buyer forecast for next month", {"metric": "buyers", "horizon": 30, "grain": "day"}),
+])
+def test_a_forecast_takes_its_measure_span_and_grain(question: str, args: dict) -> None:
+    r = route(question)
+    assert (r.tool, {k: r.args.get(k) for k in args}, r.dropped) == ("sales_forecast", args, [])
+
+
+@pytest.mark.parametrize("question", ["上周美妆护肤refund了多少钱", "上周refund多少钱", "上周美妆护肤退款了多少钱"])
+def test_money_asked_of_refunds_in_either_language_is_the_amount(question: str) -> None:
+    assert route(question).args["metric"] == "refund_amount"
+
+
+@pytest.mark.parametrize(("question", "dimension"), [
+    ("10月GMV按省拆一下", "region"), ("last week GMV多少，再按live/shelf拆开", "source"),
+    ("live/shelf split of orders last month", "source"),
+])
+def test_a_split_asked_in_words_is_made(question: str, dimension: str) -> None:
+    r = route(question)
+    assert [c.args.get("dimension") for c in [r, *r.more]][-1] == dimension
+
+
+def test_a_split_asked_by_something_not_understood_is_named_not_dropped() -> None:
+    r = route("上个月GMV按星座拆一下")
+    assert r.args.get("dimension") is None and any(d.kind == "breakdown" for d in r.dropped)
+
+
+@pytest.mark.parametrize(("question", "tool", "args"), [
+    # an English word of the trade inside a Chinese question reads as its Chinese word
+    ("重要价值客户里未来60天可能churn的有哪些", "churn_risk", {"segment": "important_value", "horizon_days": 60}),
+    ("流失的customers怎么召回", "segment_strategy", {"segment": "churned"}),
+    ("上周refund了多少钱", "metric_query", {"metric": "refund_amount"}),
+    # an English question keeps its words
+    ("which customers will churn", "churn_risk", {}),
+])
+def test_english_words_inside_a_chinese_question(question: str, tool: str, args: dict) -> None:
+    r = route(question)
+    assert r.tool == tool and {k: r.args.get(k) for k in args} == args

@@ -27,6 +27,7 @@ from assistant.router.extract import (
 )
 from assistant.router.matching import Hit
 from tools import catalog
+from tools.registry import REGISTRY
 
 
 @dataclass(frozen=True)
@@ -293,8 +294,19 @@ def _check_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list[Dropp
     return displaced + _check_named_breakdown(f, tool, args)
 
 
+# A split asked for in words, whatever it is by ("按省拆一下", "break it down"): with no breakdown understood, the
+# call's single figure is named as not split, never given as if it were the split
+_SPLIT_ASKED = re.compile(r"(?:按|分)\S{1,8}?(?:拆|细分|切)|拆开|拆一下|拆分|拆成|细分一下"
+                          r"|(?<![a-z])(?:break (?:it |that |this |them )?down|broken down|split (?:it |that )?by)"
+                          r"(?![a-z])")
+
+
 def _check_named_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     hit = f.dimension
+    if hit is None and not args.get("dimension") and not args.get("compare") \
+            and tool in REGISTRY and "dimension" in REGISTRY[tool].args_model.model_fields \
+            and (m := _SPLIT_ASKED.search(f.text)):
+        return [Dropped("breakdown", m.group(0), "", m.start(), m.end())]
     if hit is None or _breakdown_honoured(hit.value, tool, args):
         return []
     if _VERB_BEFORE.search(f.text[:hit.start]) or _ACTION_AFTER.search(f.text[hit.end:]):
@@ -337,6 +349,8 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     if "hour" in _args_filters(args):  # "晚上8点以后": the 8 is the hour filter's, spelled 20 in the call
         windows += [(h.start, h.end) for h in f.filter_hits if h.value == _args_filters(args)["hour"]]
     windows += [(h.start, h.end) for h in f.honoured]  # "算上0元的单": counted as usual, so honoured
+    if tool == "sales_forecast" and args.get("horizon") and (future := find_future(f.text)):
+        windows.append((future.start, future.end))  # "未来30天按周": 30 days, spelled in weeks
     dropped = []
     for m in _NUMBER.finditer(f.text):
         if any(a <= m.start() < b for a, b in names):

@@ -523,9 +523,9 @@ _ORDER_KINDS = {
                           r"live\s+(?:sessions?|rooms?|streams?)(?![a-z])|(?<![a-z])live(?:-room)?\s+buyers(?![a-z])"
                           r"|(?:只看|仅看|只算|只要|只统计)直播间?(?:里|的|里的)?"
                           r"|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
-                          r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-)\s*"
+                          r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-|/|,)\s*"
                           r"(?:the\s+)?(?:货架|shelf|store|product[\s-]?cards?))"
-                          r"|直播间?(?=\s*(?:和|与|跟|vs\.?|对比)\s*(?:货架|商品卡))"),
+                          r"|直播间?(?=\s*(?:和|与|跟|vs\.?|对比|/|,)\s*(?:货架|商品卡))"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
                # 商品卡 (抖店's product card: bought from the product page, not in a live room)
                re.compile(r"货架|商品卡|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播"
@@ -596,7 +596,7 @@ _NOT_PAID = re.compile(r"未支付|未付款|没有?(?:付款|支付|付钱)|(?<
 
 
 _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱"
-                            r"|退款.{0,4}(?:多少钱|多少元)"
+                            r"|(?:退款|refund(?:s|ed)?).{0,4}(?:多少钱|多少元)"  # (the English word in a Chinese ask)
                             r"|(?:一共|总共|共)?退了(?:多少|几)(?:钱|元|块)"
                             # "又有多少单、退了多少？": 多少 with no unit after it is money
                             r"|退了多少(?![单笔件个人次位家份种\w])"

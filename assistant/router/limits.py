@@ -44,7 +44,7 @@ def find_limit(question: str, figures: frozenset[str] = frozenset()) -> Limit | 
             continue  # e.g. ROI on a session report that has its ad spend
         for pattern in patterns:
             m = pattern.search(text)
-            before = text[max(0, m.start() - 6):m.start()] if m else ""
+            before = text[max(0, m.start() - 12):m.start()] if m else ""
             if m and entry.get("unless_before") and re.search(entry["unless_before"], before):
                 continue  # the person will do it themselves ("我发短信"): not a request to us
             if m:

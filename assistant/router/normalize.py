@@ -51,6 +51,16 @@ _CHANNELS_PLATFORM = re.compile(r"(?<![a-z])(?:wechat\s+channels?|channels(?=\s+
                                 r"|streams?|shop|store)))(?![a-z])")
 
 
+# An English word of the trade typed inside a Chinese question ("可能churn的", "流失的customers怎么召回",
+# "美妆护肤refund了多少钱"): read as its Chinese word, so the sentence is matched as one language. Only where it
+# touches a Chinese character: an English question keeps its words.
+_MIXED_WORDS = {"churned": "流失", "churn": "流失", "customers": "客户", "customer": "客户", "users": "用户",
+                "buyers": "买家", "refunds": "退款", "refund": "退款", "repurchase": "复购", "lifecycle": "生命周期",
+                "conversion": "转化"}
+_CJK = r"[\u4e00-\u9fff]"
+_MIXED = re.compile(rf"(?<={_CJK})({'|'.join(_MIXED_WORDS)})(?![a-z])|(?<![a-z])({'|'.join(_MIXED_WORDS)})(?={_CJK})")
+
+
 def normalize(text: str, lower: bool = True) -> str:
     """NFKC (full-width -> half-width), Chinese punctuation -> ASCII, a few traditional
     characters -> simplified, lowercase (unless lower=False), trimmed, whitespace collapsed."""
@@ -60,4 +70,5 @@ def normalize(text: str, lower: bool = True) -> str:
     text = _WHICH_ONE.sub("", _ERHUA.sub("", _POINTED_GROUP.sub("的", text)))
     if lower:
         text = _CHANNELS_PLATFORM.sub("视频号", text.lower())
+        text = _MIXED.sub(lambda m: _MIXED_WORDS[m.group(1) or m.group(2)], text)
     return _SPACES.sub(" ", text).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -327,13 +328,33 @@ def _customer_profile(f: Features, out: _Args) -> None:
 FORECAST_DIMENSIONS = ("category", "host")
 
 
+# The grain a forecast is asked in, said apart from its span ("未来两周每天的GMV", "daily GMV for the next 2 weeks")
+_FORECAST_GRAIN = {
+    "day": re.compile(r"每天|每日|按天|按日|逐日|日度|(?<![a-z])(?:daily|per day|by day|each day|day by day)(?![a-z])"),
+    "week": re.compile(r"每周|按周|逐周|周度|(?<![a-z])(?:weekly|per week|by week|each week|week by week)(?![a-z])"),
+    "month": re.compile(r"每月|按月|逐月|月度|(?<![a-z])(?:monthly|per month|by month|each month)(?![a-z])"),
+}
+_GRAIN_DAYS = {"day": 1, "week": 7, "month": 30}
+# "weekly order forecast": the one word before forecast names what is forecast
+_FORECAST_OF = re.compile(r"(?<![a-z])(orders?|sales|revenue|gmv|buyers?|customers?)\s+(?:forecast|projection|outlook)",
+                          re.IGNORECASE)
+
+
 def _sales_forecast(f: Features, out: _Args) -> None:
     if f.metric and f.metric.value in ("gmv", "orders", "buyers"):
         out.set("metric", f.metric.value, f.metric.phrase)
     elif f.metric and f.metric.value == "net_sales":
         out.set("metric", "gmv", f.metric.phrase)
+    elif m := _FORECAST_OF.search(f.text):
+        word = m.group(1).lower()
+        out.set("metric", "orders" if word.startswith("order") else "buyers" if word[:3] in ("buy", "cus")
+                else "gmv", m.group(0))
     if future := find_future(f.text):
         horizon, grain = future.value
+        asked = next(((g, m) for g, pattern in _FORECAST_GRAIN.items() if (m := pattern.search(f.text))), None)
+        if asked and asked[0] != grain:  # the span in the grain asked: two weeks, each day, are 14 days
+            horizon = max(1, math.ceil(horizon * _GRAIN_DAYS[grain] / _GRAIN_DAYS[asked[0]]))
+            grain = asked[0]
         out.set("horizon", horizon, future.phrase)
         out.set("grain", grain, future.phrase)
     named = f.data("host", "category")

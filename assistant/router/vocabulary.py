@@ -144,7 +144,7 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
                 "每场", "直播场次", "session", "live session", "broadcast", "live stream", "livestream"],
     "category": ["品类", "类目", "商品类别", "商品分类", "category", "categories", "product category"],
     "product": ["商品", "单品", "产品", "sku", "product", "item", "宝贝", "哪个宝贝", "各宝贝"],
-    "region": ["地区", "省份", "区域", "地域", "各省", "哪个省", "哪些省", "哪几个省", "的省", "每个省", "分省",
+    "region": ["地区", "省份", "区域", "地域", "各省", "哪个省", "哪些省", "哪几个省", "的省", "每个省", "分省", "按省",
                "region", "province", "geography",
                "by state", "area",
                # where people live: customers.province is the finest place every export has
