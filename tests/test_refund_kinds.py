@@ -231,7 +231,7 @@ def test_leaving_out_said_first_holds_for_every_ask(refunds) -> None:
 
 
 @pytest.mark.parametrize("question, metric, status", [
-    ("有多少单是没付钱就取消的？付了钱后来又整单关闭的有几单？", "orders", "fully_refunded"),
+    ("有多少单是没付钱就取消的？付了钱后来又整单关闭的有几单？", "orders", "closed_after_payment"),
     ("一共有多少单退了款？", "orders", "refunded"),
     ("How many customers actually got money back from a refund?", "buyers", "refunded"),
     ("How much money went back to buyers on the orders that were refunded in full?", "refund_amount",
@@ -418,7 +418,7 @@ def test_closed_orders_split_by_whether_they_were_paid_first(question: str) -> N
     found = route(question)
     assert found is not None and found.args["metric"] == "orders", found and found.args
     assert (found.args.get("dimension"), found.args["filters"]) == (
-        "status", {"status": ["cancelled", "fully_refunded"]})
+        "status", {"status": ["cancelled", "closed_after_payment"]})
 
 
 def test_closed_unpaid_and_paid_then_closed_side_by_side(refunds) -> None:

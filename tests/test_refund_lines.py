@@ -134,7 +134,7 @@ def test_a_share_whose_part_is_unsaid_is_named_not_split_by_its_whole() -> None:
     ("How many orders that ended up 交易成功 still had some money refunded, and how much?",
      [("orders", {"status": "partially_refunded"}), ("refund_amount", {"status": "partially_refunded"})]),
     ("How many orders were closed after the buyer had already paid, and how much had those buyers paid in total?",
-     [("orders", {"status": "fully_refunded"}), ("gmv", {"status": "fully_refunded"})]),
+     [("orders", {"status": "closed_after_payment"}), ("gmv", {"status": "closed_after_payment"})]),
     ("退款的订单有多少？涉及多少钱？", [("orders", {"status": "refunded"}), ("refund_amount", None)]),
     ("退了多少钱？其中整单退的有几笔？", [("refund_amount", None), ("orders", {"status": "fully_refunded"})]),
     ("待发货的订单有多少？", [("orders", {"shipping": "not_shipped", "status": ["paid", "partially_refunded"]})]),
@@ -439,12 +439,12 @@ def test_spend_per_buyer_net_of_refunds(wechat) -> None:
      [("orders", {"status": "fully_refunded"}, "shipping")]),
     # a heading, then its questions: each question on its own
     ("Order status rundown please: how many were never paid and got closed, how many were paid and then closed?",
-     [("orders", {"status": "cancelled"}, None), ("orders", {"status": "fully_refunded"}, None)]),
+     [("orders", {"status": "cancelled"}, None), ("orders", {"status": "closed_after_payment"}, None)]),
     ("订单状态汇总一下：没付款就关闭的有几单？", [("orders", {"status": "cancelled"}, None)]),
     ("Of the orders that got closed after they'd been paid, how many closed before anything shipped?",
-     [("orders", {"status": "fully_refunded", "shipping": "not_shipped"}, None)]),
+     [("orders", {"status": "closed_after_payment", "shipping": "not_shipped"}, None)]),
     ("Of the orders that got closed after they'd been paid, how many closed before anything shipped and how "
-     "many after shipping?", [("orders", {"status": "fully_refunded"}, "shipping")]),
+     "many after shipping?", [("orders", {"status": "closed_after_payment"}, "shipping")]),
     # refunds said to stay in, or to come off, in a sentence of their own
     ("上个月卖了多少钱？退款先不扣。", [("gmv", None, None)]),
     ("GMV last month, refunds not deducted", [("gmv", None, None)]),
@@ -473,18 +473,18 @@ def test_refund_wordings_of_platform_operators(question, calls) -> None:
 @pytest.mark.parametrize("question, calls", [
     # the status words platforms use: closed unpaid, paid then closed after a refund, still being packed
     ("压根没付款就关掉的几个？", [("orders", {"status": "cancelled"}, None)]),
-    ("其中付过款、后来退款才关掉的几个？", [("orders", {"status": "fully_refunded"}, None)]),
+    ("其中付过款、后来退款才关掉的几个？", [("orders", {"status": "closed_after_payment"}, None)]),
     ("付了款、还在备货中的订单还有几个？",
      [("orders", {"shipping": "not_shipped", "status": ["paid", "partially_refunded"]}, None)]),
     ("抖店现在还有多少售后没走完？", [("orders", {"after_sale": "open"}, None)]),
     ("Youzan orders, status rundown: total closed? Closed without ever being paid? Closed because the whole order "
      "was refunded? And still waiting on payment right now?",
-     [("orders", {"status": "cancelled"}, None), ("orders", {"status": "fully_refunded"}, None),
+     [("orders", {"status": "cancelled"}, None), ("orders", {"status": "closed_after_payment"}, None),
       ("orders", {"status": "unpaid"}, None)]),
     ("Douyin orders that got closed after the buyer had already paid: how much had buyers paid on those orders in "
      "total, and how many of them had already shipped before they were closed?",
-     [("gmv", {"status": "fully_refunded"}, None), ("orders", {"status": "fully_refunded", "shipping": "shipped"},
-                                                    None)]),
+     [("gmv", {"status": "closed_after_payment"}, None),
+      ("orders", {"status": "closed_after_payment", "shipping": "shipped"}, None)]),
     # money paid asked of people, in total or each
     ("这些订单的买家一共付了多少钱", [("gmv", None, None)]),
     ("买家平均付了多少钱", [("spend_per_buyer", None, None)]),

@@ -538,8 +538,7 @@ def metric_query(
             buyer_type (new/returning) | shipping | after_sale (open).
         period: last_7_days, last_month, 2025, 2025-06, 2025-Q3, 618.
         filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount ">=1000",
-            "100-500") or hour ("20-23"); status: paid | refunded | fully_refunded | partially_refunded |
-            closed_after_payment | cancelled | unpaid.
+            "100-500") or hour ("20-23").
         limit: top N (of time: the last N).
         order: desc|asc.
         compare: previous_period (环比) | last_year (同比).
