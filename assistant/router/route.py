@@ -1052,8 +1052,15 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
     """One route for the asks, each placed on its own: the first, with the rest in `more`, each taking what it
     leaves unsaid from the asks before it; None when they all make the same call."""
     first = routes[0]
-    for previous, later, ask in zip(routes, routes[1:], asks[1:]):
+    for i, (previous, later, ask) in enumerate(zip(routes, routes[1:], asks[1:]), start=1):
         accepted = set(REGISTRY[later.tool].args_model.model_fields)
+        if later.tool in _NEEDS_A_SUBJECT and not set(later.args) & _SUBJECTS:
+            # "沉睡客户有多少人？该怎么唤醒？顺手把名单导出来": about whom the nearest earlier ask named
+            for earlier in reversed(routes[:i]):
+                if named := {k: v for k, v in earlier.args.items() if k in _SUBJECTS and k in accepted}:
+                    later.args.update(named)
+                    later.matched.append(f"whom an earlier ask named→{named}")
+                    break
         if later.args.get("period") == "all" and "period" in first.args \
                 and (said := extract(ask).period) is not None and said.phrase.lower().strip() == "in total":
             later.args.pop("period")  # "…? how much did they spend in total?": a sum, not a window of its own
@@ -1202,7 +1209,9 @@ _ONE_ASKED = re.compile(r"哪(?:个|位|家|一|款|种|类|天|场|座|条)(?!�
 # breakdown by it.
 _THAT_GROUP = re.compile(r"(?:那|这|该)(?:个|款|位|家|座|一)?(?:商品|产品|单品|主播|达人|省份?|品类|类目|城市|渠道|地区"
                          r"|场次?|年龄段)|(?<![a-z])(?:that|this) (?:host|product|item|category|province|region|city"
-                         r"|channel|session)(?![a-z])", re.IGNORECASE)
+                         r"|channel|session)(?![a-z])"
+                         # the one group pointed at by a pronoun: "她的男女买家各多少", "her buyers by gender"
+                         r"|(?:她|他|它)的|(?<![a-z])(?:her|his|its)(?![a-z])", re.IGNORECASE)
 # A later ask that asks which group itself ("and which has the highest AOV?"): a ranking of its own.
 _WHICH_GROUP = re.compile(r"哪(?:个|位|家|一|款|种|类|些|天|场)|(?<![a-z])(?:which|who)(?![a-z])", re.IGNORECASE)
 # The people a count measured, whom a later "their …" is about: new customers are the buyers new to the shop.
@@ -1214,7 +1223,7 @@ _IN_TIME = ("day", "week", "month", "hour", "weekday", "day_of_week")
 # The people a count measured, pointed back to ("他们的客单价", "their AOV"); her/him is the group's one person.
 _THOSE_PEOPLE = re.compile(r"他们|她们|这些人|这批人|(?<![a-z])(?:their|them|those|these)(?![a-z])", re.IGNORECASE)
 # The calls a leader can narrow: by a filter (metric_query) or by name (live_performance's host).
-_NARROWED_BY_LEADER = {"metric_query", "live_performance"}
+_NARROWED_BY_LEADER = {"metric_query", "live_performance", "funnel"}  # (a funnel: of a host only)
 _LOWEST = re.compile(r"最低|最少|最差|最小|垫底|倒数|(?<![a-z])(?:lowest|least|fewest|worst|bottom)(?![a-z])",
                      re.IGNORECASE)
 
@@ -1235,16 +1244,20 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
         asked_for_one = True
     else:
         asked_for_one = bool(_ONE_ASKED.search(previous.question))
-    if dimension in _IN_TIME or (later.tool == "live_performance" and dimension != "host"):
+    if dimension in _IN_TIME or (later.tool in ("live_performance", "funnel") and dimension != "host"):
         return  # (a ranking over time is listed by date: its first row is no leader)
+    own = extract(ask).dimension
+    # "那个省男女买家各多少": that group, split its own way (each of the genders, not each of the provinces)
+    split_within = own is not None and own.value != dimension and bool(_THAT_GROUP.search(ask)) \
+        and later.args.get("dimension") == own.value
     if not (ranked and dimension and later.tool in _NARROWED_BY_LEADER and (previous.args.get("limit") or 1) == 1
             and asked_for_one) \
-            or (extract(ask).dimension is not None and not _THAT_GROUP.search(ask)) or _each_group(ask, later) \
+            or (own is not None and not _THAT_GROUP.search(ask)) or (_each_group(ask, later) and not split_within) \
             or _ACROSS_ALL.search(ask) or _WHICH_GROUP.search(ask) or _new_topic(ask, later.tool != previous.tool) \
             or dimension in (later.args.get("filters") or {}) or later.args.get(dimension):
         return
     for args in [later.args, *later.also]:  # ("退款率和客单价分别多少": each listed measure, of that group)
-        for name in ("dimension", "order", "limit"):
+        for name in ("order", "limit") if split_within else ("dimension", "order", "limit"):
             args.pop(name, None)
     later.of_leader = dimension
     later.matched.append(f"the {dimension} the previous ask ranks first")
