@@ -48,6 +48,8 @@ NOT_LIMITED = [
     "哪个主播转化率最高", "how much was refunded last month", "GMV调高了多少", "这个月GMV提高了多少",
     "查下会员号100000456", "tips for keeping our VIP customers happy",
     "send me the list of VIPs who used a coupon", "how many customers did we send a coupon to last month",
+    "Send a summary of coupon usage last month", "What's the best time to send customers a coupon?",
+    "Which message got the most coupon redemptions?",
     # weighed against our own earlier window, not another shop
     "how does this quarter stack up against Q2?", "does May measure up to April",
     "GMV in 2026 benchmarked against 2025",

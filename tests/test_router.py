@@ -397,6 +397,9 @@ def test_a_subject_before_any_time_word_that_the_data_lacks_is_named(question: s
 @pytest.mark.parametrize("question", [
     "女性上个月GMV多少", "女性这个季度GMV多少", "广东上个月GMV多少", "沉睡客户上个月GMV多少", "直播间这个季度GMV多少",
     "新客上个月GMV多少", "主播GMV排名", "主播uv价值", "主播cvr多少", "达人top5", "面膜Q3卖了多少",
+    # filters the router reads, and English words after 主播
+    "货架上个月订单多少", "已发货上个月订单", "零元单上个月订单", "晚上8点后上个月订单",
+    "主播overall GPM", "主播mtd GMV", "主播avg gpm", "主播Live间GMV",
 ])
 def test_groups_and_measures_before_a_time_word_are_no_unknown_names(question: str) -> None:
     from assistant.router.names import find_unknown_names
@@ -413,7 +416,7 @@ def test_listed_measures_are_each_answered() -> None:
 
 @pytest.mark.parametrize(("question", "name"), [
     ("主播王小明上周GMV多少", "王小明"), ("Lucas这个主播上个月带货多少？", "Lucas"), ("达人张三三的转化率", "张三三"),
-    ("主播Momo的GPM多少", "Momo"), ("达人lily上个月带货多少", "lily"),
+    ("主播Momo的GPM多少", "Momo"), ("达人Lily上个月带货多少", "Lily"),
 ])
 def test_a_host_the_data_lacks_is_named_as_unknown(question: str, name: str) -> None:
     from assistant.router.names import find_unknown_names
@@ -513,7 +516,8 @@ def test_two_named_hosts_and_conversion_compare_their_live_rooms(engine) -> None
     # a span said in one unit and asked in another: the span in the grain asked
     ("预测下未来两周每天的GMV", {"metric": "gmv", "horizon": 14, "grain": "day"}),
     ("forecast daily GMV for the next 2 weeks", {"metric": "gmv", "horizon": 14, "grain": "day"}),
-    ("未来30天按周预测GMV", {"metric": "gmv", "horizon": 5, "grain": "week"}),
+    ("未来30天按周预测GMV", {"metric": "gmv", "horizon": 4, "grain": "week"}),
+    ("forecast next quarter revenue, monthly", {"metric": "gmv", "horizon": 3, "grain": "month"}),
     ("预测下个月每天的订单数", {"metric": "orders", "horizon": 30, "grain": "day"}),
     # the measure as the word before "forecast"
     ("weekly order forecast for the next 8 weeks", {"metric": "orders", "horizon": 8, "grain": "week"}),
@@ -535,7 +539,15 @@ def test_money_asked_of_refunds_in_either_language_is_the_amount(question: str) 
 ])
 def test_a_split_asked_in_words_is_made(question: str, dimension: str) -> None:
     r = route(question)
-    assert [c.args.get("dimension") for c in [r, *r.more]][-1] == dimension
+    assert [c.args.get("dimension") for c in [r, *r.more]] == [None] * len(r.more) + [dimension]
+    assert not any(c.dropped for c in [r, *r.more])
+
+
+@pytest.mark.parametrize("question", ["上个月有多少订单被拆分发货", "整体退款率多少？不用按时间切，就要一个总数",
+                                      "分享直播切片带来的GMV"])
+def test_words_of_splitting_that_ask_no_breakdown_name_none(question: str) -> None:
+    r = route(question)
+    assert not any(d.kind == "breakdown" for c in [r, *r.more] for d in c.dropped)
 
 
 def test_a_split_asked_by_something_not_understood_is_named_not_dropped() -> None:
@@ -554,3 +566,13 @@ def test_a_split_asked_by_something_not_understood_is_named_not_dropped() -> Non
 def test_english_words_inside_a_chinese_question(question: str, tool: str, args: dict) -> None:
     r = route(question)
     assert r.tool == tool and {k: r.args.get(k) for k in args} == args
+
+
+def test_other_hosts_after_a_leader_are_not_the_leader() -> None:
+    r = route("哪个主播GMV最高？其他的主播的退款率")
+    assert r.more[0].of_leader is None
+
+
+@pytest.mark.parametrize("question", ["上个月退款率啥样", "复购率现在啥样"])
+def test_how_a_measure_looks_is_that_measure(question: str) -> None:
+    assert route(question).tool == "metric_query"

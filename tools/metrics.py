@@ -257,6 +257,9 @@ SELECT grp, {spec['sql']} AS value,
   sum(paid_orders) AS base_orders, count(*) FILTER (WHERE paid_orders > 0) AS base_buyers{by_amount}
 FROM per_customer GROUP BY grp"""
     if buyers_when:  # every count of buyers (the measure's and the base) takes the further condition
+        if "FILTER (WHERE paid_orders > 0)" not in spec["sql"] or "paid_orders >=" in spec["sql"]:
+            # (a measure that counts its buyers another way would be narrowed in part: a reading is for buyers alone)
+            raise ValueError(f"buyers_when reads the buyers of a measure counted as 'paid_orders > 0', not {metric}")
         sql = sql.replace("FILTER (WHERE paid_orders > 0)", f"FILTER (WHERE paid_orders > 0 AND ({buyers_when}))")
     # a date of our own window (never text from a question) marks where "returning" begins
     start = f"TIMESTAMP '{window.start.isoformat()}'" if window.start else "TIMESTAMP '0001-01-01'"
@@ -878,15 +881,21 @@ def _other_readings_by_group(ctx: Context, result: ToolResult, metric: str, spec
         if (found := _other_reading(ctx, result, metric, spec, dimension, window, filters, own, refunds,
                                     reading)) is None:
             continue
-        _, values, left_out = found
+        other, values, left_out = found
         if spec["unit"] == "count":
             values = [int(v) for v in values]
         table[f"{metric}_{name}"] = values
-        table[f"{name}_{_left_out_unit(reading, metric)}_left_out"] = left_out
         shown = "；".join if ctx.language == "zh" else "; ".join
         groups = shown(f"{group} {fmt.exact(v, spec['unit'], ctx.language)}"
                        for group, v in list(zip(table[dimension], values))[:_OTHER_READING_GROUPS_SAID]
                        if not pd.isna(v))
+        if reading.get("left_out") == "buyers":
+            # one buyer may be in several groups: each group's own count, and no total that would count them twice
+            kept = own[["grp"]].merge(other[["grp", "base_buyers"]], on="grp", how="left")["base_buyers"].fillna(0)
+            table[f"{name}_buyers_left_out"] = (own["base_buyers"].to_numpy() - kept.to_numpy()).astype(int)
+            said.append(ctx.t(f"{reading['zh']}：{groups}", f"{reading['en']}: {groups}"))
+            continue
+        table[f"{name}_{_left_out_unit(reading, metric)}_left_out"] = left_out
         said.append(ctx.t(f"{reading['zh']}，去掉 {_left_out(reading, left_out, 'zh', metric)}：{groups}",
                           f"{reading['en']}, {_left_out(reading, left_out, 'en', metric)} fewer: {groups}"))
     if said:

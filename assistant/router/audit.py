@@ -296,7 +296,9 @@ def _check_breakdown(f: Features, tool: str, args: dict[str, Any]) -> list[Dropp
 
 # A split asked for in words, whatever it is by ("按省拆一下", "break it down"): with no breakdown understood, the
 # call's single figure is named as not split, never given as if it were the split
-_SPLIT_ASKED = re.compile(r"(?:按|分)\S{1,8}?(?:拆|细分|切)|拆开|拆一下|拆分|拆成|细分一下"
+# ("拆分发货", "拆单": an order shipped in parts; "直播切片": a clip; "不用按时间切": no split wanted)
+_SPLIT_ASKED = re.compile(r"(?<!不用)(?<!不要)(?<!无需)(?<!不必)(?<!别)按\S{1,8}?(?:拆(?!分?发货|单)|细分|切(?!片))"
+                          r"|拆开|拆一下|拆分(?!发货|订单|的订单|单)|拆成|细分一下"
                           r"|(?<![a-z])(?:break (?:it |that |this |them )?down|broken down|split (?:it |that )?by)"
                           r"(?![a-z])")
 

@@ -596,7 +596,7 @@ _NOT_PAID = re.compile(r"未支付|未付款|没有?(?:付款|支付|付钱)|(?<
 
 
 _REFUND_AMOUNT = re.compile(r"(?:退款|退货)(?:成功|完成)?(?:的|总)?(?:金额|总额|额|多少钱)|退了多少钱"
-                            r"|(?:退款|refund(?:s|ed)?).{0,4}(?:多少钱|多少元)"  # (the English word in a Chinese ask)
+                            r"|退款.{0,4}(?:多少钱|多少元)"
                             r"|(?:一共|总共|共)?退了(?:多少|几)(?:钱|元|块)"
                             # "又有多少单、退了多少？": 多少 with no unit after it is money
                             r"|退了多少(?![单笔件个人次位家份种\w])"

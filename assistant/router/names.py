@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.router.data_vocabulary import DataVocabulary, router_words
+from assistant.router.hours import find_hours
 from assistant.router.normalize import normalize
 from assistant.router.periods import find_periods
 from assistant.router.segments import default_lexicon as segment_lexicon
@@ -44,9 +45,9 @@ _CJK_AFTER_HOST = re.compile(rf"{_HOST_WORD}\s*(?:[：:]\s*|[「“\"'])([\u4e00
                              r"(?=的|在|有|上|最近|这|那|近|本|今|去|昨|卖|带|直播|场|,|，|。|？|\?|\s|$|[」”\"'])")
 _EN_HOST = re.compile(r"(?<![A-Za-z])(?:host|streamer|anchor|presenter)\s+[\"“']?([A-Z][\w\u4e00-\u9fff]{1,20})"
                       r"|(?<![A-Za-z])([A-Z][A-Za-z0-9_]{1,20})\s*(?:这个|这位|那位|那个)?\s*(?:主播|达人)")
-# "主播Momo的GPM": a Latin name right after the word (not a measure: "主播GMV排名", "达人top5")
-# (three letters or more, not all capitals: UV, GPM and ROI are measures)
-_LATIN_AFTER_HOST = re.compile(rf"{_HOST_WORD}\s*([A-Za-z][A-Za-z0-9_]{{2,20}})(?![A-Za-z0-9_])")
+# "主播Momo的GPM": a name in Latin letters right after the word, written as names are (a capital, then small
+# letters: not GMV, not "overall", "mtd", "avg"; never a word of the router or of English questions)
+_LATIN_AFTER_HOST = re.compile(rf"{_HOST_WORD}\s*([A-Z][a-z][A-Za-z0-9_]{{1,19}})(?![A-Za-z0-9_])")
 # "主播王大锤上个月GMV": a name right after the word, ended by a time, 的 or a verb of selling
 _CJK_AFTER_HOST_BARE = re.compile(
     rf"{_HOST_WORD}\s*([\u4e00-\u9fff]{{2,4}}?)(?=上个?月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|近\d|的|在|带货|直播|卖|开播|gmv|GMV)")
@@ -129,9 +130,8 @@ def _host_candidates(question: str) -> list[str]:
     found += [m.group(1) or m.group(2) for m in _EN_HOST.finditer(question)]
     found += [_clean(m.group(1)) for m in _CJK_AFTER_HOST_BARE.finditer(question)]
     found += [m.group(1) for m in _LATIN_AFTER_HOST.finditer(question)
-              if not m.group(1).isupper() and not _names_a_group(m.group(1))
-              and not re.fullmatch(r"top\d*|and|the|ids?|cvr|ctr|cpm|cpc|arpu|kpi|roas|ltv|clv|aov|uv|pv",
-                                   m.group(1), re.I)]
+              if m.group(1).lower() not in _EN_COMMON and not _names_a_group(m.group(1))
+              and not find_periods(normalize(m.group(1)))]
     # "女主播和男主播": a pair of kinds, not a name
     return [c for c in found if len(c) >= 2 and not _NOT_A_NAME.match(c) and not re.search(r"主播|达人", c)
             and not _FUNCTION_CHARS.search(c)]
@@ -178,11 +178,17 @@ coupons refund refunds return returns shelf room rooms funnel cohort cohorts ent
 longest shortest quarter quarters before after earlier later""".split())
 
 
-def _names_a_group(text: str) -> bool:
-    """Words the router reads as a group of buyers or orders ("女性", "广东", "沉睡客户", "直播间"): no name."""
-    return any(lexicon.find(text.lower()) for lexicon in (GENDERS, REGIONS, segment_lexicon(), LIFECYCLE_STAGE_WORDS,
-                                                          DIMENSIONS, METRICS)) \
-        or normalize(text) in router_words()
+def _names_a_group(text: str, vocabulary: DataVocabulary | None = None) -> bool:
+    """Words the router reads as a group of buyers or orders ("女性", "广东", "沉睡客户", "直播间", "货架", "已发货",
+    "护肤品"), or as a measure: no name."""
+    from assistant.router.extract import extract  # (extract reads names of the data; this module only what is left)
+
+    if any(lexicon.find(text.lower()) for lexicon in (GENDERS, REGIONS, segment_lexicon(), LIFECYCLE_STAGE_WORDS,
+                                                      DIMENSIONS, METRICS)) or normalize(text) in router_words():
+        return True
+    read = extract(text, vocabulary)
+    return bool(read.filters or read.data_hits or read.segment_hits or read.dimension or read.metric
+                or find_hours(text))  # ("晚上8点后": hours, whether or not this data has them)
 
 
 def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list[UnknownName]:
@@ -239,7 +245,7 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
     if (m := _SUBJECT_SOLD.search(question)) and (name := _clean(m.group(1))) and len(name) >= 2 \
             and not _FUNCTION_CHARS.search("".join(own.groups()) if (own := _OWN_NAME.fullmatch(name)) else name) \
-            and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) and not _names_a_group(name) \
+            and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) and not _names_a_group(name, vocabulary) \
             and not find_periods(normalize(name)) and not any(
                 _is_known(name, known) for known in (vocabulary.hosts, vocabulary.products, vocabulary.categories,
                                                      list(vocabulary.brands), vocabulary.provinces,

@@ -54,11 +54,13 @@ _CHANNELS_PLATFORM = re.compile(r"(?<![a-z])(?:wechat\s+channels?|channels(?=\s+
 # An English word of the trade typed inside a Chinese question ("可能churn的", "流失的customers怎么召回",
 # "美妆护肤refund了多少钱"): read as its Chinese word, so the sentence is matched as one language. Only where it
 # touches a Chinese character: an English question keeps its words.
-_MIXED_WORDS = {"churned": "流失", "churn": "流失", "customers": "客户", "customer": "客户", "users": "用户",
+_MIXED_WORDS = {"churn": "流失", "customers": "客户", "customer": "客户", "users": "用户",
                 "buyers": "买家", "refunds": "退款", "refund": "退款", "repurchase": "复购", "lifecycle": "生命周期",
                 "conversion": "转化"}
 _CJK = r"[\u4e00-\u9fff]"
-_MIXED = re.compile(rf"(?<={_CJK})({'|'.join(_MIXED_WORDS)})(?![a-z])|(?<![a-z])({'|'.join(_MIXED_WORDS)})(?={_CJK})")
+# (a word alone between Chinese: one of an English phrase, "的refund amount", "churned stage", keeps its phrase)
+_MIXED = re.compile(rf"(?<={_CJK})({'|'.join(_MIXED_WORDS)})(?![a-z])(?!\s+[a-z])"
+                    rf"|(?<![a-z])(?<![a-z]\s)({'|'.join(_MIXED_WORDS)})(?={_CJK})")
 
 
 def normalize(text: str, lower: bool = True) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -334,7 +333,7 @@ _FORECAST_GRAIN = {
     "week": re.compile(r"每周|按周|逐周|周度|(?<![a-z])(?:weekly|per week|by week|each week|week by week)(?![a-z])"),
     "month": re.compile(r"每月|按月|逐月|月度|(?<![a-z])(?:monthly|per month|by month|each month)(?![a-z])"),
 }
-_GRAIN_DAYS = {"day": 1, "week": 7, "month": 30}
+_GRAIN_DAYS = {"day": 1, "week": 7, "month": 30.4}  # (a month of days: 13 weeks are 3 months)
 # "weekly order forecast": the one word before forecast names what is forecast
 _FORECAST_OF = re.compile(r"(?<![a-z])(orders?|sales|revenue|gmv|buyers?|customers?)\s+(?:forecast|projection|outlook)",
                           re.IGNORECASE)
@@ -353,7 +352,7 @@ def _sales_forecast(f: Features, out: _Args) -> None:
         horizon, grain = future.value
         asked = next(((g, m) for g, pattern in _FORECAST_GRAIN.items() if (m := pattern.search(f.text))), None)
         if asked and asked[0] != grain:  # the span in the grain asked: two weeks, each day, are 14 days
-            horizon = max(1, math.ceil(horizon * _GRAIN_DAYS[grain] / _GRAIN_DAYS[asked[0]]))
+            horizon = max(1, round(horizon * _GRAIN_DAYS[grain] / _GRAIN_DAYS[asked[0]]))
             grain = asked[0]
         out.set("horizon", horizon, future.phrase)
         out.set("grain", grain, future.phrase)
@@ -1211,7 +1210,7 @@ _THAT_GROUP = re.compile(r"(?:那|这|该)(?:个|款|位|家|座|一)?(?:商品|
                          r"|场次?|年龄段)|(?<![a-z])(?:that|this) (?:host|product|item|category|province|region|city"
                          r"|channel|session)(?![a-z])"
                          # the one group pointed at by a pronoun: "她的男女买家各多少", "her buyers by gender"
-                         r"|(?:她|他|它)的|(?<![a-z])(?:her|his|its)(?![a-z])", re.IGNORECASE)
+                         r"|(?<!其)(?:她|他|它)的|(?<![a-z])(?:her|his|its)(?![a-z])", re.IGNORECASE)
 # A later ask that asks which group itself ("and which has the highest AOV?"): a ranking of its own.
 _WHICH_GROUP = re.compile(r"哪(?:个|位|家|一|款|种|类|些|天|场)|(?<![a-z])(?:which|who)(?![a-z])", re.IGNORECASE)
 # The people a count measured, whom a later "their …" is about: new customers are the buyers new to the shop.

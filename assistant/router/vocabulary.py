@@ -452,7 +452,7 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "what kind of people": 8, "what are they like": 7, "who are our": 4, "都是些什么人": 8, "是些什么人": 7,
         "都是什么人": 8, "啥样的人": 7, "都是些啥人": 8,
         # what a group "looks like", said plainly
-        "长啥样": 7, "长什么样": 7, "什么样子": 5, "啥样": 5,
+        "长啥样": 7, "长什么样": 7,
     },
     "customer_profile": {
         "客户详情": 8, "用户详情": 8, "客户档案": 8, "用户档案": 8, "客户信息": 5, "这个客户": 4, "这位客户": 4,
