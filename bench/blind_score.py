@@ -78,18 +78,23 @@ def args_match(tool: str, expected: dict[str, Any], got: dict[str, Any]) -> bool
 
 
 def _leader_filled(want: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
-    """A wanted call whose filter value is `$top` (the group the earlier call's ranking puts first), with that
-    group read from the first row of the answer's first table that has the filter's column."""
-    filters = (want.get("args") or {}).get("filters") or {}
-    if "$top" not in filters.values():
+    """A wanted call whose filter or argument value is `$top` (the group the earlier call's ranking puts first),
+    with that group read from the first row of the answer's first table that has the column of that name."""
+    def filled(values: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for name, value in values.items():
+            if value == "$top":
+                table = next((t for t in answer.get("tables") or [] if name in t["columns"] and t["rows"]), None)
+                value = table["rows"][0][table["columns"].index(name)] if table else "(no earlier ranking)"
+            out[name] = value
+        return out
+
+    args = want.get("args") or {}
+    filters = args.get("filters") or {}
+    if "$top" not in filters.values() and "$top" not in args.values():
         return want
-    filled = {}
-    for name, value in filters.items():
-        if value == "$top":
-            table = next((t for t in answer.get("tables") or [] if name in t["columns"] and t["rows"]), None)
-            value = table["rows"][0][table["columns"].index(name)] if table else "(no earlier ranking)"
-        filled[name] = value
-    return {**want, "args": {**want["args"], "filters": filled}}
+    done = filled({k: v for k, v in args.items() if k != "filters"})  # ("funnel {host: $top}": an argument)
+    return {**want, "args": {**done, **({"filters": filled(filters)} if filters else {})}}
 
 
 def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
