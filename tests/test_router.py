@@ -400,6 +400,8 @@ def test_a_subject_before_any_time_word_that_the_data_lacks_is_named(question: s
     # filters the router reads, and English words after 主播
     "货架上个月订单多少", "已发货上个月订单", "零元单上个月订单", "晚上8点后上个月订单",
     "主播overall GPM", "主播mtd GMV", "主播avg gpm", "主播Live间GMV",
+    # a range of months opens before the time word
+    "8-10月卖得最好的3个产品是哪些", "8到10月卖得最好的产品",
 ])
 def test_groups_and_measures_before_a_time_word_are_no_unknown_names(question: str) -> None:
     from assistant.router.names import find_unknown_names

@@ -77,6 +77,8 @@ _SUBJECT_SOLD = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?
                            r"(?:一共|总共|的)?(直播带货|直播带了|直播|带货|带了)?的?"
                            r"(?:卖了|卖得|卖的|销量|销售额|gmv|成交|业绩|退款|客单价?|订单|(?<=[货了播])多少)",
                            re.IGNORECASE)
+# The start of a range of months or days before the time word ("8-10月", "8到10月"): part of the window, no name
+_OPENS_A_RANGE = re.compile(r"^[\d\s]*$|\d\s*(?:-|~|到|至)\s*$")
 # A name with 的 inside it, as shops and hosts call themselves ("琳琳的妆台", "阿May的茶桌"): its two sides are names
 _OWN_NAME = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,4})的([\u4e00-\u9fff]{2,3})")
 _SHOP_WORDS = re.compile(r"店|我们|咱们|全部|整体|总|平台|直播|商品|产品|东西|客户|渠道|大促|活动|品类|类目"
@@ -244,6 +246,7 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
     if (m := _SUBJECT_SOLD.search(question)) and (name := _clean(m.group(1))) and len(name) >= 2 \
+            and not _OPENS_A_RANGE.search(name) \
             and not _FUNCTION_CHARS.search("".join(own.groups()) if (own := _OWN_NAME.fullmatch(name)) else name) \
             and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) and not _names_a_group(name, vocabulary) \
             and not find_periods(normalize(name)) and not any(
