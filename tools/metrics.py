@@ -290,8 +290,8 @@ def _refund_columns(ctx: Context) -> dict[str, bool]:
             "line_shipped_column": "shipped" in lines, "closed_column": "closed_after_payment" in columns}
 
 
-def _records_partial_refunds(ctx: Context) -> bool:
-    refunds = _refund_columns(ctx)
+def _records_partial_refunds(refunds: dict[str, bool]) -> bool:
+    """Whether the orders record partial refunds (of _refund_columns: an amount, or the export's 部分退款 mark)."""
     return refunds["refund_column"] or refunds["partly_column"]
 
 
@@ -391,7 +391,7 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> dict[str, Any
             f"SELECT DISTINCT CAST({column} AS VARCHAR) AS v FROM {table} WHERE {column} IS NOT NULL")
         values = set(known["v"].astype(str))
         if name == "status":  # kinds of refund the orders' status and refund amount tell apart
-            if _filter_values(value) == ["partially_refunded"] and not _records_partial_refunds(ctx):
+            if _filter_values(value) == ["partially_refunded"] and not _records_partial_refunds(_refund_columns(ctx)):
                 raise ToolError("value_not_found", *_NO_PARTIAL_REFUNDS)
             values |= {"paid", "cancelled", "unpaid", *_REFUND_KINDS}
         if name == "region":  # "浙江" names the 浙江省 an export writes out in full
@@ -635,7 +635,7 @@ def metric_query(
             and statuses <= {"cancelled", "unpaid"}:
         _note_closed_after_payment(ctx, result, window, filters, frame, refunds)
     if statuses & {"refunded", "fully_refunded"} and statuses <= _REFUND_KINDS \
-            and "status" in filters and not _records_partial_refunds(ctx):
+            and "status" in filters and not _records_partial_refunds(refunds):
         # a split of the refunds into whole and partial, or a count of whole ones, would read "all whole" as a
         # finding where the export simply never says a refund was partial
         result.answer += "\n" + ctx.t(_NO_PARTIAL_REFUNDS[1], _NO_PARTIAL_REFUNDS[0])
@@ -765,12 +765,10 @@ def _note_closed_after_payment(ctx: Context, result: ToolResult, window: Window,
     result.sql.append(sql)
     table = result.tables[0].df
     table["wholly_refunded_after_payment"] = closed_paid
-    if "closed_after_payment" in ctx.warehouse.columns("orders") and set(filters) == {"status"}:
+    if refunds["closed_column"] and set(filters) == {"status"}:
         # the export says which of them the platform shows closed: those, and both together
-        conditions, params = _window_conditions(window, "o.order_time")
-        where = " AND ".join([*conditions, "o.status = 'refunded' AND o.closed_after_payment"])
-        closed_sql = f"SELECT count(*) AS n FROM orders o WHERE {where}"
-        closed = int(ctx.warehouse.df(closed_sql, params)["n"].iat[0])
+        closed_sql, params = build_metric_sql("orders", None, window, {"status": "closed_after_payment"}, **refunds)
+        closed = int(ctx.warehouse.df(closed_sql, params)["value"].fillna(0).sum())
         result.sql.append(closed_sql)
         table["closed_after_payment"], table["closed_with_those_paid"] = closed, unpaid + closed
         result.answer += ctx.t(
@@ -855,15 +853,14 @@ def _left_out_unit(reading: dict[str, Any], metric: str) -> str:
     return "units" if unit == "lines" and metric == "units" else unit
 
 
+_LEFT_OUT_WORDS = {"orders": ("笔订单", "orders"), "lines": ("行", "lines"), "units": ("件", "pieces"),
+                   "buyers": ("位买家", "buyers")}
+
+
 def _left_out(reading: dict[str, Any], count: int, language: str, metric: str) -> str:
     """What an other reading leaves out, in its own unit ("35 笔订单", "7 lines", "12 pieces")."""
-    if _left_out_unit(reading, metric) == "units":
-        return f"{count:,} 件" if language == "zh" else f"{count:,} pieces"
-    if reading.get("left_out") == "lines":
-        return f"{count:,} 行" if language == "zh" else f"{count:,} lines"
-    if reading.get("left_out") == "buyers":
-        return f"{count:,} 位买家" if language == "zh" else f"{count:,} buyers"
-    return f"{count:,} 笔订单" if language == "zh" else f"{count:,} orders"
+    zh, en = _LEFT_OUT_WORDS[_left_out_unit(reading, metric)]
+    return f"{count:,} {zh if language == 'zh' else en}"
 
 
 # A breakdown's other readings are said for its first groups; the table has every one.

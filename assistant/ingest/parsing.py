@@ -241,8 +241,7 @@ def refund_states(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     state = parts[0].fillna(text).str.strip()
     kind = parts[1].fillna("")
     done = state.str.contains(REFUND_DONE, na=False)
-    in_part = text.str.contains(REFUND_PART, na=False) | state.str.contains(REFUND_PART, na=False) \
-        | (done & kind.str.contains(_IN_PART, na=False))
+    in_part = state.str.contains(REFUND_PART, na=False) | (done & kind.str.contains(_IN_PART, na=False))
     return done & ~in_part, in_part
 
 

@@ -702,6 +702,8 @@ _REFUND_KINDS = {
 }
 
 
+# The kinds of refund a status filter names: any refund, a whole one, a partial one, a whole one that closed its order
+REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded", "closed_after_payment")
 # A whole refund said as the order's closing ("closed after the buyer had paid", "付了钱后来又关闭的"): of the
 # whole refunds, the ones that closed their order (where the export says which)
 _CLOSING = re.compile(r"关闭|取消|关掉|关了|(?<![a-z])(?:closed|cancell?ed)(?![a-z])", re.IGNORECASE)
@@ -1000,9 +1002,8 @@ def _kinds_left_out(text: str, features: Features) -> None:
     (they are, by default) filters nothing; 有效订单 are the paid orders not wholly refunded."""
     from tools import catalog  # (the definition lives in data/metrics.yaml)
 
-    for hit in [h for h in features.filter_hits if h.value in ("0", "fully_refunded", "closed_after_payment",
-                                                                "refunded", "partially_refunded", "cancelled",
-                                                                "unpaid", "cancelled/unpaid")]:
+    for hit in [h for h in features.filter_hits if h.value in ("0", *REFUND_KIND_VALUES, "cancelled", "unpaid",
+                                                                "cancelled/unpaid")]:
         key = "amount" if hit.value == "0" else "status"
         if features.filters.get(key) != (hit.value.split("/") if "/" in hit.value else hit.value):
             continue
@@ -1714,8 +1715,7 @@ def _goods_not_a_breakdown(text: str, features: Features) -> None:
     marked = before.endswith(vocab.BREAKDOWN_MARKERS) and not before.endswith("部分")  # (一部分: a part)
     if marked or re.search(r"哪|(?<![a-z])(?:which|what|each|per|by|every)\s*$", before, re.IGNORECASE):
         return
-    kinds = [h for h in features.filter_hits if h.value in ("refunded", "fully_refunded", "partially_refunded",
-                                                            "closed_after_payment")]
+    kinds = [h for h in features.filter_hits if h.value in REFUND_KIND_VALUES]
     after_kind = any(0 <= d.start - h.end <= 6 for h in kinds)
     refunds_of = bool(kinds) or (features.metric is not None and features.metric.value in (
         "refund_amount", "refund_rate", "refunded_lines", "lines"))

@@ -22,6 +22,7 @@ from assistant.router.audit import NEVER_RECORDED, Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
     MONEY_MEASURES,
+    REFUND_KIND_VALUES,
     SHARE,
     Features,
     extract,
@@ -755,7 +756,7 @@ def _amount_of(before: Route, ask: str = "") -> str:
     filters = before.args.get("filters") or {}
     if filters.get("after_sale") == "open":
         return "refund_requested"
-    if (filters.get("status") in _REFUND_KIND_VALUES or before.args.get("metric") == "refunded_lines") \
+    if (filters.get("status") in REFUND_KIND_VALUES or before.args.get("metric") == "refunded_lines") \
             and not _PAID_ASKED.search(ask):
         return "refund_amount"
     return "gmv"
@@ -919,7 +920,6 @@ _RESPECTIVELY = re.compile(r"分别(?:是|为|有)?(?:多少|几|怎样|如何)|
 def _each_group(ask: str, later: Route) -> bool:
     return bool(_EACH.search(ask)) or (bool(_RESPECTIVELY.search(ask)) and not later.also)
 # A kind of refund an earlier ask counted, and a later ask's words of refunding that keep it.
-_REFUND_KIND_VALUES = ("refunded", "fully_refunded", "partially_refunded", "closed_after_payment")
 _REFUND_WORD = re.compile(r"退(?!出|订|回去)|(?<![a-z])refund", re.IGNORECASE)
 # Measures of the customers who bought (a filter on their orders says who they are, for each of these alike).
 _CUSTOMER_MEASURES = {"buyers", "repeat_buyers", "one_time_buyers", "repurchase_rate", "spend_per_buyer",
@@ -1079,7 +1079,7 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
             later.args["dimension"] = previous.args["dimension"]
             later.matched.append(f"each of the previous ask's groups→dimension={later.args['dimension']}")
         kind = (previous.args.get("filters") or {}).get("status")
-        if later.tool == previous.tool == "metric_query" and kind in _REFUND_KIND_VALUES \
+        if later.tool == previous.tool == "metric_query" and kind in REFUND_KIND_VALUES \
                 and (later.args.get("filters") or {}).get("status") in (None, "refunded") and _REFUND_WORD.search(ask) \
                 and "after_sale" not in (later.args.get("filters") or {}) and not _new_topic(ask):
             # (a refund of its own words, "发货后退的", is the earlier ask's kind of refund, narrowed no further)
@@ -1106,7 +1106,7 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
         if later.tool == previous.tool == "metric_query" and previous.args.get("metric") in _LINE_COUNTS \
                 and later.args.get("metric") == "orders" \
                 and (not _ORDER_NOUN.search(ask) or points_back(ask) and _WHOSE_ORDERS.search(ask)) \
-                and (later.args.get("filters") or {}).get("status") in (None, *_REFUND_KIND_VALUES):
+                and (later.args.get("filters") or {}).get("status") in (None, *REFUND_KIND_VALUES):
             # "退款成功的有几个子订单？已经发了货才退的有几个？": the same unit counted again, of other lines;
             # "how many of those were in orders where …": the orders only say whose lines they were
             later.args["metric"] = previous.args["metric"]
