@@ -191,3 +191,22 @@ def test_full_questions_after_another_route_as_they_do_alone(engine) -> None:
         after = chat.ask(case["q"])
         assert [(c.name, c.args) for c in after.tool_calls] == [(c.name, c.args) for c in alone.tool_calls], case["q"]
         assert not after.answer.startswith(("沿用上一个问题", "Same question as before")), case["q"]
+
+
+@pytest.mark.parametrize("question", [
+    "Which province had the most refunds last quarter, and what was the refund rate there?",
+    "上季度哪个省退款最多？那里的退款率多少", "退款的订单有多少？退款率呢",
+])
+def test_a_refund_rate_after_a_count_of_refunds_is_over_every_paid_order(question: str) -> None:
+    """The refunded orders an earlier ask counted are the rate's part, never its filter (which makes it 100%)."""
+    rate = route(question).more[0]
+    assert rate.args["metric"] == "refund_rate" and "status" not in (rate.args.get("filters") or {})
+
+
+def test_a_follow_up_says_what_it_took_away_in_words(engine) -> None:
+    conversation = Conversation(engine)
+    conversation.ask("上个月退款的订单有多少")
+    answer = conversation.ask("退款率呢")
+    assert answer.tool_calls[0].args == {"metric": "refund_rate", "period": "last_month"}
+    assert answer.answer.startswith("沿用上一个问题（订单数），不再只看已退款，指标改为退款率")
+    assert answer.table().iloc[0]["refund_rate"] < 1

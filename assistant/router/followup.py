@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from assistant.router import vocabulary as vocab
-from assistant.router.extract import Features, extract
+from assistant.router.extract import REFUND_KIND_VALUES, Features, extract
 from assistant.router.normalize import normalize
 from assistant.router.route import Route, route
 from tools.registry import REGISTRY, load_builtin_tools
@@ -202,6 +202,13 @@ def _apply(previous: Route, changes: dict[str, Any], language: str, why: str) ->
             args.pop(name, None)
         else:
             args[name] = value
+    if usable.get("metric") == "refund_rate" and "filters" not in usable \
+            and (args.get("filters") or {}).get("status") in REFUND_KIND_VALUES:
+        # "the most refunds …, and the refund rate there": a refund rate is over every paid order, the earlier
+        # ask's refunded orders its part, never its filter (which makes it 100%)
+        args["filters"] = {k: v for k, v in args["filters"].items() if k != "status"}
+        if not args["filters"]:
+            args.pop("filters")
     if not usable or args == previous.args:
         return None
     matched = [f"{FOLLOWUP_TAG}: {why}"] + [f"{k}={v}" for k, v in usable.items()]
@@ -300,6 +307,10 @@ def value_label(value: Any, zh: bool) -> str:
     """女性 / women, 冠军客户 / Champions, else the value as given (provinces are already names)."""
     if str(value) in _VALUE_LABELS:
         return _VALUE_LABELS[str(value)][0 if zh else 1]
+    from tools import catalog  # (order statuses are labelled once, in data/metrics.yaml)
+
+    if (status := catalog.load("metrics")["by_status"]["labels"].get(str(value))) is not None:
+        return status["zh" if zh else "en"]
     from assistant.router.segments import load_segments
 
     for segments in load_segments().values():
@@ -327,17 +338,30 @@ def describe_change(previous: Route, current: Route, question: str, language: st
         old, new = previous.args.get(name), current.args.get(name)
         if old == new or current.tool != previous.tool and name not in ("dimension",):
             continue
-        parts.append(_describe_arg(name, new, f, zh))
+        parts.append(_describe_arg(name, new, f, zh) if new is not None else _describe_removed(name, old, zh))
     subject = _subject(previous, language)
     if zh:
         return f"沿用上一个问题（{subject}），" + "，".join(parts)
     return f"Same question as before ({subject}), " + ", ".join(parts)
 
 
+# What an argument the follow-up takes away is, in words (never the argument's own name)
+_REMOVED = {"dimension": ("拆分", "the breakdown"), "limit": ("前N条的限制", "the top-N limit"),
+            "period": ("时间范围", "the period"), "order": ("排序", "the ordering"),
+            "compare": ("对比", "the comparison"), "segment": ("分群", "the segment")}
+
+
+def _describe_removed(name: str, old: Any, zh: bool) -> str:
+    if name == "filters":  # "不再只看已退款": the conditions taken away, by their values
+        shown = "、".join(value_label(v, zh) for values in old.values()
+                         for v in (values if isinstance(values, list) else [values]))
+        return f"不再只看{shown}" if zh else f"no longer only {shown}"
+    zh_label, en_label = _REMOVED.get(name, (name, name))
+    return f"去掉{zh_label}" if zh else f"without {en_label}"
+
+
 def _describe_arg(name: str, value: Any, f: Features, zh: bool) -> str:
     language = "zh" if zh else "en"
-    if value is None:
-        return f"去掉{name}" if zh else f"without {name}"
     if name == "period":
         phrase = _PERIOD_PHRASE.search(f.text)
         label = phrase.group(0) if phrase else (f.period.phrase if f.period else str(value))

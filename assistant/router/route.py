@@ -1081,9 +1081,11 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
         kind = (previous.args.get("filters") or {}).get("status")
         if later.tool == previous.tool == "metric_query" and kind in REFUND_KIND_VALUES \
                 and (later.args.get("filters") or {}).get("status") in (None, "refunded") and _REFUND_WORD.search(ask) \
-                and "after_sale" not in (later.args.get("filters") or {}) and not _new_topic(ask):
+                and "after_sale" not in (later.args.get("filters") or {}) and not _new_topic(ask) \
+                and later.args.get("metric") != "refund_rate":
             # (a refund of its own words, "发货后退的", is the earlier ask's kind of refund, narrowed no further)
-            # the same refunds, asked of again ("整单退款的里，发货前退的有几单？发货后退的有几单？")
+            # the same refunds, asked of again ("整单退款的里，发货前退的有几单？发货后退的有几单？"); a refund rate's
+            # word names the measure, over every paid order (as followup._apply keeps it)
             later.args["filters"] = {**later.args.get("filters", {}), "status": kind}
             later.matched.append(f"status of the previous ask→{kind}")
         if later.tool == previous.tool and not set(later.args) & scope and not _ACROSS_ALL.search(ask) \
