@@ -2,7 +2,8 @@
 
     uv run python -m bench.blind_score bench/blind/questions_blind1.yaml [--data PATH] [--show wrong]
 
-Each question is asked in a fresh conversation and its outcome is one of:
+Each question is asked in a fresh conversation (a case with `turns:` asks the earlier turns first and is scored on
+its last) and its outcome is one of:
   right      the expected behaviour: the expected tool and arguments (a subset; defaults count), "not
              found" for a name the data lacks, a decline in words, "cannot answer" for data we lack, or a
              clarification where one was expected
@@ -150,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(options.data)
     table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for case in cases:
-        answer = Conversation(engine).ask(case["q"]).to_json(max_rows=5)
+        conversation = Conversation(engine)
+        for earlier in (case.get("turns") or [])[:-1]:  # a follow-up is scored on its last turn, in context
+            conversation.ask(earlier)
+        answer = conversation.ask(case["q"]).to_json(max_rows=5)
         result = outcome(case, answer)
         table[case.get("category", "all")][result] += 1
         table["TOTAL"][result] += 1

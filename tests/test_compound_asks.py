@@ -305,3 +305,26 @@ def test_a_rate_or_a_count_named_of_a_sum_stays_its_own_measure(question, later)
 ])
 def test_ordinary_wording_keeps_its_reading(question, expected) -> None:
     assert expected(calls(question)), calls(question)
+
+
+@pytest.mark.parametrize(("question", "leader", "split", "limit"), [
+    ("今年哪个品类卖得最好？这个品类里GMV前5的商品是哪些", "category", "product", 5),
+    ("what is our top category this year, and within it the 5 best products by GMV?", "category", "product", 5),
+    ("上个月GMV最高的主播是谁，她卖得最好的3个商品", "host", "product", 3),
+    ("上个月哪个省新客最多，那个省男女买家各多少", "region", "gender", None),
+])
+def test_the_leader_split_its_own_way_keeps_the_split_and_its_number(question, leader, split, limit) -> None:
+    # the group's noun after a demonstrative is the one group found, never the later ask's breakdown; "哪些"
+    # there asks which of its members, not which group
+    routed = route(question)
+    later = routed.more[0]
+    assert routed.args["dimension"] == leader and later.of_leader == leader
+    assert later.args["dimension"] == split and later.args.get("limit") == limit
+
+
+def test_the_category_leaders_best_products_are_the_products_of_that_category(engine) -> None:
+    answer = Conversation(engine).ask("which category sold best this year, and its top 5 products by GMV?")
+    ranking, products = answer.tool_calls
+    leader = engine.run_tool("metric_query", ranking.args).table().iloc[0]["category"]
+    assert products.args["filters"] == {"category": leader} and products.args["limit"] == 5
+    assert products.args["dimension"] == "product"

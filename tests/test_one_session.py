@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.conversation import Conversation
 from assistant.router import route
 
 PAID = ["paid", "refunded"]
@@ -58,3 +59,32 @@ def test_one_session_questions_route_to_it(question, tool, args) -> None:
     got = route(question)
     assert got.tool == tool and got.dropped == []
     assert all(got.args.get(k) == v for k, v in args.items()), got.args
+
+
+def test_a_session_named_by_words_of_its_title_is_the_latest_such_and_says_how_many(engine, raw_tables) -> None:
+    sessions = raw_tables["live_sessions"]
+    holding = sessions[sessions["title"].str.contains("宠粉福利日")].sort_values(["start_time", "session_id"])
+    assert len(holding) > 1
+    answer = engine.run_tool("funnel", {"session": "宠粉福利日"}, "zh")
+    assert answer.ok and answer.tool_calls[0].resolved["session"]["session_id"] == holding.iloc[-1]["session_id"]
+    assert f"标题含“宠粉福利日”的 {len(holding)} 场中最近的一场" in answer.answer
+    routed = route("宠粉福利日那场的漏斗", engine.vocabulary)
+    assert routed.tool == "funnel" and routed.args == {"session": "宠粉福利日"}
+    assert route("the latest session's GMV").args == {"metric": "gmv", "filters": {"session": "latest"}}
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("年货节专场那场直播的漏斗看一下", "年货节"),  # words no title holds: not found, with the nearest titles
+    ("开学季那场直播卖了多少", "开学季"),
+])
+def test_a_session_title_the_data_lacks_is_not_found_not_all_sessions(engine, question, words) -> None:
+    answer = Conversation(engine).ask(question).to_json()
+    assert not answer["tool_calls"]
+    assert [(d["kind"], d["phrase"], d["detail"]) for d in answer["not_applied"]] == [("unknown_name", words, "session")]
+
+
+@pytest.mark.parametrize("question", ["双11专场那场直播的漏斗", "最近那场直播的GMV", "小雅上个月那场直播的转化率",
+                                      "GMV最高的那场是哪场", "美妆护肤那场直播的漏斗"])
+def test_a_time_a_ranking_or_another_name_before_na_chang_is_no_title(engine, question) -> None:
+    routed = route(question, engine.vocabulary)
+    assert routed is not None and routed.unknown == [] and routed.args.get("session") in (None, "latest")

@@ -11,6 +11,7 @@ import yaml
 
 from assistant.router import Route, detect_language, route
 from assistant.router.matching import Lexicon
+from assistant.router.names import find_unknown_names
 from assistant.router.normalize import normalize
 from assistant.router.numbers import chinese_to_int, to_int
 from assistant.router.periods import find_period
@@ -578,3 +579,27 @@ def test_other_hosts_after_a_leader_are_not_the_leader() -> None:
 @pytest.mark.parametrize("question", ["上个月退款率啥样", "复购率现在啥样"])
 def test_how_a_measure_looks_is_that_measure(question: str) -> None:
     assert route(question).tool == "metric_query"
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("戴森吹风机卖了多少台", "戴森吹风机"),  # a maker before a thing the shop sells under another name
+    ("上个月华为耳机的退款率", "华为耳机"),
+])
+def test_another_make_of_a_thing_sold_is_not_found_not_the_shops_own(engine, question, name) -> None:
+    routed = route(question, engine.vocabulary)
+    assert [(u.kind, u.name) for u in routed.unknown] == [("product", name)]
+
+
+def test_words_that_describe_or_place_the_shops_own_product_are_no_other_make(engine) -> None:
+    rows = engine.warehouse.df("SELECT product_name, brand, category FROM products")
+    host = engine.vocabulary.hosts[0]
+    for product, brand, category in rows.itertuples(index=False):
+        for question in (f"上个月{product}卖了多少台", f"{brand}{product}卖得怎么样", f"{category}里{product}卖了多少",
+                         f"{host}卖的{product}", f"广东{product}的GMV", f"直播间{product}卖了多少", f"新款{product}"):
+            assert find_unknown_names(question, engine.vocabulary) == [], question
+
+
+@pytest.mark.parametrize(("question", "metric"), [("高速吹风机卖了多少台", "units"), ("上个月面膜卖了几盒", "units"),
+                                                  ("玻尿酸精华卖出去多少瓶", "units"), ("面膜卖了多少", "gmv")])
+def test_a_counter_of_pieces_asks_for_units(question, metric) -> None:
+    assert route(question).args["metric"] == metric

@@ -100,9 +100,13 @@ def resolve_session(ctx: Context, session: str | int | None) -> tuple[int, str] 
         found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s "
                       "WHERE CAST(s.session_id AS VARCHAR) = ?", [wanted])
     else:
-        found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s WHERE s.title = ? "
-                      "OR s.title LIKE ? ORDER BY s.title = ? DESC, s.start_time DESC LIMIT 1",
+        found = wh.df(f"SELECT s.session_id, {label} AS label, count(*) OVER () AS n FROM live_sessions s "
+                      "WHERE s.title = ? OR s.title LIKE ? ORDER BY s.title = ? DESC, s.start_time DESC LIMIT 1",
                       [wanted, f"%{wanted}%", wanted])
+        if not found.empty and int(found.iloc[0]["n"]) > 1:  # words several titles hold: say which one this is
+            n = int(found.iloc[0]["n"])
+            found.loc[found.index[0], "label"] = str(found.iloc[0]["label"]) + ctx.t(
+                f"，标题含“{wanted}”的 {n} 场中最近的一场", f"; the latest of {n} sessions whose title holds '{wanted}'")
     if found.empty:
         latest = wh.df(f"SELECT {label} AS label FROM live_sessions s ORDER BY s.start_time DESC LIMIT 3")["label"]
         raise ToolError("value_not_found",

@@ -50,6 +50,7 @@ class DataVocabulary:
     # figures only some datasets have, which questions may need (a session report's ad spend: ROI)
     figures: frozenset[str] = frozenset()
     anchor: date | None = None  # the data's last day: windows named in a question resolve against it
+    session_titles: list[str] = field(default_factory=list)  # a broadcast named by its title ("宠粉福利日那场")
     _phrases: list[tuple[str, str, tuple[str, ...], int]] | None = field(default=None, repr=False)
     _parts: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
@@ -101,7 +102,7 @@ class DataVocabulary:
             anchor = None
         return cls(distinct("hosts", "host_name"), distinct("products", "product_name"),
                    distinct("products", "category"), brands, distinct("customers", "province"), sessions,
-                   figures, anchor)
+                   figures, anchor, distinct("live_sessions", "title"))
 
     def _table(self) -> list[tuple[str, str, tuple[str, ...], int]]:
         """(phrase, kind, values, rank): rank breaks ties between equally long phrases (lower wins)."""

@@ -13,6 +13,7 @@ from assistant.router.data_vocabulary import DataHit, DataVocabulary
 from assistant.router.hours import find_hours
 from assistant.router.language import detect_language
 from assistant.router.matching import Hit
+from assistant.router.names import session_title_asked
 from assistant.router.normalize import normalize
 from assistant.router.numbers import CN_NUMERAL, NUMBER, to_int
 from assistant.router.periods import (
@@ -50,6 +51,7 @@ class Features:
     periods: list[PeriodMatch] = field(default_factory=list)  # every time phrase, in text order
     tool_hits: dict[str, list[Hit]] = field(default_factory=dict)
     data_hits: list[DataHit] = field(default_factory=list)  # host / product / category names in the data
+    session_title: str | None = None  # one broadcast named by (part of) its title, as the data's titles hold it
     compare: Hit | None = None  # value: "previous_period" | "last_year"
     displaced: list[Hit] = field(default_factory=list)  # breakdowns named beside a two-sided split (not applied)
     # measures asked of the same orders beside the chosen one, where no list word joins them ("部分退款有几单，
@@ -97,7 +99,7 @@ def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]
 # "成交了多少" with no unit after it asks for the amount; "成交了多少单 / 件 / 人" count something else.
 _DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场])"
                              # "平均一天卖多少钱", "卖了多少": money taken (not 能卖多少, a forecast; not 卖了多少件)
-                             r"|(?<![能会将要])卖(?:了|出|掉)?多少(?:钱|金额)?(?![单笔件人个位次场货])"
+                             r"|(?<![能会将要])卖(?:了|出|掉)?多少(?:钱|金额)?(?![单笔件人个位次场货台瓶盒支套双部])"
                              # "how much did 玻尿酸精华 make", "what did 小雅 sell": money a subject brought in
                              r"|(?<![a-z])(?:how much|what)\s+(?:money\s+)?(?:do|did|does|has|have)\s+.{1,40}?\s+"
                              r"(?:make|made|earn|earned|bring in|brought in|take in|gross|sell|sold)(?![a-z])")
@@ -147,6 +149,10 @@ def _names_a_value(text: str, dimension: Hit, data_hits: list[DataHit]) -> bool:
         (hit.end <= dimension.start and _NAME_GAP.fullmatch(text[hit.end:dimension.start]))
         or (dimension.end <= hit.start and _NAME_GAP.fullmatch(text[dimension.end:hit.start])))
         for hit in data_hits)
+
+
+# A group's noun after a demonstrative ("这个品类", "that host"): the one group an earlier ask found, not a breakdown.
+_POINTED_AT = re.compile(r"(?:这|那|该)(?:个|款|位|家|座|一)?\s*$|(?<![a-z])(?:this|that|the same)\s+$", re.IGNORECASE)
 
 
 def _marked(text: str, hit: Hit) -> bool:
@@ -1501,6 +1507,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.period = _compared_period(text, periods, features.compare)
     if vocabulary is not None:
         features.data_hits = vocabulary.find(text)
+        features.session_title = session_title_asked(question, vocabulary)[0]
 
     features.segment_hits = find_segments(text)
     dimension_words = vocab.DIMENSIONS.find(text)
@@ -1525,6 +1532,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if features.compare:
         dimensions = _not_inside(dimensions, [features.compare])
     dimensions = [d for d in dimensions if not _names_a_value(text, d, features.data_hits)]
+    pointed = [d for d in dimensions if _POINTED_AT.search(text[:d.start])]
+    if pointed and len(pointed) < len(dimensions):  # "这个品类里前5的商品": the one category, split by product
+        dimensions = [d for d in dimensions if d not in pointed]
     features.dimension = _choose_dimension(text, dimensions)
     if features.dimension is not None and _marked(text, features.dimension):
         # "各品类的GMV，按周看": one breakdown is applied; the other one marked as a breakdown is named, not lost

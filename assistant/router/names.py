@@ -123,6 +123,50 @@ def _is_known(name: str, known: list[str]) -> bool:
     return any(lowered == k.lower() or lowered in k.lower() or k.lower() in lowered for k in known)
 
 
+# Words before a product's noun that describe the shop's own goods, not another make: "新款吹风机", "这款面膜"
+_DESCRIBES = re.compile(r"款|色|号|版|装|爆|热|新|老|旧|主推|同|便宜|贵|大|小|长|短|男|女|儿童|[0-9a-z]", re.IGNORECASE)
+
+
+# The Chinese word just before a product's noun, after any word of time or grammar: "上个月戴森吹风机" -> 戴森
+_MAKER_BEFORE = re.compile(r"(?:(?![月年周天季日号的了过把和与跟在是个这那里中内])[\u4e00-\u9fff]){2,6}$")
+
+
+def _another_make(maker: str, word: str, vocabulary: DataVocabulary) -> bool:
+    """"戴森吹风机" where the shop sells only 高速吹风机: a thing the shop sells, named with a maker or model before it
+    that no product of that kind holds, is another product (not found), never the shop's own one."""
+    known = [*vocabulary.products, *vocabulary.categories, *vocabulary.brands, *vocabulary.hosts, *vocabulary.provinces]
+    return not _FUNCTION_CHARS.search(maker) and not re.search(r"[月年周天季日号]", maker) \
+        and not _DESCRIBES.search(maker) and not _SHOP_WORDS.search(maker) and not _LEAD.match(maker) \
+        and not any(maker in k or k in maker for k in known if k) \
+        and not any(w in maker for w in router_words() if len(w) >= 2) \
+        and not any(maker + word in p for p in vocabulary.products)
+
+
+# One broadcast named by its title: "宠粉福利日那场", "年货节专场的漏斗"
+_SESSION_NAMED = re.compile(r"([\u4e00-\u9fffA-Za-z0-9·]{2,16}?)(?:专场)?\s*的?(?:那|这)一?场(?![观景均])"
+                            r"|([\u4e00-\u9fffA-Za-z0-9·]{2,16}?)专场")
+# Words before a title that are the question's, not the title's: a time, a request
+_BEFORE_TITLE = re.compile(r"^(?:(?:上个?|这个?|本|今|去|昨|前|近|最近)(?:月|周|星期|年|天|晚|季度)?|\d{1,2}月(?:\d{1,2}[日号])?"
+                           r"|昨晚|昨天|今天|今晚|最近|刚才)+")
+
+
+def session_title_asked(question: str, vocabulary: DataVocabulary | None) -> tuple[str | None, str | None]:
+    """A broadcast the question names by its title: (the words as the data's titles hold them, or None; the words
+    when no title holds them, or None). A time, a host or another of the data's names before 那场 is no title."""
+    if vocabulary is None or not vocabulary.session_titles or not (m := _SESSION_NAMED.search(question)):
+        return None, None
+    words = _BEFORE_TITLE.sub("", _LEAD.sub("", (m.group(1) or m.group(2) or "").strip()))
+    words = re.sub(r"^(?:的|那|这)+|(?:的|那|这)+$", "", words)
+    others = [*vocabulary.hosts, *vocabulary.products, *vocabulary.categories, *vocabulary.provinces]
+    if len(words) < 2 or _FUNCTION_CHARS.search(words) or find_periods(normalize(words)) \
+            or any(o and (o in words) for o in others) or re.fullmatch(r"[\d#]+|直播|专场|直播间", words) \
+            or any(w in words for w in router_words() if len(w) >= 2):
+        return None, None
+    if any(words in title for title in vocabulary.session_titles):
+        return words, None
+    return None, words
+
+
 def _host_candidates(question: str) -> list[str]:
     found = []
     for m in _CJK_BEFORE_HOST.finditer(question):
@@ -216,7 +260,8 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             left, right = _clean(m.group(1)), _clean(m.group(2))
             for name, other in ((left, right), (right, left)):
                 if _is_known(other, hosts) and not _is_known(name, hosts) and not _FUNCTION_CHARS.search(name) \
-                        and not _is_known(name, vocabulary.categories) and not _GENERIC_PEOPLE.search(name):
+                        and not _is_known(name, vocabulary.categories) and not _GENERIC_PEOPLE.search(name) \
+                        and not any(name in p for p in vocabulary.products):  # ("看下和田玉手镯": a product's 和)
                     unknown.append(UnknownName("host", name, _nearest(name, hosts)))
     if vocabulary.products:
         for m in re.finditer("|".join(re.escape(p) for p in sorted(_product_words(vocabulary), key=len, reverse=True)),
@@ -229,6 +274,13 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             name = question[start:m.end()] + glued.group(0) if glued else ""
             if glued and not any(name.lower() in p.lower() for p in vocabulary.products) \
                     and not re.fullmatch(r"\d+", glued.group(0)) and not find_periods(normalize(glued.group(0))):
+                unknown.append(UnknownName("product", name, _nearest(name, vocabulary.products)))
+    if vocabulary.products:
+        for m in re.finditer("|".join(re.escape(p) for p in sorted(_product_words(vocabulary), key=len, reverse=True)),
+                             question):
+            maker = _LEAD.sub("", found.group(0)) if (found := _MAKER_BEFORE.search(question[:m.start()])) else ""
+            if 2 <= len(maker) <= 4 and _another_make(maker, m.group(0), vocabulary):
+                name = maker + m.group(0)
                 unknown.append(UnknownName("product", name, _nearest(name, vocabulary.products)))
     if vocabulary.products:
         # an English name of a thing sold that no product's name holds (products named in Chinese: "the cushion
@@ -265,6 +317,8 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                 and not re.search(r"各|每|哪|不同|所有|获客|来源|引流|拉新|acquisition|which|each|every|all|by|per"
                                   r"|what|the", name.lower()):
             unknown.append(UnknownName("channel", name, tuple(CHANNEL_WORDS)))
+    if (title := session_title_asked(question, vocabulary)[1]) is not None:
+        unknown.append(UnknownName("session", title, _nearest(title, sorted(set(vocabulary.session_titles)))))
     if vocabulary.session_ids:
         for m in _SESSION_ID.finditer(question):
             if m.group(1) not in vocabulary.session_ids:

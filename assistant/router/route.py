@@ -200,6 +200,8 @@ def _one_session(f: Features) -> tuple[str, str] | None:
         return "latest", m.group(0)
     if m := _SESSION_BY_ID.search(f.text):
         return m.group(1) or m.group(2), m.group(0)
+    if f.session_title:  # "宠粉福利日那场": the latest broadcast whose title holds those words
+        return f.session_title, f.session_title
     return None
 
 
@@ -1212,7 +1214,9 @@ _THAT_GROUP = re.compile(r"(?:那|这|该)(?:个|款|位|家|座|一)?(?:商品|
                          r"|场次?|年龄段)|(?<![a-z])(?:that|this) (?:host|product|item|category|province|region|city"
                          r"|channel|session)(?![a-z])"
                          # the one group pointed at by a pronoun: "她的男女买家各多少", "her buyers by gender"
-                         r"|(?<!其)(?:她|他|它)的|(?<![a-z])(?:her|his|its)(?![a-z])", re.IGNORECASE)
+                         r"|(?<!其)(?:她|他|它)(?!们)|(?<![a-z])(?:her|his|its)(?![a-z])"
+                         r"|它(?:里面|里头|之中|当中)|(?<![a-z])(?:(?:with)?in|inside) (?:it|that one)(?![a-z])",
+                         re.IGNORECASE)
 # A later ask that asks which group itself ("and which has the highest AOV?"): a ranking of its own.
 _WHICH_GROUP = re.compile(r"哪(?:个|位|家|一|款|种|类|些|天|场)|(?<![a-z])(?:which|who)(?![a-z])", re.IGNORECASE)
 # The people a count measured, whom a later "their …" is about: new customers are the buyers new to the shop.
@@ -1247,18 +1251,22 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
         asked_for_one = bool(_ONE_ASKED.search(previous.question))
     if dimension in _IN_TIME or (later.tool in ("live_performance", "funnel") and dimension != "host"):
         return  # (a ranking over time is listed by date: its first row is no leader)
-    own = extract(ask).dimension
+    said = extract(ask)
+    own = said.dimension
     # "那个省男女买家各多少": that group, split its own way (each of the genders, not each of the provinces)
     split_within = own is not None and own.value != dimension and bool(_THAT_GROUP.search(ask)) \
         and later.args.get("dimension") == own.value
     if not (ranked and dimension and later.tool in _NARROWED_BY_LEADER and (previous.args.get("limit") or 1) == 1
             and asked_for_one) \
             or (own is not None and not _THAT_GROUP.search(ask)) or (_each_group(ask, later) and not split_within) \
-            or _ACROSS_ALL.search(ask) or _WHICH_GROUP.search(ask) or _new_topic(ask, later.tool != previous.tool) \
+            or _ACROSS_ALL.search(ask) or (_WHICH_GROUP.search(ask) and not split_within) \
+            or _new_topic(ask, later.tool != previous.tool) \
             or dimension in (later.args.get("filters") or {}) or later.args.get(dimension):
         return
     for args in [later.args, *later.also]:  # ("退款率和客单价分别多少": each listed measure, of that group)
-        for name in ("order", "limit") if split_within else ("dimension", "order", "limit"):
+        # (its own split keeps the number it asks for: "那个品类里前5的商品")
+        for name in (("order",) if said.limit else ("order", "limit")) if split_within \
+                else ("dimension", "order", "limit"):
             args.pop(name, None)
     later.of_leader = dimension
     later.matched.append(f"the {dimension} the previous ask ranks first")

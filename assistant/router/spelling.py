@@ -95,6 +95,8 @@ def _documented_words() -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def correct_word(word: str) -> str:
+    if word.endswith("'s"):  # a possessive ("session's") is its word, spelt right or corrected as itself
+        return correct_word(word[:-2]) + "'s" if len(word) > 2 else word
     known = _vocabulary()
     stem = word[:-1] if word.endswith("s") else word
     if len(word) < 5 or word in known or stem in known or word in _PROTECTED or stem in _PROTECTED:

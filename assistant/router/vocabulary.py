@@ -95,6 +95,9 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     ],
     "units": [
         "件数", "按件数", "销售件数", "多少件", "几件", "卖了多少件", "卖出多少件", "销售数量", "商品数量", "售出件数",
+        # the counters of things sold by the piece: "卖了多少台", "几瓶", "卖出去多少盒"
+        *(f"{how}{counter}" for how in ("多少", "几", "卖了多少", "卖出多少", "卖出去多少", "卖了几", "卖掉多少")
+          for counter in "台瓶盒支套双部"),
         "units", "units sold", "by units", "unit sales", "quantity sold", "pieces sold", "items sold", "by quantity",
     ],
     # 子订单: a product line of an order (抖店 exports one row per 子订单 under its 主订单)
