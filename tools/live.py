@@ -106,7 +106,8 @@ def resolve_session(ctx: Context, session: str | int | None) -> tuple[int, str] 
         if not found.empty and int(found.iloc[0]["n"]) > 1:  # words several titles hold: say which one this is
             n = int(found.iloc[0]["n"])
             found.loc[found.index[0], "label"] = str(found.iloc[0]["label"]) + ctx.t(
-                f"，标题含“{wanted}”的 {n} 场中最近的一场", f"; the latest of {n} sessions whose title holds '{wanted}'")
+                f"，标题含“{wanted}”的 {n} 场中最近的一场",
+                f"; the latest of {n} sessions whose title holds '{wanted}'")
     if found.empty:
         latest = wh.df(f"SELECT {label} AS label FROM live_sessions s ORDER BY s.start_time DESC LIMIT 3")["label"]
         raise ToolError("value_not_found",

@@ -146,8 +146,8 @@ def _another_make(maker: str, word: str, vocabulary: DataVocabulary) -> bool:
 _SESSION_NAMED = re.compile(r"([\u4e00-\u9fffA-Za-z0-9·]{2,16}?)(?:专场)?\s*的?(?:那|这)一?场(?![观景均])"
                             r"|([\u4e00-\u9fffA-Za-z0-9·]{2,16}?)专场")
 # Words before a title that are the question's, not the title's: a time, a request
-_BEFORE_TITLE = re.compile(r"^(?:(?:上个?|这个?|本|今|去|昨|前|近|最近)(?:月|周|星期|年|天|晚|季度)?|\d{1,2}月(?:\d{1,2}[日号])?"
-                           r"|昨晚|昨天|今天|今晚|最近|刚才)+")
+_BEFORE_TITLE = re.compile(r"^(?:(?:上个?|这个?|本|今|去|昨|前|近|最近)(?:月|周|星期|年|天|晚|季度)?"
+                           r"|\d{1,2}月(?:\d{1,2}[日号])?|昨晚|昨天|今天|今晚|最近|刚才)+")
 
 
 def session_title_asked(question: str, vocabulary: DataVocabulary | None) -> tuple[str | None, str | None]:
