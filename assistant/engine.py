@@ -19,6 +19,7 @@ from assistant.router.audit import describe_dropped
 from assistant.router.limits import Limit, find_limit
 from assistant.router.names import find_unknown_names
 from assistant.router.suggest import nearest
+from tools import catalog, fmt
 from tools.context import Context
 from tools.privacy import mask_frame, mask_text
 from tools.registry import REGISTRY, call_tool, load_builtin_tools
@@ -118,8 +119,11 @@ class Engine:
         for ask in routed.more:  # "…多少单？观看人数合计多少？": each further ask answered in turn
             if ask.of_leader:
                 ask = about_the_leader(ask, before)
-            before = self.answer_route(ask, language, steps)
+            part, before = before, self.answer_route(ask, language, steps)
+            line = share_line(part, before, ask.args["metric"], language) if ask.share_of_earlier else None
             answer = merge_answers(answer, before)
+            if line:
+                answer.answer += "\n" + line
         return answer
 
     def run_tool(self, name: str, args: dict[str, Any] | None = None, language: str = "en",
@@ -278,6 +282,28 @@ def merge_answers(first: Answer, more: Answer) -> Answer:
     names = {d.get("name") for d in first.definitions}
     first.definitions += [d for d in more.definitions if d.get("name") not in names]
     return first
+
+
+def share_line(part: Answer, whole: Answer, metric: str, language: str) -> str | None:
+    """The earlier figure as a share of the whole a later ask measured ("41 / 646 = 6.3%"), when each answer is
+    that one figure (the last table of the earlier answer, the first of the whole's)."""
+    def one(answer: Answer, index: int) -> float | None:
+        if not answer.ok or not answer.tables:
+            return None
+        frame = answer.tables[index].df
+        if len(frame) != 1 or metric not in frame.columns or pd.isna(frame.iloc[0][metric]):
+            return None
+        return float(frame.iloc[0][metric])
+
+    numerator, denominator = one(part, -1), one(whole, 0)
+    if numerator is None or not denominator:
+        return None
+    unit = catalog.metric(metric)["unit"]
+    if unit not in ("count", "currency"):  # (a rate is no part of a whole)
+        return None
+    a, b = (fmt.exact(v, unit, language, reading=False) for v in (numerator, denominator))
+    share = fmt.percent(numerator / denominator)
+    return f"占比：{a} / {b} = {share}。" if language == "zh" else f"Share: {a} of {b} = {share}."
 
 
 def name_the_dropped(answer: Answer, routed: Route, language: str) -> None:

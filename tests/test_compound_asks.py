@@ -328,3 +328,18 @@ def test_the_category_leaders_best_products_are_the_products_of_that_category(en
     leader = engine.run_tool("metric_query", ranking.args).table().iloc[0]["category"]
     assert products.args["filters"] == {"category": leader} and products.args["limit"] == 5
     assert products.args["dimension"] == "product"
+
+
+@pytest.mark.parametrize(("question", "narrowed"), [
+    ("上个月广东的订单有几单？占所有订单的多少？", {"region": "广东"}),
+    ("上个月100元以下的订单有几单？占所有订单的几成？", {"amount": "<100"}),  # every order is the whole, of any kind
+])
+def test_a_share_asked_of_a_whole_says_the_share_of_the_two_figures(engine, question, narrowed) -> None:
+    answer = Conversation(engine).ask(question)
+    part, whole = answer.tool_calls
+    assert part.args["filters"] == narrowed and "filters" not in whole.args
+    a = float(engine.run_tool("metric_query", part.args).table().iloc[0]["orders"])
+    b = float(engine.run_tool("metric_query", whole.args).table().iloc[0]["orders"])
+    assert 0 < a < b and f"= {a / b * 100:.1f}%" in answer.answer
+    plain = Conversation(engine).ask("小雅上个月的GMV是多少？全店的呢？")  # no share asked: none said
+    assert len(plain.tool_calls) == 2 and "占比" not in plain.answer

@@ -63,6 +63,8 @@ class Route:
     # The breakdown whose leading group this ask is about ("哪个主播的退款率最高？退了多少钱？": the refunds of the
     # host the earlier answer ranks first); the engine fills the group in from that answer's table.
     of_leader: str | None = None
+    # This ask is the whole the ask before it is a share of ("…几单？占所有订单的几成？"): the engine says the share.
+    share_of_earlier: bool = False
 
 
 class _Args:
@@ -665,7 +667,9 @@ def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
     window, without whom or where the earlier ask narrowed to, nor its breakdown."""
     if before.tool != "metric_query" or not _ACROSS_ALL.search(ask):
         return None
-    narrowed = {k for k in before.args.get("filters") or {} if k in _WHO_AND_WHERE}
+    # "占所有付过款的主订单的几成": every order is the whole, of whatever kind the earlier ask counted
+    dropped = (*_WHO_AND_WHERE, *_ORDER_KIND_FILTERS) if _ALL_ORDERS.search(ask) else _WHO_AND_WHERE
+    narrowed = {k for k in before.args.get("filters") or {} if k in dropped}
     if not narrowed and not before.args.get("dimension"):
         return None
     if alone is not None and (alone.tool != "metric_query" or alone.args.get("dimension")
@@ -681,7 +685,7 @@ def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
     if alone is not None and extract(ask).metric is not None:  # "全店的退款率呢？": everyone's, of its own measure
         args["metric"] = alone.args.get("metric", args["metric"])
         mine = {**mine, **{k: v for k, v in (before.args.get("filters") or {}).items() if k in mine}}
-    filters = {**{k: v for k, v in (before.args.get("filters") or {}).items() if k not in _WHO_AND_WHERE}, **mine}
+    filters = {**{k: v for k, v in (before.args.get("filters") or {}).items() if k not in dropped}, **mine}
     args.pop("filters", None)
     if filters:
         args["filters"] = filters
@@ -689,7 +693,17 @@ def _across_all(ask: str, before: Route, alone: Route | None) -> Route | None:
         args["period"] = alone.args["period"]
     if (compare := extract(ask).compare) is not None:  # "…，整体比前7天多还是少？": everyone's, compared
         args["compare"] = compare.value
-    return Route("metric_query", args, before.language, ["the earlier ask's measure, for everyone"], [], ask)
+    widened = Route("metric_query", args, before.language, ["the earlier ask's measure, for everyone"], [], ask)
+    widened.share_of_earlier = bool(SHARE.search(ask) or _SHARE_OF_WHOLE.search(ask)) and not as_share \
+        and args.get("metric") == before.args.get("metric") and not args.get("dimension")
+    return widened
+
+
+# A share asked of the whole it names: "占所有付过款的主订单的几成", "what share of all orders is that"
+_SHARE_OF_WHOLE = re.compile(r"占[^，,。？?；;]{0,16}?(?:多少|几成|比例|比重|份额|百分之)"
+                             r"|(?<![a-z])(?:share|percent(?:age)?|proportion|fraction)(?![a-z])", re.IGNORECASE)
+_ALL_ORDERS = re.compile(r"(?:所有|全部)[^，,。？?；;]{0,8}?(?:订单|单)|(?<![a-z])all (?:\w+ ){0,3}orders(?![a-z])",
+                         re.IGNORECASE)
 
 
 def _value_under_request(ask: str, before: Route, alone: Route | None) -> Route | None:
