@@ -38,6 +38,8 @@ LIMITED = [
     ("付款客户里会员占多少？", "unanswerable", "membership"),
     ("how much do our members spend vs non-members", "unanswerable", "membership"),
     ("小雅的账号现在有多少粉丝？", "unanswerable", "membership"),
+    ("直播间弹幕里大家都在说什么", "unanswerable", "satisfaction"),
+    ("what do viewer comments say about our lipstick", "unanswerable", "satisfaction"),
 ]
 
 # Analytics questions near those marks that must still reach a tool.
@@ -53,6 +55,8 @@ NOT_LIMITED = [
     # weighed against our own earlier window, not another shop
     "how does this quarter stack up against Q2?", "does May measure up to April",
     "GMV in 2026 benchmarked against 2025",
+    # commentary asked on a figure, not the comments of viewers
+    "any comments on last month's GMV?", "上个月GMV多少，给点评论",
 ]
 
 

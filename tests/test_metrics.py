@@ -78,6 +78,17 @@ def test_gmv_by_category_uses_order_lines(engine, raw_tables) -> None:
     assert table["gmv"].to_numpy() == pytest.approx(ref.to_numpy(), rel=1e-9)
 
 
+def test_gmv_by_brand_and_one_brands_filter_use_order_lines(engine, raw_tables) -> None:
+    table = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "brand", "limit": 5}).table()
+    items = raw_tables["order_items"].merge(raw_tables["orders"][["order_id", "status"]], on="order_id")
+    items = items[items["status"].isin(PAID)].merge(raw_tables["products"], on="product_id")
+    ref = items.groupby("brand")["pay_amount"].sum().sort_values(ascending=False).head(5)
+    assert list(table["brand"]) == list(ref.index)
+    assert table["gmv"].to_numpy() == pytest.approx(ref.to_numpy(), rel=1e-9)
+    one = engine.run_tool("metric_query", {"metric": "units", "filters": {"brand": ref.index[1]}}).table()
+    assert float(one.iloc[0]["units"]) == items[items["brand"] == ref.index[1]]["quantity"].sum()
+
+
 def test_aov_by_region_with_filter_and_limit(engine, raw_tables) -> None:
     args = {"metric": "aov", "dimension": "region", "filters": {"gender": "female"}, "limit": 3}
     table = engine.run_tool("metric_query", args).table()

@@ -105,6 +105,10 @@ def test_nothing_to_route(question) -> None:
 @pytest.mark.parametrize("text, language", [
     ("GMV是多少", "zh"), ("What is the GMV", "en"), ("", "en"), ("１２３", "en"), ("銷售額", "zh"),
     ("top 10 主播", "zh"),
+    # an English sentence naming a Chinese host, category or promotion is English; Chinese around English is not
+    ("How did 小雅 do last month?", "en"), ("Which host converted best, 小雅 or 阿杰?", "en"),
+    ("how did 橙子姐姐 do on 双11?", "en"), ("GMV of 美妆护肤 last month", "en"),
+    ("这个月18-24岁的buyers有多少人", "zh"), ("帮我看下 top 5 products", "zh"), ("上个月 GMV 多少 by host", "zh"),
 ])
 def test_detect_language(text: str, language: str) -> None:
     assert detect_language(text) == language
@@ -603,3 +607,31 @@ def test_words_that_describe_or_place_the_shops_own_product_are_no_other_make(en
                                                   ("玻尿酸精华卖出去多少瓶", "units"), ("面膜卖了多少", "gmv")])
 def test_a_counter_of_pieces_asks_for_units(question, metric) -> None:
     assert route(question).args["metric"] == metric
+
+
+@pytest.mark.parametrize(("question", "args"), [
+    ("How does this October's GMV stack up against October last year?",
+     {"metric": "gmv", "period": "month:10", "compare": "last_year"}),
+    ("618期间GMV今年 vs 去年", {"metric": "gmv", "period": "618", "compare": "last_year"}),
+    ("10月GMV vs 去年10月", {"metric": "gmv", "period": "month:10", "compare": "last_year"}),
+    ("this october vs last october gmv", {"metric": "gmv", "period": "month:10", "compare": "last_year"}),
+    ("10月的GMV和9月相比怎么样", {"metric": "gmv", "period": "month:10", "compare": "previous_period"}),
+])
+def test_a_window_set_against_the_same_one_a_year_or_a_step_before_is_that_comparison(question, args) -> None:
+    routed = route(question)
+    assert routed.args == args and routed.dropped == []  # (the base window's words are the comparison's)
+
+
+@pytest.mark.parametrize(("question", "metric", "filters"), [
+    ("Which 3 products lost us the most money to refunds?", "refund_amount", None),
+    ("去年沉睡客户的消费主要来自哪些省？", "gmv", {"segment": "hibernating"}),
+    ("Top 5 products among our champions this year", None, {"segment": "champions"}),  # sales, not people
+    ("This month, how much came from new versus returning buyers?", None, None),
+    ("今年live渠道下单、母婴用品的订单一共多少单", "orders", {"source": "live", "category": "母婴用品"}),
+    ("货架渠道下单的GMV", "gmv", {"source": "shelf"}),
+])
+def test_money_words_and_where_an_order_was_placed_choose_the_measure_and_filter(engine, question, metric,
+                                                                                 filters) -> None:
+    routed = route(question, engine.vocabulary)
+    assert routed.args.get("metric") == metric and routed.args.get("filters") == filters
+    assert routed.args.get("dimension") != "channel"

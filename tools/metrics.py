@@ -31,7 +31,7 @@ _NET_OF_REFUND_MEASURES = {"refund_amount", "net_sales", "net_aov", "net_spend_p
 CUSTOMER_RANKING_DEFAULT = 20
 _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_year"}
 Dimension = Literal[
-    "day", "week", "month", "host", "session", "category", "product", "region", "gender",
+    "day", "week", "month", "host", "session", "category", "product", "brand", "region", "gender",
     "age_band", "channel", "segment", "customer", "source", "coupon", "status", "weekday", "day_of_week",
     "hour", "buyer_type", "shipping", "after_sale",
 ]
@@ -72,6 +72,7 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     ),
     "category": DimensionSpec("p.category", "p", "品类", "category", item_grain=True),
     "product": DimensionSpec("p.product_name", "p", "商品", "product", item_grain=True),
+    "brand": DimensionSpec("p.brand", "p", "品牌", "brand", item_grain=True),
     "region": DimensionSpec("c.province", "c", "地区", "region"),
     "gender": DimensionSpec("c.gender", "c", "性别", "gender"),
     "age_band": DimensionSpec("c.age_band", "c", "年龄段", "age band"),
@@ -303,7 +304,7 @@ _NO_PARTIAL_REFUNDS = ("This data does not record partial refunds (no refund amo
 # The column each dimension reads, so a dataset without it gets a clear message, not a SQL error.
 DIMENSION_COLUMNS: dict[str, tuple[str, str]] = {
     "host": ("hosts", "host_name"), "session": ("live_sessions", "title"),
-    "category": ("products", "category"), "product": ("products", "product_name"),
+    "category": ("products", "category"), "product": ("products", "product_name"), "brand": ("products", "brand"),
     "region": ("customers", "province"), "gender": ("customers", "gender"),
     "age_band": ("customers", "age_band"), "channel": ("customers", "channel"),
     "status": ("orders", "status"),
@@ -536,10 +537,10 @@ def metric_query(
         metric: gmv (default) | net_sales | orders | buyers | aov | net_aov | spend_per_buyer | net_spend_per_buyer |
             repurchase_rate | repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested |
             new_customers | units | lines (子订单) | refunded_lines | paid_after_free.
-        dimension: day | week | month or host | session | category | product | region | gender | age_band |
+        dimension: day | week | month or host | session | category | product | brand | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
             buyer_type (new/returning) | shipping | after_sale (open).
-        period: last_7_days, last_month, 2025, 2025-06, 2025-Q3, 618.
+        period: last_month, 2025, 2025-06, 2025-Q3, 618.
         filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount ">=1000",
             "100-500") or hour ("20-23").
         limit: top N (of time: the last N).

@@ -347,7 +347,8 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     names = [(h.start, h.end) for h in f.data_hits] + [(h.start, h.end) for h in f.segment_hits]
     # the words of a window the call took ("11.3-11.9", "24年双11") are that window, whatever its token spells
     taken = {args.get("period"), args.get("as_of")} - {None}
-    windows = [(p.start, p.end) for p in f.periods if p.token in taken]
+    # (a comparison the call makes takes its base's words too: "10月GMV比9月", "october vs october last year")
+    windows = [(p.start, p.end) for p in f.periods if p.token in taken or (args.get("compare") and f.compare)]
     if "hour" in _args_filters(args):  # "晚上8点以后": the 8 is the hour filter's, spelled 20 in the call
         windows += [(h.start, h.end) for h in f.filter_hits if h.value == _args_filters(args)["hour"]]
     windows += [(h.start, h.end) for h in f.honoured]  # "算上0元的单": counted as usual, so honoured

@@ -119,6 +119,12 @@ _BROKEN_DOWN = re.compile(r"\s*(?:per|by|each|every|across)\s+(?:day|week|month|
                           r"|product|region|province|city|gender|age|channel|segment)")
 
 
+# Money asked in English ("how much came from …"), a word of money, and a rate's own word.
+_MONEY_ASKED_EN = re.compile(r"(?<![a-z])how much(?![a-z])|(?<![a-z])(?:revenue|spend|spent|money)(?![a-z])")
+_MONEY_WORD = re.compile(r"钱|金额|(?<![a-z])(?:money|amount|dollars?|yuan|rmb)(?![a-z])")
+_RATE_WORD = re.compile(r"率|比例|(?<![a-z])(?:rate|ratio|share|percent)")
+
+
 def _main_metric(hits: list[Hit], text: str = "") -> Hit | None:
     """The metric being counted ("多少个买家"), else the first that is not just a qualifier of another one."""
     if not hits:
@@ -187,6 +193,8 @@ _CHANNEL_NAMES = "|".join(sorted((re.escape(w) for ws in vocab.CHANNEL_WORDS.val
                                  key=len, reverse=True))
 _CHANNEL = re.compile(
     rf"(?:来自|从|通过)\s*({_CHANNEL_NAMES})|({_CHANNEL_NAMES})\s*(?:渠道|来源|来的|进来的|引流|拉新|获客)"
+    # ("直播渠道下单": where the order was placed, the source's reading)
+    r"(?!\s*(?:下单|下的单|成交|的?订单))"
     # (the live-room funnel is the funnel's own name, not customers from a channel)
     rf"|(?<![a-z])(?:from|via|through)\s+(?:the\s+)?({_CHANNEL_NAMES})(?![a-z])(?!\s*(?:funnel|漏斗))"
     rf"|(?<![a-z])({_CHANNEL_NAMES})\s+(?:channel|traffic|acquisition)"
@@ -417,19 +425,35 @@ def _compared_period(text: str, periods: list[PeriodMatch], compare: Hit) -> Per
     return PeriodMatch(_SUCCESSOR[base.token], base.phrase, base.start, base.end)
 
 
-_VERSUS = re.compile(r"\s*(?:vs\.?|versus|v\.s\.?|对比|相比|比较|比)\s*")
+_VERSUS = re.compile(r"\s*(?:vs\.?|versus|v\.s\.?|对比|相比|比较|比|和|跟|与|against|compared? (?:to|with)"
+                     r"|stack(?:s|ed)? up against)\s*")
+# Words between two windows set against each other that name neither: the measure, "of", "的", "'s"
+_BETWEEN_WINDOWS = re.compile(r"'s|的|期间|(?<![a-z])(?:the|of|in|for|this|that|last|same|month|period)(?![a-z])")
+# A year said after a window ("october last year", "september of last year"): that window in that year
+_OF_YEAR = re.compile(r"\s*(?:of|in)?\s*")
 
 
 def _versus(text: str, periods: list[PeriodMatch], anchor: date) -> Hit | None:
-    """"october vs september", "今年双11 vs 去年双11": two windows set against each other. When the second is the
-    window just before the first (or the same one a year earlier) it is that comparison; otherwise none, and
-    the two windows are answered side by side."""
+    """"october vs september", "今年双11 vs 去年双11", "this october against october last year", "618 今年 vs
+    去年": two windows set against each other. When the second is the window just before the first (or the same
+    one a year earlier) it is that comparison; otherwise none, and the two windows are answered side by side."""
     from tools.timewindow import PeriodError, previous_window, resolve_period, year_earlier_window
 
-    for first, second in zip(periods, periods[1:]):
-        joiner = _VERSUS.fullmatch(text[first.end:second.start])
+    for i, (first, second) in enumerate(zip(periods, periods[1:])):
+        between = text[first.end:second.start]
+        for measure in vocab.METRICS.find(between):
+            between = between.replace(measure.phrase, " ")
+        joiner = _VERSUS.fullmatch(_BETWEEN_WINDOWS.sub(" ", between))
         if joiner is None:
             continue
+        hit = Hit(text[first.end:second.start].strip(), "last_year", first.end, second.start)
+        if (first.token, second.token) == ("this_year", "last_year"):
+            return hit  # "今年 vs 去年": the same span of the year before
+        year = periods[i + 2] if i + 2 < len(periods) else None
+        if first.token == second.token and (
+                (year is not None and year.token == "last_year" and _OF_YEAR.fullmatch(text[second.end:year.start]))
+                or re.search(r"(?<![a-z])last\s+$", text[:second.start])):
+            return hit  # "october vs october last year", "this october vs last october"
         try:
             mine, theirs = resolve_period(first.token, anchor), resolve_period(second.token, anchor)
         except PeriodError:
@@ -503,6 +527,8 @@ def find_days_without_purchase(text: str) -> Hit | None:
 _ORDER_KINDS = {
     "source": (re.compile(r"(?<![a-z])live[\s-]?stream(?:ing)?[\s-]+(?:orders?|sales|gmv|purchases)(?![a-z])"
                           r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|带(?:货|了)|的订单)"
+                          # an order placed through the live channel: "live渠道下单", "直播渠道的订单"
+                          r"|(?:直播间?|(?<![a-z])live)\s*渠道(?=\s*(?:下单|下的单|成交|的?订单))"
                           r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付|复购|回购|退款"
                           r"|退货|净销售|件数|销量|人均|aov))"
                           # "live room only", "only the live room", "live-room sales"
@@ -534,7 +560,7 @@ _ORDER_KINDS = {
                           r"|直播间?(?=\s*(?:和|与|跟|vs\.?|对比|/|,)\s*(?:货架|商品卡))"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
                # 商品卡 (抖店's product card: bought from the product page, not in a live room)
-               re.compile(r"货架|商品卡|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播"
+               re.compile(r"货架(?:渠道)?|商品卡|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播"
                           r"|(?<![a-z])product[\s-]?cards?(?![a-z])"
                           r"|(?<![a-z])(?:all )?other orders(?![a-z])"
                           r"|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"),
@@ -1500,7 +1526,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.period = dated[0]  # "Double 11 (2025-11-11)": the day written out, not the promotion's window
     # windows are weighed against the data's last day, as the tools will resolve them (today without data)
     anchor = vocabulary.anchor if vocabulary is not None and vocabulary.anchor else date.today()
-    features.compare = find_compare(text) or _versus(text, periods, anchor)
+    features.compare = _versus(text, periods, anchor) or find_compare(text)
     if features.compare and _explicit_pair(text, periods, features.compare, anchor):
         features.compare = None  # "上周三和上周四对比": two windows named side by side, each answered
     if features.compare:
@@ -1523,7 +1549,17 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         metrics = [h for h in metrics if not (h.value == "gmv" and _SELLING_WORDS.search(h.phrase))]
     if split_by_buyer_type:  # 新客 inside "新客和老客" names a row of the split, not the new-customer count
         metrics = [h for h in metrics if not split_by_buyer_type.overlaps(h)]
+    if split_by_buyer_type and _MONEY_ASKED_EN.search(text):
+        # "how much came from new versus returning buyers": the buyers name the split's rows; the money is asked
+        metrics = [h for h in metrics if not (h.value in ("buyers", "customers")
+                                              and not text[split_by_buyer_type.end:h.start].strip())]
     features.metric = _main_metric(metrics, text)
+    if features.metric is not None and features.metric.value == "refund_rate" \
+            and not _RATE_WORD.search(features.metric.phrase) and _MONEY_WORD.search(text):
+        # "lost us the most money to refunds", "退款损失了多少钱": the money refunded, not a rate
+        amount = Hit(features.metric.phrase, "refund_amount", features.metric.start, features.metric.end)
+        metrics = [amount if h is features.metric else h for h in metrics]
+        features.metric = amount
     features.metric_hits = metrics
     _averaged_amount(text, features)
     _buying_frequency(text, features)
@@ -1574,7 +1610,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             rest = [d for d in dimensions if not any(d.overlaps(h) for h in channels)]
             features.dimension = _choose_dimension(text, rest)
     if features.dimension is not None and features.dimension.value == "buyer_type" and features.metric is None \
-            and (m := _BUYER_NOUN.search(text)):
+            and not _MONEY_ASKED_EN.search(text) and (m := _BUYER_NOUN.search(text)):
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())  # "new vs returning customers": how many
     features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
                             + _order_statuses(text, features) + _returning_buyers(text, features)

@@ -100,8 +100,9 @@ def _segment(f: Features, out: _Args, with_scheme: bool) -> None:
 def _metric_query(f: Features, out: _Args) -> None:
     if f.metric:
         out.set("metric", f.metric.value, f.metric.phrase)
-    elif f.segment and f.dimension:
-        out.set("metric", "buyers", f.segment.phrase)  # "哪些城市的重要价值客户最多": customers counted
+    elif f.segment and f.dimension and f.dimension.value not in ("product", "category"):
+        # "哪些城市的重要价值客户最多": customers counted (what a segment buys is ranked by its sales)
+        out.set("metric", "buyers", f.segment.phrase)
     if f.dimension:
         out.set("dimension", f.dimension.value, f.dimension.phrase)
     _period(f, out)

@@ -27,6 +27,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "how much did we sell", "how much have we sold", "how much we sold", "how much revenue",
         # what a customer spent is the same sum seen from the buyer's side
         "消费金额", "消费额", "消费总额", "累计消费", "花钱",
+        # 消费 as the money spent ("沉睡客户的消费主要来自哪些省"), not 消费者 or 消费频次
+        "的消费", "消费主要", "消费来自", "消费了多少", "消费多少", "消费情况", "消费贡献",
         "花了多少", "花多少", "花多少钱", "花得最多", "花钱最多", "买得最多", "买的最多",
         "最爱买", "最喜欢买", "买最多",
         "购买金额", "spend", "spending", "spent", "total spend", "amount spent", "biggest spenders", "top spenders",
@@ -147,6 +149,7 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
                 "每场", "直播场次", "session", "live session", "broadcast", "live stream", "livestream"],
     "category": ["品类", "类目", "商品类别", "商品分类", "category", "categories", "product category"],
     "product": ["商品", "单品", "产品", "sku", "product", "item", "宝贝", "哪个宝贝", "各宝贝"],
+    "brand": ["品牌", "牌子", "哪个牌子", "brand", "brands"],
     "region": ["地区", "省份", "区域", "地域", "各省", "哪个省", "哪些省", "哪几个省", "的省", "每个省", "分省", "按省",
                "region", "province", "geography",
                "by state", "area",
