@@ -12,11 +12,12 @@ from typing import Any, Protocol
 
 from assistant.answer import Answer, ToolCall
 from assistant.config import env_number
-from assistant.engine import MAX_QUESTION_CHARS, Engine
+from assistant.engine import MAX_QUESTION_CHARS, Engine, about_the_leader
 from assistant.router import Route, detect_language, route
 from assistant.router.clarify import Clarification, alternatives, assumptions, clarify
 from assistant.router.followup import describe_change, resolve_followup
 from assistant.router.limits import find_limit
+from assistant.router.route import route_after
 
 
 @dataclass
@@ -72,12 +73,24 @@ class OfflineStrategy:
         previous = previous_route(conversation)
         steps: list[Answer] = []  # each call's own answer: a question of several asks shows each as a step
         followed = None
+        after = None
         if len(question) <= MAX_QUESTION_CHARS:
-            followed = resolve_followup(question, previous, _vocabulary(engine), anchor=_anchor(engine))
+            if previous is not None and find_limit(question) is None:
+                after = read_after_turn(conversation, question)
+            # (one group the last answer ranked first, pointed at, is that group: never the ranking changed)
+            if after is None or not after[1]:
+                followed = resolve_followup(question, previous, _vocabulary(engine), anchor=_anchor(engine))
+            after = after[0] if after is not None and followed is None else None
         if followed is not None and previous is not None:
             yield ToolStarted(followed.tool, followed.args)
             answer = engine.answer_route(followed, language, steps)
             answer.answer = reused_prefix(previous, followed, question, language) + answer.answer
+        elif after is not None:  # "Show me the top 5 products in it": the ask after the last turn's
+            followed = after
+            yield ToolStarted(after.tool, after.args)
+            answer = engine.answer_route(after, language, steps)
+            answer.answer = ("接着上一个问题：" if language == "zh" else "Following on from the last question: ") \
+                + answer.answer
         else:
             vocabulary = _vocabulary(engine)
             figures = vocabulary.figures if vocabulary is not None else frozenset()
@@ -117,6 +130,16 @@ def previous_route(conversation: Conversation) -> Route | None:
         return None
     call = answer.tool_calls[0]
     return Route(call.name, dict(call.args), answer.language)
+
+
+def read_after_turn(conversation: Conversation, question: str) -> tuple[Route, bool] | None:
+    """The question read as the ask after the last turn's question, with the group that turn's answer ranked
+    first filled in where it points at it ("in it", "第一名", "the first one"); and whether it was."""
+    turn = conversation.turns[-1]
+    later = route_after(turn.question, question, _vocabulary(conversation.engine))
+    if later is None or later.tool not in conversation.engine.tool_names():
+        return None
+    return (about_the_leader(later, turn.answer), True) if later.of_leader else (later, False)
 
 
 def reused_prefix(previous: Route, followed: Route, question: str, language: str) -> str:

@@ -189,8 +189,11 @@ def about_the_leader(ask: Route, before: Answer) -> Route:
     leader = frame[column].iloc[0]
     leader = leader.item() if hasattr(leader, "item") else leader
     def narrowed(args: dict[str, Any]) -> dict[str, Any]:
-        if column in REGISTRY[ask.tool].args_model.model_fields:  # live_performance names its host
+        fields = REGISTRY[ask.tool].args_model.model_fields
+        if column in fields:  # live_performance names its host
             return {**args, column: leader}
+        if column == "customer" and "customer_id" in fields:  # a customer's own profile or picks
+            return {**args, "customer_id": int(leader) if str(leader).isdigit() else leader}
         return {**args, "filters": {**(args.get("filters") or {}), column: leader}}
 
     return dataclasses.replace(ask, args=narrowed(ask.args), also=[narrowed(a) for a in ask.also], of_leader=None,

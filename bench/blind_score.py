@@ -98,7 +98,8 @@ def _leader_filled(want: dict[str, Any], answer: dict[str, Any]) -> dict[str, An
     return {**want, "args": {**done, **({"filters": filled(filters)} if filters else {})}}
 
 
-def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
+def outcome(case: dict[str, Any], answer: dict[str, Any], earlier: dict[str, Any] | None = None) -> str:
+    """`earlier`: the answer to the turn before (a follow-up's `$top` is the group that answer ranked first)."""
     expect = case.get("expect", "answer")
     calls = answer.get("tool_calls") or []
     error = (answer.get("error") or {}).get("code")
@@ -132,8 +133,9 @@ def outcome(case: dict[str, Any], answer: dict[str, Any]) -> str:
         found = all(any(wanted(want, c) for c in calls) for want in needed)
         return ("honest" if named else "right") if found else ("honest" if named else "wrong")
     tools = case["tool"] if isinstance(case["tool"], list) else [case["tool"]]
+    wanted_args = _leader_filled({"args": case.get("args") or {}}, earlier or answer)["args"]
     call = calls[0]
-    if call["name"] in tools and args_match(call["name"], case.get("args") or {} if call["name"] == tools[0] else {},
+    if call["name"] in tools and args_match(call["name"], wanted_args if call["name"] == tools[0] else {},
                                             call["args"]):
         return "honest" if named else "right"
     return "honest" if named else "wrong"
@@ -151,11 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(options.data)
     table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for case in cases:
-        conversation = Conversation(engine)
-        for earlier in (case.get("turns") or [])[:-1]:  # a follow-up is scored on its last turn, in context
-            conversation.ask(earlier)
+        conversation, earlier = Conversation(engine), None
+        for turn in (case.get("turns") or [])[:-1]:  # a follow-up is scored on its last turn, in context
+            earlier = conversation.ask(turn).to_json(max_rows=5)
         answer = conversation.ask(case["q"]).to_json(max_rows=5)
-        result = outcome(case, answer)
+        result = outcome(case, answer, earlier)
         table[case.get("category", "all")][result] += 1
         table["TOTAL"][result] += 1
         if result in options.show:

@@ -210,3 +210,47 @@ def test_a_follow_up_says_what_it_took_away_in_words(engine) -> None:
     assert answer.tool_calls[0].args == {"metric": "refund_rate", "period": "last_month"}
     assert answer.answer.startswith("沿用上一个问题（订单数），不再只看已退款，指标改为退款率")
     assert answer.table().iloc[0]["refund_rate"] < 1
+
+
+def _leader(engine, answer, column):
+    return answer.table().iloc[0][column]
+
+
+@pytest.mark.parametrize(("first", "then", "tool", "column", "carried"), [
+    # phrased unlike any set: "within that one", "头名", "the top one"
+    ("今年哪个省份成交额最高？", "那个省里卖得最好的5个商品呢", "metric_query", "region", {"period": "this_year"}),
+    ("上个月按主播看GMV", "头名的转化漏斗", "funnel", "host", {"period": "last_month"}),
+    ("Rank our customers by total spend, top 5", "tell me about the top one", "customer_profile", "customer", {}),
+])
+def test_a_later_turn_about_what_the_turn_before_ranked_first_is_that_group(engine, first, then, tool, column,
+                                                                              carried) -> None:
+    chat = Conversation(engine)
+    earlier = chat.ask(first)
+    leader = _leader(engine, earlier, column)
+    answer = chat.ask(then)
+    call = answer.tool_calls[0]
+    assert call.name == tool and all(call.args.get(k) == v for k, v in carried.items()), call.args
+    named = call.args.get("customer_id", call.args.get("host", (call.args.get("filters") or {}).get(column)))
+    assert str(named) == str(leader)
+    assert answer.answer.startswith(("接着上一个问题", "Following on"))
+
+
+@pytest.mark.parametrize(("first", "then", "tool", "args"), [
+    ("查一下客户100000123", "给他推荐几样东西", "recommend_products", {"customer_id": 100000123}),
+    ("How many customers are at risk of churning?", "what should we do to bring those people back?",
+     "segment_strategy", None),
+    ("今年每周的订单数", "同样的，换成客单价", "metric_query", {"metric": "aov", "dimension": "week",
+                                                    "period": "this_year"}),
+])
+def test_a_later_turn_that_points_back_takes_the_earlier_turns_subject(engine, first, then, tool, args) -> None:
+    chat = Conversation(engine)
+    chat.ask(first)
+    call = chat.ask(then).tool_calls[0]
+    assert call.name == tool and (args is None or call.args == args), call.args
+
+
+def test_a_later_turn_that_stands_on_its_own_is_not_read_after_the_one_before(engine) -> None:
+    chat = Conversation(engine)
+    chat.ask("上个月哪个主播GMV最高？")
+    call = chat.ask("今年各品类的退款率").tool_calls[0]  # no pointing back: its own question, nothing carried
+    assert call.args == {"metric": "refund_rate", "dimension": "category", "period": "this_year"}

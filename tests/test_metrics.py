@@ -89,6 +89,18 @@ def test_gmv_by_brand_and_one_brands_filter_use_order_lines(engine, raw_tables) 
     assert float(one.iloc[0]["units"]) == items[items["brand"] == ref.index[1]]["quantity"].sum()
 
 
+def test_orders_by_coupon_code_and_one_codes_filter(engine, raw_tables) -> None:
+    table = engine.run_tool("metric_query", {"metric": "orders", "dimension": "coupon_code"}, "zh").table()
+    paid = raw_tables["orders"][raw_tables["orders"]["status"].isin(PAID)]
+    ref = paid["coupon_id"].value_counts()
+    unused = paid["coupon_id"].isna().sum()
+    assert dict(zip(table["coupon_code"], table["orders"])) == {**ref.to_dict(), "（未用券）": unused}
+    assert table["coupon_code"].iloc[-1] == "（未用券）"  # no coupon is no coupon's row: ranked after every code
+    code = ref.index[1]
+    one = engine.run_tool("metric_query", {"metric": "orders", "filters": {"coupon_code": code}}).table()
+    assert int(one.iloc[0]["orders"]) == ref[code]
+
+
 def test_aov_by_region_with_filter_and_limit(engine, raw_tables) -> None:
     args = {"metric": "aov", "dimension": "region", "filters": {"gender": "female"}, "limit": 3}
     table = engine.run_tool("metric_query", args).table()

@@ -635,3 +635,10 @@ def test_money_words_and_where_an_order_was_placed_choose_the_measure_and_filter
     routed = route(question, engine.vocabulary)
     assert routed.args.get("metric") == metric and routed.args.get("filters") == filters
     assert routed.args.get("dimension") != "channel"
+
+
+def test_a_coupon_code_in_the_question_is_its_filter_not_a_promotion_window(engine) -> None:
+    routed = route("用了coupon_618_2026的女性buyers，按年龄段看下分布", engine.vocabulary)
+    assert routed.args["filters"]["coupon_code"] == "coupon_618_2026" and "period" not in routed.args
+    assert route("每张券各带来了多少订单？", engine.vocabulary).args == {"metric": "orders", "dimension": "coupon_code"}
+    assert route("Which five provinces generate the most revenue?").args["limit"] == 5

@@ -32,7 +32,7 @@ CUSTOMER_RANKING_DEFAULT = 20
 _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_year"}
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "brand", "region", "gender",
-    "age_band", "channel", "segment", "customer", "source", "coupon", "status", "weekday", "day_of_week",
+    "age_band", "channel", "segment", "customer", "source", "coupon", "coupon_code", "status", "weekday", "day_of_week",
     "hour", "buyer_type", "shipping", "after_sale",
 ]
 
@@ -84,6 +84,8 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "coupon": DimensionSpec("CASE WHEN o.coupon_id IS NOT NULL OR coalesce(o.coupon_amount, 0) > 0 THEN 'coupon' "
                             "ELSE 'no_coupon' END", None, "是否用券（coupon / no_coupon）",
                             "coupon used (coupon / no_coupon)"),
+    # Which coupon the order used (its code, as the export gives it): "每张券各带来多少单"
+    "coupon_code": DimensionSpec("coalesce(o.coupon_id, '(no coupon)')", None, "优惠券", "coupon"),
     # paid / refunded / cancelled as the import read them; see by_status in data/metrics.yaml
     "status": DimensionSpec("o.status", None, "订单状态", "order status"),
     # When in the week the order was placed: weekend (Saturday, Sunday) or weekday; or the day itself.
@@ -307,7 +309,7 @@ DIMENSION_COLUMNS: dict[str, tuple[str, str]] = {
     "category": ("products", "category"), "product": ("products", "product_name"), "brand": ("products", "brand"),
     "region": ("customers", "province"), "gender": ("customers", "gender"),
     "age_band": ("customers", "age_band"), "channel": ("customers", "channel"),
-    "status": ("orders", "status"),
+    "status": ("orders", "status"), "coupon_code": ("orders", "coupon_id"),
 }
 
 
@@ -491,7 +493,10 @@ def _validate_filters(filters: dict[str, Any]) -> None:
 # The group of orders placed outside any live session, in a breakdown by host or session: not a host, so it is
 # ranked after every host (the top host, "哪个主播…最高", is a host), and named in the person's language.
 _UNHOSTED = "(shelf)"
-_UNHOSTED_LABEL = {"zh": "（货架，非直播）", "en": "(shelf)"}
+# ...and likewise the orders that used no coupon, in a breakdown by coupon
+_OUTSIDE = {"host": _UNHOSTED, "session": _UNHOSTED, "coupon_code": "(no coupon)"}
+_OUTSIDE_LABEL = {_UNHOSTED: {"zh": "（货架，非直播）", "en": _UNHOSTED},
+                  "(no coupon)": {"zh": "（未用券）", "en": "(no coupon)"}}
 
 
 def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | None) -> pd.DataFrame:
@@ -499,7 +504,7 @@ def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | N
         frame = frame.sort_values("grp")
         return frame.tail(limit) if limit else frame
     # Equal values are ordered by name, so a ranking (and its top N) never depends on the query plan.
-    unhosted = (frame["grp"] == _UNHOSTED) if dimension in ("host", "session") else False
+    unhosted = (frame["grp"] == _OUTSIDE[dimension]) if dimension in _OUTSIDE else False
     frame = frame.assign(_name=frame["grp"].astype(str), _unhosted=unhosted).sort_values(
         ["_unhosted", "value", "_name"], ascending=[True, order == "asc", True], na_position="last",
         kind="stable").drop(columns=["_name", "_unhosted"])
@@ -508,13 +513,12 @@ def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | N
 
 def _name_unhosted(ctx: Context, result: ToolResult, dimension: str | None) -> None:
     """The no-host group named in the person's language, in the answer and its tables."""
-    label = _UNHOSTED_LABEL[ctx.language]
-    if dimension not in ("host", "session") or label == _UNHOSTED:
+    if dimension not in _OUTSIDE or (label := _OUTSIDE_LABEL[_OUTSIDE[dimension]][ctx.language]) == _OUTSIDE[dimension]:
         return
     for table in result.tables:
         if dimension in table.df.columns:
-            table.df[dimension] = table.df[dimension].replace(_UNHOSTED, label)
-    result.answer = result.answer.replace(_UNHOSTED, label)
+            table.df[dimension] = table.df[dimension].replace(_OUTSIDE[dimension], label)
+    result.answer = result.answer.replace(_OUTSIDE[dimension], label)
 
 
 @tool
@@ -538,15 +542,15 @@ def metric_query(
             repurchase_rate | repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested |
             new_customers | units | lines (子订单) | refunded_lines | paid_after_free.
         dimension: day | week | month or host | session | category | product | brand | region | gender | age_band |
-            channel | segment | customer | source (live/shelf) | coupon | status | weekday | day_of_week | hour |
-            buyer_type (new/returning) | shipping | after_sale (open).
+            channel | segment | customer | source (live/shelf) | coupon | coupon_code | status | weekday | day_of_week |
+            hour | buyer_type (new/returning) | shipping | after_sale (open).
         period: last_month, 2025, 2025-06, 2025-Q3, 618.
-        filters: {dimension: value or list} (session: "latest"/id), amount (pay_amount ">=1000",
+        filters: {dimension: value or list} (session: "latest"/id), amount (">=1000",
             "100-500") or hour ("20-23").
         limit: top N (of time: the last N).
         order: desc|asc.
         compare: previous_period (环比) | last_year (同比).
-        per: day | week | month: average per calendar day (日均), week or month.
+        per: day | week | month: average per day (日均), week or month.
     Example: "上个月女性的客单价" -> {"metric": "aov", "period": "last_month", "filters": {"gender": "female"}};
         "GMV by host this year, top 5" -> {"dimension": "host", "period": "this_year", "limit": 5}
     """

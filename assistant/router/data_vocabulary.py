@@ -51,6 +51,7 @@ class DataVocabulary:
     figures: frozenset[str] = frozenset()
     anchor: date | None = None  # the data's last day: windows named in a question resolve against it
     session_titles: list[str] = field(default_factory=list)  # a broadcast named by its title ("宠粉福利日那场")
+    coupons: list[str] = field(default_factory=list)  # the coupon codes orders used ("coupon_618_2026")
     _phrases: list[tuple[str, str, tuple[str, ...], int]] | None = field(default=None, repr=False)
     _parts: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
@@ -102,7 +103,7 @@ class DataVocabulary:
             anchor = None
         return cls(distinct("hosts", "host_name"), distinct("products", "product_name"),
                    distinct("products", "category"), brands, distinct("customers", "province"), sessions,
-                   figures, anchor, distinct("live_sessions", "title"))
+                   figures, anchor, distinct("live_sessions", "title"), distinct("orders", "coupon_id"))
 
     def _table(self) -> list[tuple[str, str, tuple[str, ...], int]]:
         """(phrase, kind, values, rank): rank breaks ties between equally long phrases (lower wins)."""
@@ -114,6 +115,7 @@ class DataVocabulary:
         rows += [(c, "category", (c,), 2) for c in self.categories]
         rows += [(b, "product", tuple(ps), 3) for b, ps in self.brands.items() if len(b) >= 2]
         rows += [(p, "region", (p,), 6) for p in self.provinces if len(p) >= 2]
+        rows += [(c, "coupon_code", (c,), 0) for c in self.coupons if len(c) >= 4]
         # 美妆护肤 -> 美妆, 护肤: people name a compound category by either half.
         for category in self.categories:
             if len(category) == 4 and re.fullmatch(r"[\u4e00-\u9fff]+", category):

@@ -15,7 +15,7 @@ from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.names import session_title_asked
 from assistant.router.normalize import normalize
-from assistant.router.numbers import CN_NUMERAL, NUMBER, to_int
+from assistant.router.numbers import CN_NUMERAL, EN_NUMBER, NUMBER, to_int
 from assistant.router.periods import (
     NAMED_TOKEN,
     PEAK_PROMOTION,
@@ -238,7 +238,7 @@ _LIMIT_PATTERNS = [
     re.compile(r"(?<![a-z0-9])(?:the|list|show|give me|just)\s+(\d{1,4})\s+(?:riskiest|most likely|most valuable"
                r"|customers|buyers|products|hosts|sessions)(?![a-z])"),
     # "which 3 provinces had the lowest AOV", "which 50 重要价值客户 are most at risk": a count of the ones asked for
-    re.compile(r"(?<![a-z])(?:which|what)\s+(\d{1,4})\s+(?!days?\b|weeks?\b|months?\b|years?\b|hours?\b)"
+    re.compile(rf"(?<![a-z])(?:which|what)\s+(\d{{1,4}}|{EN_NUMBER})\s+(?!days?\b|weeks?\b|months?\b|years?\b|hours?\b)"
                r"(?:[a-z]+|[\u4e00-\u9fff]+)"),
     re.compile(rf"哪\s*({NUMBER})\s*(?:个|位|名|款|件|家|场|种|类)(?!\s*(?:天|日|周|星期|月|年|季|小时))"),
 ]
@@ -1513,7 +1513,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
                         corrections=corrections)
     periods = find_periods(text)
     if vocabulary is not None and periods:  # "中秋坚果礼盒", "双11限定款": a product's name, not a window
-        names = [h for h in vocabulary.find(text) if h.kind in ("product", "host", "category")]
+        names = [h for h in vocabulary.find(text) if h.kind in ("product", "host", "category", "coupon_code")]
         periods = [p for p in periods if not any(h.start <= p.start and p.end <= h.end
                                                  and not _AS_A_WINDOW.match(text, h.end) for h in names)]
     features.period = periods[0] if periods else None

@@ -32,7 +32,7 @@ FOLLOWUP_TAG = "follow-up"
 
 # Words that mark a question as leaning on the previous one.
 _MARKER = re.compile(
-    r"^(?:那|那么|那如果|如果|换成|改成|改为|换到|再|只看|仅看|只要|单看|光看|就看|再看|还有)"
+    r"^(?:同样(?:的|地)?[，,\s]*)?(?:那|那么|那如果|如果|换成|改成|改为|换到|再|只看|仅看|只要|单看|光看|就看|再看|还有)"
     r"|呢\s*[?？]?\s*$|同期|拆开|拆分|拆一下|细分|展开|分开看"
     r"|^(?:and|what about|how about|now|only|just|same for|same (?:thing|question|figure) for|same but|then"
     r"|and for|but)\b"
@@ -157,6 +157,8 @@ def _changes(f: Features, previous: Route, marker: bool, anchor: date | None) ->
         changes["filters"] = {**(previous.args.get("filters") or {}), **filters}
     if f.dimension and f.dimension.value not in filters:  # "只看橙子姐姐这个主播" filters, not a breakdown
         changes["dimension"] = f.dimension.value
+    if "product" in previous.args and (named := f.data("product")):
+        changes["product"] = named[0].phrase  # "买了补水面膜的人还会买啥？" then "那洗发水呢？": the other product
     if f.limit:
         changes["limit"] = f.limit.value
     if f.order:

@@ -185,7 +185,8 @@ def _host_candidates(question: str) -> list[str]:
 
 _GENERIC_PEOPLE = re.compile(r"客户|用户|顾客|买家|粉丝|会员|观众|新人|老客"
                              r"|新客|大家|我们|他们|她们|主播|商品|产品|直播")
-_GENERIC_CATEGORY = re.compile(r"各|每|哪|所有|全部|不同|这些|商品|产品|按|分|top|each|every|which|all|by|per|product"
+_GENERIC_CATEGORY = re.compile(r"各|每|哪|所有|全部|不同|这些|商品|产品|按|分|top|each|every|which|what|whose|all|by"
+                               r"|per|product"
                                r"|(?<![a-z])(?:on|and|or|the|of|for|with|customers?|buyers?|users?|breadth|share|mix"
                                r"|cluster|clusters|segments?)(?![a-z])"
                                # what is said of a category, not its name: "our best-selling category"
@@ -295,7 +296,7 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
         for m in _CATEGORY_MARK.finditer(question):
             name = _clean(m.group(1) or m.group(2) or "")
             if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
-                    and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name):
+                    and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name.lower()):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
     if (m := _SUBJECT_SOLD.search(question)) and (name := _clean(m.group(1))) and len(name) >= 2 \
             and not _OPENS_A_RANGE.search(name) \

@@ -109,7 +109,7 @@ def _metric_query(f: Features, out: _Args) -> None:
     filters = dict(f.filters)
     # Names from the data: 橙子姐姐 -> host, 面膜 -> product, 美妆护肤 -> category; a province the
     # built-in list already found stays as it is.
-    for kind, value in data_filters(f.data("host", "product", "category", "region")).items():
+    for kind, value in data_filters(f.data("host", "product", "category", "region", "coupon_code")).items():
         filters.setdefault(kind, value)
     segment = f.segment
     if segment and segment.value.scheme in ("rfm", "cn8") and not (f.metric and _within(segment, f.metric)) \
@@ -212,7 +212,9 @@ def _one_session(f: Features) -> tuple[str, str] | None:
 _SESSION_COUNTER = re.compile(r"(?:\d+|[一二两三四五六七八九十]+|几|哪)\s*场(?![观景均])")
 
 
-_SESSION_COUNT = re.compile(r"(?:多少|(?<!哪)几)场|how many (?:live )?(?:sessions|broadcasts|streams)")
+# ("那天的几场直播": the few broadcasts that day, each on its row, not how many)
+_SESSION_COUNT = re.compile(r"(?:多少|(?<!哪)(?<!的)(?<![那这])几)场"
+                            r"|how many (?:live )?(?:sessions|broadcasts|streams)")
 
 
 def _live_performance(f: Features, out: _Args) -> None:
@@ -536,39 +538,9 @@ ARGUMENT_BUILDERS: dict[str, Callable[[Features, _Args], None]] = {
 }
 
 
-def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | None:
-    """Map a question to vetted tool calls and their arguments; None when it cannot be placed. A question of
-    several asks gets one route per ask (the first, with the rest in `more`)."""
-    if not isinstance(question, str) or not question.strip():
-        return None
-    asks = split_asks(question)
-    if len(asks) > 1 and re.match(rf"\s*{re.escape(asks[0])}\s*[:：]", question):
-        if not asks_something(asks[0]) and _route_one(asks[0], vocabulary) is None:
-            # "Taobao order status rundown please: how many …, how many …": a heading, said of every ask after it
-            asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
-        else:  # "退款情况：上个月退了多少单？", "Refunded orders: how many last month?": the words of the first ask
-            asks = [f"{asks[0]}：{asks[1]}", *asks[2:]]
-        if len(asks) == 1:
-            question = asks[0]
-    elif len(asks) > 2 and (said := [a for a in asks[1:] if only_qualifies(a)]) \
-            and len(own := [a for a in asks if a not in said]) >= 2:
-        # "付了款的销售额一共多少？退款先不扣。里面达人带货卖的有多少钱？": a part that only narrows, among asks of
-        # their own, is said of each of them (not a reason to read the whole question as one ask); what comes off
-        # money is said of the asks of money ("卖了多少钱？订单多少？退款要扣掉。": the orders stay counted)
-        asks = [f"{a.rstrip()} {' '.join(q for q in said if not only_deducts(q) or _of_money(a, vocabulary))}".rstrip()
-                for a in own]
-    elif len(asks) > 1 and only_qualifies(asks[0]):
-        # "Leaving out the free lucky-bag orders, how many customers …, and how many …": said of every ask
-        asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
-        if len(asks) == 1:
-            question = asks[0]
-    if len(asks) == 1:
-        one = _route_one(question, vocabulary)
-        if one is not None and _VERSUS_ALL.search(question) \
-                and (everyone := _across_all(question, one, None)) is not None:
-            one.more = [everyone]  # "小雅's refund rate last month vs the shop as a whole": both figures
-        return one
-    routes = [_route_one(ask, vocabulary) for ask in asks]
+def _read_in_turn(asks: list[str], routes: list[Route | None], vocabulary: DataVocabulary | None) -> set[int]:
+    """Each later ask read against the one before it (everyone's, the same orders' value or people, a follow-up,
+    pointing back, whom it is about), in place; the asks so read (leaning on the one before)."""
     leaned: set[int] = set()
     for i in range(1, len(asks)):
         if routes[i - 1] is not None and (widened := _across_all(asks[i], routes[i - 1], routes[i])) is not None:
@@ -617,6 +589,42 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
                 # "小雅上个月卖了多少？比9月多还是少": the earlier call, for the window it is weighed against
                 routes[i] = Route(routes[i - 1].tool, {**routes[i - 1].args, "period": when.token},
                                   routes[i - 1].language, [f"the earlier call, for {when.token}"], [], asks[i])
+    return leaned
+
+def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | None:
+    """Map a question to vetted tool calls and their arguments; None when it cannot be placed. A question of
+    several asks gets one route per ask (the first, with the rest in `more`)."""
+    if not isinstance(question, str) or not question.strip():
+        return None
+    asks = split_asks(question)
+    if len(asks) > 1 and re.match(rf"\s*{re.escape(asks[0])}\s*[:：]", question):
+        if not asks_something(asks[0]) and _route_one(asks[0], vocabulary) is None:
+            # "Taobao order status rundown please: how many …, how many …": a heading, said of every ask after it
+            asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
+        else:  # "退款情况：上个月退了多少单？", "Refunded orders: how many last month?": the words of the first ask
+            asks = [f"{asks[0]}：{asks[1]}", *asks[2:]]
+        if len(asks) == 1:
+            question = asks[0]
+    elif len(asks) > 2 and (said := [a for a in asks[1:] if only_qualifies(a)]) \
+            and len(own := [a for a in asks if a not in said]) >= 2:
+        # "付了款的销售额一共多少？退款先不扣。里面达人带货卖的有多少钱？": a part that only narrows, among asks of
+        # their own, is said of each of them (not a reason to read the whole question as one ask); what comes off
+        # money is said of the asks of money ("卖了多少钱？订单多少？退款要扣掉。": the orders stay counted)
+        asks = [f"{a.rstrip()} {' '.join(q for q in said if not only_deducts(q) or _of_money(a, vocabulary))}".rstrip()
+                for a in own]
+    elif len(asks) > 1 and only_qualifies(asks[0]):
+        # "Leaving out the free lucky-bag orders, how many customers …, and how many …": said of every ask
+        asks = [f"{asks[0].rstrip('，, ')}，{ask}" for ask in asks[1:]]
+        if len(asks) == 1:
+            question = asks[0]
+    if len(asks) == 1:
+        one = _route_one(question, vocabulary)
+        if one is not None and _VERSUS_ALL.search(question) \
+                and (everyone := _across_all(question, one, None)) is not None:
+            one.more = [everyone]  # "小雅's refund rate last month vs the shop as a whole": both figures
+        return one
+    routes = [_route_one(ask, vocabulary) for ask in asks]
+    leaned = _read_in_turn(asks, routes, vocabulary)
     # a later part that only narrows ("only last year's orders", "top 20 pls") qualifies the question: read as one
     # an ask read as the earlier one changed ("and this month?") is one of its own, though it names no measure
     if all(r is not None and r.tool != "run_sql" for r in routes) and all(
@@ -633,6 +641,50 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
                               and not (i and _answered_by(whole, asks[i - 1], routes[i - 1], ask, vocabulary)))
                           or (i and r is not None and r.tool != whole.tool and not only_qualifies(ask))]
     return whole
+
+
+# A later turn pointing at what the turn before found: "in it", "第一名", "那场", "them", "同样的"
+_POINTS_AT_EARLIER = re.compile(r"同样|一样的|第一名|第一个|排第一|榜首|头名|那场|这场"
+                                r"|(?<![a-z])(?:same|(?:the )?first one|(?:the )?top one|number one|it|them|those|these"
+                                r"|that one)(?![a-z])", re.IGNORECASE)
+# ...and one asking only about the first of the earlier answer's rows: "Tell me more about the first one"
+_FIRST_ONLY = re.compile(r"第一名|第一个|排第一|榜首|头名|(?<![a-z])(?:(?:the )?first one|(?:the )?top one|number one"
+                         r"|#1)(?![a-z])", re.IGNORECASE)
+# What a row of an earlier ranking is, told more about: a customer's profile, a host's live figures
+_MORE_ABOUT = {"customer": "customer_profile", "host": "live_performance"}
+
+
+def route_after(earlier: str, question: str, vocabulary: DataVocabulary | None = None) -> Route | None:
+    """A question read as the ask after an earlier turn's, as if both were one message ("Which category led this
+    year?" then "Show me the top 5 products in it"): the later ask's route when the question leans on the earlier
+    one (placed only so, or pointing at what it found); None when it stands on its own."""
+    if not earlier or not question or not question.strip():
+        return None
+    # the two turns as two asks of one message (the earlier one was asked on its own: never a mere qualifier)
+    first, alone = route(earlier, vocabulary), route(question, vocabulary)
+    joined = None
+    if first is not None and first.tool != "run_sql":
+        first = copy.copy([first, *first.more][-1])  # (of an earlier turn of several asks, its last)
+        first.more = []
+        asks, routes = [first.question or earlier, question], [first, _route_one(question, vocabulary)]
+        _read_in_turn(asks, routes, vocabulary)
+        joined = first if routes[1] is None \
+            else _join_asks(f"{asks[0]}？{question}", asks, routes, vocabulary)  # type: ignore[arg-type]
+    pointing = points_back(question) or bool(_THAT_GROUP.search(question) or _POINTS_AT_EARLIER.search(question))
+    if joined is not None and not joined.more and _FIRST_ONLY.search(question) \
+            and (tool := _MORE_ABOUT.get(joined.args.get("dimension") or "")) is not None and alone is None:
+        # "Top 10 customers by spend" then "Tell me more about the first one": that row's own profile
+        return Route(tool, {}, detect_language(question), ["the first row of the earlier answer"], [], question,
+                     of_leader=joined.args["dimension"])
+    if joined is None or len(joined.more) != 1:
+        return None
+    later = joined.more[0]
+    if later.tool == "run_sql" or later.unknown or (later.tool, later.args) == (joined.tool, joined.args):
+        return None
+    if alone is not None and not (pointing and (later.of_leader or later.tool == alone.tool)):
+        return None
+    later.question = question
+    return later
 
 
 def _of_money(ask: str, vocabulary: DataVocabulary | None) -> bool:
@@ -1256,14 +1308,15 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
     if previous.tool == "live_performance":  # hosts ranked highest first, always
         dimension, ranked = "host", previous.args.get("dimension", "host") == "host" \
             and not _LOWEST.search(previous.question)
-    else:
+    else:  # (a breakdown's first row is its highest, "第一名", when no other order is asked)
         dimension, ranked = previous.args.get("dimension"), previous.tool == "metric_query" \
-            and bool(previous.args.get("order"))
+            and (bool(previous.args.get("order")) or (bool(_FIRST_ONLY.search(ask))
+                                                     and previous.args.get("order", "desc") == "desc"))
     if previous.of_leader and later.tool == previous.tool and not later.of_leader:
         dimension, ranked = previous.of_leader, True  # "…？她的退款率多少？订单数呢？": still that one
         asked_for_one = True
-    else:
-        asked_for_one = bool(_ONE_ASKED.search(previous.question))
+    else:  # ("…排个名？第一名的漏斗": the first row named)
+        asked_for_one = bool(_ONE_ASKED.search(previous.question) or _FIRST_ONLY.search(ask))
     if dimension in _IN_TIME or (later.tool in ("live_performance", "funnel") and dimension != "host"):
         return  # (a ranking over time is listed by date: its first row is no leader)
     said = extract(ask)

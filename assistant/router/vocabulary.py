@@ -150,6 +150,10 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
     "category": ["品类", "类目", "商品类别", "商品分类", "category", "categories", "product category"],
     "product": ["商品", "单品", "产品", "sku", "product", "item", "宝贝", "哪个宝贝", "各宝贝"],
     "brand": ["品牌", "牌子", "哪个牌子", "brand", "brands"],
+    # each coupon by its code (not whether one was used: that is the coupon / no_coupon split)
+    "coupon_code": ["每张券", "每张优惠券", "每张coupon", "各优惠券", "各张券", "每个优惠券", "每种优惠券", "哪张券",
+                    "哪张优惠券", "哪个优惠券", "按优惠券", "券码", "each coupon", "which coupon", "per coupon",
+                    "by coupon", "coupon code", "coupon codes"],
     "region": ["地区", "省份", "区域", "地域", "各省", "哪个省", "哪些省", "哪几个省", "的省", "每个省", "分省", "按省",
                "region", "province", "geography",
                "by state", "area",
