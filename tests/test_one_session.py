@@ -89,3 +89,16 @@ def test_a_session_title_the_data_lacks_is_not_found_not_all_sessions(engine, qu
 def test_a_time_a_ranking_or_another_name_before_na_chang_is_no_title(engine, question) -> None:
     routed = route(question, engine.vocabulary)
     assert routed is not None and routed.unknown == [] and routed.args.get("session") in (None, "latest")
+
+
+def test_a_title_written_out_in_quotes_is_that_broadcast_not_its_words(engine, raw_tables) -> None:
+    sessions = raw_tables["live_sessions"]
+    title = sessions.sort_values("start_time").iloc[-40]["title"]
+    same = sessions[sessions["title"] == title].sort_values(["start_time", "session_id"])
+    answer = Conversation(engine).ask(f"最近那场「{title}」卖了多少钱")
+    call = answer.tool_calls[0]
+    assert call.args["filters"] == {"session": title} and "period" not in call.args  # no window, no category
+    orders = raw_tables["orders"]
+    mine = orders[(orders["session_id"] == same.iloc[-1]["session_id"]) & orders["status"].isin(PAID)]
+    assert float(answer.table().iloc[0]["gmv"]) == pytest.approx(mine["pay_amount"].sum())
+    assert answer.answer.startswith(f"场次：{title} #{same.iloc[-1]['session_id']}")

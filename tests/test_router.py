@@ -642,3 +642,23 @@ def test_a_coupon_code_in_the_question_is_its_filter_not_a_promotion_window(engi
     assert routed.args["filters"]["coupon_code"] == "coupon_618_2026" and "period" not in routed.args
     assert route("每张券各带来了多少订单？", engine.vocabulary).args == {"metric": "orders", "dimension": "coupon_code"}
     assert route("Which five provinces generate the most revenue?").args["limit"] == 5
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # one side of a two-way split left out: the other is counted, no split
+    ("这个月直播间的成交额多少？货架的不算", {"filters": {"source": "live"}}),
+    ("Split October's sales between live-stream and shelf orders", {"dimension": "source"}),
+    ("Were there more orders in Q2 than in Q1?", {"compare": "previous_period", "period": "quarter:2"}),
+    ("Who are the five most frequent customers this year?", {"metric": "orders", "dimension": "customer", "limit": 5}),
+    ("Which three categories get refunded most often?", {"metric": "refund_rate", "dimension": "category"}),
+    ("上个月直播间晚上8点以后下的单有多少", {"metric": "orders", "filters": {"source": "live", "hour": ">=20"}}),
+    ("水研社这个牌子哪款卖得最好", {"dimension": "product"}),
+])
+def test_kinds_comparisons_and_rankings_phrased_as_operators_do(engine, question, expected) -> None:
+    args = route(question, engine.vocabulary).args
+    assert all(args.get(k) == v for k, v in expected.items()), args
+
+
+def test_a_holdout_said_in_tenths_is_that_share() -> None:
+    assert route("把重要价值客户导出成Excel，留两成不发做对照").args.get("holdout") == 0.2
+    assert route("导出沉睡客户，留三成做对照组").args.get("holdout") == 0.3

@@ -582,7 +582,8 @@ def metric_query(
     if "session" in filters:  # one broadcast by id, title or "latest": its orders, by session id
         from tools.live import resolve_session
 
-        filters = {**filters, "session": [resolve_session(ctx, v)[0] for v in _filter_values(filters["session"])]}
+        sessions = [resolve_session(ctx, v) for v in _filter_values(filters["session"])]
+        filters = {**filters, "session": [one[0] for one in sessions]}
     by_status = "status" in (dimension, *filters)
     # kinds of paid order (有效订单: paid, not wholly refunded) narrow any measure; the other statuses count
     # only in the measures defined per status
@@ -655,6 +656,10 @@ def metric_query(
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare, per=per)
     _name_unhosted(ctx, result, dimension)  # (last: comparisons and other readings match groups by name)
+    if "session" in filters:  # which broadcast the id is: its title and time, as live_performance says it
+        labels = "；".join(label for _, label in sessions) if ctx.language == "zh" \
+            else "; ".join(label for _, label in sessions)
+        result.answer = ctx.t(f"场次：{labels}。", f"Session: {labels}.") + "\n" + result.answer
     return result
 
 

@@ -98,8 +98,8 @@ def _recent(question: str, routed: Route) -> Clarification | None:
     text = normalize(question)
     if routed.args.get("period") or "period" not in accepted_args(routed.tool):
         return None
-    if "latest" in (routed.args.get("session"), (routed.args.get("filters") or {}).get("session")):
-        return None  # "the most recent live": one broadcast, the latest; no window to ask about
+    if routed.args.get("session") or (routed.args.get("filters") or {}).get("session"):
+        return None  # "the most recent live", "最近那场「…」": one broadcast; no window to ask about
     if not (_RECENT_ZH.search(text) if _zh(routed.language) else _RECENT_EN.search(text)):
         return None
     zh = _zh(routed.language)

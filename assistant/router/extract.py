@@ -107,8 +107,8 @@ _DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场]
 _SELLING_WORDS = re.compile(r"卖|销售$|sell|sold|best|top")
 
 # Bare nouns that usually qualify another metric ("新客的客单价", "复购用户的GMV", "退款订单数").
-_QUALIFIER_PHRASES = {"新客", "新客户", "新用户", "新买家", "复购", "回购", "退款", "退货", "订单", "买家", "销售",
-                      "refund", "refunds", "repurchase", "repeat purchase", "new customers", "new users"}
+_QUALIFIER_PHRASES = {"新客", "新客户", "新用户", "新买家", "复购", "回购", "退款", "退货", "订单", "下的单", "买家",
+                      "销售", "refund", "refunds", "repurchase", "repeat purchase", "new customers", "new users"}
 
 
 _COUNTED = re.compile(r"(?:多少|几)\s*(?:个|位|名|笔|单|家)?\s*(?:真实|不同|独立|去重|实际)?\s*$"
@@ -425,7 +425,7 @@ def _compared_period(text: str, periods: list[PeriodMatch], compare: Hit) -> Per
     return PeriodMatch(_SUCCESSOR[base.token], base.phrase, base.start, base.end)
 
 
-_VERSUS = re.compile(r"\s*(?:vs\.?|versus|v\.s\.?|对比|相比|比较|比|和|跟|与|against|compared? (?:to|with)"
+_VERSUS = re.compile(r"\s*(?:vs\.?|versus|v\.s\.?|对比|相比|比较|比|和|跟|与|against|than|compared? (?:to|with)"
                      r"|stack(?:s|ed)? up against)\s*")
 # Words between two windows set against each other that name neither: the measure, "of", "的", "'s"
 _BETWEEN_WINDOWS = re.compile(r"'s|的|期间|(?<![a-z])(?:the|of|in|for|this|that|last|same|month|period)(?![a-z])")
@@ -542,8 +542,8 @@ _ORDER_KINDS = {
                           # ...and its sales measured: "直播间上个月成交额多少",
                           # "直播间（流量体裁=直播）这三个月成交多少"
                           # (来自直播间: where the customers came from, the channel's reading)
-                          r"|(?<!来自)直播间(?:[（(][^（）()]{0,20}[）)])?[^，,。？?\s（(]{0,8}?(?:成交|销售额|gmv|营业额"
-                          r"|业绩|客单价|营收|净销售|销量|订单数|下单)"
+                          r"|(?<!来自)直播间(?:[（(][^（）()]{0,20}[）)])?[^，,。？?\s（(]{0,10}?(?:成交|销售额|gmv|营业额"
+                          r"|业绩|客单价|营收|净销售|销量|订单数|下单|下的单)"
                           # the room's share of a count: "其中直播间的有几单"
                           r"|直播间(?:里|中|上)?的?(?=\s*(?:订单)?\s*(?:有|占)?\s*(?:多少|几)\s*(?:单|笔|个订单))"
                           # who bought in a live room: "虎妞直播间一共有多少个不同的买家", "bought in X's live sessions"
@@ -555,7 +555,7 @@ _ORDER_KINDS = {
                           r"live\s+(?:sessions?|rooms?|streams?)(?![a-z])|(?<![a-z])live(?:-room)?\s+buyers(?![a-z])"
                           r"|(?:只看|仅看|只算|只要|只统计)直播间?(?:里|的|里的)?"
                           r"|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
-                          r"|(?<![a-z])live(?:\s+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-|/|,)\s*"
+                          r"|(?<![a-z])live(?:[\s-]+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-|/|,)\s*"
                           r"(?:the\s+)?(?:货架|shelf|store|product[\s-]?cards?))"
                           r"|直播间?(?=\s*(?:和|与|跟|vs\.?|对比|/|,)\s*(?:货架|商品卡))"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
@@ -961,7 +961,13 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
         a, b = first.search(text), second.search(text)
         if kind == "coupon" and not re.search(r"券|coupon", text):
             a = b = None  # ("…, and without them": without what the question named, not without a coupon)
-        if a and b:
+        if a and b and (left := [v for m, v in ((a, first_value), (b, second_value))
+                                 if kind_stance(text, m.start(), m.end()) == "out"]) and len(left) == 1:
+            # "直播间的GMV……shelf的不算": one side left out, the other is the orders counted
+            kept, m = (second_value, b) if left[0] == first_value else (first_value, a)
+            features.filters[kind] = kept
+            hits.append(Hit(m.group(0), kept, m.start(), m.end()))
+        elif a and b:
             # both sides named ("周末和工作日", "live vs shelf") ask for the two side by side; a breakdown also
             # named ("周末的场次…比工作日", "…按月看") cannot be kept with it, and the audit names it as not applied
             split = Hit(f"{a.group(0)}/{b.group(0)}", kind, min(a.start(), b.start()), max(a.end(), b.end()))
@@ -1267,6 +1273,11 @@ def _averaged_amount(text: str, features: Features) -> None:
                             or h is features.metric]
 
 
+# The buyers who buy most often, ranked: customers by their orders ("three most frequent buyers", "下单次数最多的客户")
+_MOST_FREQUENT = re.compile(r"(?<![a-z])most (?:frequent|regular|loyal) (?:buyers|customers|shoppers)(?![a-z])"
+                            r"|(?:下单|购买|买)(?:次数|频次)最(?:多|高)的(?:客户|买家|顾客|用户)|买得最(?:勤|频繁)的(?:客户|买家|顾客|人)")
+
+
 def _buying_frequency(text: str, features: Features) -> None:
     """A count of buyers by how often they bought: the repurchase rate, repeat or one-time buyers."""
     if features.metric is not None and features.metric.value not in ("buyers", "orders", "repurchase_rate"):
@@ -1534,6 +1545,13 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if vocabulary is not None:
         features.data_hits = vocabulary.find(text)
         features.session_title = session_title_asked(question, vocabulary)[0]
+        if features.session_title and (at := text.find(normalize(features.session_title))) >= 0:
+            # the words of a title written out are the title's: no category, product or window of their own
+            end = at + len(normalize(features.session_title))
+            features.data_hits = [h for h in features.data_hits if not (at <= h.start and h.end <= end)]
+            periods = [p for p in periods if not (at <= p.start and p.end <= end)]
+            features.period = periods[0] if periods else None
+            features.periods = periods
 
     features.segment_hits = find_segments(text)
     dimension_words = vocab.DIMENSIONS.find(text)
@@ -1572,6 +1590,11 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if pointed and len(pointed) < len(dimensions):  # "这个品类里前5的商品": the one category, split by product
         dimensions = [d for d in dimensions if d not in pointed]
     features.dimension = _choose_dimension(text, dimensions)
+    if (m := _MOST_FREQUENT.search(text)) and (features.metric is None or features.metric.value == "buyers") \
+            and (features.dimension is None or features.dimension.value == "customer"):
+        # "three most frequent buyers": the customers, ranked by their orders
+        _choose_metric(features, m.group(0), "orders", m.start(), m.end())
+        features.dimension = Hit(m.group(0), "customer", m.start(), m.end())
     if features.dimension is not None and _marked(text, features.dimension):
         # "各品类的GMV，按周看": one breakdown is applied; the other one marked as a breakdown is named, not lost
         features.displaced += [d for d in dimensions if _marked(text, d) and d.value != features.dimension.value

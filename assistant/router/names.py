@@ -145,6 +145,9 @@ def _another_make(maker: str, word: str, vocabulary: DataVocabulary) -> bool:
 # One broadcast named by its title: "宠粉福利日那场", "年货节专场的漏斗"
 _SESSION_NAMED = re.compile(r"([\u4e00-\u9fffA-Za-z0-9·]{2,16}?)(?:专场)?\s*的?(?:那|这)一?场(?![观景均])"
                             r"|([\u4e00-\u9fffA-Za-z0-9·]{2,16}?)专场")
+# Words that make a title one broadcast's: quotes around it, "那场", "场次", "the … session"
+_ONE_BROADCAST = re.compile(r"[「『“\"《]|(?:那|这|哪)一?场|场次|专场|(?<![a-z])(?:session|stream|broadcast)(?![a-z])",
+                            re.IGNORECASE)
 # Words before a title that are the question's, not the title's: a time, a request
 _BEFORE_TITLE = re.compile(r"^(?:(?:上个?|这个?|本|今|去|昨|前|近|最近)(?:月|周|星期|年|天|晚|季度)?"
                            r"|\d{1,2}月(?:\d{1,2}[日号])?|昨晚|昨天|今天|今晚|最近|刚才)+")
@@ -153,7 +156,13 @@ _BEFORE_TITLE = re.compile(r"^(?:(?:上个?|这个?|本|今|去|昨|前|近|最�
 def session_title_asked(question: str, vocabulary: DataVocabulary | None) -> tuple[str | None, str | None]:
     """A broadcast the question names by its title: (the words as the data's titles hold them, or None; the words
     when no title holds them, or None). A time, a host or another of the data's names before 那场 is no title."""
-    if vocabulary is None or not vocabulary.session_titles or not (m := _SESSION_NAMED.search(question)):
+    if vocabulary is None or not vocabulary.session_titles:
+        return None, None
+    whole = [t for t in set(vocabulary.session_titles) if len(t) >= 4 and t in question]
+    if whole and _ONE_BROADCAST.search(question):
+        # a title written out as one broadcast's ("最近那场「双11狂欢节·美妆护肤专场」"): that title, whatever it holds
+        return max(whole, key=len), None
+    if not (m := _SESSION_NAMED.search(question)):
         return None, None
     words = _BEFORE_TITLE.sub("", _LEAD.sub("", (m.group(1) or m.group(2) or "").strip()))
     words = re.sub(r"^(?:的|那|这)+|(?:的|那|这)+$", "", words)

@@ -199,6 +199,8 @@ _YESTERDAY_SESSION = re.compile(r"昨晚那场|昨天那场|昨晚的直播|昨�
 
 
 def _one_session(f: Features) -> tuple[str, str] | None:
+    if f.session_title and len(f.session_title) >= 6 and f.session_title in f.question:
+        return f.session_title, f.session_title  # a title written out: the latest broadcast of that title
     if m := _LATEST_SESSION.search(f.text):
         return "latest", m.group(0)
     if m := _SESSION_BY_ID.search(f.text):
@@ -441,9 +443,9 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
         days = _duration_days(m.group(0), "")
         if days:  # "2-year CLV", "半年的CLV": a value is always over a future span
             out.set("horizon_days", days, m.group(0))
-    if has("holdout") and (m := re.search(r"(\d{1,2})\s*[%％]", f.text)) and re.search(
-            r"对照|控制组|留出|holdout|hold out|control", f.text):
-        out.set("holdout", int(m.group(1)) / 100, m.group(0))
+    if has("holdout") and (m := re.search(r"(\d{1,2})\s*[%％]|([一二两三四五])成", f.text)) and re.search(
+            r"对照|控制组|留出|holdout|hold out|control", f.text):  # ("留三成不发做对照": three tenths)
+        out.set("holdout", int(m.group(1)) / 100 if m.group(1) else to_int(m.group(2)) / 10, m.group(0))
     if has("k") and (m := re.search(r"(?<![\d.])(\d{1,2})\s*(?:个)?\s*(?:groups"
                                     r"|clusters|segments|类|群|组|簇)", f.text)):
         out.set("k", int(m.group(1)), m.group(0))
@@ -471,7 +473,8 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
                  and k not in f.one_group]  # ("周二到周四": one run of days; 有效订单: one kind of order)
         if len(lists) == 1:  # "short video vs ads": those values side by side
             out.set("dimension", lists[0], "/".join(out.args["filters"][lists[0]]))
-    if has("holdout") and re.search(r"对照组|控制组|holdout|hold-out|control group", f.text):
+    if has("holdout") and "holdout" not in out.args and re.search(r"对照组|控制组|holdout|hold-out|control group",
+                                                                 f.text):
         out.set("holdout", 0.2, "对照组 (advised 20%)")
     if tool == "ab_test":
         if has("metric"):

@@ -46,7 +46,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     "orders": [
         "订单数", "订单量", "几单", "单数", "订单数量", "订单", "单量", "销量", "多少单", "卖了多少单",
         "卖出多少单", "下单量", "下单最多", "下单最少", "出单最多", "出单量", "出单数",
-        "成交单数", "成交订单",
+        "成交单数", "成交订单", "下的单",
         "orders", "order count", "number of orders", "order volume", "how many orders",
     ],
     "buyers": [
@@ -94,6 +94,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     "refund_rate": [
         "退款率", "退货率", "退款比例", "退货比例", "退款", "退货", "退单率", "refund rate",
         "return rate", "refund", "refunds", "returns rate",
+        # refunded most: how often, of the things ranked
+        "refunded most", "most refunded", "most often refunded", "refunded most often", "refunded the most",
     ],
     "units": [
         "件数", "按件数", "销售件数", "多少件", "几件", "卖了多少件", "卖出多少件", "销售数量", "商品数量", "售出件数",
@@ -148,7 +150,8 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
     "session": ["场次", "每场直播", "每一场直播", "各场直播", "哪场直播", "那场直播", "这场直播",
                 "每场", "直播场次", "session", "live session", "broadcast", "live stream", "livestream"],
     "category": ["品类", "类目", "商品类别", "商品分类", "category", "categories", "product category"],
-    "product": ["商品", "单品", "产品", "sku", "product", "item", "宝贝", "哪个宝贝", "各宝贝"],
+    "product": ["商品", "单品", "产品", "sku", "product", "item", "宝贝", "哪个宝贝", "各宝贝", "哪款", "哪几款",
+                "哪些款"],
     "brand": ["品牌", "牌子", "哪个牌子", "brand", "brands"],
     # each coupon by its code (not whether one was used: that is the coupon / no_coupon split)
     "coupon_code": ["每张券", "每张优惠券", "每张coupon", "各优惠券", "各张券", "每个优惠券", "每种优惠券", "哪张券",
