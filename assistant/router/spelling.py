@@ -35,7 +35,7 @@ promote promoted promoting promotion promotions promotional account accounts cre
 affiliates partner partners brought bringing paying spending ordering placed placing
 pending across request requested requests undecided ongoing waiting awaiting involved
 fraction fractions proportion proportions portion portions percentage percentages ratio ratios
-frequent compared declined increased repeated convert
+frequent declined
 """.split())
 
 _WORD = re.compile(r"(?<![a-z\-'])[a-z][a-z']{2,}[a-z](?![a-z\-])")
