@@ -287,6 +287,10 @@ def merge_answers(first: Answer, more: Answer) -> Answer:
     return first
 
 
+# Measures whose parts add up to the whole: a share of them is a share (not an average, a rate or new buyers).
+_PARTS_OF_A_WHOLE = {"gmv", "net_sales", "orders", "buyers", "units", "lines", "refund_amount", "refunded_lines"}
+
+
 def share_line(part: Answer, whole: Answer, metric: str, language: str) -> str | None:
     """The earlier figure as a share of the whole a later ask measured ("41 / 646 = 6.3%"), when each answer is
     that one figure (the last table of the earlier answer, the first of the whole's)."""
@@ -299,11 +303,11 @@ def share_line(part: Answer, whole: Answer, metric: str, language: str) -> str |
         return float(frame.iloc[0][metric])
 
     numerator, denominator = one(part, -1), one(whole, 0)
-    if numerator is None or not denominator:
-        return None
+    kinds = (part.tool_calls[-1].args.get("filters") or {}).get("status") if part.tool_calls else None
+    if numerator is None or not denominator or metric not in _PARTS_OF_A_WHOLE \
+            or set(kinds if isinstance(kinds, list) else [kinds]) & {"cancelled", "unpaid", "cancelled/unpaid"}:
+        return None  # (an average or a rate is no part of a whole; cancelled orders are outside the paid ones)
     unit = catalog.metric(metric)["unit"]
-    if unit not in ("count", "currency"):  # (a rate is no part of a whole)
-        return None
     a, b = (fmt.exact(v, unit, language, reading=False) for v in (numerator, denominator))
     share = fmt.percent(numerator / denominator)
     return f"占比：{a} / {b} = {share}。" if language == "zh" else f"Share: {a} of {b} = {share}."

@@ -343,3 +343,6 @@ def test_a_share_asked_of_a_whole_says_the_share_of_the_two_figures(engine, ques
     assert 0 < a < b and f"= {a / b * 100:.1f}%" in answer.answer
     plain = Conversation(engine).ask("小雅上个月的GMV是多少？全店的呢？")  # no share asked: none said
     assert len(plain.tool_calls) == 2 and "占比" not in plain.answer
+    # an average is no part of a whole, nor are cancelled orders part of the paid ones
+    for no_share in ("上个月广东的客单价是多少？占全店的多少？", "上个月已取消的订单有多少？占所有订单的多少？"):
+        assert "占比" not in Conversation(engine).ask(no_share).answer, no_share

@@ -249,8 +249,22 @@ def test_a_later_turn_that_points_back_takes_the_earlier_turns_subject(engine, f
     assert call.name == tool and (args is None or call.args == args), call.args
 
 
-def test_a_later_turn_that_stands_on_its_own_is_not_read_after_the_one_before(engine) -> None:
+@pytest.mark.parametrize(("first", "then", "args"), [
+    ("上个月哪个主播GMV最高？", "今年各品类的退款率", {"metric": "refund_rate", "dimension": "category",
+                                                "period": "this_year"}),  # no pointing back: nothing carried
+    # "it", "them" inside a question of its own point at nothing of the earlier turn's
+    ("上个月女性客户的客单价是多少？", "Is it possible to see GMV by month this year?",
+     {"metric": "gmv", "dimension": "month", "period": "this_year"}),
+    ("小雅上个月的GMV是多少", "Is it possible to compare all hosts last month?", {"dimension": "host",
+                                                                             "period": "last_month"}),
+    # a change of the ranking ("去年呢") ranks again, never narrows to the first row
+    ("哪个品类今年卖得最好", "去年呢", {"metric": "gmv", "dimension": "category", "period": "last_year",
+                                 "order": "desc"}),
+    # a broadcast named by the question itself takes no window of the earlier turn's
+    ("上个月GMV是多少", "最近那场直播的漏斗", {"session": "latest"}),
+])
+def test_a_later_turn_that_stands_on_its_own_is_not_read_after_the_one_before(engine, first, then, args) -> None:
     chat = Conversation(engine)
-    chat.ask("上个月哪个主播GMV最高？")
-    call = chat.ask("今年各品类的退款率").tool_calls[0]  # no pointing back: its own question, nothing carried
-    assert call.args == {"metric": "refund_rate", "dimension": "category", "period": "this_year"}
+    chat.ask(first)
+    call = chat.ask(then).tool_calls[0]
+    assert call.args == args, call.args

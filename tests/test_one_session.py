@@ -102,3 +102,12 @@ def test_a_title_written_out_in_quotes_is_that_broadcast_not_its_words(engine, r
     mine = orders[(orders["session_id"] == same.iloc[-1]["session_id"]) & orders["status"].isin(PAID)]
     assert float(answer.table().iloc[0]["gmv"]) == pytest.approx(mine["pay_amount"].sum())
     assert answer.answer.startswith(f"场次：{title} #{same.iloc[-1]['session_id']}")
+
+
+def test_a_title_with_a_window_is_the_latest_of_that_title_inside_the_window(engine, raw_tables) -> None:
+    sessions = raw_tables["live_sessions"]
+    october = sessions[(sessions["title"].str.contains("限时秒杀"))
+                       & (sessions["start_time"].dt.strftime("%Y-%m") == "2026-10")].sort_values("start_time")
+    answer = Conversation(engine).ask("10月份限时秒杀那场的转化率")
+    assert answer.tool_calls[0].resolved["session"]["session_id"] == october.iloc[-1]["session_id"]
+    assert f"的 {len(october)} 场中最近的一场" in answer.answer

@@ -115,7 +115,7 @@ def funnel(
     if dimension and GROUPS[dimension][1]:
         wh.require_tables("customers")
     window = ctx.window(period)
-    one = resolve_session(ctx, session)
+    one = resolve_session(ctx, session, window)
     sql, params = build_funnel_sql(dimension, window, one[0] if one else None, host)
     frame = wh.df(sql, params)
     return name_one_host(ctx, name_one_session(ctx, _present(ctx, dimension, window, frame, sql, limit), one), host)
@@ -283,7 +283,7 @@ def report_funnel(ctx: Context, dimension: str | None, period: str | None, limit
     have = [c for c, _, _ in REPORT_STEPS
             if c in present and wh.scalar(f"SELECT count({c}) FROM session_stats")]
     window = ctx.window(period)
-    one = resolve_session(ctx, session)
+    one = resolve_session(ctx, session, window)
     sql, params = build_report_funnel_sql(dimension, window, one[0] if one else None, have, host)
     frame = wh.df(sql, params)
     labels = {c: ctx.t(zh, en) for c, zh, en in REPORT_STEPS}

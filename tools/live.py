@@ -82,8 +82,9 @@ def session_filter(window: Window, session_id: int | None = None) -> tuple[str, 
 _LATEST = {"latest", "last", "most recent", "最近一场", "最新", "上一场", "最后一场"}
 
 
-def resolve_session(ctx: Context, session: str | int | None) -> tuple[int, str] | None:
-    """One broadcast named by a question: "latest", an id, or (part of) a title; (id, label) or None.
+def resolve_session(ctx: Context, session: str | int | None, window: Window | None = None) -> tuple[int, str] | None:
+    """One broadcast named by a question: "latest", an id, or (part of) a title; (id, label) or None. A title is
+    the latest broadcast of that title inside `window` when one is given ("10月份限时秒杀那场": October's).
 
     A session the data does not have is "not found" with the nearest ones, never another one's figures."""
     if session is None or not str(session).strip():
@@ -100,9 +101,12 @@ def resolve_session(ctx: Context, session: str | int | None) -> tuple[int, str] 
         found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s "
                       "WHERE CAST(s.session_id AS VARCHAR) = ?", [wanted])
     else:
+        within, bounds = "", []
+        if window is not None and window.start is not None:
+            within, bounds = " AND CAST(s.start_time AS DATE) BETWEEN ? AND ?", [window.start, window.end]
         found = wh.df(f"SELECT s.session_id, {label} AS label, count(*) OVER () AS n FROM live_sessions s "
-                      "WHERE s.title = ? OR s.title LIKE ? ORDER BY s.title = ? DESC, s.start_time DESC LIMIT 1",
-                      [wanted, f"%{wanted}%", wanted])
+                      f"WHERE (s.title = ? OR s.title LIKE ?){within} ORDER BY s.title = ? DESC, s.start_time DESC "
+                      "LIMIT 1", [wanted, f"%{wanted}%", *bounds, wanted])
         if not found.empty and int(found.iloc[0]["n"]) > 1:  # words several titles hold: say which one this is
             n = int(found.iloc[0]["n"])
             found.loc[found.index[0], "label"] = str(found.iloc[0]["label"]) + ctx.t(
@@ -310,7 +314,7 @@ def live_performance(
         "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
     wh = ctx.warehouse
-    one = resolve_session(ctx, session)
+    one = resolve_session(ctx, session, ctx.window(period))
     session_id = one[0] if one else None
     if one:
         dimension = "session"  # the one broadcast's own row

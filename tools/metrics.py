@@ -582,7 +582,7 @@ def metric_query(
     if "session" in filters:  # one broadcast by id, title or "latest": its orders, by session id
         from tools.live import resolve_session
 
-        sessions = [resolve_session(ctx, v) for v in _filter_values(filters["session"])]
+        sessions = [resolve_session(ctx, v, ctx.window(period)) for v in _filter_values(filters["session"])]
         filters = {**filters, "session": [one[0] for one in sessions]}
     by_status = "status" in (dimension, *filters)
     # kinds of paid order (有效订单: paid, not wholly refunded) narrow any measure; the other statuses count
@@ -947,7 +947,8 @@ def _from_session_report(ctx: Context, metric: str, dimension: str | None, perio
     from tools.live import resolve_hosts, resolve_session, session_filter
 
     if "session" in filters:  # one broadcast ("latest", an id or a title): its own row of the report
-        filters = {**filters, "session": [resolve_session(ctx, v)[0] for v in _filter_values(filters["session"])]}
+        filters = {**filters, "session": [resolve_session(ctx, v, ctx.window(period))[0]
+                                          for v in _filter_values(filters["session"])]}
     if "host" in filters:  # a host named by part of its name, as live_performance reads it
         filters = {**filters, "host": resolve_hosts(ctx, _filter_values(filters["host"]))}
     if compare is not None and period is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from assistant.router import vocabulary as vocab
@@ -340,6 +341,20 @@ def _numbers_in(value: Any) -> set[float]:
     return set()
 
 
+def _is_the_base(token: str, args: dict[str, Any]) -> bool:
+    """Whether a window named after the comparison words is the one the call compares with (the same window a year
+    before, or the one just before it)."""
+    from tools.timewindow import PeriodError, previous_window, resolve_period, year_earlier_window
+
+    today = date.today()  # (either side resolves against the same day: only how they relate matters)
+    try:
+        mine, theirs = resolve_period(args.get("period") or "this_year", today), resolve_period(token, today)
+    except PeriodError:
+        return False
+    base = year_earlier_window(mine) if args.get("compare") == "last_year" else previous_window(mine)
+    return base is not None and (base.start, base.end) == (theirs.start, theirs.end)
+
+
 def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     """Every number the question gives is in the call, or named: "50个客户", "留25%", "2年", "超过100元"
     are each an instruction, and a number no argument took is the surest sign of one dropped."""
@@ -347,8 +362,16 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     names = [(h.start, h.end) for h in f.data_hits] + [(h.start, h.end) for h in f.segment_hits]
     # the words of a window the call took ("11.3-11.9", "24年双11") are that window, whatever its token spells
     taken = {args.get("period"), args.get("as_of")} - {None}
-    # (a comparison the call makes takes its base's words too: "10月GMV比9月", "october vs october last year")
-    windows = [(p.start, p.end) for p in f.periods if p.token in taken or (args.get("compare") and f.compare)]
+    windows = [(p.start, p.end) for p in f.periods if p.token in taken]
+    if args.get("compare") and f.compare is not None:
+        # a comparison the call makes takes its base's words too ("10月GMV比9月"), and a year said right after the
+        # base ("october vs october last year"); any other window named is not taken ("今年和去年双11": 双11)
+        after = [p for p in f.periods if p.start >= f.compare.start]
+        if after and _is_the_base(after[0].token, args):
+            windows.append((after[0].start, after[0].end))
+        elif after and len(after) > 1 and after[0].token == args.get("period") and after[1].token == "last_year" \
+                and re.fullmatch(r"\s*(?:of|in)?\s*", f.text[after[0].end:after[1].start]):
+            windows += [(after[0].start, after[0].end), (after[1].start, after[1].end)]
     if "hour" in _args_filters(args):  # "晚上8点以后": the 8 is the hour filter's, spelled 20 in the call
         windows += [(h.start, h.end) for h in f.filter_hits if h.value == _args_filters(args)["hour"]]
     windows += [(h.start, h.end) for h in f.honoured]  # "算上0元的单": counted as usual, so honoured

@@ -99,7 +99,7 @@ def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]
 # "成交了多少" with no unit after it asks for the amount; "成交了多少单 / 件 / 人" count something else.
 _DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场])"
                              # "平均一天卖多少钱", "卖了多少": money taken (not 能卖多少, a forecast; not 卖了多少件)
-                             r"|(?<![能会将要])卖(?:了|出|掉)?多少(?:钱|金额)?(?![单笔件人个位次场货台瓶盒支套双部])"
+                             r"|(?<![能会将要])卖(?:了|出|掉)?多少(?:钱|金额)?(?![单笔件人个位次场货台瓶盒套双])"
                              # "how much did 玻尿酸精华 make", "what did 小雅 sell": money a subject brought in
                              r"|(?<![a-z])(?:how much|what)\s+(?:money\s+)?(?:do|did|does|has|have)\s+.{1,40}?\s+"
                              r"(?:make|made|earn|earned|bring in|brought in|take in|gross|sell|sold)(?![a-z])")
@@ -107,7 +107,7 @@ _DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场]
 _SELLING_WORDS = re.compile(r"卖|销售$|sell|sold|best|top")
 
 # Bare nouns that usually qualify another metric ("新客的客单价", "复购用户的GMV", "退款订单数").
-_QUALIFIER_PHRASES = {"新客", "新客户", "新用户", "新买家", "复购", "回购", "退款", "退货", "订单", "下的单", "买家",
+_QUALIFIER_PHRASES = {"新客", "新客户", "新用户", "新买家", "复购", "回购", "退款", "退货", "订单", "买家",
                       "销售", "refund", "refunds", "repurchase", "repeat purchase", "new customers", "new users"}
 
 
@@ -120,7 +120,8 @@ _BROKEN_DOWN = re.compile(r"\s*(?:per|by|each|every|across)\s+(?:day|week|month|
 
 
 # Money asked in English ("how much came from …"), a word of money, and a rate's own word.
-_MONEY_ASKED_EN = re.compile(r"(?<![a-z])how much(?![a-z])|(?<![a-z])(?:revenue|spend|spent|money)(?![a-z])")
+_MONEY_ASKED_EN = re.compile(r"(?<![a-z])how much(?![a-z])(?!\s+(?:of|customers|buyers|people|users|shoppers|new))"
+                             r"|(?<![a-z])(?:revenue|spend|spent|money)(?![a-z])")
 _MONEY_WORD = re.compile(r"钱|金额|(?<![a-z])(?:money|amount|dollars?|yuan|rmb)(?![a-z])")
 _RATE_WORD = re.compile(r"率|比例|(?<![a-z])(?:rate|ratio|share|percent)")
 
@@ -1274,7 +1275,7 @@ def _averaged_amount(text: str, features: Features) -> None:
 
 
 # The buyers who buy most often, ranked: customers by their orders ("three most frequent buyers", "下单次数最多的客户")
-_MOST_FREQUENT = re.compile(r"(?<![a-z])most (?:frequent|regular|loyal) (?:buyers|customers|shoppers)(?![a-z])"
+_MOST_FREQUENT = re.compile(r"(?<![a-z])most frequent (?:buyers|customers|shoppers)(?![a-z])"
                             r"|(?:下单|购买|买)(?:次数|频次)最(?:多|高)的(?:客户|买家|顾客|用户)|买得最(?:勤|频繁)的(?:客户|买家|顾客|人)")
 
 
@@ -1591,7 +1592,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         dimensions = [d for d in dimensions if d not in pointed]
     features.dimension = _choose_dimension(text, dimensions)
     if (m := _MOST_FREQUENT.search(text)) and (features.metric is None or features.metric.value == "buyers") \
-            and (features.dimension is None or features.dimension.value == "customer"):
+            and (features.dimension is None or features.dimension.value == "customer") \
+            and not re.search(r"(?<![a-z])(?:where|live|located|from)(?![a-z])|哪里|住在|哪些?省|哪些?城市", text):
         # "three most frequent buyers": the customers, ranked by their orders
         _choose_metric(features, m.group(0), "orders", m.start(), m.end())
         features.dimension = Hit(m.group(0), "customer", m.start(), m.end())

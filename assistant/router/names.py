@@ -123,23 +123,29 @@ def _is_known(name: str, known: list[str]) -> bool:
     return any(lowered == k.lower() or lowered in k.lower() or k.lower() in lowered for k in known)
 
 
-# Words before a product's noun that describe the shop's own goods, not another make: "新款吹风机", "这款面膜"
-_DESCRIBES = re.compile(r"款|色|号|版|装|爆|热|新|老|旧|主推|同|便宜|贵|大|小|长|短|男|女|儿童|[0-9a-z]", re.IGNORECASE)
-
-
 # The Chinese word just before a product's noun, after any word of time or grammar: "上个月戴森吹风机" -> 戴森
-_MAKER_BEFORE = re.compile(r"(?:(?![月年周天季日号的了过把和与跟在是个这那里中内])[\u4e00-\u9fff]){2,6}$")
+# (only a maker written in Latin letters: a Chinese word before a thing sold is as often a time, a place, a buyer or a
+# description as a maker — 双十一面膜, 广州面膜, 宝妈买奶粉, 平价口红 — so it is never taken for another make)
+_MAKER_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9\-]{1,15}\s*$")
+
+
+# English's small words, which stand before a noun without naming a make
+_EN_SMALL = frozenset("our the my your his her their its all any this that these those for of in on at by with from "
+                      "and or not me us we top best worst total new old how what which many much sold sell sales buy "
+                      "bought each every per some more most less".split())
 
 
 def _another_make(maker: str, word: str, vocabulary: DataVocabulary) -> bool:
     """"戴森吹风机" where the shop sells only 高速吹风机: a thing the shop sells, named with a maker or model before it
     that no product of that kind holds, is another product (not found), never the shop's own one."""
-    known = [*vocabulary.products, *vocabulary.categories, *vocabulary.brands, *vocabulary.hosts, *vocabulary.provinces]
-    return not _FUNCTION_CHARS.search(maker) and not re.search(r"[月年周天季日号]", maker) \
-        and not _DESCRIBES.search(maker) and not _SHOP_WORDS.search(maker) and not _LEAD.match(maker) \
-        and not any(maker in k or k in maker for k in known if k) \
-        and not any(w in maker for w in router_words() if len(w) >= 2) \
-        and not any(maker + word in p for p in vocabulary.products)
+    known = [k.lower() for k in (*vocabulary.products, *vocabulary.categories, *vocabulary.brands, *vocabulary.hosts)]
+    lowered = maker.lower()
+    from assistant.router.spelling import _PROTECTED, _vocabulary  # (English words: the question's, no maker)
+
+    english = lowered in _EN_COMMON or lowered in _PROTECTED or lowered in _vocabulary() or lowered in _EN_SMALL \
+        or any(w in lowered.split("-") for w in router_words())
+    return not english and not any(lowered in k or k in lowered for k in known if k) \
+        and not any(lowered + word in k for k in known)
 
 
 # One broadcast named by its title: "宠粉福利日那场", "年货节专场的漏斗"
@@ -150,7 +156,12 @@ _ONE_BROADCAST = re.compile(r"[「『“\"《]|(?:那|这|哪)一?场|场次|专
                             re.IGNORECASE)
 # Words before a title that are the question's, not the title's: a time, a request
 _BEFORE_TITLE = re.compile(r"^(?:(?:上个?|这个?|本|今|去|昨|前|近|最近)(?:月|周|星期|年|天|晚|季度)?"
-                           r"|\d{1,2}月(?:\d{1,2}[日号])?|昨晚|昨天|今天|今晚|最近|刚才)+")
+                           r"|\d{1,2}月份?(?:\d{1,2}[日号])?|昨晚|昨天|今天|今晚|最近|刚才|刚刚|刚(?:结束|播完|下播)的?"
+                           r"|上午|下午|中午|晚上|早上|凌晨|周末|工作日)+")
+# Words before 那场 that say which broadcast without being its title: "大促那场", "抽奖那场", "首播那场"
+_NOT_A_TITLE = re.compile(r"大促|活动|抽奖|首播|开播|直播|专场|秒杀|福利|最后|第一|上一|下一|那|这|哪|刚|早|晚")
+# Words that say a title is meant: "年货节专场", "叫「…」的那场", "标题是…"
+_TITLED = re.compile(r"专场|[「『“\"《]|叫|名为|标题|主题")
 
 
 def session_title_asked(question: str, vocabulary: DataVocabulary | None) -> tuple[str | None, str | None]:
@@ -171,8 +182,10 @@ def session_title_asked(question: str, vocabulary: DataVocabulary | None) -> tup
             or any(o and (o in words) for o in others) or re.fullmatch(r"[\d#]+|直播|专场|直播间", words) \
             or any(w in words for w in router_words() if len(w) >= 2):
         return None, None
-    if any(words in title for title in vocabulary.session_titles):
+    if len(words) >= 3 and any(words in title for title in vocabulary.session_titles):
         return words, None
+    if _NOT_A_TITLE.search(words) and not _TITLED.search(question):
+        return None, None  # (a broadcast said by when or what happened in it, not by a title: not "not found")
     return None, words
 
 
@@ -288,8 +301,8 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
     if vocabulary.products:
         for m in re.finditer("|".join(re.escape(p) for p in sorted(_product_words(vocabulary), key=len, reverse=True)),
                              question):
-            maker = _LEAD.sub("", found.group(0)) if (found := _MAKER_BEFORE.search(question[:m.start()])) else ""
-            if 2 <= len(maker) <= 4 and _another_make(maker, m.group(0), vocabulary):
+            maker = found.group(0).strip() if (found := _MAKER_BEFORE.search(question[:m.start()])) else ""
+            if len(maker) >= 3 and _another_make(maker, m.group(0), vocabulary):
                 name = maker + m.group(0)
                 unknown.append(UnknownName("product", name, _nearest(name, vocabulary.products)))
     if vocabulary.products:

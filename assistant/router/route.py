@@ -186,7 +186,7 @@ def _hosts(f: Features, out: _Args) -> None:
 
 
 # One broadcast: the latest ("最近一场", "the last session"), or one by id ("场次500777", "session 500777").
-_LATEST_SESSION = re.compile(r"(?:最近|最新|最后|刚才|刚刚)(?:的)?(?:一|那|这)?场|上一场|刚播完的?那场"
+_LATEST_SESSION = re.compile(r"(?:最近|最新|最后|刚才|刚刚)(?:的)?(?:一|那|这)?场|上一场|刚(?:播完|结束|下播)的?那场"
                              r"|(?:the\s+)?(?:latest|last|most recent|previous|newest)\s+(?:live\s+)?"
                              r"(?:session|stream|broadcast|livestream|show)(?!s)"
                              # "our most recent live: GMV, …": live as the broadcast itself
@@ -646,10 +646,10 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
     return whole
 
 
-# A later turn pointing at what the turn before found: "in it", "第一名", "那场", "them", "同样的"
-_POINTS_AT_EARLIER = re.compile(r"同样|一样的|第一名|第一个|排第一|榜首|头名|那场|这场"
-                                r"|(?<![a-z])(?:same|(?:the )?first one|(?:the )?top one|number one|it|them|those|these"
-                                r"|that one)(?![a-z])", re.IGNORECASE)
+# A later turn carrying the turn before over whole: "同样的，换成…", "the same for …", "那场的漏斗"
+# (那场 opening the question points back; "大促那场" names a broadcast of its own)
+_CARRIES = re.compile(r"同样|一样的|^\s*(?:那|这)一?场"
+                      r"|(?<![a-z])(?:the same|same (?:thing|question|but|for))(?![a-z])", re.IGNORECASE)
 # ...and one asking only about the first of the earlier answer's rows: "Tell me more about the first one"
 _FIRST_ONLY = re.compile(r"第一名|第一个|排第一|榜首|头名|(?<![a-z])(?:(?:the )?first one|(?:the )?top one|number one"
                          r"|#1)(?![a-z])", re.IGNORECASE)
@@ -673,7 +673,11 @@ def route_after(earlier: str, question: str, vocabulary: DataVocabulary | None =
         _read_in_turn(asks, routes, vocabulary)
         joined = first if routes[1] is None \
             else _join_asks(f"{asks[0]}？{question}", asks, routes, vocabulary)  # type: ignore[arg-type]
-    pointing = points_back(question) or bool(_THAT_GROUP.search(question) or _POINTS_AT_EARLIER.search(question))
+    # pointing at the one group the earlier turn found ("那个省", "她", "in it", "第一名"), or carrying it over whole
+    # ("大促那场", "刚结束的那场": a broadcast the question names itself, not the earlier one's)
+    own_words = re.sub(r"(?<=[\u4e00-\u9fff])(?:那|这)一?场", "", question)
+    one_group, carries = bool(_THAT_GROUP.search(own_words) or _FIRST_ONLY.search(question)), \
+        bool(_CARRIES.search(question))
     if joined is not None and not joined.more and _FIRST_ONLY.search(question) \
             and (tool := _MORE_ABOUT.get(joined.args.get("dimension") or "")) is not None and alone is None:
         # "Top 10 customers by spend" then "Tell me more about the first one": that row's own profile
@@ -684,8 +688,26 @@ def route_after(earlier: str, question: str, vocabulary: DataVocabulary | None =
     later = joined.more[0]
     if later.tool == "run_sql" or later.unknown or (later.tool, later.args) == (joined.tool, joined.args):
         return None
-    if alone is not None and not (pointing and (later.of_leader or later.tool == alone.tool)):
-        return None
+    if alone is not None and (alone.args.get("session") or (alone.args.get("filters") or {}).get("session")):
+        return None  # "最近那场直播的漏斗": a broadcast of its own, with no window of the earlier turn's
+    if later.of_leader and not one_group:
+        return None  # "去年呢" after "哪个品类最好": the ranking again, changed (a follow-up), never its first row
+    if alone is None:
+        return _retold(later, question) if later.of_leader or not one_group or _adds_a_subject(later, None) else None
+    if one_group:  # the group itself, found in the earlier answer or named by the earlier turn ("给她推荐")
+        return _retold(later, question) if later.of_leader or _adds_a_subject(later, alone) else None
+    return _retold(later, question) if carries and later.tool == alone.tool else None
+
+
+def _adds_a_subject(later: Route, alone: Route | None) -> bool:
+    """Whether the later reading names whom or what the ask alone leaves unnamed (a customer, a segment, a host…)."""
+    own = set(alone.args) if alone is not None else set()
+    own_filters = set((alone.args.get("filters") or {}) if alone is not None else {})
+    return bool((set(later.args) & (_SUBJECTS | {"session"})) - own) \
+        or bool(set(later.args.get("filters") or {}) - own_filters)
+
+
+def _retold(later: Route, question: str) -> Route:
     later.question = question
     return later
 
@@ -1276,13 +1298,16 @@ def _join_asks(question: str, asks: list[str], routes: list[Route],
 # An ask for the one group a ranking puts first ("哪个主播…最高", "which province had the most…"), not for several
 # ("哪些主播", "前三名").
 _ONE_ASKED = re.compile(r"哪(?:个|位|家|一|款|种|类|天|场|座|条)(?!些)|是谁|谁(?:的|是|卖|带|最)"
+                        r"|最(?:高|多|好|大|强)的(?:那个|那位)?(?:主播|达人|品类|类目|商品|产品|单品|省份?|城市|渠道|品牌|牌子)"
+                        r"(?![们些])"
                         r"|(?<![a-z])(?:which|who|what(?:'s| is| was)? (?:the|our) (?:top|best|worst|weakest|strongest"
                         r"|biggest|largest|smallest|highest|lowest|most|leading) \w+(?<!s))(?![a-z])", re.IGNORECASE)
 # A group named by a demonstrative ("那个商品的退款率", "that host's AOV"): the one the earlier ask found, not a
 # breakdown by it.
 _THAT_GROUP = re.compile(r"(?:那|这|该)(?:个|款|位|家|座|一)?(?:商品|产品|单品|主播|达人|省份?|品类|类目|城市|渠道|地区"
-                         r"|场次?|年龄段)|(?<![a-z])(?:that|this) (?:host|product|item|category|province|region|city"
-                         r"|channel|session)(?![a-z])"
+                         r"|品牌|牌子|场次?|年龄段)"
+                         r"|(?<![a-z])(?:that|this) (?:host|product|item|category|province|region|city|channel"
+                         r"|session)(?![a-z])"
                          # the one group pointed at by a pronoun: "她的男女买家各多少", "her buyers by gender"
                          r"|(?<!其)(?:她|他|它)(?!们)|(?<![a-z])(?:her|his|its)(?![a-z])"
                          r"|它(?:里面|里头|之中|当中)|(?<![a-z])(?:(?:with)?in|inside) (?:it|that one)(?![a-z])",
@@ -1327,8 +1352,9 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
     # "那个省男女买家各多少": that group, split its own way (each of the genders, not each of the provinces)
     split_within = own is not None and own.value != dimension and bool(_THAT_GROUP.search(ask)) \
         and later.args.get("dimension") == own.value
-    if not (ranked and dimension and later.tool in _NARROWED_BY_LEADER and (previous.args.get("limit") or 1) == 1
-            and asked_for_one) \
+    # (a top N's first is named by "第一名", "the top one")
+    if not (ranked and dimension and later.tool in _NARROWED_BY_LEADER
+            and ((previous.args.get("limit") or 1) == 1 or _FIRST_ONLY.search(ask)) and asked_for_one) \
             or (own is not None and not _THAT_GROUP.search(ask)) or (_each_group(ask, later) and not split_within) \
             or _ACROSS_ALL.search(ask) or (_WHICH_GROUP.search(ask) and not split_within) \
             or _new_topic(ask, later.tool != previous.tool) \

@@ -46,7 +46,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
     "orders": [
         "订单数", "订单量", "几单", "单数", "订单数量", "订单", "单量", "销量", "多少单", "卖了多少单",
         "卖出多少单", "下单量", "下单最多", "下单最少", "出单最多", "出单量", "出单数",
-        "成交单数", "成交订单", "下的单",
+        "成交单数", "成交订单", "下的单有多少", "下的单有几", "下的单数", "下的订单数",
         "orders", "order count", "number of orders", "order volume", "how many orders",
     ],
     "buyers": [
@@ -101,7 +101,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "件数", "按件数", "销售件数", "多少件", "几件", "卖了多少件", "卖出多少件", "销售数量", "商品数量", "售出件数",
         # the counters of things sold by the piece: "卖了多少台", "几瓶", "卖出去多少盒"
         *(f"{how}{counter}" for how in ("多少", "几", "卖了多少", "卖出多少", "卖出去多少", "卖了几", "卖掉多少")
-          for counter in "台瓶盒支套双部"),
+          for counter in "台瓶盒套双"),  # (not 支 or 部: 多少支付, 多少部分退款)
         "units", "units sold", "by units", "unit sales", "quantity sold", "pieces sold", "items sold", "by quantity",
     ],
     # 子订单: a product line of an order (抖店 exports one row per 子订单 under its 主订单)
