@@ -1574,7 +1574,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
                                               and not text[split_by_buyer_type.end:h.start].strip())]
     features.metric = _main_metric(metrics, text)
     if features.metric is not None and features.metric.value == "refund_rate" \
-            and not _RATE_WORD.search(features.metric.phrase) and _MONEY_WORD.search(text):
+            and not _RATE_WORD.search(features.metric.phrase) and _MONEY_WORD.search(text) \
+            and not re.search(r"(?<![a-z])how many(?![a-z])|(?:多少|几)(?:个|位|笔)?(?:人|客户|买家|顾客|单)", text):
         # "lost us the most money to refunds", "退款损失了多少钱": the money refunded, not a rate
         amount = Hit(features.metric.phrase, "refund_amount", features.metric.start, features.metric.end)
         metrics = [amount if h is features.metric else h for h in metrics]

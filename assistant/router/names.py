@@ -51,7 +51,8 @@ _LATIN_AFTER_HOST = re.compile(rf"{_HOST_WORD}\s*([A-Z][a-z][A-Za-z0-9_]{{1,19}}
 # "主播王大锤上个月GMV": a name right after the word, ended by a time, 的 or a verb of selling
 _CJK_AFTER_HOST_BARE = re.compile(
     rf"{_HOST_WORD}\s*([\u4e00-\u9fff]{{2,4}}?)(?=上个?月|本月|这个月|今年|去年|昨天|今天|上周|本周|最近|近\d|的|在|带货|直播|卖|开播|gmv|GMV)")
-_QUOTED = re.compile(r"[「“\"']([^」”\"']{2,30})[」”\"']")
+# (an apostrophe inside a word, "item's", "order's", opens and closes no quote)
+_QUOTED = re.compile(r"(?:[「“\"]|(?<![A-Za-z])')([^」”\"']{2,30})(?:[」”\"]|'(?![A-Za-z]))")
 _PRODUCT_MARK = re.compile(r"商品|产品|单品|货品|宝贝|product|item|sku", re.IGNORECASE)
 
 
