@@ -127,7 +127,7 @@ def _is_known(name: str, known: list[str]) -> bool:
 # The Chinese word just before a product's noun, after any word of time or grammar: "上个月戴森吹风机" -> 戴森
 # (only a maker written in Latin letters: a Chinese word before a thing sold is as often a time, a place, a buyer or a
 # description as a maker — 双十一面膜, 广州面膜, 宝妈买奶粉, 平价口红 — so it is never taken for another make)
-_MAKER_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9\-]{1,15}\s*$")
+_MAKER_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9\-]{1,15}$")  # (glued to the thing: "Dyson吹风机")
 
 
 # English's small words, which stand before a noun without naming a make
