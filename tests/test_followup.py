@@ -241,6 +241,10 @@ def test_a_later_turn_about_what_the_turn_before_ranked_first_is_that_group(engi
      "segment_strategy", None),
     ("今年每周的订单数", "同样的，换成客单价", "metric_query", {"metric": "aov", "dimension": "week",
                                                     "period": "this_year"}),
+    # the people an earlier turn counted, pointed back to as people
+    ("流失风险客户有多少", "这批人都是些什么样的人？", "segment_profile", {"segment": "at_risk"}),
+    ("Rank the hosts by orders this year", "now order them by GPM instead", "live_performance",
+     {"metric": "gpm", "period": "this_year"}),
 ])
 def test_a_later_turn_that_points_back_takes_the_earlier_turns_subject(engine, first, then, tool, args) -> None:
     chat = Conversation(engine)

@@ -648,8 +648,8 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
 
 # A later turn carrying the turn before over whole: "同样的，换成…", "the same for …", "那场的漏斗"
 # (那场 opening the question points back; "大促那场" names a broadcast of its own)
-_CARRIES = re.compile(r"同样|一样的|^\s*(?:那|这)一?场"
-                      r"|(?<![a-z])(?:the same|same (?:thing|question|but|for))(?![a-z])", re.IGNORECASE)
+_CARRIES = re.compile(r"同样|一样的|^\s*(?:那|这)一?场|换成|改成|改为"
+                      r"|(?<![a-z])(?:the same|same (?:thing|question|but|for)|instead)(?![a-z])", re.IGNORECASE)
 # ...and one asking only about the first of the earlier answer's rows: "Tell me more about the first one"
 _FIRST_ONLY = re.compile(r"第一名|第一个|排第一|榜首|头名|(?<![a-z])(?:(?:the )?first one|(?:the )?top one|number one"
                          r"|#1)(?![a-z])", re.IGNORECASE)
@@ -696,15 +696,18 @@ def route_after(earlier: str, question: str, vocabulary: DataVocabulary | None =
         return _retold(later, question) if later.of_leader or not one_group or _adds_a_subject(later, None) else None
     if one_group:  # the group itself, found in the earlier answer or named by the earlier turn ("给她推荐")
         return _retold(later, question) if later.of_leader or _adds_a_subject(later, alone) else None
+    if _THOSE_PEOPLE.search(question) and _adds_a_subject(later, alone, filters=False):
+        return _retold(later, question)  # "沉睡客户有多少人" then "他们都是些什么样的人": that segment's people
     return _retold(later, question) if carries and later.tool == alone.tool else None
 
 
-def _adds_a_subject(later: Route, alone: Route | None) -> bool:
-    """Whether the later reading names whom or what the ask alone leaves unnamed (a customer, a segment, a host…)."""
+def _adds_a_subject(later: Route, alone: Route | None, filters: bool = True) -> bool:
+    """Whether the later reading names whom or what the ask alone leaves unnamed (a customer, a segment, a host…;
+    with `filters`, also a filter)."""
     own = set(alone.args) if alone is not None else set()
     own_filters = set((alone.args.get("filters") or {}) if alone is not None else {})
     return bool((set(later.args) & (_SUBJECTS | {"session"})) - own) \
-        or bool(set(later.args.get("filters") or {}) - own_filters)
+        or (filters and bool(set(later.args.get("filters") or {}) - own_filters))
 
 
 def _retold(later: Route, question: str) -> Route:
