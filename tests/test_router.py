@@ -666,3 +666,15 @@ def test_kinds_comparisons_and_rankings_phrased_as_operators_do(engine, question
 def test_a_holdout_said_in_tenths_is_that_share() -> None:
     assert route("把重要价值客户导出成Excel，留两成不发做对照").args.get("holdout") == 0.2
     assert route("导出沉睡客户，留三成做对照组").args.get("holdout") == 0.3
+
+
+@pytest.mark.parametrize(("question", "tool", "args"), [
+    ("How did 阿杰 do in September?", "live_performance", {"host": "阿杰", "period": "month:9"}),
+    ("米粒这个月表现如何", "live_performance", {"host": "米粒", "period": "this_month"}),
+    ("how is 母婴用品 doing this year", "metric_query", {"period": "this_year", "filters": {"category": "母婴用品"}}),
+])
+def test_how_one_named_host_or_category_did_is_its_overview(engine, question, tool, args) -> None:
+    routed = route(question, engine.vocabulary)
+    assert (routed.tool, routed.args) == (tool, args)
+    segment = route("沉睡客户怎么样", engine.vocabulary)  # (no host or category named: no overview of one)
+    assert segment is None or segment.tool != "live_performance"

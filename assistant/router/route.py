@@ -1377,6 +1377,22 @@ def _about_the_leader(previous: Route, later: Route, ask: str) -> None:
         later.matched.append(f"the people the previous ask counted→filters={whose}")
 
 
+# How one host, category or product did, asked with no measure ("How did 小雅 do last month?", "小雅上个月表现怎么样")
+_HOW_DID = re.compile(r"(?<![a-z])how(?:'s| (?:did|does|do|is|was|are|were|has))\b.{0,40}?"
+                      r"\b(?:do|doing|did|perform|performing|performed|go|going|gone)\b"
+                      r"|表现|(?:怎么样|如何|咋样|怎样)了?\s*[?？。]?\s*$", re.IGNORECASE)
+
+
+def _how_one_did(f: Features) -> str | None:
+    """The overview a question of how one named host (their live figures), category or product (its sales) did
+    reads as, when nothing else placed it."""
+    if f.metric is not None or not _HOW_DID.search(f.text):
+        return None
+    if f.data("host"):
+        return "live_performance"
+    return "metric_query" if f.data("category", "product") else None
+
+
 def _route_one(question: str, vocabulary: DataVocabulary | None = None) -> Route | None:
     language = detect_language(question)
     sql = extract_sql(question)
@@ -1386,6 +1402,8 @@ def _route_one(question: str, vocabulary: DataVocabulary | None = None) -> Route
     features = extract(question, vocabulary)
     scores = score(features)
     best = scores.best()
+    if best is None and (overview := _how_one_did(features)) is not None:
+        best = (overview, 0)
     if best is None:
         return None
     tool = best[0]
