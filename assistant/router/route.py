@@ -663,8 +663,16 @@ def route_after(earlier: str, question: str, vocabulary: DataVocabulary | None =
     one (placed only so, or pointing at what it found); None when it stands on its own."""
     if not earlier or not question or not question.strip():
         return None
+    alone = route(question, vocabulary)
+    # pointing at the one group the earlier turn found ("那个省", "她", "in it", "第一名"), or carrying it over whole
+    # ("大促那场", "刚结束的那场": a broadcast the question names itself, not the earlier one's)
+    own_words = re.sub(r"(?<=[\u4e00-\u9fff])(?:那|这)一?场", "", question)
+    one_group, carries = bool(_THAT_GROUP.search(own_words) or _FIRST_ONLY.search(question)), \
+        bool(_CARRIES.search(question))
+    if alone is not None and not (one_group or carries or _THOSE_PEOPLE.search(question)):
+        return None  # placed on its own and leaning on nothing: no need to read the two turns together
     # the two turns as two asks of one message (the earlier one was asked on its own: never a mere qualifier)
-    first, alone = route(earlier, vocabulary), route(question, vocabulary)
+    first = route(earlier, vocabulary)
     joined = None
     if first is not None and first.tool != "run_sql":
         first = copy.copy([first, *first.more][-1])  # (of an earlier turn of several asks, its last)
@@ -673,11 +681,6 @@ def route_after(earlier: str, question: str, vocabulary: DataVocabulary | None =
         _read_in_turn(asks, routes, vocabulary)
         joined = first if routes[1] is None \
             else _join_asks(f"{asks[0]}？{question}", asks, routes, vocabulary)  # type: ignore[arg-type]
-    # pointing at the one group the earlier turn found ("那个省", "她", "in it", "第一名"), or carrying it over whole
-    # ("大促那场", "刚结束的那场": a broadcast the question names itself, not the earlier one's)
-    own_words = re.sub(r"(?<=[\u4e00-\u9fff])(?:那|这)一?场", "", question)
-    one_group, carries = bool(_THAT_GROUP.search(own_words) or _FIRST_ONLY.search(question)), \
-        bool(_CARRIES.search(question))
     if joined is not None and not joined.more and _FIRST_ONLY.search(question) \
             and (tool := _MORE_ABOUT.get(joined.args.get("dimension") or "")) is not None and alone is None:
         # "Top 10 customers by spend" then "Tell me more about the first one": that row's own profile
