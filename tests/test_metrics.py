@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tools import fmt
+
 PAID = ["paid", "refunded"]
 
 
@@ -306,3 +308,33 @@ def test_a_headline_figure_is_exact_with_its_wan_reading(engine, raw_tables) -> 
     total = orders.loc[orders["status"].isin(PAID), "pay_amount"].sum()
     answer = engine.run_tool("metric_query", {"metric": "gmv"}, "zh")
     assert f"¥{total:,.2f}（约{total / 1e4:.2f}万）" in answer.answer
+
+
+def test_two_groups_side_by_side_say_which_is_higher_and_by_how_much(engine, raw_tables) -> None:
+    # 中国八类 groups named in the filter split by those groups (not by the RFM scheme, which has neither)
+    args = {"metric": "aov", "dimension": "segment", "filters": {"segment": ["重要价值客户", "重要挽留客户"]}}
+    both = engine.run_tool("metric_query", args, "zh")
+    table = both.table()
+    assert sorted(table["segment"]) == ["重要价值客户", "重要挽留客户"]
+    for name in ("重要价值客户", "重要挽留客户"):
+        alone = engine.run_tool("metric_query", {"metric": "aov", "filters": {"segment": name}}).table()
+        assert float(table.loc[table["segment"] == name, "aov"].iloc[0]) == pytest.approx(float(alone.iloc[0]["aov"]))
+    (high_name, high), (low_name, low) = table.sort_values("aov", ascending=False)[["segment", "aov"]].round(2).values
+    assert f"{high_name}（{fmt.money(high, 'zh')}）比{low_name}（{fmt.money(low, 'zh')}）高 " \
+           f"{fmt.money(high - low, 'zh')}" in both.answer
+    # a rate's gap is in percentage points; in English the higher one comes first
+    rate = engine.run_tool("metric_query", {"metric": "refund_rate", "dimension": "source"}, "en")
+    rates = rate.table().set_index("source")["refund_rate"]
+    assert len(rates) == 2 and f"by {abs(rates['live'] - rates['shelf']) * 100:.1f} pp" in rate.answer
+    assert rate.answer.index(rates.idxmax()) < rate.answer.index(rates.idxmin())
+
+
+def test_orders_of_buyers_in_no_segment_are_a_row_of_their_own(engine, raw_tables) -> None:
+    orders = raw_tables["orders"]
+    paid = orders[orders["status"].isin(PAID)]
+    segmented = set(orders.loc[orders["status"] == "paid", "customer_id"])  # RFM reads paid orders only
+    table = engine.run_tool("metric_query", {"metric": "orders", "dimension": "segment"}, "en").table()
+    assert int(table["orders"].sum()) == len(paid)
+    row = table[table["segment"] == "(no segment: no paid order)"]
+    assert int(row["orders"].iloc[0]) == int((~paid["customer_id"].isin(segmented)).sum()) > 0
+    assert table["segment"].iloc[-1] == "(no segment: no paid order)"  # ranked last, like the shelf's orders

@@ -77,7 +77,8 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "gender": DimensionSpec("c.gender", "c", "性别", "gender"),
     "age_band": DimensionSpec("c.age_band", "c", "年龄段", "age band"),
     "channel": DimensionSpec("c.channel", "c", "渠道", "channel"),
-    "segment": DimensionSpec("seg.segment", "seg", "RFM分群", "RFM segment"),
+    # A buyer with no paid order (only refunded or cancelled ones) is in no RFM segment: a row of its own.
+    "segment": DimensionSpec("coalesce(seg.segment, '(no segment)')", "seg", "RFM分群", "RFM segment"),
     # Customer ids only (never names or phones): "top 10 customers by spend" is a ranking by this.
     "customer": DimensionSpec("CAST(o.customer_id AS VARCHAR)", None, "客户ID", "customer id"),
     "source": DimensionSpec("o.source", None, "下单来源（live 直播间 / shelf 货架）", "order source (live / shelf)"),
@@ -348,9 +349,10 @@ def _tables_needed(dimension: str | None, filters: dict[str, Any]) -> list[str]:
 
 
 def _segment_scheme(dimension: str | None, filters: dict[str, Any]) -> str:
-    """rfm, unless a segment filter names 中国八类 (cn8) segments and no breakdown by segment asks for rfm."""
+    """rfm, unless a segment filter names 中国八类 (cn8) segments: a breakdown beside it is then by those groups
+    ("重要价值和重要挽留客户的客单价对比")."""
     values = _filter_values(filters["segment"]) if "segment" in filters else []
-    if values and dimension != "segment" and all(v in catalog.segments("cn8") for v in values):
+    if values and all(v in catalog.segments("cn8") for v in values):
         return "cn8"
     return "rfm"
 
@@ -494,9 +496,10 @@ def _validate_filters(filters: dict[str, Any]) -> None:
 # ranked after every host (the top host, "哪个主播…最高", is a host), and named in the person's language.
 _UNHOSTED = "(shelf)"
 # ...and likewise the orders that used no coupon, in a breakdown by coupon
-_OUTSIDE = {"host": _UNHOSTED, "session": _UNHOSTED, "coupon_code": "(no coupon)"}
+_OUTSIDE = {"host": _UNHOSTED, "session": _UNHOSTED, "coupon_code": "(no coupon)", "segment": "(no segment)"}
 _OUTSIDE_LABEL = {_UNHOSTED: {"zh": "（货架，非直播）", "en": _UNHOSTED},
-                  "(no coupon)": {"zh": "（未用券）", "en": "(no coupon)"}}
+                  "(no coupon)": {"zh": "（未用券）", "en": "(no coupon)"},
+                  "(no segment)": {"zh": "（无分群：没有已支付订单）", "en": "(no segment: no paid order)"}}
 
 
 def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | None) -> pd.DataFrame:
@@ -1135,7 +1138,7 @@ def _present(
         names = {v: pair[0 if lang == "zh" else 1] for (key, v), pair in _VALUE_NAMES.items() if key == dimension}
         table[dimension] = table[dimension].map(lambda v: names.get(v, v))
     if dimension == "segment":
-        names = {k: v[lang] for k, v in catalog.segments("rfm").items()}
+        names = {k: v[lang] for k, v in catalog.segments(_segment_scheme(dimension, filters)).items()}
         table[dimension] = table[dimension].map(lambda key: names.get(key, key))
     if spec["unit"] == "count":
         table[metric] = table[metric].fillna(0).astype("int64")
@@ -1241,4 +1244,26 @@ def _breakdown_summary(
         share = f"，占 {fmt.percent(value / total)}" if total and lang == "zh" else (
             f", {fmt.percent(value / total)} of the total" if total else "")
         items.append(f"{key}（{show(value)}{share}）" if lang == "zh" else f"{key} ({show(value)}{share})")
+    if len(table) == 2 and table[metric].notna().all():
+        return _gap_between_two(ctx, unit, table, metric, items)
     return ctx.t("排名前列的是 " + "、".join(items) + "。", "the leaders are " + "; ".join(items) + ".")
+
+
+def _gap_between_two(ctx: Context, unit: str, table: pd.DataFrame, metric: str, items: list[str]) -> str:
+    """Two groups side by side ("新客的客单价比老客高多少", "live vs shelf"): the higher one and by how much,
+    a rate's gap in percentage points, an amount's also relative to the lower one."""
+    # (as shown: the gap of two amounts is the gap of the two figures the sentence prints)
+    values = [round(float(v), 2 if unit == "currency" else 6) for v in table[metric]]
+    high, low = (0, 1) if values[0] >= values[1] else (1, 0)
+    gap, lower = values[high] - values[low], values[low]
+    if gap == 0:
+        return ctx.t(f"{items[0]}与{items[1]}持平。", f"{items[0]} and {items[1]} are level.")
+    if unit == "rate":
+        by = fmt.pp(gap, ctx.language).lstrip("+")
+    else:
+        ratio = values[high] / lower if lower > 0 else None
+        relative = "" if ratio is None else ctx.t(
+            f"（高 {fmt.percent(ratio - 1)}）" if ratio < 2 else f"（是后者的 {fmt.times(ratio, 'zh')}）",
+            f" ({fmt.signed_percent(ratio - 1)})" if ratio < 2 else f" ({fmt.times(ratio, 'en')})")
+        by = fmt.by_unit(gap, unit, ctx.language) + relative
+    return ctx.t(f"{items[high]}比{items[low]}高 {by}。", f"{items[high]} is ahead of {items[low]} by {by}.")

@@ -24,7 +24,7 @@ from assistant.router.periods import (
     PeriodMatch,
     find_periods,
 )
-from assistant.router.segments import find_segments
+from assistant.router.segments import SIDE_BY_SIDE, find_segments
 from assistant.router.spelling import correct_spelling
 
 
@@ -558,7 +558,8 @@ _ORDER_KINDS = {
                           r"|live[\s-]?(?:room\s+)?(?:orders?|sales|purchases)"
                           r"|(?<![a-z])live(?:[\s-]+(?:room|stream|streams|streaming))?(?=\s*(?:和|与|跟|vs\.?|versus|or|and|—|-|/|,)\s*"
                           r"(?:the\s+)?(?:货架|shelf|store|product[\s-]?cards?))"
-                          r"|直播间?(?=\s*(?:和|与|跟|vs\.?|对比|/|,)\s*(?:货架|商品卡))"),
+                          # (the two as places of sale: "直播渠道和货架渠道", "直播订单vs货架订单")
+                          r"|直播间?(?:渠道|订单|下单)?(?=\s*(?:和|与|跟|vs\.?|对比|/|,|、|比)\s*(?:货架|商品卡))"),
                # 商城 alone or after a particle is the shelf; after a name (有赞商城, 天猫商城) it is the shop
                # 商品卡 (抖店's product card: bought from the product page, not in a live room)
                re.compile(r"货架(?:渠道)?|商品卡|(?<![\u4e00-\u9fff])商城|(?<=[在的从和与跟及或])商城|非直播"
@@ -955,6 +956,17 @@ def _kind_measures(features: Features, text: str, money: re.Match[str] | None, k
         features.asked_too.append(Hit(money.group(0), "refund_amount", money.start(), money.end()))
 
 
+def _places_of_sale(features: Features) -> None:
+    """"直播渠道和货架渠道": set beside the shelf, 直播渠道 is the place of sale, not the channel customers came by."""
+    split = features.dimension
+    if split is None or split.value != "source":
+        return
+    said = [h for h in features.filter_hits if h.value == features.filters.get("channel") and h.overlaps(split)]
+    if said:
+        features.filters.pop("channel")
+        features.filter_hits = [h for h in features.filter_hits if h not in said]
+
+
 def _order_kinds(text: str, features: Features) -> list[Hit]:
     """"直播间下单和货架下单" -> a split by source; "货架订单" -> source=shelf; likewise coupon use."""
     hits = []
@@ -980,7 +992,8 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
         elif a or b:
             m, value = (a, first_value) if a else (b, second_value)
             d = features.dimension
-            if d and d.overlaps(Hit(m.group(0), value, m.start(), m.end())):
+            if d and d.value != "buyer_type" and d.overlaps(Hit(m.group(0), value, m.start(), m.end())):
+                # (新客 / 老客 are never a kind's own word: "直播间新客的客单价" spans one but keeps the split)
                 if not (m.start() <= d.start and d.end <= m.end() and m.end() - m.start() > d.end - d.start):
                     continue  # "which weekday": the word names the breakdown (day_of_week), not one kind of day
                 features.dimension = None  # "商品卡的订单": the kind's longer word holds the breakdown's (商品)
@@ -1304,6 +1317,17 @@ _RETURNING = re.compile(r"老客户?|老买家|老用户|老顾客|回头客|(?<
                         r"(?![a-z])")
 
 
+def _new_and_returning(text: str, segment_hits: list[Hit]) -> list[Hit]:
+    """新客 and 老客 named apart and joined ("新客的客单价比老客高多少", "new customers' AOV than returning
+    customers'"): the two sides of the new-or-returning split."""
+    new = next((h for h in segment_hits if h.value.key == "new_customers"), None)
+    old = next((h for h in segment_hits if _RETURNING.fullmatch(h.phrase)), None)
+    if new is None or old is None:
+        return []
+    first, second = sorted((new, old), key=lambda h: h.start)
+    return [first, second] if SIDE_BY_SIDE.search(text[first.end:second.start]) else []
+
+
 def _returning_buyers(text: str, features: Features) -> list[Hit]:
     if features.dimension is not None and features.dimension.value == "buyer_type":
         return []
@@ -1557,8 +1581,12 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.segment_hits = find_segments(text)
     dimension_words = vocab.DIMENSIONS.find(text)
     split_by_buyer_type = next((d for d in dimension_words if d.value == "buyer_type"), None)
+    sides = [split_by_buyer_type] if split_by_buyer_type else _new_and_returning(text, features.segment_hits)
+    if sides and split_by_buyer_type is None:  # "新客的客单价比老客高多少": the two named apart, set side by side
+        split_by_buyer_type = Hit("/".join(h.phrase for h in sides), "buyer_type", sides[0].start, sides[0].end)
+        dimension_words.append(split_by_buyer_type)
     if split_by_buyer_type:  # "新客和老客的客单价": the split names them, no segment is meant
-        features.segment_hits = [h for h in features.segment_hits if not h.overlaps(split_by_buyer_type)]
+        features.segment_hits = [h for h in features.segment_hits if not any(h.overlaps(s) for s in sides)]
     features.segment = main_segment(features.segment_hits)
 
     metrics = _not_inside(vocab.METRICS.find(text), periods)
@@ -1567,7 +1595,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if any(h.value == "units" for h in metrics):  # "按件数算，卖得最好": the selling words rank by units
         metrics = [h for h in metrics if not (h.value == "gmv" and _SELLING_WORDS.search(h.phrase))]
     if split_by_buyer_type:  # 新客 inside "新客和老客" names a row of the split, not the new-customer count
-        metrics = [h for h in metrics if not split_by_buyer_type.overlaps(h)]
+        metrics = [h for h in metrics if not any(s.overlaps(h) for s in sides)]
     if split_by_buyer_type and _MONEY_ASKED_EN.search(text):
         # "how much came from new versus returning buyers": the buyers name the split's rows; the money is asked
         metrics = [h for h in metrics if not (h.value in ("buyers", "customers")
@@ -1641,6 +1669,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
                             + _order_statuses(text, features) + _returning_buyers(text, features)
                             + _days_of_week(text, features))
+    _places_of_sale(features)
     # "晚上8点以后", "after 10pm": orders placed in those hours, where the orders have a time of day (on dates
     # alone the hours stay unapplied, and the answer says so)
     if (hours := find_hours(text)) and (vocabulary is None or "order_hours" in vocabulary.figures) \

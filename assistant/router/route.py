@@ -42,6 +42,7 @@ from assistant.router.normalize import normalize
 from assistant.router.numbers import to_int
 from assistant.router.periods import PeriodMatch
 from assistant.router.scoring import score
+from assistant.router.segments import side_by_side
 from assistant.router.sql import extract_sql
 from tools import catalog
 from tools.registry import REGISTRY, load_builtin_tools
@@ -112,6 +113,15 @@ def _metric_query(f: Features, out: _Args) -> None:
     for kind, value in data_filters(f.data("host", "product", "category", "region", "coupon_code")).items():
         filters.setdefault(kind, value)
     segment = f.segment
+    named = [h for h in f.segment_hits if h.value.scheme in ("rfm", "cn8") and h.value.key != "new_customers"
+             and not (f.metric and _within(h, f.metric))]
+    if len(groups := side_by_side(f.text, named)) >= 2:
+        # "重要价值和重要挽留客户的平均消费对比", "Champions vs At Risk AOV": those groups side by side
+        filters["segment"] = list(dict.fromkeys(h.value.key for h in groups))
+        out.matched.append(f"{'/'.join(h.phrase for h in groups)}→filter segment={'/'.join(filters['segment'])}")
+        if "dimension" not in out.args:
+            out.set("dimension", "segment", "/".join(h.phrase for h in groups))
+        segment = None
     if segment and segment.value.scheme in ("rfm", "cn8") and not (f.metric and _within(segment, f.metric)) \
             and not any(segment.overlaps(h) for h in f.hits("metric_query")):
         # "重要价值客户的客单价": the metric over that segment's customers

@@ -125,3 +125,24 @@ def find_segment(text: str, lexicon: Lexicon | None = None) -> Hit | None:
     if not hits:
         return None
     return max(hits, key=lambda h: (h.end - h.start, -h.start))
+
+
+# What joins two groups set side by side: "新客的客单价比老客高多少", "重要价值和重要挽留客户对比",
+# "new customers' AOV than returning customers'", "Champions vs At Risk".
+SIDE_BY_SIDE = re.compile(r"比|和|与|跟|及|、|/|对比|相比"
+                          r"|(?<![a-z])(?:vs\.?|versus|than|compared|against|and|or)(?![a-z])")
+
+
+def side_by_side(text: str, hits: list[Hit]) -> list[Hit]:
+    """Two or more groups of one scheme named with a word joining them: the groups to set side by side.
+
+    Only groups named as groups count ("重要价值和重要挽留客户", not "重要价值客户里的老客"); an empty list
+    when the question names fewer than two, or names them without joining them."""
+    found = sorted(hits, key=lambda h: h.start)
+    for scheme in {h.value.scheme for h in found}:
+        same = [h for h in found if h.value.scheme == scheme]
+        if len({h.value.key for h in same}) < 2:
+            continue
+        if all(SIDE_BY_SIDE.search(text[a.end:b.start]) for a, b in zip(same, same[1:])):
+            return same
+    return []

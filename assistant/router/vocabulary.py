@@ -71,7 +71,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "average per order", "per order on average", "average spend per order", "average order",
     ],
     "spend_per_buyer": [
-        "人均消费", "客均消费", "人均花费", "每个客户平均消费", "平均每个客户", "人均贡献", "客户平均消费",
+        "人均消费", "平均消费", "平均花费", "平均每人消费", "客均消费", "人均花费", "每个客户平均消费", "平均每个客户",
+        "人均贡献", "客户平均消费",
         "平均每个买家", "平均每位买家", "平均每位客户", "每个买家平均", "每位买家平均", "每位客户平均", "平均每人",
         "每人平均", "平均每个用户", "每个用户平均", "on average per customer", "per customer on average",
         "per buyer on average", "average customer spent", "average buyer spent",
