@@ -323,10 +323,22 @@ def test_two_groups_side_by_side_say_which_is_higher_and_by_how_much(engine, raw
     assert f"{high_name}（{fmt.money(high, 'zh')}）比{low_name}（{fmt.money(low, 'zh')}）高 " \
            f"{fmt.money(high - low, 'zh')}" in both.answer
     # a rate's gap is in percentage points; in English the higher one comes first
-    rate = engine.run_tool("metric_query", {"metric": "refund_rate", "dimension": "source"}, "en")
+    for period in ("all", "this_year", "last_month"):
+        _check_two_rates(engine, period)
+
+
+def _check_two_rates(engine, period: str) -> None:
+    rate = engine.run_tool("metric_query", {"metric": "refund_rate", "dimension": "source", "period": period}, "en")
     rates = rate.table().set_index("source")["refund_rate"]
-    assert len(rates) == 2 and f"by {abs(rates['live'] - rates['shelf']) * 100:.1f} pp" in rate.answer
-    assert rate.answer.index(rates.idxmax()) < rate.answer.index(rates.idxmin())
+    # (the gap of the two rates as printed, so the reader's subtraction agrees)
+    shown = {k: round(v * 100, 1) for k, v in rates.items()}
+    assert len(rates) == 2
+    if shown["live"] == shown["shelf"]:
+        assert "are level" in rate.answer
+    else:
+        assert f"by {abs(shown['live'] - shown['shelf']):.1f} pp" in rate.answer
+        said = rate.answer.split(":", 1)[1]  # (after the heading, which names both)
+        assert said.index(rates.idxmax()) < said.index(rates.idxmin())
 
 
 def test_orders_of_buyers_in_no_segment_are_a_row_of_their_own(engine, raw_tables) -> None:

@@ -1249,11 +1249,20 @@ def _breakdown_summary(
     return ctx.t("排名前列的是 " + "、".join(items) + "。", "the leaders are " + "; ".join(items) + ".")
 
 
+def _as_shown(value: float, unit: str, language: str) -> float:
+    """The value a figure's printed form reads as (¥37.48万 -> 374800.0, 6.4% -> 0.064)."""
+    shown = fmt.by_unit(value, unit, language)
+    if unit == "rate":
+        return float(shown.rstrip("%")) / 100
+    scale = {"万": 1e4, "亿": 1e8}.get(shown[-1], 1)
+    return float(shown.replace("¥", "").replace(",", "").rstrip("万亿")) * scale
+
+
 def _gap_between_two(ctx: Context, unit: str, table: pd.DataFrame, metric: str, items: list[str]) -> str:
     """Two groups side by side ("新客的客单价比老客高多少", "live vs shelf"): the higher one and by how much,
     a rate's gap in percentage points, an amount's also relative to the lower one."""
-    # (as shown: the gap of two amounts is the gap of the two figures the sentence prints)
-    values = [round(float(v), 2 if unit == "currency" else 6) for v in table[metric]]
+    # the gap of the two figures as the sentence prints them, so a reader's subtraction agrees with it
+    values = [_as_shown(float(v), unit, ctx.language) for v in table[metric]]
     high, low = (0, 1) if values[0] >= values[1] else (1, 0)
     gap, lower = values[high] - values[low], values[low]
     if gap == 0:

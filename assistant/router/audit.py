@@ -27,6 +27,7 @@ from assistant.router.extract import (
     find_future,
 )
 from assistant.router.matching import Hit
+from assistant.router.segments import SIDE_BY_SIDE
 from tools import catalog
 from tools.registry import REGISTRY
 
@@ -222,10 +223,40 @@ def _rules() -> list[tuple[str, Callable[[Features, str, dict[str, Any]], list[D
 
 
 def _check_segment(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
-    if _segment_honoured(f, tool, args):
+    if not _segment_honoured(f, tool, args):
+        assert f.segment is not None
+        return [Dropped("segment", f.segment.phrase, f.segment.value.key, f.segment.start, f.segment.end)]
+    return [Dropped("segment", h.phrase, h.value.key, h.start, h.end) for h in _other_groups(f)
+            if not _other_group_honoured(h.value, tool, args)]
+
+
+def _other_groups(f: Features) -> list[Hit]:
+    """Groups named beside the main one and joined to it ("沉睡客户和重要价值客户的客单价"): each is honoured or
+    named too. (A group word that only qualifies the main one, "好久没来买的老客", is part of it.)"""
+    main = f.segment
+    if main is None:
         return []
-    assert f.segment is not None
-    return [Dropped("segment", f.segment.phrase, f.segment.value.key, f.segment.start, f.segment.end)]
+    words = f.metric_hits + f.filter_hits
+    return [h for h in f.segment_hits if h.value.key != main.value.key and not h.overlaps(main)
+            and not any(h.overlaps(w) for w in words)
+            and SIDE_BY_SIDE.search(f.text[min(h.end, main.end):max(h.start, main.start)])]
+
+
+def _other_group_honoured(ref: Any, tool: str, args: dict[str, Any]) -> bool:
+    named = _args_filters(args).get("segment", args.get("segment"))
+    if ref.key in (named if isinstance(named, list) else [named]):
+        return True
+    if args.get("dimension") == "segment" and not named:
+        return True  # every group is a row
+    if ref.key == "new_customers" and (_args_filters(args).get("buyer_type") == "new"
+                                       or args.get("dimension") == "buyer_type"):
+        return True
+    if tool in ("segment_strategy", "customer_profile", "customer_clusters"):
+        return True
+    if tool in _SEGMENT_TABLES and not args.get("segment"):
+        scheme = args.get("scheme") or ("lifecycle" if tool == "lifecycle_stages" else "rfm")
+        return ref.scheme == scheme or ref.key in catalog.segments(scheme)
+    return False
 
 
 def _check_period(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:

@@ -1317,6 +1317,18 @@ _RETURNING = re.compile(r"老客户?|老买家|老用户|老顾客|回头客|(?<
                         r"(?![a-z])")
 
 
+_GLOSS_OPENS = re.compile(r"\s*(?:客户|用户|顾客|买家|会员|customers?|buyers?|users?)?\s*[（(]\s*")
+
+
+def _glossed(text: str, hits: list[Hit]) -> list[Hit]:
+    """A group glossed in brackets right after it ("high value客户（重要价值客户）") is the group the brackets
+    name: one group, said twice, not two."""
+    glosses = [(a, b) for a in hits for b in hits
+               if b.start > a.end and _GLOSS_OPENS.fullmatch(text[a.end:b.start])
+               and re.match(r"\s*[）)]", text[b.end:])]
+    return [h for h in hits if not any(h is a for a, _ in glosses)]
+
+
 def _new_and_returning(text: str, segment_hits: list[Hit]) -> list[Hit]:
     """新客 and 老客 named apart and joined ("新客的客单价比老客高多少", "new customers' AOV than returning
     customers'"): the two sides of the new-or-returning split."""
@@ -1578,7 +1590,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             features.period = periods[0] if periods else None
             features.periods = periods
 
-    features.segment_hits = find_segments(text)
+    features.segment_hits = _glossed(text, find_segments(text))
     dimension_words = vocab.DIMENSIONS.find(text)
     split_by_buyer_type = next((d for d in dimension_words if d.value == "buyer_type"), None)
     sides = [split_by_buyer_type] if split_by_buyer_type else _new_and_returning(text, features.segment_hits)

@@ -22,7 +22,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "卖得不好", "卖的最好", "卖得怎么样", "卖得如何", "销售情况", "销量额", "revenue", "sales",
         "take in", "took in", "taken in", "takings",
         "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most",
-        "sells best", "sell best",
+        "sells best", "sell best", "sold more", "sell more", "sells more", "sold better", "sell better",
+        "sells better", "sold less", "sell less", "sells less",
         "best selling", "best-selling", "top selling", "top-selling", "revnue", "reveune",
         "how much did we sell", "how much have we sold", "how much we sold", "how much revenue",
         # what a customer spent is the same sum seen from the buyer's side
