@@ -239,7 +239,8 @@ def not_found(routed: Route, language: str) -> Answer:
     lines, options = [], []
     for name in routed.unknown:
         kind = {"host": ("主播", "host"), "product": ("商品", "product"), "category": ("品类", "category"),
-                "session": ("直播场次", "live session"), "channel": ("获客渠道", "acquisition channel")}[name.kind]
+                "brand": ("品牌", "brand"), "session": ("直播场次", "live session"),
+                "channel": ("获客渠道", "acquisition channel")}[name.kind]
         near = "、".join(name.nearest) if language == "zh" else ", ".join(name.nearest)
         lines.append(f"数据里没有名为“{name.name}”的{kind[0]}。最接近的{kind[0]}：{near}。" if language == "zh" else
                      f"There is no {kind[1]} named “{name.name}” in this data. The nearest {kind[1]}s: {near}.")

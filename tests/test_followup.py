@@ -114,6 +114,25 @@ def test_same_period_last_year_and_region_filter(engine) -> None:
     _same_numbers(engine, answer, "zh")
 
 
+@pytest.mark.parametrize(("first", "then", "months", "whole_year"), [
+    ("双11 GMV 多少", "那去年的呢", -12, False),  # a promotion's window, a year earlier
+    ("GMV in October?", "what about last year?", -12, False),
+    ("10月GMV多少", "去年全年呢", None, True),  # the whole year said: the whole year
+    ("今年GMV多少", "去年呢", None, True),  # after a year, last year is the year
+])
+def test_last_year_said_alone_after_a_window_is_that_window_a_year_earlier(engine, first, then, months,
+                                                                             whole_year) -> None:
+    chat = Conversation(engine, OfflineStrategy())
+    before = _call(chat.ask(first)).args["period"]
+    after = _call(chat.ask(then)).args["period"]
+    anchor = engine.warehouse.anchor_date
+    got, was = resolve_period(after, anchor), resolve_period(before, anchor)
+    if whole_year:
+        assert after == "last_year"
+    else:
+        assert (got.start, got.end) == (add_months(was.start, months), add_months(was.end, months))
+
+
 def test_a_host_name_from_the_data_becomes_a_filter(engine) -> None:
     by_host = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "host"}, "zh").table()
     host = next(h for h in by_host["host"] if not h.startswith("("))

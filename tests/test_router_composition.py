@@ -130,10 +130,17 @@ def test_live_room_orders_said_plainly_filter_by_source() -> None:
 def test_names_the_data_lacks_are_not_found(engine) -> None:
     vocabulary = engine.vocabulary
     for question, name in [("how many buyers came through the tiktok channel?", "tiktok"),
-                           ("李雪今年在咱们直播间卖了多少", "李雪"), ("what did 王芳 sell last week?", "王芳")]:
+                           ("李雪今年在咱们直播间卖了多少", "李雪"), ("what did 王芳 sell last week?", "王芳"),
+                           # a name opening a question of live figures, with no time or selling word
+                           ("薇娅的 GPM 多少", "薇娅"),
+                           # a brand named as one; a make set apart from the thing the shop sells
+                           ("GMV for the brand Nike last month", "Nike"), ("Nike这个牌子卖了多少", "Nike"),
+                           ("上个月 Dyson 吹风机卖了多少单", "Dyson吹风机")]:
         routed = route(question, vocabulary)
         assert routed is not None and name in [u.name for u in routed.unknown], question
     assert route("各渠道的买家数", vocabulary).unknown == []  # a breakdown by channel names no channel
+    for known in ("小雅的GPM多少", "研萃这个牌子今年卖了多少", "Did 高速吹风机 sell well?", "哪个品牌卖得最好"):
+        assert route(known, vocabulary).unknown == [], known
     assert route("the spring_2026 voucher campaign results", vocabulary).args["campaign_id"] == "spring_2026"
 
 
@@ -240,3 +247,11 @@ def test_whether_the_data_holds_something_is_a_question_about_the_data() -> None
                      "数据里有没有退款记录", "is there any refund data"):
         assert route(question).tool == "describe_data", question
     assert route("How many people added to cart but did not pay?").tool == "funnel"  # the figure itself
+
+
+def test_a_split_by_gender_beside_another_split_is_named_not_read_as_one_gender() -> None:
+    routed = route("各月男女的GMV走势")
+    assert routed.args.get("dimension") == "month" and "gender" not in routed.args.get("filters", {})
+    assert [(d.kind, d.detail) for d in routed.dropped] == [("breakdown", "gender")]
+    # two groups of one kind named side by side are honoured, or named when no call can hold them both
+    assert route("沉睡客户和重要价值客户的客单价对比").dropped[0].phrase == "沉睡客户"

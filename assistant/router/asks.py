@@ -192,8 +192,18 @@ def only_deducts(ask: str) -> bool:
     return bool(_DEDUCTION.search(ask))
 
 
+# A part that only says how many rows to show: "给我前三", "列前5个就行", "只要top 10", "top 5 only", "just the top 3".
+_SHOWN_ONLY = re.compile(r"^\s*(?:那|就|请|麻烦)?\s*(?:给我|帮我)?\s*(?:列|列出|只要|只看|只列|取|要|显示|看|拉)?\s*"
+                         r"(?:一下)?\s*"
+                         r"(?:前|top\s*|倒数|后)\s*(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:名|个|位|款|家|场|条|行|项)?"
+                         r"\s*(?:就行|就好|即可|就够了|就可以了?|吧|好了|呗)?\s*[。.!！?？~～]*\s*$"
+                         r"|^\s*(?:(?:just|only|show(?:\s+me)?|give\s+me|list)\s+)?(?:the\s+)?(?:top|bottom|first)\s+"
+                         r"(?:\d{1,3}|three|five|ten|twenty)\s*(?:only|please|pls|plz)?\s*[.!?]*\s*$",
+                         re.IGNORECASE)
+
+
 def only_qualifies(ask: str) -> bool:
     """Whether a part of a question narrows it rather than asking something of its own."""
-    if _MEASURED_BY.search(ask):
+    if _MEASURED_BY.search(ask) or _SHOWN_ONLY.search(ask):
         return True
     return bool(_QUALIFIER.search(ask) or _COUNTS_WHICH.search(ask)) and not asks_something(ask)

@@ -380,9 +380,12 @@ def find_campaign_id(question: str) -> Hit | None:
 # Comparisons. 同比 = the same window a year earlier; 环比 = the window just before. The last-year
 # forms are checked first, so "比去年" is not read as "比 + a previous period".
 _COMPARE_LAST_YEAR = re.compile(
-    r"同比|去年同期|上年同期|(?:比|跟|和|与|较|相比|对比)\s*(?:起)?去年|(?<![a-z])yoy(?![a-z])|y-o-y"
+    r"同比|去年同期|上年同期|(?:比|跟|和|与|较|相比|对比|超过|跑赢|赶上|不如|落后于?)\s*(?:起)?去年"
+    r"|(?<![a-z])yoy(?![a-z])|y-o-y"
     r"|year[\s-]over[\s-]year|same (?:period|time|window|quarter|month|week|day|season) (?:of |in )?last year"
-    r"|(?:vs\.?|versus|compare[sd]? (?:with|to)|comparing|against|than) (?:the same \w+ )?last year")
+    # ("are we ahead of last year", "behind last year's pace"): last year as the bar the window is held to
+    r"|(?:vs\.?|versus|compare[sd]? (?:with|to)|comparing|against|than|ahead of|behind|up on|down on|beating|beat"
+    r"|outpacing|trailing) (?:the same \w+ )?last year")
 _COMPARE_PREVIOUS = re.compile(
     r"环比|(?:比|跟|和|与|较|相比|对比)\s*(?:起)?(?:再)?(?:上|前)(?!年)|上一期|上期"
     r"|(?<![a-z])mom(?![a-z])|m-o-m|(?:month|week|quarter)[\s-]over[\s-](?:month|week|quarter)"
@@ -503,25 +506,42 @@ def _explicit_pair(text: str, periods: list[PeriodMatch], compare: Hit, anchor: 
 
 # "超过180天没买", "no purchase in 90 days", "silent for 6 months": a recency threshold, the churn rule of
 # lifecycle_stages.
+# The churn rule given in days ("90天没买算流失", "流失按150天算", "churn 按120天算", "churn window of 120 days"):
+# the lifecycle stages' own threshold (churn_days).
+CHURN_RULE = re.compile(r"(\d{2,3})\s*(?:天|日)\s*(?:没|未|不)\s*(?:买|购买|下单)?\s*(?:算|就算|即|为)?\s*流失"
+                        r"|churn(?:ed)?\s+(?:after|at|=)\s*(\d{2,3})\s*days"
+                        r"|(?:流失|churn)\s*(?:期|线|标准|阈值)?\s*(?:按|以|定义为|算|是|为|=)\s*(\d{2,3})\s*(?:天|日|days?)"
+                        r"|churn\s*(?:window|threshold|cut-?off|rule)?\s*(?:of|=|:|is)?\s*(\d{2,3})[\s-]*days?"
+                        r"|(\d{2,3})[\s-]*day churn")
+# A span of time said in digits, Chinese or English words: "180天", "三个月", "半年", "一年", "six months", "a year".
+_SPAN_ZH = rf"(?:(?:\d+|{CN_NUMERAL})\s*个?\s*(?:天|日|周|星期|月|年)|半\s*(?:个月|年))"
+_SPAN_EN = rf"(?:(?:\d+|{EN_NUMBER}|an?)\s+(?:days?|weeks?|months?|years?)|half\s+a\s+year|a\s+year\s+and\s+a\s+half)"
 DAYS_WITHOUT_PURCHASE = re.compile(
-        r"(?:超过|大于|多于|已经|连续|有)?\s*\d+\s*(?:天|日|个月)\s*(?:以上|多)?\s*(?:没有?|未|不曾)\s*(?:再)?(?:买|购买|下单|复购|消费)"
-        r"|(?:没有?|未)\s*(?:再)?(?:买|购买|下单|消费)\s*(?:超过|满|已)\s*\d+\s*(?:天|日|个月)"
+        rf"(?:超过|大于|多于|已经|连续|有)?\s*{_SPAN_ZH}\s*(?:以上|多|了)?\s*(?:都|还|一直)?\s*(?:没有?|未|不曾)\s*"
+        r"(?:再|来|回来|过来)?\s*(?:买|购买|下单|下过单|复购|消费|光顾)"
+        rf"|(?:没有?|未)\s*(?:再|来)?(?:买|购买|下单|消费)\s*(?:超过|满|已)\s*{_SPAN_ZH}"
         r"|(?:no|not|haven'?t|hasn'?t|didn'?t)\s+(?:\w+\s+){0,2}(?:bought|ordered|purchased|buy|order|purchase)\w*"
-        r"\s+(?:\w+\s+){0,3}(?:in|for)\s+(?:more than\s+|over\s+|the (?:last|past)\s+)?\d+\s+(?:days|months)"
-        r"|(?:gone|went|been|go|going)\s+(?:more than\s+|over\s+)?\d+\s+(?:days|months)\s+without\s+"
+        rf"\s+(?:\w+\s+){{0,3}}(?:in|for)\s+(?:more than\s+|over\s+|the (?:last|past)\s+)?{_SPAN_EN}"
+        rf"|(?:gone|went|been|go|going)\s+(?:more than\s+|over\s+)?{_SPAN_EN}\s+without\s+"
         r"(?:buying|a purchase|an order|ordering|purchasing|shopping)"
-        r"|(?:silent|inactive|dormant|lapsed)\s+(?:for\s+)?(?:more than\s+|over\s+)?\d+\s+(?:days|months)")
+        rf"|(?:silent|inactive|dormant|lapsed)\s+(?:for\s+)?(?:more than\s+|over\s+)?{_SPAN_EN}")
+# Days in one unit of a span
+_UNIT_DAYS = {"天": 1, "日": 1, "day": 1, "周": 7, "星期": 7, "week": 7, "月": 30, "month": 30, "年": 365, "year": 365}
 
 
 def find_days_without_purchase(text: str) -> Hit | None:
-    """The recency threshold in days ("3个月没买" -> 90)."""
+    """The recency threshold in days ("3个月没买" -> 90, "半年以上没买过" -> 180, "a year without buying" -> 365)."""
     if not (m := DAYS_WITHOUT_PURCHASE.search(text)):
         return None
-    number = re.search(r"(\d+)\s*(天|日|个月|days|months)", m.group(0))
-    if not number:
+    said = m.group(0)
+    halves = {r"a\s+year\s+and\s+a\s+half": 545, r"半\s*年|half\s+a\s+year": 180, r"半\s*个月": 15}
+    if days := next((d for pattern, d in halves.items() if re.search(pattern, said)), None):
+        return Hit(said, days, m.start(), m.end())
+    span = re.search(rf"(\d+|{CN_NUMERAL}|{EN_NUMBER}|an?)\s*个?\s*(天|日|周|星期|月|年|day|week|month|year)", said)
+    count = None if not span else 1 if span.group(1) in ("a", "an") else to_int(span.group(1))
+    if count is None:
         return None
-    days = int(number.group(1)) * (30 if number.group(2) in ("个月", "months") else 1)
-    return Hit(m.group(0), days, m.start(), m.end())
+    return Hit(said, count * _UNIT_DAYS[span.group(2)], m.start(), m.end())
 
 
 # Order kinds metric_query can split or filter by: live-room vs shelf orders, coupon vs no coupon.
@@ -530,6 +550,8 @@ _ORDER_KINDS = {
                           r"|直播间?(?:里|中|上)?(?:一共|总共|共|累计|合计)?(?:下单|下的单?|订单|成交|购买|卖出?了?|带(?:货|了)|的订单)"
                           # an order placed through the live channel: "live渠道下单", "直播渠道的订单"
                           r"|(?:直播间?|(?<![a-z])live)\s*渠道(?=\s*(?:下单|下的单|成交|的?订单))"
+                          # "live 渠道" in a mixed sentence: the live-stream sales channel, unless people came by it
+                          r"|(?<![a-z])live\s*渠道(?!\s*(?:来的|进来|引流|拉新|获客|的?(?:客户|用户|买家|顾客|新客|人)))"
                           r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付|复购|回购|退款"
                           r"|退货|净销售|件数|销量|人均|aov))"
                           # "live room only", "only the live room", "live-room sales"
@@ -967,7 +989,7 @@ def _places_of_sale(features: Features) -> None:
         features.filter_hits = [h for h in features.filter_hits if h not in said]
 
 
-def _order_kinds(text: str, features: Features) -> list[Hit]:
+def _order_kinds(text: str, features: Features, dimensions: list[Hit]) -> list[Hit]:
     """"直播间下单和货架下单" -> a split by source; "货架订单" -> source=shelf; likewise coupon use."""
     hits = []
     for kind, (first, second, first_value, second_value) in _ORDER_KINDS.items():
@@ -996,7 +1018,10 @@ def _order_kinds(text: str, features: Features) -> list[Hit]:
                 # (新客 / 老客 are never a kind's own word: "直播间新客的客单价" spans one but keeps the split)
                 if not (m.start() <= d.start and d.end <= m.end() and m.end() - m.start() > d.end - d.start):
                     continue  # "which weekday": the word names the breakdown (day_of_week), not one kind of day
-                features.dimension = None  # "商品卡的订单": the kind's longer word holds the breakdown's (商品)
+                # "商品卡的订单": the kind's longer word holds the breakdown's (商品); another one named stays
+                # ("live 渠道 top 3 品类")
+                features.dimension = _choose_dimension(text, [h for h in dimensions if not h.overlaps(
+                    Hit(m.group(0), value, m.start(), m.end()))])
             features.filters[kind] = value
             hits.append(Hit(m.group(0), value, m.start(), m.end()))
     return hits
@@ -1649,12 +1674,19 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.dimension = (Hit(trend.phrase, _UNIT_GRAIN[grain.group(1) or grain.group(2)], trend.start, trend.end)
                               if grain else trend if compare else _trend_grain(trend, features.period, anchor))
 
-    genders = _not_inside(vocab.GENDERS.find(text), [features.dimension] if features.dimension else [])
+    if features.dimension is not None and features.dimension.value != "gender":
+        # "各月男女的GMV": a split by gender beside the one made cannot be kept with it, and is named
+        features.displaced += [d for d in dimensions if d.value == "gender" and not d.overlaps(features.dimension)]
+    # (a gender inside a word of splitting by gender, "男女", is a row of that split, never a filter)
+    genders = _not_inside(vocab.GENDERS.find(text), ([features.dimension] if features.dimension else [])
+                          + [d for d in dimensions if d.value == "gender"])
     regions = _not_inside(vocab.REGIONS.find(text), [])
     if len({h.value for h in genders}) > 1:  # 男性和女性 / men vs women: a comparison by gender
         if features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS:
             first = genders[0]
             features.dimension = Hit(" / ".join(h.phrase for h in genders), "gender", first.start, first.end)
+            # the two named, side by side (buyers of no recorded gender are neither)
+            features.filters["gender"] = list(dict.fromkeys(h.value for h in genders))
         genders = []
     elif genders:
         features.filters["gender"] = genders[0].value
@@ -1678,7 +1710,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     if features.dimension is not None and features.dimension.value == "buyer_type" and features.metric is None \
             and not _MONEY_ASKED_EN.search(text) and (m := _BUYER_NOUN.search(text)):
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())  # "new vs returning customers": how many
-    features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features)
+    features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features, dimensions)
                             + _order_statuses(text, features) + _returning_buyers(text, features)
                             + _days_of_week(text, features))
     _places_of_sale(features)

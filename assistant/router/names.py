@@ -78,6 +78,15 @@ _SUBJECT_SOLD = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?
                            r"(?:一共|总共|的)?(直播带货|直播带了|直播|带货|带了)?的?"
                            r"(?:卖了|卖得|卖的|销量|销售额|gmv|成交|业绩|退款|客单价?|订单|(?<=[货了播])多少)",
                            re.IGNORECASE)
+# A name opening a question of live-room figures, with no time needed ("薇娅的 GPM 多少", "小杨哥直播数据"): a host's
+_SUBJECT_LIVE = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?([\u4e00-\u9fff]{{2,3}})\s*{_WHEN}?\s*的?\s*"
+                           r"(直播间|直播)?的?\s*(?:gpm|uv价值|观看|场观|转化率|直播数据|场均|停留|在线人数)",
+                           re.IGNORECASE)
+# A brand named as one ("the brand Nike", "brand Nike's sales", "Nike这个牌子", "品牌：水研社")
+_BRAND_NAMED = re.compile(r"(?<![a-z])(?:the\s+)?brand\s+([A-Za-z][A-Za-z0-9&'\-]{1,20})"
+                          r"|([A-Za-z][A-Za-z0-9&'\-]{1,20}|[\u4e00-\u9fff]{2,6})\s*(?:这个|这|那个)?\s*(?:牌子|品牌)"
+                          r"(?![的]?(?:排|榜|里|中|哪|有哪))", re.IGNORECASE)
+_EVERY_BRAND = re.compile(r"各|每|哪|所有|不同|(?<![a-z])(?:which|each|every|all|by|per|what|top|our)(?![a-z])")
 # The start of a range of months or days before the time word ("8-10月", "8到10月"): part of the window, no name
 _OPENS_A_RANGE = re.compile(r"^[\d\s]*$|\d\s*(?:-|~|到|至)\s*$")
 # A name with 的 inside it, as shops and hosts call themselves ("琳琳的妆台", "阿May的茶桌"): its two sides are names
@@ -100,7 +109,7 @@ _SESSION_ID = re.compile(r"(?:session|场次|场次号|场次id|直播间?id)\s*
 
 @dataclass(frozen=True)
 class UnknownName:
-    kind: str  # host | product | category | session | channel
+    kind: str  # host | product | category | brand | session | channel
     name: str
     nearest: tuple[str, ...]  # the data's closest names, best first
 
@@ -127,13 +136,15 @@ def _is_known(name: str, known: list[str]) -> bool:
 # The Chinese word just before a product's noun, after any word of time or grammar: "上个月戴森吹风机" -> 戴森
 # (only a maker written in Latin letters: a Chinese word before a thing sold is as often a time, a place, a buyer or a
 # description as a maker — 双十一面膜, 广州面膜, 宝妈买奶粉, 平价口红 — so it is never taken for another make)
-_MAKER_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9\-]{1,15}$")  # (glued to the thing: "Dyson吹风机")
+_MAKER_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9\-]{1,15} ?$")  # ("Dyson吹风机", "Dyson 吹风机")
 
 
 # English's small words, which stand before a noun without naming a make
 _EN_SMALL = frozenset("our the my your his her their its all any this that these those for of in on at by with from "
                       "and or not me us we top best worst total new old how what which many much sold sell sales buy "
-                      "bought each every per some more most less".split())
+                      "bought each every per some more most less did do does is are was were has have had can could "
+                      "will would should why when where who show list give tell compare rank get find see check "
+                      "about than vs".split())
 
 
 def _another_make(maker: str, word: str, vocabulary: DataVocabulary) -> bool:
@@ -261,6 +272,23 @@ def _names_a_group(text: str, vocabulary: DataVocabulary | None = None) -> bool:
                 or find_hours(text))  # ("晚上8点后": hours, whether or not this data has them)
 
 
+def _subject_unknown(m: re.Match, vocabulary: DataVocabulary, unknown: list[UnknownName]) -> None:
+    """The subject opening a question of its sales or live figures, when the data has no such name: a person's
+    name (two or three characters, a nickname, or a live room's selling) is a host, anything else a product."""
+    if (name := _clean(m.group(1))) and len(name) >= 2 \
+            and not _OPENS_A_RANGE.search(name) \
+            and not _FUNCTION_CHARS.search("".join(own.groups()) if (own := _OWN_NAME.fullmatch(name)) else name) \
+            and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) and not _names_a_group(name, vocabulary) \
+            and not find_periods(normalize(name)) and not any(
+                _is_known(name, known) for known in (vocabulary.hosts, vocabulary.products, vocabulary.categories,
+                                                     list(vocabulary.brands), vocabulary.provinces,
+                                                     _product_words(vocabulary))):
+        person = bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name)) or bool(_HOST_NICKNAME.fullmatch(name)) \
+            or bool(m.group(2))
+        unknown.append(UnknownName("host" if person and vocabulary.hosts else "product", name,
+                                   _nearest(name, vocabulary.hosts if person else vocabulary.products)))
+
+
 def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list[UnknownName]:
     """Hosts and products the question names that the data does not have (needs the data's names)."""
     if vocabulary is None:
@@ -303,6 +331,8 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
         for m in re.finditer("|".join(re.escape(p) for p in sorted(_product_words(vocabulary), key=len, reverse=True)),
                              question):
             maker = found.group(0).strip() if (found := _MAKER_BEFORE.search(question[:m.start()])) else ""
+            if found and found.group(0).endswith(" ") and not maker[:1].isupper():
+                maker = ""  # a word apart from the thing is a make only as a proper name ("Dyson 吹风机", not "did")
             if len(maker) >= 3 and _another_make(maker, m.group(0), vocabulary):
                 name = maker + m.group(0)
                 unknown.append(UnknownName("product", name, _nearest(name, vocabulary.products)))
@@ -321,18 +351,8 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name.lower()):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
-    if (m := _SUBJECT_SOLD.search(question)) and (name := _clean(m.group(1))) and len(name) >= 2 \
-            and not _OPENS_A_RANGE.search(name) \
-            and not _FUNCTION_CHARS.search("".join(own.groups()) if (own := _OWN_NAME.fullmatch(name)) else name) \
-            and not _NOT_A_NAME.match(name) and not _SHOP_WORDS.search(name) and not _names_a_group(name, vocabulary) \
-            and not find_periods(normalize(name)) and not any(
-                _is_known(name, known) for known in (vocabulary.hosts, vocabulary.products, vocabulary.categories,
-                                                     list(vocabulary.brands), vocabulary.provinces,
-                                                     _product_words(vocabulary))):
-        person = bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name)) or bool(_HOST_NICKNAME.fullmatch(name)) \
-            or bool(m.group(2))
-        unknown.append(UnknownName("host" if person and vocabulary.hosts else "product", name,
-                                   _nearest(name, vocabulary.hosts if person else vocabulary.products)))
+    for m in filter(None, (_SUBJECT_SOLD.search(question), _SUBJECT_LIVE.search(question))):
+        _subject_unknown(m, vocabulary, unknown)
     known_channels = {w.lower() for words in CHANNEL_WORDS.values() for w in words} | set(CHANNEL_WORDS)
     for m in _CHANNEL_NAMED.finditer(question):
         name = _clean(m.group(1) or m.group(2) or "")
@@ -341,6 +361,14 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                 and not re.search(r"各|每|哪|不同|所有|获客|来源|引流|拉新|acquisition|which|each|every|all|by|per"
                                   r"|what|the", name.lower()):
             unknown.append(UnknownName("channel", name, tuple(CHANNEL_WORDS)))
+    if vocabulary.brands:
+        for m in _BRAND_NAMED.finditer(question):
+            name = (m.group(1) or m.group(2) or "").strip()
+            if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
+                    and not _EVERY_BRAND.search(name.lower()) \
+                    and not any(_is_known(name, known) for known in (list(vocabulary.brands), vocabulary.products,
+                                                                      vocabulary.categories)):
+                unknown.append(UnknownName("brand", name, _nearest(name, list(vocabulary.brands))))
     if (title := session_title_asked(question, vocabulary)[1]) is not None:
         unknown.append(UnknownName("session", title, _nearest(title, sorted(set(vocabulary.session_titles)))))
     if vocabulary.session_ids:

@@ -21,6 +21,7 @@ from assistant.router.asks import (
 from assistant.router.audit import NEVER_RECORDED, Dropped, unhonoured
 from assistant.router.data_vocabulary import DataVocabulary, data_filters
 from assistant.router.extract import (
+    CHURN_RULE,
     MONEY_MEASURES,
     REFUND_KIND_VALUES,
     SHARE,
@@ -148,6 +149,18 @@ def _metric_query(f: Features, out: _Args) -> None:
     metric = out.args.get("metric", "gmv")
     if f.per and metric in catalog.load("metrics")["per_period"]["metrics"]:
         out.set("per", f.per.value, f.per.phrase)  # (a ratio has no average per day: the answer names it)
+
+
+def _nest_stage_windows(out: _Args) -> None:
+    """The lifecycle windows must nest (new <= active < churned): a window the question set is kept and the
+    defaults it would cross are brought inside it ("30天没买算流失": active within 29 days)."""
+    fields = REGISTRY["lifecycle_stages"].args_model.model_fields
+    days = {name: out.args.get(name, fields[name].default) for name in ("new_days", "active_days", "churn_days")}
+    if days["active_days"] >= days["churn_days"] and "active_days" not in out.args:
+        days["active_days"] = days["churn_days"] - 1
+        out.set("active_days", days["active_days"], f"{days['churn_days']}→active_days")
+    if days["new_days"] > days["active_days"] and "new_days" not in out.args:
+        out.set("new_days", days["active_days"], f"{days['active_days']}→new_days")
 
 
 def _within(inner: Hit, outer: Hit) -> bool:
@@ -501,17 +514,8 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
     if tool == "lifecycle_stages" and has("churn_days") and (silent := find_days_without_purchase(f.text)):
         churn = min(max(silent.value, 2), 3650)
         out.set("churn_days", churn, silent.phrase)
-        if churn <= 90:  # the stage windows must nest: new <= active < churned
-            out.set("active_days", churn - 1, silent.phrase)
-            out.set("new_days", min(30, churn - 1), silent.phrase)
     if tool == "lifecycle_stages":
-        for name, pattern in (("churn_days", r"(\d{2,3})\s*(?:天|日)\s*(?:没|未"
-                                             r"|不)\s*(?:买|购买|下单)?\s*(?:算|就算|即|为)?\s*流失"
-                                              r"|churn(?:ed)?\s+(?:after|at|=)\s*(\d{2,3})\s*days"
-                                              # the rule named first: "流失按150天算", "churn window of 120 days"
-                                              r"|流失\s*(?:按|以|定义为|算|是|为)\s*(\d{2,3})\s*(?:天|日)"
-                                              r"|churn\s*(?:window|threshold|cut-?off|rule)?\s*(?:of|=|:|is)?\s*"
-                                              r"(\d{2,3})[\s-]*days?|(\d{2,3})[\s-]*day churn"),
+        for name, pattern in (("churn_days", CHURN_RULE),
                               ("active_days", r"(\d{2,3})\s*(?:天|日)\s*(?:内)?\s*(?:有购买"
                                               r"|买过)?\s*(?:算|为|即)\s*活跃"
                                               r"|active\s+(?:within|=|at)\s*(\d{2,3})\s*days"
@@ -520,6 +524,7 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
                                            r"|new\s+(?:within|=)\s*(\d{2,3})\s*days")):
             if has(name) and (m := re.search(pattern, f.text)):
                 out.set(name, int(next(g for g in m.groups() if g)), m.group(0))
+        _nest_stage_windows(out)
     if tool == "cohort_retention" and has("days"):
         # "30/60/90天", "30、60、90 days", "30 and 90-day": every number of a list the unit closes
         lists = re.findall(r"((?:\d{1,3}\s*(?:天|日|days?)?\s*(?:/|、|,|，|和|及|与|or|and)\s*)*\d{1,3})"
@@ -1398,8 +1403,13 @@ _HOW_DID = re.compile(r"(?<![a-z])how(?:'s| (?:did|does|do|is|was|are|were|has))
 
 def _how_one_did(f: Features) -> str | None:
     """The overview a question of how one named host (their live figures), category or product (its sales) did
-    reads as, when nothing else placed it."""
-    if f.metric is not None or not _HOW_DID.search(f.text):
+    reads as, when nothing else placed it; one broadcast named with no measure ("场次502130的数据给我看一下",
+    "最近一场的情况") is that broadcast's live figures."""
+    if f.metric is not None:
+        return None
+    if _one_session(f) and not f.data("category", "product"):
+        return "live_performance"
+    if not _HOW_DID.search(f.text):
         return None
     if f.data("host"):
         return "live_performance"
@@ -1415,7 +1425,9 @@ def _route_one(question: str, vocabulary: DataVocabulary | None = None) -> Route
     features = extract(question, vocabulary)
     scores = score(features)
     best = scores.best()
-    if best is None and (overview := _how_one_did(features)) is not None:
+    if (best is None or best[0] == "metric_query" and features.metric is None
+            and (features.dimension is None or features.dimension.value == "session")) \
+            and (overview := _how_one_did(features)) is not None:
         best = (overview, 0)
     if best is None:
         return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.router import vocabulary as vocab
 from assistant.router.extract import (
+    CHURN_RULE,
     Features,
     find_cluster_k,
     find_cluster_ref,
@@ -296,6 +297,8 @@ def score(f: Features) -> Scores:
     # "超过180天没买的客户有多少": customers past a recency threshold are the churned stage of that rule.
     if (silent := find_days_without_purchase(f.text)) and not find_customer_id(f.text):
         scores.add("lifecycle_stages", 9, f"rule: {silent.phrase}")
+    elif rule := CHURN_RULE.search(f.text):  # "流失按90天算，各阶段多少人": the stages' own rule is given
+        scores.add("lifecycle_stages", 9, f"rule: {rule.group(0)}")
 
     # "第3类客户有啥特点": a cluster's profile; one cluster named without a number of clusters to make
     # ("聚类出来的第3类客户") is that cluster, not a new clustering.

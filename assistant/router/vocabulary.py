@@ -16,6 +16,8 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "交易额", "营业额", "营收", "收入",
         "销售", "业绩", "流水", "卖了多少钱", "卖了多少", "卖得最好", "卖得好", "卖得多", "卖的多", "卖得少",
         "卖的少", "卖的好", "卖得最多", "卖得最差",
+        # the same sum from the buyer's side: "男的女的谁买得多"
+        "买得多", "买的多", "买得更多", "买得最多", "买的最多", "买得少",
         # in shop slang: "双十一卖爆了没" ("成交了多少" with no unit is read in extract.py: 成交了多少单 is orders)
         "成交了多少钱", "带了多少货", "带了多少钱的货", "带货金额", "带货额", "带货gmv",
         "卖爆", "卖爆了", "爆单", "卖疯了", "卖得咋样", "卖得怎样", "卖了几个钱",
@@ -23,7 +25,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "take in", "took in", "taken in", "takings",
         "turnover", "gross merchandise value", "sold the most", "sells the most", "sell the most",
         "sells best", "sell best", "sold more", "sell more", "sells more", "sold better", "sell better",
-        "sells better", "sold less", "sell less", "sells less",
+        "sells better", "sold less", "sell less", "sells less", "sell well", "sold well", "selling well", "sells well",
         "best selling", "best-selling", "top selling", "top-selling", "revnue", "reveune",
         "how much did we sell", "how much have we sold", "how much we sold", "how much revenue",
         # what a customer spent is the same sum seen from the buyer's side
