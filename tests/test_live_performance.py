@@ -155,3 +155,17 @@ def test_hours_on_air_are_each_sessions_end_minus_start(engine, raw_tables) -> N
     assert table["hours"].to_dict() == pytest.approx(expected.round(2).to_dict(), abs=0.006)
     total = round(float(expected.sum()), 2)
     assert f"累计直播 {total:,.2f} 小时" in answer.answer
+
+
+def test_worst_first_is_the_lowest_rows_of_the_ranking(engine) -> None:
+    everyone = engine.run_tool("live_performance", {"metric": "conversion_rate"}).table()
+    worst = engine.run_tool("live_performance", {"metric": "conversion_rate", "limit": 3, "order": "asc"}).table()
+    lowest = everyone.sort_values("conversion_rate").head(3)
+    assert list(worst["host"]) == list(lowest["host"])
+    assert worst["conversion_rate"].is_monotonic_increasing
+    # sessions worst first leave out the ones with too few viewers to be weighed, as the named worst one does
+    answer = engine.run_tool("live_performance", {"dimension": "session", "metric": "gpm", "limit": 5,
+                                                  "order": "asc"}, "en")
+    sessions = answer.table()
+    assert sessions["gpm"].is_monotonic_increasing and len(sessions) == 5
+    assert f"the lowest is {sessions['session'].iloc[0]}" in answer.answer

@@ -298,19 +298,21 @@ def live_performance(
     limit: int | None = None,
     session: str | None = None,
     host: str | list[str] | None = None,
+    order: Literal["desc", "asc"] = "desc",
 ) -> ToolResult:
     """How do hosts (主播) or live sessions (场次) perform? GMV, viewers, watch time, conversion, GPM, ROI, ranked.
 
-    Other metrics by host or trends: metric_query; step drop-off: funnel.
+    Other host metrics or trends: metric_query; step drop-off: funnel.
     Args:
         dimension: host (default) | session.
-        metric: ranking: gmv (default) | orders | viewers | watch_time | conversion_rate | gpm | refund_rate |
-            ad_spend | roi (投产比).
-        period: by session start (e.g. "last_30_days", "618"); default all.
-        limit: rows (default all hosts / top 20 sessions).
-        session: one broadcast: "latest", id or title.
+        metric: gmv (default) | orders | viewers | watch_time | conversion_rate | gpm | refund_rate | ad_spend |
+            roi (投产比).
+        period: by session start ("last_30_days", "618"); default all.
+        limit: rows (default all hosts / 20 sessions).
+        session: one: "latest", id or title.
         host: name or list.
-    Example: "上个月哪个主播转化率最高？" -> {"metric": "conversion_rate", "period": "last_month"};
+        order: desc (default) | asc (worst first).
+    Example: "上个月哪个主播转化率最高" -> {"metric": "conversion_rate", "period": "last_month"};
         "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
     wh = ctx.warehouse
@@ -326,7 +328,7 @@ def live_performance(
         sql, params = build_report_sql(dimension, window, session_id, host, wh.columns("session_stats"))
         frame = wh.df(sql, params)
         _require_reported(ctx, metric, frame)
-        result = _present(ctx, dimension, metric, window, frame, sql, limit)
+        result = _present(ctx, dimension, metric, window, frame, sql, limit, order)
         definition = _report_definition(ctx, frame)
         result.answer = result.answer.replace(DEFINITION[ctx.language], definition)
         return name_one_host(ctx, name_one_session(ctx, result, one), host)
@@ -342,7 +344,7 @@ def live_performance(
         # an order export with a host column but no sessions or viewers: the hosts' sales from their orders
         from tools.metrics import metric_query
 
-        result = metric_query(ctx, metric=metric, dimension="host", period=period, limit=limit,
+        result = metric_query(ctx, metric=metric, dimension="host", period=period, limit=limit, order=order,
                               filters={"host": host} if host else None)
         result.answer = ctx.t("（没有直播场次和观看数据：按订单里的主播/带货账号统计。）",
                               "(No live sessions or viewer data: hosts' figures from their orders.) ") + result.answer
@@ -352,8 +354,8 @@ def live_performance(
     window = ctx.window(period)
     sql, params = build_live_sql(dimension, window, session_id, host)
     frame = wh.df(sql, params)
-    return name_one_host(ctx, name_one_session(ctx, _present(ctx, dimension, metric, window, frame, sql, limit), one),
-                         host)
+    return name_one_host(ctx, name_one_session(ctx, _present(ctx, dimension, metric, window, frame, sql, limit,
+                                                             order), one), host)
 
 
 # What an order export alone can rank hosts by (viewers, watch time, conversion and GPM need sessions).
@@ -435,7 +437,7 @@ def name_one_session(ctx: Context, result: ToolResult, one: tuple[int, str] | No
 
 
 def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: pd.DataFrame,
-             sql: str, limit: int | None) -> ToolResult:
+             sql: str, limit: int | None, order: str = "desc") -> ToolResult:
     lang = ctx.language
     window_label = window.label_zh if lang == "zh" else window.label_en
     dim_label = ctx.t("主播", "host") if dimension == "host" else ctx.t("直播场次", "live session")
@@ -464,7 +466,11 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
         # a session with a handful of viewers should not be named best or worst
         floor = max(1, int(valid["viewer_pairs"].median() * 0.1)) if len(valid) else 1
         valid = valid[valid["viewer_pairs"] >= floor]
-    shown = ranked.head(limit if limit else (20 if dimension == "session" else len(ranked)))
+    rows = limit if limit else (20 if dimension == "session" else len(ranked))
+    # worst first ("转化率最低的3个主播"): the lowest of the rows that can be weighed (not a handful of viewers)
+    shown = valid.iloc[::-1].head(rows) if order == "asc" else ranked.head(rows)
+    if order == "asc":
+        params["order"] = "asc"
 
     name = _name(metric, lang)
     total_gmv = table["gmv"].sum()

@@ -387,6 +387,9 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> dict[str, Any
     import difflib
 
     for name, value in filters.items():
+        if name in _FIXED_VALUES:
+            filters = {**filters, name: _fixed_value(name, value)}
+            continue
         if name not in DIMENSION_COLUMNS or name == "session":  # sessions are resolved (and refused) by id
             continue
         table, column = DIMENSION_COLUMNS[name]
@@ -412,6 +415,41 @@ def _check_filter_values(ctx: Context, filters: dict[str, Any]) -> dict[str, Any
                 f"数据里没有{dim.zh}“{missing[0]}”。最接近的：{'、'.join(near)}。",
             )
     return filters
+
+
+# Filters whose values are a fixed set our SQL writes (not a column's): each value, and the words its rows are shown
+# with, which mean it too ("weekends" -> weekend, "老客" -> returning, "周一"/"Monday" -> "Mon 周一").
+_FIXED_VALUES: dict[str, dict[str, str]] = {
+    "source": {"live": "live", "shelf": "shelf", "直播间": "live", "直播": "live", "货架": "shelf"},
+    "coupon": {"coupon": "coupon", "no_coupon": "no_coupon", "用券": "coupon", "未用券": "no_coupon"},
+    "weekday": {"weekend": "weekend", "weekday": "weekday"},
+    "buyer_type": {"new": "new", "returning": "returning"},
+    "shipping": {"shipped": "shipped", "not_shipped": "not_shipped"},
+    "after_sale": {"open": "open", "none": "none"},
+    "day_of_week": {**{label: label for label in DAY_OF_WEEK_LABELS},
+                    **{word: label for label in DAY_OF_WEEK_LABELS for word in label.split()},
+                    **{full: label for label, full in zip(DAY_OF_WEEK_LABELS, (
+                        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}},
+}
+
+
+def _fixed_value(name: str, value: Any) -> Any:
+    """The filter's values as the SQL writes them; one that is none of them is refused with the values there are
+    (an empty answer would read as zero)."""
+    known = {k.lower(): v for k, v in _FIXED_VALUES[name].items()}
+    for (key, v), (zh, en) in _VALUE_NAMES.items():  # the words a breakdown's rows are shown with
+        if key == name:
+            known.update({zh.lower(): v, en.lower(): v})
+    named = []
+    for v in _filter_values(value):
+        if (as_written := known.get(str(v).strip().lower())) is None:
+            values = sorted(set(_FIXED_VALUES[name].values()))
+            dim = DIMENSIONS[name]
+            raise ToolError("value_not_found",
+                            f"The {name} filter ({dim.en}) has no value '{v}'. Values: {', '.join(values)}.",
+                            f"筛选 {name}（{dim.zh}）没有“{v}”这个值。可选：{'、'.join(values)}。")
+        named.append(as_written)
+    return named[0] if not isinstance(value, list) else named
 
 
 _PROVINCE_SUFFIX = re.compile(r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")

@@ -259,6 +259,8 @@ def _live_performance(f: Features, out: _Args) -> None:
     _hosts(f, out)  # "小雅4月播了多少场": that host's sessions
     _period(f, out)
     _limit(f, out)
+    if f.order is not None and f.order.value == "asc":  # "转化率最低的3个主播": the worst first
+        out.set("order", "asc", f.order.phrase)
 
 
 # "首单后30天内的回购率", "30天内复购": a window counted from each first order, not the calendar period asked
