@@ -218,7 +218,7 @@ def test_kinds_found_after_the_confirmation_set(engine) -> None:
 def test_made_up_records_and_dropping_tables_are_declined() -> None:
     from assistant.router.limits import find_limit
 
-    for question in ("add a fake order of 3000 for 米粒", "帮我刷单做高GMV", "customers表 drop掉"):
+    for question in ("add a fake order of 3000 for 米粒", "帮我刷单做高GMV", "customers表 drop掉", "把 orders 表 drop 掉重新建一下"):
         assert find_limit(question) is not None and find_limit(question).kind == "decline", question
     for question in ("where do viewers drop off", "how many orders did we add last week"):
         assert find_limit(question) is None, question
@@ -255,3 +255,8 @@ def test_a_split_by_gender_beside_another_split_is_named_not_read_as_one_gender(
     assert [(d.kind, d.detail) for d in routed.dropped] == [("breakdown", "gender")]
     # two groups of one kind named side by side are honoured, or named when no call can hold them both
     assert route("沉睡客户和重要价值客户的客单价对比").dropped[0].phrase == "沉睡客户"
+
+
+def test_a_later_ask_about_those_people_takes_the_group_the_earlier_words_named() -> None:
+    routed = route("沉睡客户有多少人？他们一般都买些什么")
+    assert [(m.tool, m.args) for m in routed.more] == [("segment_profile", {"segment": "hibernating"})]

@@ -972,6 +972,8 @@ def _pointing_back(earlier: str, ask: str, before: Route, alone: Route | None,
 
         named = [value_label(before.args[k], before.language == "zh") for k in ("segment", "customer_id", "host",
                                                                                    "product") if before.args.get(k)]
+        if not named and (group := extract(earlier, vocabulary).segment) is not None:
+            named = [group.phrase]  # "沉睡客户有多少人？他们一般都买些什么": the group its words named (a table of all)
         if named and (mine := _route_one(f"{ask.rstrip('？?。. ')} ({named[0]})", vocabulary)) is not None \
                 and mine.tool != before.tool:
             mine.question = ask

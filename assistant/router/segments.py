@@ -114,9 +114,17 @@ def reload() -> None:
     _default_lexicon.cache_clear()
 
 
+# Sleeping said as about to happen ("about to go dormant", "快要沉睡的客户", "starting to go quiet"): the RFM group
+# of those drifting towards it (About to Sleep), not the ones already asleep.
+_ABOUT_TO = re.compile(r"(?:(?<![a-z])(?:about to|going to|starting to|beginning to|on the verge of|close to|nearly)"
+                       r"(?:\s+(?:go|become|get|going|becoming|turn|turning))?|快要?|即将|将要|马上要?|开始|眼看要)\s*$")
+
+
 def find_segments(text: str, lexicon: Lexicon | None = None) -> list[Hit]:
     """Segment mentions in normalised text, longest first, without overlaps; value = SegmentRef."""
-    return (lexicon or _default_lexicon()).find(text)
+    hits = (lexicon or _default_lexicon()).find(text)
+    return [Hit(h.phrase, SegmentRef("rfm", "about_to_sleep"), h.start, h.end)
+            if h.value == SegmentRef("rfm", "hibernating") and _ABOUT_TO.search(text[:h.start]) else h for h in hits]
 
 
 def find_segment(text: str, lexicon: Lexicon | None = None) -> Hit | None:

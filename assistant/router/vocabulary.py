@@ -308,6 +308,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "挽回": 5, "激活": 4, "促活": 5, "整体方案": 6, "方案": 4, "打法建议": 6,
         "拉回来": 5, "救回来": 5, "handle": 4, "deal with": 4, "game plan": 6,
         "怎么做": 3, "该做什么": 5, "做什么": 2, "打法": 5, "玩法": 4,
+        # how much to spend on a group: the playbook's budget and test ("值得投入多少预算")
+        "值得投入": 6, "投入多少": 5, "worth investing": 6, "how much to invest": 6,
         "话术": 5, "触达": 4, "怎么运营好": 7, "运营": 2, "怎么提升": 3, "如何提升": 3,
         "怎么提高": 3, "如何提高": 3, "怎么转化": 4, "怎么激活": 7, "怎么挽回": 7, "怎么处理": 4,
         "应该怎么": 3, "该怎么": 3, "怎么对待": 5, "有什么办法": 6, "什么办法": 5, "办法": 3, "措施": 4,
@@ -463,6 +465,9 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "画像": 7, "用户画像": 9, "客户画像": 9, "人群画像": 9, "群体画像": 9, "人群特征": 8, "群体特征": 8,
         "有什么特点": 7, "什么特点": 6, "有什么特征": 7, "什么特征": 6, "是什么样的人": 8, "什么样的人": 7,
         "都是谁": 5, "是哪些人": 5, "男女比例": 4, "特征": 4, "哪些人": 3, "偏好": 3, "喜欢买什么": 5,
+        # what a group buys ("沉睡客户一般都买些什么", "what do they usually buy"): its categories, in the profile
+        "买些什么": 5, "都买什么": 5, "都买些什么": 5, "买什么东西": 5, "都买啥": 5, "买些啥": 5,
+        "what do they buy": 6, "what do they usually buy": 6, "what they buy": 5, "what did they buy": 5,
         "有什么不同": 4, "和其他人有什么不同": 7,
         "persona": 9, "personas": 9, "profile": 4, "demographics": 7, "look like": 5, "what makes": 4,
         "characteristics": 7, "characterise": 7, "characterize": 7, "who are the": 3, "different from": 3,
