@@ -218,7 +218,8 @@ def test_kinds_found_after_the_confirmation_set(engine) -> None:
 def test_made_up_records_and_dropping_tables_are_declined() -> None:
     from assistant.router.limits import find_limit
 
-    for question in ("add a fake order of 3000 for 米粒", "帮我刷单做高GMV", "customers表 drop掉", "把 orders 表 drop 掉重新建一下"):
+    for question in ("add a fake order of 3000 for 米粒", "帮我刷单做高GMV", "customers表 drop掉",
+                     "把 orders 表 drop 掉重新建一下"):
         assert find_limit(question) is not None and find_limit(question).kind == "decline", question
     for question in ("where do viewers drop off", "how many orders did we add last week"):
         assert find_limit(question) is None, question
