@@ -87,6 +87,7 @@ _BRAND_NAMED = re.compile(r"(?<![a-z])(?:the\s+)?brand\s+([A-Za-z][A-Za-z0-9&'\-
                           r"|([A-Za-z][A-Za-z0-9&'\-]{1,20}|[\u4e00-\u9fff]{2,6})\s*(?:这个|这|那个)?\s*(?:牌子|品牌)"
                           r"(?![的]?(?:排|榜|里|中|哪|有哪))", re.IGNORECASE)
 _EVERY_BRAND = re.compile(r"各|每|哪|所有|不同|(?<![a-z])(?:which|each|every|all|by|per|what|top|our)(?![a-z])")
+_NOT_A_HOST = re.compile(r"[次场均每总全整各本这那该此]|^[零〇一二两三四五六七八九十百千万]+")
 # The start of a range of months or days before the time word ("8-10月", "8到10月"): part of the window, no name
 _OPENS_A_RANGE = re.compile(r"^[\d\s]*$|\d\s*(?:-|~|到|至)\s*$")
 # A name with 的 inside it, as shops and hosts call themselves ("琳琳的妆台", "阿May的茶桌"): its two sides are names
@@ -352,6 +353,8 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name.lower()):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
     for m in filter(None, (_SUBJECT_SOLD.search(question), _SUBJECT_LIVE.search(question))):
+        if m.re is _SUBJECT_LIVE and _NOT_A_HOST.search(m.group(1)):
+            continue  # "千次观看成交", "单场观看", "整体转化率": a count or a scope, no one's name
         _subject_unknown(m, vocabulary, unknown)
     known_channels = {w.lower() for words in CHANNEL_WORDS.values() for w in words} | set(CHANNEL_WORDS)
     for m in _CHANNEL_NAMED.finditer(question):

@@ -1405,13 +1405,19 @@ _HOW_DID = re.compile(r"(?<![a-z])how(?:'s| (?:did|does|do|is|was|are|were|has))
                       r"|表现|(?:怎么样|如何|咋样|怎样)了?\s*[?？。]?\s*$", re.IGNORECASE)
 
 
+# Asking to be shown something ("数据给我看一下", "show me session 502130"), not a phrase that only places an ask
+# ("In the most recent stream, …")
+_SHOW_ME = re.compile(r"看|数据|情况|表现|怎么样|如何|咋样|怎样|多少|几|吗|呢|[?？]"
+                      r"|(?<![a-z])(?:show|how|stats|numbers|data|overview|recap|summary|figures|results)(?![a-z])")
+
+
 def _how_one_did(f: Features) -> str | None:
     """The overview a question of how one named host (their live figures), category or product (its sales) did
     reads as, when nothing else placed it; one broadcast named with no measure ("场次502130的数据给我看一下",
     "最近一场的情况") is that broadcast's live figures."""
     if f.metric is not None:
         return None
-    if _one_session(f) and not f.data("category", "product"):
+    if _one_session(f) and not f.data("category", "product") and _SHOW_ME.search(f.text):
         return "live_performance"
     if not _HOW_DID.search(f.text):
         return None
