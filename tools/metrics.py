@@ -1186,6 +1186,8 @@ def _present(
     if dimension == "status":  # the rows keep the status keys filters take; the sentence says them in words
         labels = catalog.load("metrics")["by_status"]["labels"]
         said = table.assign(status=table["status"].map(lambda v: labels.get(v, {}).get(lang, v)))
+    elif any(key == dimension for key, _ in _SAID_VALUES):  # ...as do the values the data writes in English
+        said = table.assign(**{dimension: table[dimension].map(lambda v: _said_value(ctx, dimension, v))})
     summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, said, all_groups)
     answer = ctx.t(
         f"{window_label}{scope}按{dim_label}的{name}：{summary}",
@@ -1223,6 +1225,24 @@ _DAY_NAMES = {"Mon": "Mondays", "Tue": "Tuesdays", "Wed": "Wednesdays", "Thu": "
               "Sat": "Saturdays", "Sun": "Sundays"}
 
 
+# Values the data (or our SQL) writes as English keys, said in the sentence in the reader's words; the table keeps
+# the keys, which filters take and scripts read.
+_SAID_VALUES = {("gender", "female"): ("女性", "female"), ("gender", "male"): ("男性", "male"),
+                ("gender", "unknown"): ("未知性别", "unknown gender"),
+                ("source", "live"): ("直播间", "live room"), ("source", "shelf"): ("货架", "shelf"),
+                ("coupon", "coupon"): ("用券", "with a coupon"),
+                ("coupon", "no_coupon"): ("未用券", "without a coupon"),
+                ("channel", "live_room"): ("直播间", "live room"),
+                ("channel", "short_video"): ("短视频", "short video"),
+                ("channel", "ads"): ("广告投放", "ads"), ("channel", "referral"): ("老带新", "referral"),
+                ("channel", "search"): ("搜索", "search")}
+
+
+def _said_value(ctx: Context, key: str, value: Any) -> str:
+    pair = _SAID_VALUES.get((key, str(value)))
+    return str(value) if pair is None else pair[0 if ctx.language == "zh" else 1]
+
+
 def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
     if not filters:
         return ""
@@ -1230,7 +1250,7 @@ def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
         if key == "status":
             return catalog.load("metrics")["by_status"]["labels"].get(value, {}).get(ctx.language, value)
         if key != "segment":
-            return value
+            return _said_value(ctx, key, value)
         for scheme in ("rfm", "cn8"):
             if value in catalog.segments(scheme):
                 return catalog.segments(scheme)[value][ctx.language]
