@@ -119,6 +119,7 @@ def test_same_period_last_year_and_region_filter(engine) -> None:
     ("GMV in October?", "what about last year?", -12, False),
     ("10月GMV多少", "去年全年呢", None, True),  # the whole year said: the whole year
     ("今年GMV多少", "去年呢", None, True),  # after a year, last year is the year
+    ("上个月GMV多少", "去年3月呢", None, False),  # a window of its own: that window
 ])
 def test_last_year_said_alone_after_a_window_is_that_window_a_year_earlier(engine, first, then, months,
                                                                              whole_year) -> None:
@@ -129,6 +130,8 @@ def test_last_year_said_alone_after_a_window_is_that_window_a_year_earlier(engin
     got, was = resolve_period(after, anchor), resolve_period(before, anchor)
     if whole_year:
         assert after == "last_year"
+    elif months is None:
+        assert (got.start.year, got.start.month, got.end.month) == (anchor.year - 1, 3, 3)
     else:
         assert (got.start, got.end) == (add_months(was.start, months), add_months(was.end, months))
 

@@ -261,3 +261,27 @@ def test_a_split_by_gender_beside_another_split_is_named_not_read_as_one_gender(
 def test_a_later_ask_about_those_people_takes_the_group_the_earlier_words_named() -> None:
     routed = route("沉睡客户有多少人？他们一般都买些什么")
     assert [(m.tool, m.args) for m in routed.more] == [("segment_profile", {"segment": "hibernating"})]
+
+
+def test_review_findings_on_groups_spans_and_names(engine) -> None:
+    vocabulary = engine.vocabulary
+    # a month or a year of the calendar is no span of silence
+    for question in ("12月没下单的客户有多少", "2025年没买过的客户有多少"):
+        routed = route(question, vocabulary)
+        assert routed is None or "churn_days" not in routed.args, question
+    assert route("一年半没买的客户", vocabulary).args["churn_days"] == 545
+    # a bare 开始 is when something starts, not "about to sleep"
+    assert route("下周开始沉睡客户召回活动，怎么做", vocabulary).args["segment"] == "hibernating"
+    # two groups pooled under another split, or one playbook of two groups: named
+    pooled = route("重要价值和重要挽留客户每个月的客单价", vocabulary)
+    assert ("breakdown", "segment") in [(d.kind, d.detail) for d in pooled.dropped]
+    playbook = route("沉睡客户和重要价值客户分别该怎么运营", vocabulary)
+    assert [d.phrase for d in playbook.dropped if d.kind == "segment"]
+    # a gender split in place of a split by month names the month
+    assert ("breakdown", "month") in [(d.kind, d.detail) for d in route("男性和女性每个月的GMV").dropped]
+    # ordinary words before a live measure, or after "brand", are no names
+    for question in ("今晚的场观", "日常的GPM", "同期的GPM", "男装的GPM", "brand share of GMV",
+                     "the brand that sold the most last month", "国产品牌的GMV占比"):
+        assert route(question, vocabulary) is None or route(question, vocabulary).unknown == [], question
+    # people brought in by the live channel are its customers, not orders placed in the live room
+    assert (route("live渠道拉来的客户GMV多少", vocabulary).args.get("filters") or {}).get("source") is None

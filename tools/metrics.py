@@ -77,7 +77,7 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "gender": DimensionSpec("c.gender", "c", "性别", "gender"),
     "age_band": DimensionSpec("c.age_band", "c", "年龄段", "age band"),
     "channel": DimensionSpec("c.channel", "c", "渠道", "channel"),
-    # A buyer with no paid order (only refunded or cancelled ones) is in no RFM segment: a row of its own.
+    # A buyer whose every order was refunded (or cancelled) is in no RFM segment, which reads kept orders: a row.
     "segment": DimensionSpec("coalesce(seg.segment, '(no segment)')", "seg", "RFM分群", "RFM segment"),
     # Customer ids only (never names or phones): "top 10 customers by spend" is a ranking by this.
     "customer": DimensionSpec("CAST(o.customer_id AS VARCHAR)", None, "客户ID", "customer id"),
@@ -537,7 +537,7 @@ _UNHOSTED = "(shelf)"
 _OUTSIDE = {"host": _UNHOSTED, "session": _UNHOSTED, "coupon_code": "(no coupon)", "segment": "(no segment)"}
 _OUTSIDE_LABEL = {_UNHOSTED: {"zh": "（货架，非直播）", "en": _UNHOSTED},
                   "(no coupon)": {"zh": "（未用券）", "en": "(no coupon)"},
-                  "(no segment)": {"zh": "（无分群：没有已支付订单）", "en": "(no segment: no paid order)"}}
+                  "(no segment)": {"zh": "（无分群：订单全部已退款）", "en": "(no segment: every order refunded)"}}
 
 
 def _sort(frame: pd.DataFrame, dimension: str | None, order: str, limit: int | None) -> pd.DataFrame:
@@ -1189,6 +1189,11 @@ def _present(
     elif any(key == dimension for key, _ in _SAID_VALUES):  # ...as do the values the data writes in English
         said = table.assign(**{dimension: table[dimension].map(lambda v: _said_value(ctx, dimension, v))})
     summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, said, all_groups)
+    asked = _filter_values(filters[dimension]) if isinstance(filters.get(dimension), list) else []
+    if missing := [v for v in asked if v not in set(frame["grp"].astype(str))]:
+        # "Champions vs At Risk last quarter" with no At Risk orders then: said, not left for the reader to notice
+        names = [_filters_label(ctx, {dimension: v}).strip(" （）()").split("=")[-1] for v in missing]
+        summary += ctx.t(f"{'、'.join(names)}在这段时间没有数据。", f" No data for {', '.join(names)} in this window.")
     answer = ctx.t(
         f"{window_label}{scope}按{dim_label}的{name}：{summary}",
         f"{name} by {dim_label}, {window_label}{scope}: {summary}",
@@ -1307,24 +1312,15 @@ def _breakdown_summary(
     return ctx.t("排名前列的是 " + "、".join(items) + "。", "the leaders are " + "; ".join(items) + ".")
 
 
-def _as_shown(value: float, unit: str, language: str) -> float:
-    """The value a figure's printed form reads as (¥37.48万 -> 374800.0, 6.4% -> 0.064)."""
-    shown = fmt.by_unit(value, unit, language)
-    if unit == "rate":
-        return float(shown.rstrip("%")) / 100
-    scale = {"万": 1e4, "亿": 1e8}.get(shown[-1], 1)
-    return float(shown.replace("¥", "").replace(",", "").rstrip("万亿")) * scale
-
-
 def _gap_between_two(ctx: Context, unit: str, table: pd.DataFrame, metric: str, items: list[str]) -> str:
     """Two groups side by side ("新客的客单价比老客高多少", "live vs shelf"): the higher one and by how much,
     a rate's gap in percentage points, an amount's also relative to the lower one."""
-    # the gap of the two figures as the sentence prints them, so a reader's subtraction agrees with it
-    values = [_as_shown(float(v), unit, ctx.language) for v in table[metric]]
+    values = [float(v) for v in table[metric]]
     high, low = (0, 1) if values[0] >= values[1] else (1, 0)
     gap, lower = values[high] - values[low], values[low]
-    if gap == 0:
-        return ctx.t(f"{items[0]}与{items[1]}持平。", f"{items[0]} and {items[1]} are level.")
+    if gap == 0 or (unit == "rate" and round(gap * 100, 1) == 0):
+        return ctx.t(f"{items[0]}与{items[1]}持平" + ("（相差不到 0.1 个百分点）。" if gap else "。"),
+                     f"{items[0]} and {items[1]} are level" + (" (less than 0.1 pp apart)." if gap else "."))
     if unit == "rate":
         by = fmt.pp(gap, ctx.language).lstrip("+")
     else:

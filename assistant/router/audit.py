@@ -226,8 +226,16 @@ def _check_segment(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     if not _segment_honoured(f, tool, args):
         assert f.segment is not None
         return [Dropped("segment", f.segment.phrase, f.segment.value.key, f.segment.start, f.segment.end)]
-    return [Dropped("segment", h.phrase, h.value.key, h.start, h.end) for h in _other_groups(f)
-            if not _other_group_honoured(h.value, tool, args)]
+    dropped = [Dropped("segment", h.phrase, h.value.key, h.start, h.end) for h in _other_groups(f)
+               if not _other_group_honoured(h.value, tool, args)]
+    named = _args_filters(args).get("segment")
+    if isinstance(named, list) and len(named) > 1 and args.get("dimension") not in (None, "segment"):
+        # "重要价值和重要挽留客户每个月的客单价": both groups' orders together, by month; each group apart is not
+        groups = [h for h in f.segment_hits if h.value.key in named]
+        if groups:
+            dropped.append(Dropped("breakdown", "/".join(h.phrase for h in groups), "segment",
+                                   groups[0].start, groups[-1].end))
+    return dropped
 
 
 def _other_groups(f: Features) -> list[Hit]:
@@ -251,8 +259,8 @@ def _other_group_honoured(ref: Any, tool: str, args: dict[str, Any]) -> bool:
     if ref.key == "new_customers" and (_args_filters(args).get("buyer_type") == "new"
                                        or args.get("dimension") == "buyer_type"):
         return True
-    if tool in ("segment_strategy", "customer_profile", "customer_clusters"):
-        return True
+    if tool in ("segment_strategy", "customer_profile", "customer_clusters") and not args.get("segment"):
+        return True  # (an overview of every group; a playbook of one group leaves the other out)
     if tool in _SEGMENT_TABLES and not args.get("segment"):
         scheme = args.get("scheme") or ("lifecycle" if tool == "lifecycle_stages" else "rfm")
         return ref.scheme == scheme or ref.key in catalog.segments(scheme)

@@ -514,7 +514,9 @@ CHURN_RULE = re.compile(r"(\d{2,3})\s*(?:天|日)\s*(?:没|未|不)\s*(?:买|购
                         r"|churn\s*(?:window|threshold|cut-?off|rule)?\s*(?:of|=|:|is)?\s*(\d{2,3})[\s-]*days?"
                         r"|(\d{2,3})[\s-]*day churn")
 # A span of time said in digits, Chinese or English words: "180天", "三个月", "半年", "一年", "six months", "a year".
-_SPAN_ZH = rf"(?:(?:\d+|{CN_NUMERAL})\s*个?\s*(?:天|日|周|星期|月|年)|半\s*(?:个月|年))"
+# (a month is counted with 个 and a year up to ten: "12月", "5月", "2025年" are a month and a year of the calendar)
+_SPAN_ZH = (rf"(?:(?:\d+|{CN_NUMERAL})\s*个?\s*(?:天|日|周|星期)|(?:\d+|{CN_NUMERAL})\s*个\s*半?\s*月"
+            rf"|(?<!\d)(?:\d|10|[一二两三四五六七八九十])\s*年半?|半\s*(?:个月|年))")
 _SPAN_EN = rf"(?:(?:\d+|{EN_NUMBER}|an?)\s+(?:days?|weeks?|months?|years?)|half\s+a\s+year|a\s+year\s+and\s+a\s+half)"
 DAYS_WITHOUT_PURCHASE = re.compile(
         rf"(?:超过|大于|多于|已经|连续|有)?\s*{_SPAN_ZH}\s*(?:以上|多|了)?\s*(?:都|还|一直)?\s*(?:没有?|未|不曾)\s*"
@@ -534,7 +536,8 @@ def find_days_without_purchase(text: str) -> Hit | None:
     if not (m := DAYS_WITHOUT_PURCHASE.search(text)):
         return None
     said = m.group(0)
-    halves = {r"a\s+year\s+and\s+a\s+half": 545, r"半\s*年|half\s+a\s+year": 180, r"半\s*个月": 15}
+    halves = {r"a\s+year\s+and\s+a\s+half|(?:一|1)\s*年半": 545, r"(?:一|1)\s*个半月": 45,
+              r"半\s*年|half\s+a\s+year": 180, r"半\s*个月": 15}
     if days := next((d for pattern, d in halves.items() if re.search(pattern, said)), None):
         return Hit(said, days, m.start(), m.end())
     span = re.search(rf"(\d+|{CN_NUMERAL}|{EN_NUMBER}|an?)\s*个?\s*(天|日|周|星期|月|年|day|week|month|year)", said)
@@ -551,7 +554,8 @@ _ORDER_KINDS = {
                           # an order placed through the live channel: "live渠道下单", "直播渠道的订单"
                           r"|(?:直播间?|(?<![a-z])live)\s*渠道(?=\s*(?:下单|下的单|成交|的?订单))"
                           # "live 渠道" in a mixed sentence: the live-stream sales channel, unless people came by it
-                          r"|(?<![a-z])live\s*渠道(?!\s*(?:来的|进来|引流|拉新|获客|的?(?:客户|用户|买家|顾客|新客|人)))"
+                          r"|(?<![a-z])live\s*渠道(?!\s*(?:来的|进来|引流|拉新|获客|拉来|获取|带来|引来|吸引|过来"
+                          r"|的?(?:客户|用户|买家|顾客|新客|人)))"
                           r"|在直播间(?:里|中|上)?|直播间?的?(?=\s*(?:gmv|销售|成交|订单|营业|业绩|客单|收入|营收|实付|复购|回购|退款"
                           r"|退货|净销售|件数|销量|人均|aov))"
                           # "live room only", "only the live room", "live-room sales"
@@ -1683,6 +1687,8 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     regions = _not_inside(vocab.REGIONS.find(text), [])
     if len({h.value for h in genders}) > 1:  # 男性和女性 / men vs women: a comparison by gender
         if features.dimension is None or features.dimension.value in vocab.TIME_DIMENSIONS:
+            if features.dimension is not None:  # "男性和女性每个月的GMV": the split by month cannot be kept too
+                features.displaced.append(features.dimension)
             first = genders[0]
             features.dimension = Hit(" / ".join(h.phrase for h in genders), "gender", first.start, first.end)
             # the two named, side by side (buyers of no recorded gender are neither)

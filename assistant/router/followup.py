@@ -22,8 +22,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from assistant.router import vocabulary as vocab
-from assistant.router.extract import REFUND_KIND_VALUES, Features, extract
+from assistant.router.extract import REFUND_KIND_VALUES, Features, extract, find_compare
 from assistant.router.normalize import normalize
+from assistant.router.periods import find_periods
 from assistant.router.route import Route, route
 from tools.registry import REGISTRY, load_builtin_tools
 from tools.timewindow import PeriodError, add_months, resolve_period
@@ -122,6 +123,14 @@ def _token(start: date, end: date) -> str:
     return start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
 
 
+def _only_last_year(text: str) -> bool:
+    """Last year is the only window the follow-up names, and nothing is compared with it ("那去年的呢"; not
+    "去年3月呢", "去年双11呢" or "和去年比呢")."""
+    normal = normalize(text)
+    periods = find_periods(normal)
+    return bool(periods) and all(p.token == "last_year" for p in periods) and find_compare(normal) is None
+
+
 def relative_period(text: str, previous_period: str | None, anchor: date | None) -> str | None:
     """"上上个月" / "去年同期" resolved against the previous question's window (needs the data's anchor)."""
     if anchor is None or not previous_period:
@@ -133,7 +142,7 @@ def relative_period(text: str, previous_period: str | None, anchor: date | None)
     if window.start is None or window.end is None:
         return None
     if _SAME_LAST_YEAR.search(text) or (_LAST_YEAR_SAID.search(text) and not _WHOLE_YEAR.search(text)
-                                        and (window.end - window.start).days < 300):
+                                        and (window.end - window.start).days < 300 and _only_last_year(text)):
         return _token(*_shift(window.start, window.end, -12))
     if _BEFORE_PREVIOUS.search(text):
         length = (window.end - window.start).days + 1

@@ -83,11 +83,14 @@ _SUBJECT_LIVE = re.compile(rf"^(?:帮我|请|麻烦)?(?:查|看)?(?:一下|下)?
                            r"(直播间|直播)?的?\s*(?:gpm|uv价值|观看|场观|转化率|直播数据|场均|停留|在线人数)",
                            re.IGNORECASE)
 # A brand named as one ("the brand Nike", "brand Nike's sales", "Nike这个牌子", "品牌：水研社")
-_BRAND_NAMED = re.compile(r"(?<![a-z])(?:the\s+)?brand\s+([A-Za-z][A-Za-z0-9&'\-]{1,20})"
-                          r"|([A-Za-z][A-Za-z0-9&'\-]{1,20}|[\u4e00-\u9fff]{2,6})\s*(?:这个|这|那个)?\s*(?:牌子|品牌)"
-                          r"(?![的]?(?:排|榜|里|中|哪|有哪))", re.IGNORECASE)
+# (a capitalised name after "brand"; Chinese words only with a demonstrative, so 国产品牌 is a kind of brand)
+_BRAND_NAMED = re.compile(r"(?<![A-Za-z])(?:[Tt]he\s+)?[Bb]rand\s+([A-Z][A-Za-z0-9&'\-]{1,20})"
+                          r"|([A-Za-z][A-Za-z0-9&'\-]{1,20})\s*(?:这个|这|那个)?\s*(?:牌子|品牌)(?![的]?(?:排|榜|里|中|哪|有哪))"
+                          r"|([\u4e00-\u9fff]{2,6}?)\s*(?:这个|那个)\s*(?:牌子|品牌)")
 _EVERY_BRAND = re.compile(r"各|每|哪|所有|不同|(?<![a-z])(?:which|each|every|all|by|per|what|top|our)(?![a-z])")
-_NOT_A_HOST = re.compile(r"[次场均每总全整各本这那该此]|^[零〇一二两三四五六七八九十百千万]+")
+# Characters of counts, scopes, times and things that people's names (薇娅, 小杨哥) do not carry
+_NOT_A_HOST = re.compile(r"[次场均每总全整各本这那该此晚早期节假常夜午周季装品类款货]"
+                         r"|^[零〇一二两三四五六七八九十百千万]+")
 # The start of a range of months or days before the time word ("8-10月", "8到10月"): part of the window, no name
 _OPENS_A_RANGE = re.compile(r"^[\d\s]*$|\d\s*(?:-|~|到|至)\s*$")
 # A name with 的 inside it, as shops and hosts call themselves ("琳琳的妆台", "阿May的茶桌"): its two sides are names
@@ -273,6 +276,14 @@ def _names_a_group(text: str, vocabulary: DataVocabulary | None = None) -> bool:
                 or find_hours(text))  # ("晚上8点后": hours, whether or not this data has them)
 
 
+def _ordinary_words(name: str, vocabulary: DataVocabulary) -> bool:
+    """Words the router or the data knows inside a would-be name ("日常", "同期", "男装"): not a person's name."""
+    lowered = normalize(name)
+    things = [*_product_words(vocabulary), *vocabulary.categories, *vocabulary.products]
+    return any(w and w in lowered for w in router_words() if len(w) >= 2) \
+        or any(lowered in t or any(ch in t for ch in lowered[-1:]) and lowered[-1:] in "装品类款" for t in things)
+
+
 def _subject_unknown(m: re.Match, vocabulary: DataVocabulary, unknown: list[UnknownName]) -> None:
     """The subject opening a question of its sales or live figures, when the data has no such name: a person's
     name (two or three characters, a nickname, or a live room's selling) is a host, anything else a product."""
@@ -353,8 +364,9 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name.lower()):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
     for m in filter(None, (_SUBJECT_SOLD.search(question), _SUBJECT_LIVE.search(question))):
-        if m.re is _SUBJECT_LIVE and _NOT_A_HOST.search(m.group(1)):
-            continue  # "千次观看成交", "单场观看", "整体转化率": a count or a scope, no one's name
+        if m.re is _SUBJECT_LIVE and (_NOT_A_HOST.search(name := _clean(m.group(1)))
+                                      or find_periods(normalize(name)) or _ordinary_words(name, vocabulary)):
+            continue  # "千次观看成交", "今晚的场观", "男装的GPM": a count, a time or a thing, no one's name
         _subject_unknown(m, vocabulary, unknown)
     known_channels = {w.lower() for words in CHANNEL_WORDS.values() for w in words} | set(CHANNEL_WORDS)
     for m in _CHANNEL_NAMED.finditer(question):
@@ -366,9 +378,9 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             unknown.append(UnknownName("channel", name, tuple(CHANNEL_WORDS)))
     if vocabulary.brands:
         for m in _BRAND_NAMED.finditer(question):
-            name = (m.group(1) or m.group(2) or "").strip()
+            name = (m.group(1) or m.group(2) or m.group(3) or "").strip()
             if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
-                    and not _EVERY_BRAND.search(name.lower()) \
+                    and not _EVERY_BRAND.search(name.lower()) and name.lower() not in _EN_SMALL \
                     and not any(_is_known(name, known) for known in (list(vocabulary.brands), vocabulary.products,
                                                                       vocabulary.categories)):
                 unknown.append(UnknownName("brand", name, _nearest(name, list(vocabulary.brands))))

@@ -117,7 +117,7 @@ def reload() -> None:
 # Sleeping said as about to happen ("about to go dormant", "快要沉睡的客户", "starting to go quiet"): the RFM group
 # of those drifting towards it (About to Sleep), not the ones already asleep.
 _ABOUT_TO = re.compile(r"(?:(?<![a-z])(?:about to|going to|starting to|beginning to|on the verge of|close to|nearly)"
-                       r"(?:\s+(?:go|become|get|going|becoming|turn|turning))?|快要?|即将|将要|马上要?|开始|眼看要)\s*$")
+                       r"(?:\s+(?:go|become|get|going|becoming|turn|turning))?|快要?|即将|将要|马上要?|开始(?:要|变得|慢慢)|眼看要)\s*$")
 
 
 def find_segments(text: str, lexicon: Lexicon | None = None) -> list[Hit]:
