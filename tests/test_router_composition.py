@@ -135,11 +135,13 @@ def test_names_the_data_lacks_are_not_found(engine) -> None:
                            ("薇娅的 GPM 多少", "薇娅"),
                            # a brand named as one; a make set apart from the thing the shop sells
                            ("GMV for the brand Nike last month", "Nike"), ("Nike这个牌子卖了多少", "Nike"),
-                           ("上个月 Dyson 吹风机卖了多少单", "Dyson吹风机")]:
+                           ("上个月 Dyson 吹风机卖了多少单", "Dyson吹风机"),
+                           ("what's Lisa's GPM? she's one of our hosts", "Lisa")]:
         routed = route(question, vocabulary)
         assert routed is not None and name in [u.name for u in routed.unknown], question
     assert route("各渠道的买家数", vocabulary).unknown == []  # a breakdown by channel names no channel
-    for known in ("小雅的GPM多少", "研萃这个牌子今年卖了多少", "Did 高速吹风机 sell well?", "哪个品牌卖得最好"):
+    for known in ("小雅的GPM多少", "研萃这个牌子今年卖了多少", "Did 高速吹风机 sell well?", "哪个品牌卖得最好",
+                  "Monday's viewers", "October's GPM"):
         assert route(known, vocabulary).unknown == [], known
     assert route("the spring_2026 voucher campaign results", vocabulary).args["campaign_id"] == "spring_2026"
 
@@ -219,7 +221,7 @@ def test_made_up_records_and_dropping_tables_are_declined() -> None:
     from assistant.router.limits import find_limit
 
     for question in ("add a fake order of 3000 for 米粒", "帮我刷单做高GMV", "customers表 drop掉",
-                     "把 orders 表 drop 掉重新建一下"):
+                     "把 orders 表 drop 掉重新建一下", "把那些取消的订单从库里清一下"):
         assert find_limit(question) is not None and find_limit(question).kind == "decline", question
     for question in ("where do viewers drop off", "how many orders did we add last week"):
         assert find_limit(question) is None, question
@@ -285,3 +287,11 @@ def test_review_findings_on_groups_spans_and_names(engine) -> None:
         assert route(question, vocabulary) is None or route(question, vocabulary).unknown == [], question
     # people brought in by the live channel are its customers, not orders placed in the live room
     assert (route("live渠道拉来的客户GMV多少", vocabulary).args.get("filters") or {}).get("source") is None
+
+
+def test_what_viewers_said_and_the_weather_are_not_in_the_data() -> None:
+    from assistant.router.limits import find_limit
+
+    for question in ("观众在公屏上都说了啥，有没有骂我们的", "did the heatwave in July hurt our sales?"):
+        assert find_limit(question) is not None and find_limit(question).kind == "unanswerable", question
+    assert find_limit("取消的订单有多少") is None

@@ -1325,6 +1325,8 @@ def _buying_frequency(text: str, features: Features) -> None:
     """A count of buyers by how often they bought: the repurchase rate, repeat or one-time buyers."""
     if features.metric is not None and features.metric.value not in ("buyers", "orders", "repurchase_rate"):
         return
+    if {"repurchase_rate", "repeat_buyers"} <= {h.value for h in features.metric_hits}:
+        return  # "复购率和复购人数": both measures are listed, each answered
     if m := _REPEAT_BUYING.search(text):
         value = "repurchase_rate" if _RATE_ASKED.search(text) else "repeat_buyers"
     elif m := _ONCE_ONLY.search(text):
@@ -1342,7 +1344,7 @@ def _buying_frequency(text: str, features: Features) -> None:
 # 老客 beside a measure of a window ("上个月老客贡献了多少GMV") is a buyer who had bought before the window,
 # not the lifecycle stage 复购期 (a recency rule as of the data's end): a filter of metric_query's buyer_type.
 _RETURNING = re.compile(r"老客户?|老买家|老用户|老顾客|回头客|(?<![a-z])(?:returning|existing|old) (?:customers"
-                        r"|buyers|shoppers)"
+                        r"|buyers|shoppers|ones)"
                         r"(?![a-z])")
 
 
@@ -1363,6 +1365,8 @@ def _new_and_returning(text: str, segment_hits: list[Hit]) -> list[Hit]:
     customers'"): the two sides of the new-or-returning split."""
     new = next((h for h in segment_hits if h.value.key == "new_customers"), None)
     old = next((h for h in segment_hits if _RETURNING.fullmatch(h.phrase)), None)
+    if new is not None and old is None and (said := _RETURNING.search(text, new.end)):
+        old = Hit(said.group(0), None, said.start(), said.end())  # "new buyers vs returning ones"
     if new is None or old is None:
         return []
     first, second = sorted((new, old), key=lambda h: h.start)
@@ -1374,12 +1378,17 @@ def _returning_buyers(text: str, features: Features) -> list[Hit]:
         return []
     seg = features.segment
     # only with a window: over all data nobody bought before it, and 老客 is then the lifecycle stage
-    if features.metric is None or features.metric.value in ("new_customers", "repurchase_rate") or seg is None \
-            or features.period is None \
-            or seg.value.key != "repeat" or not _RETURNING.fullmatch(seg.phrase):
+    if features.metric is None or features.metric.value in ("new_customers", "repurchase_rate") \
+            or features.period is None:
         return []
+    if seg is None or seg.value.key != "repeat" or not _RETURNING.fullmatch(seg.phrase):
+        # "gmv from returning buyers last month": the words alone, where no group was read from them
+        said = _RETURNING.search(text)
+        if said is None or re.search(r"[\u4e00-\u9fff]", said.group(0)) or features.segment is not None:
+            return []
+        seg = Hit(said.group(0), None, said.start(), said.end())
     features.segment_hits = [h for h in features.segment_hits if h is not seg]
-    features.segment = None
+    features.segment = main_segment(features.segment_hits)
     features.filters["buyer_type"] = "returning"
     return [Hit(seg.phrase, "returning", seg.start, seg.end)]
 
@@ -1642,6 +1651,11 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         metrics = [h for h in metrics if not (h.value in ("buyers", "customers")
                                               and not text[split_by_buyer_type.end:h.start].strip())]
     features.metric = _main_metric(metrics, text)
+    if features.metric is not None and features.metric.value == "orders" and (m := _DEALT_HOW_MUCH.search(text)) \
+            and m.start() < features.metric.start and features.metric.end <= m.end() and m.group(0)[:1].isascii():
+        # "how much did shelf orders bring in": the orders are what brought the money in, which is asked
+        _choose_metric(features, m.group(0), "gmv", m.start(), m.end())
+        metrics = features.metric_hits
     if features.metric is not None and features.metric.value == "refund_rate" \
             and not _RATE_WORD.search(features.metric.phrase) and _MONEY_WORD.search(text) \
             and not re.search(r"(?<![a-z])how many(?![a-z])|(?:多少|几)(?:个|位|笔)?(?:人|客户|买家|顾客|单)", text):

@@ -88,6 +88,10 @@ _BRAND_NAMED = re.compile(r"(?<![A-Za-z])(?:[Tt]he\s+)?[Bb]rand\s+([A-Z][A-Za-z0
                           r"|([A-Za-z][A-Za-z0-9&'\-]{1,20})\s*(?:这个|这|那个)?\s*(?:牌子|品牌)(?![的]?(?:排|榜|里|中|哪|有哪))"
                           r"|([\u4e00-\u9fff]{2,6}?)\s*(?:这个|那个)\s*(?:牌子|品牌)")
 _EVERY_BRAND = re.compile(r"各|每|哪|所有|不同|(?<![a-z])(?:which|each|every|all|by|per|what|top|our)(?![a-z])")
+# A capitalised name owning a live-room measure ("Lisa's GPM", "how is Amy's conversion"): a host's
+_OWNER_EN = re.compile(r"(?<![A-Za-z])([A-Z][a-z]{2,15})(?:'s|’s)\s+(?:(?:live|stream|room)\s+)?"
+                       r"(?i:gpm|conversion|viewers|views|watch time|sessions?|streams?|broadcasts?|live)(?![A-Za-z])")
+_DAY_WORD = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|weekday|today|tonight|yesterday|tomorrow")
 # Characters of counts, scopes, times and things that people's names (薇娅, 小杨哥) do not carry
 _NOT_A_HOST = re.compile(r"[次场均每总全整各本这那该此晚早期节假常夜午周季装品类款货]"
                          r"|^[零〇一二两三四五六七八九十百千万]+")
@@ -363,6 +367,16 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             if len(name) >= 2 and not _FUNCTION_CHARS.search(name) and not _NOT_A_NAME.match(name) \
                     and not _is_known(name, vocabulary.categories) and not _GENERIC_CATEGORY.search(name.lower()):
                 unknown.append(UnknownName("category", name, _nearest(name, vocabulary.categories)))
+    if vocabulary.hosts:
+        for m in _OWNER_EN.finditer(question):  # "what's Lisa's GPM?": a host's, by the measure
+            name = m.group(1)
+            lowered = name.lower()
+            if not (lowered in _EN_COMMON or lowered in _EN_SMALL or find_periods(lowered)
+                    or _DAY_WORD.fullmatch(lowered)
+                    or any(w == lowered for w in router_words())
+                    or any(_is_known(name, known) for known in (vocabulary.hosts, vocabulary.products,
+                                                                 vocabulary.categories, list(vocabulary.brands)))):
+                unknown.append(UnknownName("host", name, _nearest(name, vocabulary.hosts)))
     for m in filter(None, (_SUBJECT_SOLD.search(question), _SUBJECT_LIVE.search(question))):
         if m.re is _SUBJECT_LIVE and (_NOT_A_HOST.search(name := _clean(m.group(1)))
                                       or find_periods(normalize(name)) or _ordinary_words(name, vocabulary)):

@@ -143,7 +143,7 @@ def _metric_query(f: Features, out: _Args) -> None:
         out.args.pop("dimension", None)
     _limit(f, out)
     if f.order:
-        out.set("order", f.order.value, f.order.phrase)
+        out.set("order", _direction(f.order, out.args.get("metric", "gmv")), f.order.phrase)
     if f.compare:
         out.set("compare", f.compare.value, f.compare.phrase)
     metric = out.args.get("metric", "gmv")
@@ -161,6 +161,18 @@ def _nest_stage_windows(out: _Args) -> None:
         out.set("active_days", days["active_days"], f"{days['churn_days']}→active_days")
     if days["new_days"] > days["active_days"] and "new_days" not in out.args:
         out.set("new_days", days["active_days"], f"{days['active_days']}→new_days")
+
+
+# Measures where more is worse: "the worst products by refund rate" are those refunded most.
+_MORE_IS_WORSE = {"refund_rate", "refund_amount", "refunded_lines", "refund_requested"}
+_WORST = re.compile(r"最差|差|垫底|最烂|(?<![a-z])(?:worst|poorest)(?![a-z])")
+
+
+def _direction(order: Hit, metric: str) -> str:
+    """The order a ranking word asks for: "worst" of a measure where more is worse is the highest first."""
+    if order.value == "asc" and metric in _MORE_IS_WORSE and _WORST.search(order.phrase):
+        return "desc"
+    return order.value
 
 
 def _within(inner: Hit, outer: Hit) -> bool:
@@ -259,8 +271,8 @@ def _live_performance(f: Features, out: _Args) -> None:
     _hosts(f, out)  # "小雅4月播了多少场": that host's sessions
     _period(f, out)
     _limit(f, out)
-    if f.order is not None and f.order.value == "asc":  # "转化率最低的3个主播": the worst first
-        out.set("order", "asc", f.order.phrase)
+    if f.order is not None and _direction(f.order, out.args.get("metric", "gmv")) == "asc":
+        out.set("order", "asc", f.order.phrase)  # "转化率最低的3个主播": the worst first
 
 
 # "首单后30天内的回购率", "30天内复购": a window counted from each first order, not the calendar period asked
