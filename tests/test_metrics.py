@@ -363,3 +363,11 @@ def test_a_filter_of_fixed_values_takes_their_row_names_and_refuses_any_other(en
     for name, value in (("coupon", "yes"), ("source", "livestream"), ("buyer_type", "old"), ("day_of_week", "Funday")):
         answer = engine.run_tool("metric_query", {"metric": "gmv", "filters": {name: value}})
         assert answer.error["code"] == "value_not_found" and value in answer.error["message"], (name, answer.error)
+
+
+def test_the_lowest_first_are_said_as_the_lowest(engine) -> None:
+    answer = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "region", "limit": 3, "order": "asc"},
+                             "zh")
+    table = answer.table()
+    assert table["gmv"].is_monotonic_increasing and f"最低的是 {table['region'].iloc[0]}" in answer.answer
+    assert "排名前列" not in answer.answer

@@ -653,7 +653,7 @@ def metric_query(
         sqls += [daily_sql] if daily_sql else []
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0  # shares are of every group, not the top N
     frame = _sort(frame, dimension, order, limit)
-    result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups, per)
+    result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups, per, order)
     result.sql = sqls
     result.definitions = [definitions.metric(metric, ctx.language)]
     if per is not None:
@@ -1022,7 +1022,7 @@ GROUP BY 1""", params
     frame = ctx.warehouse.df(sql, params)
     all_groups = float(frame["value"].sum()) if len(frame) else 0.0
     frame = _sort(frame, dimension if dimension in DIMENSIONS else None, order, limit)
-    result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups)
+    result = _present(ctx, metric, dimension, window, filters, frame, sql, all_groups, order=order)
     note = ctx.t("（来自直播场次报表：按开播日期汇总各场的平台数据。）",
                  " (From the live-session report: the platform's per-session figures, by session start.)")
     result.answer = result.answer.replace("\n", note + "\n", 1)
@@ -1148,6 +1148,7 @@ def _present(
     sql: str,
     all_groups: float | None = None,
     per: str | None = None,
+    order: str = "desc",
 ) -> ToolResult:
     lang = ctx.language
     spec = _metric_spec(metric, per)
@@ -1188,7 +1189,7 @@ def _present(
         said = table.assign(status=table["status"].map(lambda v: labels.get(v, {}).get(lang, v)))
     elif any(key == dimension for key, _ in _SAID_VALUES):  # ...as do the values the data writes in English
         said = table.assign(**{dimension: table[dimension].map(lambda v: _said_value(ctx, dimension, v))})
-    summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, said, all_groups)
+    summary = _breakdown_summary(ctx, spec, metric, dimension, dim_label, said, all_groups, order)
     asked = _filter_values(filters[dimension]) if isinstance(filters.get(dimension), list) else []
     if missing := [v for v in asked if v not in set(frame["grp"].astype(str))]:
         # "Champions vs At Risk last quarter" with no At Risk orders then: said, not left for the reader to notice
@@ -1283,7 +1284,7 @@ def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
 
 def _breakdown_summary(
     ctx: Context, spec: dict[str, Any], metric: str, dimension: str, dim_label: str, table: pd.DataFrame,
-    all_groups: float | None = None,
+    all_groups: float | None = None, order: str = "desc",
 ) -> str:
     lang, unit = ctx.language, spec["unit"]
     if table.empty:
@@ -1309,6 +1310,8 @@ def _breakdown_summary(
         items.append(f"{key}（{show(value)}{share}）" if lang == "zh" else f"{key} ({show(value)}{share})")
     if len(table) == 2 and table[metric].notna().all():
         return _gap_between_two(ctx, unit, table, metric, items)
+    if order == "asc":  # the lowest first ("后3名", "bottom 5"): said as the lowest, not the leaders
+        return ctx.t("最低的是 " + "、".join(items) + "。", "the lowest are " + "; ".join(items) + ".")
     return ctx.t("排名前列的是 " + "、".join(items) + "。", "the leaders are " + "; ".join(items) + ".")
 
 

@@ -1771,6 +1771,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     # "at least one order", "at most 3", "至少", "最少要": a bound on a count, not a ranking
     order_hits = [h for h in vocab.ORDER_WORDS.find(text) if not re.search(r"(?:at|not)\s+$", text[:h.start])]
     features.order = order_hits[0] if order_hits else None
+    if features.order is None and features.limit is not None \
+            and re.match(r"(?:倒数|后|末尾|bottom)", features.limit.phrase):
+        # "后3名", "bottom 5": the lowest N, though no word of ranking direction is said
+        features.order = Hit(features.limit.phrase, "asc", features.limit.start, features.limit.end)
     if features.dimension is None and (features.limit or features.order) and features.metric is not None \
             and features.metric.value in _PER_CUSTOMER_METRICS and not features.segment_hits:
         # "消费最高的5个客户", "top 10 customers by spend": a ranking of customers by a sum of their orders
