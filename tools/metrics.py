@@ -222,7 +222,7 @@ def build_metric_sql(
     if "seg" in aliases:
         from tools.rfm import customer_segment_sql
 
-        segments_cte = f"rfm_segments AS ({customer_segment_sql(_segment_scheme(dimension, filters))}),\n"
+        segments_cte = f"rfm_segments AS ({customer_segment_sql(_segment_scheme(filters))}),\n"
     # By status, every order is in its own status's group and counts there (by_status in data/metrics.yaml).
     status = "'paid'" if "status" in (dimension, *filters) else "o.status"
     # What each order had refunded: the whole of a refunded order, or the export's refund amount (a partial
@@ -348,7 +348,7 @@ def _tables_needed(dimension: str | None, filters: dict[str, Any]) -> list[str]:
     return needed
 
 
-def _segment_scheme(dimension: str | None, filters: dict[str, Any]) -> str:
+def _segment_scheme(filters: dict[str, Any]) -> str:
     """rfm, unless a segment filter names 中国八类 (cn8) segments: a breakdown beside it is then by those groups
     ("重要价值和重要挽留客户的客单价对比")."""
     values = _filter_values(filters["segment"]) if "segment" in filters else []
@@ -1177,7 +1177,7 @@ def _present(
         names = {v: pair[0 if lang == "zh" else 1] for (key, v), pair in _VALUE_NAMES.items() if key == dimension}
         table[dimension] = table[dimension].map(lambda v: names.get(v, v))
     if dimension == "segment":
-        names = {k: v[lang] for k, v in catalog.segments(_segment_scheme(dimension, filters)).items()}
+        names = {k: v[lang] for k, v in catalog.segments(_segment_scheme(filters)).items()}
         table[dimension] = table[dimension].map(lambda key: names.get(key, key))
     if spec["unit"] == "count":
         table[metric] = table[metric].fillna(0).astype("int64")
@@ -1193,7 +1193,7 @@ def _present(
     asked = _filter_values(filters[dimension]) if isinstance(filters.get(dimension), list) else []
     if missing := [v for v in asked if v not in set(frame["grp"].astype(str))]:
         # "Champions vs At Risk last quarter" with no At Risk orders then: said, not left for the reader to notice
-        names = [_filters_label(ctx, {dimension: v}).strip(" （）()").split("=")[-1] for v in missing]
+        names = [_value_label(ctx, dimension, v) for v in missing]
         summary += ctx.t(f"{'、'.join(names)}在这段时间没有数据。", f" No data for {', '.join(names)} in this window.")
     answer = ctx.t(
         f"{window_label}{scope}按{dim_label}的{name}：{summary}",
@@ -1249,19 +1249,21 @@ def _said_value(ctx: Context, key: str, value: Any) -> str:
     return str(value) if pair is None else pair[0 if ctx.language == "zh" else 1]
 
 
+def _value_label(ctx: Context, key: str, value: str) -> str:
+    """One filter value in the reader's words: a status, a segment's name, a key the data writes in English."""
+    if key == "status":
+        return catalog.load("metrics")["by_status"]["labels"].get(value, {}).get(ctx.language, value)
+    if key != "segment":
+        return _said_value(ctx, key, value)
+    for scheme in ("rfm", "cn8"):
+        if value in catalog.segments(scheme):
+            return catalog.segments(scheme)[value][ctx.language]
+    return value
+
+
 def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
     if not filters:
         return ""
-    def shown(key: str, value: str) -> str:
-        if key == "status":
-            return catalog.load("metrics")["by_status"]["labels"].get(value, {}).get(ctx.language, value)
-        if key != "segment":
-            return _said_value(ctx, key, value)
-        for scheme in ("rfm", "cn8"):
-            if value in catalog.segments(scheme):
-                return catalog.segments(scheme)[value][ctx.language]
-        return value
-
     def label(key: str) -> str:
         if key == "amount":
             return ctx.t("订单实付金额", "order amount")
@@ -1271,7 +1273,7 @@ def _filters_label(ctx: Context, filters: dict[str, Any]) -> str:
         if key == "amount" and _AMOUNT.match(str(value)) and not _AMOUNT.match(str(value)).group(1) \
                 and not _AMOUNT.match(str(value)).group(3):
             return str(value)
-        return "/".join(shown(key, v) for v in _filter_values(value))
+        return "/".join(_value_label(ctx, key, v) for v in _filter_values(value))
 
     parts = [_VALUE_NAMES[(k, v)][0 if ctx.language == "zh" else 1] if (k, v) in _VALUE_NAMES  # "（周末）"
              else _hour_words(ctx, v) if k == "hour"

@@ -152,14 +152,24 @@ def _args_filters(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _segment_honoured(f: Features, tool: str, args: dict[str, Any]) -> bool:
-    ref = f.segment.value if f.segment else None
-    if ref is None:
+    return f.segment is None or _group_honoured(f.segment.value, tool, args)
+
+
+def _group_honoured(ref: Any, tool: str, args: dict[str, Any], beside: bool = False) -> bool:
+    """Whether the call answers for a group the question names: the main one (any group the call takes will do),
+    or one named `beside` it, which the call must name too ("沉睡客户和重要价值客户的客单价")."""
+    filters = _args_filters(args)
+    named = filters.get("segment", args.get("segment"))
+    if beside:
+        if ref.key in (named if isinstance(named, list) else [named]) or (args.get("dimension") == "segment"
+                                                                           and not named):
+            return True  # one of the groups filtered, or every group a row
+    elif args.get("segment") or "segment" in filters or args.get("dimension") == "segment":
         return True
-    if args.get("segment") or "segment" in _args_filters(args) or args.get("dimension") == "segment":
-        return True
-    if ref.key == "new_customers" and (_args_filters(args).get("buyer_type") == "new"
-                                       or args.get("dimension") == "buyer_type"):
+    if ref.key == "new_customers" and (filters.get("buyer_type") == "new" or args.get("dimension") == "buyer_type"):
         return True  # new customers narrowing an order measure: those new in the window (route's buyer_type)
+    if args.get("segment"):
+        return False  # (a playbook or table of one group leaves the one beside it out)
     if tool in ("segment_strategy", "customer_profile", "customer_clusters"):
         # the overview has a row per segment; one customer's profile names their segment and stage;
         # clusters are the data's own groups, which is what "价格敏感型用户有多少，用聚类看看" asks for
@@ -227,7 +237,7 @@ def _check_segment(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
         assert f.segment is not None
         return [Dropped("segment", f.segment.phrase, f.segment.value.key, f.segment.start, f.segment.end)]
     dropped = [Dropped("segment", h.phrase, h.value.key, h.start, h.end) for h in _other_groups(f)
-               if not _other_group_honoured(h.value, tool, args)]
+               if not _group_honoured(h.value, tool, args, beside=True)]
     named = _args_filters(args).get("segment")
     if isinstance(named, list) and len(named) > 1 and args.get("dimension") not in (None, "segment"):
         # "重要价值和重要挽留客户每个月的客单价": both groups' orders together, by month; each group apart is not
@@ -248,23 +258,6 @@ def _other_groups(f: Features) -> list[Hit]:
     return [h for h in f.segment_hits if h.value.key != main.value.key and not h.overlaps(main)
             and not any(h.overlaps(w) for w in words)
             and SIDE_BY_SIDE.search(f.text[min(h.end, main.end):max(h.start, main.start)])]
-
-
-def _other_group_honoured(ref: Any, tool: str, args: dict[str, Any]) -> bool:
-    named = _args_filters(args).get("segment", args.get("segment"))
-    if ref.key in (named if isinstance(named, list) else [named]):
-        return True
-    if args.get("dimension") == "segment" and not named:
-        return True  # every group is a row
-    if ref.key == "new_customers" and (_args_filters(args).get("buyer_type") == "new"
-                                       or args.get("dimension") == "buyer_type"):
-        return True
-    if tool in ("segment_strategy", "customer_profile", "customer_clusters") and not args.get("segment"):
-        return True  # (an overview of every group; a playbook of one group leaves the other out)
-    if tool in _SEGMENT_TABLES and not args.get("segment"):
-        scheme = args.get("scheme") or ("lifecycle" if tool == "lifecycle_stages" else "rfm")
-        return ref.scheme == scheme or ref.key in catalog.segments(scheme)
-    return False
 
 
 def _check_period(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:

@@ -504,8 +504,6 @@ def _explicit_pair(text: str, periods: list[PeriodMatch], compare: Hit, anchor: 
     return theirs.end + timedelta(days=1) != mine.start  # the day before is the comparison's own
 
 
-# "超过180天没买", "no purchase in 90 days", "silent for 6 months": a recency threshold, the churn rule of
-# lifecycle_stages.
 # The churn rule given in days ("90天没买算流失", "流失按150天算", "churn 按120天算", "churn window of 120 days"):
 # the lifecycle stages' own threshold (churn_days).
 CHURN_RULE = re.compile(r"(\d{2,3})\s*(?:天|日)\s*(?:没|未|不)\s*(?:买|购买|下单)?\s*(?:算|就算|即|为)?\s*流失"
@@ -518,6 +516,8 @@ CHURN_RULE = re.compile(r"(\d{2,3})\s*(?:天|日)\s*(?:没|未|不)\s*(?:买|购
 _SPAN_ZH = (rf"(?:(?:\d+|{CN_NUMERAL})\s*个?\s*(?:天|日|周|星期)|(?:\d+|{CN_NUMERAL})\s*个\s*半?\s*月"
             rf"|(?<!\d)(?:\d|10|[一二两三四五六七八九十])\s*年半?|半\s*(?:个月|年))")
 _SPAN_EN = rf"(?:(?:\d+|{EN_NUMBER}|an?)\s+(?:days?|weeks?|months?|years?)|half\s+a\s+year|a\s+year\s+and\s+a\s+half)"
+# "超过180天没买", "no purchase in 90 days", "silent for 6 months": a recency threshold, the churn rule of
+# lifecycle_stages.
 DAYS_WITHOUT_PURCHASE = re.compile(
         rf"(?:超过|大于|多于|已经|连续|有)?\s*{_SPAN_ZH}\s*(?:以上|多|了)?\s*(?:都|还|一直)?\s*(?:没有?|未|不曾)\s*"
         r"(?:再|来|回来|过来)?\s*(?:买|购买|下单|下过单|复购|消费|光顾)"

@@ -48,8 +48,7 @@ _BEFORE_PREVIOUS = re.compile(r"上上个?(?:月|周|星期|季度)|前一个?(?
 _SAME_LAST_YEAR = re.compile(r"去年同期|上年同期|同期|same (?:period|time|month|week|quarter) last year|a year earlier"
                              r"|year[\s-]over[\s-]year|yoy")
 # Last year said alone after a window shorter than a year ("双11 GMV 多少" then "那去年的呢"): that window a year
-# earlier, unless the whole year is said ("去年全年呢")
-_LAST_YEAR_SAID = re.compile(r"去年|上一?年|(?<![a-z])(?:last|previous|prior) year(?![a-z])")
+# earlier (_only_last_year), unless the whole year is said ("去年全年呢")
 _WHOLE_YEAR = re.compile(r"全年|整年|一整年|(?<![a-z])(?:full|whole|entire) year(?![a-z])")
 _SHORT_ZH_CHARS = 10
 _SHORT_EN_WORDS = 5
@@ -141,8 +140,8 @@ def relative_period(text: str, previous_period: str | None, anchor: date | None)
         return None
     if window.start is None or window.end is None:
         return None
-    if _SAME_LAST_YEAR.search(text) or (_LAST_YEAR_SAID.search(text) and not _WHOLE_YEAR.search(text)
-                                        and (window.end - window.start).days < 300 and _only_last_year(text)):
+    if _SAME_LAST_YEAR.search(text) or (_only_last_year(text) and not _WHOLE_YEAR.search(text)
+                                        and (window.end - window.start).days < 300):
         return _token(*_shift(window.start, window.end, -12))
     if _BEFORE_PREVIOUS.search(text):
         length = (window.end - window.start).days + 1

@@ -280,12 +280,14 @@ def _names_a_group(text: str, vocabulary: DataVocabulary | None = None) -> bool:
                 or find_hours(text))  # ("晚上8点后": hours, whether or not this data has them)
 
 
-def _ordinary_words(name: str, vocabulary: DataVocabulary) -> bool:
-    """Words the router or the data knows inside a would-be name ("日常", "同期", "男装"): not a person's name."""
+def _no_ones_name(name: str, vocabulary: DataVocabulary) -> bool:
+    """A would-be name opening a live question that is a count, a time or a thing ("千次", "今晚", "男装"), or holds
+    a word the router or the data knows: no person's name."""
+    if _NOT_A_HOST.search(name) or find_periods(normalize(name)):
+        return True
     lowered = normalize(name)
     things = [*_product_words(vocabulary), *vocabulary.categories, *vocabulary.products]
-    return any(w and w in lowered for w in router_words() if len(w) >= 2) \
-        or any(lowered in t or any(ch in t for ch in lowered[-1:]) and lowered[-1:] in "装品类款" for t in things)
+    return any(w and w in lowered for w in router_words() if len(w) >= 2) or any(lowered in t for t in things)
 
 
 def _subject_unknown(m: re.Match, vocabulary: DataVocabulary, unknown: list[UnknownName]) -> None:
@@ -373,15 +375,14 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             lowered = name.lower()
             if not (lowered in _EN_COMMON or lowered in _EN_SMALL or find_periods(lowered)
                     or _DAY_WORD.fullmatch(lowered)
-                    or any(w == lowered for w in router_words())
+                    or lowered in router_words()
                     or any(_is_known(name, known) for known in (vocabulary.hosts, vocabulary.products,
                                                                  vocabulary.categories, list(vocabulary.brands)))):
                 unknown.append(UnknownName("host", name, _nearest(name, vocabulary.hosts)))
-    for m in filter(None, (_SUBJECT_SOLD.search(question), _SUBJECT_LIVE.search(question))):
-        if m.re is _SUBJECT_LIVE and (_NOT_A_HOST.search(name := _clean(m.group(1)))
-                                      or find_periods(normalize(name)) or _ordinary_words(name, vocabulary)):
-            continue  # "千次观看成交", "今晚的场观", "男装的GPM": a count, a time or a thing, no one's name
+    if m := _SUBJECT_SOLD.search(question):
         _subject_unknown(m, vocabulary, unknown)
+    if (m := _SUBJECT_LIVE.search(question)) and not _no_ones_name(_clean(m.group(1)), vocabulary):
+        _subject_unknown(m, vocabulary, unknown)  # ("千次观看成交", "今晚的场观", "男装的GPM" name no one)
     known_channels = {w.lower() for words in CHANNEL_WORDS.values() for w in words} | set(CHANNEL_WORDS)
     for m in _CHANNEL_NAMED.finditer(question):
         name = _clean(m.group(1) or m.group(2) or "")

@@ -147,7 +147,7 @@ def side_by_side(text: str, hits: list[Hit]) -> list[Hit]:
     Only groups named as groups count ("重要价值和重要挽留客户", not "重要价值客户里的老客"); an empty list
     when the question names fewer than two, or names them without joining them."""
     found = sorted(hits, key=lambda h: h.start)
-    for scheme in {h.value.scheme for h in found}:
+    for scheme in dict.fromkeys(h.value.scheme for h in found):  # (in the order the question names them)
         same = [h for h in found if h.value.scheme == scheme]
         if len({h.value.key for h in same}) < 2:
             continue
