@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -168,4 +169,24 @@ def test_worst_first_is_the_lowest_rows_of_the_ranking(engine) -> None:
                                                   "order": "asc"}, "en")
     sessions = answer.table()
     assert sessions["gpm"].is_monotonic_increasing and len(sessions) == 5
-    assert f"the lowest is {sessions['session'].iloc[0]}" in answer.answer
+    assert f"the lowest 5 live sessions are {sessions['session'].iloc[0]} (" in answer.answer
+
+
+def test_the_n_asked_for_are_each_said_with_their_gap_to_the_overall_figure(engine) -> None:
+    # "Which 3 hosts had the lowest conversion, and by how much?": each of the three, in order, with how far
+    # below the overall conversion it is (every viewer pair, as the overall sentence says it)
+    answer = engine.run_tool("live_performance", {"metric": "conversion_rate", "limit": 3, "order": "asc"}, "en")
+    worst, overall = answer.table(), answer.tool_calls[0].resolved["overall"]["conversion_rate"]
+    said = answer.answer.split("the lowest 3 hosts are ", 1)[1]
+    for host, rate in zip(worst["host"], worst["conversion_rate"], strict=True):
+        m = re.search(re.escape(f"{host} ({rate * 100:.1f}%, ") + r"([\d.]+) pp (below|above) overall\)", said)
+        assert m, (host, said)
+        # (the table and the overall figure are kept to 4 places; the sentence is worked from the unrounded)
+        assert abs(float(m.group(1)) - abs(rate - overall) * 100) <= 0.06
+        assert (m.group(2) == "below") == (rate < overall)
+    assert said.index(worst["host"].iloc[0]) < said.index(worst["host"].iloc[1]) < said.index(worst["host"].iloc[2])
+    # a sum has no overall rate: the gap is to the average of every host ranked
+    top = engine.run_tool("live_performance", {"metric": "gmv", "limit": 2}, "zh")
+    everyone = engine.run_tool("live_performance", {"metric": "gmv"}).table()
+    leader = top.table().iloc[0]
+    assert f"比各主播平均高 {fmt.money(leader['gmv'] - everyone['gmv'].mean(), 'zh')}" in top.answer

@@ -299,8 +299,17 @@ def test_new_and_returning_buyers_of_a_window(engine, raw_tables) -> None:
                                            "filters": {"buyer_type": "returning"}}, "zh")
     assert float(gmv.table().iloc[0]["gmv"]) == pytest.approx(window.loc[returning, "pay_amount"].sum())
     assert "（老客）" in gmv.answer and "首笔已支付订单早于时间窗" in gmv.answer
-    everyone = engine.run_tool("metric_query", {"metric": "buyers", "dimension": "buyer_type"}, "en").table()
-    assert list(everyone["buyer_type"]) == ["new buyers"]  # over all data nobody bought before the window
+    # with no window the split is over the data's last 30 days (over all data nobody bought before the window,
+    # every buyer would be new), and the answer says which window it took
+    defaulted = engine.run_tool("metric_query", {"metric": "buyers", "dimension": "buyer_type"}, "en")
+    last_day = orders["order_time"].max().normalize()
+    recent = paid[paid["order_time"] >= last_day - pd.Timedelta(days=29)]
+    old = recent["customer_id"].map(first) < last_day - pd.Timedelta(days=29)
+    assert dict(zip(defaulted.table()["buyer_type"], defaulted.table()["buyers"])) == {
+        "returning buyers": recent.loc[old, "customer_id"].nunique(),
+        "new buyers": recent.loc[~old, "customer_id"].nunique()}
+    assert defaulted.answer.startswith("No window was given: new and returning buyers are told apart over the "
+                                       "data's last 30 days")
 
 
 def test_a_headline_figure_is_exact_with_its_wan_reading(engine, raw_tables) -> None:

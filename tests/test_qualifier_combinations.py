@@ -120,3 +120,17 @@ def test_a_segment_counted_by_an_attribute_keeps_the_segment(engine, text, segme
     call = answer.tool_calls[0]
     assert call.args["metric"] == "buyers" and call.args["dimension"] == dimension
     assert call.args["filters"]["segment"] == segment and not answer.not_applied
+
+
+@pytest.mark.parametrize("text, measure", [
+    ("发券实验对退款率有没有影响", "refund_rate"),
+    ("A/B test: did coupons lift AOV", "aov"),
+])
+def test_a_measure_the_experiment_does_not_report_is_named(engine, text, measure) -> None:
+    """ab_test reports who bought in the window and revenue per customer; a refund rate or an AOV asked of it
+    was not measured, and the answer says so rather than giving the repurchase lift as if it were."""
+    answer = engine.ask(text)
+    assert answer.tool_calls[0].name == "ab_test"
+    assert [d["detail"] for d in answer.not_applied if d["kind"] == "metric"] == [measure]
+    # what it does report is not named
+    assert not engine.ask("发券实验有没有提升复购率").not_applied

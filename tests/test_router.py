@@ -641,6 +641,44 @@ def test_money_words_and_where_an_order_was_placed_choose_the_measure_and_filter
     assert routed.args.get("dimension") != "channel"
 
 
+@pytest.mark.parametrize("question,metric,kind", [
+    # orders named by their kind, with 非 / non on the other side: the split of orders, not the coupon experiment
+    ("双11期间 coupon 单和非 coupon 单的退款率差多少", "refund_rate", {"dimension": "coupon"}),
+    ("券单和非券单的客单价", "aov", {"dimension": "coupon"}),
+    ("coupon orders vs non coupon orders AOV last month", "aov", {"dimension": "coupon"}),
+    ("live orders vs shelf orders AOV last month", "aov", {"dimension": "source"}),
+    ("非优惠券订单的GMV", "gmv", {"filters": {"coupon": "no_coupon"}}),
+    ("non-coupon orders' refund rate", "refund_rate", {"filters": {"coupon": "no_coupon"}}),
+    ("上个月有券订单有多少单", "orders", {"filters": {"coupon": "coupon"}}),
+])
+def test_orders_named_by_their_kind_are_that_split_or_filter(engine, question, metric, kind) -> None:
+    routed = route(question, engine.vocabulary)
+    assert routed.tool == "metric_query" and routed.args["metric"] == metric
+    assert {k: routed.args.get(k) for k in kind} == kind
+
+
+@pytest.mark.parametrize("question,args", [
+    # people who came by the live channel (not the channels side by side, not orders placed in the room)
+    ("live渠道拉来的客户GMV多少", {"metric": "gmv", "filters": {"channel": "live_room"}}),
+    ("live channel customers' AOV", {"metric": "aov", "filters": {"channel": "live_room"}}),
+    ("live渠道下单的GMV", {"metric": "gmv", "filters": {"source": "live"}}),
+    # words that hold their own base ("ahead of last year") leave the window after them the question's own
+    ("is GMV ahead of last year this quarter", {"metric": "gmv", "period": "this_quarter", "compare": "last_year"}),
+    ("GMV vs last month", {"metric": "gmv", "period": "this_month", "compare": "previous_period"}),
+    # new and returning buyers are people: counted; returning buyers with no window still filter (metric_query
+    # takes the last 30 days and says so)
+    ("新客和老客各有多少人", {"metric": "buyers", "dimension": "buyer_type"}),
+    ("how much GMV came from returning buyers", {"metric": "gmv", "filters": {"buyer_type": "returning"}}),
+    # a span of a few whole units asked to be compared: its units side by side (前后 is no "last N" ranking)
+    ("前后两周的GMV对比", {"metric": "gmv", "dimension": "week", "period": "last_2_weeks"}),
+    ("compare GMV for the last two weeks", {"metric": "gmv", "dimension": "week", "period": "last_2_weeks"}),
+    ("前后两个月的订单数对比", {"metric": "orders", "dimension": "month", "period": "last_2_months"}),
+    ("最近两周的GMV", {"metric": "gmv", "period": "last_2_weeks"}),
+])
+def test_a_qualifier_beside_words_of_its_own_kind_keeps_its_reading(engine, question, args) -> None:
+    assert route(question, engine.vocabulary).args == args
+
+
 def test_a_coupon_code_in_the_question_is_its_filter_not_a_promotion_window(engine) -> None:
     routed = route("用了coupon_618_2026的女性buyers，按年龄段看下分布", engine.vocabulary)
     assert routed.args["filters"]["coupon_code"] == "coupon_618_2026" and "period" not in routed.args

@@ -526,6 +526,9 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
         if len(valid) == 1:
             ranking = ctx.t(f"{best[dimension]} 的{name}为 {_show(best[metric], metric, lang)}（{detail(best)}）。",
                             f"{best[dimension]}: {name} {_show(best[metric], metric, lang)} ({detail(best)}).")
+        elif limit and 1 < limit < len(valid):
+            ranking = _listed(ctx, valid, dimension, metric, limit, order, dim_label,
+                              {"conversion_rate": overall_conv, "gpm": overall_gpm, "watch_time": watch})
         else:
             ranking = ctx.t(
                 f"按{name}排名，最高的是 {best[dimension]}（{_show(best[metric], metric, lang)}；{detail(best)}），"
@@ -546,6 +549,43 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
                                              DEFINITION[lang].split("：", 1)[-1].split(": ", 1)[-1]),
                           definitions.metric("gmv", lang)]
     return result
+
+
+def _listed(ctx: Context, valid: pd.DataFrame, dimension: str, metric: str, limit: int, order: str,
+            dim_label: str, overall: dict[str, Any]) -> str:
+    """"转化率最低的3个主播，低多少": the N asked for, each with its gap to the overall figure (a rate's, over
+    every viewer) or, for a sum, to the average of every row ranked, so "by how much" is answered."""
+    lang, name, unit = ctx.language, _name(metric, ctx.language), METRIC_LABELS[metric][2]
+    listed = valid.iloc[::-1].head(limit) if order == "asc" else valid.head(limit)
+    reference = overall.get(metric)
+    if reference is None or pd.isna(reference):
+        reference, label_zh, label_en = float(valid[metric].mean()), f"各{dim_label}平均", f"the {dim_label} average"
+    else:
+        label_zh, label_en = "整体", "overall"
+    shown = _show(reference, metric, lang)
+
+    def gap(value: float) -> str:
+        diff = float(value) - float(reference)
+        if unit == "rate":
+            size = fmt.pp(abs(diff), lang).lstrip("+")
+        else:
+            size = _show(abs(diff), metric, lang)
+        if lang == "zh":
+            return f"比{label_zh}{'低' if diff < 0 else '高'} {size}"
+        return f"{size} {'below' if diff < 0 else 'above'} {label_en}"
+
+    items = [ctx.t(f"{r[dimension]}（{_show(r[metric], metric, lang)}，{gap(r[metric])}）",
+                   f"{r[dimension]} ({_show(r[metric], metric, lang)}, {gap(r[metric])})")
+             for _, r in listed.iterrows()]
+    end = valid.iloc[0] if order == "asc" else valid.iloc[-1]
+    other_zh, other_en = ("最高", "highest") if order == "asc" else ("最低", "lowest")
+    return ctx.t(
+        f"按{name}，{'最低' if order == 'asc' else '最高'}的 {len(listed)} 个{dim_label}是 " + "、".join(items)
+        + f"（{label_zh} {shown}；全部 {fmt.number(len(valid), lang)} 个中{other_zh}的是 {end[dimension]}，"
+        f"{_show(end[metric], metric, lang)}）。",
+        f"By {name}, the {'lowest' if order == 'asc' else 'highest'} {len(listed)} {dim_label}s are "
+        + "; ".join(items) + f" ({label_en} {shown}; of all {fmt.number(len(valid), lang)}, the "
+        f"{other_en} is {end[dimension]} at {_show(end[metric], metric, lang)}).")
 
 
 def _reported_overall(ctx: Context, table: pd.DataFrame, overall: dict[str, Any]) -> tuple[str, str]:

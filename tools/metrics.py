@@ -30,6 +30,9 @@ _NET_OF_REFUND_MEASURES = {"refund_amount", "net_sales", "net_aov", "net_spend_p
 # against the month before; "同比" alone = this year to date against the same dates last year).
 CUSTOMER_RANKING_DEFAULT = 20
 _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_year"}
+# New vs returning with no window: over all data every buyer's first order falls inside it (all "new"), so the
+# split is taken over the last 30 days of data, and the answer says so
+_BUYER_TYPE_DEFAULT_PERIOD = "last_30_days"
 Dimension = Literal[
     "day", "week", "month", "host", "session", "category", "product", "brand", "region", "gender",
     "age_band", "channel", "segment", "customer", "source", "coupon", "coupon_code", "status", "weekday", "day_of_week",
@@ -641,6 +644,9 @@ def metric_query(
     filters = _check_filter_values(ctx, filters)
     if compare is not None and period is None:
         period = _COMPARE_DEFAULT_PERIOD[compare]
+    buyer_type_defaulted = period is None and "buyer_type" in (dimension, *filters)
+    if buyer_type_defaulted:
+        period = _BUYER_TYPE_DEFAULT_PERIOD
     if dimension == "customer" and limit is None:
         limit = CUSTOMER_RANKING_DEFAULT  # a ranking of customers, not a table of every one
     window = ctx.window(period)
@@ -694,6 +700,11 @@ def metric_query(
         _add_rule(ctx, result, "by_status", "按订单状态", "By order status")
     if "buyer_type" in (dimension, *filters):
         _add_rule(ctx, result, "by_buyer_type", "新客/老客", "New or returning buyer")
+    if buyer_type_defaulted:
+        result.params["period_defaulted"] = _BUYER_TYPE_DEFAULT_PERIOD
+        result.answer = ctx.t("没有指定时间：新客/老客按数据最后 30 天划分（看全部数据时每个买家都是新客）。",
+                              "No window was given: new and returning buyers are told apart over the data's last "
+                              "30 days (over all data every buyer is new).") + "\n" + result.answer
     if compare is not None:
         _add_comparison(ctx, result, metric, dimension, window, filters, compare, per=per)
     _name_unhosted(ctx, result, dimension)  # (last: comparisons and other readings match groups by name)
@@ -994,6 +1005,9 @@ def _from_session_report(ctx: Context, metric: str, dimension: str | None, perio
         filters = {**filters, "host": resolve_hosts(ctx, _filter_values(filters["host"]))}
     if compare is not None and period is None:
         period = _COMPARE_DEFAULT_PERIOD[compare]
+    buyer_type_defaulted = period is None and "buyer_type" in (dimension, *filters)
+    if buyer_type_defaulted:
+        period = _BUYER_TYPE_DEFAULT_PERIOD
     window = ctx.window(period)
     refunds = "refund_amount" in ctx.warehouse.columns("session_stats")
     amount_rate = "sum(t.refund_amount) / nullif(sum(t.gmv), 0)" if refunds else "CAST(NULL AS DOUBLE)"

@@ -77,7 +77,9 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|[¥￥$]\s*\d+(?:\.\d+)?\s*(?:以上|以下|及以上|或以上|\+|or more|and above|and up)"
         r"|\d+(?:\.\d+)?\s*(?:元|块)\s*(?:以上|以下|及以上|或以上)")),
     ("coupon use", re.compile(r"用券|用了券|使用优惠券|用优惠券|没用券|未用券|不用券|核销|券后|with (?:a )?coupons?"
-                              r"|without (?:a )?coupons?|coupon (?:users|orders|buyers)|used (?:a )?coupons?")),
+                              r"|without (?:a )?coupons?|coupon (?:users|orders|buyers)|used (?:a )?coupons?"
+                              r"|(?:券|coupon)\s*的?\s*(?:订)?单|非\s*(?:优惠)?(?:券|coupon)|带(?:优惠)?券"
+                              r"|non[\s-]+coupons?")),
     ("single session", re.compile(r"(?:最近|最新|最后|刚才|刚刚)(?:的)?(?:一|那|这)?场|上一场|这一场"
                                   r"|昨晚那场|昨天那场|那一场|单场|某一场|第\s*\d+\s*场"
                                   r"|(?:last|latest|most recent|previous|yesterday'?s?|one|a single|that)"
@@ -431,9 +433,17 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
 _PLAIN_NOUNS = {"订单", "买家", "销售", "orders", "order", "buyers", "buyer", "sales"}
 
 
+# What a tool that measures a fixed set reports: another measure named of it ("发券实验对退款率有没有影响")
+# was not measured, and is named. (ab_test: who bought in the window and revenue per customer, by group.)
+_FIXED_MEASURES = {"ab_test": {"repurchase_rate", "buyers", "gmv", "spend_per_buyer", "orders", "new_customers"}}
+
+
 def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     """"GMV和订单数" answers one of them; "退款的订单数" counts all paid orders: every other measure the
     question names is named as not applied (metric_query computes one metric per call)."""
+    if tool in _FIXED_MEASURES:
+        return [Dropped("metric", h.phrase, h.value, h.start, h.end) for h in f.metric_hits
+                if h.value not in _FIXED_MEASURES[tool] and h.phrase not in _PLAIN_NOUNS]
     if tool != "metric_query" or not f.metric:
         return []
     chosen = args.get("metric", "gmv")

@@ -200,7 +200,9 @@ def assumptions(question: str, routed: Route | None) -> list[str]:
     zh = _zh(routed.language)
     notes: list[str] = []
     args = routed.args
-    if routed.tool == "metric_query" and not args.get("period"):
+    buyer_type = "buyer_type" in (args.get("dimension"), *(args.get("filters") or {}))
+    if routed.tool == "metric_query" and not args.get("period") and not buyer_type:
+        # (new vs returning has a window of its own when none is given: metric_query says which)
         notes.append("未指定时间：按全部数据计算。" if zh else "No time window given: computed over all data.")
     if routed.tool == "metric_query" and args.get("metric") == "repurchase_rate":
         notes.append("复购率按期内口径：期内下单2次及以上的买家占比（首购后N天复购请问“新客首购后30天复购率”）。" if zh

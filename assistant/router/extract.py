@@ -200,8 +200,11 @@ _CHANNEL = re.compile(
     rf"|(?<![a-z])(?:from|via|through)\s+(?:the\s+)?({_CHANNEL_NAMES})(?![a-z])(?!\s*(?:funnel|漏斗))"
     rf"|(?<![a-z])({_CHANNEL_NAMES})\s+(?:channel|traffic|acquisition)"
     # the data's own codes mean nothing else: taken alone
-    r"|(?<![a-z_])(live_room|short_video)(?![a-z_])")
-_CHANNEL_OF = {w: key for key, ws in vocab.CHANNEL_WORDS.items() for w in ws}
+    r"|(?<![a-z_])(live_room|short_video)(?![a-z_])"
+    # "live渠道拉来的客户": people who came by the live channel (its sales, "live渠道下单", are the source's)
+    r"|(?<![a-z])(live)\s*(?:渠道|channel)(?=\s*(?:来的|进来|引流|拉新|获客|拉来|获取|带来|引来|吸引|过来"
+    r"|的?(?:客户|用户|买家|顾客|新客|人)|(?:customers|buyers|users|shoppers|people)(?![a-z])))")
+_CHANNEL_OF = {w: key for key, ws in vocab.CHANNEL_WORDS.items() for w in ws} | {"live": "live_room"}
 
 
 def find_channels(text: str) -> list[Hit]:
@@ -224,7 +227,8 @@ def find_age_bands(text: str) -> list[Hit]:
 
 
 _LIMIT_PATTERNS = [
-    re.compile(rf"(?:倒数|后|末尾)\s*({NUMBER})\s*(?:名|个|位|款|家|场|种|类)"),
+    # (not a span of time: "前后两个月" is two months)
+    re.compile(rf"(?:倒数|(?<!前)后|末尾)\s*({NUMBER})\s*(?:名|个(?!\s*(?:月|星期|礼拜|季度?|小时))|位|款|家|场|种|类)"),
     re.compile(rf"前\s*({NUMBER})(?!\s*个?\s*(?:天|日|周|星期|礼拜|月|年|季|小时|次))"),
     re.compile(rf"(?<![a-z])top\s*-?\s*({NUMBER})(?![\d.])"),
     re.compile(rf"(?<![\d.])(\d{{1,3}}|{CN_NUMERAL})\s*(?:大|强)(?!促|盘|于|概)"),
@@ -406,6 +410,14 @@ _SUCCESSOR = {"last_month": "this_month", "last_week": "this_week", "last_quarte
               "2_quarters_ago": "last_quarter", "2_years_ago": "last_year"}
 
 
+# A span of a few whole units ("最近两周", "前后两个月", "the last 3 weeks") asked to be compared, with no other
+# window named as the base: its units side by side
+_SPAN_OF_UNITS = re.compile(r"last_[23]_(weeks|months)")
+_SPAN_GRAIN = {"weeks": "week", "months": "month"}
+_COMPARED = re.compile(r"对比|比较|比一比|比一下|相比"
+                       r"|(?<![a-z])(?:compare[sd]?|comparing|comparison|vs\.?|versus)(?![a-z])")
+
+
 def find_compare(text: str) -> Hit | None:
     for pattern, kind in ((_COMPARE_LAST_YEAR, "last_year"), (_COMPARE_PREVIOUS, "previous_period")):
         if m := pattern.search(text):
@@ -416,9 +428,14 @@ def find_compare(text: str) -> Hit | None:
 def _compared_period(text: str, periods: list[PeriodMatch], compare: Hit) -> PeriodMatch | None:
     """The window being asked about: the first period outside the comparison phrase; when the only
     period is the comparison base ("GMV比上个月涨了多少"), the period after it (this month)."""
+    inside = [p for p in periods if compare.start <= p.start < compare.end]
+
     def is_base(p: PeriodMatch) -> bool:
         # inside the comparison words or right after them ("比上个月", "vs last month"); a period after a
-        # comma is the question's own window ("vs the month before, last month")
+        # comma is the question's own window ("vs the month before, last month"), and so is one after words
+        # that already hold their base ("ahead of last year this quarter")
+        if inside:
+            return p in inside
         return compare.start <= p.start and not text[compare.end:p.start].strip()
     own = [p for p in periods if not is_base(p)]
     if own:
@@ -594,9 +611,15 @@ _ORDER_KINDS = {
                           r"|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"),
                "live", "shelf"),
     "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|(?<!没)(?<!未)(?<!不)用了?\s*coupons?"
-                          r"|使用(?:了)?优惠券|券后|(?<!without )(?<!no )"
-                          r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"),
+                          r"|使用(?:了)?优惠券|券后|(?<!without )(?<!no )(?<!non-)(?<!non )"
+                          r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"
+                          # the order named by its kind: "coupon 单", "券单", "带券的订单", "有券订单"
+                          r"|(?<!非)(?<!非 )(?<!无)(?<!不)(?<!没)(?<!优惠)(?<![a-z] )"
+                          r"(?:(?:带|有)(?:优惠)?券|(?:优惠)?券|(?<![a-z])coupon)"
+                          r"\s*的?\s*(?:订)?单"),
                re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"
+                          # "非 coupon 单", "非券订单", "不带券的", "non coupon orders"
+                          r"|非\s*(?:优惠)?(?:券|coupon)|(?:不|没|没有)带(?:优惠)?券|无优惠券|(?<![a-z])non[\s-]+coupons?"
                           r"|(?:vs\.?|versus|or|and|compared to)\s+(?:those\s+|ones\s+)?without(?![a-z])"),
                "coupon", "no_coupon"),
     "weekday": (re.compile(r"周末|双休日?|周六日|周六\s*[+和/、]?\s*周日|星期六\s*[+和/、]?\s*星期[日天]"
@@ -995,11 +1018,12 @@ def _places_of_sale(features: Features) -> None:
 
 def _order_kinds(text: str, features: Features, dimensions: list[Hit]) -> list[Hit]:
     """"直播间下单和货架下单" -> a split by source; "货架订单" -> source=shelf; likewise coupon use."""
-    hits = []
+    hits, said = [], []
     for kind, (first, second, first_value, second_value) in _ORDER_KINDS.items():
         a, b = first.search(text), second.search(text)
         if kind == "coupon" and not re.search(r"券|coupon", text):
             a = b = None  # ("…, and without them": without what the question named, not without a coupon)
+        said += [m for m in (a, b) if m]
         if a and b and (left := [v for m, v in ((a, first_value), (b, second_value))
                                  if kind_stance(text, m.start(), m.end()) == "out"]) and len(left) == 1:
             # "直播间的GMV……shelf的不算": one side left out, the other is the orders counted
@@ -1028,6 +1052,15 @@ def _order_kinds(text: str, features: Features, dimensions: list[Hit]) -> list[H
                     Hit(m.group(0), value, m.start(), m.end()))])
             features.filters[kind] = value
             hits.append(Hit(m.group(0), value, m.start(), m.end()))
+    # "coupon orders vs non-coupon orders, AOV": "orders" is the kind's noun (in its words or right after them),
+    # not the measure, when one is named
+    nouns = [h for h in features.metric_hits if h.value == "orders" and any(
+        m.start() <= h.start and (h.end <= m.end() or re.fullmatch(r"\s*的?\s*", text[m.end():h.start]))
+        for m in said)]
+    if nouns and len(features.metric_hits) > len(nouns):
+        features.metric_hits = [h for h in features.metric_hits if h not in nouns]
+        if features.metric in nouns:
+            features.metric = _main_metric(features.metric_hits, text)
     return hits
 
 
@@ -1377,9 +1410,8 @@ def _returning_buyers(text: str, features: Features) -> list[Hit]:
     if features.dimension is not None and features.dimension.value == "buyer_type":
         return []
     seg = features.segment
-    # only with a window: over all data nobody bought before it, and 老客 is then the lifecycle stage
-    if features.metric is None or features.metric.value in ("new_customers", "repurchase_rate") \
-            or features.period is None:
+    # (with no window metric_query takes the data's last 30 days: over all data nobody bought before it)
+    if features.metric is None or features.metric.value in ("new_customers", "repurchase_rate"):
         return []
     if seg is None or seg.value.key != "repeat" or not _RETURNING.fullmatch(seg.phrase):
         # "gmv from returning buyers last month": the words alone, where no group was read from them
@@ -1468,6 +1500,9 @@ _CUSTOMER_NOUN = re.compile(r"客户|顾客|买家|用户|会员|粉丝|(?<![a-z
                             r"|shoppers?|members?)(?![a-z])")
 _PER_CUSTOMER_METRICS = ("gmv", "net_sales", "orders", "aov", "net_aov")
 # Who buys, without a qualifier we could not apply (会员, 粉丝 are attributes the data may not have).
+# New and returning buyers are people: "各有多少人", "人数" count them (no noun of buyers needed)
+_HOW_MANY_PEOPLE = re.compile(r"(?:多少|几)\s*(?:个|位)?\s*人|人数"
+                              r"|(?<![a-z])how many(?!\s+(?:orders|items|units|times))")
 _BUYER_NOUN = re.compile(r"客户|顾客|买家|用户|(?<![a-z])(?:customers|buyers|users|shoppers)(?![a-z])"
                          # people counted with a word of buying or selling: "how many people did 小雅 sell to"
                          r"|(?:多少|几)(?:个)?人(?=\S{0,12}(?:买|下单|付款|购买|成交))"
@@ -1692,6 +1727,11 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
         features.dimension = (Hit(trend.phrase, _UNIT_GRAIN[grain.group(1) or grain.group(2)], trend.start, trend.end)
                               if grain else trend if compare else _trend_grain(trend, features.period, anchor))
 
+    if features.dimension is None and features.compare is None and features.period is not None \
+            and (span := _SPAN_OF_UNITS.fullmatch(features.period.token)) and _COMPARED.search(text):
+        # "前后两周的GMV对比", "compare GMV for the last two weeks": the weeks of the span set side by side
+        features.dimension = Hit(features.period.phrase, _SPAN_GRAIN[span.group(1)], features.period.start,
+                                 features.period.end)
     if features.dimension is not None and features.dimension.value != "gender":
         # "各月男女的GMV": a split by gender beside the one made cannot be kept with it, and is named
         features.displaced += [d for d in dimensions if d.value == "gender" and not d.overlaps(features.dimension)]
@@ -1728,7 +1768,7 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             rest = [d for d in dimensions if not any(d.overlaps(h) for h in channels)]
             features.dimension = _choose_dimension(text, rest)
     if features.dimension is not None and features.dimension.value == "buyer_type" and features.metric is None \
-            and not _MONEY_ASKED_EN.search(text) and (m := _BUYER_NOUN.search(text)):
+            and not _MONEY_ASKED_EN.search(text) and (m := _BUYER_NOUN.search(text) or _HOW_MANY_PEOPLE.search(text)):
         _choose_metric(features, m.group(0), "buyers", m.start(), m.end())  # "new vs returning customers": how many
     features.filter_hits = (genders + regions + ages + channels + _order_kinds(text, features, dimensions)
                             + _order_statuses(text, features) + _returning_buyers(text, features)
