@@ -40,6 +40,8 @@ LIMITED = [
     ("小雅的账号现在有多少粉丝？", "unanswerable", "membership"),
     ("直播间弹幕里大家都在说什么", "unanswerable", "satisfaction"),
     ("what do viewer comments say about our lipstick", "unanswerable", "satisfaction"),
+    ("评论区大家都在说什么", "unanswerable", "satisfaction"),
+    ("how many followers does our account have", "unanswerable", "membership"),
 ]
 
 # Analytics questions near those marks that must still reach a tool.
@@ -57,6 +59,9 @@ NOT_LIMITED = [
     "GMV in 2026 benchmarked against 2025",
     # commentary asked on a figure, not the comments of viewers
     "any comments on last month's GMV?", "上个月GMV多少，给点评论",
+    # viewers' actions counted (follows gained, likes, comments): events live_performance counts
+    "最近一场直播有多少评论", "哪场直播涨粉最多", "how many new followers did 小雅 get last month",
+    "how many comments in the live session yesterday", "各主播的评论数",
 ]
 
 

@@ -48,6 +48,8 @@ def _reference_by_host(raw_tables: dict[str, pd.DataFrame], events: pd.DataFrame
         "watch_time": enter.groupby("host_name")["watch_seconds"].mean() / 60,
         "conversion_rate": pay_pairs.groupby("host_name").size() / enter_pairs.groupby("host_name").size(),
         "new_followers": ev[ev["event_type"] == "follow"].groupby("host_name").size(),
+        **{f"{kind}s": ev[ev["event_type"] == kind].groupby("host_name").size()
+           for kind in ("like", "comment", "share")},
     })
     ref = sales.join(audience)
     ref["gpm"] = ref["gmv"] / ref["views"] * 1000
@@ -62,7 +64,7 @@ def test_matches_independent_pandas_computation(engine, raw_tables, events) -> N
     ref = _reference_by_host(raw_tables, events)
     assert sorted(got.index) == sorted(ref.index)
     for column in ["gmv", "orders", "buyers", "viewers", "views", "watch_time", "conversion_rate", "gpm",
-                   "new_followers", "refund_rate"]:
+                   "new_followers", "likes", "comments", "shares", "refund_rate"]:
         np.testing.assert_allclose(got.loc[ref.index, column].astype(float), ref[column].astype(float),
                                    rtol=1e-9, err_msg=column)
     # ranked by GMV, highest first
@@ -138,7 +140,7 @@ def test_dataset_without_events_names_the_missing_table(tmp_path: Path, raw_tabl
         answer = eng.run_tool("live_performance", {}, "en")
         assert not answer.ok and answer.error["code"] == "missing_table"
         assert "events" in answer.error["message"]
-        bad = eng.run_tool("live_performance", {"metric": "likes"}, "en")
+        bad = eng.run_tool("live_performance", {"metric": "hearts"}, "en")
         assert not bad.ok and bad.error["code"] == "bad_arguments"
     finally:
         eng.close()
@@ -190,3 +192,17 @@ def test_the_n_asked_for_are_each_said_with_their_gap_to_the_overall_figure(engi
     everyone = engine.run_tool("live_performance", {"metric": "gmv"}).table()
     leader = top.table().iloc[0]
     assert f"比各主播平均高 {fmt.money(leader['gmv'] - everyone['gmv'].mean(), 'zh')}" in top.answer
+
+
+def test_viewers_actions_are_counted_per_session_with_their_total(engine, events) -> None:
+    """"最近一场直播有多少评论", "哪场直播涨粉最多": likes, comments, shares and follows are counts of the events,
+    the one asked for is ranked and its total said (what a comment said is not kept: limits.yaml)."""
+    answer = engine.run_tool("live_performance", {"metric": "comments", "session": "latest"}, "zh")
+    session = int(answer.tool_calls[0].resolved["session"]["session_id"])
+    comments = int(((events["session_id"] == session) & (events["event_type"] == "comment")).sum())
+    assert answer.table()["comments"].tolist() == [comments]
+    assert f"的评论数为 {comments}" in answer.answer
+    ranked = engine.run_tool("live_performance", {"dimension": "session", "metric": "new_followers", "limit": 3}, "en")
+    follows = events[events["event_type"] == "follow"].groupby("session_id").size()
+    assert ranked.table()["new_followers"].tolist() == sorted(follows, reverse=True)[:3]
+    assert f"{follows.sum():,} new followers" in ranked.answer

@@ -134,3 +134,11 @@ def test_a_measure_the_experiment_does_not_report_is_named(engine, text, measure
     assert [d["detail"] for d in answer.not_applied if d["kind"] == "metric"] == [measure]
     # what it does report is not named
     assert not engine.ask("发券实验有没有提升复购率").not_applied
+
+
+def test_a_viewers_action_asked_of_products_is_named_not_measured(engine) -> None:
+    """Shares, likes and follows are counted per host or session; asked of products, the ranking by sales that
+    answers is not them, and the answer says the measure was not applied."""
+    answer = engine.ask("哪个商品分享最多")
+    assert answer.tool_calls[0].name != "live_performance"
+    assert [(d["kind"], d["detail"]) for d in answer.not_applied] == [("metric", "shares")]

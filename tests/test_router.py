@@ -650,6 +650,8 @@ def test_money_words_and_where_an_order_was_placed_choose_the_measure_and_filter
     ("非优惠券订单的GMV", "gmv", {"filters": {"coupon": "no_coupon"}}),
     ("non-coupon orders' refund rate", "refund_rate", {"filters": {"coupon": "no_coupon"}}),
     ("上个月有券订单有多少单", "orders", {"filters": {"coupon": "coupon"}}),
+    ("coupon vs no-coupon, AOV last month", "aov", {"dimension": "coupon"}),
+    ("no-coupon orders' GMV", "gmv", {"filters": {"coupon": "no_coupon"}}),
 ])
 def test_orders_named_by_their_kind_are_that_split_or_filter(engine, question, metric, kind) -> None:
     routed = route(question, engine.vocabulary)
@@ -677,6 +679,20 @@ def test_orders_named_by_their_kind_are_that_split_or_filter(engine, question, m
 ])
 def test_a_qualifier_beside_words_of_its_own_kind_keeps_its_reading(engine, question, args) -> None:
     assert route(question, engine.vocabulary).args == args
+
+
+@pytest.mark.parametrize("question,args", [
+    # viewers' actions in the room are counted per host or session (follows gained, likes, comments, shares)
+    ("上个月各主播的点赞数", {"dimension": "host", "metric": "likes", "period": "last_month"}),
+    ("how many new followers did 小雅 get last month", {"metric": "new_followers", "host": "小雅",
+                                                       "period": "last_month"}),
+    ("618期间每个主播涨了多少粉", {"dimension": "host", "metric": "new_followers", "period": "618"}),
+    ("分享最多的3场直播", {"dimension": "session", "metric": "shares", "limit": 3}),
+    ("最近一场直播有多少评论", {"dimension": "session", "metric": "comments", "session": "latest"}),
+])
+def test_viewers_actions_in_the_room_are_live_measures(engine, question, args) -> None:
+    routed = route(question, engine.vocabulary)
+    assert routed.tool == "live_performance" and routed.args == args
 
 
 def test_a_coupon_code_in_the_question_is_its_filter_not_a_promotion_window(engine) -> None:

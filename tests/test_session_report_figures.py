@@ -109,6 +109,13 @@ def test_refund_rate_by_account_is_the_reports_refunded_over_its_orders(report) 
     assert expected.index[0] in answer.answer.split("\n")[0]
 
 
+def test_likes_and_comments_a_report_does_not_count_are_said_not_blank(report) -> None:
+    # a platform report counts viewers and follows, not each like or comment: said, never a column of zeros
+    engine, _, _ = report
+    answer = engine.ask("各主播的点赞数")
+    assert not answer.ok and answer.error["code"] == "needs_column" and "点赞数" in answer.error["message"]
+
+
 def test_the_reports_funnel_is_sums_of_people_in_order(report) -> None:
     engine, frame, _ = report
     answer = engine.ask("10月的商品点击到成交转化率是多少？")

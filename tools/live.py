@@ -13,6 +13,7 @@ Figures (orders are the session's orders, `orders.session_id`; events are `event
                           distinct (customer, session) pairs with an enter_live event
   gpm                     GMV per thousand views = GMV / enter_live events * 1000
   new_followers           follow events
+  likes / comments / shares  like, comment and share events (counts: what a comment said is not kept)
 From a platform's session report (session_stats) the figures are the report's own, and where it has them:
   refund_rate             refunded orders / orders (the report's 退款订单数 / 成交订单数)
   ad_spend                the report's ad spend (投放消耗)
@@ -33,7 +34,7 @@ from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window
 
 LiveMetric = Literal["conversion_rate", "gpm", "viewers", "watch_time", "gmv", "orders", "refund_rate", "ad_spend",
-                     "roi"]
+                     "roi", "new_followers", "likes", "comments", "shares"]
 
 # metric -> (zh, en, unit for fmt.by_unit or 'minutes')
 METRIC_LABELS: dict[str, tuple[str, str, str]] = {
@@ -45,12 +46,18 @@ METRIC_LABELS: dict[str, tuple[str, str, str]] = {
     "conversion_rate": ("观看-购买转化率", "watch-to-buy conversion", "rate"),
     "gpm": ("GPM（千次观看成交额）", "GPM (GMV per 1,000 views)", "currency"),
     "new_followers": ("新增关注", "new followers", "count"),
+    # how often viewers liked, commented or shared (the events count them; what a comment said is not kept)
+    "likes": ("点赞数", "likes", "count"),
+    "comments": ("评论数", "comments", "count"),
+    "shares": ("分享数", "shares", "count"),
     "refund_rate": ("退款率", "refund rate", "rate"),
     "ad_spend": ("投放消耗", "ad spend", "currency"),
     "roi": ("投产比（ROI）", "ROI", "ratio"),
 }
 # figures only a session report can have (the events hold no refunds of their own, no spend)
 REPORT_ONLY = ("ad_spend", "roi")
+# figures only viewer events have (a session report counts no likes, comments or shares)
+EVENTS_ONLY = ("likes", "comments", "shares")
 
 DEFINITION = {
     "zh": "口径：按开播日期筛选场次；GMV/订单/买家只计已支付与已退款订单；观看人数 = 有进入直播间事件的去重客户数；"
@@ -184,7 +191,10 @@ pairs AS (
     count(*) FILTER (WHERE e.event_type = 'enter_live') AS enters,
     sum(e.watch_seconds) FILTER (WHERE e.event_type = 'enter_live') AS watch_seconds,
     bool_or(e.event_type = 'pay') AS paid,
-    count(*) FILTER (WHERE e.event_type = 'follow') AS follows
+    count(*) FILTER (WHERE e.event_type = 'follow') AS follows,
+    count(*) FILTER (WHERE e.event_type = 'like') AS likes,
+    count(*) FILTER (WHERE e.event_type = 'comment') AS comments,
+    count(*) FILTER (WHERE e.event_type = 'share') AS shares
   FROM events e JOIN sess x ON x.session_id = e.session_id
   GROUP BY e.session_id, e.customer_id
 ),
@@ -195,7 +205,9 @@ audience AS (
     sum(p.watch_seconds) / nullif(sum(p.enters), 0) / 60.0 AS watch_time,
     count(*) FILTER (WHERE p.enters > 0) AS viewer_pairs,
     count(*) FILTER (WHERE p.paid) AS payer_pairs,
-    coalesce(sum(p.follows), 0) AS new_followers
+    coalesce(sum(p.follows), 0) AS new_followers,
+    coalesce(sum(p.likes), 0) AS likes, coalesce(sum(p.comments), 0) AS comments,
+    coalesce(sum(p.shares), 0) AS shares
   FROM pairs p JOIN sess x ON x.session_id = p.session_id
   GROUP BY x.grp_key
 ),
@@ -207,6 +219,7 @@ SELECT g.grp_key, g.grp, {carried} g.sessions, g.hours,
   v.payer_pairs / nullif(v.viewer_pairs, 0) AS conversion_rate,
   coalesce(a.gmv, 0) / nullif(v.views, 0) * 1000 AS gpm,
   coalesce(v.new_followers, 0) AS new_followers,
+  coalesce(v.likes, 0) AS likes, coalesce(v.comments, 0) AS comments, coalesce(v.shares, 0) AS shares,
   a.refunded_orders / nullif(a.orders, 0) AS refund_rate
 FROM groups g
 LEFT JOIN sales a ON a.grp_key = g.grp_key
@@ -302,16 +315,16 @@ def live_performance(
 ) -> ToolResult:
     """How do hosts (主播) or live sessions (场次) perform? GMV, viewers, watch time, conversion, GPM, ROI, ranked.
 
-    Other host metrics or trends: metric_query; step drop-off: funnel.
+    Other host metrics, trends: metric_query; step drop-off: funnel.
     Args:
-        dimension: host (default) | session.
-        metric: gmv (default) | orders | viewers | watch_time | conversion_rate | gpm | refund_rate | ad_spend |
-            roi (投产比).
-        period: by session start ("last_30_days", "618"); default all.
+        dimension: host | session.
+        metric: gmv | orders | viewers | watch_time | conversion_rate | gpm | refund_rate | ad_spend |
+            roi | new_followers | likes | comments | shares.
+        period: by session start ("last_30_days", "618").
         limit: rows (default all hosts / 20 sessions).
         session: one: "latest", id or title.
         host: name or list.
-        order: desc (default) | asc (worst first).
+        order: desc | asc (worst first).
     Example: "上个月哪个主播转化率最高" -> {"metric": "conversion_rate", "period": "last_month"};
         "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
@@ -372,6 +385,12 @@ def resolve_hosts(ctx: Context, host: str | list[str] | None) -> str | list[str]
 
 def _require_reported(ctx: Context, metric: str, frame: pd.DataFrame) -> None:
     """A figure the report does not carry (no spend column, no refund column) is said, not shown as blanks."""
+    if metric in EVENTS_ONLY:
+        raise ToolError("needs_column",
+                        f"The live-session report does not count {_name(metric, 'en')}; viewer events do, and this "
+                        "dataset has none. Viewers, GMV, conversion and new followers by session are available.",
+                        f"直播场次报表不统计{_name(metric, 'zh')}（需要观看行为事件，当前数据没有）。"
+                        "可以看各场的观看人数、成交额、转化率和新增关注。")
     needs = {"ad_spend": "ad_spend", "roi": "ad_spend", "refund_rate": "refund_orders"}.get(metric)
     if needs is None or (needs in frame and frame[needs].notna().any()):
         return
@@ -452,8 +471,9 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
 
     table = frame.rename(columns={"grp": dimension}).drop(columns=["grp_key"])
     for col in ("sessions", "orders", "buyers", "viewers", "views", "viewer_pairs", "payer_pairs",
-                "new_followers"):
-        table[col] = table[col].fillna(0).astype("int64")
+                "new_followers", *EVENTS_ONLY):
+        if col in table:  # (a session report has no likes, comments or shares)
+            table[col] = table[col].fillna(0).astype("int64")
     table["gmv"] = table["gmv"].astype(float).round(2)
     on_air = pd.to_numeric(table["hours"], errors="coerce")  # hours on air: each session's end minus start
     hours = float(on_air.sum()) if on_air.notna().any() else None  # summed before rounding
@@ -518,6 +538,12 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
         f"{fmt.percent(overall_conv)}, GPM {fmt.exact(overall_gpm, 'currency', lang, False)}"
         + (" (the report has no view counts: GPM is per thousand viewers)" if per_viewer else "") + reported_en + ".",
     )
+    if metric in ("new_followers", *EVENTS_ONLY) and metric in table:
+        # a count of viewers' actions: its total over every row, beside the sales figures ("一共多少评论")
+        total = int(table[metric].sum())
+        params["overall"][metric] = total
+        overall = overall[:-1] + ctx.t(f"，{name} {fmt.exact(total, 'count', lang, False)}。",
+                                       f", {fmt.number(total, lang)} {name}.")
     if valid.empty:
         ranking = ctx.t(f"没有可用于比较{name}的数据。", f"No {dim_label} has data for {name}.")
     else:

@@ -438,9 +438,17 @@ _PLAIN_NOUNS = {"订单", "买家", "销售", "orders", "order", "buyers", "buye
 _FIXED_MEASURES = {"ab_test": {"repurchase_rate", "buyers", "gmv", "spend_per_buyer", "orders", "new_customers"}}
 
 
+# Viewers' actions in a live room, which only live_performance counts: asked of another tool ("哪个商品分享最多"
+# answered with products' GMV), they were not measured
+_ROOM_ACTIONS = {"new_followers", "likes", "comments", "shares"}
+
+
 def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     """"GMV和订单数" answers one of them; "退款的订单数" counts all paid orders: every other measure the
     question names is named as not applied (metric_query computes one metric per call)."""
+    if tool != "live_performance" and (actions := [h for h in vocab.LIVE_METRICS.find(f.text)
+                                                   if h.value in _ROOM_ACTIONS]):
+        return [Dropped("metric", h.phrase, h.value, h.start, h.end) for h in actions]
     if tool in _FIXED_MEASURES:
         return [Dropped("metric", h.phrase, h.value, h.start, h.end) for h in f.metric_hits
                 if h.value not in _FIXED_MEASURES[tool] and h.phrase not in _PLAIN_NOUNS]

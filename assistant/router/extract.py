@@ -611,13 +611,17 @@ _ORDER_KINDS = {
                           r"|(?<![a-z])(?:shelf|storefront|non-live)(?![a-z])"),
                "live", "shelf"),
     "coupon": (re.compile(r"(?<!没)(?<!未)(?<!不)(?<!没有)用了?(?:优惠)?券|(?<!没)(?<!未)(?<!不)用了?\s*coupons?"
-                          r"|使用(?:了)?优惠券|券后|(?<!without )(?<!no )(?<!non-)(?<!non )"
+                          r"|使用(?:了)?优惠券|券后|(?<!without )(?<!no )(?<!no-)(?<!non-)(?<!non )"
                           r"(?:with (?:a )?coupons?|coupon (?:orders|users|buyers)|used (?:a )?coupons?)"
+                          # the bare word set against its negation: "coupon vs no-coupon orders", "券 vs 无券"
+                          r"|(?<![a-z-])(?:coupons?|(?:优惠)?券)(?=\s*(?:vs\.?|versus|and|or|/|和|与|跟|对比|比)\s*"
+                          r"(?:no[\s-]|non[\s-]?|without|非|没|无|不))"
                           # the order named by its kind: "coupon 单", "券单", "带券的订单", "有券订单"
                           r"|(?<!非)(?<!非 )(?<!无)(?<!不)(?<!没)(?<!优惠)(?<![a-z] )"
                           r"(?:(?:带|有)(?:优惠)?券|(?:优惠)?券|(?<![a-z])coupon)"
                           r"\s*的?\s*(?:订)?单"),
-               re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no coupons?|non-coupon"
+               re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no[\s-]coupons?"
+                          r"|non-coupon"
                           # "非 coupon 单", "非券订单", "不带券的", "non coupon orders"
                           r"|非\s*(?:优惠)?(?:券|coupon)|(?:不|没|没有)带(?:优惠)?券|无优惠券|(?<![a-z])non[\s-]+coupons?"
                           r"|(?:vs\.?|versus|or|and|compared to)\s+(?:those\s+|ones\s+)?without(?![a-z])"),

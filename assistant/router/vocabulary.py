@@ -374,6 +374,11 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         # limits.yaml says so before routing)
         "投产比": 9, "投入产出比": 9, "roi": 9, "roas": 9, "投流": 8, "千川": 8, "投放消耗": 9, "投放花费": 9,
         "广告费": 8, "广告花费": 8, "推广费": 8, "ad spend": 9, "advertising spend": 9, "磁力金牛": 8, "加热": 6,
+        # viewers' actions in the room, which only the live tools count
+        "涨粉": 8, "涨了多少粉": 8, "涨了几个粉": 8, "涨多少粉": 8, "新增关注": 8, "新关注": 6, "新增粉丝": 8,
+        "加关注": 6, "关注人数": 6, "new followers": 8,
+        "new follows": 8, "gained followers": 8, "followers gained": 8, "点赞": 7, "点赞数": 8, "likes": 6,
+        "评论数": 8, "评论": 5, "留言数": 7, "comments": 6, "comment count": 8, "分享数": 8, "转发": 5, "shares": 4,
     },
     "cohort_retention": {
         "留存": 7, "留存率": 8, "同期群": 9, "群组分析": 8, "cohort": 9, "cohorts": 9, "retention": 6,
@@ -583,6 +588,13 @@ LIVE_METRICS = Lexicon.from_mapping({
     "ad_spend": ["投流", "千川", "磁力金牛", "加热", "投放消耗", "投放花费", "投放费用", "广告费", "广告花费", "推广费",
                  "ad spend", "advertising spend", "ads cost", "ad cost"],
     "refund_rate": ["退款率", "退货率", "refund rate", "return rate"],
+    # viewers' actions in the room, counted (follows gained, likes, comments, shares)
+    "new_followers": ["涨粉", "涨了多少粉", "涨了几个粉", "涨多少粉", "新增关注", "新关注", "新增粉丝", "加关注",
+                      "关注人数", "new followers", "new follows",
+                      "gained followers", "followers gained", "follows"],
+    "likes": ["点赞", "点赞数", "likes"],
+    "comments": ["评论数", "评论", "留言数", "comments", "comment count"],
+    "shares": ["分享数", "分享", "转发", "shares"],
 })
 LIVE_DIMENSIONS = Lexicon.from_mapping({
     "host": ["主播", "达人", "host", "streamer", "anchor", "kol", "直播账号", "带货账号", "达人账号", "直播号",
