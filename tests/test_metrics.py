@@ -380,3 +380,22 @@ def test_the_lowest_first_are_said_as_the_lowest(engine) -> None:
     table = answer.table()
     assert table["gmv"].is_monotonic_increasing and f"最低的是 {table['region'].iloc[0]}" in answer.answer
     assert "排名前列" not in answer.answer
+
+
+def test_orders_per_buyer_and_quarters_match_pandas(engine, raw_tables) -> None:
+    """"平均每个客户下几单", "GMV by quarter": paid orders over buyers, and calendar quarters, as pandas counts them."""
+    orders = raw_tables["orders"]
+    paid = orders[orders["status"].isin(PAID)]
+    answer = engine.run_tool("metric_query", {"metric": "orders_per_buyer"}, "zh")
+    expected = paid["order_id"].nunique() / paid["customer_id"].nunique()
+    assert float(answer.table().iloc[0]["orders_per_buyer"]) == pytest.approx(expected)
+    assert f"人均订单数为 {expected:.2f}" in answer.answer
+    by_channel = engine.run_tool("metric_query", {"metric": "orders_per_buyer", "dimension": "channel"}, "en").table()
+    joined = paid.merge(raw_tables["customers"][["customer_id", "channel"]], on="customer_id")
+    grouped = joined.groupby("channel")
+    per = (grouped["order_id"].nunique() / grouped["customer_id"].nunique()).to_dict()
+    assert by_channel.set_index("channel")["orders_per_buyer"].to_dict() == pytest.approx(per, rel=1e-9)
+    quarters = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "quarter"}, "en").table()
+    stamp = paid["order_time"].dt
+    reference = paid.groupby(stamp.year.astype(str) + "-Q" + stamp.quarter.astype(str))["pay_amount"].sum()
+    assert quarters.set_index("quarter")["gmv"].to_dict() == pytest.approx(reference.to_dict())

@@ -676,6 +676,18 @@ def test_orders_named_by_their_kind_are_that_split_or_filter(engine, question, m
     ("compare GMV for the last two weeks", {"metric": "gmv", "dimension": "week", "period": "last_2_weeks"}),
     ("前后两个月的订单数对比", {"metric": "orders", "dimension": "month", "period": "last_2_months"}),
     ("最近两周的GMV", {"metric": "gmv", "period": "last_2_weeks"}),
+    # how often buyers bought is paid orders per buyer (not AOV, not the orders' count)
+    ("average orders per customer last year", {"metric": "orders_per_buyer", "period": "last_year"}),
+    ("客户平均买几次", {"metric": "orders_per_buyer"}),
+    ("how often do champions buy", {"metric": "orders_per_buyer", "filters": {"segment": "champions"}}),
+    ("how much do female buyers spend on average", {"metric": "spend_per_buyer", "filters": {"gender": "female"}}),
+    # calendar quarters are a breakdown of time as months are
+    ("今年GMV按季度看", {"metric": "gmv", "dimension": "quarter", "period": "this_year"}),
+    # money the buyers paid, said with 买/消费
+    ("广东的女性客户上个月买了多少钱", {"metric": "gmv", "period": "last_month",
+                                          "filters": {"gender": "female", "region": "广东"}}),
+    # what a group of no segment buys most: its purchases by the category named
+    ("女性最喜欢买什么品类", {"metric": "gmv", "dimension": "category", "filters": {"gender": "female"}}),
 ])
 def test_a_qualifier_beside_words_of_its_own_kind_keeps_its_reading(engine, question, args) -> None:
     assert route(question, engine.vocabulary).args == args

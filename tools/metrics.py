@@ -17,13 +17,13 @@ from tools.timewindow import Window, previous_window, year_earlier_window
 
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer",
-    "repurchase_rate", "repeat_buyers", "one_time_buyers", "refund_rate", "refund_amount", "refund_requested",
-    "new_customers", "units", "lines", "refunded_lines",
+    "orders_per_buyer", "repurchase_rate", "repeat_buyers", "one_time_buyers", "refund_rate", "refund_amount",
+    "refund_requested", "new_customers", "units", "lines", "refunded_lines",
     "paid_after_free",
 ]
 Compare = Literal["previous_period", "last_year"]
 # Money per order or per buyer: averages, which neither add up across groups nor make a share of a total.
-_AVERAGES = {"aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer"}
+_AVERAGES = {"aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "orders_per_buyer"}
 # Measures with refunds in them, where a partial refund of unknown amount leaves a floor, not a figure.
 _NET_OF_REFUND_MEASURES = {"refund_amount", "net_sales", "net_aov", "net_spend_per_buyer"}
 # The window a comparison needs when the question names none ("环比" alone = the last full month
@@ -34,7 +34,7 @@ _COMPARE_DEFAULT_PERIOD = {"previous_period": "last_month", "last_year": "this_y
 # split is taken over the last 30 days of data, and the answer says so
 _BUYER_TYPE_DEFAULT_PERIOD = "last_30_days"
 Dimension = Literal[
-    "day", "week", "month", "host", "session", "category", "product", "brand", "region", "gender",
+    "day", "week", "month", "quarter", "host", "session", "category", "product", "brand", "region", "gender",
     "age_band", "channel", "segment", "customer", "source", "coupon", "coupon_code", "status", "weekday", "day_of_week",
     "hour", "buyer_type", "shipping", "after_sale",
 ]
@@ -69,6 +69,8 @@ DIMENSIONS: dict[str, DimensionSpec] = {
     "day": DimensionSpec("CAST(o.order_time AS DATE)", None, "日期", "day", time=True),
     "week": DimensionSpec("CAST(date_trunc('week', o.order_time) AS DATE)", None, "周", "week", time=True),
     "month": DimensionSpec("strftime(o.order_time, '%Y-%m')", None, "月份", "month", time=True),
+    "quarter": DimensionSpec("strftime(o.order_time, '%Y') || '-Q' || CAST(quarter(o.order_time) AS VARCHAR)", None,
+                             "季度", "quarter", time=True),
     "host": DimensionSpec("coalesce(h.host_name, '(shelf)')", "h", "主播", "host"),
     "session": DimensionSpec(
         "coalesce(s.title || ' #' || CAST(s.session_id AS VARCHAR), '(shelf)')", "s", "直播场次", "session"
@@ -579,13 +581,12 @@ def metric_query(
 ) -> ToolResult:
     """What is GMV, net sales, orders, buyers, AOV/客单价, repurchase/refund rate, new buyers?
 
-    repurchase_rate = share of buyers with 2+ orders (repeat_buyers; one_time_buyers: 1);
-    "N-day repurchase after a first order": cohort_retention.
+    repurchase_rate: share of buyers with 2+ orders; N days after a first order: cohort_retention.
     Args:
         metric: gmv (default) | net_sales | orders | buyers | aov | net_aov | spend_per_buyer | net_spend_per_buyer |
-            repurchase_rate | repeat_buyers | one_time_buyers | refund_rate | refund_amount | refund_requested |
-            new_customers | units | lines (子订单) | refunded_lines | paid_after_free.
-        dimension: day | week | month or host | session | category | product | brand | region | gender | age_band |
+            orders_per_buyer | repurchase_rate | repeat_buyers | one_time_buyers | refund_rate | refund_amount |
+            refund_requested | new_customers | units | lines (子订单) | refunded_lines | paid_after_free.
+        dimension: day|week|month|quarter or host | session | category | product | brand | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | coupon_code | status | weekday | day_of_week |
             hour | buyer_type (new/returning) | shipping | after_sale (open).
         period: last_month, 2025, 2025-06, 2025-Q3, 618.
@@ -971,6 +972,7 @@ _REPORT_DIMENSIONS = {"host": "coalesce(h.host_name, '(unknown host)')",
                       "session": "s.title || ' #' || CAST(s.session_id AS VARCHAR)",
                       "day": "CAST(s.start_time AS DATE)", "week": "CAST(date_trunc('week', s.start_time) AS DATE)",
                       "month": "strftime(s.start_time, '%Y-%m')",
+                      "quarter": DIMENSIONS["quarter"].expr.replace("o.order_time", "s.start_time"),
                       # a broadcast's day is the day it started ("周末开播的场次"), named as for orders
                       "weekday": DIMENSIONS["weekday"].expr.replace("o.order_time", "s.start_time"),
                       "day_of_week": DIMENSIONS["day_of_week"].expr.replace("o.order_time", "s.start_time")}

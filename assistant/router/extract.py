@@ -100,6 +100,8 @@ def _not_inside(hits: list[Hit], blockers: list[Hit | PeriodMatch]) -> list[Hit]
 _DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场])"
                              # "平均一天卖多少钱", "卖了多少": money taken (not 能卖多少, a forecast; not 卖了多少件)
                              r"|(?<![能会将要])卖(?:了|出|掉)?多少(?:钱|金额)?(?![单笔件人个位次场货台瓶盒套双])"
+                             # "女性客户上个月买了多少钱", "共消费了多少钱": money the buyers paid
+                             r"|(?<![能会将要])(?:买|消费|付|支付)(?:了|掉)?(?:多少|几)(?:钱|块钱|元)"
                              # "how much did 玻尿酸精华 make", "what did 小雅 sell": money a subject brought in
                              r"|(?<![a-z])(?:how much|what)\s+(?:money\s+)?(?:do|did|does|has|have)\s+.{1,40}?\s+"
                              r"(?:make|made|earn|earned|bring in|brought in|take in|gross|sell|sold)(?![a-z])")
@@ -126,6 +128,9 @@ _MONEY_WORD = re.compile(r"钱|金额|(?<![a-z])(?:money|amount|dollars?|yuan|rm
 _RATE_WORD = re.compile(r"率|比例|(?<![a-z])(?:rate|ratio|share|percent)")
 
 
+_PEOPLE_NOUNS = {"buyers", "buyer", "customers", "customer", "shoppers", "users", "买家", "客户", "顾客", "用户"}
+
+
 def _main_metric(hits: list[Hit], text: str = "") -> Hit | None:
     """The metric being counted ("多少个买家"), else the first that is not just a qualifier of another one."""
     if not hits:
@@ -137,6 +142,11 @@ def _main_metric(hits: list[Hit], text: str = "") -> Hit | None:
     broken_down = [h for h in hits if _BROKEN_DOWN.match(text, h.end)]
     if len(broken_down) == 1 and len(hits) > 1:
         return broken_down[0]
+    # "how much do female buyers spend on average": buyers not counted are who is measured, not the measure
+    people = [h for h in hits if h.value == "buyers" and h.phrase in _PEOPLE_NOUNS
+              and not re.match(r"\s*(?:和|与|及|、|,|，|and|&|\+|vs)", text[h.end:])]  # ("buyers and GMV": both)
+    if people and len(people) < len(hits):
+        hits = [h for h in hits if h not in people]
     strong = [h for h in hits if h.phrase not in _QUALIFIER_PHRASES]
     return strong[0] if strong else hits[0]
 
@@ -1358,6 +1368,11 @@ _MOST_FREQUENT = re.compile(r"(?<![a-z])most frequent (?:buyers|customers|shoppe
                             r"|(?:下单|购买|买)(?:次数|频次)最(?:多|高)的(?:客户|买家|顾客|用户)|买得最(?:勤|频繁)的(?:客户|买家|顾客|人)")
 
 
+# How often buyers bought, with anyone between the words: paid orders per buyer
+_HOW_OFTEN = re.compile(r"(?<![a-z])how often (?:do|does|did|have|has|are)?\s*(?:[\w'-]+\s+){0,4}?"
+                        r"(?:buy|bought|order|ordered|purchase|purchased|shop|shopped)(?![a-z])")
+
+
 def _buying_frequency(text: str, features: Features) -> None:
     """A count of buyers by how often they bought: the repurchase rate, repeat or one-time buyers."""
     if features.metric is not None and features.metric.value not in ("buyers", "orders", "repurchase_rate"):
@@ -1705,6 +1720,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
     features.metric_hits = metrics
     _averaged_amount(text, features)
     _buying_frequency(text, features)
+    if (features.metric is None or features.metric.value in ("buyers", "orders")) and (m := _HOW_OFTEN.search(text)):
+        # "how often do champions buy": the words "how often" (the buyers between them are the segment's)
+        _choose_metric(features, "how often", "orders_per_buyer", m.start(), m.start() + len("how often"))
 
     dimensions = _not_within(_not_inside(dimension_words, periods), metrics)
     if features.compare:

@@ -181,6 +181,12 @@ def score(f: Features) -> Scores:
         else:
             scores.add("segment_profile", 9, f"rule: {f.segment.phrase} by {f.dimension.phrase}")
 
+    # "女性最喜欢买什么品类", "25-30岁的买家买什么最多": a group of no segment, its purchases ranked by the
+    # category or product named (a segment's persona is segment_profile; these people are a filter)
+    if ref is None and dimension in ("category", "product", "brand") and f.filters \
+            and scores.points["segment_profile"] > 0:
+        scores.add("metric_query", scores.points["segment_profile"] + 1, "rule: a group's purchases ranked")
+
     # Segment breakdowns: revenue per segment is the RFM report; other metrics are metric_query, and the
     # segmentation words are then the breakdown's name ("每个RFM分群的客单价"), not the question's subject.
     if dimension == "segment" and scores.points["rfm_segments"] > 0:

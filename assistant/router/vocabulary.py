@@ -73,6 +73,16 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "basket size", "average ticket", "一单平均", "每单平均", "平均一单", "平均每笔", "每笔平均", "一单多少钱",
         "average per order", "per order on average", "average spend per order", "average order",
     ],
+    # how often a buyer bought: paid orders per buyer ("平均每个客户下几单" before "平均每个客户", spend)
+    "orders_per_buyer": [
+        "人均订单数", "人均订单", "人均单数", "人均下单数", "人均下单次数", "人均购买次数", "平均购买次数",
+        "平均购买频次", "购买频次", "购买频率", "下单频次", "平均每个客户下几单", "平均每个客户下多少单",
+        "平均每个客户买几次",
+        "平均每人下几单", "每人平均几单", "平均每人买几次", "客户平均买几次", "平均买几次", "平均下几单", "平均几单",
+        "orders per customer", "orders per buyer", "average number of orders", "average orders per customer",
+        "average orders per buyer", "how often do customers buy", "how often customers buy", "purchase frequency",
+        "order frequency", "buying frequency",
+    ],
     "spend_per_buyer": [
         "人均消费", "平均消费", "平均花费", "平均每人消费", "客均消费", "人均花费", "每个客户平均消费", "平均每个客户",
         "人均贡献", "客户平均消费",
@@ -81,6 +91,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "per buyer on average", "average customer spent", "average buyer spent",
         "average spend per customer", "spend per customer", "average spend per buyer", "spend per buyer",
         "revenue per customer", "revenue per buyer", "arpu", "average customer spend", "average revenue per user",
+        "spend on average", "spent on average", "spend per head", "spent per head",
     ],
     "repurchase_rate": [
         "复购率", "回购率", "复构率", "复购律", "附购率", "回构率", "复买率", "重复购买率", "复购", "回购",
@@ -147,6 +158,9 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
     "month": ["哪个月", "哪一个月", "哪月", "which month", "按月", "每月", "月度", "逐月", "分月", "每个月", "月趋势",
               "各月", "各个月", "各月份", "每个月份", "按月份", "monthly", "by month",
               "per month", "each month", "month by month", "month over month"],
+    "quarter": ["按季度", "每季度", "每个季度", "各季度", "各个季度", "分季度", "逐季度", "哪个季度", "哪一个季度",
+                "季度趋势", "by quarter", "quarterly", "per quarter", "each quarter", "which quarter",
+                "quarter by quarter", "quarter over quarter"],
     # a live account (直播账号, a shop's own 官方号) is ranked as a host is
     "host": ["主播", "达人", "带货主播", "host", "hosts", "streamer", "streamers", "anchor", "kol", "直播账号",
              "带货账号", "达人账号", "直播号", "live account", "live accounts", "streaming account",
@@ -189,7 +203,7 @@ DIMENSION_SYNONYMS: dict[str, list[str]] = {
                "order status", "order statuses"],
 }
 DIMENSIONS = Lexicon.from_mapping(DIMENSION_SYNONYMS)
-TIME_DIMENSIONS = ("day", "week", "month")
+TIME_DIMENSIONS = ("day", "week", "month", "quarter")
 TREND_WORDS = Lexicon.from_mapping({"month": ["趋势", "走势", "变化", "trend", "over time"]})
 # A breakdown marker at or right before a dimension word ("按地区", "各渠道", "by region").
 BREAKDOWN_MARKERS = ("按", "各", "分", "每", "逐", "每个", "各个", "每一个", "哪个", "哪些", "不同",
