@@ -98,7 +98,8 @@ class OfflineStrategy:
                 yield Final(engine.ask(question, language))
                 return
             routed = _route(question, engine)
-            if (clarification := clarify(question, routed)) is not None:
+            # (a name the data does not have is "not found" first: no reading of the rest would answer it)
+            if (routed is None or not routed.unknown) and (clarification := clarify(question, routed)) is not None:
                 yield Final(clarification_answer(clarification, language))
                 return
             if routed is not None and routed.tool in engine.tool_names() and not routed.unknown:

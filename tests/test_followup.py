@@ -114,6 +114,15 @@ def test_same_period_last_year_and_region_filter(engine) -> None:
     _same_numbers(engine, answer, "zh")
 
 
+def test_only_a_kind_of_order_keeps_the_measure_and_its_split(engine) -> None:
+    # "only live orders": the orders are the kind kept, not a new measure (AOV by gender stays AOV by gender)
+    chat = Conversation(engine, OfflineStrategy())
+    first = _call(chat.ask("AOV by gender this year"))
+    answer = chat.ask("only live orders")
+    assert _call(answer).args == {**first.args, "filters": {"source": "live"}}
+    _same_numbers(engine, answer, "en")
+
+
 @pytest.mark.parametrize(("first", "then", "months", "whole_year"), [
     ("双11 GMV 多少", "那去年的呢", -12, False),  # a promotion's window, a year earlier
     ("GMV in October?", "what about last year?", -12, False),

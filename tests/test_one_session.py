@@ -111,3 +111,30 @@ def test_a_title_with_a_window_is_the_latest_of_that_title_inside_the_window(eng
     answer = Conversation(engine).ask("10月份限时秒杀那场的转化率")
     assert answer.tool_calls[0].resolved["session"]["session_id"] == october.iloc[-1]["session_id"]
     assert f"的 {len(october)} 场中最近的一场" in answer.answer
+
+
+def test_a_hosts_latest_session_is_that_hosts_last_broadcast(engine, raw_tables, latest) -> None:
+    """"米粒最近一场直播卖了多少钱": the latest of that host's broadcasts, in every tool that takes one session
+    (not the shop's latest, another host's, filtered down to nothing)."""
+    hosts = raw_tables["hosts"]
+    other = hosts[hosts["host_id"] != latest["host_id"]].iloc[0]
+    sessions = raw_tables["live_sessions"]
+    theirs = sessions[sessions["host_id"] == other["host_id"]].sort_values(["start_time", "session_id"]).iloc[-1]
+    orders = raw_tables["orders"]
+    sold = orders[(orders["session_id"] == theirs["session_id"]) & orders["status"].isin(PAID)]["pay_amount"].sum()
+    answer = engine.ask(f"{other['host_name']}最近一场直播卖了多少钱")
+    assert answer.ok and answer.tool_calls[0].args["filters"]["session"] == "latest"
+    assert float(answer.table().iloc[0]["gmv"]) == pytest.approx(sold) and sold > 0
+    assert f"#{theirs['session_id']}" in answer.answer
+    for tool in ("live_performance", "funnel"):
+        one = engine.run_tool(tool, {"session": "latest", "host": other["host_name"]})
+        assert one.tool_calls[0].resolved["session"]["session_id"] == theirs["session_id"], tool
+    funnel = engine.ask(f"{other['host_name']}最近一场直播的转化漏斗")
+    assert funnel.tool_calls[0].name == "funnel" and not funnel.not_applied  # the host is honoured, not named
+
+
+def test_a_name_the_data_lacks_is_not_found_before_any_question_back(engine) -> None:
+    # "最近" alone would be asked back (which window?); a host who is not in the data is said first
+    answer = Conversation(engine).ask("主播Lily最近的GPM怎么样")
+    assert answer.clarification is None
+    assert [(d["kind"], d["phrase"]) for d in answer.not_applied] == [("unknown_name", "Lily")]

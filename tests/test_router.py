@@ -707,6 +707,47 @@ def test_viewers_actions_in_the_room_are_live_measures(engine, question, args) -
     assert routed.tool == "live_performance" and routed.args == args
 
 
+@pytest.mark.parametrize("question,tool,args", [
+    # values of one kind counted as one ("两地合计", "combined"): one filter of both, not a split
+    ("去年四季度，四川重庆两地合计、没用券的订单客单价是多少", "metric_query",
+     {"metric": "aov", "period": "last_year_q4", "filters": {"region": ["四川", "重庆"], "coupon": "no_coupon"}}),
+    ("Sichuan and Chongqing combined GMV last month", "metric_query",
+     {"metric": "gmv", "period": "last_month", "filters": {"region": ["四川", "重庆"]}}),
+    # hours "during" a promotion are of its whole run; hours of the promotion alone are of its big day
+    ("双11期间晚上8点到12点的订单有多少", "metric_query",
+     {"metric": "orders", "period": "double11", "filters": {"hour": "20-23"}}),
+    ("双11凌晨0到2点的订单", "metric_query",
+     {"metric": "orders", "period": "double11:day", "filters": {"hour": "0-1"}}),
+    # customers lost, said with the verb: the churned stage counted
+    ("我们流失了多少客户", "lifecycle_stages", {}),
+    ("How many customers have we lost?", "lifecycle_stages", {}),
+    # a playbook asked for a named group, or for every group, is the strategy (not the report counting them)
+    ("How should we nurture customers in the new-customer stage of the lifecycle?", "segment_strategy",
+     {"segment": "new", "scheme": "lifecycle"}),
+    ("Strategy overview across all the RFM segments, please", "segment_strategy", {}),
+    ("Give me a retention plan for our can't-lose customers", "segment_strategy", {"segment": "cant_lose"}),
+    ("各RFM分群有多少人", "rfm_segments", {}),
+    # people ranked by spend, and a value predicted over a span (12 months are a year)
+    ("top 3 spenders among women last month", "metric_query",
+     {"metric": "gmv", "dimension": "customer", "period": "last_month", "filters": {"gender": "female"}, "limit": 3,
+      "order": "desc"}),
+    ("List the top 10 customers by predicted 12-month value", "customer_lifetime_value",
+     {"limit": 10, "horizon_days": 365}),
+])
+def test_what_a_question_names_is_read_as_its_kind(engine, question, tool, args) -> None:
+    routed = route(question, engine.vocabulary)
+    assert routed.tool == tool and routed.args == args
+
+
+@pytest.mark.parametrize("question,name", [
+    ("collagen gummies 今年卖了多少？", "collagen gummies"),
+    ("how much did collagen gummies sell this year", "collagen gummies"),
+])
+def test_an_english_thing_whose_sales_are_asked_is_not_found_when_the_data_lacks_it(engine, question, name) -> None:
+    assert [u.name for u in route(question, engine.vocabulary).unknown] == [name]
+    assert not route("how much did we sell this year", engine.vocabulary).unknown
+
+
 def test_a_coupon_code_in_the_question_is_its_filter_not_a_promotion_window(engine) -> None:
     routed = route("用了coupon_618_2026的女性buyers，按年龄段看下分布", engine.vocabulary)
     assert routed.args["filters"]["coupon_code"] == "coupon_618_2026" and "period" not in routed.args

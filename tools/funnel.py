@@ -115,7 +115,7 @@ def funnel(
     if dimension and GROUPS[dimension][1]:
         wh.require_tables("customers")
     window = ctx.window(period)
-    one = resolve_session(ctx, session, window)
+    one = resolve_session(ctx, session, window, host)
     sql, params = build_funnel_sql(dimension, window, one[0] if one else None, host)
     frame = wh.df(sql, params)
     return name_one_host(ctx, name_one_session(ctx, _present(ctx, dimension, window, frame, sql, limit), one), host)

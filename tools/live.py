@@ -89,9 +89,11 @@ def session_filter(window: Window, session_id: int | None = None) -> tuple[str, 
 _LATEST = {"latest", "last", "most recent", "最近一场", "最新", "上一场", "最后一场"}
 
 
-def resolve_session(ctx: Context, session: str | int | None, window: Window | None = None) -> tuple[int, str] | None:
+def resolve_session(ctx: Context, session: str | int | None, window: Window | None = None,
+                    host: str | list[str] | None = None) -> tuple[int, str] | None:
     """One broadcast named by a question: "latest", an id, or (part of) a title; (id, label) or None. A title is
-    the latest broadcast of that title inside `window` when one is given ("10月份限时秒杀那场": October's).
+    the latest broadcast of that title inside `window` when one is given ("10月份限时秒杀那场": October's), and
+    "latest" or a title of a host named (as resolve_hosts found it) is that host's ("米粒最近一场": 米粒's last).
 
     A session the data does not have is "not found" with the nearest ones, never another one's figures."""
     if session is None or not str(session).strip():
@@ -101,9 +103,13 @@ def resolve_session(ctx: Context, session: str | int | None, window: Window | No
     wanted = str(session).strip()
     label = ("coalesce(s.title, '') || ' #' || CAST(s.session_id AS VARCHAR) || ' (' "
              "|| strftime(s.start_time, '%Y-%m-%d %H:%M') || ')'")
+    hosted, by_host = ("", [])
+    if host is not None and wh.has_table("hosts"):
+        hosted, by_host = host_condition("", [], host)
+        hosted = " AND s.host_id IN (SELECT h.host_id FROM hosts h WHERE TRUE" + hosted + ")"
     if wanted.lower() in _LATEST:
-        found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s "
-                      "ORDER BY s.start_time DESC, s.session_id DESC LIMIT 1")
+        found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s WHERE TRUE{hosted} "
+                      "ORDER BY s.start_time DESC, s.session_id DESC LIMIT 1", by_host)
     elif wanted.isdigit():
         found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s "
                       "WHERE CAST(s.session_id AS VARCHAR) = ?", [wanted])
@@ -112,8 +118,8 @@ def resolve_session(ctx: Context, session: str | int | None, window: Window | No
         if window is not None and window.start is not None:
             within, bounds = " AND CAST(s.start_time AS DATE) BETWEEN ? AND ?", [window.start, window.end]
         found = wh.df(f"SELECT s.session_id, {label} AS label, count(*) OVER () AS n FROM live_sessions s "
-                      f"WHERE (s.title = ? OR s.title LIKE ?){within} ORDER BY s.title = ? DESC, s.start_time DESC "
-                      "LIMIT 1", [wanted, f"%{wanted}%", *bounds, wanted])
+                      f"WHERE (s.title = ? OR s.title LIKE ?){within}{hosted} ORDER BY s.title = ? DESC, "
+                      "s.start_time DESC LIMIT 1", [wanted, f"%{wanted}%", *bounds, *by_host, wanted])
         if not found.empty and int(found.iloc[0]["n"]) > 1:  # words several titles hold: say which one this is
             n = int(found.iloc[0]["n"])
             found.loc[found.index[0], "label"] = str(found.iloc[0]["label"]) + ctx.t(
@@ -329,11 +335,11 @@ def live_performance(
         "Top 5 sessions by GPM" -> {"dimension": "session", "metric": "gpm", "limit": 5}
     """
     wh = ctx.warehouse
-    one = resolve_session(ctx, session, ctx.window(period))
+    host = resolve_hosts(ctx, host)
+    one = resolve_session(ctx, session, ctx.window(period), host)
     session_id = one[0] if one else None
     if one:
         dimension = "session"  # the one broadcast's own row
-    host = resolve_hosts(ctx, host)
     if not wh.has_table("events") and wh.has_table("session_stats"):
         # an imported session report: the platform's per-broadcast figures stand in for viewer events
         wh.require_tables("live_sessions", "session_stats")

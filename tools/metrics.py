@@ -625,9 +625,11 @@ def metric_query(
                         "product or category.",
                         "售后申请中的商品金额按订单记录，不能按商品或品类拆分：去掉商品/品类再问。")
     if "session" in filters:  # one broadcast by id, title or "latest": its orders, by session id
-        from tools.live import resolve_session
+        from tools.live import resolve_hosts, resolve_session
 
-        sessions = [resolve_session(ctx, v, ctx.window(period)) for v in _filter_values(filters["session"])]
+        # ("米粒最近一场直播卖了多少钱": the latest of that host's broadcasts)
+        hosts = resolve_hosts(ctx, _filter_values(filters["host"])) if "host" in filters else None
+        sessions = [resolve_session(ctx, v, ctx.window(period), hosts) for v in _filter_values(filters["session"])]
         filters = {**filters, "session": [one[0] for one in sessions]}
     by_status = "status" in (dimension, *filters)
     # kinds of paid order (有效订单: paid, not wholly refunded) narrow any measure; the other statuses count
@@ -1000,11 +1002,11 @@ def _from_session_report(ctx: Context, metric: str, dimension: str | None, perio
             f"不能计算 {metric}" + (f"（按 {dimension}）" if dimension else "") + "。请同时导入订单导出。")
     from tools.live import resolve_hosts, resolve_session, session_filter
 
-    if "session" in filters:  # one broadcast ("latest", an id or a title): its own row of the report
-        filters = {**filters, "session": [resolve_session(ctx, v, ctx.window(period))[0]
-                                          for v in _filter_values(filters["session"])]}
     if "host" in filters:  # a host named by part of its name, as live_performance reads it
         filters = {**filters, "host": resolve_hosts(ctx, _filter_values(filters["host"]))}
+    if "session" in filters:  # one broadcast ("latest", an id or a title): its own row of the report
+        filters = {**filters, "session": [resolve_session(ctx, v, ctx.window(period), filters.get("host"))[0]
+                                          for v in _filter_values(filters["session"])]}
     if compare is not None and period is None:
         period = _COMPARE_DEFAULT_PERIOD[compare]
     buyer_type_defaulted = period is None and "buyer_type" in (dimension, *filters)

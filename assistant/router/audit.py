@@ -206,8 +206,8 @@ def _filter_honoured(kind: str, value: Any, tool: str, args: dict[str, Any]) -> 
         return True  # the value is one row of the answer's table
     if tool == "sales_forecast" and args.get("dimension") == kind and args.get("value"):
         return True
-    if kind == "product" and args.get("product"):
-        return True
+    if kind in ("product", "host") and args.get(kind):
+        return True  # (live_performance and funnel take the host as an argument of its own)
     if kind == "source" and value == "live" and tool in ("live_performance", "funnel"):
         return True  # ("直播间上个月的GMV和观看人数": the live room is what these tools measure)
     return False
@@ -423,6 +423,8 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
             candidates.add(round(value / 100, 6))
         if unit in _UNIT_DAYS:
             candidates.add(value * _UNIT_DAYS[unit])
+            if _UNIT_DAYS[unit] == 30 and value % 12 == 0:
+                candidates.add(value // 12 * 365)  # (12 months are a year of days)
         if candidates & used:
             continue
         dropped.append(Dropped("number", m.group(0).strip(), m.group(1), m.start(), m.end()))

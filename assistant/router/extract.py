@@ -627,7 +627,7 @@ _ORDER_KINDS = {
                           r"|(?<![a-z-])(?:coupons?|(?:优惠)?券)(?=\s*(?:vs\.?|versus|and|or|/|和|与|跟|对比|比)\s*"
                           r"(?:no[\s-]|non[\s-]?|without|非|没|无|不))"
                           # the order named by its kind: "coupon 单", "券单", "带券的订单", "有券订单"
-                          r"|(?<!非)(?<!非 )(?<!无)(?<!不)(?<!没)(?<!优惠)(?<![a-z] )"
+                          r"|(?<!非)(?<!非 )(?<!无)(?<!不)(?<!没)(?<!优惠)(?<![a-z] )(?<!用)(?<!用了)"
                           r"(?:(?:带|有)(?:优惠)?券|(?:优惠)?券|(?<![a-z])coupon)"
                           r"\s*的?\s*(?:订)?单"),
                re.compile(r"(?:没|未|不|没有)用(?:了)?(?:优惠)?券|无券|without (?:a )?coupons?|no[\s-]coupons?"
@@ -1071,10 +1071,13 @@ def _order_kinds(text: str, features: Features, dimensions: list[Hit]) -> list[H
     nouns = [h for h in features.metric_hits if h.value == "orders" and any(
         m.start() <= h.start and (h.end <= m.end() or re.fullmatch(r"\s*的?\s*", text[m.end():h.start]))
         for m in said)]
-    if nouns and len(features.metric_hits) > len(nouns):
+    # ...and when only those orders are kept ("only live orders", "只看直播订单") with no count asked
+    only = nouns and any(re.search(r"(?:(?<![a-z])(?:only|just)|只看?|仅看?|只算)\s*(?:the\s+)?$", text[:m.start()])
+                         for m in said) and not _ORDER_COUNT.search(text)
+    if nouns and (len(features.metric_hits) > len(nouns) or only):
         features.metric_hits = [h for h in features.metric_hits if h not in nouns]
         if features.metric in nouns:
-            features.metric = _main_metric(features.metric_hits, text)
+            features.metric = _main_metric(features.metric_hits, text) if features.metric_hits else None
     return hits
 
 
@@ -1371,6 +1374,10 @@ _MOST_FREQUENT = re.compile(r"(?<![a-z])most frequent (?:buyers|customers|shoppe
 # How often buyers bought, with anyone between the words: paid orders per buyer
 _HOW_OFTEN = re.compile(r"(?<![a-z])how often (?:do|does|did|have|has|are)?\s*(?:[\w'-]+\s+){0,4}?"
                         r"(?:buy|bought|order|ordered|purchase|purchased|shop|shopped)(?![a-z])")
+
+
+# A promotion named with the whole of its run: "双11期间", "整个618", "during double 11", "throughout 618"
+_WHOLE_RUN = re.compile(r"期间|整个|全程|活动期|大促期|(?<![a-z])(?:during|throughout|whole|entire|over)(?![a-z])")
 
 
 def _buying_frequency(text: str, features: Features) -> None:
@@ -1802,8 +1809,10 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             and not any(hours.overlaps(h) for h in features.data_hits):  # "夜间修护面霜": a product's name
         features.filters["hour"] = hours.value
         features.filter_hits.append(hours)
-        if features.period is not None and PEAK_PROMOTION.fullmatch(features.period.token):
-            # "双11凌晨0到2点": hours of the promotion's big day, not of its whole run-up
+        if features.period is not None and PEAK_PROMOTION.fullmatch(features.period.token) \
+                and not _WHOLE_RUN.search(text[max(0, features.period.start - 12):features.period.end + 6]):
+            # "双11凌晨0到2点": hours of the promotion's big day, not of its whole run-up ("双11期间晚上8点到12点",
+            # "during the whole of 618": its every day)
             features.period = PeriodMatch(features.period.token + ":day", features.period.phrase,
                                           features.period.start, features.period.end)
     _average_over_time(text, features, dimensions)

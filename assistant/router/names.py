@@ -152,7 +152,7 @@ _EN_SMALL = frozenset("our the my your his her their its all any this that these
                       "and or not me us we top best worst total new old how what which many much sold sell sales buy "
                       "bought each every per some more most less did do does is are was were has have had can could "
                       "will would should why when where who show list give tell compare rank get find see check "
-                      "about than vs".split())
+                      "about than vs you they i it he she them".split())
 
 
 def _another_make(maker: str, word: str, vocabulary: DataVocabulary) -> bool:
@@ -251,6 +251,11 @@ _PLATFORMS = re.compile(r"小红书|抖音|抖店|快手|视频号|微信|淘宝
 
 # "the cushion foundation?", "of the vitamin serum in October": an English thing named after "the", at the
 # question's end or before a time or a verb of selling
+_EN_SUBJECT_SOLD = re.compile(
+    rf"^\s*((?:[A-Za-z][a-z]+\s+){{0,2}}[A-Za-z][a-z]+)\s*(?:{_WHEN})?(?:一共|总共|的)?"
+    r"(?:卖了|卖得|卖出|销量|销售额|成交额|成交了)"
+    r"|(?<![A-Za-z])how (?:much|many)\s+(?:units\s+|money\s+)?(?:did|do|does|have|has)\s+(?:the\s+|our\s+)?"
+    r"((?:[A-Za-z][a-z]+\s+){0,2}[A-Za-z][a-z]+)\s+(?:sell|sold|make|made|bring|brought|earn|earned)\b")
 _EN_THING = re.compile(r"(?<![A-Za-z])(?:is|are|of|for|about)\s+the\s+((?:[A-Za-z][a-z]+\s+){0,2}[A-Za-z][a-z]+)"
                        r"(?=\s*(?:[?？.!,，]|$)|\s+(?:in|during|last|this|over|since|sell|sold|make|made|do|did|bring)\b)")
 # English words that are no product's name (the rest of what a question says, besides the router's own words)
@@ -357,12 +362,17 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
     if vocabulary.products:
         # an English name of a thing sold that no product's name holds (products named in Chinese: "the cushion
         # foundation"): named as not found, never dropped
-        names = [p.lower() for p in vocabulary.products + vocabulary.categories + list(vocabulary.brands)]
-        for m in _EN_THING.finditer(question):
-            words = m.group(1).lower().split()
-            if not any(w in _EN_COMMON or normalize(w) in router_words() or any(w in n for n in names)
-                       for w in words) and not segment_lexicon().find(m.group(1).lower()):
-                unknown.append(UnknownName("product", m.group(1), _nearest(m.group(1), vocabulary.products)))
+        names = [p.lower() for p in vocabulary.products + vocabulary.categories + list(vocabulary.brands)
+                 + vocabulary.hosts]
+        # ...or the subject of a question of its sales: "collagen gummies 今年卖了多少", "how much did collagen
+        # gummies sell this year"
+        for m in [*_EN_THING.finditer(question), *_EN_SUBJECT_SOLD.finditer(question)]:
+            thing = next(g for g in m.groups() if g)
+            words = thing.lower().split()
+            if len(thing) >= 3 and not any(w in _EN_COMMON or w in _EN_SMALL or normalize(w) in router_words()
+                                           or any(w in n for n in names) for w in words) \
+                    and not segment_lexicon().find(thing.lower()) and not find_periods(normalize(thing)):
+                unknown.append(UnknownName("product", thing, _nearest(thing, vocabulary.products)))
     if vocabulary.categories:
         for m in _CATEGORY_MARK.finditer(question):
             name = _clean(m.group(1) or m.group(2) or "")

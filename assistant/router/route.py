@@ -99,6 +99,12 @@ def _segment(f: Features, out: _Args, with_scheme: bool) -> None:
             out.set("scheme", ref.scheme, f.segment.phrase)
 
 
+# Values of one kind counted as one ("四川重庆两地合计", "广东和浙江加起来", "Sichuan and Chongqing combined"): one
+# filter of both, not the two side by side
+_POOLED = re.compile(r"合计|总计|共计|加起来|合起来|加在一起|一共|总共"
+                     r"|(?<![a-z])(?:in total|altogether|combined|together|as one)(?![a-z])")
+
+
 def _metric_query(f: Features, out: _Args) -> None:
     if f.metric:
         out.set("metric", f.metric.value, f.metric.phrase)
@@ -447,6 +453,8 @@ def _duration_days(text: str, after: str) -> int | None:
     unit = m.group(2)
     if count is None:
         return 180 if m.group(1) == "半" and unit in ("年",) else None
+    if _DAYS_PER[unit] == 30 and count % 12 == 0:
+        return count // 12 * 365  # ("12-month value", "24个月": whole years, as "1-year" says them)
     return count * _DAYS_PER[unit]
 
 
@@ -508,7 +516,7 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
     if tool == "metric_query" and "dimension" not in out.args:
         lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"
                  and k not in f.one_group]  # ("周二到周四": one run of days; 有效订单: one kind of order)
-        if len(lists) == 1:  # "short video vs ads": those values side by side
+        if len(lists) == 1 and not _POOLED.search(f.text):  # "short video vs ads": those values side by side
             out.set("dimension", lists[0], "/".join(out.args["filters"][lists[0]]))
     if has("holdout") and "holdout" not in out.args and re.search(r"对照组|控制组|holdout|hold-out|control group",
                                                                  f.text):

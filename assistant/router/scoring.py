@@ -110,6 +110,15 @@ _HAS_DATA = re.compile(r"(?<![a-z])(?:do|does)\s+(?:you|we|the data(?:set)?|it)\
 _PRODUCT_NOUN = re.compile(r"商品|产品|货|单品|sku|(?<![a-z])(?:products?|items?)(?![a-z])")
 
 
+_SPAN = r"(?:\d+|one|two|three|six|twelve)[\s-]*(?:months?|years?|days?)[\s-]*"
+_PREDICTED_VALUE = re.compile(rf"(?<![a-z])(?:(?:predicted|projected|forecast(?:ed)?)\s+(?:{_SPAN})?"
+                              rf"|(?:expected|future)\s+{_SPAN})(?:customer\s+)?value(?![a-z])")
+# Words that ask what to do (not what is): a playbook is wanted
+_STRATEGY_ASKED = re.compile(r"怎么|如何|该|应该|策略|方案|建议|打法|运营|唤醒|召回|维护|挽回"
+                             r"|(?<![a-z])(?:how (?:should|do|can|could) we|how to|strategy|strategies|playbook|plan"
+                             r"|nurture|win (?:back|them)|retain|re-?engage|what should|advice|tips|tactics)(?![a-z])")
+
+
 def score(f: Features) -> Scores:
     scores = Scores()
     for tool, hits in f.tool_hits.items():
@@ -168,6 +177,10 @@ def score(f: Features) -> Scores:
     elif f.count and ref is not None and not segment_is_metric and not count_of_metric:
         target = "rfm_segments" if ref.scheme in _COUNT_RULE_SCHEMES else "lifecycle_stages"
         scores.add(target, 9, f"rule: {f.count.phrase} + segment {f.segment.phrase}")
+    elif ref is not None and ref.scheme == "lifecycle" and f.metric is not None and f.metric.value == "buyers" \
+            and f.dimension is None and not segment_is_metric:
+        # "我们流失了多少客户": the people of a stage counted (a stage is a recency rule metric_query has not)
+        scores.add("lifecycle_stages", 9, f"rule: {f.metric.phrase} of stage {f.segment.phrase}")
 
     # A named segment seen by a customer attribute ("哪些城市的重要价值客户最多", "重要价值客户住在哪里",
     # "champions by gender"): its customers counted by that attribute; a lifecycle stage (a recency rule
@@ -315,7 +328,21 @@ def score(f: Features) -> Scores:
             scores.add("segment_profile", scores.points["customer_clusters"] + 1,
                        f"rule: one cluster ({cluster.phrase})")
 
+    # "top 10 customers by predicted 12-month value", "expected 1-year value": a value forecast over a span
+    if _PREDICTED_VALUE.search(f.text):
+        scores.add("customer_lifetime_value", 8, "rule: a predicted value")
+
     # "Which customers ..." with churn words: the churn-risk list.
     if f.who and scores.points["churn_risk"] > 0:
         scores.add("churn_risk", 2, f"rule: {f.who.phrase} + churn")
+
+    # "How should we nurture customers in the new-customer stage of the lifecycle?", "Strategy overview across
+    # all the RFM segments": the groups' words name whose playbook is asked (one group's, or every group's), not
+    # the report that counts them (weighed last, against the report's every point)
+    report = max(scores.points["lifecycle_stages"], scores.points["rfm_segments"])
+    if scores.points["segment_strategy"] > 0 and _STRATEGY_ASKED.search(f.text) and not f.count \
+            and (ref is not None or scores.points["segment_strategy"] >= 7) \
+            and scores.points["segment_strategy"] <= report:
+        scores.add("segment_strategy", report - scores.points["segment_strategy"] + 1,
+                   "rule: a strategy asked for named groups")
     return scores

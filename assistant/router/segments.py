@@ -120,11 +120,25 @@ _ABOUT_TO = re.compile(r"(?:(?<![a-z])(?:about to|going to|starting to|beginning
                        r"(?:\s+(?:go|become|get|going|becoming|turn|turning))?|快要?|即将|将要|马上要?|开始(?:要|变得|慢慢)|眼看要)\s*$")
 
 
+# Customers lost, said with the verb ("我们流失了多少客户", "how many customers have we lost", "流失掉的用户"):
+# the lifecycle's churned stage, as its noun form (流失客户) is
+_LOST_VERB = re.compile(r"流失(?:了|掉)(?:的)?\s*(?:多少|几)?\s*(?:个|位|名)?\s*(?:客户|用户|买家|顾客|人)"
+                        r"|(?:客户|用户|买家|顾客)(?:都|已经)?流失(?:了|掉)"
+                        r"|(?<![a-z])(?:customers|buyers|shoppers)\s+(?:have|did|do)\s+we\s+(?:lose|lost)(?![a-z])"
+                        r"|(?<![a-z])(?:have|did)\s+we\s+(?:lose|lost)\s+(?:\w+\s+)?(?:customers|buyers)(?![a-z])")
+
+
 def find_segments(text: str, lexicon: Lexicon | None = None) -> list[Hit]:
     """Segment mentions in normalised text, longest first, without overlaps; value = SegmentRef."""
     hits = (lexicon or _default_lexicon()).find(text)
-    return [Hit(h.phrase, SegmentRef("rfm", "about_to_sleep"), h.start, h.end)
+    hits = [Hit(h.phrase, SegmentRef("rfm", "about_to_sleep"), h.start, h.end)
             if h.value == SegmentRef("rfm", "hibernating") and _ABOUT_TO.search(text[:h.start]) else h for h in hits]
+    if not hits and (m := _LOST_VERB.search(text)):
+        # (the verb alone: the people beside it are what is counted, "多少客户", "how many customers")
+        verb = re.search(r"流失(?:了|掉)?|lose|lost", m.group(0))
+        hits = [Hit(verb.group(0), SegmentRef("lifecycle", "churned"), m.start() + verb.start(),
+                    m.start() + verb.end(), 4.0)]
+    return hits
 
 
 def find_segment(text: str, lexicon: Lexicon | None = None) -> Hit | None:

@@ -35,7 +35,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "花了多少", "花多少", "花多少钱", "花得最多", "花钱最多", "买得最多", "买的最多",
         "最爱买", "最喜欢买", "买最多",
         "购买金额", "spend", "spending", "spent", "total spend", "amount spent", "biggest spenders", "top spenders",
-        "big spenders", "high spenders", "heavy spenders", "largest spenders",
+        "big spenders", "high spenders", "heavy spenders", "largest spenders", "spenders",
         # what was paid for the orders: the pay_amount every export carries (实付金额, 支付金额)
         "实付金额", "实付", "支付金额", "付款金额", "实际支付金额", "amount paid", "paid amount", "actually paid",
         "total paid", "payment amount",
@@ -328,7 +328,8 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "怎么提高": 3, "如何提高": 3, "怎么转化": 4, "怎么激活": 7, "怎么挽回": 7, "怎么处理": 4,
         "应该怎么": 3, "该怎么": 3, "怎么对待": 5, "有什么办法": 6, "什么办法": 5, "办法": 3, "措施": 4,
         "采取什么": 4, "怎么应对": 5, "运营思路": 6, "should we run": 5, "what campaigns": 4,
-        "playbook": 7, "strategy": 5, "strategies": 5, "what should we do": 7, "what should i do": 7,
+        "playbook": 7, "strategy": 5, "strategies": 5, "strategy overview": 9, "retention plan": 8,
+        "retention strategy": 8, "retention playbook": 8, "plan for": 3, "what should we do": 7, "what should i do": 7,
         "what to do": 6, "what can we do": 6, "how to win back": 7, "win back": 5, "win them back": 7,
         "how do we win": 6, "how to retain": 6, "how do we retain": 6, "how to keep": 5,
         "how do we keep": 5, "re-engage": 6, "reengage": 6, "reactivate": 5, "nurture": 5,
