@@ -785,3 +785,12 @@ def test_how_one_named_host_or_category_did_is_its_overview(engine, question, to
     assert (routed.tool, routed.args) == (tool, args)
     segment = route("沉睡客户怎么样", engine.vocabulary)  # (no host or category named: no overview of one)
     assert segment is None or segment.tool != "live_performance"
+
+
+@pytest.mark.parametrize("question", ["看看用户100000777的情况，下一步该给她推什么商品",
+                                      "Show customer 100000777's profile and what to recommend to her"])
+def test_a_customers_profile_asked_beside_another_ask_is_both(engine, question) -> None:
+    routed = route(question, engine.vocabulary)
+    assert (routed.tool, routed.args) == ("customer_profile", {"customer_id": 100000777})
+    assert [(r.tool, r.args) for r in routed.more] == [("recommend_products", {"customer_id": 100000777})]
+    assert not route("给客户100000777推荐几个商品", engine.vocabulary).more

@@ -631,6 +631,13 @@ def _read_in_turn(asks: list[str], routes: list[Route | None], vocabulary: DataV
                                   routes[i - 1].language, [f"the earlier call, for {when.token}"], [], asks[i])
     return leaned
 
+# A customer's profile asked beside another ask about that customer ("看看…的情况，…推什么", "show her profile
+# and what to recommend")
+_PROFILE_TOO = re.compile(r"(?:的|她的|他的)?(?:情况|画像|资料|详情|档案|基本信息)"
+                          r"(?=.{0,3}[，,、;；]|.{0,3}(?:和|再|然后|并|另外))"
+                          r"|(?<![a-z])(?:profile|details|overview)(?![a-z])(?=.{0,12}(?:and|then|plus|,))")
+
+
 def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | None:
     """Map a question to vetted tool calls and their arguments; None when it cannot be placed. A question of
     several asks gets one route per ask (the first, with the rest in `more`)."""
@@ -662,6 +669,11 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
         if one is not None and _VERSUS_ALL.search(question) \
                 and (everyone := _across_all(question, one, None)) is not None:
             one.more = [everyone]  # "小雅's refund rate last month vs the shop as a whole": both figures
+        if one is not None and one.tool != "customer_profile" and one.args.get("customer_id") \
+                and _PROFILE_TOO.search(question):
+            # "看看用户100000777的情况，下一步该给她推什么商品": the customer's profile first, then the other ask
+            return Route("customer_profile", {"customer_id": one.args["customer_id"]}, one.language,
+                         [m.group(0) for m in [_PROFILE_TOO.search(question)] if m], question=question, more=[one])
         return one
     routes = [_route_one(ask, vocabulary) for ask in asks]
     leaned = _read_in_turn(asks, routes, vocabulary)
