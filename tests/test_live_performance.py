@@ -206,3 +206,18 @@ def test_viewers_actions_are_counted_per_session_with_their_total(engine, events
     follows = events[events["event_type"] == "follow"].groupby("session_id").size()
     assert ranked.table()["new_followers"].tolist() == sorted(follows, reverse=True)[:3]
     assert f"{follows.sum():,} new followers" in ranked.answer
+
+
+def test_gmv_per_session_is_each_hosts_gmv_over_its_broadcasts(engine, raw_tables) -> None:
+    """"阿杰的场均GMV", "每个主播的场均成交额": a host's GMV over the sessions it ran, the shop's beside it."""
+    answer = engine.run_tool("live_performance", {"metric": "gmv_per_session"}, "en")
+    table = answer.table().set_index("host")
+    sessions, orders = raw_tables["live_sessions"], raw_tables["orders"]
+    paid = orders.loc[orders["status"].isin(["paid", "refunded"]), ["session_id", "pay_amount"]].merge(
+        sessions[["session_id", "host_id"]], on="session_id")
+    hosts = raw_tables["hosts"].set_index("host_id")["host_name"]
+    expected = (paid.groupby("host_id")["pay_amount"].sum() / sessions.groupby("host_id").size()).rename(hosts)
+    np.testing.assert_allclose(table.loc[expected.index, "gmv_per_session"], expected, rtol=1e-9)
+    assert list(table["gmv_per_session"]) == sorted(table["gmv_per_session"], reverse=True)
+    shop = paid["pay_amount"].sum() / len(sessions)
+    assert f"GMV per session {fmt.money(shop, 'en')}" in answer.answer

@@ -399,3 +399,15 @@ def test_orders_per_buyer_and_quarters_match_pandas(engine, raw_tables) -> None:
     stamp = paid["order_time"].dt
     reference = paid.groupby(stamp.year.astype(str) + "-Q" + stamp.quarter.astype(str))["pay_amount"].sum()
     assert quarters.set_index("quarter")["gmv"].to_dict() == pytest.approx(reference.to_dict())
+
+
+def test_first_order_value_is_the_average_of_first_orders_in_the_window(engine, raw_tables) -> None:
+    """"新客首单平均金额": each customer's first-ever paid order, those falling in the window, averaged."""
+    orders = raw_tables["orders"]
+    paid = orders[orders["status"].isin(PAID)].sort_values(["order_time", "order_id"])
+    first = paid.groupby("customer_id").head(1)
+    end = orders["order_time"].max().normalize()
+    start = (end.replace(day=1) - pd.Timedelta(days=1)).replace(day=1)  # last full month
+    in_window = first[(first["order_time"] >= start) & (first["order_time"] < end.replace(day=1))]
+    answer = engine.run_tool("metric_query", {"metric": "first_order_aov", "period": "last_month"}, "en")
+    assert float(answer.table().iloc[0]["first_order_aov"]) == pytest.approx(in_window["pay_amount"].mean())

@@ -733,6 +733,10 @@ def test_viewers_actions_in_the_room_are_live_measures(engine, question, args) -
       "order": "desc"}),
     ("List the top 10 customers by predicted 12-month value", "customer_lifetime_value",
      {"limit": 10, "horizon_days": 365}),
+    # what a broadcast sells on average (场均), and what new customers' first orders came to
+    ("阿杰的场均GMV", "live_performance", {"metric": "gmv_per_session", "host": "阿杰"}),
+    ("average GMV per session by host", "live_performance", {"dimension": "host", "metric": "gmv_per_session"}),
+    ("新客首单平均金额多少", "metric_query", {"metric": "first_order_aov"}),
 ])
 def test_what_a_question_names_is_read_as_its_kind(engine, question, tool, args) -> None:
     routed = route(question, engine.vocabulary)

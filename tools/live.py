@@ -34,11 +34,12 @@ from tools.result import ChartSpec, Table, ToolError, ToolResult
 from tools.timewindow import Window
 
 LiveMetric = Literal["conversion_rate", "gpm", "viewers", "watch_time", "gmv", "orders", "refund_rate", "ad_spend",
-                     "roi", "new_followers", "likes", "comments", "shares"]
+                     "roi", "new_followers", "likes", "comments", "shares", "gmv_per_session"]
 
 # metric -> (zh, en, unit for fmt.by_unit or 'minutes')
 METRIC_LABELS: dict[str, tuple[str, str, str]] = {
     "gmv": ("成交额（GMV）", "GMV", "currency"),
+    "gmv_per_session": ("场均成交额", "GMV per session", "currency"),
     "orders": ("订单数", "orders", "count"),
     "buyers": ("买家数", "buyers", "count"),
     "viewers": ("观看人数", "viewers", "count"),
@@ -226,6 +227,7 @@ SELECT g.grp_key, g.grp, {carried} g.sessions, g.hours,
   coalesce(a.gmv, 0) / nullif(v.views, 0) * 1000 AS gpm,
   coalesce(v.new_followers, 0) AS new_followers,
   coalesce(v.likes, 0) AS likes, coalesce(v.comments, 0) AS comments, coalesce(v.shares, 0) AS shares,
+  coalesce(a.gmv, 0) / nullif(g.sessions, 0) AS gmv_per_session,
   a.refunded_orders / nullif(a.orders, 0) AS refund_rate
 FROM groups g
 LEFT JOIN sales a ON a.grp_key = g.grp_key
@@ -275,6 +277,7 @@ SELECT g.grp_key, g.grp, {carried} g.sessions,
   -- a report without views (快手's 累计观看人数 only): GMV per thousand viewers, said in the answer
   coalesce(r.gmv, 0) / nullif(coalesce(nullif(r.views, 0), r.viewers), 0) * 1000 AS gpm,
   coalesce(r.new_followers, 0) AS new_followers,
+  coalesce(r.gmv, 0) / nullif(g.sessions, 0) AS gmv_per_session,
   r.refund_orders, r.refund_amount,
   r.refund_orders / nullif(r.orders, 0) AS refund_rate,
   r.ad_spend, r.paid_for_roi, r.paid_for_roi / nullif(r.ad_spend, 0) AS roi
@@ -325,7 +328,7 @@ def live_performance(
     Args:
         dimension: host | session.
         metric: gmv | orders | viewers | watch_time | conversion_rate | gpm | refund_rate | ad_spend |
-            roi | new_followers | likes | comments | shares.
+            roi | new_followers | likes | comments | shares | gmv_per_session.
         period: by session start ("last_30_days", "618").
         limit: rows (default all hosts / 20 sessions).
         session: one: "latest", id or title.
@@ -544,6 +547,11 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
         f"{fmt.percent(overall_conv)}, GPM {fmt.exact(overall_gpm, 'currency', lang, False)}"
         + (" (the report has no view counts: GPM is per thousand viewers)" if per_viewer else "") + reported_en + ".",
     )
+    if metric == "gmv_per_session" and n_sessions:
+        # GMV over every broadcast of the window, each host's below ("阿杰的场均GMV")
+        params["overall"]["gmv_per_session"] = round(float(total_gmv) / n_sessions, 2)
+        overall = overall[:-1] + ctx.t(f"，场均成交额 {fmt.money(total_gmv / n_sessions, lang)}。",
+                                       f", GMV per session {fmt.money(total_gmv / n_sessions, lang)}.")
     if metric in ("new_followers", *EVENTS_ONLY) and metric in table:
         # a count of viewers' actions: its total over every row, beside the sales figures ("一共多少评论")
         total = int(table[metric].sum())
@@ -560,7 +568,8 @@ def _present(ctx: Context, dimension: str, metric: str, window: Window, frame: p
                             f"{best[dimension]}: {name} {_show(best[metric], metric, lang)} ({detail(best)}).")
         elif limit and 1 < limit < len(valid):
             ranking = _listed(ctx, valid, dimension, metric, limit, order, dim_label,
-                              {"conversion_rate": overall_conv, "gpm": overall_gpm, "watch_time": watch})
+                              {"conversion_rate": overall_conv, "gpm": overall_gpm, "watch_time": watch,
+                               "gmv_per_session": total_gmv / n_sessions if n_sessions else None})
         else:
             ranking = ctx.t(
                 f"按{name}排名，最高的是 {best[dimension]}（{_show(best[metric], metric, lang)}；{detail(best)}），"

@@ -18,12 +18,12 @@ from tools.timewindow import Window, previous_window, year_earlier_window
 Metric = Literal[
     "gmv", "net_sales", "orders", "buyers", "aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer",
     "orders_per_buyer", "repurchase_rate", "repeat_buyers", "one_time_buyers", "refund_rate", "refund_amount",
-    "refund_requested", "new_customers", "units", "lines", "refunded_lines",
+    "refund_requested", "new_customers", "first_order_aov", "units", "lines", "refunded_lines",
     "paid_after_free",
 ]
 Compare = Literal["previous_period", "last_year"]
 # Money per order or per buyer: averages, which neither add up across groups nor make a share of a total.
-_AVERAGES = {"aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "orders_per_buyer"}
+_AVERAGES = {"aov", "net_aov", "spend_per_buyer", "net_spend_per_buyer", "orders_per_buyer", "first_order_aov"}
 # Measures with refunds in them, where a partial refund of unknown amount leaves a floor, not a figure.
 _NET_OF_REFUND_MEASURES = {"refund_amount", "net_sales", "net_aov", "net_spend_per_buyer"}
 # The window a comparison needs when the question names none ("环比" alone = the last full month
@@ -585,14 +585,15 @@ def metric_query(
     Args:
         metric: gmv (default) | net_sales | orders | buyers | aov | net_aov | spend_per_buyer | net_spend_per_buyer |
             orders_per_buyer | repurchase_rate | repeat_buyers | one_time_buyers | refund_rate | refund_amount |
-            refund_requested | new_customers | units | lines (子订单) | refunded_lines | paid_after_free.
+            refund_requested | new_customers | first_order_aov | units | lines | refunded_lines |
+            paid_after_free.
         dimension: day|week|month|quarter or host | session | category | product | brand | region | gender | age_band |
             channel | segment | customer | source (live/shelf) | coupon | coupon_code | status | weekday | day_of_week |
             hour | buyer_type (new/returning) | shipping | after_sale (open).
         period: last_month, 2025, 2025-06, 2025-Q3, 618.
         filters: {dimension: value or list} (session: "latest"/id), amount (">=1000",
             "100-500") or hour ("20-23").
-        limit: top N (of time: the last N).
+        limit: top N (time: last N).
         order: desc|asc.
         compare: previous_period (环比) | last_year (同比).
         per: day | week | month: average per day (日均), week or month.

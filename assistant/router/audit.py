@@ -168,8 +168,9 @@ def _group_honoured(ref: Any, tool: str, args: dict[str, Any], beside: bool = Fa
             return True  # one of the groups filtered, or every group a row
     elif args.get("segment") or "segment" in filters or args.get("dimension") == "segment":
         return True
-    if ref.key == "new_customers" and (filters.get("buyer_type") == "new" or args.get("dimension") == "buyer_type"):
-        return True  # new customers narrowing an order measure: those new in the window (route's buyer_type)
+    if ref.key == "new_customers" and (filters.get("buyer_type") == "new" or args.get("dimension") == "buyer_type"
+                                       or args.get("metric") in ("new_customers", "first_order_aov")):
+        return True  # new customers narrowing an order measure, or measured: those new in the window
     if args.get("segment"):
         return False  # (a playbook or table of one group leaves the one beside it out)
     if tool in ("segment_strategy", "customer_profile", "customer_clusters"):

@@ -132,7 +132,9 @@ def _metric_query(f: Features, out: _Args) -> None:
     if segment and segment.value.scheme in ("rfm", "cn8") and not (f.metric and _within(segment, f.metric)) \
             and not any(segment.overlaps(h) for h in f.hits("metric_query")):
         # "重要价值客户的客单价": the metric over that segment's customers
-        if segment.value.key == "new_customers" and "buyer_type" not in filters:
+        if segment.value.key == "new_customers" and out.args.get("metric") in ("new_customers", "first_order_aov"):
+            pass  # "新客首单平均金额": the measure is of new customers' first orders already
+        elif segment.value.key == "new_customers" and "buyer_type" not in filters:
             # "10月新客下了多少单", "orders placed by first-time buyers": buyers whose first order is in the window
             # (buyer_type), not the RFM group of recent first-time buyers as of the data's end
             filters["buyer_type"] = "new"
@@ -261,7 +263,11 @@ _SESSION_COUNT = re.compile(r"(?:多少|(?<!哪)(?<!的)(?<![那这])几)场"
 
 
 def _live_performance(f: Features, out: _Args) -> None:
-    dim = vocab.LIVE_DIMENSIONS.first(f.text)
+    measures = vocab.LIVE_METRICS.find(f.text)
+    # ("average GMV per session by host": the session is the measure's, the host the breakdown)
+    dims = [d for d in vocab.LIVE_DIMENSIONS.find(f.text) if not any(m.start <= d.start and d.end <= m.end
+                                                                   for m in measures)]
+    dim = min(dims, key=lambda d: d.start) if dims else None
     count = _SESSION_COUNT.search(f.text)
     if dim and count and dim.value == "session" and dim.start < count.end() and count.start() < dim.end:
         dim = None  # "how many sessions did each host run": sessions are what is counted, per host
@@ -269,7 +275,6 @@ def _live_performance(f: Features, out: _Args) -> None:
         out.set("dimension", dim.value, dim.phrase)
     elif not count and (counter := _SESSION_COUNTER.search(f.text)):
         out.set("dimension", "session", counter.group(0))
-    measures = vocab.LIVE_METRICS.find(f.text)
     if measures and f.order is not None:  # "观众待的时间最长": the measure ranked is the one beside the ranking word
         measures.sort(key=lambda h: min(abs(f.order.start - h.end), abs(h.start - f.order.end)))
     if measures:

@@ -73,6 +73,10 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "basket size", "average ticket", "一单平均", "每单平均", "平均一单", "平均每笔", "每笔平均", "一单多少钱",
         "average per order", "per order on average", "average spend per order", "average order",
     ],
+    # what new customers' first orders came to, on average
+    "first_order_aov": ["首单客单价", "首单平均金额", "首单金额", "首单均价", "首单平均", "首单平均客单价", "首单价",
+                        "first order value", "first-order value", "average first order", "first purchase value",
+                        "average first purchase", "first order aov"],
     # how often a buyer bought: paid orders per buyer ("平均每个客户下几单" before "平均每个客户", spend)
     "orders_per_buyer": [
         "人均订单数", "人均订单", "人均单数", "人均下单数", "人均下单次数", "人均购买次数", "平均购买次数",
@@ -389,6 +393,11 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         # limits.yaml says so before routing)
         "投产比": 9, "投入产出比": 9, "roi": 9, "roas": 9, "投流": 8, "千川": 8, "投放消耗": 9, "投放花费": 9,
         "广告费": 8, "广告花费": 8, "推广费": 8, "ad spend": 9, "advertising spend": 9, "磁力金牛": 8, "加热": 6,
+        # what a broadcast sells on average
+        "场均gmv": 8, "场均成交额": 8, "场均成交": 7, "场均销售额": 8, "场均业绩": 7, "每场平均gmv": 8,
+        "平均每场gmv": 8, "平均每场成交额": 8, "平均每场卖": 7, "gmv per session": 8, "average gmv per session": 8,
+        "per-session gmv": 8,
+        "revenue per session": 8, "sales per session": 8, "gmv per broadcast": 8,
         # viewers' actions in the room, which only the live tools count
         "涨粉": 8, "涨了多少粉": 8, "涨了几个粉": 8, "涨多少粉": 8, "新增关注": 8, "新关注": 6, "新增粉丝": 8,
         "加关注": 6, "关注人数": 6, "new followers": 8,
@@ -597,6 +606,10 @@ LIVE_METRICS = Lexicon.from_mapping({
                    "watch seconds", "watching the longest", "watch the longest", "stay the longest",
                    "keeps viewers watching"],
     "gmv": ["gmv", "销售额", "成交额", "revenue", "sales"],
+    # what a broadcast sells on average (场均): GMV over the sessions
+    "gmv_per_session": ["场均gmv", "场均成交额", "场均成交", "场均销售额", "场均业绩", "每场平均gmv", "平均每场gmv",
+                        "平均每场成交额", "平均每场卖", "gmv per session", "average gmv per session", "per-session gmv",
+                        "revenue per session", "sales per session", "gmv per broadcast"],
     "orders": ["订单数", "单量", "orders"],
     # a session report's spend (投放消耗) and its return: only asked when the data has them (limits.yaml)
     "roi": ["投产比", "投入产出比", "roi", "roas", "return on ad spend"],
