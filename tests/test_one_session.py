@@ -7,6 +7,7 @@ import pytest
 
 from assistant.conversation import Conversation
 from assistant.router import route
+from tools.timewindow import resolve_period
 
 PAID = ["paid", "refunded"]
 
@@ -138,3 +139,25 @@ def test_a_name_the_data_lacks_is_not_found_before_any_question_back(engine) -> 
     answer = Conversation(engine).ask("主播Lily最近的GPM怎么样")
     assert answer.clarification is None
     assert [(d["kind"], d["phrase"]) for d in answer.not_applied] == [("unknown_name", "Lily")]
+
+
+def test_latest_is_each_hosts_own_and_within_the_window_named(engine, raw_tables) -> None:
+    """"小雅和米粒最近一场直播的GMV": each host's own last broadcast; "上个月小雅最后一场": October's last."""
+    sessions, hosts = raw_tables["live_sessions"], raw_tables["hosts"]
+    names = hosts["host_name"].tolist()[:2]
+    ids = hosts.set_index("host_name")["host_id"]
+    last = {n: sessions[sessions["host_id"] == ids[n]].sort_values(["start_time", "session_id"]).iloc[-1]["session_id"]
+            for n in names}
+    answer = engine.run_tool("metric_query", {"metric": "gmv", "dimension": "host",
+                                              "filters": {"host": names, "session": "latest"}})
+    orders = raw_tables["orders"]
+    for name, session in last.items():  # each host's row is the GMV of that host's own last broadcast
+        sold = orders[(orders["session_id"] == session) & orders["status"].isin(PAID)]["pay_amount"].sum()
+        assert f"#{session}" in answer.answer
+        assert float(answer.table().set_index("host").loc[name, "gmv"]) == pytest.approx(sold)
+    window = resolve_period("last_month", engine.warehouse.anchor_date)
+    day = sessions["start_time"].dt.date
+    october = sessions[(sessions["host_id"] == ids[names[0]]) & (day >= window.start) & (day <= window.end)]
+    expected = october.sort_values(["start_time", "session_id"]).iloc[-1]["session_id"]
+    one = engine.run_tool("live_performance", {"session": "latest", "host": names[0], "period": "last_month"})
+    assert one.tool_calls[0].resolved["session"]["session_id"] == expected

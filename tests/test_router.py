@@ -798,3 +798,46 @@ def test_a_customers_profile_asked_beside_another_ask_is_both(engine, question) 
     assert (routed.tool, routed.args) == ("customer_profile", {"customer_id": 100000777})
     assert [(r.tool, r.args) for r in routed.more] == [("recommend_products", {"customer_id": 100000777})]
     assert not route("给客户100000777推荐几个商品", engine.vocabulary).more
+
+
+@pytest.mark.parametrize("question,tool,args", [
+    # a province or gender named in English before its sales is the filter, never an unknown product
+    ("how much did Guangdong sell last month", "metric_query",
+     {"metric": "gmv", "period": "last_month", "filters": {"region": "广东"}}),
+    ("Women 今年卖了多少", "metric_query", {"metric": "gmv", "period": "this_year", "filters": {"gender": "female"}}),
+    # 分享 in a session's title, and "shares of GMV", are no count of shares
+    ("零食饮料好物分享那场直播的GMV", "live_performance",
+     {"dimension": "session", "metric": "gmv", "session": "零食饮料好物分享"}),
+    ("what shares of GMV come from each region", "metric_query", {"metric": "gmv", "dimension": "region"}),
+    # a kind of order asked alone still counts those orders
+    ("only coupon orders", "metric_query", {"metric": "orders", "filters": {"coupon": "coupon"}}),
+    # each value asked for beside their total: the split (pooled only when nothing asks for each)
+    ("广东和浙江一共有多少买家，分别是多少", "metric_query",
+     {"metric": "buyers", "filters": {"region": ["广东", "浙江"]}, "dimension": "region"}),
+    # two hosts' funnels set side by side, not summed; two hosts' latest broadcasts each their own
+    ("小雅的漏斗和米粒比一下", "funnel", {"host": ["小雅", "米粒"], "dimension": "host"}),
+    # the span just before, said in words, is the comparison
+    ("最近两周和之前两周的GMV对比", "metric_query",
+     {"metric": "gmv", "period": "last_2_weeks", "compare": "previous_period"}),
+    # buyers asked beside another measure stay a measure
+    ("buyers last month with AOV", "metric_query", {"metric": "buyers", "period": "last_month"}),
+    ("for customers we lost, what did they buy most", "segment_profile", {"segment": "churned", "scheme": "lifecycle"}),
+])
+def test_the_reviewers_readings_hold(engine, question, tool, args) -> None:
+    routed = route(question, engine.vocabulary)
+    assert routed.tool == tool and routed.args == args and not routed.unknown
+
+
+@pytest.mark.parametrize("question,named", [
+    ("每个主播的点赞数和评论数", ["comments"]),  # one measure ranked: the other is named
+    ("小雅上个月的点赞、评论、分享", ["comments", "shares"]),
+    ("活动前后两周的GMV对比", ["span around an event"]),  # no window names the event
+    ("how often do top spenders buy", ["how often"]),
+])
+def test_what_the_call_leaves_out_is_named(engine, question, named) -> None:
+    answer = engine.ask(question)
+    assert [d["detail"] for d in answer.not_applied] == named
+
+
+def test_a_pronoun_is_never_the_whole_shop(engine) -> None:
+    assert not engine.ask("她买了多少钱").tool_calls  # (hers, pointed at: not the shop's GMV)

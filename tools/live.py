@@ -109,8 +109,12 @@ def resolve_session(ctx: Context, session: str | int | None, window: Window | No
         hosted, by_host = host_condition("", [], host)
         hosted = " AND s.host_id IN (SELECT h.host_id FROM hosts h WHERE TRUE" + hosted + ")"
     if wanted.lower() in _LATEST:
-        found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s WHERE TRUE{hosted} "
-                      "ORDER BY s.start_time DESC, s.session_id DESC LIMIT 1", by_host)
+        # ("上个月小雅最后一场": the last of the window's broadcasts, where a window is named)
+        within, bounds = "", []
+        if window is not None and window.start is not None:
+            within, bounds = " AND CAST(s.start_time AS DATE) BETWEEN ? AND ?", [window.start, window.end]
+        found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s WHERE TRUE{within}{hosted} "
+                      "ORDER BY s.start_time DESC, s.session_id DESC LIMIT 1", [*bounds, *by_host])
     elif wanted.isdigit():
         found = wh.df(f"SELECT s.session_id, {label} AS label FROM live_sessions s "
                       "WHERE CAST(s.session_id AS VARCHAR) = ?", [wanted])

@@ -630,8 +630,11 @@ def metric_query(
 
         # ("米粒最近一场直播卖了多少钱": the latest of that host's broadcasts)
         hosts = resolve_hosts(ctx, _filter_values(filters["host"])) if "host" in filters else None
-        sessions = [resolve_session(ctx, v, ctx.window(period), hosts) for v in _filter_values(filters["session"])]
-        filters = {**filters, "session": [one[0] for one in sessions]}
+        # "小雅和米粒最近一场直播的GMV": each host's own latest (or titled) broadcast
+        each = hosts if isinstance(hosts, list) and len(hosts) > 1 else [hosts]
+        sessions = [resolve_session(ctx, v, ctx.window(period), h)
+                    for v in _filter_values(filters["session"]) for h in each]
+        filters = {**filters, "session": list(dict.fromkeys(one[0] for one in sessions))}
     by_status = "status" in (dimension, *filters)
     # kinds of paid order (有效订单: paid, not wholly refunded) narrow any measure; the other statuses count
     # only in the measures defined per status

@@ -27,6 +27,7 @@ from assistant.router.extract import (
     find_future,
 )
 from assistant.router.matching import Hit
+from assistant.router.numbers import span_days
 from assistant.router.segments import SIDE_BY_SIDE
 from tools import catalog
 from tools.registry import REGISTRY
@@ -80,6 +81,12 @@ _CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
                               r"|without (?:a )?coupons?|coupon (?:users|orders|buyers)|used (?:a )?coupons?"
                               r"|(?:券|coupon)\s*的?\s*(?:订)?单|非\s*(?:优惠)?(?:券|coupon)|带(?:优惠)?券"
                               r"|non[\s-]+coupons?")),
+    # how often buyers bought, where the call measures something else ("how often do top spenders buy")
+    ("how often", re.compile(r"(?<![a-z])how often(?![a-z])")),
+    # the weeks around an event ("活动前后两周", "the two weeks before and after the launch"): no window names it
+    ("span around an event", re.compile(r"(?<=[\u4e00-\u9fff])前后\s*(?:\d+|[一二两三四五六七八九十]+)"
+                                        r"\s*个?(?:天|周|星期|月)"
+                                        r"|(?<![a-z])(?:before and after|either side of)(?![a-z])")),
     ("single session", re.compile(r"(?:最近|最新|最后|刚才|刚刚)(?:的)?(?:一|那|这)?场|上一场|这一场"
                                   r"|昨晚那场|昨天那场|那一场|单场|某一场|第\s*\d+\s*场"
                                   r"|(?:last|latest|most recent|previous|yesterday'?s?|one|a single|that)"
@@ -207,8 +214,12 @@ def _filter_honoured(kind: str, value: Any, tool: str, args: dict[str, Any]) -> 
         return True  # the value is one row of the answer's table
     if tool == "sales_forecast" and args.get("dimension") == kind and args.get("value"):
         return True
-    if kind in ("product", "host") and args.get(kind):
-        return True  # (live_performance and funnel take the host as an argument of its own)
+    if kind == "product" and args.get("product"):
+        return True
+    if kind == "host" and args.get("host"):
+        # (live_performance and funnel take the host as an argument of its own: this host, not any other)
+        given = args["host"] if isinstance(args["host"], list) else [args["host"]]
+        return any(str(value) == str(g) or str(value) in str(g) for g in given)
     if kind == "source" and value == "live" and tool in ("live_performance", "funnel"):
         return True  # ("直播间上个月的GMV和观看人数": the live room is what these tools measure)
     return False
@@ -424,8 +435,8 @@ def _check_numbers(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
             candidates.add(round(value / 100, 6))
         if unit in _UNIT_DAYS:
             candidates.add(value * _UNIT_DAYS[unit])
-            if _UNIT_DAYS[unit] == 30 and value % 12 == 0:
-                candidates.add(value // 12 * 365)  # (12 months are a year of days)
+            if value.is_integer():
+                candidates.add(span_days(int(value), _UNIT_DAYS[unit]))  # (12 months are a year of days)
         if candidates & used:
             continue
         dropped.append(Dropped("number", m.group(0).strip(), m.group(1), m.start(), m.end()))
@@ -444,6 +455,13 @@ _FIXED_MEASURES = {"ab_test": {"repurchase_rate", "buyers", "gmv", "spend_per_bu
 # Viewers' actions in a live room, which only live_performance counts: asked of another tool ("哪个商品分享最多"
 # answered with products' GMV), they were not measured
 _ROOM_ACTIONS = {"new_followers", "likes", "comments", "shares"}
+# viewers' actions listed bare after another ("点赞、评论、分享", "likes, comments and shares")
+_LISTED_ACTION = {"点赞": "likes", "评论": "comments", "分享": "shares", "转发": "shares", "关注": "new_followers",
+                  "likes": "likes", "comments": "comments", "shares": "shares", "follows": "new_followers"}
+_LISTED_ACTIONS = re.compile(r"(?:[、，,和及与]|(?<![a-z])and)\s*"
+                             r"(点赞|评论|分享|转发|关注|likes|comments|shares|follows)(?![a-z])")
+# what live_performance says of every host or session, whatever it ranks by
+_LIVE_ALWAYS = {"gmv", "orders", "viewers", "watch_time", "conversion_rate", "gpm", "buyers"}
 
 
 def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
@@ -452,6 +470,15 @@ def _check_metrics(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped
     if tool != "live_performance" and (actions := [h for h in vocab.LIVE_METRICS.find(f.text)
                                                    if h.value in _ROOM_ACTIONS]):
         return [Dropped("metric", h.phrase, h.value, h.start, h.end) for h in actions]
+    if tool == "live_performance":
+        # one measure ranked; the sales and audience figures every row and the overall sentence give beside it
+        reported = {args.get("metric", "gmv"), *_LIVE_ALWAYS}
+        listed = [Hit(m.group(1), _LISTED_ACTION[m.group(1)], m.start(1), m.end(1))
+                  for m in _LISTED_ACTIONS.finditer(f.text)]  # "点赞、评论、分享": each a measure listed
+        said = [h for h in vocab.LIVE_METRICS.find(f.text) + f.metric_hits + listed
+                if h.value not in reported and h.phrase not in _PLAIN_NOUNS]
+        return [Dropped("metric", h.phrase, h.value, h.start, h.end)
+                for i, h in enumerate(said) if not any(h.overlaps(o) for o in said[:i])]
     if tool in _FIXED_MEASURES:
         return [Dropped("metric", h.phrase, h.value, h.start, h.end) for h in f.metric_hits
                 if h.value not in _FIXED_MEASURES[tool] and h.phrase not in _PLAIN_NOUNS]
@@ -481,6 +508,9 @@ def _check_conditions(f: Features, tool: str, args: dict[str, Any]) -> list[Drop
             continue  # ("红色口红礼盒" is a product's name in the data)
         if name == "days without purchase" and tool == "lifecycle_stages" and "churn_days" in args:
             continue
+        if name == "how often" and (args.get("metric") == "orders_per_buyer" or tool in (
+                "cohort_retention", "customer_profile", "customer_lifetime_value", "rfm_segments")):
+            continue  # (buying frequency is what these measure)
         if name == "coupon use" and (tool == "ab_test" or "coupon_share" in (args.get("features") or [])):
             continue
         if name == "single session" and (args.get("session") or "session" in _args_filters(args) or (
@@ -529,7 +559,8 @@ def unhonoured(f: Features, tool: str, args: dict[str, Any]) -> list[Dropped]:
     if tool == "cohort_retention":
         subject += [h for h in f.segment_hits if h.value.key == "new_customers"]
     # (A share asked of one figure is never the subject: 占比 chooses metric_query but one number is no share.)
-    dropped = [d for d in dropped if d.detail in _ALWAYS_SAID
+    # (a second measure of the room, "点赞数和评论数", chose the tool as the first did: it is still not ranked)
+    dropped = [d for d in dropped if d.detail in _ALWAYS_SAID or (d.kind == "metric" and tool == "live_performance")
                or not any(d.start < h.end and h.start < d.end for h in subject)]
     # The metric's own words: 新客 inside 新客数 is the measure; 重要价值客户 only touching 客户最多 is not.
     if f.metric and tool in ("metric_query", "sales_forecast"):

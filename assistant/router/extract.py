@@ -101,7 +101,9 @@ _DEALT_HOW_MUCH = re.compile(r"成交(?:了)?多少(?![单笔件人个位次场]
                              # "平均一天卖多少钱", "卖了多少": money taken (not 能卖多少, a forecast; not 卖了多少件)
                              r"|(?<![能会将要])卖(?:了|出|掉)?多少(?:钱|金额)?(?![单笔件人个位次场货台瓶盒套双])"
                              # "女性客户上个月买了多少钱", "共消费了多少钱": money the buyers paid
-                             r"|(?<![能会将要])(?:买|消费|付|支付)(?:了|掉)?(?:多少|几)(?:钱|块钱|元)"
+                             # (not of one person pointed at: "她买了多少钱" is hers, never the shop's)
+                             r"|(?<![能会将要她他它])(?<!ta)(?<!ta )(?:买|消费|付|支付)(?:了|掉)?(?:多少|几)"
+                             r"(?:钱|块钱|元)"
                              # "how much did 玻尿酸精华 make", "what did 小雅 sell": money a subject brought in
                              r"|(?<![a-z])(?:how much|what)\s+(?:money\s+)?(?:do|did|does|has|have)\s+.{1,40}?\s+"
                              r"(?:make|made|earn|earned|bring in|brought in|take in|gross|sell|sold)(?![a-z])")
@@ -128,6 +130,7 @@ _MONEY_WORD = re.compile(r"钱|金额|(?<![a-z])(?:money|amount|dollars?|yuan|rm
 _RATE_WORD = re.compile(r"率|比例|(?<![a-z])(?:rate|ratio|share|percent)")
 
 
+_PER_BUYER_MEASURES = {"spend_per_buyer", "net_spend_per_buyer", "orders_per_buyer", "first_order_aov"}
 _PEOPLE_NOUNS = {"buyers", "buyer", "customers", "customer", "shoppers", "users", "买家", "客户", "顾客", "用户"}
 
 
@@ -143,9 +146,10 @@ def _main_metric(hits: list[Hit], text: str = "") -> Hit | None:
     if len(broken_down) == 1 and len(hits) > 1:
         return broken_down[0]
     # "how much do female buyers spend on average": buyers not counted are who is measured, not the measure
+    # (only beside a measure taken per buyer; "buyers and GMV", "buyers last month with AOV" ask both)
     people = [h for h in hits if h.value == "buyers" and h.phrase in _PEOPLE_NOUNS
-              and not re.match(r"\s*(?:和|与|及|、|,|，|and|&|\+|vs)", text[h.end:])]  # ("buyers and GMV": both)
-    if people and len(people) < len(hits):
+              and not re.match(r"\s*(?:和|与|及|、|,|，|and|&|\+|vs)", text[h.end:])]
+    if people and any(h.value in _PER_BUYER_MEASURES for h in hits):
         hits = [h for h in hits if h not in people]
     strong = [h for h in hits if h.phrase not in _QUALIFIER_PHRASES]
     return strong[0] if strong else hits[0]
@@ -411,7 +415,9 @@ _COMPARE_PREVIOUS = re.compile(
     # ("the day before yesterday", "the week before last" are days and weeks, not a comparison)
     r"|(?<![a-z])the\s+\d+\s+(?:days|weeks|months)\s+(?:before|prior|earlier)(?![a-z])(?!\s+(?:yesterday|last))"
     r"|(?<![a-z])the\s+(?:day|week|month)\s+(?:before|prior)\s+(?:that|it)(?![a-z])"
-    r"|(?:再)?(?:之前|往前)的?\s*\d+\s*(?:天|周|个月)")
+    r"|(?:再)?(?:之前|往前)的?\s*\d+\s*(?:天|周|个月)"
+    # "最近两周和之前两周比", "相比前面两个月": the same span just before, in words
+    r"|(?:和|与|跟|比|相比|对比)\s*(?:再)?(?:之前|往前|前面|前)的?\s*[一二两三四五六七八九十]+\s*个?(?:天|周|星期|月)")
 # The grain a comparison names ("week over week", "周环比"): the grain of the trend it asks for.
 _COMPARE_GRAIN = re.compile(r"(day|week|month)[\s-]over|(日|周|月)环比")
 # A period named as the comparison base ("比上个月") -> the period it is compared with (this month).
@@ -1071,10 +1077,7 @@ def _order_kinds(text: str, features: Features, dimensions: list[Hit]) -> list[H
     nouns = [h for h in features.metric_hits if h.value == "orders" and any(
         m.start() <= h.start and (h.end <= m.end() or re.fullmatch(r"\s*的?\s*", text[m.end():h.start]))
         for m in said)]
-    # ...and when only those orders are kept ("only live orders", "只看直播订单") with no count asked
-    only = nouns and any(re.search(r"(?:(?<![a-z])(?:only|just)|只看?|仅看?|只算)\s*(?:the\s+)?$", text[:m.start()])
-                         for m in said) and not _ORDER_COUNT.search(text)
-    if nouns and (len(features.metric_hits) > len(nouns) or only):
+    if nouns and len(features.metric_hits) > len(nouns):
         features.metric_hits = [h for h in features.metric_hits if h not in nouns]
         if features.metric in nouns:
             features.metric = _main_metric(features.metric_hits, text) if features.metric_hits else None
@@ -1846,6 +1849,9 @@ def extract(question: str, vocabulary: DataVocabulary | None = None) -> Features
             and re.match(r"(?:倒数|后|末尾|bottom)", features.limit.phrase):
         # "后3名", "bottom 5": the lowest N, though no word of ranking direction is said
         features.order = Hit(features.limit.phrase, "asc", features.limit.start, features.limit.end)
+    if features.metric is None and (features.limit or features.order) \
+            and (m := re.search(r"(?<![a-z])spenders(?![a-z])", text)):
+        _choose_metric(features, m.group(0), "gmv", m.start(), m.end())  # "top 3 spenders": ranked by spend
     if features.dimension is None and (features.limit or features.order) and features.metric is not None \
             and features.metric.value in _PER_CUSTOMER_METRICS and not features.segment_hits:
         # "消费最高的5个客户", "top 10 customers by spend": a ranking of customers by a sum of their orders

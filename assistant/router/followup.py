@@ -184,7 +184,7 @@ def _changes(f: Features, previous: Route, marker: bool, anchor: date | None) ->
             changes["scheme"] = ref.scheme
         elif previous.args.get("scheme") not in (None, "rfm"):
             changes["scheme"] = None  # back to the default scheme
-    if marker and f.metric:
+    if marker and f.metric and not _kind_noun(f):
         changes["metric"] = f.metric.value
     if f.compare is not None and not relative:  # "跟去年618比呢", "环比多少": against an earlier window (while
         # "去年同期呢" moves the window itself)
@@ -255,6 +255,14 @@ def explain(previous: Route, language: str) -> Route | None:
             new_args["dimension"] = "host"
         return Route(tool, new_args, language, [f"{FOLLOWUP_TAG}: why -> {tool}"])
     return None
+
+
+def _kind_noun(f: Features) -> bool:
+    """"only live orders" after "AOV by gender": the orders name the kind kept, not a new measure (no count asked)."""
+    return f.metric is not None and f.metric.value == "orders" and not re.search(
+        r"(?<![a-z])(?:how many|number of)(?![a-z])|多少|几", f.text) and any(
+        h.value in ("live", "shelf", "coupon", "no_coupon")
+        and (h.overlaps(f.metric) or 0 <= f.metric.start - h.end <= 2) for h in f.filter_hits)
 
 
 def resolve_followup(question: str, previous: Route | None, vocabulary: Any = None,

@@ -312,6 +312,12 @@ def _subject_unknown(m: re.Match, vocabulary: DataVocabulary, unknown: list[Unkn
                                    _nearest(name, vocabulary.hosts if person else vocabulary.products)))
 
 
+def _names_people_or_place(words: str) -> bool:
+    """"Guangdong", "Women", "Shanghai": a province, gender or breakdown the filters read, never a product's name."""
+    lowered = words.lower()
+    return bool(REGIONS.find(lowered) or GENDERS.find(lowered) or DIMENSIONS.find(lowered))
+
+
 def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list[UnknownName]:
     """Hosts and products the question names that the data does not have (needs the data's names)."""
     if vocabulary is None:
@@ -371,7 +377,8 @@ def find_unknown_names(question: str, vocabulary: DataVocabulary | None) -> list
             words = thing.lower().split()
             if len(thing) >= 3 and not any(w in _EN_COMMON or w in _EN_SMALL or normalize(w) in router_words()
                                            or any(w in n for n in names) for w in words) \
-                    and not segment_lexicon().find(thing.lower()) and not find_periods(normalize(thing)):
+                    and not segment_lexicon().find(thing.lower()) and not find_periods(normalize(thing)) \
+                    and not _names_people_or_place(thing):
                 unknown.append(UnknownName("product", thing, _nearest(thing, vocabulary.products)))
     if vocabulary.categories:
         for m in _CATEGORY_MARK.finditer(question):

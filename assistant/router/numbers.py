@@ -45,3 +45,10 @@ def to_int(text: str) -> int | None:
     if text in EN_NUMBERS:
         return EN_NUMBERS[text]
     return chinese_to_int(text)
+
+
+def span_days(count: int, unit_days: int) -> int:
+    """A span of `count` units of `unit_days` days in days; whole years of months are years ("12-month" = 365)."""
+    if unit_days == 30 and count % 12 == 0:
+        return count // 12 * 365
+    return count * unit_days

@@ -505,7 +505,7 @@ def _rolling(count: int | None, unit: str) -> str | None:
     return f"last_{count}_{unit}"
 
 
-@_rule(rf"(?:最近|近|过去|之前|前后|前|这)\s*的?\s*({NUMBER})\s*个?\s*(天|日|周|星期|礼拜|月|年)"
+@_rule(rf"(?:最近|近|过去|之前|(?<![\u4e00-\u9fff])前后|前|这)\s*的?\s*({NUMBER})\s*个?\s*(天|日|周|星期|礼拜|月|年)"
        rf"(?:内|以内|之内|以来|里|来)?")
 def _rolling_zh(m: re.Match[str]) -> str | None:
     return _rolling(to_int(m.group(1)), _UNITS_ZH[m.group(2)])

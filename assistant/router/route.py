@@ -40,7 +40,7 @@ from assistant.router.language import detect_language
 from assistant.router.matching import Hit
 from assistant.router.names import UnknownName, find_unknown_names
 from assistant.router.normalize import normalize
-from assistant.router.numbers import to_int
+from assistant.router.numbers import span_days, to_int
 from assistant.router.periods import PeriodMatch
 from assistant.router.scoring import score
 from assistant.router.segments import side_by_side
@@ -103,6 +103,8 @@ def _segment(f: Features, out: _Args, with_scheme: bool) -> None:
 # filter of both, not the two side by side
 _POOLED = re.compile(r"合计|总计|共计|加起来|合起来|加在一起|一共|总共"
                      r"|(?<![a-z])(?:in total|altogether|combined|together|as one)(?![a-z])")
+_EACH_ASKED = re.compile(r"分别|各自|各是|对比|比较|相比"
+                         r"|(?<![a-z])(?:each|respectively|compare[sd]?|vs\.?|versus)(?![a-z])")
 
 
 def _metric_query(f: Features, out: _Args) -> None:
@@ -223,9 +225,13 @@ def _funnel(f: Features, out: _Args) -> None:
 
 
 def _hosts(f: Features, out: _Args) -> None:
-    """The hosts a question names ("小雅的漏斗"; two: theirs, side by side and summed)."""
+    """The hosts a question names ("小雅的漏斗"; two: theirs, side by side, "小雅的漏斗和米粒比一下", unless one
+    broadcast is asked or they are pooled, "两人合计")."""
     if hosts := data_filters(f.data("host")).get("host"):
         out.set("host", hosts, "、".join(h.phrase for h in f.data("host")))
+        if isinstance(hosts, list) and len(hosts) > 1 and "dimension" not in out.args \
+                and not (_POOLED.search(f.text) and not _EACH_ASKED.search(f.text)):
+            out.set("dimension", "host", "、".join(h.phrase for h in f.data("host")))
 
 
 # One broadcast: the latest ("最近一场", "the last session"), or one by id ("场次500777", "session 500777").
@@ -458,9 +464,7 @@ def _duration_days(text: str, after: str) -> int | None:
     unit = m.group(2)
     if count is None:
         return 180 if m.group(1) == "半" and unit in ("年",) else None
-    if _DAYS_PER[unit] == 30 and count % 12 == 0:
-        return count // 12 * 365  # ("12-month value", "24个月": whole years, as "1-year" says them)
-    return count * _DAYS_PER[unit]
+    return span_days(count, _DAYS_PER[unit])  # ("12-month value": a year, as "1-year" says it)
 
 
 def _compose(f: Features, tool: str, out: _Args) -> None:
@@ -521,7 +525,8 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
     if tool == "metric_query" and "dimension" not in out.args:
         lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"
                  and k not in f.one_group]  # ("周二到周四": one run of days; 有效订单: one kind of order)
-        if len(lists) == 1 and not _POOLED.search(f.text):  # "short video vs ads": those values side by side
+        # "short video vs ads": those values side by side (pooled only when nothing asks for each: "分别", "对比")
+        if len(lists) == 1 and not (_POOLED.search(f.text) and not _EACH_ASKED.search(f.text)):
             out.set("dimension", lists[0], "/".join(out.args["filters"][lists[0]]))
     if has("holdout") and "holdout" not in out.args and re.search(r"对照组|控制组|holdout|hold-out|control group",
                                                                  f.text):

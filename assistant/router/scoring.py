@@ -194,7 +194,7 @@ def score(f: Features) -> Scores:
         else:
             scores.add("segment_profile", 9, f"rule: {f.segment.phrase} by {f.dimension.phrase}")
 
-    # "女性最喜欢买什么品类", "25-30岁的买家买什么最多": a group of no segment, its purchases ranked by the
+    # "女性最喜欢买什么品类", "广东客户喜欢买什么商品": a group of no segment, its purchases ranked by the
     # category or product named (a segment's persona is segment_profile; these people are a filter)
     if ref is None and dimension in ("category", "product", "brand") and f.filters \
             and scores.points["segment_profile"] > 0:

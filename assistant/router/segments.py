@@ -125,6 +125,7 @@ _ABOUT_TO = re.compile(r"(?:(?<![a-z])(?:about to|going to|starting to|beginning
 _LOST_VERB = re.compile(r"流失(?:了|掉)(?:的)?\s*(?:多少|几)?\s*(?:个|位|名)?\s*(?:客户|用户|买家|顾客|人)"
                         r"|(?:客户|用户|买家|顾客)(?:都|已经)?流失(?:了|掉)"
                         r"|(?<![a-z])(?:customers|buyers|shoppers)\s+(?:have|did|do)\s+we\s+(?:lose|lost)(?![a-z])"
+                        r"|(?<![a-z])(?:customers|buyers|shoppers)\s+(?:that\s+|who\s+)?we(?:'ve|\s+have)?\s+lost(?![a-z])"
                         r"|(?<![a-z])(?:have|did)\s+we\s+(?:lose|lost)\s+(?:\w+\s+)?(?:customers|buyers)(?![a-z])")
 
 

@@ -35,7 +35,7 @@ METRIC_SYNONYMS: dict[str, list[str]] = {
         "花了多少", "花多少", "花多少钱", "花得最多", "花钱最多", "买得最多", "买的最多",
         "最爱买", "最喜欢买", "买最多",
         "购买金额", "spend", "spending", "spent", "total spend", "amount spent", "biggest spenders", "top spenders",
-        "big spenders", "high spenders", "heavy spenders", "largest spenders", "spenders",
+        "big spenders", "high spenders", "heavy spenders", "largest spenders",
         # what was paid for the orders: the pay_amount every export carries (实付金额, 支付金额)
         "实付金额", "实付", "支付金额", "付款金额", "实际支付金额", "amount paid", "paid amount", "actually paid",
         "total paid", "payment amount",
@@ -402,7 +402,12 @@ TOOL_KEYWORDS: dict[str, dict[str, float]] = {
         "涨粉": 8, "涨了多少粉": 8, "涨了几个粉": 8, "涨多少粉": 8, "新增关注": 8, "新关注": 6, "新增粉丝": 8,
         "加关注": 6, "关注人数": 6, "new followers": 8,
         "new follows": 8, "gained followers": 8, "followers gained": 8, "点赞": 7, "点赞数": 8, "likes": 6,
-        "评论数": 8, "评论": 5, "留言数": 7, "comments": 6, "comment count": 8, "分享数": 8, "转发": 5, "shares": 4,
+        "评论数": 8, "评论条数": 8, "多少评论": 8, "多少条评论": 8, "评论最多": 8, "评论最少": 8, "留言数": 7,
+        "number of comments": 8, "how many comments": 8, "comment count": 8, "comments per": 7, "most comments": 8,
+        "分享数": 8, "分享次数": 8, "分享量": 8, "多少分享": 8, "多少次分享": 8, "分享最多": 8, "分享最少": 8,
+        "被分享": 7, "转发数": 8, "转发次数": 8, "转发量": 8, "转发最多": 8, "number of shares": 8,
+        "how many shares": 8, "most shares": 8, "shares per": 7, "times shared": 8, "most shared": 8,
+        "most-shared": 8,
     },
     "cohort_retention": {
         "留存": 7, "留存率": 8, "同期群": 9, "群组分析": 8, "cohort": 9, "cohorts": 9, "retention": 6,
@@ -620,9 +625,13 @@ LIVE_METRICS = Lexicon.from_mapping({
     "new_followers": ["涨粉", "涨了多少粉", "涨了几个粉", "涨多少粉", "新增关注", "新关注", "新增粉丝", "加关注",
                       "关注人数", "new followers", "new follows",
                       "gained followers", "followers gained", "follows"],
+    # (counted words only: 分享 alone is in titles, "好物分享"; "shares of GMV" are portions; "给点评论" is commentary)
     "likes": ["点赞", "点赞数", "likes"],
-    "comments": ["评论数", "评论", "留言数", "comments", "comment count"],
-    "shares": ["分享数", "分享", "转发", "shares"],
+    "comments": ["评论数", "评论条数", "多少评论", "多少条评论", "评论最多", "评论最少", "留言数", "number of comments",
+                 "how many comments", "comment count", "comments per", "most comments"],
+    "shares": ["分享数", "分享次数", "分享量", "多少分享", "多少次分享", "分享最多", "分享最少", "被分享", "转发数",
+               "转发次数", "转发量", "转发最多", "number of shares", "how many shares", "most shares", "shares per",
+               "times shared", "most shared", "most-shared"],
 })
 LIVE_DIMENSIONS = Lexicon.from_mapping({
     "host": ["主播", "达人", "host", "streamer", "anchor", "kol", "直播账号", "带货账号", "达人账号", "直播号",
