@@ -161,3 +161,14 @@ def test_latest_is_each_hosts_own_and_within_the_window_named(engine, raw_tables
     expected = october.sort_values(["start_time", "session_id"]).iloc[-1]["session_id"]
     one = engine.run_tool("live_performance", {"session": "latest", "host": names[0], "period": "last_month"})
     assert one.tool_calls[0].resolved["session"]["session_id"] == expected
+
+
+def test_the_latest_broadcast_of_a_title_named_after_latest(engine, raw_tables) -> None:
+    # "小雅最近一场限时秒杀的GMV": the latest of that host's broadcasts whose title holds the words (not her latest)
+    sessions, hosts = raw_tables["live_sessions"], raw_tables["hosts"]
+    host = hosts.iloc[0]
+    titled = sessions[(sessions["host_id"] == host["host_id"]) & sessions["title"].str.contains("限时秒杀")]
+    expected = titled.sort_values(["start_time", "session_id"]).iloc[-1]["session_id"]
+    answer = engine.ask(f"{host['host_name']}最近一场限时秒杀的GMV")
+    assert answer.tool_calls[0].args["filters"]["session"] == "限时秒杀"
+    assert f"#{expected}" in answer.answer and not answer.not_applied

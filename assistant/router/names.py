@@ -184,6 +184,10 @@ _NOT_A_TITLE = re.compile(r"大促|活动|抽奖|首播|开播|直播|专场|秒
 _TITLED = re.compile(r"专场|[「『“\"《]|叫|名为|标题|主题")
 
 
+_LATEST_THEN_WORDS = re.compile(r"(?:最近|最新|最后|上)一场\s*([\u4e00-\u9fff·A-Za-z0-9]{3,16}?)"
+                                r"\s*(?:的|直播|专场|那场|场次|[，,？?]|$)")
+
+
 def session_title_asked(question: str, vocabulary: DataVocabulary | None) -> tuple[str | None, str | None]:
     """A broadcast the question names by its title: (the words as the data's titles hold them, or None; the words
     when no title holds them, or None). A time, a host or another of the data's names before 那场 is no title."""
@@ -194,6 +198,11 @@ def session_title_asked(question: str, vocabulary: DataVocabulary | None) -> tup
         # a title written out as one broadcast's ("最近那场「双11狂欢节·美妆护肤专场」"): that title, whatever it holds
         return max(whole, key=len), None
     if not (m := _SESSION_NAMED.search(question)):
+        # "小雅最近一场限时秒杀的GMV": words after the latest broadcast that the data's titles hold
+        after = _LATEST_THEN_WORDS.search(question)
+        if after and len(words := after.group(1)) >= 3 and not find_periods(normalize(words)) \
+                and any(words in title for title in vocabulary.session_titles):
+            return words, None
         return None, None
     words = _BEFORE_TITLE.sub("", _LEAD.sub("", (m.group(1) or m.group(2) or "").strip()))
     words = re.sub(r"^(?:的|那|这)+|(?:的|那|这)+$", "", words)

@@ -250,6 +250,8 @@ _YESTERDAY_SESSION = re.compile(r"昨晚那场|昨天那场|昨晚的直播|昨�
 def _one_session(f: Features) -> tuple[str, str] | None:
     if f.session_title and len(f.session_title) >= 6 and f.session_title in f.question:
         return f.session_title, f.session_title  # a title written out: the latest broadcast of that title
+    if f.session_title and _LATEST_SESSION.search(f.text):
+        return f.session_title, f.session_title  # "最近一场限时秒杀": the latest broadcast of that title
     if m := _LATEST_SESSION.search(f.text):
         return "latest", m.group(0)
     if m := _SESSION_BY_ID.search(f.text):
