@@ -63,11 +63,13 @@ EVENTS_ONLY = ("likes", "comments", "shares")
 DEFINITION = {
     "zh": "口径：按开播日期筛选场次；GMV/订单/买家只计已支付与已退款订单；观看人数 = 有进入直播间事件的去重客户数；"
           "转化率 = 有支付事件的（客户, 场次）对数 ÷ 有进入事件的（客户, 场次）对数；"
-          "GPM = GMV ÷ 进入直播间次数 × 1000；平均观看时长取进入事件的观看秒数；退款率 = 已退款订单 ÷ 已支付订单。",
+          "GPM = GMV ÷ 进入直播间次数 × 1000；平均观看时长取进入事件的观看秒数；退款率 = 已退款订单 ÷ 已支付订单；"
+          "场均成交额 = GMV ÷ 场次数；新增关注、点赞、评论、分享 = 对应事件的次数。",
     "en": "Definition: sessions are picked by start date; GMV/orders/buyers count paid and refunded orders; "
           "viewers = distinct customers with an enter_live event; conversion = (customer, session) pairs "
           "with a pay event / pairs with an enter_live event; GPM = GMV / enter_live events x 1000; "
-          "watch time averages enter_live watch_seconds; refund rate = refunded / paid orders.",
+          "watch time averages enter_live watch_seconds; refund rate = refunded / paid orders; GMV per session = GMV / "
+          "sessions; new followers, likes, comments, shares = counts of those events.",
 }
 
 
