@@ -569,7 +569,9 @@ def test_import_leaves_no_temporary_copies(open_app: ServedApp, personal_import)
     upload = gradio_cache().resolve()
     since = personal_import["started"] - 1
     problems = []
-    for path in root.rglob("*"):
+    # (os.walk, not rglob: another test's sealed temporary folder may vanish mid-walk, which rglob raises on)
+    walked = (Path(folder) / name for folder, _, names in os.walk(root, onerror=lambda error: None) for name in names)
+    for path in walked:
         try:
             resolved = path.resolve()
             if resolved.is_relative_to(upload) or "pytest-of-" in str(resolved) or not path.is_file():
