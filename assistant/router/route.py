@@ -107,6 +107,11 @@ _EACH_ASKED = re.compile(r"分别|各自|各是|对比|比较|相比"
                          r"|(?<![a-z])(?:each|respectively|compare[sd]?|vs\.?|versus)(?![a-z])")
 
 
+def _pooled(text: str) -> bool:
+    """Values of one kind asked as one total, and nothing asks for each of them."""
+    return bool(_POOLED.search(text)) and not _EACH_ASKED.search(text)
+
+
 def _metric_query(f: Features, out: _Args) -> None:
     if f.metric:
         out.set("metric", f.metric.value, f.metric.phrase)
@@ -229,8 +234,7 @@ def _hosts(f: Features, out: _Args) -> None:
     broadcast is asked or they are pooled, "两人合计")."""
     if hosts := data_filters(f.data("host")).get("host"):
         out.set("host", hosts, "、".join(h.phrase for h in f.data("host")))
-        if isinstance(hosts, list) and len(hosts) > 1 and "dimension" not in out.args \
-                and not (_POOLED.search(f.text) and not _EACH_ASKED.search(f.text)):
+        if isinstance(hosts, list) and len(hosts) > 1 and "dimension" not in out.args and not _pooled(f.text):
             out.set("dimension", "host", "、".join(h.phrase for h in f.data("host")))
 
 
@@ -528,7 +532,7 @@ def _compose(f: Features, tool: str, out: _Args) -> None:
         lists = [k for k, v in (out.args.get("filters") or {}).items() if isinstance(v, list) and k != "segment"
                  and k not in f.one_group]  # ("周二到周四": one run of days; 有效订单: one kind of order)
         # "short video vs ads": those values side by side (pooled only when nothing asks for each: "分别", "对比")
-        if len(lists) == 1 and not (_POOLED.search(f.text) and not _EACH_ASKED.search(f.text)):
+        if len(lists) == 1 and not _pooled(f.text):
             out.set("dimension", lists[0], "/".join(out.args["filters"][lists[0]]))
     if has("holdout") and "holdout" not in out.args and re.search(r"对照组|控制组|holdout|hold-out|control group",
                                                                  f.text):
@@ -682,10 +686,10 @@ def route(question: str, vocabulary: DataVocabulary | None = None) -> Route | No
                 and (everyone := _across_all(question, one, None)) is not None:
             one.more = [everyone]  # "小雅's refund rate last month vs the shop as a whole": both figures
         if one is not None and one.tool != "customer_profile" and one.args.get("customer_id") \
-                and _PROFILE_TOO.search(question):
+                and (profile := _PROFILE_TOO.search(question)):
             # "看看用户100000777的情况，下一步该给她推什么商品": the customer's profile first, then the other ask
             return Route("customer_profile", {"customer_id": one.args["customer_id"]}, one.language,
-                         [m.group(0) for m in [_PROFILE_TOO.search(question)] if m], question=question, more=[one])
+                         [profile.group(0)], question=question, more=[one])
         return one
     routes = [_route_one(ask, vocabulary) for ask in asks]
     leaned = _read_in_turn(asks, routes, vocabulary)
